@@ -1,0 +1,45 @@
+# Keel's two-command entry point: `make run` and `make test` do all set-up on a fresh Debian 12 machine.
+# Everything else (configure, build, sanitizer build, benchmarks) is reachable from here too.
+
+BUILD_DIR ?= build
+BUILD_TYPE ?= RelWithDebInfo
+JOBS ?= 2
+CCACHE := $(shell command -v ccache 2>/dev/null)
+CMAKE_FLAGS := -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(if $(CCACHE),-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+
+.PHONY: all deps configure build run test bench asan test-asan clean
+
+all: build
+
+deps:
+	@./scripts/install-deps.sh
+
+$(BUILD_DIR)/CMakeCache.txt: | deps
+	cmake -S . -B $(BUILD_DIR) $(CMAKE_FLAGS)
+
+configure: deps
+	cmake -S . -B $(BUILD_DIR) $(CMAKE_FLAGS)
+
+build: deps $(BUILD_DIR)/CMakeCache.txt
+	cmake --build $(BUILD_DIR) -j$(JOBS)
+
+# Until `keel serve` exists, `make run` runs the event-store benchmark suite.
+run: build
+	$(BUILD_DIR)/bin/keel-bench eventstore
+
+test: build
+	cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS) --timeout 600
+
+bench: build
+	$(BUILD_DIR)/bin/keel-bench
+
+# The same suite under AddressSanitizer + UndefinedBehaviorSanitizer, in its own build directory.
+asan: deps
+	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DKEEL_SANITIZE=ON $(if $(CCACHE),-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+	cmake --build build-asan -j$(JOBS)
+
+test-asan: asan
+	cd build-asan && ctest --output-on-failure -j$(JOBS) --timeout 900
+
+clean:
+	rm -rf $(BUILD_DIR) build-asan

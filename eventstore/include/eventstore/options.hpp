@@ -1,0 +1,46 @@
+// Tunables of an EventStore, with production defaults. The clock and the RocksDB Env are seams:
+// tests inject a simulated clock and a fault-injecting file system.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+namespace rocksdb {
+class Env;
+}
+
+namespace keel::eventstore {
+
+enum class Durability : std::uint8_t {
+  kSync,      // every group commit is fsynced before any caller is acknowledged (default)
+  kBuffered,  // written to the WAL without fsync: for benchmarks and simulations that say so
+};
+
+enum class VerifyOnOpen : std::uint8_t {
+  kNone,
+  kTail,  // re-hash the last `verify_tail_events` events (default)
+  kFull,  // walk the whole chain
+};
+
+struct Options {
+  Durability durability = Durability::kSync;
+  std::chrono::milliseconds idempotency_retention = std::chrono::hours(24);
+  // Unix epoch milliseconds. Stamps events whose metadata has no time and ages idempotency keys.
+  std::function<std::int64_t()> clock_ms;  // empty: std::chrono::system_clock
+
+  VerifyOnOpen verify_on_open = VerifyOnOpen::kTail;
+  std::uint64_t verify_tail_events = 4096;
+  bool allow_broken_chain = false;  // open anyway; broken_chain() then says where
+
+  std::size_t max_event_bytes = 4u << 20;        // payload + metadata of one event
+  std::size_t max_events_per_append = 10'000;
+  std::size_t max_group_commit_bytes = 32u << 20;  // one WriteBatch stops growing past this
+  std::size_t stream_version_cache = 1'000'000;  // writer's cache of stream heads (entries)
+
+  std::shared_ptr<rocksdb::Env> env;  // empty: RocksDB's default Env
+};
+
+}  // namespace keel::eventstore

@@ -1,0 +1,100 @@
+// EventStore: Keel's append-only, hash-chained event log on RocksDB.
+// Appends from any thread are group-committed by one writer thread (one WriteBatch, one fsync) and
+// acknowledged only once durable. Reads run on the caller's thread and never see a partial batch.
+// Domain-agnostic: it stores bytes and metadata and never includes a domain header.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "eventstore/errors.hpp"
+#include "eventstore/options.hpp"
+#include "eventstore/subscription.hpp"
+#include "eventstore/types.hpp"
+
+namespace keel::eventstore {
+
+struct Snapshot {
+  std::uint64_t version = 0;
+  std::string bytes;
+};
+
+// A projection's read-model changes, written atomically with its checkpoint (exactly-once folding).
+struct ReadModelBatch {
+  std::string model;  // read-model name; the checkpoint is stored under the same name
+  std::vector<std::pair<std::string, std::string>> puts;
+  std::vector<std::string> deletes;
+  std::uint64_t checkpoint = 0;  // the last log position folded into this batch
+};
+
+// Invoked on the writer thread once the outcome is durable (or refused). Must be quick and must not
+// block or throw: hand the result to another thread or actor.
+using AppendCallback = std::function<void(Result<AppendResult>)>;
+using WriteCallback = std::function<void(Result<void>)>;
+
+struct StoreCore;  // private
+
+class EventStore {
+ public:
+  // Opens (creating if needed) the store in `dir`. Recovers head, stream versions and chain tail;
+  // refuses a broken chain with kCorruption naming the position unless options.allow_broken_chain.
+  static Result<std::unique_ptr<EventStore>> Open(const std::string& dir, Options options = {});
+  ~EventStore();  // stops subscriptions and the writer, then closes RocksDB
+  EventStore(const EventStore&) = delete;
+  EventStore& operator=(const EventStore&) = delete;
+
+  // -- writes --
+  void AppendAsync(AppendRequest request, AppendCallback done);
+  Result<AppendResult> Append(AppendRequest request);  // blocks the caller until durable
+  Result<AppendResult> Append(std::string stream, ExpectedVersion expected,
+                              std::vector<EventData> events, Metadata metadata = {},
+                              std::string idempotency_key = {});
+
+  void SaveSnapshotAsync(std::string stream, Snapshot snapshot, WriteCallback done);
+  Result<void> SaveSnapshot(std::string stream, Snapshot snapshot);  // keeps the newest version only
+  void CommitReadModelAsync(ReadModelBatch batch, WriteCallback done);
+  Result<void> CommitReadModel(ReadModelBatch batch);
+  Result<void> SaveCheckpoint(std::string name, std::uint64_t position);
+
+  // -- reads (caller's thread) --
+  std::uint64_t HeadPosition() const;  // last committed position; 0 when empty
+  Result<std::uint64_t> StreamVersion(std::string_view stream) const;  // 0 when absent
+  Result<std::vector<RecordedEvent>> ReadStream(std::string_view stream, std::uint64_t from_version,
+                                                std::size_t max_count = SIZE_MAX) const;
+  Result<std::vector<RecordedEvent>> ReadAll(std::uint64_t from_position,
+                                             std::size_t max_count = SIZE_MAX) const;
+  Result<std::vector<RecordedEvent>> ReadTenant(std::string_view tenant, std::uint64_t from_position,
+                                                std::size_t max_count = SIZE_MAX) const;
+  // Zero-copy scan of the global log; `visit` returns false to stop early. Returns events visited.
+  Result<std::uint64_t> ScanAll(std::uint64_t from_position, std::size_t max_count,
+                                const std::function<bool(const EventView&)>& visit) const;
+
+  Result<std::optional<Snapshot>> LoadSnapshot(std::string_view stream) const;
+  Result<std::optional<std::uint64_t>> LoadCheckpoint(std::string_view name) const;
+  Result<std::optional<std::string>> ReadModelGet(std::string_view model, std::string_view key) const;
+  // The remembered result of the append that used `key` in `tenant`, while it is retained.
+  Result<std::optional<AppendResult>> LookupIdempotency(std::string_view tenant,
+                                                        std::string_view key) const;
+
+  // -- integrity --
+  // Walks the hash chain over [from, to] (to = 0: the head) and reports the first bad event.
+  Result<VerifyReport> Verify(std::uint64_t from = 1, std::uint64_t to = 0) const;
+  // The report of the open-time check when the store was opened with allow_broken_chain.
+  std::optional<VerifyReport> broken_chain() const;
+  bool fail_stopped() const;
+
+  // -- subscriptions --
+  std::unique_ptr<Subscription> Subscribe(std::uint64_t from_position, EventHandler handler,
+                                          SubscriptionOptions options = {});
+
+ private:
+  explicit EventStore(std::unique_ptr<StoreCore> core);
+  std::unique_ptr<StoreCore> core_;
+};
+
+}  // namespace keel::eventstore

@@ -1,0 +1,129 @@
+// Values that cross the event-store API: what an append carries, what it returns, and how a
+// committed event is read back (owned RecordedEvent, or an EventView valid during a callback).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace keel::eventstore {
+
+// Optimistic concurrency for one stream: any version, the stream must not exist, or exactly v.
+class ExpectedVersion {
+ public:
+  enum class Kind : std::uint8_t { kAny, kNoStream, kExact };
+  static ExpectedVersion Any() { return {Kind::kAny, 0}; }
+  static ExpectedVersion NoStream() { return {Kind::kNoStream, 0}; }
+  static ExpectedVersion Exact(std::uint64_t v) { return {Kind::kExact, v}; }
+
+  Kind kind() const { return kind_; }
+  std::uint64_t version() const { return version_; }
+  bool Admits(std::uint64_t current) const {
+    switch (kind_) {
+      case Kind::kAny: return true;
+      case Kind::kNoStream: return current == 0;
+      case Kind::kExact: return current == version_;
+    }
+    return false;
+  }
+
+ private:
+  ExpectedVersion(Kind k, std::uint64_t v) : kind_(k), version_(v) {}
+  Kind kind_;
+  std::uint64_t version_;
+};
+
+// One event to append: its type name, schema version and opaque payload.
+struct EventData {
+  std::string type;
+  std::uint32_t schema_version = 1;
+  std::string payload;
+};
+
+// Who and why, shared by every event of one append.
+struct Metadata {
+  std::int64_t timestamp_ms = 0;  // 0: stamped by the store's clock at commit
+  std::string principal;
+  std::string correlation_id;
+  std::string causation_id;
+};
+
+struct StreamAppend {
+  std::string stream;  // t/<tenant>/<kind>/<id>
+  ExpectedVersion expected = ExpectedVersion::Any();
+  std::vector<EventData> events;
+};
+
+// An append to one or more streams of one tenant: all or nothing.
+struct AppendRequest {
+  std::vector<StreamAppend> streams;
+  Metadata metadata;
+  std::string idempotency_key;  // empty: not idempotent; else scoped to the tenant
+};
+
+struct StreamResult {
+  std::string stream;
+  std::uint64_t first_version = 0;
+  std::uint64_t last_version = 0;
+  std::uint64_t first_position = 0;
+  std::uint64_t last_position = 0;
+  bool operator==(const StreamResult&) const = default;
+};
+
+struct AppendResult {
+  std::vector<StreamResult> streams;  // in request order
+  std::uint64_t first_position = 0;
+  std::uint64_t last_position = 0;
+  bool duplicate = false;  // true: an earlier append with the same key; nothing was written now
+};
+
+// A committed event, borrowed: the views point into a buffer that lives only during the callback.
+struct EventView {
+  std::uint64_t position = 0;
+  std::uint64_t version = 0;
+  std::string_view stream;
+  std::string_view type;
+  std::uint32_t schema_version = 0;
+  std::string_view tenant;
+  std::int64_t timestamp_ms = 0;
+  std::string_view principal;
+  std::string_view correlation_id;
+  std::string_view causation_id;
+  std::string_view idempotency_key;
+  std::string_view payload;
+  std::string_view hash;       // 32 bytes
+  std::string_view prev_hash;  // 32 bytes
+};
+
+// A committed event, owned.
+struct RecordedEvent {
+  std::uint64_t position = 0;
+  std::uint64_t version = 0;
+  std::string stream;
+  std::string type;
+  std::uint32_t schema_version = 0;
+  std::string tenant;
+  std::int64_t timestamp_ms = 0;
+  std::string principal;
+  std::string correlation_id;
+  std::string causation_id;
+  std::string idempotency_key;
+  std::string payload;
+  std::string hash;
+  std::string prev_hash;
+
+  static RecordedEvent From(const EventView& v);
+};
+
+// Outcome of walking the hash chain.
+struct VerifyReport {
+  std::uint64_t from = 0;
+  std::uint64_t to = 0;
+  std::uint64_t checked = 0;
+  bool ok = true;
+  std::uint64_t bad_position = 0;  // the first event whose bytes or link do not match
+  std::string reason;
+};
+
+}  // namespace keel::eventstore

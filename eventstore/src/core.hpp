@@ -1,0 +1,67 @@
+// StoreCore: the state an open EventStore shares between its API, its writer thread and its
+// subscriptions. Private to the eventstore library.
+#pragma once
+
+#include <rocksdb/db.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "eventstore/options.hpp"
+#include "eventstore/subscription.hpp"
+#include "eventstore/types.hpp"
+
+namespace keel::eventstore {
+
+class Writer;
+using LiveBatch = std::shared_ptr<const std::vector<RecordedEvent>>;
+
+// Live subscribers and the published head. The writer publishes a committed batch under `mu`, and a
+// subscriber goes live under `mu` only when it has read exactly up to the published head, so no
+// event falls between disk catch-up and live delivery.
+struct SubscriptionHub {
+  std::mutex mu;
+  std::vector<std::shared_ptr<SubscriptionState>> live;
+  std::vector<std::weak_ptr<SubscriptionState>> all;
+  std::atomic<std::size_t> live_count{0};
+};
+
+struct StoreCore {
+  Options options;
+  std::string dir;
+  rocksdb::DB* db = nullptr;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::ColumnFamilyHandle* meta = nullptr;
+  rocksdb::ColumnFamilyHandle* log = nullptr;
+  rocksdb::ColumnFamilyHandle* stream_index = nullptr;
+  rocksdb::ColumnFamilyHandle* tenant_index = nullptr;
+  rocksdb::ColumnFamilyHandle* idempotency = nullptr;
+  rocksdb::ColumnFamilyHandle* snapshots = nullptr;
+  rocksdb::ColumnFamilyHandle* checkpoints = nullptr;
+  rocksdb::ColumnFamilyHandle* read_models = nullptr;
+
+  std::atomic<std::uint64_t> head{0};  // last published (durable, visible) position
+  std::atomic<bool> failed{false};
+  std::optional<VerifyReport> broken_chain;
+  std::unique_ptr<Writer> writer;
+  std::unique_ptr<rocksdb::CompactionFilter> idempotency_expiry;  // outlives `db`
+  SubscriptionHub hub;
+
+  std::int64_t NowMs() const;
+  ~StoreCore();  // stops subscriptions and writer, then closes RocksDB
+};
+
+// Called by the writer after a successful commit: publishes the new head and hands the batch
+// (null when it was not materialized because nobody was live) to live subscribers.
+void PublishCommitted(StoreCore& core, std::uint64_t head, const LiveBatch& batch);
+// Stops every subscription that is still running (store shutdown).
+void StopAllSubscriptions(StoreCore& core);
+
+}  // namespace keel::eventstore

@@ -1,0 +1,132 @@
+// Idempotency keys: a retry returns the first result and writes nothing; another request under the
+// same key is a conflict; keys are per tenant, survive a restart and expire after the window.
+#include <catch2/catch.hpp>
+
+#include <future>
+
+#include "test_support.hpp"
+
+using namespace keel::eventstore;
+using namespace keel::eventstore::test;
+
+namespace {
+
+AppendRequest Place(std::string stream, std::string payload, std::string key) {
+  AppendRequest r;
+  r.streams.push_back({std::move(stream), ExpectedVersion::NoStream(), {Ev("OrderPlaced", std::move(payload))}});
+  r.idempotency_key = std::move(key);
+  r.metadata.principal = "tenant-operator:u1";
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("the same key with the same request returns the first result and writes nothing",
+          "[eventstore][idempotency]") {
+  TempDir dir;
+  auto store = OpenOrDie(dir.str());
+  auto first = store->Append(Place("t/acme/order/1", "{\"qty\":2}", "k1"));
+  REQUIRE(first);
+  auto retry_request = Place("t/acme/order/1", "{\"qty\":2}", "k1");
+  retry_request.metadata.correlation_id = "another-http-request";  // a retry may change these
+  retry_request.metadata.timestamp_ms = 99;
+  auto retry = store->Append(retry_request);
+  REQUIRE(retry);  // not a version conflict, although the stream now exists
+  CHECK(retry->duplicate);
+  CHECK(retry->first_position == first->first_position);
+  CHECK(retry->last_position == first->last_position);
+  CHECK(retry->streams == first->streams);
+  CHECK(store->HeadPosition() == 1);
+  CHECK(store->ReadAll(1).value().size() == 1);
+}
+
+TEST_CASE("the same key with a different request is an idempotency conflict",
+          "[eventstore][idempotency]") {
+  TempDir dir;
+  auto store = OpenOrDie(dir.str());
+  REQUIRE(store->Append(Place("t/acme/order/1", "{\"qty\":2}", "k1")));
+  auto other_payload = store->Append(Place("t/acme/order/1", "{\"qty\":3}", "k1"));
+  REQUIRE_FALSE(other_payload);
+  CHECK(other_payload.error().code == Errc::kIdempotencyConflict);
+  auto other_stream = store->Append(Place("t/acme/order/2", "{\"qty\":2}", "k1"));
+  REQUIRE_FALSE(other_stream);
+  CHECK(other_stream.error().code == Errc::kIdempotencyConflict);
+  auto other_principal = Place("t/acme/order/1", "{\"qty\":2}", "k1");
+  other_principal.metadata.principal = "someone-else";
+  CHECK(store->Append(other_principal).error().code == Errc::kIdempotencyConflict);
+  CHECK(store->HeadPosition() == 1);
+}
+
+TEST_CASE("idempotency keys are scoped to their tenant", "[eventstore][idempotency]") {
+  TempDir dir;
+  auto store = OpenOrDie(dir.str());
+  REQUIRE(store->Append(Place("t/acme/order/1", "x", "k1")));
+  auto other = store->Append(Place("t/globex/order/1", "x", "k1"));
+  REQUIRE(other);
+  CHECK_FALSE(other->duplicate);
+  CHECK(other->first_position == 2);
+  auto looked_up = store->LookupIdempotency("acme", "k1").value();
+  REQUIRE(looked_up);
+  CHECK(looked_up->first_position == 1);
+  CHECK_FALSE(store->LookupIdempotency("acme", "k2").value());
+  CHECK(store->LookupIdempotency("no tenant", "k1").error().code == Errc::kInvalidArgument);
+}
+
+TEST_CASE("remembered keys survive a restart", "[eventstore][idempotency]") {
+  TempDir dir;
+  {
+    auto store = OpenOrDie(dir.str());
+    REQUIRE(store->Append(Place("t/acme/order/1", "x", "k1")));
+  }
+  auto store = OpenOrDie(dir.str());
+  auto retry = store->Append(Place("t/acme/order/1", "x", "k1"));
+  REQUIRE(retry);
+  CHECK(retry->duplicate);
+  CHECK(retry->first_position == 1);
+  CHECK(store->HeadPosition() == 1);
+}
+
+TEST_CASE("a key is forgotten after the retention window", "[eventstore][idempotency]") {
+  TempDir dir;
+  auto now = std::make_shared<std::atomic<std::int64_t>>(1'000'000);
+  Options options;
+  options.clock_ms = [now] { return now->load(); };
+  options.idempotency_retention = std::chrono::minutes(10);
+  auto store = OpenOrDie(dir.str(), options);
+  REQUIRE(store->Append(Place("t/acme/order/1", "x", "k1")));
+
+  *now += 9 * 60'000;  // inside the window: still a duplicate
+  CHECK(store->Append(Place("t/acme/order/1", "x", "k1"))->duplicate);
+
+  *now += 2 * 60'000;  // past the window: the key is free again, the request is decided afresh
+  CHECK_FALSE(store->LookupIdempotency("acme", "k1").value());
+  auto fresh = store->Append(Place("t/acme/order/1", "x", "k1"));
+  REQUIRE_FALSE(fresh);  // the stream exists now, so NoStream conflicts: a real new decision
+  CHECK(fresh.error().code == Errc::kVersionConflict);
+  AppendRequest any = Place("t/acme/order/1", "y", "k1");
+  any.streams[0].expected = ExpectedVersion::Any();
+  auto reused = store->Append(any);
+  REQUIRE(reused);
+  CHECK_FALSE(reused->duplicate);
+  CHECK(reused->first_position == 2);
+}
+
+TEST_CASE("concurrent retries of one key commit exactly once", "[eventstore][idempotency]") {
+  TempDir dir;
+  auto store = OpenOrDie(dir.str());
+  constexpr int kRetries = 50;
+  std::vector<std::promise<Result<AppendResult>>> promises(kRetries);
+  for (int i = 0; i < kRetries; ++i) {
+    store->AppendAsync(Place("t/acme/order/1", "x", "k1"),
+                       [&promises, i](Result<AppendResult> r) { promises[i].set_value(std::move(r)); });
+  }
+  int originals = 0;
+  for (auto& p : promises) {
+    auto r = p.get_future().get();
+    REQUIRE(r);
+    CHECK(r->first_position == 1);
+    if (!r->duplicate) ++originals;
+  }
+  CHECK(originals == 1);
+  CHECK(store->HeadPosition() == 1);
+}
