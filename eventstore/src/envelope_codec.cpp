@@ -4,6 +4,7 @@
 #include <capnp/message.h>
 #include <capnp/serialize.h>
 #include <kj/exception.h>
+#include <kj/io.h>
 
 #include <cstring>
 
@@ -35,7 +36,11 @@ std::string EncodeEnvelope(const EnvelopeFields& f) {
   const std::size_t words = 32 + (f.payload.size() + f.stream.size() + f.type.size() +
                                   f.tenant.size() + f.principal.size() + f.correlation_id.size() +
                                   f.causation_id.size() + f.idempotency_key.size()) / 8;
-  capnp::MallocMessageBuilder message(static_cast<unsigned>(words),
+  // The first segment comes from a per-thread buffer (zeroed, as capnp requires) rather than malloc.
+  thread_local std::vector<capnp::word> first_segment;
+  if (first_segment.size() < words) first_segment.resize(words);
+  std::memset(first_segment.data(), 0, words * sizeof(capnp::word));
+  capnp::MallocMessageBuilder message(kj::arrayPtr(first_segment.data(), words),
                                       capnp::AllocationStrategy::FIXED_SIZE);
   auto env = message.initRoot<schema::Envelope>();
   env.setPosition(f.position);
@@ -52,18 +57,22 @@ std::string EncodeEnvelope(const EnvelopeFields& f) {
   env.setPayload(Bytes(f.payload));
   env.setPrevHash(Bytes(f.prev_hash));
 
-  auto flat = capnp::messageToFlatArray(message);
-  auto body = flat.asBytes();
-  std::string value(keys::kHashBytes + body.size(), '\0');
-  std::memcpy(value.data() + keys::kHashBytes, body.begin(), body.size());
-  std::string hash = Sha256({value.data() + keys::kHashBytes, body.size()});
-  std::memcpy(value.data(), hash.data(), keys::kHashBytes);
+  // Serialize straight into the value, behind room for the hash.
+  auto segments = message.getSegmentsForOutput();
+  const std::size_t body_bytes = capnp::computeSerializedSizeInWords(segments) * sizeof(capnp::word);
+  std::string value(keys::kHashBytes + body_bytes, '\0');
+  kj::ArrayOutputStream out(
+      kj::arrayPtr(reinterpret_cast<kj::byte*>(value.data()) + keys::kHashBytes, body_bytes));
+  capnp::writeMessage(out, segments);
+  Sha256Into({value.data() + keys::kHashBytes, body_bytes}, value.data());
   return value;
 }
 
 bool HashMatches(std::string_view value) {
   if (value.size() < keys::kHashBytes) return false;
-  return Sha256(value.substr(keys::kHashBytes)) == value.substr(0, keys::kHashBytes);
+  char digest[keys::kHashBytes];
+  Sha256Into(value.substr(keys::kHashBytes), digest);
+  return std::memcmp(digest, value.data(), keys::kHashBytes) == 0;
 }
 
 Result<EventView> DecodeEnvelope(std::string_view value, DecodeScratch& scratch) {

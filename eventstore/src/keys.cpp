@@ -32,6 +32,14 @@ std::string StreamIndex(std::string_view stream, std::uint64_t version) {
   return k;
 }
 
+std::string StreamRange(std::uint64_t first_version, std::uint64_t first_position) {
+  std::string v;
+  v.reserve(16);
+  PutBE64(v, first_version);
+  PutBE64(v, first_position);
+  return v;
+}
+
 std::string TenantPrefix(std::string_view tenant) {
   std::string k(tenant);
   k.push_back('\0');

@@ -2,7 +2,9 @@
 // and read index and log through one RocksDB snapshot, so a batch is seen whole or not at all.
 #include <rocksdb/db.h>
 
+#include <algorithm>
 #include <memory>
+#include <optional>
 
 #include "core.hpp"
 #include "envelope_codec.hpp"
@@ -33,56 +35,59 @@ Error IoError(const rocksdb::Status& st, std::string what) {
   return Error{Errc::kIo, std::move(what) + ": " + st.ToString()};
 }
 
-// Fetches the events at `positions` (ascending) from the log.
-Result<std::vector<RecordedEvent>> FetchEvents(const StoreCore& core, const ReadView& view,
-                                               const std::vector<std::string>& position_keys) {
+struct PositionRange {
+  std::uint64_t first;
+  std::uint64_t last;
+};
+
+// Reads the events of `ranges` (ascending, disjoint) from the log, at most `max_count`.
+Result<std::vector<RecordedEvent>> FetchRanges(const StoreCore& core, const ReadView& view,
+                                               const std::vector<PositionRange>& ranges,
+                                               std::size_t max_count) {
   std::vector<RecordedEvent> out;
-  if (position_keys.empty()) return out;
-  std::vector<rocksdb::Slice> slices(position_keys.begin(), position_keys.end());
-  std::vector<rocksdb::PinnableSlice> values(slices.size());
-  std::vector<rocksdb::Status> statuses(slices.size());
-  core.db->MultiGet(view.options(), core.log, slices.size(), slices.data(), values.data(),
-                    statuses.data(), /*sorted_input=*/true);
-  out.reserve(slices.size());
+  if (ranges.empty()) return out;
+  std::unique_ptr<rocksdb::Iterator> it(core.db->NewIterator(view.options(), core.log));
   DecodeScratch scratch;
-  for (std::size_t i = 0; i < slices.size(); ++i) {
-    const std::uint64_t position = keys::DecodeBE64(position_keys[i]);
-    if (!statuses[i].ok()) {
-      Error e{statuses[i].IsNotFound() ? Errc::kCorruption : Errc::kIo,
-              "index names an event the log cannot return: " + statuses[i].ToString()};
-      e.position = position;
-      return std::unexpected(std::move(e));
+  for (const auto& range : ranges) {
+    std::uint64_t expected = range.first;
+    for (it->Seek(keys::Position(range.first)); expected <= range.last && out.size() < max_count;
+         it->Next(), ++expected) {
+      if (!it->Valid() || keys::DecodeBE64(it->key().ToStringView()) != expected) {
+        if (!it->status().ok()) return std::unexpected(IoError(it->status(), "reading the log"));
+        Error e{Errc::kCorruption, "an index names an event the log does not hold"};
+        e.position = expected;
+        return std::unexpected(std::move(e));
+      }
+      auto ev = DecodeEnvelope(it->value().ToStringView(), scratch);
+      if (!ev) {
+        ev.error().position = expected;
+        return std::unexpected(ev.error());
+      }
+      out.push_back(RecordedEvent::From(*ev));
     }
-    auto ev = DecodeEnvelope(values[i].ToStringView(), scratch);
-    if (!ev) {
-      ev.error().position = position;
-      return std::unexpected(ev.error());
-    }
-    out.push_back(RecordedEvent::From(*ev));
+    if (out.size() >= max_count) break;
   }
   return out;
 }
 
-// Collects the log positions stored under `prefix` in an index, from `start_key` on.
-Result<std::vector<std::string>> ScanIndex(const StoreCore& core, const ReadView& view,
-                                           rocksdb::ColumnFamilyHandle* cf, const std::string& prefix,
-                                           const std::string& start_key, bool position_in_value,
-                                           std::uint64_t head, std::size_t max_count) {
-  std::vector<std::string> positions;
-  std::unique_ptr<rocksdb::Iterator> it(core.db->NewIterator(view.options(), cf));
-  for (it->Seek(start_key); it->Valid() && positions.size() < max_count; it->Next()) {
-    auto key = it->key();
-    if (!key.starts_with(prefix) || key.size() != prefix.size() + 8) break;
-    std::string position = position_in_value ? it->value().ToString()
-                                             : std::string(key.data() + prefix.size(), 8);
-    if (position.size() != 8) {
-      return MakeError(Errc::kCorruption, "index entry is malformed");
-    }
-    if (keys::DecodeBE64(position) > head) break;
-    positions.push_back(std::move(position));
+// One entry of stream_index: versions [first_version, last_version] at consecutive positions.
+struct StreamEntry {
+  std::uint64_t first_version, last_version, first_position;
+  std::uint64_t last_position() const { return first_position + (last_version - first_version); }
+};
+
+std::optional<StreamEntry> ParseStreamEntry(const rocksdb::Iterator& it, std::string_view prefix) {
+  auto key = it.key();
+  if (!key.starts_with(rocksdb::Slice(prefix.data(), prefix.size())) ||
+      key.size() != prefix.size() + 8 || it.value().size() != 16) {
+    return std::nullopt;
   }
-  if (!it->status().ok()) return std::unexpected(IoError(it->status(), "reading an index"));
-  return positions;
+  StreamEntry e;
+  e.last_version = keys::DecodeBE64(std::string_view(key.data() + prefix.size(), 8));
+  e.first_version = keys::DecodeBE64(it.value().ToStringView());
+  e.first_position = keys::DecodeBE64(it.value().ToStringView().substr(8));
+  if (e.first_version == 0 || e.first_version > e.last_version) return std::nullopt;
+  return e;
 }
 
 }  // namespace
@@ -128,13 +133,25 @@ Result<std::vector<RecordedEvent>> EventStore::ReadStream(std::string_view strea
                                                           std::uint64_t from_version,
                                                           std::size_t max_count) const {
   if (auto id = ParseStreamId(stream); !id) return std::unexpected(id.error());
+  if (from_version == 0) from_version = 1;
   const std::uint64_t head = core_->head.load();
   ReadView view(*core_);
-  auto positions = ScanIndex(*core_, view, core_->stream_index, keys::StreamPrefix(stream),
-                             keys::StreamIndex(stream, from_version == 0 ? 1 : from_version),
-                             /*position_in_value=*/true, head, max_count);
-  if (!positions) return std::unexpected(positions.error());
-  return FetchEvents(*core_, view, *positions);
+  const std::string prefix = keys::StreamPrefix(stream);
+  std::vector<PositionRange> ranges;
+  std::size_t planned = 0;
+  std::unique_ptr<rocksdb::Iterator> it(core_->db->NewIterator(view.options(), core_->stream_index));
+  for (it->Seek(keys::StreamIndex(stream, from_version)); it->Valid() && planned < max_count; it->Next()) {
+    if (!it->key().starts_with(prefix)) break;
+    auto entry = ParseStreamEntry(*it, prefix);
+    if (!entry) return MakeError(Errc::kCorruption, "stream index entry is malformed", std::string(stream));
+    if (entry->last_position() > head) break;  // committed but not yet published
+    const std::uint64_t v0 = std::max(from_version, entry->first_version);
+    const std::uint64_t p0 = entry->first_position + (v0 - entry->first_version);
+    ranges.push_back({p0, entry->last_position()});
+    planned += entry->last_position() - p0 + 1;
+  }
+  if (!it->status().ok()) return std::unexpected(IoError(it->status(), "reading the stream index"));
+  return FetchRanges(*core_, view, ranges, max_count);
 }
 
 Result<std::vector<RecordedEvent>> EventStore::ReadTenant(std::string_view tenant,
@@ -143,13 +160,29 @@ Result<std::vector<RecordedEvent>> EventStore::ReadTenant(std::string_view tenan
   if (!IsValidTenant(tenant)) {
     return MakeError(Errc::kInvalidArgument, "tenant must be 1..128 characters of [A-Za-z0-9._:-]");
   }
+  if (from_position == 0) from_position = 1;
   const std::uint64_t head = core_->head.load();
   ReadView view(*core_);
-  auto positions = ScanIndex(*core_, view, core_->tenant_index, keys::TenantPrefix(tenant),
-                             keys::TenantIndex(tenant, from_position == 0 ? 1 : from_position),
-                             /*position_in_value=*/false, head, max_count);
-  if (!positions) return std::unexpected(positions.error());
-  return FetchEvents(*core_, view, *positions);
+  const std::string prefix = keys::TenantPrefix(tenant);
+  std::vector<PositionRange> ranges;
+  std::size_t planned = 0;
+  std::unique_ptr<rocksdb::Iterator> it(core_->db->NewIterator(view.options(), core_->tenant_index));
+  for (it->Seek(keys::TenantIndex(tenant, from_position)); it->Valid() && planned < max_count; it->Next()) {
+    auto key = it->key();
+    if (!key.starts_with(prefix)) break;
+    if (key.size() != prefix.size() + 8 || it->value().size() != 8) {
+      return MakeError(Errc::kCorruption, "tenant index entry is malformed");
+    }
+    const std::uint64_t last = keys::DecodeBE64(std::string_view(key.data() + prefix.size(), 8));
+    const std::uint64_t first = keys::DecodeBE64(it->value().ToStringView());
+    if (first == 0 || first > last) return MakeError(Errc::kCorruption, "tenant index entry is malformed");
+    if (last > head) break;
+    const std::uint64_t p0 = std::max(from_position, first);
+    ranges.push_back({p0, last});
+    planned += last - p0 + 1;
+  }
+  if (!it->status().ok()) return std::unexpected(IoError(it->status(), "reading the tenant index"));
+  return FetchRanges(*core_, view, ranges, max_count);
 }
 
 Result<std::uint64_t> EventStore::StreamVersion(std::string_view stream) const {
@@ -160,10 +193,10 @@ Result<std::uint64_t> EventStore::StreamVersion(std::string_view stream) const {
   std::unique_ptr<rocksdb::Iterator> it(core_->db->NewIterator(view.options(), core_->stream_index));
   // Walk back from the newest entry past any committed-but-unpublished one.
   for (it->SeekForPrev(keys::StreamIndex(stream, UINT64_MAX)); it->Valid(); it->Prev()) {
-    if (!it->key().starts_with(prefix) || it->key().size() != prefix.size() + 8) break;
-    if (keys::DecodeBE64(it->value().ToStringView()) <= head) {
-      return keys::DecodeBE64(std::string_view(it->key().data() + prefix.size(), 8));
-    }
+    if (!it->key().starts_with(prefix)) break;
+    auto entry = ParseStreamEntry(*it, prefix);
+    if (!entry) return MakeError(Errc::kCorruption, "stream index entry is malformed", std::string(stream));
+    if (entry->last_position() <= head) return entry->last_version;
   }
   if (!it->status().ok()) return std::unexpected(IoError(it->status(), "reading the stream index"));
   return 0;

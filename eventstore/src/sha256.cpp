@@ -15,6 +15,11 @@ std::string Sha256(std::string_view data) {
   return out;
 }
 
+void Sha256Into(std::string_view data, char* out32) {
+  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(),
+         reinterpret_cast<unsigned char*>(out32));
+}
+
 struct Sha256Builder::Ctx {
   EVP_MD_CTX* md = EVP_MD_CTX_new();
   ~Ctx() { EVP_MD_CTX_free(md); }

@@ -9,6 +9,7 @@
 namespace keel::eventstore {
 
 std::string Sha256(std::string_view data);
+void Sha256Into(std::string_view data, char* out32);  // writes the 32 digest bytes to out32
 
 class Sha256Builder {
  public:

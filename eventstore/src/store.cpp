@@ -7,7 +7,6 @@
 
 #include <chrono>
 #include <filesystem>
-#include <future>
 #include <unordered_set>
 
 #include "core.hpp"
@@ -15,6 +14,7 @@
 #include "idempotency.hpp"
 #include "idempotency_expiry.hpp"
 #include "keys.hpp"
+#include "sync_wait.hpp"
 #include "verify.hpp"
 #include "writer.hpp"
 
@@ -99,14 +99,6 @@ Result<AppendJob> Validate(AppendRequest request, const Options& options) {
   if (!request.idempotency_key.empty()) job.fingerprint = Fingerprint(request);
   job.request = std::move(request);
   return job;
-}
-
-template <class T>
-Result<T> Wait(std::function<void(std::function<void(Result<T>)>)> start) {
-  std::promise<Result<T>> promise;
-  auto future = promise.get_future();
-  start([&promise](Result<T> r) { promise.set_value(std::move(r)); });
-  return future.get();
 }
 
 }  // namespace
@@ -211,22 +203,34 @@ Result<std::unique_ptr<EventStore>> EventStore::Open(const std::string& dir, Opt
 EventStore::EventStore(std::unique_ptr<StoreCore> core) : core_(std::move(core)) {}
 EventStore::~EventStore() = default;
 
-void EventStore::AppendAsync(AppendRequest request, AppendCallback done) {
-  if (core_->failed.load()) {
+namespace {
+
+void SubmitAppend(StoreCore& core, AppendRequest request, AppendCallback done, bool may_run_inline) {
+  if (core.failed.load()) {
     done(MakeError(Errc::kFailStopped, "an earlier write failed; the store is fail-stopped"));
     return;
   }
-  auto job = Validate(std::move(request), core_->options);
+  auto job = Validate(std::move(request), core.options);
   if (!job) {
     done(std::unexpected(job.error()));
     return;
   }
   job->done = std::move(done);
-  core_->writer->Submit(std::move(*job));
+  WriterJob writer_job(std::move(*job));
+  if (may_run_inline && core.writer->TryCommitInline(writer_job)) return;
+  core.writer->Submit(std::move(writer_job));
+}
+
+}  // namespace
+
+void EventStore::AppendAsync(AppendRequest request, AppendCallback done) {
+  SubmitAppend(*core_, std::move(request), std::move(done), /*may_run_inline=*/false);
 }
 
 Result<AppendResult> EventStore::Append(AppendRequest request) {
-  return Wait<AppendResult>([&](AppendCallback cb) { AppendAsync(std::move(request), std::move(cb)); });
+  return WaitFor<AppendResult>([&](AppendCallback cb) {
+    SubmitAppend(*core_, std::move(request), std::move(cb), /*may_run_inline=*/true);
+  });
 }
 
 Result<AppendResult> EventStore::Append(std::string stream, ExpectedVersion expected,
@@ -248,7 +252,7 @@ void EventStore::SaveSnapshotAsync(std::string stream, Snapshot snapshot, WriteC
 }
 
 Result<void> EventStore::SaveSnapshot(std::string stream, Snapshot snapshot) {
-  return Wait<void>([&](WriteCallback cb) {
+  return WaitFor<void>([&](WriteCallback cb) {
     SaveSnapshotAsync(std::move(stream), std::move(snapshot), std::move(cb));
   });
 }
@@ -262,7 +266,7 @@ void EventStore::CommitReadModelAsync(ReadModelBatch batch, WriteCallback done) 
 }
 
 Result<void> EventStore::CommitReadModel(ReadModelBatch batch) {
-  return Wait<void>([&](WriteCallback cb) { CommitReadModelAsync(std::move(batch), std::move(cb)); });
+  return WaitFor<void>([&](WriteCallback cb) { CommitReadModelAsync(std::move(batch), std::move(cb)); });
 }
 
 Result<void> EventStore::SaveCheckpoint(std::string name, std::uint64_t position) {

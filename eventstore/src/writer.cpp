@@ -5,13 +5,28 @@
 
 #include <rocksdb/write_batch.h>
 
+#include <chrono>
 #include <exception>
+#include <thread>
 
 #include "envelope_codec.hpp"
 #include "idempotency.hpp"
 #include "keys.hpp"
 
 namespace keel::eventstore {
+namespace {
+
+constexpr auto kSpin = std::chrono::microseconds(50);
+
+inline void CpuRelax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#else
+  std::this_thread::yield();
+#endif
+}
+
+}  // namespace
 
 struct Writer::Group {
   rocksdb::WriteBatch batch;
@@ -36,7 +51,8 @@ void Writer::Submit(WriterJob job) {
     std::lock_guard lock(mu_);
     if (!stopping_) {
       queue_.push_back(std::move(job));
-      cv_.notify_one();
+      queued_.fetch_add(1);
+      if (sleeping_) cv_.notify_one();  // a spinning writer needs no futex wake-up
       return;
     }
   }
@@ -48,6 +64,7 @@ void Writer::Stop() {
   {
     std::lock_guard lock(mu_);
     stopping_ = true;
+    queued_.fetch_add(1);  // ends a spin early
     cv_.notify_one();
   }
   if (thread_.joinable()) thread_.join();
@@ -56,20 +73,48 @@ void Writer::Stop() {
 void Writer::Run() {
   std::vector<WriterJob> jobs;
   for (;;) {
+    // A caller that was just answered usually submits again within microseconds; waiting for it
+    // briefly costs less than the two context switches of sleeping on the condition variable.
+    const auto spin_until = std::chrono::steady_clock::now() + kSpin;
+    for (unsigned i = 1; queued_.load(std::memory_order_acquire) == 0; ++i) {
+      CpuRelax();
+      if (i % 64 == 0 && std::chrono::steady_clock::now() >= spin_until) break;
+    }
     {
       std::unique_lock lock(mu_);
-      cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      sleeping_ = true;
+      cv_.wait(lock, [&] { return !committing_ && (stopping_ || !queue_.empty()); });
+      sleeping_ = false;
       if (queue_.empty()) return;  // stopping and drained
+      committing_ = true;
       std::size_t bytes = 0;
       while (!queue_.empty() && (jobs.empty() || bytes < core_.options.max_group_commit_bytes)) {
         if (auto* a = std::get_if<AppendJob>(&queue_.front())) bytes += a->bytes;
         jobs.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
+      queued_.fetch_sub(jobs.size());
     }
     Commit(jobs);
     jobs.clear();
+    std::lock_guard lock(mu_);
+    committing_ = false;
   }
+}
+
+bool Writer::TryCommitInline(WriterJob& job) {
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_ || committing_ || !queue_.empty()) return false;
+    committing_ = true;
+  }
+  std::vector<WriterJob> jobs;
+  jobs.push_back(std::move(job));
+  Commit(jobs);
+  std::lock_guard lock(mu_);
+  committing_ = false;
+  if (!queue_.empty()) cv_.notify_one();  // work queued meanwhile waits for the writer thread
+  return true;
 }
 
 namespace {
@@ -233,25 +278,26 @@ Result<AppendResult> Writer::PrepareAppend(AppendJob& job, Group& group) {
           position, s.stream, version, e.type, e.schema_version, job.tenant, timestamp,
           meta.principal, meta.correlation_id, meta.causation_id, req.idempotency_key, e.payload,
           group.hash});
-      std::string hash = value.substr(0, keys::kHashBytes);
-      const std::string pos_key = keys::Position(position);
-      group.batch.Put(core_.log, pos_key, value);
-      group.batch.Put(core_.stream_index, keys::StreamIndex(s.stream, version), pos_key);
-      group.batch.Put(core_.tenant_index, keys::TenantIndex(job.tenant, position), "");
+      group.batch.Put(core_.log, keys::Position(position), value);
       if (group.live) {
         group.live->push_back(RecordedEvent{position, version, s.stream, e.type, e.schema_version,
                                             job.tenant, timestamp, meta.principal,
                                             meta.correlation_id, meta.causation_id,
-                                            req.idempotency_key, e.payload, hash, group.hash});
+                                            req.idempotency_key, e.payload,
+                                            value.substr(0, keys::kHashBytes), group.hash});
       }
-      group.hash = std::move(hash);
+      group.hash.assign(value, 0, keys::kHashBytes);  // reuses the buffer: no allocation
     }
     sr.last_version = version;
     sr.last_position = group.position;
+    group.batch.Put(core_.stream_index, keys::StreamIndex(s.stream, version),
+                    keys::StreamRange(sr.first_version, sr.first_position));
     group.versions[s.stream] = version;
     result.streams.push_back(std::move(sr));
   }
   result.last_position = group.position;
+  group.batch.Put(core_.tenant_index, keys::TenantIndex(job.tenant, result.last_position),
+                  keys::BE64(result.first_position));
 
   if (!idem_key.empty()) {
     IdempotencyEntry entry{group.now_ms, job.fingerprint, result};

@@ -1,9 +1,11 @@
 // The single writer thread: takes queued appends and read-model/snapshot writes, checks versions and
 // idempotency against its own view of the log, chains and encodes the events, and commits the whole
 // group in one RocksDB WriteBatch (one fsync). Callers are answered only after that write returns.
-// A failed write puts the store into fail-stop. Nothing here runs on a caller's thread.
+// A failed write puts the store into fail-stop. Only a synchronous caller ever commits on its own
+// thread (TryCommitInline); asynchronous callers, such as actors, never block on a write.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -45,6 +47,10 @@ class Writer {
   Writer(StoreCore& core, std::uint64_t head, std::string tail_hash);
   ~Writer();
   void Submit(WriterJob job);
+  // For synchronous callers only: when the writer is idle (nothing queued or committing), commits
+  // `job` on the calling thread, which would block for the result anyway; this saves two thread
+  // hand-offs. Returns false, leaving `job` untouched, when the writer is busy.
+  bool TryCommitInline(WriterJob& job);
   void Stop();  // finishes queued work, then joins
 
  private:
@@ -65,6 +71,9 @@ class Writer {
   std::condition_variable cv_;
   std::deque<WriterJob> queue_;
   bool stopping_ = false;
+  bool sleeping_ = false;                 // guarded by mu_: Submit wakes the writer only then
+  bool committing_ = false;               // guarded by mu_: a group is being committed
+  std::atomic<std::size_t> queued_{0};    // lets the writer poll for work without the lock
   std::thread thread_;
 };
 

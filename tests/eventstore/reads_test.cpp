@@ -69,6 +69,9 @@ TEST_CASE("reading one tenant never returns another's events", "[eventstore][rea
   for (const auto& e : acme) positions.push_back(e.position);
   CHECK(positions == std::vector<std::uint64_t>{1, 2, 3, 5, 8});
   CHECK(Types(store->ReadTenant("acme", 4).value()) == std::vector<std::string>{"C1", "A4"});
+  // From inside an append's range, and cut off inside one.
+  CHECK(Types(store->ReadTenant("acme", 2).value()) == std::vector<std::string>{"A2", "A3", "C1", "A4"});
+  CHECK(Types(store->ReadTenant("acme", 2, 1).value()) == std::vector<std::string>{"A2"});
   CHECK(Types(store->ReadTenant("acme2", 1).value()) == std::vector<std::string>{"B1"});
   CHECK(Types(store->ReadTenant("globex", 1, 1).value()) == std::vector<std::string>{"D1"});
   CHECK(store->ReadTenant("initech", 1).value().empty());

@@ -1,0 +1,60 @@
+// Small helpers shared by keel-bench suites: a scratch directory, a stopwatch, figure printing.
+#pragma once
+
+#include <algorithm>
+#include <chrono>
+#include <vector>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <unistd.h>
+
+namespace keel::bench {
+
+struct Settings {
+  double round_seconds = 0.5;  // one throughput sample
+  int rounds = 6;              // store and baseline samples alternate; the median of each counts
+  std::size_t replay_events = 300'000;
+};
+
+inline double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const std::size_t n = v.size();
+  return n == 0 ? 0 : (n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2);
+}
+
+class ScratchDir {
+ public:
+  explicit ScratchDir(const std::string& name) {
+    path_ = std::filesystem::temp_directory_path() /
+            ("keel-bench-" + std::to_string(::getpid()) + "-" + name);
+    std::filesystem::remove_all(path_);
+    std::filesystem::create_directories(path_);
+  }
+  ~ScratchDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  std::string str() const { return path_.string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+inline double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+inline void Figure(const std::string& name, double value, const char* unit) {
+  std::printf("%s: %.0f %s\n", name.c_str(), value, unit);
+  std::fflush(stdout);
+}
+
+inline void Ratio(const std::string& name, double value) {
+  std::printf("%s: %.3f\n", name.c_str(), value);
+  std::fflush(stdout);
+}
+
+int RunEventStoreSuite(const Settings& settings);
+
+}  // namespace keel::bench

@@ -1,0 +1,27 @@
+// keel-bench: runs benchmark suites by name (`keel-bench eventstore`; no name runs them all).
+// `--quick` shrinks every duration for a smoke run whose figures mean nothing.
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "bench_util.hpp"
+
+int main(int argc, char** argv) {
+  keel::bench::Settings settings;
+  std::string suite = "all";
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--quick") == 0) {
+      settings.round_seconds = 0.05;
+      settings.rounds = 1;
+      settings.replay_events = 5'000;
+    } else if (argv[i][0] != '-') {
+      suite = argv[i];
+    } else {
+      std::fprintf(stderr, "usage: keel-bench [eventstore] [--quick]\n");
+      return 2;
+    }
+  }
+  if (suite == "eventstore" || suite == "all") return keel::bench::RunEventStoreSuite(settings);
+  std::fprintf(stderr, "keel-bench: unknown suite '%s' (known: eventstore)\n", suite.c_str());
+  return 2;
+}
