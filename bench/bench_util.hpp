@@ -13,8 +13,10 @@ namespace keel::bench {
 
 struct Settings {
   double round_seconds = 0.5;  // one throughput sample
-  int rounds = 6;              // store and baseline samples alternate; the median of each counts
+  int rounds = 10;             // store and baseline samples alternate; the median of each counts
   std::size_t replay_events = 300'000;
+  std::string only;  // run only configurations whose names start with this
+  bool Selected(const std::string& name) const { return name.compare(0, only.size(), only) == 0; }
 };
 
 inline double Median(std::vector<double> v) {

@@ -241,14 +241,18 @@ int RunEventStoreSuite(const Settings& s) {
   double lowest_sync_ratio = 1e9;
   for (int threads : {1, 64}) {
     for (int events : {1, 10}) {
+      const std::string name = "append_sync_t" + std::to_string(threads) + "_e" + std::to_string(events);
+      if (!s.Selected(name)) continue;
       AppendConfig config(threads, events, stored_value);
-      std::vector<double> store, raw;
+      // Adjacent samples form pairs; the median of the per-pair ratios cancels slow drift in the
+      // machine's fsync latency, which is larger than the difference being measured.
+      std::vector<double> store, raw, ratios;
       for (int r = 0; r < s.rounds; ++r) {
         store.push_back(config.SampleStore(s.round_seconds));
         raw.push_back(config.SampleRaw(s.round_seconds));
+        ratios.push_back(store.back() / raw.back());
       }
-      const std::string name = "append_sync_t" + std::to_string(threads) + "_e" + std::to_string(events);
-      const double ratio = Median(store) / Median(raw);
+      const double ratio = Median(ratios);
       Figure(name + "_store", Median(store), "events/s");
       Figure(name + "_raw", Median(raw), "events/s");
       Ratio(name + "_ratio", ratio);
@@ -256,6 +260,10 @@ int RunEventStoreSuite(const Settings& s) {
     }
   }
 
+  if (!s.Selected("replay")) {
+    if (lowest_sync_ratio < 1e9) Ratio("append_sync_ratio", lowest_sync_ratio);
+    return 0;
+  }
   ScratchDir replay_dir("replay");
   Populate(replay_dir.str(), s.replay_events);
   std::vector<double> stores, raws;
@@ -271,7 +279,7 @@ int RunEventStoreSuite(const Settings& s) {
   Ratio("replay_scan_ratio", store / raw);
   Figure("verify_chain", VerifyRate(replay_dir.str()), "events/s");
 
-  Ratio("append_sync_ratio", lowest_sync_ratio);
+  if (lowest_sync_ratio < 1e9) Ratio("append_sync_ratio", lowest_sync_ratio);
   Ratio("replay_ratio", store / raw);
   return (store_sum == 0 || raw_sum == 0) ? 1 : 0;
 }

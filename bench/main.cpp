@@ -1,6 +1,10 @@
 // keel-bench: runs benchmark suites by name (`keel-bench eventstore`; no name runs them all).
-// `--quick` shrinks every duration for a smoke run whose figures mean nothing.
+// `--quick` shrinks every duration for a smoke run whose figures mean nothing; `--rounds N` sets
+// the alternating samples per configuration; `--only PREFIX` runs only configurations whose figure
+// names start with PREFIX (the summary lines then cover just those).
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 
@@ -14,10 +18,14 @@ int main(int argc, char** argv) {
       settings.round_seconds = 0.05;
       settings.rounds = 1;
       settings.replay_events = 5'000;
+    } else if (std::strcmp(argv[i], "--rounds") == 0 && i + 1 < argc) {
+      settings.rounds = std::max(1, std::atoi(argv[++i]));
+    } else if (std::strcmp(argv[i], "--only") == 0 && i + 1 < argc) {
+      settings.only = argv[++i];
     } else if (argv[i][0] != '-') {
       suite = argv[i];
     } else {
-      std::fprintf(stderr, "usage: keel-bench [eventstore] [--quick]\n");
+      std::fprintf(stderr, "usage: keel-bench [eventstore] [--quick] [--rounds N] [--only PREFIX]\n");
       return 2;
     }
   }

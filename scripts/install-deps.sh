@@ -3,11 +3,11 @@
 # Idempotent and quiet when everything is present; works as root or through sudo.
 set -euo pipefail
 
+# What the build finds today. Later layers add theirs here (CAF, Boost, nlohmann/json, ...).
 packages=(
-  build-essential cmake ccache pkg-config
-  libcaf-dev librocksdb-dev libcapnp-dev capnproto
-  nlohmann-json3-dev libboost1.81-all-dev catch2
-  libssl-dev libsodium-dev
+  build-essential cmake ccache
+  librocksdb-dev libcapnp-dev capnproto libssl-dev
+  catch2
 )
 
 missing=()
