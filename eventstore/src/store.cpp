@@ -276,6 +276,14 @@ Result<void> EventStore::SaveCheckpoint(std::string name, std::uint64_t position
   return CommitReadModel(std::move(batch));
 }
 
+Result<void> EventStore::PurgeExpiredIdempotencyKeys() {
+  rocksdb::CompactRangeOptions options;
+  options.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  auto st = core_->db->CompactRange(options, core_->idempotency, nullptr, nullptr);
+  if (!st.ok()) return MakeError(Errc::kIo, "compacting idempotency keys: " + st.ToString());
+  return {};
+}
+
 std::optional<VerifyReport> EventStore::broken_chain() const { return core_->broken_chain; }
 bool EventStore::fail_stopped() const { return core_->failed.load(); }
 std::uint64_t EventStore::HeadPosition() const { return core_->head.load(); }

@@ -159,3 +159,26 @@ TEST_CASE("bad appends are refused as invalid arguments and write nothing", "[ev
   CHECK(store->HeadPosition() == 0);
   CHECK(store->ReadAll(1).value().empty());
 }
+
+TEST_CASE("two appends expecting the same version in one group commit: the second conflicts",
+          "[eventstore][append]") {
+  TempDir dir;
+  auto store = OpenOrDie(dir.str());
+  WriterGate gate(*store);
+  std::promise<Result<AppendResult>> first, second;
+  auto place = [](std::string payload) {
+    AppendRequest r;
+    r.streams.push_back({"t/acme/order/1", ExpectedVersion::NoStream(), {Ev("OrderPlaced", std::move(payload))}});
+    return r;
+  };
+  store->AppendAsync(place("a"), [&](Result<AppendResult> r) { first.set_value(std::move(r)); });
+  store->AppendAsync(place("b"), [&](Result<AppendResult> r) { second.set_value(std::move(r)); });
+  gate.Release();
+  auto a = first.get_future().get();
+  auto b = second.get_future().get();
+  REQUIRE(a);
+  REQUIRE_FALSE(b);
+  CHECK(b.error().code == Errc::kVersionConflict);
+  CHECK(b.error().actual_version == 1);
+  CHECK(store->ReadStream("t/acme/order/1", 1).value().size() == 1);
+}

@@ -89,3 +89,47 @@ TEST_CASE("racing writers on one stream never lose an update", "[eventstore][con
   CHECK(store->ReadStream("t/acme/counter/1", 1).value().size() == kThreads * kIncrements);
   INFO("conflicts seen: " << conflicts.load());
 }
+
+TEST_CASE("readers never see part of an append while writers commit", "[eventstore][concurrency]") {
+  TempDir dir;
+  Options options;
+  options.durability = Durability::kBuffered;  // many commits quickly; atomicity is what is tested
+  auto store = OpenOrDie(dir.str(), options);
+  std::atomic<int> finished{0};
+  std::vector<std::thread> writers;
+  for (int t = 0; t < 4; ++t) {
+    writers.emplace_back([&, t] {
+      for (int i = 0; i < 150; ++i) {
+        AppendRequest r;  // three events on one stream and one on another, atomically
+        r.streams.push_back({"t/acme/order/" + std::to_string(t), ExpectedVersion::Any(),
+                             {Ev("A"), Ev("B"), Ev("C")}});
+        r.streams.push_back({"t/acme/ledger/" + std::to_string(t), ExpectedVersion::Any(), {Ev("D")}});
+        (void)store->Append(std::move(r));
+      }
+      ++finished;
+    });
+  }
+  int reads = 0, torn = 0, gaps = 0;
+  for (bool last = false; !last;) {
+    last = finished.load() == 4;  // one more full read after the writers are done
+    auto all = store->ReadAll(1).value();
+    ++reads;
+    if (all.size() % 4 != 0) ++torn;
+    std::map<std::string, std::uint64_t> count;
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      if (all[i].position != i + 1) ++gaps;
+      ++count[all[i].stream];
+    }
+    for (int t = 0; t < 4; ++t) {
+      if (count["t/acme/order/" + std::to_string(t)] != 3 * count["t/acme/ledger/" + std::to_string(t)]) ++torn;
+      auto stream = store->ReadStream("t/acme/order/" + std::to_string(t), 1).value();
+      if (stream.size() % 3 != 0) ++torn;
+    }
+  }
+  for (auto& w : writers) w.join();
+  INFO("reads while writing: " << reads);
+  CHECK(reads > 1);
+  CHECK(store->HeadPosition() == 4 * 150 * 4);
+  CHECK(torn == 0);
+  CHECK(gaps == 0);
+}

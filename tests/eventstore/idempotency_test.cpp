@@ -4,6 +4,7 @@
 
 #include <future>
 
+#include "raw_db.hpp"
 #include "test_support.hpp"
 
 using namespace keel::eventstore;
@@ -111,22 +112,47 @@ TEST_CASE("a key is forgotten after the retention window", "[eventstore][idempot
   CHECK(reused->first_position == 2);
 }
 
-TEST_CASE("concurrent retries of one key commit exactly once", "[eventstore][idempotency]") {
+TEST_CASE("retries of one key queued into the same group commit exactly once",
+          "[eventstore][idempotency]") {
   TempDir dir;
   auto store = OpenOrDie(dir.str());
+  WriterGate gate(*store);  // position 1 is the gate's event
   constexpr int kRetries = 50;
   std::vector<std::promise<Result<AppendResult>>> promises(kRetries);
   for (int i = 0; i < kRetries; ++i) {
     store->AppendAsync(Place("t/acme/order/1", "x", "k1"),
                        [&promises, i](Result<AppendResult> r) { promises[i].set_value(std::move(r)); });
   }
+  gate.Release();
   int originals = 0;
   for (auto& p : promises) {
     auto r = p.get_future().get();
     REQUIRE(r);
-    CHECK(r->first_position == 1);
+    CHECK(r->first_position == 2);
     if (!r->duplicate) ++originals;
   }
   CHECK(originals == 1);
-  CHECK(store->HeadPosition() == 1);
+  CHECK(store->HeadPosition() == 2);
+}
+
+TEST_CASE("expired keys are purged from disk", "[eventstore][idempotency]") {
+  TempDir dir;
+  auto now = std::make_shared<std::atomic<std::int64_t>>(1'000'000);
+  {
+    Options options;
+    options.clock_ms = [now] { return now->load(); };
+    options.idempotency_retention = std::chrono::minutes(10);
+    auto store = OpenOrDie(dir.str(), options);
+    REQUIRE(store->Append(Place("t/acme/order/1", "x", "old")));
+    *now += 8 * 60'000;
+    REQUIRE(store->Append(Place("t/acme/order/2", "x", "young")));
+    *now += 3 * 60'000;  // "old" is 11 minutes old, "young" 3
+    REQUIRE(store->PurgeExpiredIdempotencyKeys());
+  }
+  std::vector<std::string> remaining;
+  WithRawColumnFamily(dir.str(), "idempotency", [&](rocksdb::DB& db, rocksdb::ColumnFamilyHandle* cf) {
+    std::unique_ptr<rocksdb::Iterator> it(db.NewIterator({}, cf));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) remaining.push_back(it->key().ToString());
+  });
+  CHECK(remaining == std::vector<std::string>{std::string("acme\0young", 10)});
 }

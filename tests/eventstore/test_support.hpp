@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
+#include <future>
 #include <string>
 #include <unistd.h>
 
@@ -40,5 +41,33 @@ inline std::unique_ptr<EventStore> OpenOrDie(const std::string& dir, Options opt
   if (!store) throw std::runtime_error(store.error().ToString());
   return std::move(*store);
 }
+
+// Holds the store's writer thread inside a callback until Release(), so that appends submitted
+// meanwhile queue up and are committed as one group. (Callbacks must normally be quick; this one
+// is slow on purpose.) Uses the stream t/gate/gate/<n>.
+class WriterGate {
+ public:
+  explicit WriterGate(EventStore& store) : released_(release_.get_future().share()) {
+    std::promise<void> blocked;
+    auto blocked_future = blocked.get_future();
+    AppendRequest r;
+    r.streams.push_back({"t/gate/gate/1", ExpectedVersion::Any(), {EventData{"Gate", 1, ""}}});
+    store.AppendAsync(std::move(r), [&blocked, released = released_](Result<AppendResult>) {
+      blocked.set_value();
+      released.wait();
+    });
+    blocked_future.wait();
+  }
+  ~WriterGate() { Release(); }
+  void Release() {
+    if (!done_) release_.set_value();
+    done_ = true;
+  }
+
+ private:
+  std::promise<void> release_;
+  std::shared_future<void> released_;
+  bool done_ = false;
+};
 
 }  // namespace keel::eventstore::test

@@ -88,6 +88,11 @@ class EventStore {
   std::optional<VerifyReport> broken_chain() const;
   bool fail_stopped() const;
 
+  // -- maintenance (blocks the caller: operator tooling, not actors) --
+  // Compacts the idempotency keys so that records past the retention window leave the disk now
+  // rather than at RocksDB's next compaction of them.
+  Result<void> PurgeExpiredIdempotencyKeys();
+
   // -- subscriptions --
   std::unique_ptr<Subscription> Subscribe(std::uint64_t from_position, EventHandler handler,
                                           SubscriptionOptions options = {});
