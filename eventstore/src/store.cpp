@@ -201,7 +201,8 @@ Result<std::unique_ptr<EventStore>> EventStore::Open(const std::string& dir, Opt
 }
 
 EventStore::EventStore(std::unique_ptr<StoreCore> core) : core_(std::move(core)) {}
-EventStore::~EventStore() = default;
+// Subscriptions read through this object, so they stop before the core (writer, RocksDB) goes.
+EventStore::~EventStore() { StopAllSubscriptions(*core_); }
 
 namespace {
 
