@@ -20,6 +20,18 @@ AppendRequest Place(std::string stream, std::string payload, std::string key) {
   return r;
 }
 
+// A store clock the test moves by hand, and a ten-minute retention window.
+struct SimulatedClock {
+  std::shared_ptr<std::atomic<std::int64_t>> now = std::make_shared<std::atomic<std::int64_t>>(1'000'000);
+  Options StoreOptions() const {
+    Options options;
+    options.clock_ms = [now = now] { return now->load(); };
+    options.idempotency_retention = std::chrono::minutes(10);
+    return options;
+  }
+  void AdvanceMinutes(int minutes) { *now += minutes * 60'000; }
+};
+
 }  // namespace
 
 TEST_CASE("the same key with the same request returns the first result and writes nothing",
@@ -89,17 +101,14 @@ TEST_CASE("remembered keys survive a restart", "[eventstore][idempotency]") {
 
 TEST_CASE("a key is forgotten after the retention window", "[eventstore][idempotency]") {
   TempDir dir;
-  auto now = std::make_shared<std::atomic<std::int64_t>>(1'000'000);
-  Options options;
-  options.clock_ms = [now] { return now->load(); };
-  options.idempotency_retention = std::chrono::minutes(10);
-  auto store = OpenOrDie(dir.str(), options);
+  SimulatedClock clock;
+  auto store = OpenOrDie(dir.str(), clock.StoreOptions());
   REQUIRE(store->Append(Place("t/acme/order/1", "x", "k1")));
 
-  *now += 9 * 60'000;  // inside the window: still a duplicate
+  clock.AdvanceMinutes(9);  // inside the window: still a duplicate
   CHECK(store->Append(Place("t/acme/order/1", "x", "k1"))->duplicate);
 
-  *now += 2 * 60'000;  // past the window: the key is free again, the request is decided afresh
+  clock.AdvanceMinutes(2);  // past the window: the key is free again, the request is decided afresh
   CHECK_FALSE(store->LookupIdempotency("acme", "k1").value());
   auto fresh = store->Append(Place("t/acme/order/1", "x", "k1"));
   REQUIRE_FALSE(fresh);  // the stream exists now, so NoStream conflicts: a real new decision
@@ -137,16 +146,13 @@ TEST_CASE("retries of one key queued into the same group commit exactly once",
 
 TEST_CASE("expired keys are purged from disk", "[eventstore][idempotency]") {
   TempDir dir;
-  auto now = std::make_shared<std::atomic<std::int64_t>>(1'000'000);
+  SimulatedClock clock;
   {
-    Options options;
-    options.clock_ms = [now] { return now->load(); };
-    options.idempotency_retention = std::chrono::minutes(10);
-    auto store = OpenOrDie(dir.str(), options);
+    auto store = OpenOrDie(dir.str(), clock.StoreOptions());
     REQUIRE(store->Append(Place("t/acme/order/1", "x", "old")));
-    *now += 8 * 60'000;
+    clock.AdvanceMinutes(8);
     REQUIRE(store->Append(Place("t/acme/order/2", "x", "young")));
-    *now += 3 * 60'000;  // "old" is 11 minutes old, "young" 3
+    clock.AdvanceMinutes(3);  // "old" is 11 minutes old, "young" 3
     REQUIRE(store->PurgeExpiredIdempotencyKeys());
   }
   std::vector<std::string> remaining;
