@@ -1,0 +1,190 @@
+// Order aggregate: place (priced from the price list, a contract or given, totals in minor units),
+// approval above the template's threshold, allocation per line and warehouse with backorders or
+// cancelled shortfalls, pick, ship per warehouse, deliver, invoice, cancel before shipment, and
+// returns (RMA) within the return window. Commands, events, state, Decide, Evolve.
+// Pure: no I/O, no clock (time arrives in commands), no CAF or RocksDB headers.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "domain/common.hpp"
+#include "domain/pricing.hpp"
+
+namespace keel::domain::order {
+
+enum class Channel : std::uint8_t { kDirect, kB2B, kMarketplace, kEdi };
+enum class ShortfallRule : std::uint8_t { kBackorder, kCancelLine };
+enum class Disposition : std::uint8_t { kRestock, kScrap };
+
+struct CatalogItem {  // what the tenant's catalog says about a SKU on the order
+  std::string category;
+};
+using CatalogView = std::map<std::string, CatalogItem>;  // SKU -> item; missing = not catalogued
+
+struct LineInput {
+  std::uint32_t line = 0;
+  std::string sku;
+  std::int64_t qty = 0;
+  std::optional<std::int64_t> unit_price;  // given by the caller; else resolved from prices
+};
+
+// -- commands --
+struct PlaceOrder {
+  std::string id, tenant, customer, currency;
+  Channel channel = Channel::kDirect;
+  std::vector<LineInput> lines;
+  CatalogView catalog;
+  PriceList price_list;
+  std::vector<ContractPrice> contracts;
+  std::int64_t approval_threshold = 0;  // from the workflow rules; 0: never needs approval
+  Timestamp at = 0;
+};
+struct ApproveOrder {
+  std::string by, role;
+  std::vector<std::string> permitted_roles;  // from the workflow rules
+  Timestamp at = 0;
+};
+struct RejectOrder {
+  std::string by, role, reason;
+  std::vector<std::string> permitted_roles;
+  Timestamp at = 0;
+};
+struct Allocation {
+  std::uint32_t line = 0;
+  std::string warehouse;
+  std::int64_t qty = 0;
+  bool operator==(const Allocation&) const = default;
+};
+struct RecordAllocation {  // results of reserving stock, from the fulfilment process
+  std::vector<Allocation> allocations;
+  ShortfallRule shortfall = ShortfallRule::kBackorder;
+  Timestamp at = 0;
+};
+struct PickOrder { Timestamp at = 0; };
+struct ShipOrder { std::string warehouse; std::string tracking; Timestamp at = 0; };
+struct DeliverOrder { Timestamp at = 0; };
+struct InvoiceOrder { std::string invoice_id; Timestamp at = 0; };
+struct CancelOrder { std::string reason; Timestamp at = 0; };
+struct ReturnLine {
+  std::uint32_t line = 0;
+  std::int64_t qty = 0;
+  bool operator==(const ReturnLine&) const = default;
+};
+struct RequestReturn {
+  std::string rma;
+  std::vector<ReturnLine> lines;
+  std::int64_t return_window_days = 30;   // from the workflow rules
+  std::int64_t auto_authorize_days = 0;   // 0: manual authorization
+  Timestamp at = 0;
+};
+struct AuthorizeReturn { std::string rma, by; Timestamp at = 0; };
+struct ReceiveReturn { std::string rma; Disposition disposition = Disposition::kRestock; std::string warehouse; Timestamp at = 0; };
+struct RefundReturn { std::string rma; std::int64_t amount = 0; Timestamp at = 0; };
+using Command = std::variant<PlaceOrder, ApproveOrder, RejectOrder, RecordAllocation, PickOrder, ShipOrder,
+                             DeliverOrder, InvoiceOrder, CancelOrder, RequestReturn, AuthorizeReturn,
+                             ReceiveReturn, RefundReturn>;
+
+// -- events --
+struct PricedLine {
+  std::uint32_t line = 0;
+  std::string sku;
+  std::int64_t qty = 0, unit_price = 0, amount = 0;
+  bool operator==(const PricedLine&) const = default;
+};
+struct OrderPlaced {
+  std::string id, tenant, customer, currency;
+  Channel channel = Channel::kDirect;
+  std::vector<PricedLine> lines;
+  std::int64_t total = 0;
+  bool requires_approval = false;
+  Timestamp at = 0;
+  bool operator==(const OrderPlaced&) const = default;
+};
+struct OrderApproved { std::string by; Timestamp at = 0; bool operator==(const OrderApproved&) const = default; };
+struct OrderRejected { std::string by, reason; Timestamp at = 0; bool operator==(const OrderRejected&) const = default; };
+struct OrderAllocated {
+  std::vector<Allocation> allocations;
+  std::vector<ReturnLine> backordered;  // line, qty still open
+  std::vector<ReturnLine> cancelled;    // line, qty cancelled for want of stock
+  Timestamp at = 0;
+  bool operator==(const OrderAllocated&) const = default;
+};
+struct OrderPicked { Timestamp at = 0; bool operator==(const OrderPicked&) const = default; };
+struct OrderShipped {
+  std::string warehouse, tracking;
+  std::vector<ReturnLine> lines;  // what left that warehouse
+  Timestamp at = 0;
+  bool operator==(const OrderShipped&) const = default;
+};
+struct OrderDelivered { Timestamp at = 0; bool operator==(const OrderDelivered&) const = default; };
+struct OrderInvoiced { std::string invoice_id; std::int64_t amount = 0; Timestamp at = 0; bool operator==(const OrderInvoiced&) const = default; };
+struct OrderCancelled {
+  std::string reason;
+  std::vector<Allocation> releases;  // reservations to release, per warehouse
+  Timestamp at = 0;
+  bool operator==(const OrderCancelled&) const = default;
+};
+struct ReturnRequested {
+  std::string rma;
+  std::vector<ReturnLine> lines;
+  std::int64_t value = 0;  // refundable amount of the returned lines
+  Timestamp at = 0;
+  bool operator==(const ReturnRequested&) const = default;
+};
+struct ReturnAuthorized { std::string rma, by; bool automatic = false; Timestamp at = 0; bool operator==(const ReturnAuthorized&) const = default; };
+struct ReturnReceived {
+  std::string rma;
+  Disposition disposition = Disposition::kRestock;
+  std::string warehouse;
+  std::vector<ReturnLine> lines;
+  Timestamp at = 0;
+  bool operator==(const ReturnReceived&) const = default;
+};
+struct ReturnRefunded { std::string rma; std::int64_t amount = 0; Timestamp at = 0; bool operator==(const ReturnRefunded&) const = default; };
+using Event = std::variant<OrderPlaced, OrderApproved, OrderRejected, OrderAllocated, OrderPicked, OrderShipped,
+                           OrderDelivered, OrderInvoiced, OrderCancelled, ReturnRequested, ReturnAuthorized,
+                           ReturnReceived, ReturnRefunded>;
+
+// -- state --
+enum class Status : std::uint8_t {
+  kNone, kAwaitingApproval, kPlaced, kBackordered, kReserved, kPicked, kPartiallyShipped, kShipped,
+  kDelivered, kInvoiced, kCancelled, kRejected,
+};
+std::string_view StatusName(Status s);
+
+enum class ReturnStatus : std::uint8_t { kRequested, kAuthorized, kReceived, kRefunded };
+struct Return {
+  ReturnStatus status = ReturnStatus::kRequested;
+  std::vector<ReturnLine> lines;
+  std::int64_t value = 0;
+  bool operator==(const Return&) const = default;
+};
+struct LineState {
+  std::string sku;
+  std::int64_t qty = 0, unit_price = 0, amount = 0;
+  std::int64_t allocated = 0, cancelled = 0, shipped = 0, returned = 0;
+  std::int64_t open() const { return qty - allocated - cancelled; }
+  bool operator==(const LineState&) const = default;
+};
+struct State {
+  Status status = Status::kNone;
+  std::string id, tenant, customer, currency;
+  Channel channel = Channel::kDirect;
+  std::map<std::uint32_t, LineState> lines;
+  std::int64_t total = 0;
+  std::vector<Allocation> allocations;  // unshipped reservations, per warehouse
+  std::set<std::string> shipped_from;
+  Timestamp delivered_at = 0;
+  std::map<std::string, Return> returns;
+  bool operator==(const State&) const = default;
+};
+
+Decision<Event> Decide(const Command& command, const State& state);
+State Evolve(State state, const Event& event);
+
+}  // namespace keel::domain::order

@@ -1,0 +1,266 @@
+// Warehouse aggregate: stock per SKU (on hand, reserved, lots with expiry, moving average cost),
+// receipts with landed cost, adjustments, reservations for order lines, consumption on shipment
+// (FEFO lots), transfers, and replenishment rules. Commands, events, state, Decide, Evolve.
+// Pure: no I/O, no clock (time arrives in commands), no CAF or RocksDB headers.
+// Invariants Decide keeps: on hand >= 0, 0 <= reserved <= on hand, lots sum to on hand.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "domain/common.hpp"
+
+namespace keel::domain::warehouse {
+
+using Sku = std::string;
+
+struct LotQty {
+  std::string lot;
+  Timestamp expiry = 0;
+  std::int64_t qty = 0;
+  bool operator==(const LotQty&) const = default;
+};
+
+// What the tenant's catalog says about the SKUs a command touches; the caller resolves it from the
+// Catalog aggregate. A SKU missing here is not catalogued and is refused.
+struct ItemFacts {
+  bool lot_tracked = false;
+  bool operator==(const ItemFacts&) const = default;
+};
+using CatalogView = std::map<Sku, ItemFacts>;
+
+enum class AllocationMethod : std::uint8_t { kEqual, kQuantity, kValue };
+
+// -- commands --
+struct CreateWarehouse {
+  std::string id, tenant, name, currency;
+  bool lot_tracking = false;  // tenant entitled to lot_tracking
+  bool landed_cost = false;   // tenant entitled to landed_cost
+  Timestamp at = 0;
+};
+struct ReceiptLine {
+  Sku sku;
+  std::int64_t qty = 0;
+  std::int64_t unit_cost = 0;  // minor units of the warehouse currency
+  std::string lot;             // only for lot-tracked SKUs, then required
+  Timestamp expiry = 0;
+  bool operator==(const ReceiptLine&) const = default;
+};
+struct ReceiveStock {
+  std::string receipt_id;
+  std::vector<ReceiptLine> lines;
+  CatalogView catalog;
+  Timestamp at = 0;
+};
+struct LandedCharge {
+  std::string kind;  // freight, duty, insurance
+  std::int64_t amount = 0;
+  bool operator==(const LandedCharge&) const = default;
+};
+struct AllocateLandedCost {
+  std::string receipt_id;
+  std::vector<LandedCharge> charges;
+  AllocationMethod method = AllocationMethod::kValue;
+  Timestamp at = 0;
+};
+struct AdjustStock {  // cycle count and other corrections
+  Sku sku;
+  std::int64_t delta = 0;
+  std::string reason;
+  std::string lot;
+  Timestamp expiry = 0;  // for a new lot found by a count
+  CatalogView catalog;
+  Timestamp at = 0;
+};
+struct ReserveStock {
+  std::string order_id;
+  std::uint32_t line = 0;
+  Sku sku;
+  std::int64_t qty = 0;
+  Timestamp at = 0;
+};
+struct ReleaseReservation {
+  std::string order_id;
+  std::uint32_t line = 0;
+  Timestamp at = 0;
+};
+struct ConsumeReservation {  // the order line shipped from this warehouse
+  std::string order_id;
+  std::uint32_t line = 0;
+  Timestamp at = 0;
+};
+struct TransferOut {
+  std::string transfer_id, to_warehouse, to_tenant;
+  Sku sku;
+  std::int64_t qty = 0;
+  Timestamp at = 0;
+};
+struct TransferIn {
+  std::string transfer_id, from_warehouse, from_tenant;
+  Sku sku;
+  std::int64_t qty = 0;
+  std::int64_t unit_cost = 0;
+  std::vector<LotQty> lots;  // as they left the other warehouse
+  CatalogView catalog;
+  Timestamp at = 0;
+};
+struct SetReplenishmentRule {
+  Sku sku;
+  std::int64_t min = 0, max = 0, multiple = 1;
+  CatalogView catalog;
+  Timestamp at = 0;
+};
+using Command = std::variant<CreateWarehouse, ReceiveStock, AllocateLandedCost, AdjustStock,
+                             ReserveStock, ReleaseReservation, ConsumeReservation, TransferOut,
+                             TransferIn, SetReplenishmentRule>;
+
+// -- events --
+struct WarehouseCreated {
+  std::string id, tenant, name, currency;
+  bool lot_tracking = false, landed_cost = false;
+  Timestamp at = 0;
+  bool operator==(const WarehouseCreated&) const = default;
+};
+struct StockReceived {
+  std::string receipt_id;
+  std::vector<ReceiptLine> lines;
+  Timestamp at = 0;
+  bool operator==(const StockReceived&) const = default;
+};
+struct LineCharge {
+  std::uint32_t line = 0;  // index into the receipt's lines
+  Sku sku;
+  std::int64_t amount = 0;
+  bool operator==(const LineCharge&) const = default;
+};
+struct LandedCostAllocated {
+  std::string receipt_id;
+  AllocationMethod method = AllocationMethod::kValue;
+  std::vector<LineCharge> allocations;
+  Timestamp at = 0;
+  bool operator==(const LandedCostAllocated&) const = default;
+};
+struct StockAdjusted {
+  Sku sku;
+  std::int64_t delta = 0;
+  std::string reason, lot;
+  Timestamp expiry = 0;
+  Timestamp at = 0;
+  bool operator==(const StockAdjusted&) const = default;
+};
+struct StockReserved {
+  std::string order_id;
+  std::uint32_t line = 0;
+  Sku sku;
+  std::int64_t qty = 0;
+  Timestamp at = 0;
+  bool operator==(const StockReserved&) const = default;
+};
+struct ReservationReleased {
+  std::string order_id;
+  std::uint32_t line = 0;
+  Sku sku;
+  std::int64_t qty = 0;
+  Timestamp at = 0;
+  bool operator==(const ReservationReleased&) const = default;
+};
+struct ReservationConsumed {
+  std::string order_id;
+  std::uint32_t line = 0;
+  Sku sku;
+  std::int64_t qty = 0;
+  std::vector<LotQty> lots;  // FEFO picks when the SKU is lot-tracked
+  Timestamp at = 0;
+  bool operator==(const ReservationConsumed&) const = default;
+};
+struct TransferredOut {
+  std::string transfer_id, to_warehouse;
+  Sku sku;
+  std::int64_t qty = 0, unit_cost = 0;
+  std::vector<LotQty> lots;
+  Timestamp at = 0;
+  bool operator==(const TransferredOut&) const = default;
+};
+struct TransferredIn {
+  std::string transfer_id, from_warehouse;
+  Sku sku;
+  std::int64_t qty = 0, unit_cost = 0;
+  std::vector<LotQty> lots;
+  Timestamp at = 0;
+  bool operator==(const TransferredIn&) const = default;
+};
+struct ReplenishmentRuleSet {
+  Sku sku;
+  std::int64_t min = 0, max = 0, multiple = 1;
+  Timestamp at = 0;
+  bool operator==(const ReplenishmentRuleSet&) const = default;
+};
+struct ReplenishmentRequested {
+  Sku sku;
+  std::int64_t qty = 0;        // up to max, rounded up to the rule's multiple
+  std::int64_t available = 0;  // when it was raised
+  Timestamp at = 0;
+  bool operator==(const ReplenishmentRequested&) const = default;
+};
+using Event = std::variant<WarehouseCreated, StockReceived, LandedCostAllocated, StockAdjusted,
+                           StockReserved, ReservationReleased, ReservationConsumed, TransferredOut,
+                           TransferredIn, ReplenishmentRuleSet, ReplenishmentRequested>;
+
+// -- state --
+struct SkuStock {
+  bool lot_tracked = false;
+  std::int64_t on_hand = 0;
+  std::int64_t reserved = 0;
+  std::int64_t value = 0;               // inventory value in minor units (moving average cost)
+  std::int64_t unabsorbed_landed = 0;   // landed cost that arrived when nothing was on hand
+  std::map<std::string, LotQty> lots;   // by lot id
+  std::int64_t available() const { return on_hand - reserved; }
+  std::int64_t average_cost() const { return on_hand > 0 ? value / on_hand : 0; }
+  bool operator==(const SkuStock&) const = default;
+};
+struct Reservation {
+  Sku sku;
+  std::int64_t qty = 0;
+  bool operator==(const Reservation&) const = default;
+};
+struct Rule {
+  std::int64_t min = 0, max = 0, multiple = 1;
+  bool request_open = false;  // one request per shortfall
+  bool operator==(const Rule&) const = default;
+};
+struct Receipt {
+  std::vector<ReceiptLine> lines;
+  bool landed = false;
+  bool operator==(const Receipt&) const = default;
+};
+using LineKey = std::pair<std::string, std::uint32_t>;  // order id, line
+
+struct State {
+  bool created = false;
+  std::string id, tenant, name, currency;
+  bool lot_tracking = false, landed_cost = false;
+  std::map<Sku, SkuStock> stock;
+  std::map<LineKey, Reservation> reservations;
+  std::set<LineKey> consumed;
+  std::map<std::string, Receipt> receipts;
+  std::set<std::string> transfers_out, transfers_in;
+  std::map<Sku, Rule> rules;
+  bool operator==(const State&) const = default;
+};
+
+Decision<Event> Decide(const Command& command, const State& state);
+State Evolve(State state, const Event& event);
+
+// Checks on hand >= 0, 0 <= reserved <= on hand, lots sum to on hand; empty when all hold.
+std::string CheckInvariants(const State& state);
+
+// Splits `amount` over `weights` proportionally (floor), the rounding remainder on the last line.
+// Equal weights give an equal split. Requires a positive total weight.
+std::vector<std::int64_t> Allocate(std::int64_t amount, const std::vector<std::int64_t>& weights);
+
+}  // namespace keel::domain::warehouse

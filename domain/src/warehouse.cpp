@@ -1,0 +1,430 @@
+// Warehouse decider (see warehouse.hpp): one small handler per command, Evolve without rules.
+#include "domain/warehouse.hpp"
+
+#include <algorithm>
+#include <numeric>
+
+namespace keel::domain::warehouse {
+namespace {
+
+using R = RejectionCode;
+
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+
+Decision<Event> One(Event e) { return std::vector<Event>{std::move(e)}; }
+
+const SkuStock* Find(const State& s, const Sku& sku) {
+  auto it = s.stock.find(sku);
+  return it == s.stock.end() ? nullptr : &it->second;
+}
+
+std::int64_t Available(const State& s, const Sku& sku) {
+  const SkuStock* st = Find(s, sku);
+  return st ? st->available() : 0;
+}
+
+// Lots of `sku` in FEFO order (earliest expiry first, then lot id) covering `qty`.
+std::vector<LotQty> PickFefo(const SkuStock& stock, std::int64_t qty) {
+  std::vector<LotQty> lots;
+  for (const auto& [id, lot] : stock.lots) lots.push_back(lot);
+  std::sort(lots.begin(), lots.end(), [](const LotQty& a, const LotQty& b) {
+    return a.expiry != b.expiry ? a.expiry < b.expiry : a.lot < b.lot;
+  });
+  std::vector<LotQty> picks;
+  for (const auto& lot : lots) {
+    if (qty == 0) break;
+    const std::int64_t take = std::min(qty, lot.qty);
+    if (take > 0) picks.push_back({lot.lot, lot.expiry, take});
+    qty -= take;
+  }
+  return picks;
+}
+
+// After an outflow, the state would raise a replenishment request if a rule says so.
+void MaybeRequestReplenishment(const State& before, std::vector<Event>& events, const Sku& sku,
+                               Timestamp at) {
+  auto rule = before.rules.find(sku);
+  if (rule == before.rules.end()) return;
+  State after = before;
+  for (const auto& e : events) after = Evolve(std::move(after), e);
+  const Rule& r = after.rules.at(sku);
+  const std::int64_t available = Available(after, sku);
+  if (available >= r.min || r.request_open) return;
+  std::int64_t qty = r.max - available;
+  if (r.multiple > 1 && qty % r.multiple != 0) qty += r.multiple - qty % r.multiple;
+  events.push_back(ReplenishmentRequested{sku, qty, available, at});
+}
+
+std::optional<Rejection> CheckItem(const State& s, const CatalogView& catalog, const Sku& sku,
+                                   bool* lot_tracked) {
+  auto item = catalog.find(sku);
+  if (sku.empty() || item == catalog.end()) {
+    return Rejection{R::kUnknownSku, "SKU '" + sku + "' is not in the tenant's catalog"};
+  }
+  if (item->second.lot_tracked && !s.lot_tracking) {
+    return Rejection{R::kModuleNotEntitled, "SKU '" + sku + "' is lot-tracked but lot_tracking is not active"};
+  }
+  *lot_tracked = item->second.lot_tracked;
+  return std::nullopt;
+}
+
+Decision<Event> Create(const CreateWarehouse& c, const State& s) {
+  if (s.created) return Reject(R::kAlreadyExists, "warehouse " + s.id + " already exists");
+  if (c.id.empty() || c.tenant.empty() || c.name.empty()) {
+    return Reject(R::kInvalidArgument, "a warehouse needs an id, a tenant and a name");
+  }
+  if (!IsValidCurrency(c.currency)) return Reject(R::kInvalidArgument, "currency must be ISO 4217");
+  return One(WarehouseCreated{c.id, c.tenant, c.name, c.currency, c.lot_tracking, c.landed_cost, c.at});
+}
+
+Decision<Event> Receive(const ReceiveStock& c, const State& s) {
+  if (c.receipt_id.empty()) return Reject(R::kInvalidArgument, "a receipt needs an id");
+  if (s.receipts.contains(c.receipt_id)) return std::vector<Event>{};  // already received: no-op
+  if (c.lines.empty()) return Reject(R::kInvalidArgument, "a receipt needs at least one line");
+  std::map<std::pair<Sku, std::string>, Timestamp> expiries;
+  for (const auto& line : c.lines) {
+    bool lot_tracked = false;
+    if (auto bad = CheckItem(s, c.catalog, line.sku, &lot_tracked)) return std::unexpected(*bad);
+    if (line.qty <= 0) return Reject(R::kInvalidArgument, "received quantity must be positive");
+    if (line.unit_cost < 0) return Reject(R::kInvalidArgument, "unit cost must not be negative");
+    if (!MulChecked(line.qty, line.unit_cost)) return Reject(R::kInvalidArgument, "line value overflows");
+    if (lot_tracked != !line.lot.empty()) {
+      return Reject(R::kInvalidArgument, lot_tracked ? "SKU '" + line.sku + "' is lot-tracked: name the lot"
+                                                     : "SKU '" + line.sku + "' is not lot-tracked");
+    }
+    if (lot_tracked) {
+      if (line.expiry <= 0) return Reject(R::kInvalidArgument, "a lot needs an expiry date");
+      const SkuStock* st = Find(s, line.sku);
+      Timestamp known = 0;
+      if (st != nullptr) {
+        if (auto lot = st->lots.find(line.lot); lot != st->lots.end()) known = lot->second.expiry;
+      }
+      auto [it, inserted] = expiries.emplace(std::pair{line.sku, line.lot}, line.expiry);
+      if ((!inserted && it->second != line.expiry) || (known != 0 && known != line.expiry)) {
+        return Reject(R::kInvalidArgument, "lot '" + line.lot + "' has two expiry dates");
+      }
+    }
+  }
+  return One(StockReceived{c.receipt_id, c.lines, c.at});
+}
+
+Decision<Event> AllocateLanded(const AllocateLandedCost& c, const State& s) {
+  if (!s.landed_cost) return Reject(R::kModuleNotEntitled, "landed_cost is not active for this tenant");
+  auto receipt = s.receipts.find(c.receipt_id);
+  if (receipt == s.receipts.end()) return Reject(R::kNotFound, "no receipt " + c.receipt_id);
+  if (receipt->second.landed) return Reject(R::kAlreadyDone, "landed cost already allocated to " + c.receipt_id);
+  if (c.charges.empty()) return Reject(R::kInvalidArgument, "no charges to allocate");
+  const auto& lines = receipt->second.lines;
+  std::vector<std::int64_t> weights;
+  for (const auto& line : lines) {
+    switch (c.method) {
+      case AllocationMethod::kEqual: weights.push_back(1); break;
+      case AllocationMethod::kQuantity: weights.push_back(line.qty); break;
+      case AllocationMethod::kValue: weights.push_back(line.qty * line.unit_cost); break;
+    }
+  }
+  if (std::accumulate(weights.begin(), weights.end(), std::int64_t{0}) <= 0) {
+    return Reject(R::kInvalidArgument, "the receipt has no value to allocate by");
+  }
+  std::vector<std::int64_t> per_line(lines.size(), 0);
+  for (const auto& charge : c.charges) {
+    if (charge.amount < 0 || charge.kind.empty()) {
+      return Reject(R::kInvalidArgument, "a charge needs a kind and a non-negative amount");
+    }
+    auto split = Allocate(charge.amount, weights);
+    for (std::size_t i = 0; i < lines.size(); ++i) per_line[i] += split[i];
+  }
+  LandedCostAllocated e{c.receipt_id, c.method, {}, c.at};
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    e.allocations.push_back({static_cast<std::uint32_t>(i), lines[i].sku, per_line[i]});
+  }
+  return One(std::move(e));
+}
+
+Decision<Event> Adjust(const AdjustStock& c, const State& s) {
+  bool lot_tracked = false;
+  if (auto bad = CheckItem(s, c.catalog, c.sku, &lot_tracked)) return std::unexpected(*bad);
+  if (c.delta == 0) return Reject(R::kInvalidArgument, "an adjustment changes the quantity");
+  if (c.reason.empty()) return Reject(R::kInvalidArgument, "an adjustment needs a reason");
+  if (lot_tracked == c.lot.empty()) {
+    return Reject(R::kInvalidArgument, lot_tracked ? "name the lot being adjusted" : "this SKU has no lots");
+  }
+  const SkuStock* st = Find(s, c.sku);
+  const std::int64_t on_hand = st ? st->on_hand : 0;
+  const std::int64_t reserved = st ? st->reserved : 0;
+  if (on_hand + c.delta < reserved) {
+    return Reject(R::kInsufficientStock, "adjustment would leave less on hand than is reserved");
+  }
+  Timestamp expiry = c.expiry;
+  if (lot_tracked) {
+    const LotQty* lot = nullptr;
+    if (st) {
+      if (auto it = st->lots.find(c.lot); it != st->lots.end()) lot = &it->second;
+    }
+    if (lot == nullptr && (c.delta < 0 || c.expiry <= 0)) {
+      return Reject(c.delta < 0 ? R::kInsufficientStock : R::kInvalidArgument,
+                    "lot '" + c.lot + "' is not in stock" + (c.delta > 0 ? " (give its expiry)" : ""));
+    }
+    if (lot != nullptr) {
+      if (lot->qty + c.delta < 0) return Reject(R::kInsufficientStock, "lot '" + c.lot + "' holds less");
+      expiry = lot->expiry;
+    }
+  }
+  std::vector<Event> events{StockAdjusted{c.sku, c.delta, c.reason, c.lot, lot_tracked ? expiry : 0, c.at}};
+  MaybeRequestReplenishment(s, events, c.sku, c.at);
+  return events;
+}
+
+Decision<Event> Reserve(const ReserveStock& c, const State& s) {
+  if (c.order_id.empty() || c.qty <= 0) {
+    return Reject(R::kInvalidArgument, "a reservation needs an order and a positive quantity");
+  }
+  const LineKey key{c.order_id, c.line};
+  if (auto it = s.reservations.find(key); it != s.reservations.end()) {
+    if (it->second.sku == c.sku && it->second.qty == c.qty) return std::vector<Event>{};  // retry
+    return Reject(R::kAlreadyExists, "order line already holds a different reservation here");
+  }
+  if (s.consumed.contains(key)) return Reject(R::kAlreadyDone, "order line already shipped from here");
+  const std::int64_t available = Available(s, c.sku);
+  if (available < c.qty) {
+    return Reject(R::kInsufficientStock, "only " + std::to_string(available) + " of '" + c.sku +
+                                             "' available, " + std::to_string(c.qty) + " requested");
+  }
+  std::vector<Event> events{StockReserved{c.order_id, c.line, c.sku, c.qty, c.at}};
+  MaybeRequestReplenishment(s, events, c.sku, c.at);
+  return events;
+}
+
+Decision<Event> Release(const ReleaseReservation& c, const State& s) {
+  auto it = s.reservations.find({c.order_id, c.line});
+  if (it == s.reservations.end()) return std::vector<Event>{};  // nothing held: idempotent
+  return One(ReservationReleased{c.order_id, c.line, it->second.sku, it->second.qty, c.at});
+}
+
+Decision<Event> Consume(const ConsumeReservation& c, const State& s) {
+  const LineKey key{c.order_id, c.line};
+  if (s.consumed.contains(key)) return std::vector<Event>{};  // retry after shipment
+  auto it = s.reservations.find(key);
+  if (it == s.reservations.end()) return Reject(R::kNotFound, "no reservation for this order line");
+  const SkuStock& st = s.stock.at(it->second.sku);
+  std::vector<LotQty> lots;
+  if (st.lot_tracked) lots = PickFefo(st, it->second.qty);
+  std::vector<Event> events{
+      ReservationConsumed{c.order_id, c.line, it->second.sku, it->second.qty, std::move(lots), c.at}};
+  MaybeRequestReplenishment(s, events, it->second.sku, c.at);
+  return events;
+}
+
+Decision<Event> Out(const TransferOut& c, const State& s) {
+  if (c.transfer_id.empty() || c.qty <= 0) return Reject(R::kInvalidArgument, "a transfer needs an id and a quantity");
+  if (s.transfers_out.contains(c.transfer_id)) return std::vector<Event>{};
+  if (c.to_tenant != s.tenant) return Reject(R::kNotPermitted, "transfers stay within one tenant");
+  if (c.to_warehouse.empty() || c.to_warehouse == s.id) {
+    return Reject(R::kInvalidArgument, "a transfer goes to another warehouse");
+  }
+  const SkuStock* st = Find(s, c.sku);
+  if (st == nullptr || st->available() < c.qty) {
+    return Reject(R::kInsufficientStock, "not enough '" + c.sku + "' available to transfer");
+  }
+  std::vector<LotQty> lots;
+  if (st->lot_tracked) lots = PickFefo(*st, c.qty);
+  std::vector<Event> events{
+      TransferredOut{c.transfer_id, c.to_warehouse, c.sku, c.qty, st->average_cost(), std::move(lots), c.at}};
+  MaybeRequestReplenishment(s, events, c.sku, c.at);
+  return events;
+}
+
+Decision<Event> In(const TransferIn& c, const State& s) {
+  if (c.transfer_id.empty() || c.qty <= 0 || c.unit_cost < 0) {
+    return Reject(R::kInvalidArgument, "a transfer needs an id, a quantity and a cost");
+  }
+  if (s.transfers_in.contains(c.transfer_id)) return std::vector<Event>{};
+  if (c.from_tenant != s.tenant) return Reject(R::kNotPermitted, "transfers stay within one tenant");
+  bool lot_tracked = false;
+  if (auto bad = CheckItem(s, c.catalog, c.sku, &lot_tracked)) return std::unexpected(*bad);
+  std::int64_t lot_total = 0;
+  for (const auto& lot : c.lots) lot_total += lot.qty;
+  if (lot_tracked ? lot_total != c.qty : !c.lots.empty()) {
+    return Reject(R::kInvalidArgument, "transferred lots must add up to the quantity");
+  }
+  return One(TransferredIn{c.transfer_id, c.from_warehouse, c.sku, c.qty, c.unit_cost, c.lots, c.at});
+}
+
+Decision<Event> SetRule(const SetReplenishmentRule& c, const State& s) {
+  bool lot_tracked = false;
+  if (auto bad = CheckItem(s, c.catalog, c.sku, &lot_tracked)) return std::unexpected(*bad);
+  if (c.min < 0 || c.max < c.min || c.max <= 0 || c.multiple < 1) {
+    return Reject(R::kInvalidArgument, "a rule needs 0 <= min <= max, max > 0 and multiple >= 1");
+  }
+  std::vector<Event> events{ReplenishmentRuleSet{c.sku, c.min, c.max, c.multiple, c.at}};
+  MaybeRequestReplenishment(s, events, c.sku, c.at);
+  return events;
+}
+
+// Removes `qty` (or the given lots) from a SKU, keeping its value at the moving average.
+void TakeOut(SkuStock& st, std::int64_t qty, const std::vector<LotQty>& lots) {
+  const std::int64_t avg = st.average_cost();
+  st.on_hand -= qty;
+  st.value = st.on_hand == 0 ? 0 : st.value - avg * qty;
+  for (const auto& pick : lots) {
+    auto it = st.lots.find(pick.lot);
+    if (it == st.lots.end()) continue;
+    it->second.qty -= pick.qty;
+    if (it->second.qty == 0) st.lots.erase(it);
+  }
+}
+
+void PutIn(SkuStock& st, std::int64_t qty, std::int64_t unit_cost, const std::vector<LotQty>& lots) {
+  st.on_hand += qty;
+  st.value += qty * unit_cost;
+  for (const auto& lot : lots) {
+    auto& held = st.lots[lot.lot];
+    held.lot = lot.lot;
+    held.expiry = lot.expiry;
+    held.qty += lot.qty;
+  }
+}
+
+// A request stays open until the shortfall is over.
+void RefreshRule(State& s, const Sku& sku) {
+  auto it = s.rules.find(sku);
+  if (it != s.rules.end() && it->second.request_open && Available(s, sku) >= it->second.min) {
+    it->second.request_open = false;
+  }
+}
+
+}  // namespace
+
+Decision<Event> Decide(const Command& command, const State& state) {
+  if (!std::holds_alternative<CreateWarehouse>(command) && !state.created) {
+    return Reject(R::kNotFound, "the warehouse does not exist");
+  }
+  return std::visit(Overloaded{
+                        [&](const CreateWarehouse& c) { return Create(c, state); },
+                        [&](const ReceiveStock& c) { return Receive(c, state); },
+                        [&](const AllocateLandedCost& c) { return AllocateLanded(c, state); },
+                        [&](const AdjustStock& c) { return Adjust(c, state); },
+                        [&](const ReserveStock& c) { return Reserve(c, state); },
+                        [&](const ReleaseReservation& c) { return Release(c, state); },
+                        [&](const ConsumeReservation& c) { return Consume(c, state); },
+                        [&](const TransferOut& c) { return Out(c, state); },
+                        [&](const TransferIn& c) { return In(c, state); },
+                        [&](const SetReplenishmentRule& c) { return SetRule(c, state); },
+                    },
+                    command);
+}
+
+State Evolve(State s, const Event& event) {
+  std::visit(
+      Overloaded{
+          [&](const WarehouseCreated& e) {
+            s.created = true;
+            s.id = e.id;
+            s.tenant = e.tenant;
+            s.name = e.name;
+            s.currency = e.currency;
+            s.lot_tracking = e.lot_tracking;
+            s.landed_cost = e.landed_cost;
+          },
+          [&](const StockReceived& e) {
+            for (const auto& line : e.lines) {
+              auto& st = s.stock[line.sku];
+              st.lot_tracked = !line.lot.empty();
+              std::vector<LotQty> lots;
+              if (!line.lot.empty()) lots.push_back({line.lot, line.expiry, line.qty});
+              PutIn(st, line.qty, line.unit_cost, lots);
+              RefreshRule(s, line.sku);
+            }
+            s.receipts[e.receipt_id] = Receipt{e.lines, false};
+          },
+          [&](const LandedCostAllocated& e) {
+            for (const auto& a : e.allocations) {
+              auto& st = s.stock[a.sku];
+              (st.on_hand > 0 ? st.value : st.unabsorbed_landed) += a.amount;
+            }
+            s.receipts[e.receipt_id].landed = true;
+          },
+          [&](const StockAdjusted& e) {
+            auto& st = s.stock[e.sku];
+            st.lot_tracked = st.lot_tracked || !e.lot.empty();
+            std::vector<LotQty> lots;
+            if (!e.lot.empty()) lots.push_back({e.lot, e.expiry, e.delta < 0 ? -e.delta : e.delta});
+            if (e.delta > 0) {
+              PutIn(st, e.delta, st.average_cost(), lots);
+            } else {
+              TakeOut(st, -e.delta, lots);
+            }
+            RefreshRule(s, e.sku);
+          },
+          [&](const StockReserved& e) {
+            s.stock[e.sku].reserved += e.qty;
+            s.reservations[{e.order_id, e.line}] = Reservation{e.sku, e.qty};
+          },
+          [&](const ReservationReleased& e) {
+            s.stock[e.sku].reserved -= e.qty;
+            s.reservations.erase({e.order_id, e.line});
+            RefreshRule(s, e.sku);
+          },
+          [&](const ReservationConsumed& e) {
+            auto& st = s.stock[e.sku];
+            st.reserved -= e.qty;
+            TakeOut(st, e.qty, e.lots);
+            s.reservations.erase({e.order_id, e.line});
+            s.consumed.insert({e.order_id, e.line});
+          },
+          [&](const TransferredOut& e) {
+            TakeOut(s.stock[e.sku], e.qty, e.lots);
+            s.transfers_out.insert(e.transfer_id);
+          },
+          [&](const TransferredIn& e) {
+            auto& st = s.stock[e.sku];
+            st.lot_tracked = st.lot_tracked || !e.lots.empty();
+            PutIn(st, e.qty, e.unit_cost, e.lots);
+            s.transfers_in.insert(e.transfer_id);
+            RefreshRule(s, e.sku);
+          },
+          [&](const ReplenishmentRuleSet& e) {
+            auto& rule = s.rules[e.sku];
+            rule.min = e.min;
+            rule.max = e.max;
+            rule.multiple = e.multiple;
+            RefreshRule(s, e.sku);
+          },
+          [&](const ReplenishmentRequested& e) { s.rules[e.sku].request_open = true; },
+      },
+      event);
+  return s;
+}
+
+std::string CheckInvariants(const State& s) {
+  for (const auto& [sku, st] : s.stock) {
+    if (st.on_hand < 0) return sku + ": on hand below zero";
+    if (st.reserved < 0 || st.reserved > st.on_hand) return sku + ": reserved outside 0..on hand";
+    if (st.lot_tracked) {
+      std::int64_t lots = 0;
+      for (const auto& [id, lot] : st.lots) lots += lot.qty;
+      if (lots != st.on_hand) return sku + ": lots do not sum to on hand";
+    }
+  }
+  return {};
+}
+
+std::vector<std::int64_t> Allocate(std::int64_t amount, const std::vector<std::int64_t>& weights) {
+  std::vector<std::int64_t> out(weights.size(), 0);
+  if (weights.empty()) return out;
+  __extension__ using Wide = __int128;
+  Wide total = 0;
+  for (auto w : weights) total += w;
+  std::int64_t given = 0;
+  for (std::size_t i = 0; i + 1 < weights.size(); ++i) {
+    out[i] = static_cast<std::int64_t>(static_cast<Wide>(amount) * weights[i] / total);
+    given += out[i];
+  }
+  out.back() = amount - given;  // the rounding remainder lands on the last line
+  return out;
+}
+
+}  // namespace keel::domain::warehouse
