@@ -1,0 +1,92 @@
+// The service catalog and segment templates: the shipped files are valid, and every kind of bad
+// file is refused with an error that names the file and the field.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <sstream>
+
+#include "config/loader.hpp"
+
+using namespace keel::config;
+using namespace keel::domain;
+
+namespace {
+
+std::string Read(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+const std::string kDir = KEEL_TEST_CONFIG_DIR;
+
+ServiceCatalog Catalog() { return LoadCatalog(kDir + "/plans.json").value(); }
+
+// The regional-distributor v1 file with one edit applied as text.
+std::string Edited(const std::string& from, const std::string& to) {
+  std::string text = Read(kDir + "/templates/regional-distributor.v1.json");
+  auto at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  return text.replace(at, from.size(), to);
+}
+
+}  // namespace
+
+TEST_CASE("the shipped plans and all four segment templates load", "[config]") {
+  auto catalog = LoadCatalog(kDir + "/plans.json");
+  REQUIRE(catalog);
+  CHECK(catalog->plans.size() == 4);
+  CHECK(catalog->FindPlan("growth")->Allows(Module::kEdi));
+  CHECK_FALSE(catalog->FindPlan("starter")->Allows(Module::kEdi));
+  auto registry = LoadTemplates(kDir + "/templates", *catalog);
+  if (!registry) FAIL(registry.error());
+  for (const char* id : {"regional-distributor", "midmarket-importer", "enterprise-distributor", "ecommerce-merchant"}) {
+    INFO(id);
+    CHECK(registry->Latest(id) != nullptr);
+  }
+  CHECK(registry->Latest("regional-distributor")->version == 2);
+  CHECK(registry->Find("regional-distributor", 1)->modules.contains(Module::kEdi));
+  CHECK(registry->Find("midmarket-importer", 1)->lot_traceability_required);
+  CHECK(registry->Find("ecommerce-merchant", 1)->workflow.backorder_shortfalls == false);
+  CHECK(registry->Find("nope", 1) == nullptr);
+}
+
+TEST_CASE("an invalid template file is refused with a clear error", "[config]") {
+  const auto catalog = Catalog();
+  auto error = [&](const std::string& text) {
+    auto t = ParseTemplate(text, "t.json", catalog);
+    REQUIRE_FALSE(t);
+    CHECK(t.error().rfind("t.json: ", 0) == 0);
+    return t.error();
+  };
+  CHECK_THAT(error("{ not json"), Catch::Contains("not valid JSON"));
+  CHECK_THAT(error(Edited("\"plan\": \"growth\"", "\"plan\": \"platinum\"")), Catch::Contains("unknown plan 'platinum'"));
+  CHECK_THAT(error(Edited("\"edi\"]", "\"teleport\"]")), Catch::Contains("unknown module 'teleport'"));
+  CHECK_THAT(error(Edited("\"return_window_days\": 30", "\"return_window_days\": \"thirty\"")),
+             Catch::Contains("workflow.return_window_days: expected an integer"));
+  CHECK_THAT(error(Edited("\"version\": 1", "\"version\": 0")), Catch::Contains("version: must be at least 1"));
+  CHECK_THAT(error(Edited("\"shortfall\": \"backorder\"", "\"shortfall\": \"shrug\"")), Catch::Contains("workflow.shortfall"));
+  CHECK_THAT(error(Edited("\"edi_failure\": \"implementation\", ", "")), Catch::Contains("exception routing for edi_failure"));
+  CHECK_THAT(error(Edited("\"currency\": \"EUR\"", "\"currency\": \"USD\"")), Catch::Contains("currency differs"));
+  CHECK_THAT(error(Edited("\"warehouses\": 3", "\"warehouses\": 30")), Catch::Contains("limits exceed plan"));
+  CHECK_THAT(error(Edited("\"days_overdue\": 21", "\"days_overdue\": 5")), Catch::Contains("dunning steps must ascend"));
+  CHECK_THAT(error(Edited("\"id\": \"training\"", "\"id\": \"item_import\"")), Catch::Contains("milestone ids must be unique"));
+  CHECK_THAT(error(Edited("\"modules\": [\"inventory\", ", "\"modules\": [")), Catch::Contains("inventory module is always on"));
+  CHECK_THAT(error("{}"), Catch::Contains("id: missing"));
+}
+
+TEST_CASE("an invalid plans file is refused with a clear error", "[config]") {
+  CHECK_THAT(ParseCatalog("[]", "p.json").error(), Catch::Contains("p.json"));
+  std::string text = Read(kDir + "/plans.json");
+  auto edit = [&](const std::string& from, const std::string& to) {
+    std::string t = text;
+    return t.replace(t.find(from), from.size(), to);
+  };
+  CHECK_THAT(ParseCatalog(edit("\"currency\": \"EUR\"", "\"currency\": \"euro\""), "p.json").error(),
+             Catch::Contains("ISO 4217"));
+  CHECK_THAT(ParseCatalog(edit("\"id\": \"growth\"", "\"id\": \"starter\""), "p.json").error(),
+             Catch::Contains("'starter' is defined twice"));
+  CHECK_THAT(ParseCatalog(edit("\"rank\": 2", "\"rank\": -2"), "p.json").error(), Catch::Contains("rank"));
+  CHECK_FALSE(LoadCatalog(kDir + "/missing.json"));
+}
