@@ -1,0 +1,178 @@
+// Tenant aggregate (a partner's customer): provisioning from a segment template, the lifecycle
+// provisioning -> onboarding -> active -> suspended -> terminated, modules and limits, plan changes
+// (upgrade now with proration, downgrade at period end), onboarding milestones and go-live, the
+// subscription period, usage, support tickets, integration health with routed exceptions, and
+// compatible template upgrades. Commands, events, state, Decide, Evolve.
+// Pure: no I/O, no clock (time arrives in commands), no CAF or RocksDB headers.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "domain/catalog_data.hpp"
+#include "domain/common.hpp"
+
+namespace keel::domain::tenant {
+
+enum class Status : std::uint8_t { kNone, kProvisioning, kOnboarding, kActive, kSuspended, kTerminated };
+std::string_view StatusName(Status s);
+
+enum class Integration : std::uint8_t { kEdi, kMarketplace };
+
+struct MilestoneState {
+  std::string id;
+  bool required = true;
+  bool done = false;
+  bool operator==(const MilestoneState&) const = default;
+};
+
+// -- commands --
+struct ProvisionTenant {
+  std::string id, partner, name;
+  SegmentTemplate segment;  // the template version the tenant is pinned to
+  Plan plan;                // the template's plan (or one the partner chose), from the catalog
+  Environment environment = Environment::kProduction;
+  bool partner_certified = false;  // from the Partner aggregate
+  bool partner_active = true;
+  Timestamp at = 0;
+};
+struct StartOnboarding { Timestamp at = 0; };
+struct CompleteMilestone { std::string milestone, by; Timestamp at = 0; };
+struct GoLive { Timestamp at = 0; };
+struct SuspendTenant { std::string reason; Timestamp at = 0; };
+struct ReinstateTenant { Timestamp at = 0; };
+struct TerminateTenant { std::string reason; Timestamp at = 0; };
+struct ActivateModule { Module module; Plan plan; SegmentTemplate segment; Timestamp at = 0; };
+struct DeactivateModule { Module module; Timestamp at = 0; };
+struct ChangePlan {
+  Plan current, target;     // from the catalog
+  SegmentTemplate segment;  // for the milestones of modules an upgrade adds
+  Timestamp at = 0;
+};
+struct RegisterWarehouse { std::string warehouse; Timestamp at = 0; };  // counted against the limit
+struct RecordUsage { std::int64_t orders = 0, api_calls = 0; Timestamp at = 0; };
+struct RenewSubscription { Timestamp at = 0; };
+struct CancelSubscription { std::string reason; Timestamp at = 0; };
+struct OpenTicket { std::string ticket, subject, severity; Timestamp at = 0; };
+struct ResolveTicket { std::string ticket; Timestamp at = 0; };
+struct RecordIntegrationFailure { Integration integration; std::string detail; WorkflowRules rules; Timestamp at = 0; };
+struct RecordIntegrationRecovery { Integration integration; Timestamp at = 0; };
+struct RecordSyncLatency { Integration integration; std::int64_t latency_ms = 0; WorkflowRules rules; Timestamp at = 0; };
+struct UpgradeTemplate { SegmentTemplate segment; Timestamp at = 0; };
+struct SetPlanChangesBlocked { bool blocked = true; std::string reason; Timestamp at = 0; };  // dunning
+using Command = std::variant<ProvisionTenant, StartOnboarding, CompleteMilestone, GoLive, SuspendTenant,
+                             ReinstateTenant, TerminateTenant, ActivateModule, DeactivateModule, ChangePlan,
+                             RegisterWarehouse, RecordUsage, RenewSubscription, CancelSubscription, OpenTicket,
+                             ResolveTicket, RecordIntegrationFailure, RecordIntegrationRecovery,
+                             RecordSyncLatency, UpgradeTemplate, SetPlanChangesBlocked>;
+
+// -- events --
+struct TenantProvisioned {
+  std::string id, partner, name, template_id;
+  int template_version = 0;
+  std::string plan;
+  int plan_rank = 0;
+  ServiceTier tier = ServiceTier::kStandard;
+  DeploymentModel deployment = DeploymentModel::kShared;
+  Environment environment = Environment::kProduction;
+  std::set<Module> modules;
+  Limits limits;
+  std::vector<MilestoneState> milestones;
+  Timestamp period_start = 0, period_end = 0;
+  Timestamp at = 0;
+  bool operator==(const TenantProvisioned&) const = default;
+};
+struct OnboardingStarted { Timestamp at = 0; bool operator==(const OnboardingStarted&) const = default; };
+struct MilestoneCompleted { std::string milestone, by; Timestamp at = 0; bool operator==(const MilestoneCompleted&) const = default; };
+struct TenantWentLive { Timestamp at = 0; bool operator==(const TenantWentLive&) const = default; };
+struct TenantSuspended { std::string reason; Timestamp at = 0; bool operator==(const TenantSuspended&) const = default; };
+struct TenantReinstated { Timestamp at = 0; bool operator==(const TenantReinstated&) const = default; };
+struct TenantTerminated { std::string reason; Timestamp at = 0; bool operator==(const TenantTerminated&) const = default; };
+struct ModuleActivated {
+  Module module;
+  std::vector<MilestoneState> milestones;  // onboarding milestones the module brings
+  Timestamp at = 0;
+  bool operator==(const ModuleActivated&) const = default;
+};
+struct ModuleDeactivated { Module module; Timestamp at = 0; bool operator==(const ModuleDeactivated&) const = default; };
+struct PlanUpgraded {
+  std::string from, to;
+  int rank = 0;
+  std::int64_t proration = 0;  // charge for the rest of the current period, minor units
+  std::set<Module> added_modules;
+  std::vector<MilestoneState> milestones;
+  Limits limits;
+  Timestamp at = 0;
+  bool operator==(const PlanUpgraded&) const = default;
+};
+struct PlanDowngradeScheduled {
+  std::string from, to;
+  int rank = 0;
+  std::set<Module> removed_modules;
+  Limits limits;
+  Timestamp effective_at = 0;  // the end of the current period
+  Timestamp at = 0;
+  bool operator==(const PlanDowngradeScheduled&) const = default;
+};
+struct WarehouseRegistered { std::string warehouse; Timestamp at = 0; bool operator==(const WarehouseRegistered&) const = default; };
+struct UsageRecorded { std::int64_t orders = 0, api_calls = 0; Timestamp period_start = 0; Timestamp at = 0; bool operator==(const UsageRecorded&) const = default; };
+struct SubscriptionRenewed {
+  Timestamp period_start = 0, period_end = 0;
+  std::string plan;  // a scheduled downgrade takes effect here
+  int plan_rank = 0;
+  std::set<Module> modules;
+  Limits limits;
+  Timestamp at = 0;
+  bool operator==(const SubscriptionRenewed&) const = default;
+};
+struct SubscriptionCancelled { std::string reason; Timestamp effective_at = 0; Timestamp at = 0; bool operator==(const SubscriptionCancelled&) const = default; };
+struct TicketOpened { std::string ticket, subject, severity; Timestamp at = 0; bool operator==(const TicketOpened&) const = default; };
+struct TicketResolved { std::string ticket; Timestamp at = 0; bool operator==(const TicketResolved&) const = default; };
+struct IntegrationFailed { Integration integration; std::string detail, routed_to; Timestamp at = 0; bool operator==(const IntegrationFailed&) const = default; };
+struct IntegrationRecovered { Integration integration; Timestamp at = 0; bool operator==(const IntegrationRecovered&) const = default; };
+struct SyncLatencyBreached { Integration integration; std::int64_t latency_ms = 0; std::string routed_to; Timestamp at = 0; bool operator==(const SyncLatencyBreached&) const = default; };
+struct TemplateUpgraded { std::string template_id; int version = 0; Limits limits; Timestamp at = 0; bool operator==(const TemplateUpgraded&) const = default; };
+struct PlanChangesBlockedSet { bool blocked = true; std::string reason; Timestamp at = 0; bool operator==(const PlanChangesBlockedSet&) const = default; };
+using Event = std::variant<TenantProvisioned, OnboardingStarted, MilestoneCompleted, TenantWentLive, TenantSuspended,
+                           TenantReinstated, TenantTerminated, ModuleActivated, ModuleDeactivated, PlanUpgraded,
+                           PlanDowngradeScheduled, WarehouseRegistered, UsageRecorded, SubscriptionRenewed,
+                           SubscriptionCancelled, TicketOpened, TicketResolved, IntegrationFailed,
+                           IntegrationRecovered, SyncLatencyBreached, TemplateUpgraded, PlanChangesBlockedSet>;
+
+// -- state --
+struct State {
+  Status status = Status::kNone;
+  Status before_suspension = Status::kNone;
+  std::string id, partner, name, template_id;
+  int template_version = 0;
+  std::string plan;
+  int plan_rank = 0;
+  ServiceTier tier = ServiceTier::kStandard;
+  DeploymentModel deployment = DeploymentModel::kShared;
+  Environment environment = Environment::kProduction;
+  std::set<Module> modules;
+  Limits limits;
+  std::vector<MilestoneState> milestones;
+  std::set<std::string> warehouses;
+  Timestamp period_start = 0, period_end = 0;
+  std::int64_t period_orders = 0, period_api_calls = 0;
+  std::optional<PlanDowngradeScheduled> pending_downgrade;
+  bool cancelled = false;
+  bool plan_changes_blocked = false;
+  std::map<std::string, std::string> open_tickets;  // id -> severity
+  std::int64_t tickets_opened = 0;
+  std::set<Integration> failing;
+  bool operator==(const State&) const = default;
+};
+
+Decision<Event> Decide(const Command& command, const State& state);
+State Evolve(State state, const Event& event);
+
+// Whether one more order fits this period's monthly limit (the gateway asks before placing).
+bool OrderWithinLimit(const State& state);
+
+}  // namespace keel::domain::tenant

@@ -1,0 +1,287 @@
+// Tenant decider: provisioning rules, lifecycle transitions, modules and limits, plan changes with
+// proration, milestones and go-live, subscription renewal, tickets, integration health, template
+// upgrades; plus a property test over random command sequences.
+#include <catch2/catch.hpp>
+
+#include <random>
+
+#include "domain/tenant.hpp"
+#include "fixtures.hpp"
+
+using namespace keel::domain;
+using namespace keel::domain::tenant;
+using keel::domain::test::kT0;
+namespace fx = keel::domain::test;
+
+namespace {
+
+std::vector<Event> Accept(const Command& c, const State& s) {
+  auto d = Decide(c, s);
+  if (!d) FAIL("rejected: " << RejectionCodeName(d.error().code) << ": " << d.error().message);
+  return *d;
+}
+
+RejectionCode Refuse(const Command& c, const State& s) {
+  auto d = Decide(c, s);
+  REQUIRE_FALSE(d);
+  CHECK_FALSE(d.error().message.empty());
+  return d.error().code;
+}
+
+State Run(State s, const std::vector<Command>& commands) {
+  for (const auto& c : commands) {
+    for (const auto& e : Accept(c, s)) s = Evolve(std::move(s), e);
+  }
+  return s;
+}
+
+ProvisionTenant Provision(Environment env = Environment::kProduction, bool certified = true) {
+  return ProvisionTenant{"t1", "p1", "Acme Wholesale", fx::Regional(), fx::Growth(), env, certified, true, kT0};
+}
+
+State Onboarding() { return Run(State{}, {Provision(), StartOnboarding{kT0}}); }
+
+State Active() {
+  return Run(Onboarding(), {CompleteMilestone{"company_profile", "u1", kT0}, CompleteMilestone{"item_import", "u1", kT0},
+                            CompleteMilestone{"edi_partner_test", "u1", kT0}, GoLive{kT0}});
+}
+
+}  // namespace
+
+TEST_CASE("a tenant is provisioned from its template, plan and environment", "[domain][tenant]") {
+  auto events = Accept(Provision(), State{});
+  const auto& e = std::get<TenantProvisioned>(events.at(0));
+  CHECK(e.template_id == "regional-distributor");
+  CHECK(e.template_version == 1);
+  CHECK(e.plan == "growth");
+  CHECK(e.limits == Limits{3, 15000, 30});
+  CHECK(e.modules.contains(Module::kEdi));
+  CHECK(e.milestones.size() == 4);  // lot_setup waits for lot_tracking
+  CHECK(e.period_end == kT0 + 30 * kDayMs);
+  CHECK(Run(State{}, {Provision()}).status == Status::kProvisioning);
+}
+
+TEST_CASE("provisioning refuses uncertified production, suspended partners and plans without the modules",
+          "[domain][tenant]") {
+  CHECK(Refuse(Provision(Environment::kProduction, false), State{}) == RejectionCode::kNotCertified);
+  auto sandbox = Accept(Provision(Environment::kSandbox, false), State{});
+  CHECK(std::get<TenantProvisioned>(sandbox.at(0)).limits == Limits{1, 500, 5});  // reduced limits
+  auto suspended = Provision();
+  suspended.partner_active = false;
+  CHECK(Refuse(suspended, State{}) == RejectionCode::kPartnerSuspended);
+  auto small = Provision();
+  small.plan = fx::Starter();
+  CHECK(Refuse(small, State{}) == RejectionCode::kModuleNotEntitled);
+  auto nameless = Provision();
+  nameless.name.clear();
+  CHECK(Refuse(nameless, State{}) == RejectionCode::kInvalidArgument);
+  CHECK(Refuse(Provision(), Onboarding()) == RejectionCode::kAlreadyExists);
+  CHECK(Refuse(GoLive{kT0}, State{}) == RejectionCode::kNotFound);
+}
+
+TEST_CASE("go-live waits for every required milestone, each completed once", "[domain][tenant]") {
+  auto s = Onboarding();
+  CHECK(Refuse(GoLive{kT0}, s) == RejectionCode::kIllegalTransition);
+  s = Run(s, {CompleteMilestone{"company_profile", "u1", kT0}});
+  CHECK(Refuse(CompleteMilestone{"company_profile", "u1", kT0}, s) == RejectionCode::kAlreadyDone);
+  CHECK(Refuse(CompleteMilestone{"moon_landing", "u1", kT0}, s) == RejectionCode::kNotFound);
+  s = Run(s, {CompleteMilestone{"item_import", "u1", kT0}});
+  auto open = Decide(GoLive{kT0}, s);
+  REQUIRE_FALSE(open);
+  CHECK(open.error().message.find("edi_partner_test") != std::string::npos);
+  s = Run(s, {CompleteMilestone{"edi_partner_test", "u1", kT0}, GoLive{kT0}});  // training is optional
+  CHECK(s.status == Status::kActive);
+}
+
+TEST_CASE("the lifecycle allows only its legal transitions", "[domain][tenant]") {
+  auto provisioning = Run(State{}, {Provision()});
+  CHECK(Refuse(GoLive{kT0}, provisioning) == RejectionCode::kIllegalTransition);
+  CHECK(Refuse(SuspendTenant{"x", kT0}, provisioning) == RejectionCode::kIllegalTransition);
+  auto active = Active();
+  CHECK(Refuse(StartOnboarding{kT0}, active) == RejectionCode::kIllegalTransition);
+  CHECK(Refuse(ReinstateTenant{kT0}, active) == RejectionCode::kIllegalTransition);
+  CHECK(Refuse(SuspendTenant{"", kT0}, active) == RejectionCode::kInvalidArgument);
+  auto suspended = Run(active, {SuspendTenant{"overdue", kT0}});
+  CHECK(suspended.status == Status::kSuspended);
+  CHECK(Refuse(ChangePlan{fx::Growth(), fx::Scale(), fx::Regional(), kT0}, suspended) == RejectionCode::kIllegalTransition);
+  CHECK(Run(suspended, {ReinstateTenant{kT0}}).status == Status::kActive);
+  auto terminated = Run(suspended, {TerminateTenant{"contract ended", kT0}});
+  CHECK(terminated.status == Status::kTerminated);
+  CHECK(Refuse(TerminateTenant{"again", kT0}, terminated) == RejectionCode::kIllegalTransition);
+  CHECK(Refuse(ReinstateTenant{kT0}, terminated) == RejectionCode::kIllegalTransition);
+}
+
+TEST_CASE("modules are switched against the plan and bring their milestones", "[domain][tenant]") {
+  auto s = Active();
+  auto lots = Accept(ActivateModule{Module::kLotTracking, fx::Growth(), fx::Regional(), kT0}, s);
+  const auto& e = std::get<ModuleActivated>(lots.at(0));
+  REQUIRE(e.milestones.size() == 1);
+  CHECK(e.milestones[0].id == "lot_setup");
+  CHECK(Refuse(ActivateModule{Module::kLandedCost, fx::Growth(), fx::Regional(), kT0}, s) == RejectionCode::kModuleNotEntitled);
+  CHECK(Refuse(ActivateModule{Module::kEdi, fx::Growth(), fx::Regional(), kT0}, s) == RejectionCode::kAlreadyDone);
+  CHECK(Refuse(ActivateModule{Module::kLotTracking, fx::Scale(), fx::Regional(), kT0}, s) == RejectionCode::kInvalidArgument);
+  CHECK(Accept(DeactivateModule{Module::kEdi, kT0}, s) == std::vector<Event>{ModuleDeactivated{Module::kEdi, kT0}});
+  CHECK(Refuse(DeactivateModule{Module::kLotTracking, kT0}, s) == RejectionCode::kNotFound);
+  CHECK(Refuse(DeactivateModule{Module::kInventory, kT0}, s) == RejectionCode::kNotPermitted);
+}
+
+TEST_CASE("warehouses count against the limit and need multi_warehouse beyond one", "[domain][tenant]") {
+  auto s = Run(Active(), {RegisterWarehouse{"w1", kT0}, RegisterWarehouse{"w2", kT0}, RegisterWarehouse{"w3", kT0}});
+  CHECK(Accept(RegisterWarehouse{"w3", kT0}, s).empty());  // retry
+  CHECK(Refuse(RegisterWarehouse{"w4", kT0}, s) == RejectionCode::kLimitExceeded);
+  CHECK(Refuse(DeactivateModule{Module::kMultiWarehouse, kT0}, s) == RejectionCode::kLimitExceeded);
+  auto single = Run(Active(), {DeactivateModule{Module::kMultiWarehouse, kT0}, RegisterWarehouse{"w1", kT0}});
+  CHECK(Refuse(RegisterWarehouse{"w2", kT0}, single) == RejectionCode::kModuleNotEntitled);
+}
+
+TEST_CASE("an upgrade applies now with proration and adds modules and their milestones", "[domain][tenant]") {
+  auto s = Active();
+  auto events = Accept(ChangePlan{fx::Growth(), fx::Scale(), fx::Regional(), kT0 + 20 * kDayMs}, s);
+  const auto& up = std::get<PlanUpgraded>(events.at(0));
+  CHECK(up.proration == (249900 - 89900) * 10 / 30);  // ten of thirty days left
+  CHECK(up.added_modules == std::set<Module>{Module::kLotTracking, Module::kLandedCost});
+  REQUIRE(up.milestones.size() == 1);
+  CHECK(up.milestones[0].id == "lot_setup");
+  s = Evolve(s, events[0]);
+  CHECK(s.plan == "scale");
+  CHECK(s.limits == Limits{20, 150000, 200});
+  CHECK(Refuse(ChangePlan{fx::Scale(), fx::Scale(), fx::Regional(), kT0}, s) == RejectionCode::kAlreadyDone);
+  CHECK(Refuse(ChangePlan{fx::Growth(), fx::Scale(), fx::Regional(), kT0}, s) == RejectionCode::kInvalidArgument);
+}
+
+TEST_CASE("a downgrade waits for the period end and is blocked when it would drop what is in use",
+          "[domain][tenant]") {
+  auto s = Run(Active(), {RegisterWarehouse{"w1", kT0}});
+  auto events = Accept(ChangePlan{fx::Growth(), fx::Starter(), fx::Regional(), kT0 + kDayMs}, s);
+  const auto& down = std::get<PlanDowngradeScheduled>(events.at(0));
+  CHECK(down.effective_at == kT0 + 30 * kDayMs);
+  CHECK(down.removed_modules == std::set<Module>{Module::kMultiWarehouse, Module::kEdi});
+  s = Evolve(s, events[0]);
+  CHECK(s.plan == "growth");  // nothing changes before the period ends
+  CHECK(Refuse(ChangePlan{fx::Growth(), fx::Scale(), fx::Regional(), kT0}, s) == RejectionCode::kIllegalTransition);
+  CHECK(Refuse(RenewSubscription{kT0 + 29 * kDayMs}, s) == RejectionCode::kIllegalTransition);
+  s = Run(s, {RenewSubscription{kT0 + 30 * kDayMs}});
+  CHECK(s.plan == "starter");
+  CHECK_FALSE(s.modules.contains(Module::kEdi));
+  CHECK(s.period_start == kT0 + 30 * kDayMs);
+
+  auto crowded = Run(Active(), {RegisterWarehouse{"w1", kT0}, RegisterWarehouse{"w2", kT0}});
+  CHECK(Refuse(ChangePlan{fx::Growth(), fx::Starter(), fx::Regional(), kT0}, crowded) == RejectionCode::kLimitExceeded);
+  auto blocked = Run(Active(), {SetPlanChangesBlocked{true, "invoice overdue", kT0}});
+  CHECK(Refuse(ChangePlan{fx::Growth(), fx::Scale(), fx::Regional(), kT0}, blocked) == RejectionCode::kPlanChangesBlocked);
+}
+
+TEST_CASE("renewal starts a new period, cancellation ends the tenant at period end", "[domain][tenant]") {
+  auto s = Run(Active(), {RecordUsage{120, 5000, kT0}});
+  CHECK(s.period_orders == 120);
+  CHECK(Refuse(RecordUsage{-1, 0, kT0}, s) == RejectionCode::kInvalidArgument);
+  auto renewed = Run(s, {RenewSubscription{kT0 + 30 * kDayMs}});
+  CHECK(renewed.period_orders == 0);
+  CHECK(renewed.period_end == kT0 + 60 * kDayMs);
+  auto cancelled = Run(s, {CancelSubscription{"moving to another ERP", kT0}});
+  CHECK(Refuse(CancelSubscription{"again", kT0}, cancelled) == RejectionCode::kAlreadyDone);
+  CHECK(Run(cancelled, {RenewSubscription{kT0 + 30 * kDayMs}}).status == Status::kTerminated);
+}
+
+TEST_CASE("the monthly order limit is visible to the gateway", "[domain][tenant]") {
+  auto s = Run(State{}, {Provision(Environment::kSandbox, false), StartOnboarding{kT0}});
+  CHECK(OrderWithinLimit(s));
+  s = Run(s, {RecordUsage{500, 0, kT0}});
+  CHECK_FALSE(OrderWithinLimit(s));
+}
+
+TEST_CASE("tickets open and resolve once", "[domain][tenant]") {
+  auto s = Run(Active(), {OpenTicket{"T-1", "cannot print labels", "high", kT0}});
+  CHECK(Refuse(OpenTicket{"T-1", "again", "low", kT0}, s) == RejectionCode::kAlreadyExists);
+  CHECK(Refuse(OpenTicket{"T-2", "", "low", kT0}, s) == RejectionCode::kInvalidArgument);
+  s = Run(s, {ResolveTicket{"T-1", kT0}});
+  CHECK(Refuse(ResolveTicket{"T-1", kT0}, s) == RejectionCode::kNotFound);
+  CHECK(s.tickets_opened == 1);
+}
+
+TEST_CASE("integration failures and latency breaches are routed to the role the rules name",
+          "[domain][tenant]") {
+  auto s = Active();
+  const auto rules = fx::Regional().workflow;
+  auto failed = Accept(RecordIntegrationFailure{Integration::kEdi, "AS2 handshake refused", rules, kT0}, s);
+  CHECK(std::get<IntegrationFailed>(failed.at(0)).routed_to == "implementation");
+  CHECK(Refuse(RecordIntegrationFailure{Integration::kMarketplace, "x", rules, kT0}, s) == RejectionCode::kModuleNotEntitled);
+  CHECK(Refuse(RecordIntegrationFailure{Integration::kEdi, "", rules, kT0}, s) == RejectionCode::kInvalidArgument);
+  s = Evolve(s, failed[0]);
+  CHECK(Accept(RecordIntegrationRecovery{Integration::kEdi, kT0}, s).size() == 1);
+  CHECK(Accept(RecordIntegrationRecovery{Integration::kMarketplace, kT0}, s).empty());
+  CHECK(Accept(RecordSyncLatency{Integration::kEdi, 1000, rules, kT0}, s).empty());
+  auto slow = Accept(RecordSyncLatency{Integration::kEdi, 300000, rules, kT0}, s);
+  CHECK(std::get<SyncLatencyBreached>(slow.at(0)).routed_to == "partner_support");
+}
+
+TEST_CASE("a template upgrade must keep every module and fit what the tenant uses", "[domain][tenant]") {
+  auto s = Active();
+  auto v2 = fx::Regional(2);
+  v2.modules.insert(Module::kLotTracking);
+  v2.limits = {5, 20000, 40};
+  auto upgraded = Accept(UpgradeTemplate{v2, kT0}, s);
+  CHECK(std::get<TemplateUpgraded>(upgraded.at(0)).limits == Limits{5, 20000, 40});
+  s = Evolve(s, upgraded[0]);
+  CHECK(s.template_version == 2);
+  CHECK(Refuse(UpgradeTemplate{v2, kT0}, s) == RejectionCode::kIncompatibleTemplate);  // not newer
+  auto v3 = fx::Regional(3);
+  v3.modules.erase(Module::kEdi);
+  CHECK(Refuse(UpgradeTemplate{v3, kT0}, s) == RejectionCode::kIncompatibleTemplate);
+  auto other = fx::Regional(3);
+  other.id = "ecommerce-merchant";
+  CHECK(Refuse(UpgradeTemplate{other, kT0}, s) == RejectionCode::kIncompatibleTemplate);
+  auto tight = fx::Regional(3);
+  tight.limits = {1, 15000, 30};
+  auto busy = Run(s, {RegisterWarehouse{"w1", kT0}, RegisterWarehouse{"w2", kT0}});
+  CHECK(Refuse(UpgradeTemplate{tight, kT0}, busy) == RejectionCode::kIncompatibleTemplate);
+}
+
+TEST_CASE("random tenant command sequences fold to the same state and keep limits",
+          "[domain][tenant][property]") {
+  std::mt19937 rng(GENERATE(21u, 22u, 23u, 24u, 25u));
+  auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
+  State s;
+  std::vector<Event> log;
+  int accepted = 0;
+  auto apply = [&](const Command& c) {
+    auto d = Decide(c, s);
+    if (!d) return;
+    ++accepted;
+    for (const auto& e : *d) {
+      s = Evolve(std::move(s), e);
+      log.push_back(e);
+    }
+  };
+  apply(Provision());
+  const std::vector<Plan> plans{fx::Starter(), fx::Growth(), fx::Scale()};
+  const std::vector<std::string> milestones{"company_profile", "item_import", "edi_partner_test", "lot_setup", "training"};
+  Timestamp now = kT0;
+  for (int step = 0; step < 300; ++step) {
+    now += pick(3) * kDayMs;
+    const Plan& current = *std::find_if(plans.begin(), plans.end(), [&](const Plan& p) { return p.id == s.plan; });
+    switch (pick(12)) {
+      case 0: apply(StartOnboarding{now}); break;
+      case 1: apply(CompleteMilestone{milestones[static_cast<std::size_t>(pick(5))], "u", now}); break;
+      case 2: apply(GoLive{now}); break;
+      case 3: if (pick(5) == 0) apply(SuspendTenant{"x", now}); else apply(ReinstateTenant{now}); break;
+      case 4: apply(ActivateModule{kAllModules[pick(10)], current, fx::Regional(), now}); break;
+      case 5: apply(DeactivateModule{kAllModules[pick(10)], now}); break;
+      case 6: apply(ChangePlan{current, plans[static_cast<std::size_t>(pick(3))], fx::Regional(), now}); break;
+      case 7: apply(RegisterWarehouse{"w" + std::to_string(pick(8)), now}); break;
+      case 8: apply(RecordUsage{pick(100), pick(1000), now}); break;
+      case 9: apply(RenewSubscription{now}); break;
+      case 10: apply(OpenTicket{"T" + std::to_string(pick(5)), "s", "low", now}); break;
+      default: apply(ResolveTicket{"T" + std::to_string(pick(5)), now}); break;
+    }
+    if (static_cast<std::int64_t>(s.warehouses.size()) > s.limits.warehouses && !s.pending_downgrade) {
+      // a downgrade only takes effect at renewal, and Decide refuses one that does not fit
+      FAIL("more warehouses than the limit at step " << step);
+    }
+    if (!s.modules.contains(Module::kInventory)) FAIL("inventory switched off at step " << step);
+  }
+  CHECK(accepted > 50);
+  State folded;
+  for (const auto& e : log) folded = Evolve(std::move(folded), e);
+  CHECK(folded == s);
+}
