@@ -49,6 +49,7 @@ std::string_view RejectionCodeName(RejectionCode code);
 struct Rejection {
   RejectionCode code;
   std::string message;
+  std::vector<std::string> details = {};  // e.g. the per-row report of a refused import
 };
 
 // What Decide returns: the events to append (possibly none: an idempotent no-op) or a rejection.

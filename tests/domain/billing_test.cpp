@@ -1,0 +1,148 @@
+// Billing: the pure rules (fees, add-ons, support, overage, proration, revenue split, cost to
+// serve) and the billing decider (invoices, payments, credit notes, overdue and dunning).
+#include <catch2/catch.hpp>
+
+#include "domain/billing.hpp"
+#include "domain/pricing.hpp"
+#include "fixtures.hpp"
+
+using namespace keel::domain;
+using namespace keel::domain::billing;
+using keel::domain::test::kT0;
+namespace fx = keel::domain::test;
+
+namespace {
+
+PeriodFacts Facts(std::int64_t orders = 0) {
+  return PeriodFacts{fx::Growth(), DeploymentModel::kShared, ServiceTier::kPremium,
+                     {Module::kInventory, Module::kMultiWarehouse, Module::kReturns, Module::kMarketplaceConnectors, Module::kEdi},
+                     orders, {5000}};
+}
+
+IssueInvoice MakeInvoice(std::string id = "INV-1", Environment env = Environment::kProduction) {
+  return IssueInvoice{id, "t1", kT0, kT0 + 30 * kDayMs, Facts(12000), fx::Catalog(), env, 2500, 30, kT0 + 30 * kDayMs};
+}
+
+State Run(State s, const std::vector<Command>& commands) {
+  for (const auto& c : commands) {
+    auto d = Decide(c, s);
+    if (!d) FAIL("rejected: " << d.error().message);
+    for (const auto& e : *d) s = Evolve(std::move(s), e);
+  }
+  return s;
+}
+
+RejectionCode Refuse(const Command& c, const State& s) {
+  auto d = Decide(c, s);
+  REQUIRE_FALSE(d);
+  CHECK_FALSE(d.error().message.empty());
+  return d.error().code;
+}
+
+}  // namespace
+
+TEST_CASE("invoice lines cover plan, add-ons, support, overage and proration", "[domain][billing]") {
+  auto lines = InvoiceLines(fx::Catalog(), Facts(12000));
+  CHECK(lines == std::vector<InvoiceLine>{{"plan", "plan growth (shared)", 89900},
+                                          {"addon", "module edi", 9900},
+                                          {"support", "premium support", 25000},
+                                          {"overage", "2000 orders beyond 10000", 20000},
+                                          {"proration", "plan upgrade for the rest of the period", 5000}});
+  CHECK(Total(lines) == 149800);
+  auto dedicated = Facts();
+  dedicated.deployment = DeploymentModel::kDedicated;
+  dedicated.tier = ServiceTier::kStandard;
+  dedicated.prorations.clear();
+  CHECK(Total(InvoiceLines(fx::Catalog(), dedicated)) == 249900 + 9900);
+}
+
+TEST_CASE("proration, revenue split and cost to serve", "[domain][billing]") {
+  CHECK(Prorate(30000, 10, 30) == 10000);
+  CHECK(Prorate(100, 1, 3) == 33);
+  CHECK(Prorate(100, 40, 30) == 100);
+  CHECK(Prorate(100, 0, 30) == 0);
+  CHECK(RemainingDays(kT0, kT0 + 10 * kDayMs) == 10);
+  CHECK(RemainingDays(kT0, kT0 + 10 * kDayMs - 1) == 10);  // a started day counts
+  CHECK(RemainingDays(kT0 + 1, kT0) == 0);
+  CHECK(UpgradeProration(fx::Growth(), fx::Scale(), DeploymentModel::kShared, kT0, kT0 + 15 * kDayMs, 30) ==
+        (249900 - 89900) / 2);
+  CHECK(UpgradeProration(fx::Scale(), fx::Growth(), DeploymentModel::kShared, kT0, kT0 + 15 * kDayMs, 30) == 0);
+  auto split = Split(10001, 2500);
+  CHECK(split.partner == 2500);
+  CHECK(split.platform == 7501);
+  CHECK(split.partner + split.platform == 10001);
+  CHECK(CostToServe(fx::Catalog(), DeploymentModel::kDedicated, 3) == 55000 + 3 * 2500);
+}
+
+TEST_CASE("an invoice's total equals the sum of its lines and is split with the partner", "[domain][billing]") {
+  auto d = Decide(MakeInvoice(), State{});
+  REQUIRE(d);
+  const auto& e = std::get<InvoiceIssued>(d->at(0));
+  CHECK(e.total == Total(e.lines));
+  CHECK(e.partner_share == e.total / 4);
+  CHECK(e.partner_share + e.platform_share == e.total);
+  CHECK(e.due_at == kT0 + 60 * kDayMs);
+  auto s = Evolve(State{}, d->at(0));
+  CHECK(Refuse(MakeInvoice(), s) == RejectionCode::kAlreadyExists);
+  CHECK(Refuse(MakeInvoice("INV-2"), s) == RejectionCode::kAlreadyDone);  // same period
+  CHECK(Refuse(MakeInvoice("INV-1", Environment::kSandbox), State{}) == RejectionCode::kNotPermitted);
+}
+
+TEST_CASE("payments settle invoices without exceeding them", "[domain][billing]") {
+  auto s = Run(State{}, {MakeInvoice()});
+  const auto total = s.invoices.at("INV-1").total;
+  s = Run(s, {RecordPayment{"INV-1", "PAY-1", total - 100, kT0}});
+  CHECK(Decide(RecordPayment{"INV-1", "PAY-1", total - 100, kT0}, s)->empty());  // the same payment again
+  CHECK(Refuse(RecordPayment{"INV-1", "PAY-2", 101, kT0}, s) == RejectionCode::kExceedsInvoice);
+  CHECK(Refuse(RecordPayment{"INV-9", "PAY-2", 1, kT0}, s) == RejectionCode::kNotFound);
+  CHECK(Refuse(RecordPayment{"INV-1", "PAY-2", 0, kT0}, s) == RejectionCode::kInvalidArgument);
+  s = Run(s, {RecordPayment{"INV-1", "PAY-2", 100, kT0}});
+  CHECK(s.invoices.at("INV-1").outstanding() == 0);
+}
+
+TEST_CASE("credit notes never exceed the invoice they credit", "[domain][billing]") {
+  auto s = Run(State{}, {MakeInvoice()});
+  const auto total = s.invoices.at("INV-1").total;
+  s = Run(s, {IssueCreditNote{"INV-1", "CN-1", "outage credit", total - 1, kT0}});
+  CHECK(Refuse(IssueCreditNote{"INV-1", "CN-2", "more", 2, kT0}, s) == RejectionCode::kExceedsInvoice);
+  CHECK(Refuse(IssueCreditNote{"INV-1", "CN-1", "dup", 1, kT0}, s) == RejectionCode::kAlreadyExists);
+  CHECK(Refuse(IssueCreditNote{"INV-1", "CN-3", "", 1, kT0}, s) == RejectionCode::kInvalidArgument);
+  CHECK(Run(s, {IssueCreditNote{"INV-1", "CN-2", "rest", 1, kT0}}).invoices.at("INV-1").credited == total);
+}
+
+TEST_CASE("an unpaid invoice becomes overdue and walks the template's dunning steps once each",
+          "[domain][billing]") {
+  const std::vector<DunningStep> steps = fx::Regional().dunning;
+  auto s = Run(State{}, {MakeInvoice()});
+  const Timestamp due = s.invoices.at("INV-1").due_at;
+  CHECK(Decide(AssessOverdue{steps, due}, s)->empty());
+  auto day8 = Decide(AssessOverdue{steps, due + 8 * kDayMs}, s).value();
+  REQUIRE(day8.size() == 2);
+  CHECK(std::holds_alternative<InvoiceOverdue>(day8[0]));
+  CHECK(std::get<DunningStepReached>(day8[1]).action == DunningAction::kReminder);
+  for (const auto& e : day8) s = Evolve(s, e);
+  CHECK(Decide(AssessOverdue{steps, due + 9 * kDayMs}, s)->empty());
+  auto day50 = Decide(AssessOverdue{steps, due + 50 * kDayMs}, s).value();
+  REQUIRE(day50.size() == 2);
+  CHECK(std::get<DunningStepReached>(day50[0]).action == DunningAction::kBlockPlanChanges);
+  CHECK(std::get<DunningStepReached>(day50[1]).action == DunningAction::kSuspend);
+  auto paid = Run(Run(State{}, {MakeInvoice()}), {RecordPayment{"INV-1", "P", s.invoices.at("INV-1").total, kT0}});
+  CHECK(Decide(AssessOverdue{steps, due + 50 * kDayMs}, paid)->empty());
+}
+
+TEST_CASE("prices resolve from contract, SKU, category and quantity breaks", "[domain][pricing]") {
+  PriceList list{"EUR",
+                 {{"WIDGET", "", {{1, 1000}, {10, 900}, {100, 800}}, 0, 0},
+                  {"", "hardware", {{1, 50}}, 0, 0},
+                  {"GEAR", "", {{1, 70}}, kT0, kT0 + kDayMs}}};
+  std::vector<ContractPrice> contracts{{"c1", "WIDGET", 600, 0, kT0}};
+  CHECK(ResolvePrice(list, contracts, "c2", "WIDGET", "hardware", 9, kT0) == 1000);
+  CHECK(ResolvePrice(list, contracts, "c2", "WIDGET", "hardware", 10, kT0) == 900);
+  CHECK(ResolvePrice(list, contracts, "c2", "WIDGET", "hardware", 500, kT0) == 800);
+  CHECK(ResolvePrice(list, contracts, "c1", "WIDGET", "hardware", 1, kT0 - 1) == 600);
+  CHECK(ResolvePrice(list, contracts, "c1", "WIDGET", "hardware", 1, kT0) == 1000);  // contract expired
+  CHECK(ResolvePrice(list, contracts, "c2", "BOLT", "hardware", 1, kT0) == 50);
+  CHECK(ResolvePrice(list, contracts, "c2", "GEAR", "toys", 1, kT0) == 70);
+  CHECK(ResolvePrice(list, contracts, "c2", "GEAR", "toys", 1, kT0 + kDayMs) == std::nullopt);
+  CHECK(ResolvePrice(list, contracts, "c2", "SERUM", "pharma", 1, kT0) == std::nullopt);
+}

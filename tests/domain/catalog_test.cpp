@@ -1,0 +1,89 @@
+// Catalog decider: bulk import with a per-row report, all-or-nothing imports, suppliers.
+#include <catch2/catch.hpp>
+
+#include "domain/catalog.hpp"
+#include "fixtures.hpp"
+
+using namespace keel::domain;
+using namespace keel::domain::catalog;
+using keel::domain::test::kT0;
+
+namespace {
+
+const std::set<std::string> kUnits{"pcs", "kg", "box"};
+const std::set<std::string> kCategories{"hardware", "pharma"};
+
+ImportItems Import(std::vector<ItemRow> rows, bool all_or_nothing = false, bool lots = true) {
+  return ImportItems{std::move(rows), all_or_nothing, lots, kUnits, kCategories, kT0};
+}
+
+State WithSupplier() {
+  auto d = Decide(RegisterSuppliers{{{"SUP-1", "Bolt Works"}}, kT0}, State{});
+  REQUIRE(d);
+  return Evolve(State{}, d->at(0));
+}
+
+const std::vector<ItemRow> kMixed{
+    {1, {"WIDGET", "Widget", "pcs", "hardware", 120, false, "SUP-1"}},
+    {2, {"", "No SKU", "pcs", "hardware", 0, false, ""}},
+    {3, {"WIDGET", "Widget again", "pcs", "hardware", 0, false, ""}},
+    {4, {"SERUM", "Serum", "ml", "pharma", 0, true, ""}},
+    {5, {"GEAR", "Gear", "pcs", "toys", 0, false, ""}},
+    {6, {"BOLT", "Bolt", "box", "hardware", 0, false, "SUP-404"}},
+    {7, {"NUT", "", "pcs", "hardware", 0, false, ""}},
+    {8, {"VIAL", "Vial", "pcs", "pharma", 10, true, ""}},
+};
+
+}  // namespace
+
+TEST_CASE("an import accepts the valid rows and reports every refused row", "[domain][catalog]") {
+  auto d = Decide(Import(kMixed), WithSupplier());
+  REQUIRE(d);
+  const auto& e = std::get<ItemsImported>(d->at(0));
+  REQUIRE(e.items.size() == 2);
+  CHECK(e.items[0].sku == "WIDGET");
+  CHECK(e.items[1].sku == "VIAL");
+  std::vector<std::uint32_t> rows;
+  for (const auto& err : e.errors) rows.push_back(err.row);
+  CHECK(rows == std::vector<std::uint32_t>{2, 3, 4, 5, 6, 7});
+  CHECK(e.errors[1].message == "SKU repeats row 1");
+  CHECK(e.errors[2].message == "unknown unit of measure 'ml'");
+  CHECK(e.errors[4].message == "unknown supplier 'SUP-404'");
+  auto s = Evolve(WithSupplier(), d->at(0));
+  CHECK(s.items.contains("VIAL"));
+}
+
+TEST_CASE("an all-or-nothing import with one bad row is refused whole, with the report", "[domain][catalog]") {
+  auto d = Decide(Import(kMixed, true), WithSupplier());
+  REQUIRE_FALSE(d);
+  CHECK(d.error().code == RejectionCode::kImportRejected);
+  CHECK(d.error().details.size() == 6);
+  CHECK(d.error().details[0] == "row 2 (): SKU is required");
+  auto clean = Decide(Import({kMixed[0], kMixed[7]}, true), WithSupplier());
+  REQUIRE(clean);
+  CHECK(std::get<ItemsImported>(clean->at(0)).errors.empty());
+}
+
+TEST_CASE("lot-tracked items need the entitlement", "[domain][catalog]") {
+  auto d = Decide(Import({kMixed[7]}, false, false), State{});
+  REQUIRE_FALSE(d);  // every row refused: nothing to import
+  CHECK(d.error().code == RejectionCode::kImportRejected);
+  CHECK(d.error().details.at(0).find("lot tracking is not active") != std::string::npos);
+}
+
+TEST_CASE("imports and suppliers refuse malformed requests", "[domain][catalog]") {
+  CHECK(Decide(Import({}), State{}).error().code == RejectionCode::kInvalidArgument);
+  CHECK(Decide(Import({kMixed[0], {1, {"B", "B", "pcs", "hardware", 0, false, ""}}}), WithSupplier()).error().code ==
+        RejectionCode::kInvalidArgument);
+  CHECK(Decide(RegisterSuppliers{{}, kT0}, State{}).error().code == RejectionCode::kInvalidArgument);
+  CHECK(Decide(RegisterSuppliers{{{"S", ""}}, kT0}, State{}).error().code == RejectionCode::kInvalidArgument);
+  CHECK(Decide(RegisterSuppliers{{{"S", "a"}, {"S", "b"}}, kT0}, State{}).error().code == RejectionCode::kInvalidArgument);
+}
+
+TEST_CASE("re-importing a SKU updates it", "[domain][catalog]") {
+  auto s = Evolve(WithSupplier(), Decide(Import({kMixed[0]}), WithSupplier())->at(0));
+  auto d = Decide(Import({{1, {"WIDGET", "Widget v2", "pcs", "hardware", 150, false, ""}}}), s);
+  s = Evolve(s, d->at(0));
+  CHECK(s.items.at("WIDGET").name == "Widget v2");
+  CHECK(s.items.size() == 1);
+}

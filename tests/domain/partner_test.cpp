@@ -1,0 +1,99 @@
+// Partner decider: registration, branding validation, price list, revenue share, level and
+// certification, suspension; and what a partner may provision.
+#include <catch2/catch.hpp>
+
+#include "domain/partner.hpp"
+#include "fixtures.hpp"
+
+using namespace keel::domain;
+using namespace keel::domain::partner;
+using keel::domain::test::kT0;
+
+namespace {
+
+State Run(State s, const std::vector<Command>& commands) {
+  for (const auto& c : commands) {
+    auto d = Decide(c, s);
+    if (!d) FAIL("rejected: " << d.error().message);
+    for (const auto& e : *d) s = Evolve(std::move(s), e);
+  }
+  return s;
+}
+
+RejectionCode Refuse(const Command& c, const State& s) {
+  auto d = Decide(c, s);
+  REQUIRE_FALSE(d);
+  CHECK_FALSE(d.error().message.empty());
+  return d.error().code;
+}
+
+const Branding kBrand{"Nordic ERP", "https://cdn.nordic.example/logo.svg", "#0A3D62", "#F8C291",
+                      "support@nordic.example", "erp.nordic.example"};
+
+State Registered() { return Run(State{}, {RegisterPartner{"p1", "Nordic Systems", kT0}}); }
+
+}  // namespace
+
+TEST_CASE("a partner registers once", "[domain][partner]") {
+  CHECK(Registered().registered);
+  CHECK(Refuse(RegisterPartner{"p1", "again", kT0}, Registered()) == RejectionCode::kAlreadyExists);
+  CHECK(Refuse(RegisterPartner{"", "x", kT0}, State{}) == RejectionCode::kInvalidArgument);
+  CHECK(Refuse(CertifyPartner{"ops", kT0}, State{}) == RejectionCode::kNotFound);
+}
+
+TEST_CASE("branding is validated field by field", "[domain][partner]") {
+  CHECK(Run(Registered(), {UpdateBranding{kBrand, kT0}}).branding == kBrand);
+  auto with = [](auto edit) {
+    Branding b = kBrand;
+    edit(b);
+    return UpdateBranding{b, kT0};
+  };
+  const auto s = Registered();
+  CHECK(Refuse(with([](Branding& b) { b.display_name.clear(); }), s) == RejectionCode::kInvalidArgument);
+  CHECK(Refuse(with([](Branding& b) { b.logo_url = "http://x.example/logo.png"; }), s) == RejectionCode::kInvalidArgument);
+  CHECK(Refuse(with([](Branding& b) { b.primary_colour = "blue"; }), s) == RejectionCode::kInvalidArgument);
+  CHECK(Refuse(with([](Branding& b) { b.secondary_colour = "#GGGGGG"; }), s) == RejectionCode::kInvalidArgument);
+  CHECK(Refuse(with([](Branding& b) { b.support_email = "support.example"; }), s) == RejectionCode::kInvalidArgument);
+  CHECK(Refuse(with([](Branding& b) { b.custom_domain = "Bad_Domain"; }), s) == RejectionCode::kInvalidArgument);
+  CHECK(Run(s, {with([](Branding& b) { b.custom_domain.clear(); })}).branding.custom_domain.empty());
+}
+
+TEST_CASE("a price list must be well-formed", "[domain][partner]") {
+  PriceList ok{"EUR", {{"WIDGET", "", {{1, 1000}, {10, 900}}, 0, 0}}};
+  CHECK(Run(Registered(), {SetPriceList{ok, kT0}}).prices == ok);
+  auto bad = [&](PriceList p) { return Refuse(SetPriceList{std::move(p), kT0}, Registered()); };
+  CHECK(bad({"eur", {}}) == RejectionCode::kInvalidArgument);
+  CHECK(bad({"EUR", {{"WIDGET", "tools", {{1, 1}}, 0, 0}}}) == RejectionCode::kInvalidArgument);
+  CHECK(bad({"EUR", {{"WIDGET", "", {}, 0, 0}}}) == RejectionCode::kInvalidArgument);
+  CHECK(bad({"EUR", {{"WIDGET", "", {{10, 1}, {5, 1}}, 0, 0}}}) == RejectionCode::kInvalidArgument);
+  CHECK(bad({"EUR", {{"WIDGET", "", {{1, -1}}, 0, 0}}}) == RejectionCode::kInvalidArgument);
+  CHECK(bad({"EUR", {{"WIDGET", "", {{1, 1}}, kT0, kT0}}}) == RejectionCode::kInvalidArgument);
+}
+
+TEST_CASE("revenue share is in basis points", "[domain][partner]") {
+  CHECK(Run(Registered(), {SetRevenueShare{3000, kT0}}).partner_bps == 3000);
+  CHECK(Refuse(SetRevenueShare{10001, kT0}, Registered()) == RejectionCode::kInvalidArgument);
+  CHECK(Refuse(SetRevenueShare{-1, kT0}, Registered()) == RejectionCode::kInvalidArgument);
+}
+
+TEST_CASE("certification gates production tenants and partner levels", "[domain][partner]") {
+  auto s = Registered();
+  CHECK(MayProvision(s, Environment::kSandbox) == std::nullopt);
+  CHECK(MayProvision(s, Environment::kProduction)->code == RejectionCode::kNotCertified);
+  CHECK(Refuse(SetPartnerLevel{Level::kGold, kT0}, s) == RejectionCode::kNotCertified);
+  s = Run(s, {CertifyPartner{"platform-ops", kT0}, SetPartnerLevel{Level::kGold, kT0}});
+  CHECK(s.level == Level::kGold);
+  CHECK(MayProvision(s, Environment::kProduction) == std::nullopt);
+  CHECK(Refuse(CertifyPartner{"again", kT0}, s) == RejectionCode::kAlreadyDone);
+  CHECK(MayProvision(State{}, Environment::kSandbox)->code == RejectionCode::kNotFound);
+}
+
+TEST_CASE("a suspended partner provisions nothing until reinstated", "[domain][partner]") {
+  auto s = Run(Registered(), {CertifyPartner{"ops", kT0}, SuspendPartner{"unpaid fees", kT0}});
+  CHECK(MayProvision(s, Environment::kSandbox)->code == RejectionCode::kPartnerSuspended);
+  CHECK(Refuse(SuspendPartner{"again", kT0}, s) == RejectionCode::kIllegalTransition);
+  CHECK(Refuse(SuspendPartner{"", kT0}, Registered()) == RejectionCode::kInvalidArgument);
+  s = Run(s, {ReinstatePartner{kT0}});
+  CHECK(MayProvision(s, Environment::kProduction) == std::nullopt);
+  CHECK(Refuse(ReinstatePartner{kT0}, s) == RejectionCode::kIllegalTransition);
+}
