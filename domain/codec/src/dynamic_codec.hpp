@@ -1,0 +1,258 @@
+// The generic half of the codec: visitors that walk a value's field descriptors (fields.hpp) and
+// write or read them through Cap'n Proto's dynamic API against the compiled schema, or render them
+// as text; and the variant-wide Encode / Decode used by each aggregate's codec file.
+#pragma once
+
+#include <capnp/dynamic.h>
+#include <capnp/message.h>
+#include <capnp/serialize.h>
+#include <kj/exception.h>
+
+#include <cstring>
+#include <set>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "codec/codec.hpp"
+#include "events.capnp.h"
+#include "fields.hpp"
+
+namespace keel::codec {
+
+struct ProbeVisitor {
+  template <class T>
+  void operator()(const char*, T&) {}
+};
+template <class T>
+concept Described = requires(ProbeVisitor& v, T& t) { Fields(v, t); };
+
+template <class T>
+struct IsSet : std::false_type {};
+template <class T>
+struct IsSet<std::set<T>> : std::true_type {};
+
+// Writes fields into a dynamic struct builder.
+struct Writer {
+  capnp::DynamicStruct::Builder b;
+
+  template <class T>
+  void operator()(const char* name, const T& v) {
+    if constexpr (std::is_same_v<T, std::string>) {
+      b.set(name, capnp::Text::Reader(v.data(), v.size()));
+    } else if constexpr (std::is_enum_v<T>) {
+      b.set(name, static_cast<std::uint8_t>(v));
+    } else if constexpr (std::is_arithmetic_v<T>) {
+      b.set(name, v);
+    } else if constexpr (IsSet<T>::value) {
+      auto list = b.init(name, static_cast<unsigned>(v.size())).template as<capnp::DynamicList>();
+      unsigned i = 0;
+      for (const auto& x : v) list.set(i++, static_cast<std::uint8_t>(x));
+    } else if constexpr (Described<const T>) {
+      Writer sub{b.init(name).template as<capnp::DynamicStruct>()};
+      Fields(sub, v);
+    } else {  // std::vector<...>
+      auto list = b.init(name, static_cast<unsigned>(v.size())).template as<capnp::DynamicList>();
+      for (unsigned i = 0; i < v.size(); ++i) {
+        using E = typename T::value_type;
+        if constexpr (std::is_same_v<E, std::string>) {
+          list.set(i, capnp::Text::Reader(v[i].data(), v[i].size()));
+        } else {
+          Writer sub{list[i].template as<capnp::DynamicStruct>()};
+          Fields(sub, v[i]);
+        }
+      }
+    }
+  }
+};
+
+// Reads fields from a dynamic struct reader. Out-of-range enums set `error`.
+struct Reader {
+  capnp::DynamicStruct::Reader r;
+  std::string* error;
+
+  template <class E>
+  void Enum(const char* name, std::uint8_t raw, E& out) {
+    if (raw > MaxOf(E{})) {
+      *error = std::string(name) + ": value " + std::to_string(raw) + " is out of range";
+      return;
+    }
+    out = static_cast<E>(raw);
+  }
+
+  template <class T>
+  void operator()(const char* name, T& v) {
+    if constexpr (std::is_same_v<T, std::string>) {
+      auto t = r.get(name).template as<capnp::Text>();
+      v.assign(t.cStr(), t.size());
+    } else if constexpr (std::is_enum_v<T>) {
+      Enum(name, r.get(name).template as<std::uint8_t>(), v);
+    } else if constexpr (std::is_arithmetic_v<T>) {
+      v = r.get(name).template as<T>();
+    } else if constexpr (IsSet<T>::value) {
+      v.clear();
+      for (auto x : r.get(name).template as<capnp::DynamicList>()) {
+        typename T::value_type e{};
+        Enum(name, x.template as<std::uint8_t>(), e);
+        v.insert(e);
+      }
+    } else if constexpr (Described<T>) {
+      Reader sub{r.get(name).template as<capnp::DynamicStruct>(), error};
+      Fields(sub, v);
+    } else {  // std::vector<...>
+      v.clear();
+      using E = typename T::value_type;
+      for (auto x : r.get(name).template as<capnp::DynamicList>()) {
+        E e{};
+        if constexpr (std::is_same_v<E, std::string>) {
+          auto t = x.template as<capnp::Text>();
+          e.assign(t.cStr(), t.size());
+        } else {
+          Reader sub{x.template as<capnp::DynamicStruct>(), error};
+          Fields(sub, e);
+        }
+        v.push_back(std::move(e));
+      }
+    }
+  }
+};
+
+// Renders fields as `name=value, ...`.
+struct Renderer {
+  std::string& out;
+  bool first = true;
+
+  template <class T>
+  static void Value(std::string& out, const T& v) {
+    if constexpr (std::is_same_v<T, std::string>) {
+      out += '"';
+      out += v;
+      out += '"';
+    } else if constexpr (std::is_same_v<T, bool>) {
+      out += v ? "true" : "false";
+    } else if constexpr (std::is_enum_v<T>) {
+      out += std::to_string(static_cast<int>(v));
+    } else if constexpr (std::is_arithmetic_v<T>) {
+      out += std::to_string(v);
+    } else if constexpr (Described<const T>) {
+      out += '{';
+      Renderer sub{out};
+      Fields(sub, v);
+      out += '}';
+    } else {  // vector or set
+      out += '[';
+      bool first = true;
+      for (const auto& x : v) {
+        if (!first) out += ", ";
+        first = false;
+        Value(out, x);
+      }
+      out += ']';
+    }
+  }
+
+  template <class T>
+  void operator()(const char* name, const T& v) {
+    if (!first) out += ", ";
+    first = false;
+    out += name;
+    out += '=';
+    Value(out, v);
+  }
+};
+
+// Per event type: its stable name, schema and current schema version.
+template <class T>
+struct EventInfo;
+
+#define KEEL_EVENT(Type, Name, Version)                         \
+  template <>                                                   \
+  struct EventInfo<Type> {                                      \
+    static constexpr std::string_view name = #Name;             \
+    using Schema = schema::Name;                                \
+    static constexpr std::uint32_t version = Version;           \
+  };
+
+// Upcasters: bring a value decoded from an older schema version up to the current meaning. The raw
+// reader gives access to fields the current C++ type no longer has. Default: nothing to do.
+template <class T>
+void Upcast(T&, std::uint32_t /*from_version*/, capnp::DynamicStruct::Reader) {}
+
+template <class T>
+EncodedEvent EncodeOne(const T& event) {
+  capnp::MallocMessageBuilder message;
+  auto root = message.initRoot<capnp::DynamicStruct>(capnp::Schema::from<typename EventInfo<T>::Schema>());
+  Writer writer{root};
+  Fields(writer, event);
+  auto words = capnp::messageToFlatArray(message);
+  auto bytes = words.asBytes();
+  return EncodedEvent{std::string(EventInfo<T>::name), EventInfo<T>::version,
+                      std::string(reinterpret_cast<const char*>(bytes.begin()), bytes.size())};
+}
+
+template <class T>
+Decoded<T> DecodeOne(std::uint32_t version, std::string_view payload) {
+  if (version == 0 || version > EventInfo<T>::version) {
+    return std::unexpected(CodecError{std::string(EventInfo<T>::name) + ": unknown schema version " +
+                                      std::to_string(version)});
+  }
+  if (payload.empty() || payload.size() % sizeof(capnp::word) != 0) {
+    return std::unexpected(CodecError{std::string(EventInfo<T>::name) + ": payload is not a Cap'n Proto message"});
+  }
+  std::vector<capnp::word> words(payload.size() / sizeof(capnp::word));
+  std::memcpy(words.data(), payload.data(), payload.size());
+  T value{};
+  std::string error;
+  kj::Maybe<kj::Exception> failure = kj::runCatchingExceptions([&] {
+    capnp::ReaderOptions options;
+    options.traversalLimitInWords = words.size() * 4 + 64;
+    capnp::FlatArrayMessageReader message(kj::arrayPtr(words.data(), words.size()), options);
+    auto root = message.getRoot<capnp::DynamicStruct>(capnp::Schema::from<typename EventInfo<T>::Schema>());
+    Reader reader{root, &error};
+    Fields(reader, value);
+    if (version < EventInfo<T>::version) Upcast(value, version, root);
+  });
+  KJ_IF_MAYBE(e, failure) {
+    return std::unexpected(CodecError{std::string(EventInfo<T>::name) + ": bytes do not decode: " +
+                                      e->getDescription().cStr()});
+  }
+  if (!error.empty()) return std::unexpected(CodecError{std::string(EventInfo<T>::name) + ": " + error});
+  return value;
+}
+
+template <class Variant>
+EncodedEvent EncodeVariant(const Variant& event) {
+  return std::visit([](const auto& e) { return EncodeOne(e); }, event);
+}
+
+template <class Variant, std::size_t I = 0>
+Decoded<Variant> DecodeVariant(std::string_view type, std::uint32_t version, std::string_view payload) {
+  if constexpr (I == std::variant_size_v<Variant>) {
+    return std::unexpected(CodecError{"unknown event type '" + std::string(type) + "'"});
+  } else {
+    using T = std::variant_alternative_t<I, Variant>;
+    if (type == EventInfo<T>::name) {
+      auto one = DecodeOne<T>(version, payload);
+      if (!one) return std::unexpected(one.error());
+      return Variant(std::move(*one));
+    }
+    return DecodeVariant<Variant, I + 1>(type, version, payload);
+  }
+}
+
+template <class Variant>
+std::string DescribeVariant(const Variant& event) {
+  return std::visit(
+      [](const auto& e) {
+        using T = std::decay_t<decltype(e)>;
+        std::string out(EventInfo<T>::name);
+        out += '{';
+        Renderer renderer{out};
+        Fields(renderer, e);
+        out += '}';
+        return out;
+      },
+      event);
+}
+
+}  // namespace keel::codec
