@@ -2,6 +2,8 @@
 // serve) and the billing decider (invoices, payments, credit notes, overdue and dunning).
 #include <catch2/catch.hpp>
 
+#include <random>
+
 #include "domain/billing.hpp"
 #include "domain/pricing.hpp"
 #include "fixtures.hpp"
@@ -108,6 +110,12 @@ TEST_CASE("credit notes never exceed the invoice they credit", "[domain][billing
   CHECK(Refuse(IssueCreditNote{"INV-1", "CN-1", "dup", 1, kT0}, s) == RejectionCode::kAlreadyExists);
   CHECK(Refuse(IssueCreditNote{"INV-1", "CN-3", "", 1, kT0}, s) == RejectionCode::kInvalidArgument);
   CHECK(Run(s, {IssueCreditNote{"INV-1", "CN-2", "rest", 1, kT0}}).invoices.at("INV-1").credited == total);
+
+  // Credited after it was paid in full: the customer is owed the credit (a negative outstanding).
+  auto paid = Run(State{}, {MakeInvoice(), RecordPayment{"INV-1", "P", total, kT0}});
+  paid = Run(paid, {IssueCreditNote{"INV-1", "CN-9", "damaged goods", 1000, kT0}});
+  CHECK(paid.invoices.at("INV-1").outstanding() == -1000);
+  CHECK(Refuse(RecordPayment{"INV-1", "P2", 1, kT0}, paid) == RejectionCode::kExceedsInvoice);
 }
 
 TEST_CASE("an unpaid invoice becomes overdue and walks the template's dunning steps once each",
@@ -145,4 +153,46 @@ TEST_CASE("prices resolve from contract, SKU, category and quantity breaks", "[d
   CHECK(ResolvePrice(list, contracts, "c2", "GEAR", "toys", 1, kT0) == 70);
   CHECK(ResolvePrice(list, contracts, "c2", "GEAR", "toys", 1, kT0 + kDayMs) == std::nullopt);
   CHECK(ResolvePrice(list, contracts, "c2", "SERUM", "pharma", 1, kT0) == std::nullopt);
+}
+
+TEST_CASE("random billing sequences never over-pay or over-credit an invoice", "[domain][billing][property]") {
+  std::mt19937 rng(GENERATE(51u, 52u, 53u));
+  auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
+  State s;
+  std::vector<Event> log;
+  Timestamp now = kT0;
+  for (int step = 0; step < 300; ++step) {
+    now += pick(5) * kDayMs;
+    const std::string inv = "INV-" + std::to_string(pick(4));
+    Command c;
+    switch (pick(4)) {
+      case 0: {
+        auto issue = MakeInvoice(inv);
+        issue.period_start = now;
+        issue.period_end = now + 30 * kDayMs;
+        issue.facts.orders = pick(20000);
+        issue.at = now;
+        c = issue;
+        break;
+      }
+      case 1: c = RecordPayment{inv, "PAY-" + std::to_string(step), 1 + pick(100000), now}; break;
+      case 2: c = IssueCreditNote{inv, "CN-" + std::to_string(step), "goodwill", 1 + pick(100000), now}; break;
+      default: c = AssessOverdue{fx::Regional().dunning, now}; break;
+    }
+    auto d = Decide(c, s);
+    if (!d) continue;
+    for (const auto& e : *d) {
+      s = Evolve(std::move(s), e);
+      log.push_back(e);
+    }
+    for (const auto& [id, i] : s.invoices) {
+      // A credit note after payment leaves a balance owed to the customer (outstanding < 0), but
+      // neither payments nor credit notes alone ever exceed the invoice.
+      if (i.paid > i.total || i.credited > i.total) FAIL(id << " over-settled at step " << step);
+    }
+  }
+  CHECK_FALSE(s.invoices.empty());
+  State folded;
+  for (const auto& e : log) folded = Evolve(std::move(folded), e);
+  CHECK(folded == s);
 }

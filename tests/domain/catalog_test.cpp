@@ -1,6 +1,8 @@
 // Catalog decider: bulk import with a per-row report, all-or-nothing imports, suppliers.
 #include <catch2/catch.hpp>
 
+#include <random>
+
 #include "domain/catalog.hpp"
 #include "fixtures.hpp"
 
@@ -86,4 +88,41 @@ TEST_CASE("re-importing a SKU updates it", "[domain][catalog]") {
   s = Evolve(s, d->at(0));
   CHECK(s.items.at("WIDGET").name == "Widget v2");
   CHECK(s.items.size() == 1);
+}
+
+TEST_CASE("random imports fold to the same catalog and never admit an invalid item", "[domain][catalog][property]") {
+  std::mt19937 rng(GENERATE(41u, 42u, 43u));
+  auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
+  const std::vector<std::string> units{"pcs", "kg", "ml"}, categories{"hardware", "pharma", "toys"};
+  State s;
+  std::vector<Event> log;
+  for (int step = 0; step < 60; ++step) {
+    Command c;
+    if (pick(5) == 0) {
+      c = RegisterSuppliers{{{"SUP-" + std::to_string(pick(4)), "Supplier"}}, kT0};
+    } else {
+      std::vector<ItemRow> rows;
+      for (std::uint32_t r = 1; r <= static_cast<std::uint32_t>(1 + pick(6)); ++r) {
+        rows.push_back({r, {pick(8) ? "SKU-" + std::to_string(pick(20)) : "", pick(6) ? "Item" : "", units[pick(3)],
+                            categories[pick(3)], pick(100), pick(4) == 0, pick(3) ? "" : "SUP-" + std::to_string(pick(4))}});
+      }
+      c = Import(rows, pick(2) == 0, pick(2) == 0);
+    }
+    auto d = Decide(c, s);
+    if (!d) continue;
+    for (const auto& e : *d) {
+      s = Evolve(std::move(s), e);
+      log.push_back(e);
+    }
+  }
+  for (const auto& [sku, item] : s.items) {
+    if (sku.empty() || item.name.empty() || !kUnits.contains(item.unit) || !kCategories.contains(item.category)) {
+      FAIL("an invalid item was admitted: " << sku);
+    }
+    if (!item.supplier.empty() && !s.suppliers.contains(item.supplier)) FAIL("dangling supplier on " << sku);
+  }
+  State folded;
+  for (const auto& e : log) folded = Evolve(std::move(folded), e);
+  CHECK(folded == s);
+  CHECK_FALSE(s.items.empty());
 }

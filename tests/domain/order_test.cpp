@@ -224,3 +224,13 @@ TEST_CASE("random order command sequences fold to the same state and never over-
   }
   CHECK(completed > 0);
 }
+
+TEST_CASE("picking needs reserved stock and an RMA is authorized once", "[domain][order]") {
+  auto placed = Run(State{}, {Place({{1, "WIDGET", 10, {}}})});
+  CHECK(Refuse(PickOrder{kT0}, placed) == RejectionCode::kIllegalTransition);
+  CHECK(Accept(PickOrder{kT0}, Reserved()) == std::vector<Event>{OrderPicked{kT0}});
+  auto delivered = Run(Reserved(), {PickOrder{kT0}, ShipOrder{"w1", "", kT0}, ShipOrder{"w2", "", kT0}, DeliverOrder{kT0}});
+  auto s = Run(delivered, {RequestReturn{"rma-1", {{1, 1}}, 30, 0, kT0}, AuthorizeReturn{"rma-1", "u1", kT0}});
+  CHECK(Refuse(AuthorizeReturn{"rma-1", "u1", kT0}, s) == RejectionCode::kIllegalTransition);
+  CHECK(Refuse(AuthorizeReturn{"rma-9", "u1", kT0}, s) == RejectionCode::kNotFound);
+}

@@ -2,6 +2,8 @@
 // certification, suspension; and what a partner may provision.
 #include <catch2/catch.hpp>
 
+#include <random>
+
 #include "domain/partner.hpp"
 #include "fixtures.hpp"
 
@@ -96,4 +98,38 @@ TEST_CASE("a suspended partner provisions nothing until reinstated", "[domain][p
   s = Run(s, {ReinstatePartner{kT0}});
   CHECK(MayProvision(s, Environment::kProduction) == std::nullopt);
   CHECK(Refuse(ReinstatePartner{kT0}, s) == RejectionCode::kIllegalTransition);
+}
+
+TEST_CASE("random partner command sequences fold to the same state", "[domain][partner][property]") {
+  std::mt19937 rng(GENERATE(31u, 32u, 33u));
+  auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
+  State s;
+  std::vector<Event> log;
+  int accepted = 0;
+  for (int step = 0; step < 200; ++step) {
+    Command c;
+    switch (pick(8)) {
+      case 0: c = RegisterPartner{"p1", "Nordic", kT0}; break;
+      case 1: c = UpdateBranding{pick(2) ? kBrand : Branding{}, kT0}; break;
+      case 2: c = SetPriceList{PriceList{"EUR", {{"W", "", {{1, pick(100)}}, 0, 0}}}, kT0}; break;
+      case 3: c = SetRevenueShare{pick(12000), kT0}; break;
+      case 4: c = SetPartnerLevel{static_cast<Level>(pick(4)), kT0}; break;
+      case 5: c = CertifyPartner{"ops", kT0}; break;
+      case 6: c = SuspendPartner{pick(2) ? "late fees" : "", kT0}; break;
+      default: c = ReinstatePartner{kT0}; break;
+    }
+    auto d = Decide(c, s);
+    if (!d) continue;
+    ++accepted;
+    for (const auto& e : *d) {
+      s = Evolve(std::move(s), e);
+      log.push_back(e);
+    }
+    if (s.level != Level::kRegistered && !s.certified) FAIL("an uncertified partner holds a level");
+    if (s.partner_bps < 0 || s.partner_bps > 10'000) FAIL("revenue share out of range");
+  }
+  CHECK(accepted > 20);
+  State folded;
+  for (const auto& e : log) folded = Evolve(std::move(folded), e);
+  CHECK(folded == s);
 }

@@ -285,3 +285,8 @@ TEST_CASE("random tenant command sequences fold to the same state and keep limit
   for (const auto& e : log) folded = Evolve(std::move(folded), e);
   CHECK(folded == s);
 }
+
+TEST_CASE("latency readings must be non-negative", "[domain][tenant]") {
+  CHECK(Refuse(RecordSyncLatency{Integration::kEdi, -5, fx::Regional().workflow, kT0}, Active()) ==
+        RejectionCode::kInvalidArgument);
+}
