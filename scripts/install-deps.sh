@@ -3,11 +3,11 @@
 # Idempotent and quiet when everything is present; works as root or through sudo.
 set -euo pipefail
 
-# What the build finds today. Later layers add theirs here (CAF, Boost, ...).
+# What the build finds today. Later layers add theirs here (Boost, ...).
 packages=(
   build-essential cmake ccache
   librocksdb-dev libcapnp-dev capnproto libssl-dev
-  nlohmann-json3-dev catch2
+  nlohmann-json3-dev libcaf-dev catch2
 )
 
 missing=()

@@ -1,0 +1,28 @@
+// Snapshots: an aggregate's State to and from compact bytes. The bytes start with a format number
+// per aggregate; when the state's layout changes the number goes up and older snapshots are refused
+// (the caller then replays the stream from the start), so a stale snapshot can never be misread.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "codec/codec.hpp"
+
+namespace keel::codec {
+
+std::string EncodeSnapshot(const domain::warehouse::State& state);
+std::string EncodeSnapshot(const domain::order::State& state);
+std::string EncodeSnapshot(const domain::tenant::State& state);
+std::string EncodeSnapshot(const domain::partner::State& state);
+std::string EncodeSnapshot(const domain::catalog::State& state);
+std::string EncodeSnapshot(const domain::billing::State& state);
+
+// Decodes into `out`; an error for another format, truncated or inconsistent bytes.
+Decoded<bool> DecodeSnapshot(std::string_view bytes, domain::warehouse::State& out);
+Decoded<bool> DecodeSnapshot(std::string_view bytes, domain::order::State& out);
+Decoded<bool> DecodeSnapshot(std::string_view bytes, domain::tenant::State& out);
+Decoded<bool> DecodeSnapshot(std::string_view bytes, domain::partner::State& out);
+Decoded<bool> DecodeSnapshot(std::string_view bytes, domain::catalog::State& out);
+Decoded<bool> DecodeSnapshot(std::string_view bytes, domain::billing::State& out);
+
+}  // namespace keel::codec

@@ -1,0 +1,220 @@
+// Snapshot archive: a little-endian binary walk of the state's field descriptors. Layout per value:
+// integers and enums as fixed-size little-endian, bool as one byte, strings and containers as a u32
+// count then the elements, optionals as a presence byte, structs as their fields in order.
+#include "codec/snapshot.hpp"
+
+#include <cstring>
+#include <map>
+#include <optional>
+#include <set>
+#include <utility>
+#include <vector>
+
+#include "state_fields.hpp"
+
+namespace keel::codec {
+namespace {
+
+// Format numbers: bump one when that aggregate's State (or a nested type) changes layout.
+constexpr std::uint32_t kWarehouseFormat = 0x5701;
+constexpr std::uint32_t kOrderFormat = 0x4F01;
+constexpr std::uint32_t kTenantFormat = 0x5401;
+constexpr std::uint32_t kPartnerFormat = 0x5001;
+constexpr std::uint32_t kCatalogFormat = 0x4301;
+constexpr std::uint32_t kBillingFormat = 0x4201;
+
+template <class T> struct IsVector : std::false_type {};
+template <class T> struct IsVector<std::vector<T>> : std::true_type {};
+template <class T> struct IsSetT : std::false_type {};
+template <class T> struct IsSetT<std::set<T>> : std::true_type {};
+template <class K, class V> struct IsSetT<std::map<K, V>> : std::false_type {};
+template <class T> struct IsMap : std::false_type {};
+template <class K, class V> struct IsMap<std::map<K, V>> : std::true_type {};
+template <class T> struct IsPair : std::false_type {};
+template <class A, class B> struct IsPair<std::pair<A, B>> : std::true_type {};
+template <class T> struct IsOptional : std::false_type {};
+template <class T> struct IsOptional<std::optional<T>> : std::true_type {};
+
+struct Out {
+  std::string bytes;
+
+  void Raw(const void* p, std::size_t n) { bytes.append(static_cast<const char*>(p), n); }
+  void Count(std::size_t n) {
+    const auto c = static_cast<std::uint32_t>(n);
+    Raw(&c, sizeof c);
+  }
+
+  template <class T>
+  void Value(const T& v) {
+    if constexpr (std::is_same_v<T, std::string>) {
+      Count(v.size());
+      Raw(v.data(), v.size());
+    } else if constexpr (std::is_enum_v<T>) {
+      const auto b = static_cast<std::uint8_t>(v);
+      Raw(&b, 1);
+    } else if constexpr (std::is_same_v<T, bool>) {
+      const std::uint8_t b = v ? 1 : 0;
+      Raw(&b, 1);
+    } else if constexpr (std::is_arithmetic_v<T>) {
+      Raw(&v, sizeof v);  // x86-64 and aarch64 are little-endian
+    } else if constexpr (IsOptional<T>::value) {
+      Value(v.has_value());
+      if (v) Value(*v);
+    } else if constexpr (IsPair<T>::value) {
+      Value(v.first);
+      Value(v.second);
+    } else if constexpr (IsMap<T>::value) {
+      Count(v.size());
+      for (const auto& [k, x] : v) {
+        Value(k);
+        Value(x);
+      }
+    } else if constexpr (IsVector<T>::value || IsSetT<T>::value) {
+      Count(v.size());
+      for (const auto& x : v) Value(x);
+    } else {
+      Fields(*this, v);
+    }
+  }
+
+  template <class T>
+  void operator()(const char*, const T& v) {
+    Value(v);
+  }
+};
+
+struct In {
+  std::string_view bytes;
+  std::size_t at = 0;
+  std::string error;
+
+  bool Raw(void* p, std::size_t n) {
+    if (!error.empty()) return false;
+    if (bytes.size() - at < n) {
+      error = "snapshot is truncated";
+      return false;
+    }
+    std::memcpy(p, bytes.data() + at, n);
+    at += n;
+    return true;
+  }
+  std::size_t Count() {
+    std::uint32_t c = 0;
+    if (!Raw(&c, sizeof c)) return 0;
+    if (c > bytes.size() - at) {  // every element takes at least one byte
+      error = "snapshot count is impossible";
+      return 0;
+    }
+    return c;
+  }
+
+  template <class T>
+  void Value(T& v) {
+    if (!error.empty()) return;
+    if constexpr (std::is_same_v<T, std::string>) {
+      const std::size_t n = Count();
+      if (!error.empty()) return;
+      v.assign(bytes.data() + at, n);
+      at += n;
+    } else if constexpr (std::is_enum_v<T>) {
+      std::uint8_t b = 0;
+      if (!Raw(&b, 1)) return;
+      if (b > MaxOf(T{})) {
+        error = "snapshot enum out of range";
+        return;
+      }
+      v = static_cast<T>(b);
+    } else if constexpr (std::is_same_v<T, bool>) {
+      std::uint8_t b = 0;
+      if (Raw(&b, 1)) v = b != 0;
+    } else if constexpr (std::is_arithmetic_v<T>) {
+      Raw(&v, sizeof v);
+    } else if constexpr (IsOptional<T>::value) {
+      bool present = false;
+      Value(present);
+      if (present) {
+        typename T::value_type x{};
+        Value(x);
+        v = std::move(x);
+      } else {
+        v.reset();
+      }
+    } else if constexpr (IsPair<T>::value) {
+      Value(v.first);
+      Value(v.second);
+    } else if constexpr (IsMap<T>::value) {
+      v.clear();
+      const std::size_t n = Count();
+      for (std::size_t i = 0; i < n && error.empty(); ++i) {
+        typename T::key_type k{};
+        typename T::mapped_type x{};
+        Value(k);
+        Value(x);
+        v.emplace(std::move(k), std::move(x));
+      }
+    } else if constexpr (IsVector<T>::value) {
+      v.clear();
+      const std::size_t n = Count();
+      for (std::size_t i = 0; i < n && error.empty(); ++i) {
+        typename T::value_type x{};
+        Value(x);
+        v.push_back(std::move(x));
+      }
+    } else if constexpr (IsSetT<T>::value) {
+      v.clear();
+      const std::size_t n = Count();
+      for (std::size_t i = 0; i < n && error.empty(); ++i) {
+        typename T::value_type x{};
+        Value(x);
+        v.insert(std::move(x));
+      }
+    } else {
+      Fields(*this, v);
+    }
+  }
+
+  template <class T>
+  void operator()(const char*, T& v) {
+    Value(v);
+  }
+};
+
+template <class State>
+std::string Encode(std::uint32_t format, const State& s) {
+  Out out;
+  out.Value(format);
+  out.Value(s);
+  return std::move(out.bytes);
+}
+
+template <class State>
+Decoded<bool> Decode(std::uint32_t format, std::string_view bytes, State& s) {
+  In in{bytes, 0, {}};
+  std::uint32_t found = 0;
+  in.Value(found);
+  if (in.error.empty() && found != format) return std::unexpected(CodecError{"snapshot has another format"});
+  State decoded{};
+  in.Value(decoded);
+  if (in.error.empty() && in.at != bytes.size()) in.error = "snapshot has trailing bytes";
+  if (!in.error.empty()) return std::unexpected(CodecError{in.error});
+  s = std::move(decoded);
+  return true;
+}
+
+}  // namespace
+
+std::string EncodeSnapshot(const d::warehouse::State& s) { return Encode(kWarehouseFormat, s); }
+std::string EncodeSnapshot(const d::order::State& s) { return Encode(kOrderFormat, s); }
+std::string EncodeSnapshot(const d::tenant::State& s) { return Encode(kTenantFormat, s); }
+std::string EncodeSnapshot(const d::partner::State& s) { return Encode(kPartnerFormat, s); }
+std::string EncodeSnapshot(const d::catalog::State& s) { return Encode(kCatalogFormat, s); }
+std::string EncodeSnapshot(const d::billing::State& s) { return Encode(kBillingFormat, s); }
+
+Decoded<bool> DecodeSnapshot(std::string_view b, d::warehouse::State& s) { return Decode(kWarehouseFormat, b, s); }
+Decoded<bool> DecodeSnapshot(std::string_view b, d::order::State& s) { return Decode(kOrderFormat, b, s); }
+Decoded<bool> DecodeSnapshot(std::string_view b, d::tenant::State& s) { return Decode(kTenantFormat, b, s); }
+Decoded<bool> DecodeSnapshot(std::string_view b, d::partner::State& s) { return Decode(kPartnerFormat, b, s); }
+Decoded<bool> DecodeSnapshot(std::string_view b, d::catalog::State& s) { return Decode(kCatalogFormat, b, s); }
+Decoded<bool> DecodeSnapshot(std::string_view b, d::billing::State& s) { return Decode(kBillingFormat, b, s); }
+
+}  // namespace keel::codec

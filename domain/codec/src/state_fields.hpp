@@ -1,0 +1,65 @@
+// Field descriptors of the aggregates' states (for snapshots), in the style of fields.hpp.
+#pragma once
+
+#include "fields.hpp"
+
+namespace keel::codec {
+
+#define KEEL_FIELDS(Type, ...)                                      \
+  template <class V, class Self>                                    \
+    requires std::same_as<std::remove_const_t<Self>, Type>          \
+  void Fields(V& v, Self& e) {                                      \
+    __VA_ARGS__;                                                    \
+  }
+
+constexpr std::uint8_t MaxOf(d::order::Status) { return 11; }
+constexpr std::uint8_t MaxOf(d::order::ReturnStatus) { return 3; }
+constexpr std::uint8_t MaxOf(d::tenant::Status) { return 5; }
+
+// -- warehouse --
+KEEL_FIELDS(d::warehouse::SkuStock, v("lotTracked", e.lot_tracked); v("onHand", e.on_hand); v("reserved", e.reserved);
+            v("value", e.value); v("unabsorbedLanded", e.unabsorbed_landed); v("lots", e.lots))
+KEEL_FIELDS(d::warehouse::Reservation, v("sku", e.sku); v("qty", e.qty))
+KEEL_FIELDS(d::warehouse::Rule, v("min", e.min); v("max", e.max); v("multiple", e.multiple);
+            v("requestOpen", e.request_open))
+KEEL_FIELDS(d::warehouse::Receipt, v("lines", e.lines); v("landed", e.landed))
+KEEL_FIELDS(d::warehouse::State, v("created", e.created); v("id", e.id); v("tenant", e.tenant); v("name", e.name);
+            v("currency", e.currency); v("lotTracking", e.lot_tracking); v("landedCost", e.landed_cost);
+            v("stock", e.stock); v("reservations", e.reservations); v("consumed", e.consumed);
+            v("receipts", e.receipts); v("transfersOut", e.transfers_out); v("transfersIn", e.transfers_in);
+            v("rules", e.rules))
+
+// -- order --
+KEEL_FIELDS(d::order::LineState, v("sku", e.sku); v("qty", e.qty); v("unitPrice", e.unit_price); v("amount", e.amount);
+            v("allocated", e.allocated); v("cancelled", e.cancelled); v("shipped", e.shipped); v("returned", e.returned))
+KEEL_FIELDS(d::order::Return, v("status", e.status); v("lines", e.lines); v("value", e.value))
+KEEL_FIELDS(d::order::State, v("status", e.status); v("id", e.id); v("tenant", e.tenant); v("customer", e.customer);
+            v("currency", e.currency); v("channel", e.channel); v("lines", e.lines); v("total", e.total);
+            v("allocations", e.allocations); v("shippedFrom", e.shipped_from); v("deliveredAt", e.delivered_at);
+            v("returns", e.returns))
+
+// -- tenant --
+KEEL_FIELDS(d::tenant::State, v("status", e.status); v("beforeSuspension", e.before_suspension); v("id", e.id);
+            v("partner", e.partner); v("name", e.name); v("templateId", e.template_id);
+            v("templateVersion", e.template_version); v("plan", e.plan); v("planRank", e.plan_rank); v("tier", e.tier);
+            v("deployment", e.deployment); v("environment", e.environment); v("modules", e.modules);
+            v("limits", e.limits); v("milestones", e.milestones); v("warehouses", e.warehouses);
+            v("periodStart", e.period_start); v("periodEnd", e.period_end); v("periodOrders", e.period_orders);
+            v("periodApiCalls", e.period_api_calls); v("pendingDowngrade", e.pending_downgrade);
+            v("cancelled", e.cancelled); v("planChangesBlocked", e.plan_changes_blocked);
+            v("openTickets", e.open_tickets); v("ticketsOpened", e.tickets_opened); v("failing", e.failing))
+
+// -- partner, catalog, billing --
+KEEL_FIELDS(d::partner::State, v("registered", e.registered); v("id", e.id); v("name", e.name);
+            v("branding", e.branding); v("prices", e.prices); v("partnerBps", e.partner_bps); v("level", e.level);
+            v("certified", e.certified); v("suspended", e.suspended))
+KEEL_FIELDS(d::catalog::State, v("items", e.items); v("suppliers", e.suppliers))
+KEEL_FIELDS(d::billing::Invoice, v("total", e.total); v("paid", e.paid); v("credited", e.credited);
+            v("periodStart", e.period_start); v("dueAt", e.due_at); v("overdue", e.overdue);
+            v("dunningDone", e.dunning_done))
+KEEL_FIELDS(d::billing::State, v("invoices", e.invoices); v("payments", e.payments); v("creditNotes", e.credit_notes);
+            v("periodsInvoiced", e.periods_invoiced))
+
+#undef KEEL_FIELDS
+
+}  // namespace keel::codec
