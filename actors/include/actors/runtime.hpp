@@ -1,0 +1,71 @@
+// The actor runtime: a CAF actor system with sharded registries that spawn one actor per entity on
+// its first message, route later ones to it, passivate idle actors and evict the least recently used
+// beyond a cap. Each entity actor loads snapshot + tail, then per command: Decide, append (durable,
+// on the store's writer thread), Evolve, reply. This header is CAF-free on purpose (pimpl), so that
+// layers above do not compile CAF.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+
+#include "actors/clock.hpp"
+#include "actors/entity.hpp"
+#include "eventstore/store.hpp"
+
+namespace keel::actors {
+
+struct RuntimeConfig {
+  std::size_t scheduler_threads = 2;
+  std::size_t registry_shards = 4;
+  std::chrono::milliseconds idle_timeout{30'000};  // passivate an actor idle this long
+  std::size_t max_live_actors = 200'000;            // beyond: evict the least recently used
+  std::uint64_t snapshot_every = 100;               // events per stream between snapshots
+  int max_conflict_retries = 3;                     // reload-and-retry on a version conflict
+};
+
+struct RuntimeStats {
+  std::uint64_t live_actors = 0;
+  std::uint64_t activations = 0;
+  std::uint64_t passivations = 0;
+};
+
+class Runtime {
+ public:
+  Runtime(eventstore::EventStore& store, RuntimeConfig config = {});
+  ~Runtime();  // stops every actor, then the actor system; the store stays open
+  Runtime(const Runtime&) = delete;
+  Runtime& operator=(const Runtime&) = delete;
+
+  RuntimeStats Stats() const;
+  const RuntimeConfig& config() const;
+
+  struct Impl;
+  Impl& impl() { return *impl_; }
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+// A synchronous caller for threads outside the actor system (process managers, tests, tools). One
+// per thread; it is not thread-safe.
+class Client {
+ public:
+  explicit Client(Runtime& runtime);
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  Reply Execute(const EntityKey& key, AnyCommand command, CommandMeta meta = {},
+                std::chrono::milliseconds timeout = std::chrono::seconds(30));
+  std::optional<Snapshot> Get(const EntityKey& key, std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace keel::actors

@@ -1,0 +1,30 @@
+// What every actor of one Runtime shares: the store, the configuration and the registry shards.
+#pragma once
+
+#include <caf/all.hpp>
+
+#include <atomic>
+#include <string>
+#include <vector>
+
+#include "actors/runtime.hpp"
+
+namespace keel::actors {
+
+struct Context {
+  eventstore::EventStore* store = nullptr;
+  RuntimeConfig config;
+  std::vector<caf::actor> shards;
+
+  // Registry key of an entity, and the shard that owns it.
+  static std::string KeyString(const EntityKey& key);
+  const caf::actor& ShardFor(const EntityKey& key) const;
+};
+
+// Spawns the actor for `key` (used by the registry shards).
+caf::actor SpawnEntity(caf::local_actor* parent, Context* ctx, const EntityKey& key, const caf::actor& shard);
+
+// Spawns one registry shard.
+caf::actor SpawnRegistryShard(caf::actor_system& system, Context* ctx);
+
+}  // namespace keel::actors

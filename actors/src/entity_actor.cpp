@@ -1,0 +1,304 @@
+// The entity actor, one per partner / tenant / catalog / warehouse / order / billing stream:
+// load (snapshot + tail) -> per command: idempotency check, Decide, append through the store's writer
+// (never blocking this thread on an fsync), Evolve and reply once durable. Commands that arrive while
+// an append is in flight wait in order, so nothing is decided on stale state. Holds no business rule.
+#include <algorithm>
+#include <chrono>
+#include <deque>
+
+#include "context.hpp"
+#include "messages.hpp"
+#include "traits.hpp"
+
+namespace keel::actors {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+template <Kind K>
+struct EntityState {
+  using T = Traits<K>;
+  static inline const char* name = "keel.entity";
+
+  struct Pending {
+    CommandEnvelope envelope;
+    caf::typed_response_promise<Reply> promise;
+    int attempts = 0;
+  };
+
+  Context* ctx = nullptr;
+  EntityKey key;
+  std::string stream;
+  caf::actor shard;
+  typename T::State state{};
+  std::uint64_t version = 0;
+  std::uint64_t since_snapshot = 0;
+  std::string load_error;
+  std::deque<Pending> queue;
+  bool in_flight = false;
+  std::vector<typename T::Event> in_flight_events;
+  Clock::time_point last_active = Clock::now();
+  bool idle_timer = false;
+  bool stop_requested = false;
+};
+
+template <Kind K>
+using Self = caf::stateful_actor<EntityState<K>>;
+
+Failure Fail(Failure::Kind kind, std::string message) {
+  Failure f;
+  f.kind = kind;
+  f.message = std::move(message);
+  return f;
+}
+
+// Rebuilds the state: the latest snapshot if it decodes, then every later event of the stream.
+template <Kind K>
+void Load(Self<K>* self) {
+  auto& st = self->state;
+  st.state = {};
+  st.version = 0;
+  st.load_error.clear();
+  auto snap = st.ctx->store->LoadSnapshot(st.stream);
+  if (snap && *snap && codec::DecodeSnapshot((*snap)->bytes, st.state)) {
+    st.version = (*snap)->version;
+  } else {
+    st.state = {};  // no snapshot, or one from an older layout: replay from the start
+  }
+  auto tail = st.ctx->store->ReadStream(st.stream, st.version + 1);
+  if (!tail) {
+    st.load_error = "cannot read " + st.stream + ": " + tail.error().ToString();
+    return;
+  }
+  for (const auto& recorded : *tail) {
+    auto event = Traits<K>::Decode(recorded.type, recorded.schema_version, recorded.payload);
+    if (!event) {
+      st.load_error = "cannot decode " + st.stream + " v" + std::to_string(recorded.version) + ": " +
+                      event.error().message;
+      return;
+    }
+    st.state = Traits<K>::Evolve(std::move(st.state), *event);
+    st.version = recorded.version;
+  }
+  st.since_snapshot = tail->size();
+}
+
+template <Kind K>
+Outcome MakeOutcome(std::vector<typename Traits<K>::Event> events, std::uint64_t version, std::uint64_t first,
+                    std::uint64_t last, bool duplicate) {
+  Outcome o;
+  o.events.template emplace<static_cast<std::size_t>(K)>(std::move(events));
+  o.version = version;
+  o.first_position = first;
+  o.last_position = last;
+  o.duplicate = duplicate;
+  return o;
+}
+
+// The reply of an earlier attempt with the same idempotency key, if the store still remembers it.
+template <Kind K>
+std::optional<Reply> Remembered(Self<K>* self, const CommandMeta& meta) {
+  auto& st = self->state;
+  if (meta.idempotency_key.empty()) return std::nullopt;
+  auto found = st.ctx->store->LookupIdempotency(st.key.tenant, meta.idempotency_key);
+  if (!found || !*found) return std::nullopt;
+  const eventstore::AppendResult& first = **found;
+  std::vector<typename Traits<K>::Event> events;
+  std::uint64_t version = st.version;
+  for (const auto& sr : first.streams) {
+    if (sr.stream != st.stream) continue;
+    auto recorded = st.ctx->store->ReadStream(st.stream, sr.first_version, sr.last_version - sr.first_version + 1);
+    if (!recorded) return Reply(std::unexpected(Fail(Failure::Kind::kStore, recorded.error().ToString())));
+    for (const auto& r : *recorded) {
+      auto e = Traits<K>::Decode(r.type, r.schema_version, r.payload);
+      if (!e) return Reply(std::unexpected(Fail(Failure::Kind::kStore, e.error().message)));
+      events.push_back(std::move(*e));
+    }
+    version = sr.last_version;
+  }
+  return Reply(MakeOutcome<K>(std::move(events), version, first.first_position, first.last_position, true));
+}
+
+template <Kind K>
+void MaybeSnapshot(Self<K>* self) {
+  auto& st = self->state;
+  if (st.since_snapshot < st.ctx->config.snapshot_every) return;
+  st.since_snapshot = 0;
+  // Written by the store's writer thread; the command path does not wait for it.
+  st.ctx->store->SaveSnapshotAsync(st.stream, {st.version, codec::EncodeSnapshot(st.state)}, [](auto) {});
+}
+
+template <Kind K>
+void MaybeStop(Self<K>* self) {
+  auto& st = self->state;
+  if (st.stop_requested && !st.in_flight && st.queue.empty()) self->quit();
+}
+
+// Works through queued commands until one needs an append (or the queue is empty).
+template <Kind K>
+void Pump(Self<K>* self) {
+  auto& st = self->state;
+  while (!st.in_flight && !st.queue.empty()) {
+    auto& p = st.queue.front();
+    auto answer = [&](Reply r) {
+      p.promise.deliver(std::move(r));
+      st.queue.pop_front();
+    };
+    if (!st.load_error.empty()) {
+      Load(self);  // the store may have recovered; otherwise refuse
+      if (!st.load_error.empty()) {
+        answer(std::unexpected(Fail(Failure::Kind::kStore, st.load_error)));
+        continue;
+      }
+    }
+    const auto* command = std::get_if<static_cast<std::size_t>(K)>(&p.envelope.command);
+    if (command == nullptr) {
+      answer(std::unexpected(Fail(Failure::Kind::kInvalid, "command does not belong to a " + std::string(KindName(K)))));
+      continue;
+    }
+    if (auto earlier = Remembered(self, p.envelope.meta)) {
+      answer(std::move(*earlier));
+      continue;
+    }
+    auto decision = Traits<K>::Decide(*command, st.state);
+    if (!decision && p.attempts < st.ctx->config.max_conflict_retries) {
+      // A refusal appends nothing, so no conflict would reveal stale state: check the stream's
+      // version first, and decide again on fresh state if another writer moved it.
+      auto current = st.ctx->store->StreamVersion(st.stream);
+      if (current && *current != st.version) {
+        ++p.attempts;
+        Load(self);
+        continue;
+      }
+    }
+    if (!decision) {
+      Failure f;
+      f.kind = Failure::Kind::kRejected;
+      f.rejection = std::move(decision.error());
+      answer(std::unexpected(std::move(f)));
+      continue;
+    }
+    if (decision->empty()) {
+      answer(MakeOutcome<K>({}, st.version, 0, 0, false));
+      continue;
+    }
+    eventstore::AppendRequest request;
+    eventstore::StreamAppend append{st.stream, eventstore::ExpectedVersion::Exact(st.version), {}};
+    for (const auto& e : *decision) {
+      auto encoded = Traits<K>::Encode(e);
+      append.events.push_back({std::move(encoded.type), encoded.schema_version, std::move(encoded.payload)});
+    }
+    request.streams.push_back(std::move(append));
+    const CommandMeta& meta = p.envelope.meta;
+    request.metadata = {0, meta.principal, meta.correlation_id, meta.causation_id};
+    request.idempotency_key = meta.idempotency_key;
+    st.in_flight = true;
+    st.in_flight_events = std::move(*decision);
+    caf::actor me = caf::actor_cast<caf::actor>(self);
+    st.ctx->store->AppendAsync(std::move(request), [me](eventstore::Result<eventstore::AppendResult> r) {
+      caf::anon_send(me, appended_atom::value, AppendDone{std::move(r)});
+    });
+  }
+  MaybeStop(self);
+}
+
+template <Kind K>
+void OnAppended(Self<K>* self, AppendDone& done) {
+  auto& st = self->state;
+  st.in_flight = false;
+  if (st.queue.empty()) return;  // cannot happen: the command waits at the front
+  auto& p = st.queue.front();
+  if (done.result) {
+    const auto& r = *done.result;
+    if (r.duplicate) {
+      // Another attempt with this key committed first (another actor instance): our state is stale.
+      Load(self);
+    } else {
+      for (const auto& e : st.in_flight_events) st.state = Traits<K>::Evolve(std::move(st.state), e);
+      st.version = r.streams.at(0).last_version;
+      st.since_snapshot += st.in_flight_events.size();
+    }
+    auto events = r.duplicate ? std::vector<typename Traits<K>::Event>{} : std::move(st.in_flight_events);
+    p.promise.deliver(Reply(MakeOutcome<K>(std::move(events), st.version, r.first_position, r.last_position, r.duplicate)));
+    st.queue.pop_front();
+    MaybeSnapshot(self);
+  } else if (done.result.error().code == eventstore::Errc::kVersionConflict &&
+             ++p.attempts <= st.ctx->config.max_conflict_retries) {
+    Load(self);  // another writer moved the stream: decide again on fresh state
+  } else {
+    const auto kind = done.result.error().code == eventstore::Errc::kVersionConflict ? Failure::Kind::kConflict
+                                                                                        : Failure::Kind::kStore;
+    p.promise.deliver(Reply(std::unexpected(Fail(kind, done.result.error().ToString()))));
+    st.queue.pop_front();
+  }
+  st.in_flight_events.clear();
+  Pump(self);
+}
+
+template <Kind K>
+void Touch(Self<K>* self) {
+  auto& st = self->state;
+  st.last_active = Clock::now();
+  if (!st.idle_timer) {
+    st.idle_timer = true;
+    self->delayed_send(self, st.ctx->config.idle_timeout, idle_atom::value);
+  }
+}
+
+template <Kind K>
+caf::behavior Entity(Self<K>* self, Context* ctx, EntityKey key, caf::actor shard) {
+  auto& st = self->state;
+  st.ctx = ctx;
+  st.key = std::move(key);
+  st.stream = StreamOf(st.key);
+  st.shard = std::move(shard);
+  Load(self);
+  Touch(self);
+  return {
+      [=](cmd_atom, CommandEnvelope& envelope) -> caf::typed_response_promise<Reply> {
+        Touch(self);
+        auto promise = self->template make_response_promise<Reply>();
+        self->state.queue.push_back({std::move(envelope), promise, 0});
+        Pump(self);
+        return promise;
+      },
+      [=](get_atom) -> Snapshot {
+        Touch(self);
+        return Snapshot{AnyState(std::in_place_index<static_cast<std::size_t>(K)>, self->state.state), self->state.version};
+      },
+      [=](appended_atom, AppendDone& done) { OnAppended(self, done); },
+      [=](idle_atom) {
+        auto& s = self->state;
+        s.idle_timer = false;
+        const auto idle = Clock::now() - s.last_active;
+        if (idle >= s.ctx->config.idle_timeout && !s.in_flight && s.queue.empty()) {
+          self->send(s.shard, passivate_atom::value, Context::KeyString(s.key), caf::actor_cast<caf::actor>(self));
+        } else {
+          s.idle_timer = true;
+          const auto left = s.ctx->config.idle_timeout - std::chrono::duration_cast<std::chrono::milliseconds>(idle);
+          self->delayed_send(self, std::max(left, std::chrono::milliseconds(1)), idle_atom::value);
+        }
+      },
+      [=](stop_atom) {
+        self->state.stop_requested = true;  // the registry no longer routes here
+        MaybeStop(self);
+      },
+  };
+}
+
+}  // namespace
+
+caf::actor SpawnEntity(caf::local_actor* parent, Context* ctx, const EntityKey& key, const caf::actor& shard) {
+  auto& sys = parent->system();
+  switch (key.kind) {
+    case Kind::kPartner: return sys.spawn<caf::lazy_init>(Entity<Kind::kPartner>, ctx, key, shard);
+    case Kind::kTenant: return sys.spawn<caf::lazy_init>(Entity<Kind::kTenant>, ctx, key, shard);
+    case Kind::kCatalog: return sys.spawn<caf::lazy_init>(Entity<Kind::kCatalog>, ctx, key, shard);
+    case Kind::kWarehouse: return sys.spawn<caf::lazy_init>(Entity<Kind::kWarehouse>, ctx, key, shard);
+    case Kind::kOrder: return sys.spawn<caf::lazy_init>(Entity<Kind::kOrder>, ctx, key, shard);
+    case Kind::kBilling: return sys.spawn<caf::lazy_init>(Entity<Kind::kBilling>, ctx, key, shard);
+  }
+  return {};
+}
+
+}  // namespace keel::actors

@@ -1,0 +1,134 @@
+// Runtime and Client: the CAF actor system with its registry shards, and the synchronous door into
+// it for threads outside the system. Entity keys and stream names live here too.
+#include "actors/runtime.hpp"
+
+#include <functional>
+
+#include "context.hpp"
+#include "messages.hpp"
+
+namespace keel::actors {
+
+std::string_view KindName(Kind k) {
+  switch (k) {
+    case Kind::kPartner: return "partner";
+    case Kind::kTenant: return "tenant";
+    case Kind::kCatalog: return "catalog";
+    case Kind::kWarehouse: return "warehouse";
+    case Kind::kOrder: return "order";
+    case Kind::kBilling: return "billing";
+  }
+  return "unknown";
+}
+
+EntityKey PartnerKey(std::string partner) { return {Kind::kPartner, std::string(kPlatformTenant), std::move(partner)}; }
+EntityKey TenantKey(std::string tenant) {
+  std::string id = tenant;
+  return {Kind::kTenant, std::move(tenant), std::move(id)};
+}
+EntityKey CatalogKey(std::string tenant) { return {Kind::kCatalog, std::move(tenant), "main"}; }
+EntityKey WarehouseKey(std::string tenant, std::string warehouse) {
+  return {Kind::kWarehouse, std::move(tenant), std::move(warehouse)};
+}
+EntityKey OrderKey(std::string tenant, std::string order) { return {Kind::kOrder, std::move(tenant), std::move(order)}; }
+EntityKey BillingKey(std::string tenant) { return {Kind::kBilling, std::move(tenant), "main"}; }
+
+std::string StreamOf(const EntityKey& key) {
+  return "t/" + key.tenant + "/" + std::string(KindName(key.kind)) + "/" + key.id;
+}
+
+std::string Context::KeyString(const EntityKey& key) {
+  std::string s;
+  s.reserve(key.tenant.size() + key.id.size() + 4);
+  s.push_back(static_cast<char>('0' + static_cast<int>(key.kind)));
+  s.push_back('|');
+  s += key.tenant;
+  s.push_back('|');
+  s += key.id;
+  return s;
+}
+
+const caf::actor& Context::ShardFor(const EntityKey& key) const {
+  return shards[std::hash<std::string>{}(KeyString(key)) % shards.size()];
+}
+
+struct Runtime::Impl {
+  Context ctx;
+  caf::actor_system_config cfg;
+  std::unique_ptr<caf::actor_system> sys;
+};
+
+Runtime::Runtime(eventstore::EventStore& store, RuntimeConfig config) : impl_(std::make_unique<Impl>()) {
+  impl_->ctx.store = &store;
+  impl_->ctx.config = config;
+  impl_->cfg.set("scheduler.max-threads", config.scheduler_threads);
+  impl_->cfg.set("logger.verbosity", caf::atom("quiet"));
+  impl_->sys = std::make_unique<caf::actor_system>(impl_->cfg);
+  const std::size_t shards = std::max<std::size_t>(1, config.registry_shards);
+  impl_->ctx.config.registry_shards = shards;
+  for (std::size_t i = 0; i < shards; ++i) impl_->ctx.shards.push_back(SpawnRegistryShard(*impl_->sys, &impl_->ctx));
+}
+
+Runtime::~Runtime() {
+  {
+    caf::scoped_actor self{*impl_->sys};
+    for (auto& shard : impl_->ctx.shards) self->send_exit(shard, caf::exit_reason::user_shutdown);
+  }
+  impl_->ctx.shards.clear();
+  impl_->sys->await_all_actors_done();
+  impl_->sys.reset();
+}
+
+const RuntimeConfig& Runtime::config() const { return impl_->ctx.config; }
+
+RuntimeStats Runtime::Stats() const {
+  RuntimeStats out;
+  caf::scoped_actor self{*impl_->sys};
+  for (const auto& shard : impl_->ctx.shards) {
+    self->request(shard, std::chrono::seconds(10), stats_atom::value)
+        .receive(
+            [&](const ShardStats& s) {
+              out.live_actors += s.live;
+              out.activations += s.activations;
+              out.passivations += s.passivations;
+            },
+            [](caf::error&) {});
+  }
+  return out;
+}
+
+struct Client::Impl {
+  Runtime::Impl& rt;
+  caf::scoped_actor self;
+  explicit Impl(Runtime::Impl& r) : rt(r), self(*r.sys) {}
+};
+
+Client::Client(Runtime& runtime) : impl_(std::make_unique<Impl>(runtime.impl())) {}
+Client::~Client() = default;
+
+Reply Client::Execute(const EntityKey& key, AnyCommand command, CommandMeta meta, std::chrono::milliseconds timeout) {
+  if (static_cast<std::size_t>(key.kind) != command.index()) {
+    Failure f;
+    f.kind = Failure::Kind::kInvalid;
+    f.message = "command does not belong to a " + std::string(KindName(key.kind));
+    return std::unexpected(f);
+  }
+  Reply reply = std::unexpected(Failure{Failure::Kind::kUnavailable, {}, "no reply"});
+  impl_->self
+      ->request(impl_->rt.ctx.ShardFor(key), timeout, cmd_atom::value,
+                CommandEnvelope{key, std::move(command), std::move(meta)})
+      .receive([&](Reply& r) { reply = std::move(r); },
+               [&](caf::error& e) {
+                 reply = std::unexpected(Failure{Failure::Kind::kUnavailable, {}, impl_->self->system().render(e)});
+               });
+  return reply;
+}
+
+std::optional<Snapshot> Client::Get(const EntityKey& key, std::chrono::milliseconds timeout) {
+  std::optional<Snapshot> out;
+  impl_->self->request(impl_->rt.ctx.ShardFor(key), timeout, get_atom::value, key)
+      .receive([&](Snapshot& s) { out = std::move(s); }, [](caf::error&) {});
+  return out;
+}
+
+}  // namespace keel::actors

@@ -1,0 +1,47 @@
+// Helpers for actor tests: commands that build a small tenant world, and typed accessors.
+#pragma once
+
+#include <thread>
+
+#include "actors/runtime.hpp"
+#include "test_support.hpp"
+
+namespace keel::actors::test {
+
+constexpr domain::Timestamp kT0 = 1'700'000'000'000;
+inline const domain::warehouse::CatalogView kWarehouseCatalog{{"WIDGET", {false}}, {"BOLT", {false}}};
+inline const domain::order::CatalogView kOrderCatalog{{"WIDGET", {"hardware"}}, {"BOLT", {"hardware"}}};
+
+inline domain::warehouse::Command CreateWarehouse(const std::string& tenant, const std::string& id) {
+  return domain::warehouse::CreateWarehouse{id, tenant, "Main " + id, "EUR", false, false, kT0};
+}
+
+inline domain::warehouse::Command Receive(const std::string& receipt, std::int64_t widgets, std::int64_t bolts = 0) {
+  std::vector<domain::warehouse::ReceiptLine> lines{{"WIDGET", widgets, 100, "", 0}};
+  if (bolts > 0) lines.push_back({"BOLT", bolts, 10, "", 0});
+  return domain::warehouse::ReceiveStock{receipt, lines, kWarehouseCatalog, kT0};
+}
+
+inline domain::order::Command PlaceOrder(const std::string& tenant, const std::string& id,
+                                         std::vector<domain::order::LineInput> lines) {
+  return domain::order::PlaceOrder{id, tenant, "cust-1", "EUR", domain::order::Channel::kDirect, std::move(lines),
+                                   kOrderCatalog, {}, {}, 0, kT0};
+}
+
+template <class State>
+State StateOf(const Snapshot& s) {
+  return std::get<State>(s.state);
+}
+
+// Polls `done` for at most `limit`.
+template <class F>
+bool Eventually(F done, std::chrono::milliseconds limit = std::chrono::seconds(20)) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return done();
+}
+
+}  // namespace keel::actors::test
