@@ -1,0 +1,26 @@
+// Order fulfilment process manager: on an order placed (and approved when it must be), reserve each
+// line in the tenant's warehouses — one warehouse that can serve the whole order if there is one,
+// else split by availability — and record the allocations on the order (shortfalls backordered or
+// cancelled per the tenant's rule); on cancellation release every reservation; on shipment consume
+// them. If a step fails midway it releases what it reserved, so no reservation is left without an
+// order that holds it. Safe to replay after a crash: every step is idempotent.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "actors/process_manager.hpp"
+
+namespace keel::actors {
+
+struct FulfilmentOptions {
+  // The tenant's shortfall rule (from its segment template's workflow rules).
+  std::function<domain::order::ShortfallRule(const std::string& tenant)> shortfall_rule =
+      [](const std::string&) { return domain::order::ShortfallRule::kBackorder; };
+};
+
+std::unique_ptr<ProcessManager> StartFulfilment(eventstore::EventStore& store, Runtime& runtime,
+                                                FulfilmentOptions options = {});
+
+}  // namespace keel::actors

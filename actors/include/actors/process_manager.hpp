@@ -1,0 +1,57 @@
+// Process managers: react to domain events read from the log (a subscription that resumes from a
+// durable checkpoint) by sending idempotent commands through the runtime. After a crash they replay
+// from the last checkpoint; every command they send is safe to send twice.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "actors/entity.hpp"
+#include "actors/runtime.hpp"
+#include "eventstore/store.hpp"
+
+namespace keel::actors {
+
+using AnyEvent = std::variant<domain::partner::Event, domain::tenant::Event, domain::catalog::Event,
+                              domain::warehouse::Event, domain::order::Event, domain::billing::Event>;
+
+// A committed domain event with where it came from.
+struct DomainEvent {
+  EntityKey key;
+  std::uint64_t position = 0;
+  std::uint64_t version = 0;
+  std::int64_t timestamp_ms = 0;
+  AnyEvent event;
+};
+
+// Decodes a committed event of a domain stream; nullopt for streams that are not an entity's.
+std::optional<DomainEvent> DecodeDomainEvent(const eventstore::EventView& view, std::string* error);
+
+class ProcessManager {
+ public:
+  // Called on the manager's own thread for each domain event, in log order, with a Client for that
+  // thread. Must not throw; its commands must be idempotent.
+  using Handler = std::function<void(Client&, const DomainEvent&)>;
+
+  ProcessManager(std::string name, eventstore::EventStore& store, Runtime& runtime, Handler handler);
+  ~ProcessManager();  // stops and saves the checkpoint
+  ProcessManager(const ProcessManager&) = delete;
+  ProcessManager& operator=(const ProcessManager&) = delete;
+
+  void Stop();
+  std::uint64_t next_position() const;  // the next log position it will look at
+  std::uint64_t decode_errors() const;
+  // Blocks until everything up to `position` has been handled (or the timeout passes).
+  bool WaitUntilProcessed(std::uint64_t position, std::chrono::milliseconds timeout);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace keel::actors

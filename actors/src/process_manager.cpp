@@ -1,0 +1,118 @@
+// Process-manager runner: a store subscription from the checkpoint, decoding of domain events, the
+// handler, and a checkpoint saved every few hundred events or milliseconds (and on stop). A crash
+// between checkpoints replays those events; handlers are idempotent, so that is harmless.
+#include "actors/process_manager.hpp"
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "eventstore/stream_id.hpp"
+#include "traits.hpp"
+
+namespace keel::actors {
+
+std::optional<DomainEvent> DecodeDomainEvent(const eventstore::EventView& view, std::string* error) {
+  auto id = eventstore::ParseStreamId(view.stream);
+  if (!id) return std::nullopt;
+  std::optional<Kind> kind;
+  for (Kind k : {Kind::kPartner, Kind::kTenant, Kind::kCatalog, Kind::kWarehouse, Kind::kOrder, Kind::kBilling}) {
+    if (KindName(k) == id->kind) kind = k;
+  }
+  if (!kind) return std::nullopt;
+  DomainEvent out{{*kind, std::string(id->tenant), std::string(id->id)}, view.position, view.version, view.timestamp_ms, {}};
+  auto decode = [&](auto traits) -> bool {
+    using T = decltype(traits);
+    auto e = T::Decode(view.type, view.schema_version, view.payload);
+    if (!e) {
+      if (error) *error = e.error().message;
+      return false;
+    }
+    out.event.template emplace<static_cast<std::size_t>(T::kind)>(std::move(*e));
+    return true;
+  };
+  bool ok = false;
+  switch (*kind) {
+    case Kind::kPartner: ok = decode(Traits<Kind::kPartner>{}); break;
+    case Kind::kTenant: ok = decode(Traits<Kind::kTenant>{}); break;
+    case Kind::kCatalog: ok = decode(Traits<Kind::kCatalog>{}); break;
+    case Kind::kWarehouse: ok = decode(Traits<Kind::kWarehouse>{}); break;
+    case Kind::kOrder: ok = decode(Traits<Kind::kOrder>{}); break;
+    case Kind::kBilling: ok = decode(Traits<Kind::kBilling>{}); break;
+  }
+  if (!ok) return std::nullopt;
+  return out;
+}
+
+struct ProcessManager::Impl {
+  std::string name;
+  eventstore::EventStore& store;
+  Runtime& runtime;
+  Handler handler;
+  std::unique_ptr<Client> client;  // created on the subscription thread
+  std::unique_ptr<eventstore::Subscription> subscription;
+  std::atomic<std::uint64_t> handled{0};  // last handled position
+  std::atomic<std::uint64_t> decode_errors{0};
+  std::uint64_t saved = 0;
+  std::chrono::steady_clock::time_point saved_at = std::chrono::steady_clock::now();
+  std::mutex mu;
+  std::condition_variable cv;
+
+  Impl(std::string n, eventstore::EventStore& s, Runtime& r, Handler h)
+      : name(std::move(n)), store(s), runtime(r), handler(std::move(h)) {}
+
+  void Save(std::uint64_t position) {
+    if (position == saved) return;
+    if (store.SaveCheckpoint(name, position)) {
+      saved = position;
+      saved_at = std::chrono::steady_clock::now();
+    }
+  }
+
+  void OnEvent(const eventstore::EventView& view) {
+    if (!client) client = std::make_unique<Client>(runtime);
+    std::string error;
+    if (auto event = DecodeDomainEvent(view, &error)) {
+      handler(*client, *event);
+    } else if (!error.empty()) {
+      ++decode_errors;
+    }
+    handled.store(view.position);
+    {
+      std::lock_guard lock(mu);
+      cv.notify_all();
+    }
+    if (view.position - saved >= 256 || std::chrono::steady_clock::now() - saved_at > std::chrono::milliseconds(200)) {
+      Save(view.position);
+    }
+  }
+};
+
+ProcessManager::ProcessManager(std::string name, eventstore::EventStore& store, Runtime& runtime, Handler handler)
+    : impl_(std::make_unique<Impl>(std::move(name), store, runtime, std::move(handler))) {
+  auto checkpoint = store.LoadCheckpoint(impl_->name);
+  const std::uint64_t from = checkpoint && *checkpoint ? **checkpoint + 1 : 1;
+  impl_->saved = from - 1;
+  impl_->handled.store(from - 1);
+  impl_->subscription = store.Subscribe(from, [impl = impl_.get()](const eventstore::EventView& v) { impl->OnEvent(v); });
+}
+
+ProcessManager::~ProcessManager() { Stop(); }
+
+void ProcessManager::Stop() {
+  if (!impl_->subscription) return;
+  impl_->subscription->Stop();
+  impl_->subscription.reset();
+  impl_->client.reset();
+  impl_->Save(impl_->handled.load());
+}
+
+std::uint64_t ProcessManager::next_position() const { return impl_->handled.load() + 1; }
+std::uint64_t ProcessManager::decode_errors() const { return impl_->decode_errors.load(); }
+
+bool ProcessManager::WaitUntilProcessed(std::uint64_t position, std::chrono::milliseconds timeout) {
+  std::unique_lock lock(impl_->mu);
+  return impl_->cv.wait_for(lock, timeout, [&] { return impl_->handled.load() >= position; });
+}
+
+}  // namespace keel::actors
