@@ -63,6 +63,10 @@ Runtime::Runtime(eventstore::EventStore& store, RuntimeConfig config) : impl_(st
   impl_->ctx.config = config;
   impl_->cfg.set("scheduler.max-threads", config.scheduler_threads);
   impl_->cfg.set("logger.verbosity", caf::atom("quiet"));
+  // CAF's workers poll, then sleep 50 us at a time ("moderate"), then wait on a condition variable
+  // ("relaxed"). The sleeps add up to ~100 us per hop to every command while the log fsyncs; going
+  // straight from polling to the condition variable wakes a worker as soon as a message arrives.
+  impl_->cfg.set("work-stealing.moderate-poll-attempts", 0);
   impl_->sys = std::make_unique<caf::actor_system>(impl_->cfg);
   const std::size_t shards = std::max<std::size_t>(1, config.registry_shards);
   impl_->ctx.config.registry_shards = shards;
