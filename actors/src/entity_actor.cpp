@@ -65,22 +65,24 @@ void Load(Self<K>* self) {
   } else {
     st.state = {};  // no snapshot, or one from an older layout: replay from the start
   }
-  auto tail = st.ctx->store->ReadStream(st.stream, st.version + 1);
-  if (!tail) {
-    st.load_error = "cannot read " + st.stream + ": " + tail.error().ToString();
-    return;
-  }
-  for (const auto& recorded : *tail) {
-    auto event = Traits<K>::Decode(recorded.type, recorded.schema_version, recorded.payload);
+  std::uint64_t replayed = 0;
+  auto scanned = st.ctx->store->ScanStream(st.stream, st.version + 1, SIZE_MAX, [&](const eventstore::EventView& v) {
+    auto event = Traits<K>::Decode(v.type, v.schema_version, v.payload);
     if (!event) {
-      st.load_error = "cannot decode " + st.stream + " v" + std::to_string(recorded.version) + ": " +
-                      event.error().message;
-      return;
+      st.load_error = "cannot decode " + st.stream + " v" + std::to_string(v.version) + ": " + event.error().message;
+      return false;
     }
     st.state = Traits<K>::Evolve(std::move(st.state), *event);
-    st.version = recorded.version;
+    st.version = v.version;
+    ++replayed;
+    return true;
+  });
+  if (!scanned) {
+    st.load_error = "cannot read " + st.stream + ": " + scanned.error().ToString();
+    return;
   }
-  st.since_snapshot = tail->size();
+  if (!st.load_error.empty()) return;
+  st.since_snapshot = replayed;
 }
 
 template <Kind K>

@@ -40,18 +40,17 @@ struct PositionRange {
   std::uint64_t last;
 };
 
-// Reads the events of `ranges` (ascending, disjoint) from the log, at most `max_count`.
-Result<std::vector<RecordedEvent>> FetchRanges(const StoreCore& core, const ReadView& view,
-                                               const std::vector<PositionRange>& ranges,
-                                               std::size_t max_count) {
-  std::vector<RecordedEvent> out;
-  if (ranges.empty()) return out;
+// Visits the events of `ranges` (ascending, disjoint) in the log, at most `max_count`; `visit`
+// returns false to stop. Returns the number visited.
+Result<std::uint64_t> VisitRanges(const StoreCore& core, const ReadView& view, const std::vector<PositionRange>& ranges,
+                                  std::size_t max_count, const std::function<bool(const EventView&)>& visit) {
+  std::uint64_t count = 0;
+  if (ranges.empty()) return count;
   std::unique_ptr<rocksdb::Iterator> it(core.db->NewIterator(view.options(), core.log));
   DecodeScratch scratch;
   for (const auto& range : ranges) {
     std::uint64_t expected = range.first;
-    for (it->Seek(keys::Position(range.first)); expected <= range.last && out.size() < max_count;
-         it->Next(), ++expected) {
+    for (it->Seek(keys::Position(range.first)); expected <= range.last && count < max_count; it->Next(), ++expected) {
       if (!it->Valid() || keys::DecodeBE64(it->key().ToStringView()) != expected) {
         if (!it->status().ok()) return std::unexpected(IoError(it->status(), "reading the log"));
         Error e{Errc::kCorruption, "an index names an event the log does not hold"};
@@ -63,10 +62,22 @@ Result<std::vector<RecordedEvent>> FetchRanges(const StoreCore& core, const Read
         ev.error().position = expected;
         return std::unexpected(ev.error());
       }
-      out.push_back(RecordedEvent::From(*ev));
+      ++count;
+      if (!visit(*ev)) return count;
     }
-    if (out.size() >= max_count) break;
+    if (count >= max_count) break;
   }
+  return count;
+}
+
+Result<std::vector<RecordedEvent>> FetchRanges(const StoreCore& core, const ReadView& view,
+                                               const std::vector<PositionRange>& ranges, std::size_t max_count) {
+  std::vector<RecordedEvent> out;
+  auto n = VisitRanges(core, view, ranges, max_count, [&](const EventView& v) {
+    out.push_back(RecordedEvent::From(v));
+    return true;
+  });
+  if (!n) return std::unexpected(n.error());
   return out;
 }
 
@@ -129,17 +140,15 @@ Result<std::vector<RecordedEvent>> EventStore::ReadAll(std::uint64_t from_positi
   return out;
 }
 
-Result<std::vector<RecordedEvent>> EventStore::ReadStream(std::string_view stream,
-                                                          std::uint64_t from_version,
-                                                          std::size_t max_count) const {
-  if (auto id = ParseStreamId(stream); !id) return std::unexpected(id.error());
-  if (from_version == 0) from_version = 1;
-  const std::uint64_t head = core_->head.load();
-  ReadView view(*core_);
+namespace {
+
+// The log ranges holding `stream` from `from_version`, up to about `max_count` events.
+Result<std::vector<PositionRange>> StreamRanges(const StoreCore& core, const ReadView& view, std::string_view stream,
+                                                std::uint64_t from_version, std::size_t max_count, std::uint64_t head) {
   const std::string prefix = keys::StreamPrefix(stream);
   std::vector<PositionRange> ranges;
   std::size_t planned = 0;
-  std::unique_ptr<rocksdb::Iterator> it(core_->db->NewIterator(view.options(), core_->stream_index));
+  std::unique_ptr<rocksdb::Iterator> it(core.db->NewIterator(view.options(), core.stream_index));
   for (it->Seek(keys::StreamIndex(stream, from_version)); it->Valid() && planned < max_count; it->Next()) {
     if (!it->key().starts_with(prefix)) break;
     auto entry = ParseStreamEntry(*it, prefix);
@@ -151,7 +160,29 @@ Result<std::vector<RecordedEvent>> EventStore::ReadStream(std::string_view strea
     planned += entry->last_position() - p0 + 1;
   }
   if (!it->status().ok()) return std::unexpected(IoError(it->status(), "reading the stream index"));
-  return FetchRanges(*core_, view, ranges, max_count);
+  return ranges;
+}
+
+}  // namespace
+
+Result<std::vector<RecordedEvent>> EventStore::ReadStream(std::string_view stream, std::uint64_t from_version,
+                                                          std::size_t max_count) const {
+  if (auto id = ParseStreamId(stream); !id) return std::unexpected(id.error());
+  const std::uint64_t head = core_->head.load();
+  ReadView view(*core_);
+  auto ranges = StreamRanges(*core_, view, stream, from_version == 0 ? 1 : from_version, max_count, head);
+  if (!ranges) return std::unexpected(ranges.error());
+  return FetchRanges(*core_, view, *ranges, max_count);
+}
+
+Result<std::uint64_t> EventStore::ScanStream(std::string_view stream, std::uint64_t from_version, std::size_t max_count,
+                                             const std::function<bool(const EventView&)>& visit) const {
+  if (auto id = ParseStreamId(stream); !id) return std::unexpected(id.error());
+  const std::uint64_t head = core_->head.load();
+  ReadView view(*core_);
+  auto ranges = StreamRanges(*core_, view, stream, from_version == 0 ? 1 : from_version, max_count, head);
+  if (!ranges) return std::unexpected(ranges.error());
+  return VisitRanges(*core_, view, *ranges, max_count, visit);
 }
 
 Result<std::vector<RecordedEvent>> EventStore::ReadTenant(std::string_view tenant,

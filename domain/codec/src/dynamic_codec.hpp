@@ -9,6 +9,7 @@
 #include <kj/exception.h>
 
 #include <cstring>
+#include <unordered_map>
 #include <set>
 #include <string>
 #include <variant>
@@ -66,10 +67,25 @@ struct Writer {
   }
 };
 
+// The schema fields of a struct in the order its descriptor visits them, resolved by name once per
+// thread and then reused: looking a field up by name on every read dominated decoding.
+inline std::vector<capnp::StructSchema::Field>& FieldCache(capnp::StructSchema schema) {
+  thread_local std::unordered_map<std::uint64_t, std::vector<capnp::StructSchema::Field>> cache;
+  return cache[schema.getProto().getId()];
+}
+
 // Reads fields from a dynamic struct reader. Out-of-range enums set `error`.
 struct Reader {
   capnp::DynamicStruct::Reader r;
   std::string* error;
+  std::size_t index = 0;
+  std::vector<capnp::StructSchema::Field>* fields = nullptr;  // this struct's entry in FieldCache
+
+  capnp::DynamicValue::Reader Get(const char* name) {
+    if (fields == nullptr) fields = &FieldCache(r.getSchema());
+    if (index >= fields->size()) fields->push_back(r.getSchema().getFieldByName(name));
+    return r.get((*fields)[index++]);
+  }
 
   template <class E>
   void Enum(const char* name, std::uint8_t raw, E& out) {
@@ -83,32 +99,32 @@ struct Reader {
   template <class T>
   void operator()(const char* name, T& v) {
     if constexpr (std::is_same_v<T, std::string>) {
-      auto t = r.get(name).template as<capnp::Text>();
+      auto t = Get(name).template as<capnp::Text>();
       v.assign(t.cStr(), t.size());
     } else if constexpr (std::is_enum_v<T>) {
-      Enum(name, r.get(name).template as<std::uint8_t>(), v);
+      Enum(name, Get(name).template as<std::uint8_t>(), v);
     } else if constexpr (std::is_arithmetic_v<T>) {
-      v = r.get(name).template as<T>();
+      v = Get(name).template as<T>();
     } else if constexpr (IsSet<T>::value) {
       v.clear();
-      for (auto x : r.get(name).template as<capnp::DynamicList>()) {
+      for (auto x : Get(name).template as<capnp::DynamicList>()) {
         typename T::value_type e{};
         Enum(name, x.template as<std::uint8_t>(), e);
         v.insert(e);
       }
     } else if constexpr (Described<T>) {
-      Reader sub{r.get(name).template as<capnp::DynamicStruct>(), error};
+      Reader sub{Get(name).template as<capnp::DynamicStruct>(), error, 0, nullptr};
       Fields(sub, v);
     } else {  // std::vector<...>
       v.clear();
       using E = typename T::value_type;
-      for (auto x : r.get(name).template as<capnp::DynamicList>()) {
+      for (auto x : Get(name).template as<capnp::DynamicList>()) {
         E e{};
         if constexpr (std::is_same_v<E, std::string>) {
           auto t = x.template as<capnp::Text>();
           e.assign(t.cStr(), t.size());
         } else {
-          Reader sub{x.template as<capnp::DynamicStruct>(), error};
+          Reader sub{x.template as<capnp::DynamicStruct>(), error, 0, nullptr};
           Fields(sub, e);
         }
         v.push_back(std::move(e));
@@ -199,7 +215,8 @@ Decoded<T> DecodeOne(std::uint32_t version, std::string_view payload) {
   if (payload.empty() || payload.size() % sizeof(capnp::word) != 0) {
     return std::unexpected(CodecError{std::string(EventInfo<T>::name) + ": payload is not a Cap'n Proto message"});
   }
-  std::vector<capnp::word> words(payload.size() / sizeof(capnp::word));
+  thread_local std::vector<capnp::word> words;  // reused: one aligned copy per decode, no allocation
+  words.resize(payload.size() / sizeof(capnp::word));
   std::memcpy(words.data(), payload.data(), payload.size());
   T value{};
   std::string error;
@@ -208,7 +225,7 @@ Decoded<T> DecodeOne(std::uint32_t version, std::string_view payload) {
     options.traversalLimitInWords = words.size() * 4 + 64;
     capnp::FlatArrayMessageReader message(kj::arrayPtr(words.data(), words.size()), options);
     auto root = message.getRoot<capnp::DynamicStruct>(capnp::Schema::from<typename EventInfo<T>::Schema>());
-    Reader reader{root, &error};
+    Reader reader{root, &error, 0, nullptr};
     Fields(reader, value);
     if (version < EventInfo<T>::version) Upcast(value, version, root);
   });

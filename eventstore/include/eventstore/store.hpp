@@ -70,6 +70,9 @@ class EventStore {
                                              std::size_t max_count = SIZE_MAX) const;
   Result<std::vector<RecordedEvent>> ReadTenant(std::string_view tenant, std::uint64_t from_position,
                                                 std::size_t max_count = SIZE_MAX) const;
+  // Zero-copy read of a stream from a version; `visit` returns false to stop early.
+  Result<std::uint64_t> ScanStream(std::string_view stream, std::uint64_t from_version, std::size_t max_count,
+                                   const std::function<bool(const EventView&)>& visit) const;
   // Zero-copy scan of the global log; `visit` returns false to stop early. Returns events visited.
   Result<std::uint64_t> ScanAll(std::uint64_t from_position, std::size_t max_count,
                                 const std::function<bool(const EventView&)>& visit) const;
