@@ -37,6 +37,9 @@ struct EntityState {
   std::deque<Pending> queue;
   bool in_flight = false;
   std::vector<typename T::Event> in_flight_events;
+  // Reads that arrived while an append was in flight: answered once it is applied, so a reader that
+  // saw the event in the log (a process manager) never gets the state from before it.
+  std::vector<caf::typed_response_promise<actors::Snapshot>> waiting_reads;
   Clock::time_point last_active = Clock::now();
   bool idle_timer = false;
   bool stop_requested = false;
@@ -205,6 +208,11 @@ void Pump(Self<K>* self) {
 }
 
 template <Kind K>
+actors::Snapshot Current(Self<K>* self) {
+  return actors::Snapshot{AnyState(std::in_place_index<static_cast<std::size_t>(K)>, self->state.state), self->state.version};
+}
+
+template <Kind K>
 void OnAppended(Self<K>* self, AppendDone& done) {
   auto& st = self->state;
   st.in_flight = false;
@@ -234,6 +242,8 @@ void OnAppended(Self<K>* self, AppendDone& done) {
     st.queue.pop_front();
   }
   st.in_flight_events.clear();
+  for (auto& read : st.waiting_reads) read.deliver(Current(self));
+  st.waiting_reads.clear();
   Pump(self);
 }
 
@@ -264,9 +274,15 @@ caf::behavior Entity(Self<K>* self, Context* ctx, EntityKey key, caf::actor shar
         Pump(self);
         return promise;
       },
-      [=](get_atom) -> Snapshot {
+      [=](get_atom) -> caf::typed_response_promise<actors::Snapshot> {
         Touch(self);
-        return Snapshot{AnyState(std::in_place_index<static_cast<std::size_t>(K)>, self->state.state), self->state.version};
+        auto promise = self->template make_response_promise<actors::Snapshot>();
+        if (self->state.in_flight) {
+          self->state.waiting_reads.push_back(promise);
+        } else {
+          promise.deliver(Current(self));
+        }
+        return promise;
       },
       [=](appended_atom, AppendDone& done) { OnAppended(self, done); },
       [=](idle_atom) {

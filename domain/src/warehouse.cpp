@@ -264,6 +264,14 @@ Decision<Event> SetRule(const SetReplenishmentRule& c, const State& s) {
   return events;
 }
 
+Decision<Event> Purchase(const RequestPurchase& c, const State& s) {
+  if (c.request_id.empty() || c.sku.empty() || c.qty <= 0) {
+    return Reject(R::kInvalidArgument, "a purchase request needs an id, a SKU and a quantity");
+  }
+  if (s.purchase_requests.contains(c.request_id)) return std::vector<Event>{};  // retry
+  return One(PurchaseRequested{c.request_id, c.sku, c.qty, c.reason, c.at});
+}
+
 // Removes `qty` (or the given lots) from a SKU, keeping its value at the moving average.
 void TakeOut(SkuStock& st, std::int64_t qty, const std::vector<LotQty>& lots) {
   const std::int64_t avg = st.average_cost();
@@ -313,6 +321,7 @@ Decision<Event> Decide(const Command& command, const State& state) {
                         [&](const TransferOut& c) { return Out(c, state); },
                         [&](const TransferIn& c) { return In(c, state); },
                         [&](const SetReplenishmentRule& c) { return SetRule(c, state); },
+                        [&](const RequestPurchase& c) { return Purchase(c, state); },
                     },
                     command);
 }
@@ -394,6 +403,7 @@ State Evolve(State s, const Event& event) {
             RefreshRule(s, e.sku);
           },
           [&](const ReplenishmentRequested& e) { s.rules[e.sku].request_open = true; },
+          [&](const PurchaseRequested& e) { s.purchase_requests.insert(e.request_id); },
       },
       event);
   return s;

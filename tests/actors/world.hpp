@@ -43,6 +43,11 @@ inline std::string BuildTenant(Client& client, const std::string& tenant, int wa
     return e;
   }
   if (auto e = check(client.Execute(TenantKey(tenant), t::StartOnboarding{kT0}), "onboard"); !e.empty()) return e;
+  namespace c = domain::catalog;
+  c::ImportItems items{{{1, {"WIDGET", "Widget", "pcs", "hardware", 120, false, ""}},
+                        {2, {"BOLT", "Bolt", "pcs", "hardware", 10, false, ""}}},
+                       true, false, {"pcs"}, {"hardware"}, kT0};
+  if (auto e = check(client.Execute(CatalogKey(tenant), items), "catalog"); !e.empty()) return e;
   for (int i = 1; i <= warehouses; ++i) {
     const std::string wh = "w" + std::to_string(i);
     if (auto e = check(client.Execute(TenantKey(tenant), t::RegisterWarehouse{wh, kT0}), "register"); !e.empty()) return e;

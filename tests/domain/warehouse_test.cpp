@@ -245,3 +245,12 @@ TEST_CASE("random valid command sequences keep the invariants and fold to the sa
   CHECK(accepted > 100);
   CHECK(Given(log) == state);
 }
+
+TEST_CASE("a purchase request is raised once per id", "[domain][warehouse]") {
+  auto s = Given({Created()});
+  auto raised = Accept(RequestPurchase{"pr-1", "WIDGET", 20, "no surplus in other warehouses", kT0}, s);
+  CHECK(raised == std::vector<Event>{PurchaseRequested{"pr-1", "WIDGET", 20, "no surplus in other warehouses", kT0}});
+  s = Evolve(s, raised[0]);
+  CHECK(Accept(RequestPurchase{"pr-1", "WIDGET", 20, "retry", kT0}, s).empty());
+  CHECK(Refuse(RequestPurchase{"pr-2", "WIDGET", 0, "", kT0}, s) == RejectionCode::kInvalidArgument);
+}

@@ -26,6 +26,7 @@ struct TransferredOut { transferId @0 :Text; toWarehouse @1 :Text; sku @2 :Text;
 struct TransferredIn { transferId @0 :Text; fromWarehouse @1 :Text; sku @2 :Text; qty @3 :Int64; unitCost @4 :Int64; lots @5 :List(LotQty); at @6 :Int64; }
 struct ReplenishmentRuleSet { sku @0 :Text; min @1 :Int64; max @2 :Int64; multiple @3 :Int64; at @4 :Int64; }
 struct ReplenishmentRequested { sku @0 :Text; qty @1 :Int64; available @2 :Int64; at @3 :Int64; }
+struct PurchaseRequested { requestId @0 :Text; sku @1 :Text; qty @2 :Int64; reason @3 :Text; at @4 :Int64; }
 
 # -- order --
 # Version 1 of PricedLine had no amount; version 2 added it (OrderPlaced v2, see codec.cpp).

@@ -64,6 +64,8 @@ KEEL_FIELDS(d::warehouse::TransferredIn, v("transferId", e.transfer_id); v("from
             v("sku", e.sku); v("qty", e.qty); v("unitCost", e.unit_cost); v("lots", e.lots); v("at", e.at))
 KEEL_FIELDS(d::warehouse::ReplenishmentRuleSet, v("sku", e.sku); v("min", e.min); v("max", e.max);
             v("multiple", e.multiple); v("at", e.at))
+KEEL_FIELDS(d::warehouse::PurchaseRequested, v("requestId", e.request_id); v("sku", e.sku); v("qty", e.qty);
+            v("reason", e.reason); v("at", e.at))
 KEEL_FIELDS(d::warehouse::ReplenishmentRequested, v("sku", e.sku); v("qty", e.qty); v("available", e.available);
             v("at", e.at))
 

@@ -16,7 +16,7 @@ namespace keel::codec {
 namespace {
 
 // Format numbers: bump one when that aggregate's State (or a nested type) changes layout.
-constexpr std::uint32_t kWarehouseFormat = 0x5701;
+constexpr std::uint32_t kWarehouseFormat = 0x5702;  // 0x5702: purchase requests
 constexpr std::uint32_t kOrderFormat = 0x4F01;
 constexpr std::uint32_t kTenantFormat = 0x5401;
 constexpr std::uint32_t kPartnerFormat = 0x5001;

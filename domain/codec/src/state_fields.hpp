@@ -27,7 +27,7 @@ KEEL_FIELDS(d::warehouse::State, v("created", e.created); v("id", e.id); v("tena
             v("currency", e.currency); v("lotTracking", e.lot_tracking); v("landedCost", e.landed_cost);
             v("stock", e.stock); v("reservations", e.reservations); v("consumed", e.consumed);
             v("receipts", e.receipts); v("transfersOut", e.transfers_out); v("transfersIn", e.transfers_in);
-            v("rules", e.rules))
+            v("rules", e.rules); v("purchaseRequests", e.purchase_requests))
 
 // -- order --
 KEEL_FIELDS(d::order::LineState, v("sku", e.sku); v("qty", e.qty); v("unitPrice", e.unit_price); v("amount", e.amount);

@@ -14,6 +14,7 @@ KEEL_EVENT(d::warehouse::TransferredOut, TransferredOut, 1)
 KEEL_EVENT(d::warehouse::TransferredIn, TransferredIn, 1)
 KEEL_EVENT(d::warehouse::ReplenishmentRuleSet, ReplenishmentRuleSet, 1)
 KEEL_EVENT(d::warehouse::ReplenishmentRequested, ReplenishmentRequested, 1)
+KEEL_EVENT(d::warehouse::PurchaseRequested, PurchaseRequested, 1)
 
 EncodedEvent Encode(const d::warehouse::Event& event) { return EncodeVariant(event); }
 Decoded<d::warehouse::Event> DecodeWarehouse(std::string_view type, std::uint32_t version, std::string_view payload) {

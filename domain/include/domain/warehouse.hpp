@@ -115,9 +115,17 @@ struct SetReplenishmentRule {
   CatalogView catalog;
   Timestamp at = 0;
 };
+// An inbound purchase request, raised when no other warehouse of the tenant can cover a shortfall.
+struct RequestPurchase {
+  std::string request_id;
+  Sku sku;
+  std::int64_t qty = 0;
+  std::string reason;
+  Timestamp at = 0;
+};
 using Command = std::variant<CreateWarehouse, ReceiveStock, AllocateLandedCost, AdjustStock,
                              ReserveStock, ReleaseReservation, ConsumeReservation, TransferOut,
-                             TransferIn, SetReplenishmentRule>;
+                             TransferIn, SetReplenishmentRule, RequestPurchase>;
 
 // -- events --
 struct WarehouseCreated {
@@ -207,9 +215,17 @@ struct ReplenishmentRequested {
   Timestamp at = 0;
   bool operator==(const ReplenishmentRequested&) const = default;
 };
+struct PurchaseRequested {
+  std::string request_id;
+  Sku sku;
+  std::int64_t qty = 0;
+  std::string reason;
+  Timestamp at = 0;
+  bool operator==(const PurchaseRequested&) const = default;
+};
 using Event = std::variant<WarehouseCreated, StockReceived, LandedCostAllocated, StockAdjusted,
                            StockReserved, ReservationReleased, ReservationConsumed, TransferredOut,
-                           TransferredIn, ReplenishmentRuleSet, ReplenishmentRequested>;
+                           TransferredIn, ReplenishmentRuleSet, ReplenishmentRequested, PurchaseRequested>;
 
 // -- state --
 struct SkuStock {
@@ -250,6 +266,7 @@ struct State {
   std::map<std::string, Receipt> receipts;
   std::set<std::string> transfers_out, transfers_in;
   std::map<Sku, Rule> rules;
+  std::set<std::string> purchase_requests;
   bool operator==(const State&) const = default;
 };
 

@@ -1,0 +1,98 @@
+// Returns and replenishment process managers through real actors and a real store.
+#include <catch2/catch.hpp>
+
+#include "actors/fulfilment.hpp"
+#include "actors/process_managers.hpp"
+#include "world.hpp"
+
+using namespace keel;
+using namespace keel::actors;
+using namespace keel::actors::test;
+using keel::eventstore::test::OpenOrDie;
+using keel::eventstore::test::TempDir;
+namespace w = keel::domain::warehouse;
+namespace o = keel::domain::order;
+using keel::domain::kDayMs;
+
+namespace {
+
+struct World {
+  TempDir dir;
+  std::unique_ptr<eventstore::EventStore> store = OpenOrDie(dir.str());
+  Runtime runtime{*store};
+  std::vector<std::unique_ptr<ProcessManager>> managers;
+  Client client{runtime};
+
+  World() {
+    managers.push_back(StartFulfilment(*store, runtime));
+    managers.push_back(StartReturns(*store, runtime));
+    managers.push_back(StartReplenishment(*store, runtime));
+  }
+  ~World() {
+    for (auto& m : managers) m->Stop();
+  }
+  // Waits until every manager has seen the log up to its head, repeatedly (managers append too).
+  void Settle() {
+    for (int round = 0; round < 5; ++round) {
+      const auto head = store->HeadPosition();
+      for (auto& m : managers) REQUIRE(m->WaitUntilProcessed(head, std::chrono::seconds(20)));
+      if (store->HeadPosition() == head) return;
+    }
+  }
+  w::State Warehouse(const std::string& id) { return StateOf<w::State>(*client.Get(WarehouseKey("acme", id))); }
+  o::State Order(const std::string& id) { return StateOf<o::State>(*client.Get(OrderKey("acme", id))); }
+};
+
+}  // namespace
+
+TEST_CASE("a received return restocks its warehouse and is refunded", "[actors][returns]") {
+  World world;
+  REQUIRE(BuildTenant(world.client, "acme", 1, 10, 0).empty());
+  const auto order = OrderKey("acme", "o1");
+  REQUIRE(world.client.Execute(order, PlaceOrder("acme", "o1", {{1, "WIDGET", 4, 250}})));
+  world.Settle();
+  for (const o::Command& c : std::vector<o::Command>{o::PickOrder{kT0}, o::ShipOrder{"w1", "T", kT0}, o::DeliverOrder{kT0}}) {
+    REQUIRE(world.client.Execute(order, c));
+  }
+  world.Settle();
+  CHECK(world.Warehouse("w1").stock.at("WIDGET").on_hand == 6);
+  REQUIRE(world.client.Execute(order, o::RequestReturn{"rma-1", {{1, 3}}, 30, 14, kT0 + kDayMs}));  // auto-authorized
+  REQUIRE(world.client.Execute(order, o::ReceiveReturn{"rma-1", o::Disposition::kRestock, "w1", kT0 + 2 * kDayMs}));
+  world.Settle();
+  CHECK(world.Warehouse("w1").stock.at("WIDGET").on_hand == 9);
+  const auto state = world.Order("o1");
+  CHECK(state.returns.at("rma-1").status == o::ReturnStatus::kRefunded);
+
+  // A scrapped return is refunded without touching stock.
+  REQUIRE(world.client.Execute(order, o::RequestReturn{"rma-2", {{1, 1}}, 30, 14, kT0 + kDayMs}));
+  REQUIRE(world.client.Execute(order, o::ReceiveReturn{"rma-2", o::Disposition::kScrap, "", kT0 + 2 * kDayMs}));
+  world.Settle();
+  CHECK(world.Warehouse("w1").stock.at("WIDGET").on_hand == 9);
+  CHECK(world.Order("o1").returns.at("rma-2").status == o::ReturnStatus::kRefunded);
+}
+
+TEST_CASE("a replenishment request transfers from a warehouse with surplus", "[actors][replenishment]") {
+  World world;
+  REQUIRE(BuildTenant(world.client, "acme", 2, 10, 0).empty());
+  REQUIRE(world.client.Execute(WarehouseKey("acme", "w2"), Receive("more", 40)));
+  const w::CatalogView catalog{{"WIDGET", {false}}};
+  REQUIRE(world.client.Execute(WarehouseKey("acme", "w1"), w::SetReplenishmentRule{"WIDGET", 5, 20, 1, catalog, kT0}));
+  REQUIRE(world.client.Execute(WarehouseKey("acme", "w1"), w::ReserveStock{"o-x", 1, "WIDGET", 8, kT0}));  // 2 left < 5
+  world.Settle();
+  CHECK(world.Warehouse("w1").stock.at("WIDGET").on_hand == 10 + 18);  // up to max: 20 - 2
+  CHECK(world.Warehouse("w2").stock.at("WIDGET").on_hand == 50 - 18);
+  CHECK(world.Warehouse("w1").transfers_in.size() == 1);
+}
+
+TEST_CASE("a replenishment request with no surplus anywhere raises a purchase request", "[actors][replenishment]") {
+  World world;
+  REQUIRE(BuildTenant(world.client, "acme", 2, 6, 0).empty());
+  const w::CatalogView catalog{{"WIDGET", {false}}};
+  REQUIRE(world.client.Execute(WarehouseKey("acme", "w1"), w::SetReplenishmentRule{"WIDGET", 5, 30, 10, catalog, kT0}));
+  REQUIRE(world.client.Execute(WarehouseKey("acme", "w1"), w::ReserveStock{"o-x", 1, "WIDGET", 4, kT0}));
+  world.Settle();
+  const auto w1 = world.Warehouse("w1");
+  CHECK(w1.purchase_requests.size() == 1);
+  CHECK(w1.transfers_in.empty());
+  CHECK(world.Warehouse("w2").stock.at("WIDGET").on_hand == 6);
+}
