@@ -353,6 +353,7 @@ State Evolve(State s, const Event& event) {
                    s.limits = e.limits;
                    s.modules.insert(e.added_modules.begin(), e.added_modules.end());
                    s.milestones.insert(s.milestones.end(), e.milestones.begin(), e.milestones.end());
+                   if (e.proration > 0) s.period_prorations.push_back(e.proration);
                  },
                  [&](const PlanDowngradeScheduled& e) { s.pending_downgrade = e; },
                  [&](const WarehouseRegistered& e) { s.warehouses.insert(e.warehouse); },
@@ -369,6 +370,7 @@ State Evolve(State s, const Event& event) {
                    s.limits = e.limits;
                    s.period_orders = 0;
                    s.period_api_calls = 0;
+                   s.period_prorations.clear();
                    s.pending_downgrade.reset();
                  },
                  [&](const SubscriptionCancelled&) { s.cancelled = true; },

@@ -233,6 +233,24 @@ Result<std::uint64_t> EventStore::StreamVersion(std::string_view stream) const {
   return 0;
 }
 
+Result<std::vector<std::string>> EventStore::ListTenants() const {
+  std::vector<std::string> tenants;
+  ReadView view(*core_);
+  std::unique_ptr<rocksdb::Iterator> it(core_->db->NewIterator(view.options(), core_->tenant_index));
+  it->SeekToFirst();
+  while (it->Valid()) {
+    const auto key = it->key().ToStringView();
+    const auto end = key.find('\0');
+    if (end == std::string_view::npos) return MakeError(Errc::kCorruption, "tenant index key is malformed");
+    tenants.emplace_back(key.substr(0, end));
+    std::string next = tenants.back();
+    next.push_back('\x01');  // just past every key of this tenant (tenant \0 ...)
+    it->Seek(next);
+  }
+  if (!it->status().ok()) return std::unexpected(IoError(it->status(), "listing tenants"));
+  return tenants;
+}
+
 Result<std::optional<Snapshot>> EventStore::LoadSnapshot(std::string_view stream) const {
   if (auto id = ParseStreamId(stream); !id) return std::unexpected(id.error());
   std::string value;

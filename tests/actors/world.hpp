@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "actor_support.hpp"
+#include "codec/codec.hpp"
 
 namespace keel::actors::test {
 

@@ -77,6 +77,7 @@ TEST_CASE("reading one tenant never returns another's events", "[eventstore][rea
   CHECK(store->ReadTenant("initech", 1).value().empty());
   CHECK(store->ReadTenant("", 1).error().code == Errc::kInvalidArgument);
   CHECK(store->ReadTenant("ac/me", 1).error().code == Errc::kInvalidArgument);
+  CHECK(store->ListTenants().value() == std::vector<std::string>{"acme", "acme2", "globex"});
 }
 
 TEST_CASE("heads and versions and the chain tail survive a reopen", "[eventstore][reads][recovery]") {

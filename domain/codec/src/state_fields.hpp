@@ -45,7 +45,7 @@ KEEL_FIELDS(d::tenant::State, v("status", e.status); v("beforeSuspension", e.bef
             v("deployment", e.deployment); v("environment", e.environment); v("modules", e.modules);
             v("limits", e.limits); v("milestones", e.milestones); v("warehouses", e.warehouses);
             v("periodStart", e.period_start); v("periodEnd", e.period_end); v("periodOrders", e.period_orders);
-            v("periodApiCalls", e.period_api_calls); v("pendingDowngrade", e.pending_downgrade);
+            v("periodApiCalls", e.period_api_calls); v("periodProrations", e.period_prorations); v("pendingDowngrade", e.pending_downgrade);
             v("cancelled", e.cancelled); v("planChangesBlocked", e.plan_changes_blocked);
             v("openTickets", e.open_tickets); v("ticketsOpened", e.tickets_opened); v("failing", e.failing))
 

@@ -160,6 +160,7 @@ struct State {
   std::set<std::string> warehouses;
   Timestamp period_start = 0, period_end = 0;
   std::int64_t period_orders = 0, period_api_calls = 0;
+  std::vector<std::int64_t> period_prorations;  // upgrade charges of the current period, for its invoice
   std::optional<PlanDowngradeScheduled> pending_downgrade;
   bool cancelled = false;
   bool plan_changes_blocked = false;

@@ -77,6 +77,8 @@ class EventStore {
   Result<std::uint64_t> ScanAll(std::uint64_t from_position, std::size_t max_count,
                                 const std::function<bool(const EventView&)>& visit) const;
 
+  // Every tenant that has at least one event, in name order (one seek per tenant).
+  Result<std::vector<std::string>> ListTenants() const;
   Result<std::optional<Snapshot>> LoadSnapshot(std::string_view stream) const;
   Result<std::optional<std::uint64_t>> LoadCheckpoint(std::string_view name) const;
   Result<std::optional<std::string>> ReadModelGet(std::string_view model, std::string_view key) const;
