@@ -279,6 +279,21 @@ Result<std::optional<std::string>> EventStore::ReadModelGet(std::string_view mod
   return std::optional<std::string>(std::move(value));
 }
 
+Result<std::uint64_t> EventStore::ReadModelScan(
+    std::string_view model, std::string_view prefix,
+    const std::function<bool(std::string_view key, std::string_view value)>& visit) const {
+  const std::string start = keys::ReadModel(model, prefix);
+  const std::size_t model_prefix = model.size() + 1;
+  std::unique_ptr<rocksdb::Iterator> it(core_->db->NewIterator({}, core_->read_models));
+  std::uint64_t count = 0;
+  for (it->Seek(start); it->Valid() && it->key().starts_with(start); it->Next()) {
+    ++count;
+    if (!visit(it->key().ToStringView().substr(model_prefix), it->value().ToStringView())) break;
+  }
+  if (!it->status().ok()) return std::unexpected(IoError(it->status(), "scanning a read model"));
+  return count;
+}
+
 Result<std::optional<AppendResult>> EventStore::LookupIdempotency(std::string_view tenant,
                                                                   std::string_view key) const {
   if (!IsValidTenant(tenant) || key.empty()) {

@@ -53,4 +53,11 @@ TEST_CASE("a read-model batch and its checkpoint are written together", "[events
   // Models are separate namespaces.
   REQUIRE(store->CommitReadModel({"gmv2", {{"acme", "1"}}, {}, 1}));
   CHECK(store->ReadModelGet("gmv", "acme").value() == std::optional<std::string>("180"));
+  REQUIRE(store->CommitReadModel({"gmv", {{"acme/eu", "1"}, {"acme/us", "2"}, {"acmf", "3"}}, {}, 13}));
+  std::vector<std::string> seen;
+  CHECK(store->ReadModelScan("gmv", "acme", [&](std::string_view k, std::string_view v) {
+    seen.push_back(std::string(k) + "=" + std::string(v));
+    return true;
+  }).value() == 3);
+  CHECK(seen == std::vector<std::string>{"acme=180", "acme/eu=1", "acme/us=2"});
 }

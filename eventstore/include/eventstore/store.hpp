@@ -82,6 +82,9 @@ class EventStore {
   Result<std::optional<Snapshot>> LoadSnapshot(std::string_view stream) const;
   Result<std::optional<std::uint64_t>> LoadCheckpoint(std::string_view name) const;
   Result<std::optional<std::string>> ReadModelGet(std::string_view model, std::string_view key) const;
+  // Visits a read model's entries whose key starts with `prefix`, in key order; false stops.
+  Result<std::uint64_t> ReadModelScan(std::string_view model, std::string_view prefix,
+                                      const std::function<bool(std::string_view key, std::string_view value)>& visit) const;
   // The remembered result of the append that used `key` in `tenant`, while it is retained.
   Result<std::optional<AppendResult>> LookupIdempotency(std::string_view tenant,
                                                         std::string_view key) const;
