@@ -127,7 +127,9 @@ std::optional<Reply> Remembered(Self<K>* self, const CommandMeta& meta) {
 template <Kind K>
 void MaybeSnapshot(Self<K>* self) {
   auto& st = self->state;
-  if (st.since_snapshot < st.ctx->config.snapshot_every) return;
+  const auto& per_kind = st.ctx->config.snapshot_every_kind;
+  const auto every = per_kind.contains(K) ? per_kind.at(K) : st.ctx->config.snapshot_every;
+  if (every == 0 || st.since_snapshot < every) return;
   st.since_snapshot = 0;
   // Written by the store's writer thread; the command path does not wait for it.
   st.ctx->store->SaveSnapshotAsync(st.stream, {st.version, codec::EncodeSnapshot(st.state)}, [](auto) {});

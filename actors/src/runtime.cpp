@@ -118,8 +118,12 @@ Reply Client::Execute(const EntityKey& key, AnyCommand command, CommandMeta meta
     return std::unexpected(f);
   }
   Reply reply = std::unexpected(Failure{Failure::Kind::kUnavailable, {}, "no reply"});
+  // No CAF timeout: in CAF 0.17 a blocking request's timeout message arrives even after the reply and
+  // then sits in this actor's mailbox forever, so a long-lived client would slow down with every
+  // call. CAF answers with an error if the actor dies first, so the reply always comes.
+  (void)timeout;
   impl_->self
-      ->request(impl_->rt.ctx.ShardFor(key), timeout, cmd_atom::value,
+      ->request(impl_->rt.ctx.ShardFor(key), caf::infinite, cmd_atom::value,
                 CommandEnvelope{key, std::move(command), std::move(meta)})
       .receive([&](Reply& r) { reply = std::move(r); },
                [&](caf::error& e) {
@@ -130,7 +134,8 @@ Reply Client::Execute(const EntityKey& key, AnyCommand command, CommandMeta meta
 
 std::optional<Snapshot> Client::Get(const EntityKey& key, std::chrono::milliseconds timeout) {
   std::optional<Snapshot> out;
-  impl_->self->request(impl_->rt.ctx.ShardFor(key), timeout, get_atom::value, key)
+  (void)timeout;  // see Execute
+  impl_->self->request(impl_->rt.ctx.ShardFor(key), caf::infinite, get_atom::value, key)
       .receive([&](Snapshot& s) { out = std::move(s); }, [](caf::error&) {});
   return out;
 }

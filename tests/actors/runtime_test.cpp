@@ -184,7 +184,8 @@ TEST_CASE("snapshots plus the tail give the same state as a full replay", "[acto
   const auto key = WarehouseKey("acme", "w1");
   {
     RuntimeConfig config;
-    config.snapshot_every = 5;
+    config.snapshot_every = 1000;
+    config.snapshot_every_kind[Kind::kWarehouse] = 5;  // the per-kind setting wins
     Runtime runtime(*store, config);
     Client client(runtime);
     REQUIRE(client.Execute(key, CreateWarehouse("acme", "w1")));

@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 
@@ -24,6 +25,7 @@ struct RuntimeConfig {
   std::chrono::milliseconds idle_timeout{30'000};  // passivate an actor idle this long
   std::size_t max_live_actors = 200'000;            // beyond: evict the least recently used
   std::uint64_t snapshot_every = 100;               // events per stream between snapshots
+  std::map<Kind, std::uint64_t> snapshot_every_kind;  // per-kind overrides of snapshot_every
   int max_conflict_retries = 3;                     // reload-and-retry on a version conflict
 };
 
@@ -51,7 +53,8 @@ class Runtime {
 };
 
 // A synchronous caller for threads outside the actor system (process managers, tests, tools). One
-// per thread; it is not thread-safe.
+// per thread; it is not thread-safe. Every call gets a reply: the entity's, or an error when the
+// actor died first (the timeout argument is kept for the interface and not enforced by CAF).
 class Client {
  public:
   explicit Client(Runtime& runtime);
