@@ -102,7 +102,7 @@ int RunActorsSuite(const Settings& s) {
 
   // -- memory first, so the peak RSS is this part's --
   double peak_rss = 0;
-  {
+  if (s.Selected("million")) {
     ScratchDir dir("actors-memory");
     eventstore::Options options;
     options.durability = eventstore::Durability::kBuffered;
@@ -135,7 +135,7 @@ int RunActorsSuite(const Settings& s) {
 
   // -- throughput, synced --
   double lowest_ratio = 1e9;
-  {
+  if (s.Selected("actor_commands")) {
     ScratchDir dir("actors-throughput");
     auto store = eventstore::EventStore::Open(dir.str()).value();
     Runtime runtime(*store);
@@ -157,7 +157,7 @@ int RunActorsSuite(const Settings& s) {
 
   // -- activation and replay --
   double p99 = 0, replay_ms = 0;
-  {
+  if (s.Selected("cold")) {
     ScratchDir dir("actors-activation");
     eventstore::Options options;
     options.durability = eventstore::Durability::kBuffered;

@@ -16,7 +16,7 @@
 namespace keel::eventstore {
 namespace {
 
-constexpr auto kSpin = std::chrono::microseconds(50);
+constexpr auto kSpin = std::chrono::microseconds(300);
 
 inline void CpuRelax() {
 #if defined(__x86_64__) || defined(__i386__)
@@ -73,8 +73,9 @@ void Writer::Stop() {
 void Writer::Run() {
   std::vector<WriterJob> jobs;
   for (;;) {
-    // A caller that was just answered usually submits again within microseconds; waiting for it
-    // briefly costs less than the two context switches of sleeping on the condition variable.
+    // A caller that was just answered usually submits again soon (an actor's next command takes a
+    // few CAF hops, ~100-200 us); polling for up to kSpin costs less than the two context switches
+    // of sleeping on the condition variable, and is spent only right after a commit.
     const auto spin_until = std::chrono::steady_clock::now() + kSpin;
     for (unsigned i = 1; queued_.load(std::memory_order_acquire) == 0; ++i) {
       CpuRelax();
