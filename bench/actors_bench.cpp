@@ -196,10 +196,18 @@ int RunActorsSuite(const Settings& s) {
     p99 = Percentile(latencies, 0.99);
     Figure("cold_activation_p50", Percentile(latencies, 0.5) * 1000.0, "us");
     Figure("cold_activation_p99", p99 * 1000.0, "us");
-    const auto start = std::chrono::steady_clock::now();
-    auto snap = client.Get(WarehouseKey("bench", "long"));
-    replay_ms = SecondsSince(start) * 1000.0;
-    if (!snap || snap->version != 10'000) std::fprintf(stderr, "replay lost events\n");
+    // Each repetition on a fresh runtime, so the actor is cold every time; the median counts.
+    std::vector<double> replays;
+    for (int r = 0; r < (quick ? 1 : 9); ++r) {
+      Runtime fresh(*store);
+      Client reader(fresh);
+      const auto start = std::chrono::steady_clock::now();
+      auto snap = reader.Get(WarehouseKey("bench", "long"));
+      replays.push_back(SecondsSince(start) * 1000.0);
+      if (!snap || snap->version != 10'000) std::fprintf(stderr, "replay lost events\n");
+    }
+    replay_ms = Median(replays);
+    Figure("replay_10k_events_min", *std::min_element(replays.begin(), replays.end()) * 1000.0, "us");
     Figure("replay_10k_events", replay_ms * 1000.0, "us");
   }
 

@@ -75,11 +75,11 @@ void Load(Self<K>* self) {
       st.load_error = "cannot decode " + st.stream + " v" + std::to_string(v.version) + ": " + event.error().message;
       return false;
     }
-    st.state = Traits<K>::Evolve(std::move(st.state), *event);
+    Traits<K>::Apply(st.state, *event);
     st.version = v.version;
     ++replayed;
     return true;
-  });
+  }, eventstore::EventStore::Fields::kPayloadOnly);
   if (!scanned) {
     st.load_error = "cannot read " + st.stream + ": " + scanned.error().ToString();
     return;
@@ -226,7 +226,7 @@ void OnAppended(Self<K>* self, AppendDone& done) {
       // Another attempt with this key committed first (another actor instance): our state is stale.
       Load(self);
     } else {
-      for (const auto& e : st.in_flight_events) st.state = Traits<K>::Evolve(std::move(st.state), e);
+      for (const auto& e : st.in_flight_events) Traits<K>::Apply(st.state, e);
       st.version = r.streams.at(0).last_version;
       st.since_snapshot += st.in_flight_events.size();
     }

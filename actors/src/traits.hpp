@@ -20,6 +20,7 @@ struct Traits;
     static constexpr Kind kind = K;                                                                   \
     static domain::Decision<Event> Decide(const Command& c, const State& s) { return domain::ns::Decide(c, s); } \
     static State Evolve(State s, const Event& e) { return domain::ns::Evolve(std::move(s), e); }      \
+    static void Apply(State& s, const Event& e) { domain::ns::Apply(s, e); }                          \
     static codec::EncodedEvent Encode(const Event& e) { return codec::Encode(e); }                    \
     static codec::Decoded<Event> Decode(std::string_view type, std::uint32_t version, std::string_view payload) { \
       return codec::DecodeFn(type, version, payload);                                                 \

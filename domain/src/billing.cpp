@@ -92,7 +92,7 @@ Decision<Event> Decide(const Command& command, const State& s) {
                     command);
 }
 
-State Evolve(State s, const Event& event) {
+void Apply(State& s, const Event& event) {
   std::visit(Overloaded{
                  [&](const InvoiceIssued& e) {
                    s.invoices[e.invoice_id] = Invoice{e.total, 0, 0, e.period_start, e.due_at, false, {}};
@@ -110,6 +110,10 @@ State Evolve(State s, const Event& event) {
                  [&](const DunningStepReached& e) { s.invoices[e.invoice_id].dunning_done.insert(e.days_overdue); },
              },
              event);
+}
+
+State Evolve(State s, const Event& event) {
+  Apply(s, event);
   return s;
 }
 

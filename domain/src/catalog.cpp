@@ -77,7 +77,7 @@ Decision<Event> Decide(const Command& command, const State& s) {
       command);
 }
 
-State Evolve(State s, const Event& event) {
+void Apply(State& s, const Event& event) {
   std::visit(Overloaded{
                  [&](const SuppliersRegistered& e) {
                    for (const auto& sup : e.suppliers) s.suppliers[sup.id] = sup;
@@ -87,6 +87,10 @@ State Evolve(State s, const Event& event) {
                  },
              },
              event);
+}
+
+State Evolve(State s, const Event& event) {
+  Apply(s, event);
   return s;
 }
 

@@ -252,7 +252,7 @@ Decision<Event> Decide(const Command& command, const State& state) {
                     command);
 }
 
-State Evolve(State s, const Event& event) {
+void Apply(State& s, const Event& event) {
   std::visit(Overloaded{
                  [&](const OrderPlaced& e) {
                    s.id = e.id;
@@ -299,6 +299,10 @@ State Evolve(State s, const Event& event) {
                  [&](const ReturnRefunded& e) { s.returns[e.rma].status = ReturnStatus::kRefunded; },
              },
              event);
+}
+
+State Evolve(State s, const Event& event) {
+  Apply(s, event);
   return s;
 }
 

@@ -127,7 +127,7 @@ Decision<Event> Decide(const Command& command, const State& s) {
       command);
 }
 
-State Evolve(State s, const Event& event) {
+void Apply(State& s, const Event& event) {
   std::visit(Overloaded{
                  [&](const PartnerRegistered& e) {
                    s.registered = true;
@@ -143,6 +143,10 @@ State Evolve(State s, const Event& event) {
                  [&](const PartnerReinstated&) { s.suspended = false; },
              },
              event);
+}
+
+State Evolve(State s, const Event& event) {
+  Apply(s, event);
   return s;
 }
 

@@ -309,7 +309,7 @@ Decision<Event> Decide(const Command& command, const State& s) {
       command);
 }
 
-State Evolve(State s, const Event& event) {
+void Apply(State& s, const Event& event) {
   std::visit(Overloaded{
                  [&](const TenantProvisioned& e) {
                    s.status = Status::kProvisioning;
@@ -389,6 +389,10 @@ State Evolve(State s, const Event& event) {
                  [&](const PlanChangesBlockedSet& e) { s.plan_changes_blocked = e.blocked; },
              },
              event);
+}
+
+State Evolve(State s, const Event& event) {
+  Apply(s, event);
   return s;
 }
 

@@ -326,7 +326,7 @@ Decision<Event> Decide(const Command& command, const State& state) {
                     command);
 }
 
-State Evolve(State s, const Event& event) {
+void Apply(State& s, const Event& event) {
   std::visit(
       Overloaded{
           [&](const WarehouseCreated& e) {
@@ -406,6 +406,10 @@ State Evolve(State s, const Event& event) {
           [&](const PurchaseRequested& e) { s.purchase_requests.insert(e.request_id); },
       },
       event);
+}
+
+State Evolve(State s, const Event& event) {
+  Apply(s, event);
   return s;
 }
 

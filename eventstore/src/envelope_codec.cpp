@@ -75,7 +75,7 @@ bool HashMatches(std::string_view value) {
   return std::memcmp(digest, value.data(), keys::kHashBytes) == 0;
 }
 
-Result<EventView> DecodeEnvelope(std::string_view value, DecodeScratch& scratch) {
+Result<EventView> DecodeEnvelope(std::string_view value, DecodeScratch& scratch, bool payload_only) {
   auto corrupt = [](std::string why) { return MakeError(Errc::kCorruption, std::move(why)); };
   if (value.size() < keys::kHashBytes + sizeof(capnp::word) ||
       (value.size() - keys::kHashBytes) % sizeof(capnp::word) != 0) {
@@ -98,17 +98,18 @@ Result<EventView> DecodeEnvelope(std::string_view value, DecodeScratch& scratch)
     capnp::FlatArrayMessageReader reader(kj::arrayPtr(start, words), options);
     auto env = reader.getRoot<schema::Envelope>();
     v.position = env.getPosition();
-    v.stream = View(env.getStream());
     v.version = env.getVersion();
     v.type = View(env.getType());
     v.schema_version = env.getSchemaVersion();
+    v.payload = View(env.getPayload());
+    if (payload_only) return;
+    v.stream = View(env.getStream());
     v.tenant = View(env.getTenant());
     v.timestamp_ms = env.getTimestampMs();
     v.principal = View(env.getPrincipal());
     v.correlation_id = View(env.getCorrelationId());
     v.causation_id = View(env.getCausationId());
     v.idempotency_key = View(env.getIdempotencyKey());
-    v.payload = View(env.getPayload());
     v.prev_hash = View(env.getPrevHash());
   });
   KJ_IF_MAYBE(e, failure) {

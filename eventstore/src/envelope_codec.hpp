@@ -38,7 +38,8 @@ using DecodeScratch = std::vector<capnp::word>;
 
 // Decodes a stored value. The view's strings point into `scratch` or `value`; they stay valid until
 // either changes. Checks only structure, not the hash (see VerifyValue).
-Result<EventView> DecodeEnvelope(std::string_view value, DecodeScratch& scratch);
+// With `payload_only`, only position, version, type, schema version, payload and hash are set.
+Result<EventView> DecodeEnvelope(std::string_view value, DecodeScratch& scratch, bool payload_only = false);
 
 // Re-hashes the body and compares it with the stored hash.
 bool HashMatches(std::string_view value);

@@ -43,7 +43,8 @@ struct PositionRange {
 // Visits the events of `ranges` (ascending, disjoint) in the log, at most `max_count`; `visit`
 // returns false to stop. Returns the number visited.
 Result<std::uint64_t> VisitRanges(const StoreCore& core, const ReadView& view, const std::vector<PositionRange>& ranges,
-                                  std::size_t max_count, const std::function<bool(const EventView&)>& visit) {
+                                  std::size_t max_count, const std::function<bool(const EventView&)>& visit,
+                                  bool payload_only = false) {
   std::uint64_t count = 0;
   if (ranges.empty()) return count;
   std::unique_ptr<rocksdb::Iterator> it(core.db->NewIterator(view.options(), core.log));
@@ -57,7 +58,7 @@ Result<std::uint64_t> VisitRanges(const StoreCore& core, const ReadView& view, c
         e.position = expected;
         return std::unexpected(std::move(e));
       }
-      auto ev = DecodeEnvelope(it->value().ToStringView(), scratch);
+      auto ev = DecodeEnvelope(it->value().ToStringView(), scratch, payload_only);
       if (!ev) {
         ev.error().position = expected;
         return std::unexpected(ev.error());
@@ -176,13 +177,13 @@ Result<std::vector<RecordedEvent>> EventStore::ReadStream(std::string_view strea
 }
 
 Result<std::uint64_t> EventStore::ScanStream(std::string_view stream, std::uint64_t from_version, std::size_t max_count,
-                                             const std::function<bool(const EventView&)>& visit) const {
+                                             const std::function<bool(const EventView&)>& visit, Fields fields) const {
   if (auto id = ParseStreamId(stream); !id) return std::unexpected(id.error());
   const std::uint64_t head = core_->head.load();
   ReadView view(*core_);
   auto ranges = StreamRanges(*core_, view, stream, from_version == 0 ? 1 : from_version, max_count, head);
   if (!ranges) return std::unexpected(ranges.error());
-  return VisitRanges(*core_, view, *ranges, max_count, visit);
+  return VisitRanges(*core_, view, *ranges, max_count, visit, fields == Fields::kPayloadOnly);
 }
 
 Result<std::vector<RecordedEvent>> EventStore::ReadTenant(std::string_view tenant,

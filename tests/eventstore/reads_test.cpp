@@ -38,6 +38,16 @@ TEST_CASE("a stream reads forward from a version", "[eventstore][reads]") {
   CHECK(Types(store->ReadStream("t/acme/order/10", 1).value()) == std::vector<std::string>{"C1"});
   CHECK(store->ReadStream("t/acme/order/404", 1).value().empty());
   CHECK(store->ReadStream("bogus", 1).error().code == Errc::kInvalidArgument);
+
+  std::vector<std::string> seen;
+  auto n = store->ScanStream("t/acme/order/1", 2, 10, [&](const EventView& v) {
+    seen.push_back(std::string(v.type) + "@" + std::to_string(v.version) + "/" + std::to_string(v.position) +
+                   (v.principal.empty() && v.stream.empty() ? " light" : " full"));
+    return true;
+  }, EventStore::Fields::kPayloadOnly);
+  CHECK(n.value() == 3);
+  CHECK(seen == std::vector<std::string>{"A2@2/2 light", "A3@3/3 light", "A4@4/8 light"});
+  CHECK(store->ScanStream("t/acme/order/1", 4, 1, [](const EventView& v) { return v.stream == "t/acme/order/1"; }).value() == 1);
 }
 
 TEST_CASE("the global log reads forward from a position", "[eventstore][reads]") {

@@ -3,6 +3,7 @@
 // as text; and the variant-wide Encode / Decode used by each aggregate's codec file.
 #pragma once
 
+#include <capnp/any.h>
 #include <capnp/dynamic.h>
 #include <capnp/message.h>
 #include <capnp/serialize.h>
@@ -67,28 +68,92 @@ struct Writer {
   }
 };
 
-// The schema fields of a struct in the order its descriptor visits them, resolved by name once per
-// thread and then reused: looking a field up by name on every read dominated decoding.
-inline std::vector<capnp::StructSchema::Field>& FieldCache(capnp::StructSchema schema) {
-  thread_local std::unordered_map<std::uint64_t, std::vector<capnp::StructSchema::Field>> cache;
+// Decoding reads the struct's data and pointer sections directly (public AnyStruct API), with each
+// field's slot (offset, type, nested schema) resolved from the compiled schema once per thread and
+// type: going through the dynamic API on every field access cost most of a replay.
+struct FieldInfo {
+  capnp::schema::Type::Which type = capnp::schema::Type::VOID;
+  capnp::schema::Type::Which element = capnp::schema::Type::VOID;  // for lists
+  std::uint32_t offset = 0;  // data fields: in units of the field's size; pointers: pointer index
+  capnp::StructSchema nested;  // for structs and lists of structs
+  mutable std::vector<FieldInfo>* nested_infos = nullptr;  // InfoCache(nested), found on first use
+};
+
+inline FieldInfo DescribeField(capnp::StructSchema schema, const char* name) {
+  const auto field = schema.getFieldByName(name);
+  const auto type = field.getType();
+  FieldInfo info;
+  info.type = type.which();
+  info.offset = field.getProto().getSlot().getOffset();
+  if (type.isStruct()) info.nested = type.asStruct();
+  if (type.isList()) {
+    const auto element = type.asList().getElementType();
+    info.element = element.which();
+    if (element.isStruct()) info.nested = element.asStruct();
+  }
+  return info;
+}
+
+inline std::vector<FieldInfo>& InfoCache(capnp::StructSchema schema) {
+  thread_local std::unordered_map<std::uint64_t, std::vector<FieldInfo>> cache;  // nodes: stable addresses
   return cache[schema.getProto().getId()];
 }
 
-// Reads fields from a dynamic struct reader. Out-of-range enums set `error`.
+inline std::vector<FieldInfo>* NestedInfos(const FieldInfo& f) {
+  if (f.nested_infos == nullptr) f.nested_infos = &InfoCache(f.nested);
+  return f.nested_infos;
+}
+
+// Reads fields from a struct, as its descriptor visits them. Out-of-range enums set `error`.
 struct Reader {
-  capnp::DynamicStruct::Reader r;
+  capnp::AnyStruct::Reader s;
+  capnp::StructSchema schema;
   std::string* error;
   std::size_t index = 0;
-  std::vector<capnp::StructSchema::Field>* fields = nullptr;  // this struct's entry in FieldCache
+  std::vector<FieldInfo>* infos = nullptr;
 
-  capnp::DynamicValue::Reader Get(const char* name) {
-    if (fields == nullptr) fields = &FieldCache(r.getSchema());
-    if (index >= fields->size()) fields->push_back(r.getSchema().getFieldByName(name));
-    return r.get((*fields)[index++]);
+  const FieldInfo& Info(const char* name) {
+    if (infos == nullptr) infos = &InfoCache(schema);
+    if (index >= infos->size()) infos->push_back(DescribeField(schema, name));
+    return (*infos)[index++];
+  }
+
+  // A data field widened to 64 bits; fields beyond an older, shorter data section read as zero.
+  std::uint64_t Number(const FieldInfo& f) {
+    using W = capnp::schema::Type;
+    const auto data = s.getDataSection();
+    auto read = [&](auto zero) -> std::uint64_t {
+      using P = decltype(zero);
+      const std::size_t at = static_cast<std::size_t>(f.offset) * sizeof(P);
+      if (at + sizeof(P) > data.size()) return 0;
+      P v;
+      std::memcpy(&v, data.begin() + at, sizeof(P));  // little-endian hosts, like the wire format
+      return static_cast<std::uint64_t>(static_cast<std::int64_t>(v));
+    };
+    switch (f.type) {
+      case W::BOOL: {
+        const std::size_t byte = f.offset / 8;
+        return byte < data.size() ? (data[byte] >> (f.offset % 8)) & 1u : 0u;
+      }
+      case W::INT8: return read(std::int8_t{});
+      case W::UINT8: return read(std::uint8_t{}) & 0xffu;
+      case W::INT16: return read(std::int16_t{});
+      case W::UINT16: return read(std::uint16_t{}) & 0xffffu;
+      case W::INT32: return read(std::int32_t{});
+      case W::UINT32: return read(std::uint32_t{}) & 0xffffffffu;
+      case W::INT64: return read(std::int64_t{});
+      case W::UINT64: return read(std::uint64_t{});
+      default: return 0;
+    }
+  }
+
+  capnp::AnyPointer::Reader Pointer(const FieldInfo& f) {
+    const auto pointers = s.getPointerSection();
+    return f.offset < pointers.size() ? pointers[f.offset] : capnp::AnyPointer::Reader();
   }
 
   template <class E>
-  void Enum(const char* name, std::uint8_t raw, E& out) {
+  void Enum(const char* name, std::uint64_t raw, E& out) {
     if (raw > MaxOf(E{})) {
       *error = std::string(name) + ": value " + std::to_string(raw) + " is out of range";
       return;
@@ -98,36 +163,38 @@ struct Reader {
 
   template <class T>
   void operator()(const char* name, T& v) {
+    const FieldInfo& f = Info(name);
     if constexpr (std::is_same_v<T, std::string>) {
-      auto t = Get(name).template as<capnp::Text>();
+      auto t = Pointer(f).template getAs<capnp::Text>();
       v.assign(t.cStr(), t.size());
     } else if constexpr (std::is_enum_v<T>) {
-      Enum(name, Get(name).template as<std::uint8_t>(), v);
+      Enum(name, Number(f), v);
+    } else if constexpr (std::is_same_v<T, bool>) {
+      v = Number(f) != 0;
     } else if constexpr (std::is_arithmetic_v<T>) {
-      v = Get(name).template as<T>();
+      v = static_cast<T>(Number(f));
     } else if constexpr (IsSet<T>::value) {
       v.clear();
-      for (auto x : Get(name).template as<capnp::DynamicList>()) {
+      for (auto x : Pointer(f).template getAs<capnp::List<std::uint8_t>>()) {
         typename T::value_type e{};
-        Enum(name, x.template as<std::uint8_t>(), e);
+        Enum(name, x, e);
         v.insert(e);
       }
     } else if constexpr (Described<T>) {
-      Reader sub{Get(name).template as<capnp::DynamicStruct>(), error, 0, nullptr};
+      Reader sub{Pointer(f).template getAs<capnp::AnyStruct>(), f.nested, error, 0, NestedInfos(f)};
       Fields(sub, v);
     } else {  // std::vector<...>
       v.clear();
       using E = typename T::value_type;
-      for (auto x : Get(name).template as<capnp::DynamicList>()) {
-        E e{};
-        if constexpr (std::is_same_v<E, std::string>) {
-          auto t = x.template as<capnp::Text>();
-          e.assign(t.cStr(), t.size());
-        } else {
-          Reader sub{x.template as<capnp::DynamicStruct>(), error, 0, nullptr};
+      if constexpr (std::is_same_v<E, std::string>) {
+        for (auto t : Pointer(f).template getAs<capnp::List<capnp::Text>>()) v.emplace_back(t.cStr(), t.size());
+      } else {
+        for (auto x : Pointer(f).template getAs<capnp::AnyList>().template as<capnp::List<capnp::AnyStruct>>()) {
+          E e{};
+          Reader sub{x, f.nested, error, 0, NestedInfos(f)};
           Fields(sub, e);
+          v.push_back(std::move(e));
         }
-        v.push_back(std::move(e));
       }
     }
   }
@@ -224,10 +291,11 @@ Decoded<T> DecodeOne(std::uint32_t version, std::string_view payload) {
     capnp::ReaderOptions options;
     options.traversalLimitInWords = words.size() * 4 + 64;
     capnp::FlatArrayMessageReader message(kj::arrayPtr(words.data(), words.size()), options);
-    auto root = message.getRoot<capnp::DynamicStruct>(capnp::Schema::from<typename EventInfo<T>::Schema>());
-    Reader reader{root, &error, 0, nullptr};
+    const auto schema = capnp::Schema::from<typename EventInfo<T>::Schema>();
+    thread_local std::vector<FieldInfo>* root_infos = &InfoCache(schema);  // one lookup per type and thread
+    Reader reader{message.getRoot<capnp::AnyStruct>(), schema, &error, 0, root_infos};
     Fields(reader, value);
-    if (version < EventInfo<T>::version) Upcast(value, version, root);
+    if (version < EventInfo<T>::version) Upcast(value, version, message.getRoot<capnp::DynamicStruct>(schema));
   });
   KJ_IF_MAYBE(e, failure) {
     return std::unexpected(CodecError{std::string(EventInfo<T>::name) + ": bytes do not decode: " +

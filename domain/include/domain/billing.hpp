@@ -69,5 +69,7 @@ struct State {
 
 Decision<Event> Decide(const Command& command, const State& state);
 State Evolve(State state, const Event& event);
+// Evolve in place (same rules, no copy or move of the state): for replaying long streams.
+void Apply(State& state, const Event& event);
 
 }  // namespace keel::domain::billing

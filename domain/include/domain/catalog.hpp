@@ -71,6 +71,8 @@ struct State {
 
 Decision<Event> Decide(const Command& command, const State& state);
 State Evolve(State state, const Event& event);
+// Evolve in place (same rules, no copy or move of the state): for replaying long streams.
+void Apply(State& state, const Event& event);
 
 // Every row's problems, empty when the row is fine (used by Decide; exposed for previews).
 std::vector<RowError> Validate(const ImportItems& import, const State& state);

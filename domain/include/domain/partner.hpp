@@ -63,6 +63,8 @@ struct State {
 
 Decision<Event> Decide(const Command& command, const State& state);
 State Evolve(State state, const Event& event);
+// Evolve in place (same rules, no copy or move of the state): for replaying long streams.
+void Apply(State& state, const Event& event);
 
 // Whether this partner may provision a tenant in `environment` now; the reason when not.
 std::optional<Rejection> MayProvision(const State& state, Environment environment);

@@ -172,6 +172,8 @@ struct State {
 
 Decision<Event> Decide(const Command& command, const State& state);
 State Evolve(State state, const Event& event);
+// Evolve in place (same rules, no copy or move of the state): for replaying long streams.
+void Apply(State& state, const Event& event);
 
 // Whether one more order fits this period's monthly limit (the gateway asks before placing).
 bool OrderWithinLimit(const State& state);

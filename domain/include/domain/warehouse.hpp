@@ -272,6 +272,8 @@ struct State {
 
 Decision<Event> Decide(const Command& command, const State& state);
 State Evolve(State state, const Event& event);
+// Evolve in place (same rules, no copy or move of the state): for replaying long streams.
+void Apply(State& state, const Event& event);
 
 // Checks on hand >= 0, 0 <= reserved <= on hand, lots sum to on hand; empty when all hold.
 std::string CheckInvariants(const State& state);

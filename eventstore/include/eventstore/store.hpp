@@ -70,9 +70,13 @@ class EventStore {
                                              std::size_t max_count = SIZE_MAX) const;
   Result<std::vector<RecordedEvent>> ReadTenant(std::string_view tenant, std::uint64_t from_position,
                                                 std::size_t max_count = SIZE_MAX) const;
-  // Zero-copy read of a stream from a version; `visit` returns false to stop early.
+  // Zero-copy read of a stream from a version; `visit` returns false to stop early. With
+  // kPayloadOnly only position, version, type, schema_version, payload and hash are filled in
+  // (rebuilding an entity needs no more, and skips decoding the rest of each envelope).
+  enum class Fields : std::uint8_t { kAll, kPayloadOnly };
   Result<std::uint64_t> ScanStream(std::string_view stream, std::uint64_t from_version, std::size_t max_count,
-                                   const std::function<bool(const EventView&)>& visit) const;
+                                   const std::function<bool(const EventView&)>& visit,
+                                   Fields fields = Fields::kAll) const;
   // Zero-copy scan of the global log; `visit` returns false to stop early. Returns events visited.
   Result<std::uint64_t> ScanAll(std::uint64_t from_position, std::size_t max_count,
                                 const std::function<bool(const EventView&)>& visit) const;
