@@ -3,6 +3,7 @@
 #include "actors/runtime.hpp"
 
 #include <functional>
+#include <unordered_map>
 
 #include "context.hpp"
 #include "messages.hpp"
@@ -104,6 +105,11 @@ RuntimeStats Runtime::Stats() const {
 struct Client::Impl {
   Runtime::Impl& rt;
   caf::scoped_actor self;
+  // Entities this client talked to, so later commands skip the registry hop. A handle may go stale
+  // (passivated, evicted): the request then fails and the command goes through the registry, which
+  // spawns a fresh actor. Two live actors for one stream are safe: the store's expected versions
+  // turn a race into a conflict, and the entity reloads and decides again.
+  std::unordered_map<std::string, caf::actor> direct;
   explicit Impl(Runtime::Impl& r) : rt(r), self(*r.sys) {}
 };
 
@@ -117,18 +123,32 @@ Reply Client::Execute(const EntityKey& key, AnyCommand command, CommandMeta meta
     f.message = "command does not belong to a " + std::string(KindName(key.kind));
     return std::unexpected(f);
   }
-  Reply reply = std::unexpected(Failure{Failure::Kind::kUnavailable, {}, "no reply"});
   // No CAF timeout: in CAF 0.17 a blocking request's timeout message arrives even after the reply and
   // then sits in this actor's mailbox forever, so a long-lived client would slow down with every
   // call. CAF answers with an error if the actor dies first, so the reply always comes.
   (void)timeout;
-  impl_->self
-      ->request(impl_->rt.ctx.ShardFor(key), caf::infinite, cmd_atom::value,
-                CommandEnvelope{key, std::move(command), std::move(meta)})
-      .receive([&](Reply& r) { reply = std::move(r); },
-               [&](caf::error& e) {
-                 reply = std::unexpected(Failure{Failure::Kind::kUnavailable, {}, impl_->self->system().render(e)});
-               });
+  const std::string k = Context::KeyString(key);
+  CommandEnvelope envelope{key, std::move(command), std::move(meta)};
+  if (auto it = impl_->direct.find(k); it != impl_->direct.end()) {
+    std::optional<Reply> reply;
+    impl_->self->request(it->second, caf::infinite, cmd_atom::value, envelope)
+        .receive([&](Reply& r) { reply = std::move(r); }, [&](caf::error&) {});
+    if (reply) return std::move(*reply);
+    impl_->direct.erase(it);  // gone: ask the registry
+  }
+  Reply reply = std::unexpected(Failure{Failure::Kind::kUnavailable, {}, "no reply"});
+  impl_->self->request(impl_->rt.ctx.ShardFor(key), caf::infinite, cmd_atom::value, std::move(envelope))
+      .receive(
+          [&](Reply& r) {
+            reply = std::move(r);
+            if (auto sender = impl_->self->current_sender()) {
+              if (impl_->direct.size() >= 4096) impl_->direct.clear();  // a bound, not a policy
+              impl_->direct[k] = caf::actor_cast<caf::actor>(sender);
+            }
+          },
+          [&](caf::error& e) {
+            reply = std::unexpected(Failure{Failure::Kind::kUnavailable, {}, impl_->self->system().render(e)});
+          });
   return reply;
 }
 
