@@ -1,15 +1,12 @@
 // Billing decider (see billing.hpp).
 #include "domain/billing.hpp"
 
+#include "decider_support.hpp"
+
 namespace keel::domain::billing {
 namespace {
 
 using R = RejectionCode;
-
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
 
 Decision<Event> One(Event e) { return std::vector<Event>{std::move(e)}; }
 

@@ -1,15 +1,12 @@
 // Catalog decider (see catalog.hpp).
 #include "domain/catalog.hpp"
 
+#include "decider_support.hpp"
+
 namespace keel::domain::catalog {
 namespace {
 
 using R = RejectionCode;
-
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
 
 constexpr std::size_t kMaxRows = 50'000;
 

@@ -1,17 +1,14 @@
 // Order decider (see order.hpp): one small handler per command, Evolve without rules.
 #include "domain/order.hpp"
 
+#include "decider_support.hpp"
+
 #include <algorithm>
 
 namespace keel::domain::order {
 namespace {
 
 using R = RejectionCode;
-
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
 
 Decision<Event> One(Event e) { return std::vector<Event>{std::move(e)}; }
 

@@ -1,17 +1,14 @@
 // Partner decider (see partner.hpp).
 #include "domain/partner.hpp"
 
+#include "decider_support.hpp"
+
 #include <cctype>
 
 namespace keel::domain::partner {
 namespace {
 
 using R = RejectionCode;
-
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
 
 Decision<Event> One(Event e) { return std::vector<Event>{std::move(e)}; }
 

@@ -1,6 +1,8 @@
 // Tenant decider (see tenant.hpp): one small handler per command, Evolve without rules.
 #include "domain/tenant.hpp"
 
+#include "decider_support.hpp"
+
 #include <algorithm>
 
 #include "domain/billing_rules.hpp"
@@ -9,11 +11,6 @@ namespace keel::domain::tenant {
 namespace {
 
 using R = RejectionCode;
-
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
 
 Decision<Event> One(Event e) { return std::vector<Event>{std::move(e)}; }
 

@@ -1,6 +1,8 @@
 // Warehouse decider (see warehouse.hpp): one small handler per command, Evolve without rules.
 #include "domain/warehouse.hpp"
 
+#include "decider_support.hpp"
+
 #include <algorithm>
 #include <numeric>
 
@@ -8,11 +10,6 @@ namespace keel::domain::warehouse {
 namespace {
 
 using R = RejectionCode;
-
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
 
 Decision<Event> One(Event e) { return std::vector<Event>{std::move(e)}; }
 

@@ -5,10 +5,14 @@
 #include <random>
 
 #include "domain/billing.hpp"
+#include "decider_support.hpp"
 #include "domain/pricing.hpp"
 #include "fixtures.hpp"
 
 using namespace keel::domain;
+using keel::domain::test::Accept;
+using keel::domain::test::Refuse;
+using keel::domain::test::Run;
 using namespace keel::domain::billing;
 using keel::domain::test::kT0;
 namespace fx = keel::domain::test;
@@ -23,22 +27,6 @@ PeriodFacts Facts(std::int64_t orders = 0) {
 
 IssueInvoice MakeInvoice(std::string id = "INV-1", Environment env = Environment::kProduction) {
   return IssueInvoice{id, "t1", kT0, kT0 + 30 * kDayMs, Facts(12000), fx::Catalog(), env, 2500, 30, kT0 + 30 * kDayMs};
-}
-
-State Run(State s, const std::vector<Command>& commands) {
-  for (const auto& c : commands) {
-    auto d = Decide(c, s);
-    if (!d) FAIL("rejected: " << d.error().message);
-    for (const auto& e : *d) s = Evolve(std::move(s), e);
-  }
-  return s;
-}
-
-RejectionCode Refuse(const Command& c, const State& s) {
-  auto d = Decide(c, s);
-  REQUIRE_FALSE(d);
-  CHECK_FALSE(d.error().message.empty());
-  return d.error().code;
 }
 
 }  // namespace

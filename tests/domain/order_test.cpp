@@ -5,8 +5,12 @@
 #include <random>
 
 #include "domain/order.hpp"
+#include "decider_support.hpp"
 
 using namespace keel::domain;
+using keel::domain::test::Accept;
+using keel::domain::test::Refuse;
+using keel::domain::test::Run;
 using namespace keel::domain::order;
 
 namespace {
@@ -27,26 +31,6 @@ State Given(const std::vector<Event>& events) {
 
 PlaceOrder Place(std::vector<LineInput> lines, std::int64_t threshold = 0) {
   return PlaceOrder{"o1", "acme", "cust-9", "EUR", Channel::kB2B, std::move(lines), kCatalog, kPrices, {}, threshold, kT0};
-}
-
-std::vector<Event> Accept(const Command& c, const State& s) {
-  auto d = Decide(c, s);
-  if (!d) FAIL("rejected: " << RejectionCodeName(d.error().code) << ": " << d.error().message);
-  return *d;
-}
-
-RejectionCode Refuse(const Command& c, const State& s) {
-  auto d = Decide(c, s);
-  REQUIRE_FALSE(d);
-  CHECK_FALSE(d.error().message.empty());
-  return d.error().code;
-}
-
-State Run(State s, const std::vector<Command>& commands) {
-  for (const auto& c : commands) {
-    for (const auto& e : Accept(c, s)) s = Evolve(std::move(s), e);
-  }
-  return s;
 }
 
 // Placed, two lines fully allocated across two warehouses.

@@ -5,29 +5,17 @@
 #include <random>
 
 #include "domain/partner.hpp"
+#include "decider_support.hpp"
 #include "fixtures.hpp"
 
 using namespace keel::domain;
+using keel::domain::test::Accept;
+using keel::domain::test::Refuse;
+using keel::domain::test::Run;
 using namespace keel::domain::partner;
 using keel::domain::test::kT0;
 
 namespace {
-
-State Run(State s, const std::vector<Command>& commands) {
-  for (const auto& c : commands) {
-    auto d = Decide(c, s);
-    if (!d) FAIL("rejected: " << d.error().message);
-    for (const auto& e : *d) s = Evolve(std::move(s), e);
-  }
-  return s;
-}
-
-RejectionCode Refuse(const Command& c, const State& s) {
-  auto d = Decide(c, s);
-  REQUIRE_FALSE(d);
-  CHECK_FALSE(d.error().message.empty());
-  return d.error().code;
-}
 
 const Branding kBrand{"Nordic ERP", "https://cdn.nordic.example/logo.svg", "#0A3D62", "#F8C291",
                       "support@nordic.example", "erp.nordic.example"};

@@ -6,34 +6,18 @@
 #include <random>
 
 #include "domain/tenant.hpp"
+#include "decider_support.hpp"
 #include "fixtures.hpp"
 
 using namespace keel::domain;
+using keel::domain::test::Accept;
+using keel::domain::test::Refuse;
+using keel::domain::test::Run;
 using namespace keel::domain::tenant;
 using keel::domain::test::kT0;
 namespace fx = keel::domain::test;
 
 namespace {
-
-std::vector<Event> Accept(const Command& c, const State& s) {
-  auto d = Decide(c, s);
-  if (!d) FAIL("rejected: " << RejectionCodeName(d.error().code) << ": " << d.error().message);
-  return *d;
-}
-
-RejectionCode Refuse(const Command& c, const State& s) {
-  auto d = Decide(c, s);
-  REQUIRE_FALSE(d);
-  CHECK_FALSE(d.error().message.empty());
-  return d.error().code;
-}
-
-State Run(State s, const std::vector<Command>& commands) {
-  for (const auto& c : commands) {
-    for (const auto& e : Accept(c, s)) s = Evolve(std::move(s), e);
-  }
-  return s;
-}
 
 ProvisionTenant Provision(Environment env = Environment::kProduction, bool certified = true) {
   return ProvisionTenant{"t1", "p1", "Acme Wholesale", fx::Regional(), fx::Growth(), env, certified, true, kT0};

@@ -5,8 +5,12 @@
 #include <random>
 
 #include "domain/warehouse.hpp"
+#include "decider_support.hpp"
 
 using namespace keel::domain;
+using keel::domain::test::Accept;
+using keel::domain::test::Refuse;
+using keel::domain::test::Run;
 using namespace keel::domain::warehouse;
 
 namespace {
@@ -26,19 +30,6 @@ WarehouseCreated Created(bool lots = true, bool landed = true) {
 
 StockReceived Received(std::string id, std::vector<ReceiptLine> lines) {
   return StockReceived{std::move(id), std::move(lines), kT0};
-}
-
-std::vector<Event> Accept(const Command& c, const State& s) {
-  auto d = Decide(c, s);
-  if (!d) FAIL("rejected: " << RejectionCodeName(d.error().code) << ": " << d.error().message);
-  return *d;
-}
-
-RejectionCode Refuse(const Command& c, const State& s) {
-  auto d = Decide(c, s);
-  REQUIRE_FALSE(d);
-  CHECK_FALSE(d.error().message.empty());
-  return d.error().code;
 }
 
 }  // namespace
