@@ -3,18 +3,12 @@
 // reservations equal to its allocations and no reservation is left without an order holding it.
 #include <catch2/catch.hpp>
 
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <set>
 #include <sstream>
 
 #include "actors/fulfilment.hpp"
+#include "child_process.hpp"
 #include "world.hpp"
-
-extern char** environ;
 
 using namespace keel;
 using namespace keel::actors;
@@ -25,44 +19,14 @@ using keel::eventstore::test::TempDir;
 namespace {
 
 // Runs the driver until it has acknowledged `min_placed` orders, kills it, returns what it printed.
-std::string RunAndKill(const std::string& dir, const std::string& round, int min_placed) {
-  int fds[2];
-  REQUIRE(::pipe(fds) == 0);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
-  posix_spawn_file_actions_addclose(&actions, fds[0]);
-  std::string round_arg = round;
-  char* argv[] = {const_cast<char*>(KEEL_ACTORS_CRASH_DRIVER), const_cast<char*>(dir.c_str()), round_arg.data(), nullptr};
-  pid_t pid = 0;
-  REQUIRE(posix_spawn(&pid, KEEL_ACTORS_CRASH_DRIVER, &actions, nullptr, argv, environ) == 0);
-  posix_spawn_file_actions_destroy(&actions);
-  ::close(fds[1]);
-  std::string text;
-  int placed = 0;
-  bool killed = false;
-  char buf[4096];
-  for (;;) {
-    ssize_t n = ::read(fds[0], buf, sizeof buf);
-    if (n <= 0) break;
-    text.append(buf, static_cast<std::size_t>(n));
-    std::size_t at = 0;
-    placed = 0;
-    while ((at = text.find("placed ", at)) != std::string::npos) {
-      ++placed;
-      at += 7;
-    }
-    if (!killed && placed >= min_placed) {
-      ::kill(pid, SIGKILL);  // mid-fulfilment: orders are being reserved and cancelled
-      killed = true;
-    }
-  }
-  ::close(fds[0]);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  REQUIRE(killed);
-  REQUIRE(WIFSIGNALED(status));
-  return text;
+std::string RunAndKill(const std::string& dir, const std::string& round, std::size_t min_placed) {
+  auto run = keel::test::RunUntilKilled(KEEL_ACTORS_CRASH_DRIVER, {dir, round}, [&](const std::string& out) {
+    return keel::test::CountOf(out, "placed ") >= min_placed;  // mid-fulfilment: orders being reserved
+  });
+  REQUIRE(run.spawned);
+  REQUIRE(run.killed);
+  CHECK(run.died_of_sigkill);
+  return run.output;
 }
 
 }  // namespace

@@ -2,17 +2,11 @@
 // store holds every acknowledged append, whole batches only, gapless positions and an intact chain.
 #include <catch2/catch.hpp>
 
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <map>
 #include <sstream>
 
+#include "child_process.hpp"
 #include "test_support.hpp"
-
-extern char** environ;
 
 using namespace keel::eventstore;
 using namespace keel::eventstore::test;
@@ -26,40 +20,12 @@ struct Ack {
 
 // Runs the writer until it has acknowledged `min_acks` appends, kills it, returns every ack it printed.
 std::vector<Ack> RunAndKill(const std::string& dir, int threads, std::size_t min_acks) {
-  int fds[2];
-  REQUIRE(::pipe(fds) == 0);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
-  posix_spawn_file_actions_addclose(&actions, fds[0]);
-  std::string threads_arg = std::to_string(threads);
-  char* argv[] = {const_cast<char*>(KEEL_CRASH_WRITER), const_cast<char*>(dir.c_str()),
-                  threads_arg.data(), nullptr};
-  pid_t pid = 0;
-  REQUIRE(posix_spawn(&pid, KEEL_CRASH_WRITER, &actions, nullptr, argv, environ) == 0);
-  posix_spawn_file_actions_destroy(&actions);
-  ::close(fds[1]);
-
-  std::string text;
-  std::size_t lines = 0;
-  bool killed = false;
-  char buf[4096];
-  for (;;) {
-    ssize_t n = ::read(fds[0], buf, sizeof buf);
-    if (n <= 0) break;  // EOF once the child is dead
-    text.append(buf, static_cast<std::size_t>(n));
-    for (ssize_t i = 0; i < n; ++i) lines += buf[i] == '\n';
-    if (!killed && lines >= min_acks) {
-      ::kill(pid, SIGKILL);  // mid-append: other threads have appends in flight
-      killed = true;
-    }
-  }
-  ::close(fds[0]);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  REQUIRE(killed);
-  REQUIRE(WIFSIGNALED(status));
-  CHECK(WTERMSIG(status) == SIGKILL);
+  auto run = keel::test::RunUntilKilled(KEEL_CRASH_WRITER, {dir, std::to_string(threads)},
+                                        [&](const std::string& out) { return keel::test::CountOf(out, "\n") >= min_acks; });
+  REQUIRE(run.spawned);
+  REQUIRE(run.killed);  // mid-append: other threads have appends in flight
+  CHECK(run.died_of_sigkill);
+  const std::string& text = run.output;
 
   std::vector<Ack> acks;
   std::istringstream in(text);
