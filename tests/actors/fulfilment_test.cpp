@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "actors/fulfilment.hpp"
-#include "world.hpp"
+#include "managed_world.hpp"
 
 using namespace keel;
 using namespace keel::actors;
@@ -15,22 +15,8 @@ namespace o = keel::domain::order;
 
 namespace {
 
-struct World {
-  TempDir dir;
-  std::unique_ptr<eventstore::EventStore> store = OpenOrDie(dir.str());
-  Runtime runtime{*store};
-  std::unique_ptr<ProcessManager> fulfilment;
-  Client client{runtime};
-
-  explicit World(FulfilmentOptions options = {}) {
-    fulfilment = StartFulfilment(*store, runtime, std::move(options));
-  }
-  ~World() { fulfilment->Stop(); }
-
-  void Settle() { REQUIRE(fulfilment->WaitUntilProcessed(store->HeadPosition(), std::chrono::seconds(20))); }
-
-  o::State Order(const std::string& id) { return StateOf<o::State>(*client.Get(OrderKey("acme", id))); }
-  w::State Warehouse(const std::string& id) { return StateOf<w::State>(*client.Get(WarehouseKey("acme", id))); }
+struct World : ManagedWorld {
+  explicit World(FulfilmentOptions options = {}) { managers.push_back(StartFulfilment(*store, runtime, std::move(options))); }
 };
 
 }  // namespace

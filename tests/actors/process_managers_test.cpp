@@ -3,7 +3,7 @@
 
 #include "actors/fulfilment.hpp"
 #include "actors/process_managers.hpp"
-#include "world.hpp"
+#include "managed_world.hpp"
 
 using namespace keel;
 using namespace keel::actors;
@@ -16,31 +16,12 @@ using keel::domain::kDayMs;
 
 namespace {
 
-struct World {
-  TempDir dir;
-  std::unique_ptr<eventstore::EventStore> store = OpenOrDie(dir.str());
-  Runtime runtime{*store};
-  std::vector<std::unique_ptr<ProcessManager>> managers;
-  Client client{runtime};
-
+struct World : ManagedWorld {
   World() {
     managers.push_back(StartFulfilment(*store, runtime));
     managers.push_back(StartReturns(*store, runtime));
     managers.push_back(StartReplenishment(*store, runtime));
   }
-  ~World() {
-    for (auto& m : managers) m->Stop();
-  }
-  // Waits until every manager has seen the log up to its head, repeatedly (managers append too).
-  void Settle() {
-    for (int round = 0; round < 5; ++round) {
-      const auto head = store->HeadPosition();
-      for (auto& m : managers) REQUIRE(m->WaitUntilProcessed(head, std::chrono::seconds(20)));
-      if (store->HeadPosition() == head) return;
-    }
-  }
-  w::State Warehouse(const std::string& id) { return StateOf<w::State>(*client.Get(WarehouseKey("acme", id))); }
-  o::State Order(const std::string& id) { return StateOf<o::State>(*client.Get(OrderKey("acme", id))); }
 };
 
 }  // namespace
