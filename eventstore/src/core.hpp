@@ -4,6 +4,7 @@
 
 #include <rocksdb/db.h>
 
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "eventstore/options.hpp"
+#include "eventstore/store.hpp"
 #include "eventstore/subscription.hpp"
 #include "eventstore/types.hpp"
 
@@ -49,6 +51,9 @@ struct StoreCore {
 
   std::atomic<std::uint64_t> head{0};  // last published (durable, visible) position
   std::atomic<bool> failed{false};
+  // Group-commit statistics (written by the writer thread, read by metrics).
+  std::atomic<std::uint64_t> commits{0}, committed_appends{0}, committed_events{0};
+  std::array<std::atomic<std::uint64_t>, kCommitSizeBuckets> commit_sizes{};  // appends per group, log2 buckets
   std::optional<VerifyReport> broken_chain;
   std::unique_ptr<Writer> writer;
   std::unique_ptr<rocksdb::CompactionFilter> idempotency_expiry;  // outlives `db`

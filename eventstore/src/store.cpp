@@ -287,6 +287,15 @@ Result<void> EventStore::PurgeExpiredIdempotencyKeys() {
 
 std::optional<VerifyReport> EventStore::broken_chain() const { return core_->broken_chain; }
 bool EventStore::fail_stopped() const { return core_->failed.load(); }
+
+WriterStats EventStore::writer_stats() const {
+  WriterStats s;
+  s.commits = core_->commits.load(std::memory_order_relaxed);
+  s.appends = core_->committed_appends.load(std::memory_order_relaxed);
+  s.events = core_->committed_events.load(std::memory_order_relaxed);
+  for (std::size_t i = 0; i < kCommitSizeBuckets; ++i) s.commit_sizes[i] = core_->commit_sizes[i].load(std::memory_order_relaxed);
+  return s;
+}
 std::uint64_t EventStore::HeadPosition() const { return core_->head.load(); }
 
 }  // namespace keel::eventstore

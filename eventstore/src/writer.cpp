@@ -165,6 +165,7 @@ void Writer::Commit(std::vector<WriterJob>& jobs) {
   }
 
   if (group.batch.Count() > 0) {
+    const std::uint64_t head_before = head_;
     rocksdb::WriteOptions wo;
     wo.sync = core_.options.durability == Durability::kSync;
     rocksdb::Status status = core_.db->Write(wo, &group.batch);
@@ -181,6 +182,14 @@ void Writer::Commit(std::vector<WriterJob>& jobs) {
     }
     for (auto& [stream, version] : group.versions) versions_[stream] = version;
     PublishCommitted(core_, head_, group.live);
+    std::size_t appends = 0;
+    for (const auto& r : append_results) appends += r.has_value() ? 1 : 0;
+    core_.commits.fetch_add(1, std::memory_order_relaxed);
+    core_.committed_appends.fetch_add(appends, std::memory_order_relaxed);
+    core_.committed_events.fetch_add(group.position - head_before, std::memory_order_relaxed);
+    std::size_t bucket = 0;
+    while (bucket + 1 < kCommitSizeBuckets && (std::size_t{1} << bucket) < appends) ++bucket;
+    core_.commit_sizes[bucket].fetch_add(1, std::memory_order_relaxed);
   }
 
   std::size_t ai = 0, wi = 0;

@@ -4,6 +4,7 @@
 // Domain-agnostic: it stores bytes and metadata and never includes a domain header.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -36,6 +37,14 @@ struct ReadModelBatch {
 // block or throw: hand the result to another thread or actor.
 using AppendCallback = std::function<void(Result<AppendResult>)>;
 using WriteCallback = std::function<void(Result<void>)>;
+
+// Group-commit figures since open: how many commits, appends and events, and a histogram of appends
+// per commit (bucket i counts commits of at most 2^i appends; the last bucket is unbounded).
+inline constexpr std::size_t kCommitSizeBuckets = 12;
+struct WriterStats {
+  std::uint64_t commits = 0, appends = 0, events = 0;
+  std::array<std::uint64_t, kCommitSizeBuckets> commit_sizes{};
+};
 
 struct StoreCore;  // private
 
@@ -99,6 +108,7 @@ class EventStore {
   // The report of the open-time check when the store was opened with allow_broken_chain.
   std::optional<VerifyReport> broken_chain() const;
   bool fail_stopped() const;
+  WriterStats writer_stats() const;
 
   // -- maintenance (blocks the caller: operator tooling, not actors) --
   // Compacts the idempotency keys so that records past the retention window leave the disk now
