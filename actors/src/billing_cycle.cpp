@@ -10,7 +10,7 @@ namespace t = domain::tenant;
 namespace b = domain::billing;
 
 CommandMeta Meta(const std::string& key, const std::string& tenant) {
-  return CommandMeta{key, "process:billing", "tenant:" + tenant, ""};
+  return CommandMeta{key, "process:billing", "tenant:" + tenant, "", std::nullopt};
 }
 
 }  // namespace

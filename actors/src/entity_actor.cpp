@@ -167,6 +167,17 @@ void Pump(Self<K>* self) {
       answer(std::move(*earlier));
       continue;
     }
+    if (const auto& expected = p.envelope.meta.expected_version; expected && *expected != st.version) {
+      auto current = st.ctx->store->StreamVersion(st.stream);
+      if (current && *current != st.version && p.attempts < st.ctx->config.max_conflict_retries) {
+        ++p.attempts;
+        Load(self);  // our state may be stale: compare with the stream as it is
+        continue;
+      }
+      answer(std::unexpected(Fail(Failure::Kind::kConflict, "expected version " + std::to_string(*expected) +
+                                                                 ", the entity is at version " + std::to_string(st.version))));
+      continue;
+    }
     auto decision = Traits<K>::Decide(*command, st.state);
     if (!decision && p.attempts < st.ctx->config.max_conflict_retries) {
       // A refusal appends nothing, so no conflict would reveal stale state: check the stream's

@@ -20,7 +20,7 @@ struct Fulfilment {
 
   static CommandMeta Meta(const DomainEvent& cause, std::string key) {
     return CommandMeta{std::move(key), "process:fulfilment", "order:" + cause.key.id,
-                       "position:" + std::to_string(cause.position)};
+                       "position:" + std::to_string(cause.position), std::nullopt};
   }
 
   std::vector<std::string> Warehouses(Client& client, const std::string& tenant) {

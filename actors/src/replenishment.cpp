@@ -13,7 +13,7 @@ void OnRequested(Client& client, const DomainEvent& cause, const w::Replenishmen
   const std::string& target = cause.key.id;
   auto meta = [&](const std::string& step) {
     return CommandMeta{"replenish:" + target + ":" + std::to_string(cause.position) + ":" + step,
-                       "process:replenishment", "warehouse:" + target, "position:" + std::to_string(cause.position)};
+                       "process:replenishment", "warehouse:" + target, "position:" + std::to_string(cause.position), std::nullopt};
   };
   auto tenant_state = client.Get(TenantKey(tenant));
   if (!tenant_state) return;

@@ -30,7 +30,7 @@ void OnReceived(Client& client, const DomainEvent& cause, const o::ReturnReceive
   if (rma == order.returns.end()) return;
   auto meta = [&](const std::string& step) {
     return CommandMeta{"returns:" + order_id + ":" + e.rma + ":" + step, "process:returns", "order:" + order_id,
-                       "position:" + std::to_string(cause.position)};
+                       "position:" + std::to_string(cause.position), std::nullopt};
   };
   if (e.disposition == o::Disposition::kRestock) {
     for (const auto& line : e.lines) {

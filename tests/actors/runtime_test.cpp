@@ -92,7 +92,7 @@ TEST_CASE("a retried command with the same idempotency key returns the same repl
   Client client(runtime);
   const auto key = WarehouseKey("acme", "w1");
   REQUIRE(client.Execute(key, CreateWarehouse("acme", "w1")));
-  const CommandMeta meta{"receipt-r1-attempt", "operator:u1", "corr-1", ""};
+  const CommandMeta meta{"receipt-r1-attempt", "operator:u1", "corr-1", "", std::nullopt};
   auto first = client.Execute(key, Receive("r1", 10), meta);
   REQUIRE(first);
   const auto head = store->HeadPosition();

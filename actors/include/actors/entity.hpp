@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <expected>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -56,6 +57,7 @@ struct CommandMeta {
   std::string principal;
   std::string correlation_id;
   std::string causation_id;
+  std::optional<std::uint64_t> expected_version;  // If-Match: refuse with kConflict unless the entity is at it
 };
 
 struct Outcome {
