@@ -23,9 +23,9 @@ configure: deps
 build: deps $(BUILD_DIR)/CMakeCache.txt
 	cmake --build $(BUILD_DIR) -j$(JOBS)
 
-# Until `keel serve` exists, `make run` runs the event-store benchmark suite.
+# Serves on 127.0.0.1:8080 from ./data, seeding the demo platform into an empty data directory.
 run: build
-	$(BUILD_DIR)/bin/keel-bench eventstore
+	$(BUILD_DIR)/bin/keel serve --data data --listen 127.0.0.1:8080 --demo
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS) --timeout 600

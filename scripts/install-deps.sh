@@ -3,11 +3,12 @@
 # Idempotent and quiet when everything is present; works as root or through sudo.
 set -euo pipefail
 
-# What the build finds today. Later layers add theirs here (Boost, ...).
+# What the build finds today. Later layers add theirs here.
 packages=(
   build-essential cmake ccache
   librocksdb-dev libcapnp-dev capnproto libssl-dev
   nlohmann-json3-dev libcaf-dev catch2
+  libboost1.81-dev libboost-system1.81-dev prometheus-cpp-dev
 )
 
 missing=()

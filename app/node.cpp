@@ -1,0 +1,151 @@
+// Composition of a Keel node (see node.hpp). Start order: store, configuration, runtime, process
+// managers, billing timer, API (keys), server; Stop runs it backwards.
+#include "node.hpp"
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "actors/billing_cycle.hpp"
+#include "actors/exception_router.hpp"
+#include "actors/fulfilment.hpp"
+#include "actors/process_managers.hpp"
+#include "config/loader.hpp"
+
+namespace keel::app {
+
+struct Node::Impl {
+  NodeOptions options;
+  actors::SystemClock system_clock;
+  const actors::Clock* clock = nullptr;
+  std::unique_ptr<eventstore::EventStore> store;
+  domain::ServiceCatalog catalog;
+  config::TemplateRegistry templates;
+  std::unique_ptr<actors::Runtime> runtime;
+  std::unique_ptr<actors::ProcessManager> fulfilment, returns, replenishment;
+  std::unique_ptr<actors::ExceptionRouter> exceptions;
+  std::unique_ptr<actors::BillingCycle> billing;
+  std::mutex billing_mu;
+  std::unique_ptr<gateway::Api> api;
+  std::unique_ptr<gateway::Server> server;
+  std::optional<std::string> generated_key;
+
+  std::thread billing_timer;
+  std::mutex timer_mu;
+  std::condition_variable timer_cv;
+  bool stopping = false, stopped = false;
+
+  actors::BillingTick CloseBilling(std::int64_t now) {
+    std::lock_guard lock(billing_mu);
+    return billing->Tick(now);
+  }
+};
+
+Node::Node(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Node::~Node() { Stop(); }
+
+std::expected<std::unique_ptr<Node>, std::string> Node::Start(NodeOptions options) {
+  auto impl = std::make_unique<Impl>();
+  impl->options = std::move(options);
+  auto& o = impl->options;
+  impl->clock = o.clock ? o.clock : &impl->system_clock;
+
+  const std::string config_dir = o.config_dir.empty() ? config::DefaultDataDir() : o.config_dir;
+  auto catalog = config::LoadCatalog(config_dir + "/plans.json");
+  if (!catalog) return std::unexpected("configuration: " + catalog.error());
+  impl->catalog = std::move(*catalog);
+  auto templates = config::LoadTemplates(config_dir + "/templates", impl->catalog);
+  if (!templates) return std::unexpected("configuration: " + templates.error());
+  impl->templates = std::move(*templates);
+
+  eventstore::Options store_options;
+  const actors::Clock* clock = impl->clock;
+  store_options.clock_ms = [clock] { return clock->NowMs(); };
+  auto store = eventstore::EventStore::Open(o.data_dir, store_options);
+  if (!store) return std::unexpected("event store at " + o.data_dir + ": " + store.error().ToString());
+  impl->store = std::move(*store);
+
+  impl->runtime = std::make_unique<actors::Runtime>(*impl->store, o.runtime);
+  Impl* raw = impl.get();
+  actors::FulfilmentOptions fulfilment;
+  fulfilment.shortfall_rule = [raw](const std::string& tenant) {
+    thread_local std::unique_ptr<actors::Client> client;
+    if (!client) client = std::make_unique<actors::Client>(*raw->runtime);
+    auto snap = client->Get(actors::TenantKey(tenant));
+    if (snap && snap->version > 0) {
+      const auto& st = std::get<domain::tenant::State>(snap->state);
+      if (const auto* t = raw->templates.Find(st.template_id, st.template_version); t && !t->workflow.backorder_shortfalls)
+        return domain::order::ShortfallRule::kCancelLine;
+    }
+    return domain::order::ShortfallRule::kBackorder;
+  };
+  impl->fulfilment = actors::StartFulfilment(*impl->store, *impl->runtime, fulfilment);
+  impl->returns = actors::StartReturns(*impl->store, *impl->runtime);
+  impl->replenishment = actors::StartReplenishment(*impl->store, *impl->runtime);
+  impl->exceptions = std::make_unique<actors::ExceptionRouter>(*impl->store);
+  impl->billing = std::make_unique<actors::BillingCycle>(*impl->store, *impl->runtime, impl->catalog, impl->templates);
+
+  gateway::ApiOptions api_options;
+  api_options.rate_limits = o.rate_limits;
+  api_options.close_billing = [raw](std::int64_t now) { return raw->CloseBilling(now); };
+  impl->api = std::make_unique<gateway::Api>(*impl->store, *impl->runtime, *impl->clock, impl->catalog, impl->templates,
+                                             api_options);
+  auto started = impl->api->Start(o.bootstrap_key);
+  if (!started) return std::unexpected("api keys: " + started.error());
+  impl->generated_key = *started;
+
+  if (o.billing_interval.count() > 0) {
+    impl->billing_timer = std::thread([raw] {
+      std::unique_lock lock(raw->timer_mu);
+      while (!raw->stopping) {
+        raw->timer_cv.wait_for(lock, raw->options.billing_interval, [raw] { return raw->stopping; });
+        if (raw->stopping) break;
+        lock.unlock();
+        raw->CloseBilling(raw->clock->NowMs());
+        lock.lock();
+      }
+    });
+  }
+
+  impl->server = std::make_unique<gateway::Server>(*impl->api, *impl->store, *impl->runtime, o.server);
+  if (auto s = impl->server->Start(); !s) {
+    auto node = std::unique_ptr<Node>(new Node(std::move(impl)));
+    node->Stop();
+    return std::unexpected(s.error());
+  }
+  return std::unique_ptr<Node>(new Node(std::move(impl)));
+}
+
+void Node::Stop() {
+  auto& i = *impl_;
+  if (i.stopped) return;
+  i.stopped = true;
+  if (i.server) i.server->Stop();
+  {
+    std::lock_guard lock(i.timer_mu);
+    i.stopping = true;
+  }
+  i.timer_cv.notify_all();
+  if (i.billing_timer.joinable()) i.billing_timer.join();
+  if (i.fulfilment) i.fulfilment->Stop();
+  if (i.returns) i.returns->Stop();
+  if (i.replenishment) i.replenishment->Stop();
+  if (i.exceptions) i.exceptions->Stop();
+  i.server.reset();
+  i.api.reset();
+  i.fulfilment.reset();
+  i.returns.reset();
+  i.replenishment.reset();
+  i.exceptions.reset();
+  i.billing.reset();
+  i.runtime.reset();
+  i.store.reset();  // closes RocksDB (every acknowledged write is already synced)
+}
+
+std::uint16_t Node::port() const { return impl_->server ? impl_->server->port() : 0; }
+gateway::Api& Node::api() { return *impl_->api; }
+eventstore::EventStore& Node::store() { return *impl_->store; }
+actors::Runtime& Node::runtime() { return *impl_->runtime; }
+const std::optional<std::string>& Node::generated_key() const { return impl_->generated_key; }
+
+}  // namespace keel::app

@@ -1,0 +1,52 @@
+// A whole Keel node in one object: the event store on its data directory, the actor runtime, the
+// process managers (fulfilment, returns, replenishment, exception routing), the billing cycle on a
+// timer, the API and the HTTP/WebSocket server. `keel serve` runs one; end-to-end tests and the
+// gateway benchmark start one in-process on 127.0.0.1.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <expected>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "actors/clock.hpp"
+#include "actors/runtime.hpp"
+#include "eventstore/store.hpp"
+#include "gateway/api.hpp"
+#include "gateway/server.hpp"
+
+namespace keel::app {
+
+struct NodeOptions {
+  std::string data_dir = "./data";
+  std::string config_dir;  // plans.json + templates/; "" = the repository's config/data
+  gateway::ServerOptions server;
+  actors::RuntimeConfig runtime;
+  bool rate_limits = true;
+  const actors::Clock* clock = nullptr;  // nullptr: the system clock
+  std::chrono::milliseconds billing_interval{60'000};  // 0: no timer (POST /v1/billing/period-close only)
+  std::string bootstrap_key;  // KEEL_BOOTSTRAP_KEY
+};
+
+class Node {
+ public:
+  static std::expected<std::unique_ptr<Node>, std::string> Start(NodeOptions options);
+  ~Node();  // Stop()
+  void Stop();  // graceful: the server drains, then process managers, runtime and store close
+
+  std::uint16_t port() const;
+  gateway::Api& api();
+  eventstore::EventStore& store();
+  actors::Runtime& runtime();
+  const std::optional<std::string>& generated_key() const;  // a new platform-owner key, shown once
+
+  struct Impl;
+
+ private:
+  explicit Node(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace keel::app

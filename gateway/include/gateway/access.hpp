@@ -1,0 +1,44 @@
+// Who a caller is and what it may do: roles, the scope a key is bound to, and the two pure checks the
+// gateway makes on every request — does the role allow the route's category, and does the caller's
+// scope contain the resource (a resource outside it is answered 404, so its existence is not revealed).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "gateway/router.hpp"
+
+namespace keel::gateway {
+
+enum class Role : std::uint8_t { kPlatformOwner, kPartnerAdmin, kImplementation, kTenantOperator, kAnalyst };
+std::string_view RoleName(Role r);
+std::optional<Role> ParseRole(std::string_view name);
+
+struct Principal {
+  std::string key_id;   // the API key's public id; goes into every event's envelope as "key:<id>"
+  Role role = Role::kAnalyst;
+  std::string partner;  // the partner the key is bound to ("" = every partner: platform scope)
+  std::string tenant;   // the tenant the key is bound to ("" = the partner's whole scope)
+  std::string workflow_role;  // the tenant workflow role it acts as (e.g. "finance" for order approvals)
+  std::string Name() const { return "key:" + key_id; }
+};
+
+// Whether a key with this role and binding is well formed: platform_owner is unbound, partner_admin and
+// implementation are bound to a partner only, tenant_operator to a tenant (and its partner), analyst to
+// any of the three.
+bool ValidBinding(Role role, const std::string& partner, const std::string& tenant);
+
+// Whether `role` may perform a route of `category` (inside its scope).
+bool RoleAllows(Role role, Category category);
+
+// Whether the caller sees a resource of partner `partner` (and tenant `tenant`, "" for a partner-level
+// resource). `partner` is the resource's owning partner ("" when unknown: only the platform sees it).
+bool Sees(const Principal& p, std::string_view partner, std::string_view tenant);
+
+// Whether `creator` may issue a key with this role and binding (never above its own role or outside
+// its own scope).
+bool MayIssue(const Principal& creator, Role role, const std::string& partner, const std::string& tenant);
+
+}  // namespace keel::gateway

@@ -1,0 +1,63 @@
+// The HTTP API as a function: Request in, Response out, with a synchronous actors::Client for the
+// calling thread. Routing, authentication, access control, rate limits, idempotency keys, If-Match,
+// body validation and every route's handler live behind it; sockets do not (see server.hpp). Call it
+// from a worker thread, never from an io thread or a CAF worker.
+#pragma once
+
+#include <cstdint>
+#include <expected>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "actors/billing_cycle.hpp"
+#include "actors/clock.hpp"
+#include "actors/runtime.hpp"
+#include "config/loader.hpp"
+#include "eventstore/store.hpp"
+#include "gateway/access.hpp"
+#include "gateway/http.hpp"
+
+namespace keel::gateway {
+
+struct ApiOptions {
+  bool rate_limits = true;  // per-tenant token buckets at the tenant's api_rps
+  std::int64_t idempotency_retention_ms = 24LL * 3600 * 1000;
+  std::function<actors::BillingTick(std::int64_t now_ms)> close_billing;  // POST /v1/billing/period-close
+};
+
+class Metrics;
+class KeyStore;
+struct ApiContext;
+
+class Api {
+ public:
+  Api(eventstore::EventStore& store, actors::Runtime& runtime, const actors::Clock& clock,
+      const domain::ServiceCatalog& catalog, const config::TemplateRegistry& templates, ApiOptions options = {});
+  ~Api();
+
+  // Loads the stored API keys; creates the platform owner's first key when there is none (from
+  // `bootstrap_token` when given, else a random one, returned so the caller can print it once).
+  std::expected<std::optional<std::string>, std::string> Start(const std::string& bootstrap_token);
+
+  Response Handle(const Request& request, actors::Client& client);
+  // The same for a caller already authenticated (a WebSocket session's principal).
+  Response HandleAs(const Request& request, const Principal& who, actors::Client& client);
+  std::optional<Principal> Authenticate(const Request& request) const;
+
+  // A key whose token the operator chose (demo keys, KEEL_BOOTSTRAP_KEY); kept if it exists.
+  std::expected<void, std::string> ImportKey(const std::string& token, Role role, const std::string& name,
+                                             const std::string& partner = {}, const std::string& tenant = {});
+  void SetDraining(bool draining);
+  Metrics& metrics();
+  KeyStore& keys();
+  const actors::Clock& clock() const;
+
+ private:
+  std::unique_ptr<ApiContext> ctx_;
+  std::unique_ptr<Metrics> metrics_;
+  std::unique_ptr<KeyStore> keys_;
+};
+
+}  // namespace keel::gateway

@@ -1,0 +1,30 @@
+// The gateway's own view of an HTTP exchange, free of Beast and CAF so that routing, access control
+// and command handling are plain functions that tests call without sockets.
+#pragma once
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace keel::gateway {
+
+struct Request {
+  std::string method;  // upper case: GET, POST, PUT, DELETE, ...
+  std::string target;  // path and query, as sent
+  std::map<std::string, std::string> headers;  // names lower-cased
+  std::string body;
+  std::string Header(const std::string& lower_name) const {
+    auto it = headers.find(lower_name);
+    return it == headers.end() ? std::string() : it->second;
+  }
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;  // extra headers (Allow, Retry-After, ETag, ...)
+  std::string body;
+};
+
+}  // namespace keel::gateway

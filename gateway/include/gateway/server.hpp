@@ -1,0 +1,56 @@
+// `keel serve`'s network side: one port for HTTP/1.1 (keep-alive) and WebSocket (/v1/ws), io threads
+// that only parse, route to the worker pool and write, and a graceful stop that refuses new work,
+// finishes what is in flight and then closes. Beast-free header (pimpl).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <expected>
+#include <memory>
+#include <string>
+
+#include "actors/runtime.hpp"
+#include "eventstore/store.hpp"
+#include "gateway/api.hpp"
+
+namespace keel::gateway {
+
+struct ServerOptions {
+  std::string address = "127.0.0.1";
+  std::uint16_t port = 8080;  // 0: any free port (see Server::port)
+  std::size_t io_threads = 0;  // 0: one per core
+  std::size_t workers = 64;    // handler threads (each may wait on an actor)
+  std::size_t max_in_flight = 1024;  // requests accepted but not answered; beyond: 503
+  std::size_t header_limit = 8 * 1024;  // bytes of request line + headers; beyond: 431
+  std::size_t body_limit = 1024 * 1024; // bytes; beyond: 413
+  std::chrono::milliseconds read_timeout{30'000};  // a request (or the next one on keep-alive) must arrive within
+  std::size_t ws_queue_limit = 1024;  // feed frames queued for a WebSocket client; beyond, after the grace: closed
+  std::chrono::milliseconds slow_consumer_grace{2'000};
+  std::size_t max_subscriptions = 256;  // live feed subscriptions at once
+  std::chrono::milliseconds drain_timeout{15'000};  // how long Stop waits for in-flight requests
+};
+
+// The close code a WebSocket client gets when it reads the feed too slowly.
+inline constexpr std::uint16_t kSlowConsumerCloseCode = 4008;
+
+class Server {
+ public:
+  Server(Api& api, eventstore::EventStore& store, actors::Runtime& runtime, ServerOptions options = {});
+  ~Server();  // Stop()
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  std::expected<void, std::string> Start();  // binds and starts serving
+  std::uint16_t port() const;                // the bound port
+  // Graceful: stop accepting, answer 503 to new requests, wait (up to drain_timeout) for in-flight
+  // requests to be answered, stop feeds, close connections. Idempotent.
+  void Stop();
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace keel::gateway

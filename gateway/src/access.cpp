@@ -1,0 +1,69 @@
+// Roles, bindings and the pure access checks (see access.hpp).
+#include "gateway/access.hpp"
+
+#include <array>
+#include <utility>
+
+namespace keel::gateway {
+namespace {
+constexpr std::array<std::pair<Role, std::string_view>, 5> kRoles{{
+    {Role::kPlatformOwner, "platform_owner"},
+    {Role::kPartnerAdmin, "partner_admin"},
+    {Role::kImplementation, "implementation"},
+    {Role::kTenantOperator, "tenant_operator"},
+    {Role::kAnalyst, "analyst"},
+}};
+}  // namespace
+
+std::string_view RoleName(Role r) {
+  for (const auto& [role, name] : kRoles)
+    if (role == r) return name;
+  return "unknown";
+}
+
+std::optional<Role> ParseRole(std::string_view name) {
+  for (const auto& [role, n] : kRoles)
+    if (n == name) return role;
+  return std::nullopt;
+}
+
+bool ValidBinding(Role role, const std::string& partner, const std::string& tenant) {
+  switch (role) {
+    case Role::kPlatformOwner: return partner.empty() && tenant.empty();
+    case Role::kPartnerAdmin:
+    case Role::kImplementation: return !partner.empty() && tenant.empty();
+    case Role::kTenantOperator: return !partner.empty() && !tenant.empty();
+    case Role::kAnalyst: return tenant.empty() || !partner.empty();
+  }
+  return false;
+}
+
+bool RoleAllows(Role role, Category category) {
+  if (category == Category::kPublic) return true;
+  switch (role) {
+    case Role::kPlatformOwner: return true;
+    case Role::kPartnerAdmin: return category != Category::kPlatformAdmin;
+    case Role::kImplementation:
+      return category == Category::kRead || category == Category::kLifecycle || category == Category::kOperations;
+    case Role::kTenantOperator: return category == Category::kRead || category == Category::kOperations;
+    case Role::kAnalyst: return category == Category::kRead;
+  }
+  return false;
+}
+
+bool Sees(const Principal& p, std::string_view partner, std::string_view tenant) {
+  if (p.partner.empty()) return true;  // platform scope
+  if (partner.empty() || p.partner != partner) return false;
+  if (p.tenant.empty()) return true;  // the partner's whole scope
+  return !tenant.empty() && p.tenant == tenant;
+}
+
+bool MayIssue(const Principal& creator, Role role, const std::string& partner, const std::string& tenant) {
+  if (!ValidBinding(role, partner, tenant)) return false;
+  if (creator.role == Role::kPlatformOwner) return true;
+  if (creator.role != Role::kPartnerAdmin) return false;  // only owners and partner admins manage keys
+  if (role == Role::kPlatformOwner) return false;
+  return Sees(creator, partner, tenant) && creator.partner == partner;
+}
+
+}  // namespace keel::gateway

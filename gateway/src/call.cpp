@@ -1,0 +1,107 @@
+// Shared handler helpers (see call.hpp): problem responses, loading state, running commands and
+// rendering their outcomes.
+#include "call.hpp"
+
+#include "codec/codec.hpp"
+#include "domain_json.hpp"
+
+namespace keel::gateway {
+
+Response JsonResponse(int status, const json::Json& body) {
+  Response r;
+  r.status = status;
+  r.body = body.dump(-1, ' ', false, json::Json::error_handler_t::replace);
+  return r;
+}
+
+Response BadField(const json::FieldError& e) {
+  json::Json extra{{"field", e.field}};
+  return Problem(400, "invalid_field", "A field is missing or has the wrong type",
+                 (e.field.empty() ? std::string("body") : e.field) + ": " + e.message, extra);
+}
+
+Response NotFound(std::string detail) { return Problem(404, "not_found", "Not found", std::move(detail)); }
+
+Response Unprocessable(std::string_view type, std::string detail) {
+  return Problem(422, type, "The command was refused", std::move(detail), {{"code", std::string(type)}});
+}
+
+Response FailureResponse(const actors::Failure& f) {
+  using K = actors::Failure::Kind;
+  switch (f.kind) {
+    case K::kRejected: {
+      const auto code = domain::RejectionCodeName(f.rejection.code);
+      json::Json extra{{"code", std::string(code)}};
+      if (!f.rejection.details.empty()) extra["details"] = f.rejection.details;
+      if (f.rejection.code == domain::RejectionCode::kNotFound)
+        return Problem(404, "not_found", "Not found", f.rejection.message, extra);
+      return Problem(422, code, "The command was refused", f.rejection.message, extra);
+    }
+    case K::kConflict: return Problem(409, "version_conflict", "The entity has moved on", f.message);
+    case K::kInvalid: return Problem(400, "invalid_command", "The command is not valid here", f.message);
+    case K::kUnavailable: return Problem(503, "unavailable", "The service is unavailable", f.message);
+    case K::kStore: return Problem(503, "store_unavailable", "The event store cannot take writes", f.message);
+  }
+  return Problem(500, "internal", "Internal error", f.message);
+}
+
+std::expected<void, Response> FromPath(Call& c, const std::string& param, const std::string& field) {
+  const std::string& value = c.Param(param);
+  auto it = c.body.find(field);
+  if (it != c.body.end() && !(it->is_string() && it->get_ref<const std::string&>() == value))
+    return std::unexpected(BadField({field, "contradicts the path, which says '" + value + "'"}));
+  c.body[field] = value;
+  return {};
+}
+
+std::expected<actors::Snapshot, Response> Load(Call& c, const actors::EntityKey& key) {
+  auto snap = c.client.Get(key);
+  if (!snap) return std::unexpected(Problem(503, "unavailable", "The service is unavailable", "the entity did not answer"));
+  if (snap->version == 0)
+    return std::unexpected(NotFound(std::string(actors::KindName(key.kind)) + " '" + key.id + "' does not exist"));
+  return std::move(*snap);
+}
+
+namespace {
+json::Json EntityJson(const actors::EntityKey& key) {
+  json::Json e{{"kind", std::string(actors::KindName(key.kind))}, {"id", key.id}};
+  if (key.tenant != actors::kPlatformTenant) e["tenant"] = key.tenant;
+  return e;
+}
+}  // namespace
+
+json::Json OutcomeJson(const actors::EntityKey& key, const actors::Outcome& o) {
+  json::Json events = json::Json::array();
+  std::visit(
+      [&](const auto& list) {
+        for (const auto& ev : list) {
+          json::Json data = std::visit([](const auto& e) { return json::ToJson(e); }, ev);
+          events.push_back({{"type", codec::Encode(ev).type}, {"data", std::move(data)}});
+        }
+      },
+      o.events);
+  return {{"entity", EntityJson(key)}, {"version", o.version}, {"position", o.last_position}, {"events", events}};
+}
+
+Response Run(Call& c, const actors::EntityKey& key, actors::AnyCommand command, int status) {
+  const std::string type = std::string(c.match.route->id);
+  auto reply = c.client.Execute(key, std::move(command), c.meta);
+  c.ctx.metrics.Command(type, reply.has_value());
+  if (!reply) return FailureResponse(reply.error());
+  Response r = JsonResponse(status, OutcomeJson(key, *reply));
+  r.headers.emplace_back("ETag", "\"" + std::to_string(reply->version) + "\"");
+  return r;
+}
+
+Response StateResponse(const actors::EntityKey& key, const actors::Snapshot& s) {
+  json::Json state = std::visit([](const auto& st) { return json::ToJson(st); }, s.state);
+  Response r = JsonResponse(200, {{"entity", EntityJson(key)}, {"version", s.version}, {"state", state}});
+  r.headers.emplace_back("ETag", "\"" + std::to_string(s.version) + "\"");
+  return r;
+}
+
+const domain::SegmentTemplate* TemplateOf(const ApiContext& ctx, const domain::tenant::State& t) {
+  return ctx.templates.Find(t.template_id, t.template_version);
+}
+
+}  // namespace keel::gateway

@@ -1,0 +1,88 @@
+// Feed scope filtering and event frames (see feed_format.hpp).
+#include "gateway/feed_format.hpp"
+
+#include "actors/entity.hpp"
+#include "codec/codec.hpp"
+#include "domain_json.hpp"
+
+namespace keel::gateway {
+namespace {
+
+// Splits t/<tenant>/<kind>/<id>.
+struct StreamParts {
+  std::string_view tenant, kind, id;
+};
+std::optional<StreamParts> Parse(std::string_view s) {
+  if (!s.starts_with("t/")) return std::nullopt;
+  s.remove_prefix(2);
+  auto a = s.find('/');
+  if (a == std::string_view::npos) return std::nullopt;
+  auto b = s.find('/', a + 1);
+  if (b == std::string_view::npos) return std::nullopt;
+  return StreamParts{s.substr(0, a), s.substr(a + 1, b - a - 1), s.substr(b + 1)};
+}
+
+template <class Decoded>
+json::Json Data(const Decoded& d) {
+  if (!d) return json::Json{{"undecodable", d.error().message}};
+  return std::visit([](const auto& e) { return json::ToJson(e); }, *d);
+}
+
+json::Json Decode(std::string_view kind, const eventstore::EventView& e) {
+  if (kind == "partner") return Data(codec::DecodePartner(e.type, e.schema_version, e.payload));
+  if (kind == "tenant") return Data(codec::DecodeTenant(e.type, e.schema_version, e.payload));
+  if (kind == "catalog") return Data(codec::DecodeCatalog(e.type, e.schema_version, e.payload));
+  if (kind == "warehouse") return Data(codec::DecodeWarehouse(e.type, e.schema_version, e.payload));
+  if (kind == "order") return Data(codec::DecodeOrder(e.type, e.schema_version, e.payload));
+  if (kind == "billing") return Data(codec::DecodeBilling(e.type, e.schema_version, e.payload));
+  return nullptr;
+}
+
+}  // namespace
+
+std::string FeedFormat::PartnerOf(const std::string& tenant) {
+  {
+    std::lock_guard lock(mu_);
+    if (auto it = partners_.find(tenant); it != partners_.end()) return it->second;
+  }
+  std::string partner;
+  auto first = store_.ReadStream(actors::StreamOf(actors::TenantKey(tenant)), 1, 1);
+  if (first && !first->empty()) {
+    const auto& r = first->front();
+    auto ev = codec::DecodeTenant(r.type, r.schema_version, r.payload);
+    if (ev) {
+      if (const auto* p = std::get_if<domain::tenant::TenantProvisioned>(&*ev)) partner = p->partner;
+    }
+  }
+  if (!partner.empty()) {
+    std::lock_guard lock(mu_);
+    partners_[tenant] = partner;
+  }
+  return partner;
+}
+
+std::optional<std::string> FeedFormat::Frame(const eventstore::EventView& e, const Principal& who) {
+  auto parts = Parse(e.stream);
+  if (!parts) return std::nullopt;
+  if (!who.partner.empty()) {
+    if (parts->tenant == actors::kPlatformTenant) {
+      // A partner's own stream is visible to its partner-wide keys; other platform streams are not.
+      if (!(parts->kind == "partner" && parts->id == who.partner && who.tenant.empty())) return std::nullopt;
+    } else {
+      const std::string tenant(parts->tenant);
+      if (!who.tenant.empty() && who.tenant != tenant) return std::nullopt;
+      if (PartnerOf(tenant) != who.partner) return std::nullopt;
+    }
+  }
+  json::Json frame{{"type", "event"},
+                   {"position", e.position},
+                   {"stream", std::string(e.stream)},
+                   {"version", e.version},
+                   {"event_type", std::string(e.type)},
+                   {"tenant", std::string(parts->tenant)},
+                   {"at", e.timestamp_ms},
+                   {"data", Decode(parts->kind, e)}};
+  return frame.dump(-1, ' ', false, json::Json::error_handler_t::replace);
+}
+
+}  // namespace keel::gateway

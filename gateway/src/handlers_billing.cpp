@@ -1,0 +1,50 @@
+// Handlers of the billing routes: reading a tenant's invoices, recording payments, issuing credit
+// notes and assessing overdue invoices against the template's dunning steps. Invoices themselves are
+// issued by the billing cycle (POST /v1/billing/period-close, or serve's daily timer).
+#include "call.hpp"
+#include "domain_json.hpp"
+
+namespace keel::gateway {
+namespace {
+namespace b = domain::billing;
+
+actors::EntityKey Billing(const Call& c) { return actors::BillingKey(c.Param("tenant")); }
+
+Response Get(Call& c) {
+  auto snap = c.client.Get(Billing(c));
+  if (!snap) return Problem(503, "unavailable", "The service is unavailable", "billing did not answer");
+  return StateResponse(Billing(c), *snap);
+}
+
+template <class T>
+Response OnInvoice(Call& c) {
+  if (auto in = FromPath(c, "invoice", "invoice_id"); !in) return in.error();
+  auto cmd = ParseBody<T>(c);
+  if (!cmd) return cmd.error();
+  cmd->at = c.now;
+  return Run(c, Billing(c), b::Command(std::move(*cmd)));
+}
+
+Response AssessOverdue(Call& c) {
+  auto cmd = ParseBody<b::AssessOverdue>(c);
+  if (!cmd) return cmd.error();
+  auto st = LoadState<domain::tenant::State>(c, actors::TenantKey(c.Param("tenant")));
+  if (!st) return st.error();
+  const auto* segment = TemplateOf(c.ctx, *st);
+  if (segment == nullptr)
+    return Problem(503, "configuration_missing", "Configuration missing", "the tenant's template is not configured here");
+  cmd->dunning = segment->dunning;
+  cmd->at = c.now;
+  return Run(c, Billing(c), b::Command(std::move(*cmd)));
+}
+
+}  // namespace
+
+void AddBillingHandlers(HandlerTable& t) {
+  t["get_billing"] = Get;
+  t["record_payment"] = OnInvoice<b::RecordPayment>;
+  t["issue_credit_note"] = OnInvoice<b::IssueCreditNote>;
+  t["assess_overdue"] = AssessOverdue;
+}
+
+}  // namespace keel::gateway

@@ -1,0 +1,86 @@
+// Handlers of the partner routes: registration, branding, price list, revenue share, level,
+// certification, suspension, reinstatement, reading a partner, and provisioning its tenants.
+#include "call.hpp"
+#include "domain_json.hpp"
+
+namespace keel::gateway {
+namespace {
+namespace p = domain::partner;
+
+actors::EntityKey Partner(const Call& c) { return actors::PartnerKey(c.Param("partner")); }
+
+// Parses the body as command T, stamps it with the clock's time and runs it on the path's partner.
+template <class T>
+Response Simple(Call& c) {
+  auto cmd = ParseBody<T>(c);
+  if (!cmd) return cmd.error();
+  cmd->at = c.now;
+  return Run(c, Partner(c), p::Command(std::move(*cmd)));
+}
+
+Response Register(Call& c) {
+  auto cmd = ParseBody<p::RegisterPartner>(c);
+  if (!cmd) return cmd.error();
+  cmd->at = c.now;
+  auto key = actors::PartnerKey(cmd->id);
+  return Run(c, key, p::Command(std::move(*cmd)), 201);
+}
+
+Response Get(Call& c) {
+  auto snap = Load(c, Partner(c));
+  if (!snap) return snap.error();
+  return StateResponse(Partner(c), *snap);
+}
+
+Response Certify(Call& c) {
+  auto cmd = ParseBody<p::CertifyPartner>(c);
+  if (!cmd) return cmd.error();
+  cmd->by = c.who.Name();
+  cmd->at = c.now;
+  return Run(c, Partner(c), p::Command(std::move(*cmd)));
+}
+
+Response ProvisionTenant(Call& c) {
+  auto body = ParseBody<json::ProvisionTenantBody>(c);
+  if (!body) return body.error();
+  const domain::SegmentTemplate* segment = body->template_version
+                                               ? c.ctx.templates.Find(body->template_id, *body->template_version)
+                                               : c.ctx.templates.Latest(body->template_id);
+  if (segment == nullptr) return BadField({"template_id", "no such segment template (version)"});
+  const std::string plan_id = body->plan.value_or(segment->plan);
+  const domain::Plan* plan = c.ctx.catalog.FindPlan(plan_id);
+  if (plan == nullptr) return BadField({"plan", "no such plan '" + plan_id + "'"});
+  auto partner = LoadState<p::State>(c, Partner(c));
+  if (!partner) return partner.error();
+  domain::tenant::ProvisionTenant cmd;
+  cmd.id = body->id;
+  cmd.partner = c.Param("partner");
+  cmd.name = body->name;
+  cmd.segment = *segment;
+  cmd.plan = *plan;
+  cmd.environment = body->environment;
+  cmd.partner_certified = partner->certified;
+  cmd.partner_active = !partner->suspended;
+  cmd.at = c.now;
+  if (cmd.id.empty() || cmd.id.find('/') != std::string::npos || cmd.id.starts_with("_"))
+    return BadField({"id", "a tenant id is non-empty, has no '/' and does not start with '_'"});
+  const auto key = actors::TenantKey(cmd.id);
+  return Run(c, key, domain::tenant::Command(std::move(cmd)), 201);
+}
+
+}  // namespace
+
+void AddPartnerHandlers(HandlerTable& t) {
+  t["register_partner"] = Register;
+  t["get_partner"] = Get;
+  t["update_branding"] = Simple<p::UpdateBranding>;
+  t["set_price_list"] = Simple<p::SetPriceList>;
+  t["set_revenue_share"] = Simple<p::SetRevenueShare>;
+  t["set_partner_level"] = Simple<p::SetPartnerLevel>;
+  t["certify_partner"] = Certify;
+  t["suspend_partner"] = Simple<p::SuspendPartner>;
+  t["reinstate_partner"] = Simple<p::ReinstatePartner>;
+  t["provision_tenant"] = ProvisionTenant;
+}
+
+}  // namespace keel::gateway

@@ -1,0 +1,154 @@
+// Handlers of the tenant routes: lifecycle (onboarding, milestones, go-live, suspension,
+// reinstatement, termination), modules and plans, subscription, template upgrades, usage, tickets,
+// integration events, and reading a tenant. Plans and templates come from the service catalog and
+// the template registry, never from the request.
+#include "call.hpp"
+#include "domain_json.hpp"
+
+namespace keel::gateway {
+namespace {
+namespace t = domain::tenant;
+
+actors::EntityKey Tenant(const Call& c) { return actors::TenantKey(c.Param("tenant")); }
+
+template <class T>
+Response Simple(Call& c) {
+  auto cmd = ParseBody<T>(c);
+  if (!cmd) return cmd.error();
+  cmd->at = c.now;
+  return Run(c, Tenant(c), t::Command(std::move(*cmd)));
+}
+
+Response Get(Call& c) {
+  auto snap = Load(c, Tenant(c));
+  if (!snap) return snap.error();
+  return StateResponse(Tenant(c), *snap);
+}
+
+Response CompleteMilestone(Call& c) {
+  if (auto in = FromPath(c, "milestone", "milestone"); !in) return in.error();
+  auto cmd = ParseBody<t::CompleteMilestone>(c);
+  if (!cmd) return cmd.error();
+  cmd->by = c.who.Name();
+  cmd->at = c.now;
+  return Run(c, Tenant(c), t::Command(std::move(*cmd)));
+}
+
+Response ResolveTicket(Call& c) {
+  if (auto in = FromPath(c, "ticket", "ticket"); !in) return in.error();
+  return Simple<t::ResolveTicket>(c);
+}
+
+// The tenant's state, its pinned template and its current plan.
+struct Context {
+  t::State state;
+  const domain::SegmentTemplate* segment = nullptr;
+  const domain::Plan* plan = nullptr;
+};
+std::expected<Context, Response> TenantContext(Call& c) {
+  auto st = LoadState<t::State>(c, Tenant(c));
+  if (!st) return std::unexpected(st.error());
+  Context ctx{std::move(*st), nullptr, nullptr};
+  ctx.segment = TemplateOf(c.ctx, ctx.state);
+  ctx.plan = c.ctx.catalog.FindPlan(ctx.state.plan);
+  if (ctx.segment == nullptr || ctx.plan == nullptr)
+    return std::unexpected(Problem(503, "configuration_missing", "Configuration missing",
+                                   "the tenant's template or plan is not in this server's configuration"));
+  return ctx;
+}
+
+Response ActivateModule(Call& c) {
+  auto cmd = ParseBody<t::ActivateModule>(c);
+  if (!cmd) return cmd.error();
+  auto ctx = TenantContext(c);
+  if (!ctx) return ctx.error();
+  cmd->plan = *ctx->plan;
+  cmd->segment = *ctx->segment;
+  cmd->at = c.now;
+  return Run(c, Tenant(c), t::Command(std::move(*cmd)));
+}
+
+Response DeactivateModule(Call& c) {
+  if (auto in = FromPath(c, "module", "module"); !in) return in.error();
+  return Simple<t::DeactivateModule>(c);
+}
+
+Response ChangePlan(Call& c) {
+  auto body = ParseBody<json::ChangePlanBody>(c);
+  if (!body) return body.error();
+  const domain::Plan* target = c.ctx.catalog.FindPlan(body->plan);
+  if (target == nullptr) return BadField({"plan", "no such plan '" + body->plan + "'"});
+  auto ctx = TenantContext(c);
+  if (!ctx) return ctx.error();
+  return Run(c, Tenant(c), t::Command(t::ChangePlan{*ctx->plan, *target, *ctx->segment, c.now}));
+}
+
+Response UpgradeTemplate(Call& c) {
+  auto body = ParseBody<json::UpgradeTemplateBody>(c);
+  if (!body) return body.error();
+  auto st = LoadState<t::State>(c, Tenant(c));
+  if (!st) return st.error();
+  const domain::SegmentTemplate* segment = c.ctx.templates.Find(st->template_id, body->version);
+  if (segment == nullptr)
+    return BadField({"version", "template '" + st->template_id + "' has no version " + std::to_string(body->version)});
+  return Run(c, Tenant(c), t::Command(t::UpgradeTemplate{*segment, c.now}));
+}
+
+// POST /integration-events: {"kind": "failure"|"recovery"|"sync_latency", "integration", "detail", "latency_ms"}.
+struct IntegrationEventBody {
+  std::string kind;
+  t::Integration integration = t::Integration::kEdi;
+  std::string detail;
+  std::int64_t latency_ms = 0;
+};
+}  // namespace
+
+namespace json {
+template <>
+struct Describe<IntegrationEventBody> {
+  using T = IntegrationEventBody;
+  static constexpr auto fields = std::make_tuple(Req("kind", &T::kind), Req("integration", &T::integration),
+                                                 Opt("detail", &T::detail), Opt("latency_ms", &T::latency_ms));
+};
+}  // namespace json
+
+namespace {
+Response IntegrationEvent(Call& c) {
+  auto body = ParseBody<IntegrationEventBody>(c);
+  if (!body) return body.error();
+  if (body->kind == "recovery") return Run(c, Tenant(c), t::Command(t::RecordIntegrationRecovery{body->integration, c.now}));
+  if (body->kind != "failure" && body->kind != "sync_latency")
+    return BadField({"kind", "expected one of: failure, recovery, sync_latency"});
+  auto ctx = TenantContext(c);
+  if (!ctx) return ctx.error();
+  const auto& rules = ctx->segment->workflow;
+  if (body->kind == "failure")
+    return Run(c, Tenant(c), t::Command(t::RecordIntegrationFailure{body->integration, body->detail, rules, c.now}));
+  if (body->latency_ms < 0) return BadField({"latency_ms", "must not be negative"});
+  return Run(c, Tenant(c), t::Command(t::RecordSyncLatency{body->integration, body->latency_ms, rules, c.now}));
+}
+
+}  // namespace
+
+void AddTenantHandlers(HandlerTable& h) {
+  h["get_tenant"] = Get;
+  h["start_onboarding"] = Simple<t::StartOnboarding>;
+  h["complete_milestone"] = CompleteMilestone;
+  h["go_live"] = Simple<t::GoLive>;
+  h["suspend_tenant"] = Simple<t::SuspendTenant>;
+  h["reinstate_tenant"] = Simple<t::ReinstateTenant>;
+  h["terminate_tenant"] = Simple<t::TerminateTenant>;
+  h["activate_module"] = ActivateModule;
+  h["deactivate_module"] = DeactivateModule;
+  h["change_plan"] = ChangePlan;
+  h["renew_subscription"] = Simple<t::RenewSubscription>;
+  h["cancel_subscription"] = Simple<t::CancelSubscription>;
+  h["upgrade_template"] = UpgradeTemplate;
+  h["set_plan_changes_blocked"] = Simple<t::SetPlanChangesBlocked>;
+  h["record_usage"] = Simple<t::RecordUsage>;
+  h["open_ticket"] = Simple<t::OpenTicket>;
+  h["resolve_ticket"] = ResolveTicket;
+  h["record_integration_event"] = IntegrationEvent;
+}
+
+}  // namespace keel::gateway

@@ -1,0 +1,40 @@
+// HTTP idempotency: the first response to a command sent with an Idempotency-Key is stored (read
+// model "http_idempotency", key = API key id + '\0' + Idempotency-Key, value = JSON {fingerprint,
+// status, content_type, headers, body, at}) and a retry gets it back byte for byte; the same key with a
+// different request (fingerprint = SHA-256 of method, path and body) is a conflict. Keys are kept for
+// `retention_ms`. Two concurrent requests with one key: the second is told to retry.
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "eventstore/store.hpp"
+#include "gateway/http.hpp"
+
+namespace keel::gateway {
+
+class IdempotencyCache {
+ public:
+  IdempotencyCache(eventstore::EventStore& store, std::int64_t retention_ms) : store_(store), retention_ms_(retention_ms) {}
+
+  enum class Verdict { kNew, kReplay, kMismatch, kInProgress };
+  struct Lookup {
+    Verdict verdict = Verdict::kNew;
+    Response response;  // kReplay
+  };
+  // On kNew the key is held until Finish or Abandon.
+  Lookup Begin(const std::string& slot, const std::string& fingerprint, std::int64_t now_ms);
+  void Finish(const std::string& slot, const std::string& fingerprint, const Response& response, std::int64_t now_ms);
+  void Abandon(const std::string& slot);
+
+ private:
+  eventstore::EventStore& store_;
+  std::int64_t retention_ms_;
+  std::mutex mu_;
+  std::set<std::string> in_progress_;
+};
+
+}  // namespace keel::gateway

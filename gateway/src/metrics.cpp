@@ -1,0 +1,106 @@
+// Prometheus metrics of the gateway (see metrics.hpp).
+#include "metrics.hpp"
+
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+#include <prometheus/text_serializer.h>
+
+#include <mutex>
+#include <sstream>
+
+namespace keel::gateway {
+
+struct Metrics::Impl {
+  eventstore::EventStore& store;
+  actors::Runtime& runtime;
+  std::mutex mu;  // prometheus-cpp families are thread-safe; Add() on a family is too, but we keep the
+                  // label lookups and the scrape under one lock for simplicity
+  prometheus::Registry registry;
+  prometheus::Family<prometheus::Counter>& requests =
+      prometheus::BuildCounter().Name("keel_http_requests_total").Help("HTTP requests by route and status").Register(registry);
+  prometheus::Family<prometheus::Histogram>& latency = prometheus::BuildHistogram()
+                                                           .Name("keel_http_request_duration_seconds")
+                                                           .Help("HTTP request latency by route and status")
+                                                           .Register(registry);
+  prometheus::Family<prometheus::Counter>& commands =
+      prometheus::BuildCounter().Name("keel_commands_total").Help("Commands by type and outcome").Register(registry);
+  prometheus::Family<prometheus::Counter>& denied =
+      prometheus::BuildCounter().Name("keel_denied_requests_total").Help("Requests refused by authentication or access control").Register(registry);
+  prometheus::Family<prometheus::Gauge>& gauges =
+      prometheus::BuildGauge().Name("keel_state").Help("Point-in-time figures: live actors, store head, websockets").Register(registry);
+  prometheus::Family<prometheus::Counter>& totals =
+      prometheus::BuildCounter().Name("keel_store_totals").Help("Store and runtime totals since start").Register(registry);
+  prometheus::Gauge& websockets = gauges.Add({{"what", "websockets_open"}});
+
+  Impl(eventstore::EventStore& s, actors::Runtime& r) : store(s), runtime(r) {}
+};
+
+Metrics::Metrics(eventstore::EventStore& store, actors::Runtime& runtime) : impl_(std::make_unique<Impl>(store, runtime)) {}
+Metrics::~Metrics() = default;
+
+void Metrics::Request(std::string_view route, int status, double seconds) {
+  static const prometheus::Histogram::BucketBoundaries kBounds{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                                                                0.05,   0.1,   0.25,   0.5,   1.0,  2.5};
+  std::lock_guard lock(impl_->mu);
+  const std::map<std::string, std::string> labels{{"route", std::string(route)}, {"status", std::to_string(status)}};
+  impl_->requests.Add(labels).Increment();
+  impl_->latency.Add(labels, kBounds).Observe(seconds);
+}
+
+void Metrics::Command(std::string_view type, bool accepted) {
+  std::lock_guard lock(impl_->mu);
+  impl_->commands.Add({{"type", std::string(type)}, {"outcome", accepted ? "accepted" : "refused"}}).Increment();
+}
+
+void Metrics::Denied() {
+  std::lock_guard lock(impl_->mu);
+  impl_->denied.Add({}).Increment();
+}
+
+void Metrics::WebSocketOpened() { impl_->websockets.Increment(); }
+void Metrics::WebSocketClosed() { impl_->websockets.Decrement(); }
+
+std::string Metrics::Render() {
+  std::lock_guard lock(impl_->mu);
+  const auto stats = impl_->runtime.Stats();
+  impl_->gauges.Add({{"what", "live_actors"}}).Set(static_cast<double>(stats.live_actors));
+  impl_->gauges.Add({{"what", "store_head_position"}}).Set(static_cast<double>(impl_->store.HeadPosition()));
+  impl_->gauges.Add({{"what", "store_fail_stopped"}}).Set(impl_->store.fail_stopped() ? 1.0 : 0.0);
+  auto set_total = [&](const char* what, std::uint64_t v) {
+    auto& c = impl_->totals.Add({{"what", what}});
+    c.Increment(static_cast<double>(v) - c.Value());
+  };
+  set_total("actor_activations", stats.activations);
+  set_total("actor_passivations", stats.passivations);
+  const auto ws = impl_->store.writer_stats();
+  set_total("store_commits", ws.commits);
+  set_total("store_appends", ws.appends);
+  set_total("store_events", ws.events);
+
+  auto families = impl_->registry.Collect();
+  // Appends per group commit, from the store's log2 buckets.
+  prometheus::MetricFamily batch{"keel_store_append_batch_size", "Appends per group commit (one fsync each)",
+                                 prometheus::MetricType::Histogram, {}};
+  prometheus::ClientMetric m;
+  std::uint64_t cumulative = 0;
+  double sum_estimate = 0;
+  for (std::size_t i = 0; i < eventstore::kCommitSizeBuckets; ++i) {
+    cumulative += ws.commit_sizes[i];
+    sum_estimate += static_cast<double>(ws.commit_sizes[i]) * static_cast<double>(std::uint64_t{1} << i);
+    if (i + 1 < eventstore::kCommitSizeBuckets)
+      m.histogram.bucket.push_back({cumulative, static_cast<double>(std::uint64_t{1} << i)});
+  }
+  m.histogram.bucket.push_back({cumulative, std::numeric_limits<double>::infinity()});
+  m.histogram.sample_count = cumulative;
+  m.histogram.sample_sum = static_cast<double>(ws.appends);
+  (void)sum_estimate;
+  batch.metric.push_back(std::move(m));
+  families.push_back(std::move(batch));
+  std::ostringstream out;
+  prometheus::TextSerializer().Serialize(out, families);
+  return out.str();
+}
+
+}  // namespace keel::gateway

@@ -1,0 +1,31 @@
+// RFC 9457 problem details: every error the gateway answers is application/problem+json with a
+// stable `type` (https://keel.dev/problems/<name>), a title, the HTTP status and a detail; extra
+// members (the offending field, a rejection code, Retry-After) are added per error.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "gateway/http.hpp"
+
+namespace keel::gateway {
+
+inline constexpr std::string_view kProblemBase = "https://keel.dev/problems/";
+
+inline Response Problem(int status, std::string_view type, std::string_view title, std::string detail,
+                        nlohmann::json extra = nlohmann::json::object()) {
+  nlohmann::json j = std::move(extra);
+  j["type"] = std::string(kProblemBase) + std::string(type);
+  j["title"] = std::string(title);
+  j["status"] = status;
+  j["detail"] = std::move(detail);
+  Response r;
+  r.status = status;
+  r.content_type = "application/problem+json";
+  r.body = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return r;
+}
+
+}  // namespace keel::gateway

@@ -1,0 +1,212 @@
+// The route table and the matcher. A pattern is split on '/', `{name}` segments capture one decoded
+// path segment. No regular expressions, no allocation beyond the captured parameters.
+#include "gateway/router.hpp"
+
+#include <array>
+
+namespace keel::gateway {
+namespace {
+
+using S = Scope;
+using C = Category;
+constexpr bool kCmd = true, kQuery = false;
+
+constexpr std::array kRoutes{
+    // -- system --
+    Route{"GET", "/healthz", "healthz", S::kPublic, C::kPublic, "Liveness: the process is serving", kQuery},
+    Route{"GET", "/readyz", "readyz", S::kPublic, C::kPublic, "Readiness: the store accepts writes", kQuery},
+    Route{"GET", "/metrics", "metrics", S::kPublic, C::kPublic, "Prometheus metrics", kQuery},
+    Route{"GET", "/v1/openapi.json", "openapi", S::kPublic, C::kPublic, "This API's OpenAPI 3.1 document", kQuery},
+    Route{"GET", "/v1/ws", "websocket", S::kPlatform, C::kRead, "WebSocket: commands and the live event feed", kQuery},
+    // -- keys --
+    Route{"POST", "/v1/keys", "create_key", S::kPlatform, C::kKeys, "Create an API key (the secret is shown once)", kCmd},
+    Route{"DELETE", "/v1/keys/{key}", "revoke_key", S::kPlatform, C::kKeys, "Revoke an API key", kCmd},
+    // -- configuration --
+    Route{"GET", "/v1/plans", "list_plans", S::kPlatform, C::kRead, "The service catalog's plans", kQuery},
+    Route{"GET", "/v1/templates", "list_templates", S::kPlatform, C::kRead, "Segment templates, every version", kQuery},
+    Route{"POST", "/v1/billing/period-close", "close_billing_periods", S::kPlatform, C::kPlatformAdmin,
+          "Close every ended billing period: invoices, renewals, terminations, dunning", kCmd},
+    // -- partners --
+    Route{"POST", "/v1/partners", "register_partner", S::kPlatform, C::kPlatformAdmin, "Register a partner", kCmd},
+    Route{"GET", "/v1/partners/{partner}", "get_partner", S::kPartner, C::kRead, "A partner's current state", kQuery},
+    Route{"PUT", "/v1/partners/{partner}/branding", "update_branding", S::kPartner, C::kPartnerAdmin, "Set the partner's branding", kCmd},
+    Route{"PUT", "/v1/partners/{partner}/price-list", "set_price_list", S::kPartner, C::kPartnerAdmin, "Set the partner's price list", kCmd},
+    Route{"PUT", "/v1/partners/{partner}/revenue-share", "set_revenue_share", S::kPartner, C::kPlatformAdmin, "Set the partner's revenue share", kCmd},
+    Route{"PUT", "/v1/partners/{partner}/level", "set_partner_level", S::kPartner, C::kPlatformAdmin, "Set the partner's level", kCmd},
+    Route{"POST", "/v1/partners/{partner}/certification", "certify_partner", S::kPartner, C::kPlatformAdmin, "Certify the partner", kCmd},
+    Route{"POST", "/v1/partners/{partner}/suspension", "suspend_partner", S::kPartner, C::kPlatformAdmin, "Suspend the partner", kCmd},
+    Route{"POST", "/v1/partners/{partner}/reinstatement", "reinstate_partner", S::kPartner, C::kPlatformAdmin, "Reinstate the partner", kCmd},
+    Route{"POST", "/v1/partners/{partner}/tenants", "provision_tenant", S::kPartner, C::kLifecycle, "Provision a tenant from a segment template", kCmd},
+    // -- tenants --
+    Route{"GET", "/v1/tenants/{tenant}", "get_tenant", S::kTenant, C::kRead, "A tenant's current state", kQuery},
+    Route{"POST", "/v1/tenants/{tenant}/onboarding", "start_onboarding", S::kTenant, C::kLifecycle, "Start onboarding", kCmd},
+    Route{"POST", "/v1/tenants/{tenant}/milestones/{milestone}/completion", "complete_milestone", S::kTenant, C::kLifecycle, "Complete an onboarding milestone", kCmd},
+    Route{"POST", "/v1/tenants/{tenant}/go-live", "go_live", S::kTenant, C::kLifecycle, "Go live", kCmd},
+    Route{"POST", "/v1/tenants/{tenant}/suspension", "suspend_tenant", S::kTenant, C::kPartnerAdmin, "Suspend the tenant", kCmd},
+    Route{"POST", "/v1/tenants/{tenant}/reinstatement", "reinstate_tenant", S::kTenant, C::kPartnerAdmin, "Reinstate the tenant", kCmd},
+    Route{"POST", "/v1/tenants/{tenant}/termination", "terminate_tenant", S::kTenant, C::kPartnerAdmin, "Terminate the tenant", kCmd},
+    Route{"POST", "/v1/tenants/{tenant}/modules", "activate_module", S::kTenant, C::kPlan, "Activate a module", kCmd},
+    Route{"DELETE", "/v1/tenants/{tenant}/modules/{module}", "deactivate_module", S::kTenant, C::kPlan, "Deactivate a module", kCmd},
+    Route{"PUT", "/v1/tenants/{tenant}/plan", "change_plan", S::kTenant, C::kPlan, "Change plan (upgrade now, downgrade at period end)", kCmd},
+    Route{"POST", "/v1/tenants/{tenant}/subscription/renewal", "renew_subscription", S::kTenant, C::kPlan, "Renew the subscription", kCmd},
+    Route{"POST", "/v1/tenants/{tenant}/subscription/cancellation", "cancel_subscription", S::kTenant, C::kPlan, "Cancel the subscription at period end", kCmd},
+    Route{"PUT", "/v1/tenants/{tenant}/template", "upgrade_template", S::kTenant, C::kPlan, "Move to a compatible template version", kCmd},
+    Route{"PUT", "/v1/tenants/{tenant}/plan-changes-block", "set_plan_changes_blocked", S::kTenant, C::kBilling, "Block or unblock plan changes", kCmd},
+    Route{"POST", "/v1/tenants/{tenant}/usage", "record_usage", S::kTenant, C::kLifecycle, "Record usage", kCmd},
+    Route{"POST", "/v1/tenants/{tenant}/tickets", "open_ticket", S::kTenant, C::kOperations, "Open a support ticket", kCmd},
+    Route{"POST", "/v1/tenants/{tenant}/tickets/{ticket}/resolution", "resolve_ticket", S::kTenant, C::kLifecycle, "Resolve a support ticket", kCmd},
+    Route{"POST", "/v1/tenants/{tenant}/integration-events", "record_integration_event", S::kTenant, C::kOperations,
+          "Report an integration failure, recovery or sync latency", kCmd},
+    // -- catalog --
+    Route{"GET", "/v1/tenants/{tenant}/catalog", "get_catalog", S::kTenant, C::kRead, "The tenant's item master and suppliers", kQuery},
+    Route{"POST", "/v1/tenants/{tenant}/catalog/suppliers", "register_suppliers", S::kTenant, C::kOperations, "Register suppliers", kCmd},
+    Route{"POST", "/v1/tenants/{tenant}/catalog/imports", "import_items", S::kTenant, C::kOperations, "Import catalog items", kCmd},
+    // -- warehouses --
+    Route{"POST", "/v1/tenants/{tenant}/warehouses", "create_warehouse", S::kTenant, C::kOperations, "Create a warehouse", kCmd},
+    Route{"GET", "/v1/tenants/{tenant}/warehouses/{warehouse}", "get_warehouse", S::kTenant, C::kRead, "A warehouse's stock", kQuery},
+    Route{"POST", "/v1/tenants/{tenant}/warehouses/{warehouse}/receipts", "receive_stock", S::kTenant, C::kOperations, "Receive stock", kCmd},
+    Route{"POST", "/v1/tenants/{tenant}/warehouses/{warehouse}/receipts/{receipt}/landed-costs", "allocate_landed_cost",
+          S::kTenant, C::kOperations, "Allocate landed cost to a receipt", kCmd},
+    Route{"POST", "/v1/tenants/{tenant}/warehouses/{warehouse}/adjustments", "adjust_stock", S::kTenant, C::kOperations, "Adjust stock", kCmd},
+    Route{"POST", "/v1/tenants/{tenant}/warehouses/{warehouse}/transfers", "transfer_stock", S::kTenant, C::kOperations,
+          "Transfer stock to another warehouse of the tenant", kCmd},
+    Route{"PUT", "/v1/tenants/{tenant}/warehouses/{warehouse}/replenishment-rules/{sku}", "set_replenishment_rule",
+          S::kTenant, C::kOperations, "Set a SKU's replenishment rule", kCmd},
+    Route{"POST", "/v1/tenants/{tenant}/warehouses/{warehouse}/purchase-requests", "request_purchase", S::kTenant,
+          C::kOperations, "Raise an inbound purchase request", kCmd},
+    // -- orders --
+    Route{"POST", "/v1/tenants/{tenant}/orders", "place_order", S::kTenant, C::kOperations, "Place an order", kCmd},
+    Route{"GET", "/v1/tenants/{tenant}/orders/{order}", "get_order", S::kTenant, C::kRead, "An order's current state", kQuery},
+    Route{"POST", "/v1/tenants/{tenant}/orders/{order}/approval", "approve_order", S::kTenant, C::kOperations, "Approve an order", kCmd},
+    Route{"POST", "/v1/tenants/{tenant}/orders/{order}/rejection", "reject_order", S::kTenant, C::kOperations, "Reject an order", kCmd},
+    Route{"POST", "/v1/tenants/{tenant}/orders/{order}/pick", "pick_order", S::kTenant, C::kOperations, "Pick an order", kCmd},
+    Route{"POST", "/v1/tenants/{tenant}/orders/{order}/shipments", "ship_order", S::kTenant, C::kOperations, "Ship from a warehouse", kCmd},
+    Route{"POST", "/v1/tenants/{tenant}/orders/{order}/delivery", "deliver_order", S::kTenant, C::kOperations, "Confirm delivery", kCmd},
+    Route{"POST", "/v1/tenants/{tenant}/orders/{order}/invoice", "invoice_order", S::kTenant, C::kOperations, "Invoice an order", kCmd},
+    Route{"POST", "/v1/tenants/{tenant}/orders/{order}/cancellation", "cancel_order", S::kTenant, C::kOperations, "Cancel an order", kCmd},
+    Route{"POST", "/v1/tenants/{tenant}/orders/{order}/returns", "request_return", S::kTenant, C::kOperations, "Request a return (RMA)", kCmd},
+    Route{"POST", "/v1/tenants/{tenant}/orders/{order}/returns/{rma}/authorization", "authorize_return", S::kTenant,
+          C::kOperations, "Authorize a return", kCmd},
+    Route{"POST", "/v1/tenants/{tenant}/orders/{order}/returns/{rma}/receipt", "receive_return", S::kTenant,
+          C::kOperations, "Receive a return into a warehouse", kCmd},
+    // -- billing --
+    Route{"GET", "/v1/tenants/{tenant}/billing", "get_billing", S::kTenant, C::kRead, "The tenant's invoices and payments", kQuery},
+    Route{"POST", "/v1/tenants/{tenant}/invoices/{invoice}/payments", "record_payment", S::kTenant, C::kBilling, "Record a payment", kCmd},
+    Route{"POST", "/v1/tenants/{tenant}/invoices/{invoice}/credit-notes", "issue_credit_note", S::kTenant, C::kBilling, "Issue a credit note", kCmd},
+    Route{"POST", "/v1/tenants/{tenant}/billing/overdue-assessment", "assess_overdue", S::kTenant, C::kBilling,
+          "Assess overdue invoices against the template's dunning steps", kCmd},
+};
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Percent-decodes `in` into `out`; false on a bad escape, an encoded NUL or an encoded '/'.
+bool Decode(std::string_view in, std::string& out) {
+  out.clear();
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    char c = in[i];
+    if (c == '%') {
+      if (i + 2 >= in.size()) return false;
+      int hi = HexValue(in[i + 1]), lo = HexValue(in[i + 2]);
+      if (hi < 0 || lo < 0) return false;
+      char d = static_cast<char>(hi * 16 + lo);
+      if (d == '\0' || d == '/') return false;  // no NULs, no hidden separators
+      out += d;
+      i += 2;
+    } else {
+      out += c;
+    }
+  }
+  return true;
+}
+
+std::vector<std::string_view> Split(std::string_view path) {
+  std::vector<std::string_view> parts;
+  std::size_t start = 1;  // paths start with '/'
+  while (start <= path.size()) {
+    auto end = path.find('/', start);
+    if (end == std::string_view::npos) end = path.size();
+    parts.push_back(path.substr(start, end - start));
+    start = end + 1;
+  }
+  return parts;
+}
+
+bool MatchPattern(std::string_view pattern, const std::vector<std::string_view>& parts,
+                  std::map<std::string, std::string>* params) {
+  auto pat = Split(pattern);
+  if (pat.size() != parts.size()) return false;
+  for (std::size_t i = 0; i < pat.size(); ++i) {
+    if (pat[i].size() > 2 && pat[i].front() == '{') {
+      std::string value;
+      if (parts[i].empty() || !Decode(parts[i], value) || value.empty()) return false;
+      if (params) (*params)[std::string(pat[i].substr(1, pat[i].size() - 2))] = std::move(value);
+    } else if (pat[i] != parts[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::map<std::string, std::string> ParseQuery(std::string_view q) {
+  std::map<std::string, std::string> out;
+  while (!q.empty()) {
+    auto amp = q.find('&');
+    auto pair = q.substr(0, amp);
+    auto eq = pair.find('=');
+    std::string k, v;
+    if (Decode(pair.substr(0, eq), k) && (eq == std::string_view::npos || Decode(pair.substr(eq + 1), v)) && !k.empty())
+      out[k] = v;
+    if (amp == std::string_view::npos) break;
+    q.remove_prefix(amp + 1);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string_view CategoryName(Category c) {
+  switch (c) {
+    case C::kPublic: return "public";
+    case C::kRead: return "read";
+    case C::kPlatformAdmin: return "platform_admin";
+    case C::kPartnerAdmin: return "partner_admin";
+    case C::kLifecycle: return "lifecycle";
+    case C::kPlan: return "plan";
+    case C::kBilling: return "billing";
+    case C::kOperations: return "operations";
+    case C::kKeys: return "keys";
+  }
+  return "unknown";
+}
+
+std::span<const Route> Routes() { return kRoutes; }
+
+std::expected<RouteMatch, RouteError> Match(std::string_view method, std::string_view target) {
+  auto qpos = target.find('?');
+  std::string_view path = target.substr(0, qpos);
+  if (path.empty() || path.front() != '/') return std::unexpected(RouteError{404, {}});
+  if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
+  auto parts = Split(path);
+  RouteError err{404, {}};
+  for (const auto& r : kRoutes) {
+    if (!MatchPattern(r.pattern, parts, nullptr)) continue;
+    if (r.method != method) {
+      err.status = 405;
+      err.allow.emplace_back(r.method);
+      continue;
+    }
+    RouteMatch m;
+    m.route = &r;
+    MatchPattern(r.pattern, parts, &m.params);
+    if (qpos != std::string_view::npos) m.query = ParseQuery(target.substr(qpos + 1));
+    return m;
+  }
+  return std::unexpected(std::move(err));
+}
+
+}  // namespace keel::gateway

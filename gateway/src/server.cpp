@@ -1,0 +1,71 @@
+// The server: io threads running one io_context, the listener, the worker pool, and the graceful
+// stop (see server.hpp).
+#include "gateway/server.hpp"
+
+#include <boost/asio/io_context.hpp>
+
+#include <thread>
+#include <vector>
+
+#include "listener.hpp"
+
+namespace keel::gateway {
+
+struct Server::Impl {
+  Impl(Api& api, eventstore::EventStore& store, actors::Runtime& runtime, ServerOptions o)
+      : options(std::move(o)),
+        io_threads(options.io_threads ? options.io_threads : std::max(1u, std::thread::hardware_concurrency())),
+        pool(runtime, options.workers, options.max_in_flight),
+        state(api, store, pool, options),
+        ioc(static_cast<int>(io_threads)) {}
+  // Declaration order is destruction order backwards: the io_context goes first (destroying the
+  // sessions its pending handlers hold, which still use the state and the pool), then state and pool.
+  ServerOptions options;
+  std::size_t io_threads;
+  WorkerPool pool;
+  ServerState state;
+  net::io_context ioc;
+  std::shared_ptr<Listener> listener;
+  std::vector<std::thread> threads;
+  std::uint16_t port = 0;
+  bool started = false, stopped = false;
+};
+
+Server::Server(Api& api, eventstore::EventStore& store, actors::Runtime& runtime, ServerOptions options)
+    : impl_(std::make_unique<Impl>(api, store, runtime, std::move(options))) {}
+
+Server::~Server() { Stop(); }
+
+std::expected<void, std::string> Server::Start() {
+  if (impl_->started) return std::unexpected("already started");
+  impl_->listener = std::make_shared<Listener>(impl_->ioc, impl_->state);
+  auto bound = impl_->listener->Open(impl_->options.address, impl_->options.port);
+  if (!bound) return std::unexpected(bound.error());
+  impl_->port = *bound;
+  impl_->listener->Run();
+  for (std::size_t i = 0; i < impl_->io_threads; ++i) impl_->threads.emplace_back([this] { impl_->ioc.run(); });
+  impl_->started = true;
+  return {};
+}
+
+std::uint16_t Server::port() const { return impl_->port; }
+
+void Server::Stop() {
+  if (!impl_->started || impl_->stopped) return;
+  impl_->stopped = true;
+  auto& st = impl_->state;
+  st.draining = true;
+  st.api.SetDraining(true);
+  impl_->listener->Close();
+  // Let every accepted request be answered (its command is durable before its answer is written).
+  const auto deadline = std::chrono::steady_clock::now() + impl_->options.drain_timeout;
+  while ((st.open_requests.load() > 0 || impl_->pool.in_flight() > 0) && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  st.StopFeeds();
+  impl_->ioc.stop();
+  for (auto& t : impl_->threads) t.join();
+  impl_->threads.clear();
+  impl_->pool.Stop();
+}
+
+}  // namespace keel::gateway

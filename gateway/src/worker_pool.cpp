@@ -1,0 +1,64 @@
+// Worker pool for API handlers (see worker_pool.hpp).
+#include "worker_pool.hpp"
+
+namespace keel::gateway {
+
+WorkerPool::WorkerPool(actors::Runtime& runtime, std::size_t threads, std::size_t max_in_flight)
+    : runtime_(runtime), max_in_flight_(max_in_flight) {
+  for (std::size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { Run(); });
+}
+
+WorkerPool::~WorkerPool() { Stop(); }
+
+bool WorkerPool::Submit(Job job) {
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_ || in_flight_.load() >= max_in_flight_) return false;
+    in_flight_.fetch_add(1);
+    queue_.push_back(std::move(job));
+  }
+  cv_.notify_one();
+  return true;
+}
+
+void WorkerPool::Post(std::function<void()> job) {
+  {
+    std::lock_guard lock(mu_);
+    in_flight_.fetch_add(1);
+    queue_.push_back([job = std::move(job)](actors::Client&) { job(); });
+  }
+  cv_.notify_one();
+}
+
+void WorkerPool::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  for (auto& t : threads_)
+    if (t.joinable()) t.join();
+  threads_.clear();
+}
+
+void WorkerPool::Run() {
+  actors::Client client(runtime_);
+  for (;;) {
+    Job job;
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping and drained
+      job = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    try {
+      job(client);
+    } catch (...) {
+      // A job must not throw; if one does, the worker survives it.
+    }
+    in_flight_.fetch_sub(1);
+  }
+}
+
+}  // namespace keel::gateway

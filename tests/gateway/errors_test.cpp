@@ -1,0 +1,227 @@
+// Every error status the API promises, provoked over real sockets and checked for its problem type;
+// idempotent retries, If-Match, and a client that disconnects mid-request.
+#include <thread>
+
+#include "gateway_world.hpp"
+
+using keel::test::GatewayWorld;
+using keel::test::HttpReply;
+using keel::test::Json;
+using keel::test::RawHttp;
+
+namespace {
+
+std::string ProblemType(const HttpReply& r) {
+  auto j = Json::parse(r.body, nullptr, false);
+  if (j.is_discarded() || !j.contains("type")) return "(no problem body: " + r.body + ")";
+  return j["type"].get<std::string>().substr(std::string("https://keel.dev/problems/").size());
+}
+
+void ExpectProblem(const HttpReply& r, int status, const std::string& type) {
+  INFO(r.status << " " << r.body);
+  CHECK(r.status == status);
+  CHECK(r.Header("content-type") == "application/problem+json");
+  CHECK(ProblemType(r) == type);
+  auto j = Json::parse(r.body, nullptr, false);
+  CHECK(j.value("status", 0) == status);
+}
+
+// A partner with one active tenant and a warehouse, made through the API.
+void Seed(GatewayWorld& w) {
+  w.CallJson("POST", "/v1/partners", {{"id", "p1"}, {"name", "P1"}}, keel::test::kOwnerKey, 201);
+  w.CallJson("POST", "/v1/partners/p1/certification", nullptr, keel::test::kOwnerKey, 200);
+  w.CallJson("POST", "/v1/partners/p1/tenants", {{"id", "t1"}, {"name", "T1"}, {"template_id", "regional-distributor"}},
+             keel::test::kOwnerKey, 201);
+  w.CallJson("POST", "/v1/tenants/t1/onboarding", nullptr, keel::test::kOwnerKey, 200);
+  const Json tenant = w.CallJson("GET", "/v1/tenants/t1", nullptr, keel::test::kOwnerKey, 200);
+  for (const auto& m : tenant["state"]["milestones"])
+    w.CallJson("POST", "/v1/tenants/t1/milestones/" + m["id"].get<std::string>() + "/completion", nullptr, keel::test::kOwnerKey, 200);
+  w.CallJson("POST", "/v1/tenants/t1/go-live", nullptr, keel::test::kOwnerKey, 200);
+  w.CallJson("POST", "/v1/tenants/t1/catalog/imports",
+             {{"rows", Json::array({{{"row", 1}, {"item", {{"sku", "BOLT"}, {"name", "Bolt"}, {"unit", "box"}, {"category", "hardware"}}}}})}},
+             keel::test::kOwnerKey, 200);
+  w.CallJson("POST", "/v1/tenants/t1/warehouses", {{"id", "w1"}, {"name", "Main"}, {"currency", "EUR"}}, keel::test::kOwnerKey, 201);
+}
+
+const Json kOrder = {{"id", "o1"}, {"customer", "c1"}, {"currency", "EUR"},
+                     {"lines", Json::array({{{"line", 1}, {"sku", "BOLT"}, {"qty", 1}, {"unit_price", 100}}})}};
+
+}  // namespace
+
+TEST_CASE("each error status comes as problem+json with its stable type", "[gateway][e2e]") {
+  GatewayWorld w;
+  Seed(w);
+  const auto before = w.head();
+
+  SECTION("400: malformed JSON, wrong field types naming the field, unknown fields") {
+    ExpectProblem(w.Call("POST", "/v1/partners", "x"), 400, "invalid_field");  // a JSON string, not an object
+    RawHttp http(w.port());
+    ExpectProblem(http.Request("POST", "/v1/partners", "{\"id\": ", "Authorization: Bearer " + std::string(keel::test::kOwnerKey) + "\r\n"),
+                  400, "malformed_json");
+    auto wrong = w.Call("POST", "/v1/tenants/t1/orders", {{"id", "o9"}, {"customer", "c"}, {"currency", "EUR"}, {"lines", Json::array({{{"line", 1}, {"sku", "BOLT"}, {"qty", "ten"}}})}});
+    ExpectProblem(wrong, 400, "invalid_field");
+    CHECK(Json::parse(wrong.body)["field"] == "lines[0].qty");
+    auto unknown = w.Call("POST", "/v1/partners", {{"id", "p2"}, {"name", "x"}, {"at", 5}});
+    ExpectProblem(unknown, 400, "invalid_field");
+    CHECK(Json::parse(unknown.body)["field"] == "at");
+    auto missing = w.Call("POST", "/v1/partners", {{"name", "x"}});
+    CHECK(Json::parse(missing.body)["field"] == "id");
+    ExpectProblem(w.Call("POST", "/v1/tenants/t1/orders/o1/shipments", nullptr, keel::test::kOwnerKey, "If-Match: abc\r\n"), 400,
+                  "invalid_if_match");
+  }
+  SECTION("401: no key, an unknown key") {
+    auto none = w.Call("GET", "/v1/tenants/t1", nullptr, "");
+    ExpectProblem(none, 401, "unauthorized");
+    CHECK(none.Header("www-authenticate") == "Bearer");
+    ExpectProblem(w.Call("GET", "/v1/tenants/t1", nullptr, "not-a-key-at-all-but-long-enough"), 401, "unauthorized");
+  }
+  SECTION("403: the role forbids it") {
+    const auto analyst = w.Key("analyst", "p1");
+    ExpectProblem(w.Call("POST", "/v1/tenants/t1/orders", kOrder, analyst), 403, "forbidden");
+    const auto impl = w.Key("implementation", "p1");
+    ExpectProblem(w.Call("PUT", "/v1/tenants/t1/plan", {{"plan", "scale"}}, impl), 403, "forbidden");
+  }
+  SECTION("404: unknown route, unknown entity, an entity outside the caller's scope") {
+    ExpectProblem(w.Call("GET", "/v1/nothing-here"), 404, "not_found");
+    ExpectProblem(w.Call("GET", "/v1/tenants/t1/orders/nope"), 404, "not_found");
+    w.CallJson("POST", "/v1/partners", {{"id", "p2"}, {"name", "P2"}}, keel::test::kOwnerKey, 201);
+    const auto other = w.Key("partner_admin", "p2");
+    auto hidden = w.Call("GET", "/v1/tenants/t1", nullptr, other);
+    auto absent = w.Call("GET", "/v1/tenants/no-such-tenant", nullptr, other);
+    ExpectProblem(hidden, 404, "not_found");
+    ExpectProblem(absent, 404, "not_found");
+    // Existence is not revealed: the same answer, apart from the name.
+    CHECK(Json::parse(hidden.body)["title"] == Json::parse(absent.body)["title"]);
+  }
+  SECTION("405: a known path with another method") {
+    auto r = w.Call("DELETE", "/v1/tenants/t1/orders");
+    ExpectProblem(r, 405, "method_not_allowed");
+    CHECK(r.Header("allow") == "POST");
+  }
+  SECTION("409: If-Match on a stale version, an Idempotency-Key reused for another body") {
+    ExpectProblem(w.Call("POST", "/v1/tenants/t1/warehouses/w1/adjustments", {{"sku", "BOLT"}, {"delta", 1}, {"reason", "count"}},
+                         keel::test::kOwnerKey, "If-Match: \"7\"\r\n"),
+                  409, "version_conflict");
+    CHECK(w.Call("POST", "/v1/tenants/t1/warehouses/w1/adjustments", {{"sku", "BOLT"}, {"delta", 1}, {"reason", "count"}},
+                 keel::test::kOwnerKey, "If-Match: \"1\"\r\n").status == 200);
+    CHECK(w.Call("POST", "/v1/tenants/t1/orders", kOrder, keel::test::kOwnerKey, "Idempotency-Key: k-1\r\n").status == 201);
+    Json other = kOrder;
+    other["customer"] = "c2";
+    ExpectProblem(w.Call("POST", "/v1/tenants/t1/orders", other, keel::test::kOwnerKey, "Idempotency-Key: k-1\r\n"), 409,
+                  "idempotency_key_reused");
+  }
+  SECTION("413: a body over the limit") {
+    RawHttp http(w.port());
+    std::string big(1024 * 1024 + 10, ' ');
+    ExpectProblem(http.Request("POST", "/v1/partners", big, "Authorization: Bearer " + std::string(keel::test::kOwnerKey) + "\r\n"),
+                  413, "payload_too_large");
+  }
+  SECTION("415: a body that is not JSON") {
+    RawHttp http(w.port());
+    ExpectProblem(http.Request("POST", "/v1/partners", "id=p9", "Authorization: Bearer " + std::string(keel::test::kOwnerKey) + "\r\n",
+                               "application/x-www-form-urlencoded"),
+                  415, "unsupported_media_type");
+  }
+  SECTION("422: a domain rejection carries its code") {
+    auto r = w.Call("POST", "/v1/tenants/t1/warehouses/w1/adjustments", {{"sku", "BOLT"}, {"delta", -5}, {"reason", "count"}});
+    ExpectProblem(r, 422, "insufficient_stock");
+    CHECK(Json::parse(r.body)["code"] == "insufficient_stock");
+    auto unknown_sku = w.Call("POST", "/v1/tenants/t1/orders", {{"id", "o7"}, {"customer", "c"}, {"currency", "EUR"}, {"lines", Json::array({{{"line", 1}, {"sku", "NOPE"}, {"qty", 1}}})}});
+    ExpectProblem(unknown_sku, 422, "unknown_sku");
+  }
+  // Refusals write nothing (the successful commands of the 404 and 409 sections aside).
+  for (const auto& e : w.KeyEventsSince(before)) {
+    INFO(e.type << " " << e.stream << " by " << e.principal);
+    CHECK((e.type == "StockAdjusted" || e.type == "OrderPlaced" || e.type == "PartnerRegistered"));
+  }
+}
+
+TEST_CASE("429 over the tenant's rate with Retry-After", "[gateway][e2e]") {
+  keel::test::WorldOptions o;
+  o.rate_limits = true;
+  GatewayWorld w(o);
+  Seed(w);  // regional-distributor: 30 requests per second
+  const auto partner = w.Key("partner_admin", "p1");
+  // The platform owner is not throttled by a tenant's plan.
+  for (int i = 0; i < 40; ++i) REQUIRE(w.Call("GET", "/v1/tenants/t1").status == 200);
+  int limited = 0;
+  HttpReply last;
+  for (int i = 0; i < 80 && limited == 0; ++i) {
+    auto r = w.Call("GET", "/v1/tenants/t1", nullptr, partner);
+    if (r.status == 429) {
+      limited++;
+      last = r;
+    }
+  }
+  REQUIRE(limited == 1);
+  ExpectProblem(last, 429, "rate_limited");
+  CHECK(std::stoi(last.Header("retry-after")) >= 1);
+  // Another tenant's budget is its own; the time moves on and the bucket refills.
+  w.clock.Advance(2000);
+  CHECK(w.Call("GET", "/v1/tenants/t1", nullptr, partner).status == 200);
+}
+
+TEST_CASE("503 when more requests are in flight than the server takes", "[gateway][e2e]") {
+  keel::test::WorldOptions o;
+  o.max_in_flight = 0;  // nothing is accepted: every request is answered at once with 503
+  GatewayWorld w(o);
+  auto r = w.Call("GET", "/v1/plans");
+  ExpectProblem(r, 503, "overloaded");
+  CHECK(r.Header("retry-after") == "1");
+}
+
+TEST_CASE("a retried command with its Idempotency-Key returns the first response byte for byte", "[gateway][e2e]") {
+  GatewayWorld w;
+  Seed(w);
+  // Partner registration: no process manager reacts to it, so the log's head is only ours to move.
+  const Json partner{{"id", "p9"}, {"name", "Partner Nine"}};
+  auto first = w.Call("POST", "/v1/partners", partner, keel::test::kOwnerKey, "Idempotency-Key: partner-p9\r\n");
+  REQUIRE(first.status == 201);
+  const auto head = w.head();
+  auto again = w.Call("POST", "/v1/partners", partner, keel::test::kOwnerKey, "Idempotency-Key: partner-p9\r\n");
+  CHECK(again.status == 201);
+  CHECK(again.body == first.body);
+  CHECK(again.Header("etag") == first.Header("etag"));
+  CHECK(w.head() == head);
+  // Without the key the same command is a new attempt, refused by the domain.
+  CHECK(w.Call("POST", "/v1/partners", partner).status == 422);
+  // The first response survives a restart of the whole node.
+  w.node->Stop();
+  w.node.reset();
+  keel::app::NodeOptions o;
+  o.data_dir = w.dir.str();
+  o.server.port = 0;
+  o.clock = &w.clock;
+  o.billing_interval = std::chrono::milliseconds(0);
+  o.bootstrap_key = keel::test::kOwnerKey;
+  auto restarted = keel::app::Node::Start(o);
+  REQUIRE(restarted.has_value());
+  w.node = std::move(*restarted);
+  auto after = w.Call("POST", "/v1/partners", partner, keel::test::kOwnerKey, "Idempotency-Key: partner-p9\r\n");
+  CHECK(after.body == first.body);
+  CHECK(w.head() == head);
+}
+
+TEST_CASE("a client that disconnects mid-request loses nothing", "[gateway][e2e]") {
+  GatewayWorld w;
+  Seed(w);
+  for (int i = 0; i < 20; ++i) {
+    RawHttp http(w.port());
+    Json order = kOrder;
+    order["id"] = "gone-" + std::to_string(i);
+    const std::string body = order.dump();
+    http.SendRaw("POST /v1/tenants/t1/orders HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + std::string(keel::test::kOwnerKey) +
+                 "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
+    http.Close();  // before any answer
+  }
+  // Every command completes: each order exists (placed exactly once), the server still serves.
+  for (int i = 0; i < 20; ++i) {
+    int status = 0;
+    for (int t = 0; t < 200 && status != 200; ++t) {
+      status = w.Call("GET", "/v1/tenants/t1/orders/gone-" + std::to_string(i)).status;
+      if (status != 200) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    CHECK(status == 200);
+  }
+  CHECK(w.Call("GET", "/healthz").status == 200);
+}

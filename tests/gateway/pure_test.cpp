@@ -1,0 +1,148 @@
+// Socket-free tests of the gateway's pure parts: the router (matching, 404 / 405, decoding), the
+// OpenAPI document against the route table, the access rules, and the JSON field reader.
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "gateway/access.hpp"
+#include "gateway/router.hpp"
+#include "json_fields.hpp"
+
+using namespace keel::gateway;
+
+TEST_CASE("the router matches methods and paths and decodes parameters", "[gateway][router]") {
+  auto m = Match("GET", "/v1/tenants/acme/orders/o%2D1?expand=lines&x=%41");
+  REQUIRE(m.has_value());
+  CHECK(m->route->id == "get_order");
+  CHECK(m->params.at("tenant") == "acme");
+  CHECK(m->params.at("order") == "o-1");
+  CHECK(m->query.at("x") == "A");
+  CHECK(Match("POST", "/v1/tenants/acme/orders/")->route->id == "place_order");  // a trailing slash is tolerated
+
+  auto wrong_method = Match("PATCH", "/v1/tenants/acme/orders/o1");
+  REQUIRE(!wrong_method.has_value());
+  CHECK(wrong_method.error().status == 405);
+  CHECK(wrong_method.error().allow == std::vector<std::string>{"GET"});
+
+  CHECK(Match("GET", "/v1/tenants/acme/nothing").error().status == 404);
+  CHECK(Match("GET", "/v1/tenants//orders/o1").error().status == 404);      // empty parameter
+  CHECK(Match("GET", "/v1/tenants/a%2Fb/orders/o1").error().status == 404); // an encoded '/' is not an id
+  CHECK(Match("GET", "/v1/tenants/a%00/orders/o1").error().status == 404);  // nor a NUL
+  CHECK(Match("GET", "/v1/tenants/a%G1/orders/o1").error().status == 404);  // bad escape
+  CHECK(Match("GET", "no-slash").error().status == 404);
+}
+
+TEST_CASE("route ids are unique and every command route is a write method", "[gateway][router]") {
+  std::set<std::string_view> ids;
+  for (const auto& r : Routes()) {
+    CHECK(ids.insert(r.id).second);
+    if (r.command) CHECK(r.method != "GET");
+    else CHECK(r.method == "GET");
+  }
+}
+
+TEST_CASE("the OpenAPI document and the router agree", "[gateway][openapi]") {
+  std::ifstream in(KEEL_OPENAPI_PATH);
+  std::stringstream text;
+  text << in.rdbuf();
+  auto doc = nlohmann::json::parse(text.str());
+  CHECK(doc["openapi"] == "3.1.0");
+  std::set<std::pair<std::string, std::string>> documented;
+  for (const auto& [path, ops] : doc["paths"].items()) {
+    for (const auto& [method, op] : ops.items()) {
+      std::string upper = method;
+      for (auto& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      documented.insert({upper, path});
+      // Every documented operation exists in the router, under the same operation id.
+      bool found = false;
+      for (const auto& r : Routes())
+        if (r.method == upper && r.pattern == path) {
+          found = true;
+          CHECK(op["operationId"] == std::string(r.id));
+        }
+      INFO(upper << " " << path);
+      CHECK(found);
+    }
+  }
+  for (const auto& r : Routes()) {
+    INFO(r.method << " " << r.pattern);
+    CHECK(documented.contains({std::string(r.method), std::string(r.pattern)}));
+  }
+}
+
+TEST_CASE("roles allow their categories only and scopes contain only their own", "[gateway][access]") {
+  CHECK(RoleAllows(Role::kPlatformOwner, Category::kPlatformAdmin));
+  CHECK_FALSE(RoleAllows(Role::kPartnerAdmin, Category::kPlatformAdmin));
+  CHECK(RoleAllows(Role::kPartnerAdmin, Category::kBilling));
+  CHECK_FALSE(RoleAllows(Role::kImplementation, Category::kBilling));
+  CHECK_FALSE(RoleAllows(Role::kImplementation, Category::kPlan));
+  CHECK(RoleAllows(Role::kImplementation, Category::kLifecycle));
+  CHECK(RoleAllows(Role::kTenantOperator, Category::kOperations));
+  CHECK_FALSE(RoleAllows(Role::kTenantOperator, Category::kLifecycle));
+  CHECK_FALSE(RoleAllows(Role::kAnalyst, Category::kOperations));
+  CHECK(RoleAllows(Role::kAnalyst, Category::kRead));
+
+  Principal owner{"k", Role::kPlatformOwner, "", "", ""};
+  Principal partner{"k", Role::kPartnerAdmin, "p1", "", ""};
+  Principal op{"k", Role::kTenantOperator, "p1", "t1", ""};
+  CHECK(Sees(owner, "", "t9"));
+  CHECK(Sees(partner, "p1", "t1"));
+  CHECK(Sees(partner, "p1", ""));
+  CHECK_FALSE(Sees(partner, "p2", "t2"));
+  CHECK_FALSE(Sees(partner, "", "t-unknown"));
+  CHECK(Sees(op, "p1", "t1"));
+  CHECK_FALSE(Sees(op, "p1", "t2"));
+  CHECK_FALSE(Sees(op, "p1", ""));
+
+  CHECK(MayIssue(owner, Role::kPartnerAdmin, "p1", ""));
+  CHECK(MayIssue(partner, Role::kTenantOperator, "p1", "t1"));
+  CHECK_FALSE(MayIssue(partner, Role::kPlatformOwner, "", ""));
+  CHECK_FALSE(MayIssue(partner, Role::kAnalyst, "p2", ""));
+  CHECK_FALSE(MayIssue(op, Role::kAnalyst, "p1", "t1"));
+  CHECK_FALSE(ValidBinding(Role::kTenantOperator, "p1", ""));
+  CHECK_FALSE(ValidBinding(Role::kPlatformOwner, "p1", ""));
+}
+
+namespace {
+struct Line {
+  std::uint32_t line = 0;
+  std::int64_t qty = 0;
+  std::optional<std::string> note;
+};
+struct Body {
+  std::string id;
+  std::vector<Line> lines;
+  std::set<std::string> tags;
+};
+}  // namespace
+namespace keel::gateway::json {
+template <>
+struct Describe<Line> {
+  static constexpr auto fields = std::make_tuple(Req("line", &Line::line), Req("qty", &Line::qty), Opt("note", &Line::note));
+};
+template <>
+struct Describe<Body> {
+  static constexpr auto fields = std::make_tuple(Req("id", &Body::id), Opt("lines", &Body::lines), Opt("tags", &Body::tags));
+};
+}  // namespace keel::gateway::json
+
+TEST_CASE("the JSON reader names the offending field", "[gateway][json]") {
+  auto read = [](const std::string& text) {
+    Body b;
+    return json::FromJson(nlohmann::json::parse(text), b, "");
+  };
+  CHECK_FALSE(read(R"({"id":"a","lines":[{"line":1,"qty":2,"note":null}],"tags":["x"]})").has_value());
+  CHECK(read(R"({"lines":[]})")->field == "id");
+  CHECK(read(R"({"id":"a","lines":[{"line":1,"qty":2},{"line":2,"qty":"3"}]})")->field == "lines[1].qty");
+  CHECK(read(R"({"id":"a","lines":[{"line":-1,"qty":2}]})")->message == "integer out of range");
+  CHECK(read(R"({"id":"a","lines":[{"line":4294967296,"qty":2}]})")->message == "integer out of range");
+  CHECK(read(R"({"id":"a","lines":[{"line":1,"qty":2.5}]})")->message == "expected an integer");
+  CHECK(read(R"({"id":"a","extra":1})")->field == "extra");
+  CHECK(read(R"({"id":"a","tags":["x","x"]})")->field == "tags[1]");
+  CHECK(read(R"({"id":7})")->message == "expected a string");
+  CHECK(json::NestingDepth(R"({"a":[{"b":"[[[["}]})") == 3);
+  CHECK(json::NestingDepth(std::string(1000, '[')) == 1000);
+}

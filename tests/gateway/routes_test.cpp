@@ -1,0 +1,198 @@
+// Every route's happy path over real sockets: one platform walked from partner registration to
+// refunds, billing and key revocation. Each 2xx marks its route; the test ends by checking that every
+// route of the router was served successfully at least once (the WebSocket route: see websocket_test).
+#include <set>
+#include <thread>
+
+#include "gateway/router.hpp"
+#include "gateway_world.hpp"
+
+using keel::test::GatewayWorld;
+using keel::test::Json;
+
+namespace {
+
+struct Walk {
+  GatewayWorld& w;
+  std::set<std::string> served;
+
+  Json Ok(const std::string& method, const std::string& path, const Json& body = nullptr,
+          const std::string& key = keel::test::kOwnerKey) {
+    auto r = w.Call(method, path, body, key);
+    INFO(method << " " << path << " -> " << r.status << " " << r.body);
+    REQUIRE(r.status >= 200);
+    REQUIRE(r.status < 300);
+    auto m = keel::gateway::Match(method, path);
+    REQUIRE(m.has_value());
+    served.insert(std::string(m->route->id));
+    if (r.Header("content-type").find("json") == std::string::npos) return r.body;
+    return Json::parse(r.body);
+  }
+
+  // Polls an order until `pred` holds on its state (the fulfilment process manager runs on its own).
+  Json WaitOrder(const std::string& tenant, const std::string& order, const std::function<bool(const Json&)>& pred) {
+    Json last;
+    for (int i = 0; i < 400; ++i) {
+      last = Json::parse(w.Call("GET", "/v1/tenants/" + tenant + "/orders/" + order).body);
+      if (pred(last["state"])) return last;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    INFO(last.dump());
+    FAIL("the order never reached the expected state");
+    return last;
+  }
+};
+
+Json Lines(std::initializer_list<std::pair<const char*, int>> items) {
+  Json lines = Json::array();
+  int n = 1;
+  for (const auto& [sku, qty] : items) lines.push_back({{"line", n++}, {"sku", sku}, {"qty", qty}});
+  return lines;
+}
+
+}  // namespace
+
+TEST_CASE("every route answers its happy path over HTTP", "[gateway][e2e]") {
+  GatewayWorld w;
+  Walk k{w, {}};
+
+  // -- system and configuration --
+  CHECK(k.Ok("GET", "/healthz")["status"] == "ok");
+  CHECK(k.Ok("GET", "/readyz")["status"] == "ready");
+  CHECK(k.Ok("GET", "/v1/openapi.json")["openapi"] == "3.1.0");
+  CHECK(k.Ok("GET", "/v1/plans")["plans"].size() == 4);
+  CHECK(k.Ok("GET", "/v1/templates")["templates"].size() >= 5);
+
+  // -- partner --
+  auto reg = k.Ok("POST", "/v1/partners", {{"id", "p1"}, {"name", "Partner One"}});
+  CHECK(reg["entity"]["kind"] == "partner");
+  CHECK(reg["version"] == 1);
+  CHECK(reg["position"].get<std::uint64_t>() >= 1);
+  CHECK(reg["events"][0]["type"] == "PartnerRegistered");
+  k.Ok("PUT", "/v1/partners/p1/branding",
+       {{"branding", {{"display_name", "P1"}, {"logo_url", "https://p1.example/logo.svg"}, {"primary_colour", "#000000"}, {"secondary_colour", "#ffffff"}, {"support_email", "help@p1.example"}}}});
+  k.Ok("PUT", "/v1/partners/p1/price-list",
+       {{"prices",
+         {{"currency", "EUR"},
+          {"entries", Json::array({{{"category", "hardware"}, {"breaks", Json::array({{{"min_qty", 1}, {"unit_price", 1000}}})}},
+                                   {{"category", "parts"}, {"breaks", Json::array({{{"min_qty", 1}, {"unit_price", 500}}})}}})}}}});
+  k.Ok("PUT", "/v1/partners/p1/revenue-share", {{"partner_bps", 2000}});
+  k.Ok("POST", "/v1/partners/p1/certification");
+  k.Ok("PUT", "/v1/partners/p1/level", {{"level", "silver"}});
+  auto partner = k.Ok("GET", "/v1/partners/p1");
+  CHECK(partner["state"]["certified"] == true);
+  CHECK(partner["state"]["partner_bps"] == 2000);
+
+  // -- tenants: t1 (midmarket importer: landed cost), t2 (regional distributor v1: plan and template moves) --
+  for (const char* t : {"t1", "t2"}) {
+    const std::string segment = std::string(t) == "t1" ? "midmarket-importer" : "regional-distributor";
+    auto prov = k.Ok("POST", "/v1/partners/p1/tenants",
+                     {{"id", t}, {"name", std::string("Tenant ") + t}, {"template_id", segment}, {"template_version", 1}});
+    CHECK(prov["entity"]["kind"] == "tenant");
+    const std::string base = std::string("/v1/tenants/") + t;
+    k.Ok("POST", base + "/onboarding");
+    const Json tenant = k.Ok("GET", base);
+    for (const auto& m : tenant["state"]["milestones"])
+      k.Ok("POST", base + "/milestones/" + m["id"].get<std::string>() + "/completion");
+    k.Ok("POST", base + "/go-live");
+  }
+  CHECK(k.Ok("GET", "/v1/tenants/t1")["state"]["status"] == "active");
+  k.Ok("PUT", "/v1/tenants/t2/template", {{"version", 2}});
+  k.Ok("POST", "/v1/tenants/t2/modules", {{"module", "crm_integration"}});
+  k.Ok("DELETE", "/v1/tenants/t2/modules/crm_integration");
+  k.Ok("PUT", "/v1/tenants/t2/plan", {{"plan", "scale"}});
+  CHECK(k.Ok("GET", "/v1/tenants/t2")["state"]["plan"] == "scale");
+  k.Ok("POST", "/v1/tenants/t2/usage", {{"orders", 3}, {"api_calls", 40}});
+  k.Ok("POST", "/v1/tenants/t2/tickets", {{"ticket", "tk-1"}, {"subject", "Printer labels"}, {"severity", "low"}});
+  k.Ok("POST", "/v1/tenants/t2/tickets/tk-1/resolution");
+  k.Ok("POST", "/v1/tenants/t2/integration-events", {{"kind", "failure"}, {"integration", "edi"}, {"detail", "AS2 timeout"}});
+  k.Ok("POST", "/v1/tenants/t2/integration-events", {{"kind", "sync_latency"}, {"integration", "edi"}, {"latency_ms", 500000}});
+  k.Ok("POST", "/v1/tenants/t2/integration-events", {{"kind", "recovery"}, {"integration", "edi"}});
+  k.Ok("PUT", "/v1/tenants/t2/plan-changes-block", {{"blocked", true}, {"reason", "manual hold"}});
+  k.Ok("PUT", "/v1/tenants/t2/plan-changes-block", {{"blocked", false}, {"reason", "released"}});
+
+  // -- catalog and warehouses (t1) --
+  k.Ok("POST", "/v1/tenants/t1/catalog/suppliers", {{"suppliers", Json::array({{{"id", "s1"}, {"name", "Supplier"}}})}});
+  auto imported = k.Ok("POST", "/v1/tenants/t1/catalog/imports",
+                       {{"rows", Json::array({{{"row", 1}, {"item", {{"sku", "BOLT"}, {"name", "Bolt"}, {"unit", "box"}, {"category", "hardware"}}}},
+                                              {{"row", 2}, {"item", {{"sku", "GEAR"}, {"name", "Gear"}, {"unit", "each"}, {"category", "parts"}, {"supplier", "s1"}}}}})}});
+  CHECK(imported["events"].size() == 1);
+  CHECK(k.Ok("GET", "/v1/tenants/t1/catalog")["state"]["items"].size() == 2);
+  auto wh = k.Ok("POST", "/v1/tenants/t1/warehouses", {{"id", "w1"}, {"name", "Main"}, {"currency", "EUR"}});
+  CHECK(wh["entity"]["id"] == "w1");
+  k.Ok("POST", "/v1/tenants/t1/warehouses", {{"id", "w2"}, {"name", "East"}, {"currency", "EUR"}});
+  k.Ok("POST", "/v1/tenants/t1/warehouses/w1/receipts",
+       {{"receipt_id", "r1"}, {"lines", Json::array({{{"sku", "BOLT"}, {"qty", 100}, {"unit_cost", 400}}, {{"sku", "GEAR"}, {"qty", 50}, {"unit_cost", 200}}})}});
+  k.Ok("POST", "/v1/tenants/t1/warehouses/w1/receipts/r1/landed-costs",
+       {{"charges", Json::array({{{"kind", "freight"}, {"amount", 1500}}})}, {"method", "quantity"}});
+  k.Ok("POST", "/v1/tenants/t1/warehouses/w1/adjustments", {{"sku", "BOLT"}, {"delta", -2}, {"reason", "cycle count"}});
+  auto moved = k.Ok("POST", "/v1/tenants/t1/warehouses/w1/transfers", {{"transfer_id", "x1"}, {"to_warehouse", "w2"}, {"sku", "GEAR"}, {"qty", 5}});
+  CHECK(moved["in"]["entity"]["id"] == "w2");
+  k.Ok("PUT", "/v1/tenants/t1/warehouses/w1/replenishment-rules/BOLT", {{"min", 10}, {"max", 200}, {"multiple", 10}});
+  k.Ok("POST", "/v1/tenants/t1/warehouses/w1/purchase-requests", {{"request_id", "pr1"}, {"sku", "BOLT"}, {"qty", 50}, {"reason", "season"}});
+  auto stock = k.Ok("GET", "/v1/tenants/t1/warehouses/w2");
+  CHECK(stock["version"].get<int>() >= 2);
+
+  // -- orders (t1): place, allocate (fulfilment), pick, ship, deliver, invoice, return, refund --
+  auto placed = k.Ok("POST", "/v1/tenants/t1/orders", {{"id", "o1"}, {"customer", "c1"}, {"currency", "EUR"}, {"lines", Lines({{"BOLT", 10}, {"GEAR", 4}})}});
+  CHECK(placed["entity"]["id"] == "o1");
+  k.WaitOrder("t1", "o1", [](const Json& s) { return s["status"] == "reserved"; });
+  k.Ok("POST", "/v1/tenants/t1/orders/o1/pick");
+  k.Ok("POST", "/v1/tenants/t1/orders/o1/shipments", {{"warehouse", "w1"}, {"tracking", "TRK1"}});
+  k.Ok("POST", "/v1/tenants/t1/orders/o1/delivery");
+  k.Ok("POST", "/v1/tenants/t1/orders/o1/invoice", {{"invoice_id", "inv-o1"}});
+  k.Ok("POST", "/v1/tenants/t1/orders/o1/returns", {{"rma", "rma1"}, {"lines", Json::array({{{"line", 1}, {"qty", 2}}})}});
+  k.Ok("POST", "/v1/tenants/t1/orders/o1/returns/rma1/authorization");
+  k.Ok("POST", "/v1/tenants/t1/orders/o1/returns/rma1/receipt", {{"disposition", "restock"}, {"warehouse", "w1"}});
+  // The returns process manager restocks and refunds.
+  k.WaitOrder("t1", "o1", [](const Json& s) { return s["returns"]["rma1"]["status"] == "refunded"; });
+  // Approval: above the template's threshold (2500000) the order waits for an approver.
+  k.Ok("POST", "/v1/tenants/t1/orders", {{"id", "o2"}, {"customer", "c1"}, {"currency", "EUR"}, {"lines", Lines({{"BOLT", 3000}})}});
+  CHECK(k.Ok("GET", "/v1/tenants/t1/orders/o2")["state"]["status"] == "awaiting_approval");
+  k.Ok("POST", "/v1/tenants/t1/orders/o2/approval");
+  k.Ok("POST", "/v1/tenants/t1/orders", {{"id", "o3"}, {"customer", "c1"}, {"currency", "EUR"}, {"lines", Lines({{"BOLT", 3000}})}});
+  k.Ok("POST", "/v1/tenants/t1/orders/o3/rejection", {{"reason", "credit hold"}});
+  k.Ok("POST", "/v1/tenants/t1/orders", {{"id", "o4"}, {"customer", "c2"}, {"currency", "EUR"}, {"lines", Lines({{"GEAR", 1}})}});
+  k.Ok("POST", "/v1/tenants/t1/orders/o4/cancellation", {{"reason", "customer changed mind"}});
+
+  // -- billing: the period ends, the cycle invoices and renews; payments, credit notes, dunning --
+  w.clock.Advance(40LL * 86'400'000);
+  auto closed = k.Ok("POST", "/v1/billing/period-close");
+  CHECK(closed["invoices"].get<int>() >= 2);
+  auto billing = k.Ok("GET", "/v1/tenants/t1/billing");
+  REQUIRE(!billing["state"]["invoices"].empty());
+  const std::string invoice = billing["state"]["invoices"].begin().key();
+  k.Ok("POST", "/v1/tenants/t1/invoices/" + invoice + "/payments", {{"payment_id", "pay1"}, {"amount", 100}});
+  k.Ok("POST", "/v1/tenants/t1/invoices/" + invoice + "/credit-notes", {{"note_id", "cn1"}, {"reason", "goodwill"}, {"amount", 50}});
+  w.clock.Advance(20LL * 86'400'000);
+  k.Ok("POST", "/v1/tenants/t1/billing/overdue-assessment");
+  w.clock.Advance(40LL * 86'400'000);
+  k.Ok("POST", "/v1/tenants/t2/subscription/renewal");
+  k.Ok("POST", "/v1/tenants/t2/subscription/cancellation", {{"reason", "moving on"}});
+
+  // -- lifecycle ends: tenant and partner suspension, reinstatement, termination --
+  k.Ok("POST", "/v1/tenants/t2/suspension", {{"reason", "unpaid"}});
+  k.Ok("POST", "/v1/tenants/t2/reinstatement");
+  k.Ok("POST", "/v1/tenants/t2/termination", {{"reason", "contract ended"}});
+  k.Ok("POST", "/v1/partners/p1/suspension", {{"reason", "audit"}});
+  k.Ok("POST", "/v1/partners/p1/reinstatement");
+
+  // -- keys --
+  auto key = k.Ok("POST", "/v1/keys", {{"role", "analyst"}, {"partner", "p1"}, {"name", "bi"}});
+  const std::string token = key["token"];
+  CHECK(w.Call("GET", "/v1/tenants/t1", nullptr, token).status == 200);
+  k.Ok("DELETE", "/v1/keys/" + key["id"].get<std::string>());
+  CHECK(w.Call("GET", "/v1/tenants/t1", nullptr, token).status == 401);
+
+  // Metrics last, so they include what happened above.
+  const std::string metrics = k.Ok("GET", "/metrics").get<std::string>();
+  CHECK(metrics.find("keel_http_requests_total{route=\"place_order\",status=\"201\"}") != std::string::npos);
+  CHECK(metrics.find("keel_store_append_batch_size_bucket") != std::string::npos);
+  CHECK(metrics.find("keel_commands_total") != std::string::npos);
+
+  std::set<std::string> missing;
+  for (const auto& r : keel::gateway::Routes())
+    if (!k.served.contains(std::string(r.id)) && r.id != "websocket") missing.insert(std::string(r.id));
+  INFO("routes without a happy path: " << [&] { std::string s; for (auto& m : missing) s += m + " "; return s; }());
+  CHECK(missing.empty());
+}

@@ -1,0 +1,165 @@
+// WebSocket /v1/ws over a real socket (a synchronous Beast client): commands with request ids, the
+// live feed from a position with no gap between history and live, scope filtering of the feed, and
+// a slow consumer closed with code 4008 instead of being buffered without bound.
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include <set>
+#include <thread>
+
+#include "gateway/server.hpp"
+#include "gateway_world.hpp"
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+using keel::test::GatewayWorld;
+using keel::test::Json;
+
+namespace {
+
+class WsClient {
+ public:
+  // `receive_buffer`: a small kernel receive buffer (set before connecting, so the window stays small).
+  WsClient(std::uint16_t port, const std::string& key, int receive_buffer = 0) : ws_(ioc_) {
+    auto& socket = beast::get_lowest_layer(ws_).socket();
+    socket.open(net::ip::tcp::v4());
+    if (receive_buffer > 0) socket.set_option(net::socket_base::receive_buffer_size(receive_buffer));
+    socket.connect({net::ip::make_address("127.0.0.1"), port});
+    // Synchronous reads ignore the stream's timer: bound them in the kernel instead.
+    timeval tv{20, 0};
+    ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    beast::get_lowest_layer(ws_).expires_never();
+    ws_.set_option(websocket::stream_base::decorator([key](websocket::request_type& req) {
+      req.set(beast::http::field::authorization, "Bearer " + key);
+    }));
+    ws_.handshake("127.0.0.1", "/v1/ws");
+  }
+  void Send(const Json& j) { ws_.write(net::buffer(j.dump())); }
+  Json Next() {
+    beast::flat_buffer buf;
+    ws_.read(buf);
+    ++frames_;
+    return Json::parse(beast::buffers_to_string(buf.data()));
+  }
+  // Reads until a frame of `type` arrives.
+  Json NextOf(const std::string& type) {
+    for (;;) {
+      auto j = Next();
+      if (j["type"] == type) return j;
+    }
+  }
+  websocket::stream<beast::tcp_stream>& ws() { return ws_; }
+  int frames() const { return frames_; }
+
+ private:
+  net::io_context ioc_;
+  websocket::stream<beast::tcp_stream> ws_;
+  int frames_ = 0;
+};
+
+void Seed(GatewayWorld& w) {
+  for (const char* p : {"p1", "p2"}) {
+    w.CallJson("POST", "/v1/partners", {{"id", p}, {"name", p}}, keel::test::kOwnerKey, 201);
+    w.CallJson("POST", std::string("/v1/partners/") + p + "/certification", nullptr, keel::test::kOwnerKey, 200);
+  }
+  w.CallJson("POST", "/v1/partners/p1/tenants", {{"id", "t1"}, {"name", "T1"}, {"template_id", "regional-distributor"}}, keel::test::kOwnerKey, 201);
+  w.CallJson("POST", "/v1/partners/p2/tenants", {{"id", "t2"}, {"name", "T2"}, {"template_id", "regional-distributor"}}, keel::test::kOwnerKey, 201);
+}
+
+Json Usage(int orders) { return {{"orders", orders}, {"api_calls", 1}}; }
+
+}  // namespace
+
+TEST_CASE("WebSocket commands carry their request id and act like HTTP", "[gateway][ws]") {
+  GatewayWorld w;
+  Seed(w);
+  WsClient c(w.port(), keel::test::kOwnerKey);
+  c.Send({{"type", "command"}, {"id", "req-1"}, {"method", "POST"}, {"path", "/v1/tenants/t1/usage"}, {"body", Usage(2)},
+          {"idempotency_key", "ws-usage-1"}});
+  auto reply = c.NextOf("reply");
+  CHECK(reply["id"] == "req-1");
+  CHECK(reply["status"] == 200);
+  CHECK(reply["body"]["events"][0]["type"] == "UsageRecorded");
+  const auto head = w.head();
+  c.Send({{"type", "command"}, {"id", 2}, {"method", "POST"}, {"path", "/v1/tenants/t1/usage"}, {"body", Usage(2)},
+          {"idempotency_key", "ws-usage-1"}});
+  auto again = c.NextOf("reply");
+  CHECK(again["id"] == 2);
+  CHECK(again["body"] == reply["body"]);
+  CHECK(w.head() == head);
+  c.Send({{"type", "command"}, {"id", 3}, {"method", "GET"}, {"path", "/v1/tenants/nope"}});
+  CHECK(c.NextOf("reply")["status"] == 404);
+  c.Send(Json{{"type", "bogus"}, {"id", 4}});
+  CHECK(c.NextOf("reply")["status"] == 400);
+  c.ws().write(net::buffer(std::string("{not json")));
+  CHECK(c.NextOf("reply")["status"] == 400);
+}
+
+TEST_CASE("the feed resumes from a position: history then live with no gap and only the caller's scope", "[gateway][ws]") {
+  GatewayWorld w;
+  Seed(w);
+  const std::string partner_key = w.Key("partner_admin", "p1");
+  const auto start = w.head();
+  for (int i = 0; i < 30; ++i) {
+    w.CallJson("POST", "/v1/tenants/t1/usage", Usage(i + 1), keel::test::kOwnerKey, 200);
+    w.CallJson("POST", "/v1/tenants/t2/usage", Usage(i + 1), keel::test::kOwnerKey, 200);
+  }
+  WsClient c(w.port(), partner_key);
+  c.Send({{"type", "subscribe"}, {"id", "s"}, {"from", start + 1}});
+  CHECK(c.NextOf("subscribed")["from"] == start + 1);
+  // 30 historical t1 events, then 30 live ones written while subscribed.
+  std::thread writer([&] {
+    for (int i = 0; i < 30; ++i) {
+      w.Call("POST", "/v1/tenants/t1/usage", Usage(100 + i));
+      w.Call("POST", "/v1/tenants/t2/usage", Usage(100 + i));
+    }
+  });
+  std::uint64_t last = start;
+  std::set<std::string> tenants;
+  for (int i = 0; i < 60; ++i) {
+    auto e = c.NextOf("event");
+    CHECK(e["position"].get<std::uint64_t>() > last);
+    last = e["position"].get<std::uint64_t>();
+    tenants.insert(e["tenant"].get<std::string>());
+    CHECK(e["event_type"] == "UsageRecorded");
+    CHECK(e["data"]["orders"].get<int>() == (i < 30 ? i + 1 : 100 + (i - 30)));  // in order, none missing
+  }
+  writer.join();
+  CHECK(tenants == std::set<std::string>{"t1"});
+}
+
+TEST_CASE("a slow feed consumer is closed with 4008 and the server stays healthy", "[gateway][ws]") {
+  keel::test::WorldOptions o;
+  o.ws_queue_limit = 256;
+  o.slow_consumer_grace = std::chrono::milliseconds(300);
+  GatewayWorld w(o);
+  Seed(w);
+  // Enough history to fill the kernel's socket buffers many times over: appended straight to the
+  // store (the feed shows events it cannot decode as such; frame size is what matters here).
+  for (int batch = 0; batch < 120; ++batch) {
+    std::vector<keel::eventstore::EventData> events;
+    for (int i = 0; i < 500; ++i) events.push_back({"Filler", 1, std::string(400, 'x')});
+    REQUIRE(w.node->store().Append("t/t1/filler/f" + std::to_string(batch), keel::eventstore::ExpectedVersion::Any(),
+                                   std::move(events)).has_value());
+  }
+  // A small receive window, so that the server's writes back up; then no reading for a while.
+  WsClient c(w.port(), keel::test::kOwnerKey, 4096);
+  c.Send({{"type", "subscribe"}, {"from", 1}});
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  bool closed = false;
+  try {
+    for (int i = 0; i < 200000; ++i) c.Next();
+  } catch (const beast::system_error& e) {
+    INFO("after " << c.frames() << " frames: " << e.code().message());
+    closed = e.code() == websocket::error::closed;
+    CHECK(c.ws().reason().code == keel::gateway::kSlowConsumerCloseCode);
+  }
+  CHECK(closed);
+  CHECK(w.Call("GET", "/healthz").status == 200);
+}
