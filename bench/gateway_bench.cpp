@@ -1,0 +1,196 @@
+// keel-bench gateway: durable commands per second over HTTP/1.1 keep-alive with 64 connections
+// against a full node (synced event log, actors, process managers), and the same load against a bare
+// Beast server answering a fixed body, measured in alternating rounds in one run. Each connection
+// sends POST /v1/tenants/<its tenant>/usage (one event, one fsync'd group commit) with its own tenant,
+// so commands run in parallel across 64 tenant actors. Rate limits are off for this run.
+// Prints requests per second, p50/p99 latency and `http_vs_bare_beast_ratio`.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstring>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "bare_beast.hpp"
+#include "bench_util.hpp"
+#include "node.hpp"
+
+namespace keel::bench {
+namespace {
+
+constexpr int kConnections = 64;
+constexpr const char* kKey = "bench_platform_owner_key_000000000";
+
+int Connect(std::uint16_t port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  int one = 1;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  return fd;
+}
+
+// Sends `request` and reads one response; returns its status (0 on a broken connection).
+int RoundTrip(int fd, const std::string& request, std::string& buf) {
+  if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request.size())) return 0;
+  buf.clear();
+  std::size_t header_end = std::string::npos;
+  std::size_t need = 0;
+  char chunk[8192];
+  for (;;) {
+    if (header_end == std::string::npos) {
+      header_end = buf.find("\r\n\r\n");
+      if (header_end != std::string::npos) {
+        auto cl = buf.find("Content-Length: ");
+        if (cl == std::string::npos) cl = buf.find("content-length: ");
+        need = header_end + 4 + (cl != std::string::npos ? std::stoul(buf.substr(cl + 16)) : 0);
+      }
+    }
+    if (header_end != std::string::npos && buf.size() >= need) break;
+    auto n = ::recv(fd, chunk, sizeof chunk, 0);
+    if (n <= 0) return 0;
+    buf.append(chunk, static_cast<std::size_t>(n));
+  }
+  return std::atoi(buf.c_str() + 9);
+}
+
+struct LoadResult {
+  double per_second = 0;
+  std::vector<double> latencies_ms;
+  std::uint64_t failures = 0;
+};
+
+// 64 connections, each its own thread sending `requests[i]` back to back for `seconds`.
+LoadResult Load(std::uint16_t port, const std::vector<std::string>& requests, double seconds) {
+  std::atomic<bool> stop{false};
+  std::atomic<std::uint64_t> ok{0}, failed{0};
+  std::vector<std::vector<double>> lat(kConnections);
+  std::vector<std::thread> threads;
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < kConnections; ++i) {
+    threads.emplace_back([&, i] {
+      int fd = Connect(port);
+      std::string buf;
+      while (!stop.load(std::memory_order_relaxed)) {
+        if (fd < 0) {
+          failed++;
+          return;
+        }
+        const auto t0 = std::chrono::steady_clock::now();
+        const int status = RoundTrip(fd, requests[static_cast<std::size_t>(i) % requests.size()], buf);
+        if (status >= 200 && status < 300) {
+          ok++;
+          lat[static_cast<std::size_t>(i)].push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+        } else {
+          failed++;
+          if (status == 0) {
+            ::close(fd);
+            fd = Connect(port);
+          }
+        }
+      }
+      if (fd >= 0) ::close(fd);
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+  stop = true;
+  for (auto& t : threads) t.join();
+  LoadResult r;
+  r.per_second = static_cast<double>(ok.load()) / SecondsSince(start);
+  r.failures = failed.load();
+  for (auto& v : lat) r.latencies_ms.insert(r.latencies_ms.end(), v.begin(), v.end());
+  return r;
+}
+
+double Percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
+}
+
+std::string Post(const std::string& path, const std::string& body) {
+  return "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + kKey +
+         "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+}
+
+}  // namespace
+
+int RunGatewaySuite(const Settings& settings) {
+  const bool quick = settings.round_seconds < 0.1;
+  std::printf("# gateway suite%s\n", quick ? " (quick: figures mean nothing)" : "");
+  ScratchDir dir("gateway");
+  app::NodeOptions o;
+  o.data_dir = dir.str();
+  o.server.port = 0;
+  o.server.io_threads = 2;
+  o.rate_limits = false;
+  o.billing_interval = std::chrono::milliseconds(0);
+  o.bootstrap_key = kKey;
+  auto node = app::Node::Start(o);
+  if (!node) {
+    std::fprintf(stderr, "gateway: %s\n", node.error().c_str());
+    return 1;
+  }
+  const std::uint16_t port = (*node)->port();
+
+  // One partner, 64 tenants (enterprise template), each the target of one connection.
+  {
+    int fd = Connect(port);
+    std::string buf;
+    auto must = [&](const std::string& req) {
+      const int s = RoundTrip(fd, req, buf);
+      if (s < 200 || s >= 300) std::fprintf(stderr, "gateway: setup request failed (%d): %s\n", s, buf.c_str());
+    };
+    must(Post("/v1/partners", R"({"id":"bench","name":"Bench"})"));
+    must(Post("/v1/partners/bench/certification", "{}"));
+    for (int i = 0; i < kConnections; ++i)
+      must(Post("/v1/partners/bench/tenants",
+                nlohmann::json{{"id", "bt" + std::to_string(i)}, {"name", "Bench"}, {"template_id", "enterprise-distributor"}}.dump()));
+    ::close(fd);
+  }
+  std::vector<std::string> commands, bare;
+  for (int i = 0; i < kConnections; ++i) {
+    commands.push_back(Post("/v1/tenants/bt" + std::to_string(i) + "/usage", R"({"orders":1,"api_calls":1})"));
+    bare.push_back(Post("/v1/tenants/bt" + std::to_string(i) + "/usage", R"({"orders":1,"api_calls":1})"));
+  }
+  BareBeast baseline(2);
+
+  const double seconds = quick ? 0.2 : 3.0;
+  const int rounds = quick ? 1 : std::max(1, std::min(settings.rounds, 5));
+  std::vector<double> http_rates, bare_rates, latencies;
+  std::uint64_t failures = 0;
+  Load(port, commands, quick ? 0.1 : 1.0);  // warm-up: tenant actors active
+  for (int r = 0; r < rounds; ++r) {
+    auto h = Load(port, commands, seconds);
+    auto b = Load(baseline.port(), bare, seconds);
+    http_rates.push_back(h.per_second);
+    bare_rates.push_back(b.per_second);
+    latencies.insert(latencies.end(), h.latencies_ms.begin(), h.latencies_ms.end());
+    failures += h.failures + b.failures;
+  }
+  const double http = Median(http_rates), base = Median(bare_rates);
+  Figure("http_durable_commands_per_s_c64", http, "req/s");
+  Figure("bare_beast_per_s_c64", base, "req/s");
+  std::printf("http_latency_p50_ms: %.3f\nhttp_latency_p99_ms: %.3f\n", Percentile(latencies, 0.5), Percentile(latencies, 0.99));
+  const auto writer = (*node)->store().writer_stats();
+  std::printf("store_appends_per_commit: %.1f\n",
+              writer.commits ? static_cast<double>(writer.appends) / static_cast<double>(writer.commits) : 0.0);
+  if (failures > 0) std::fprintf(stderr, "gateway: %llu requests failed\n", static_cast<unsigned long long>(failures));
+  Ratio("http_vs_bare_beast_ratio", base > 0 ? http / base : 0);
+  (*node)->Stop();
+  return failures > 0 ? 1 : 0;
+}
+
+}  // namespace keel::bench
