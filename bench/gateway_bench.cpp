@@ -3,7 +3,8 @@
 // Beast server answering a fixed body, measured in alternating rounds in one run. Each connection
 // sends POST /v1/tenants/<its tenant>/usage (one event, one fsync'd group commit) with its own tenant,
 // so commands run in parallel across 64 tenant actors. Rate limits are off for this run.
-// Prints requests per second, p50/p99 latency and `http_vs_bare_beast_ratio`.
+// Prints requests per second, p50/p99 latency and `http_vs_bare_beast_ratio`. For experiments,
+// KB_IO, KB_WORKERS and KB_CAF override the io threads, handler threads and CAF scheduler threads.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -134,7 +135,9 @@ int RunGatewaySuite(const Settings& settings) {
   app::NodeOptions o;
   o.data_dir = dir.str();
   o.server.port = 0;
-  o.server.io_threads = 2;
+  o.server.io_threads = std::getenv("KB_IO") ? std::atoi(std::getenv("KB_IO")) : 2;
+  if (std::getenv("KB_WORKERS")) o.server.workers = std::atoi(std::getenv("KB_WORKERS"));
+  if (std::getenv("KB_CAF")) o.runtime.scheduler_threads = std::atoi(std::getenv("KB_CAF"));
   o.rate_limits = false;
   o.billing_interval = std::chrono::milliseconds(0);
   o.bootstrap_key = kKey;

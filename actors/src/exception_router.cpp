@@ -38,7 +38,9 @@ struct ExceptionRouter::Impl {
     eventstore::ReadModelBatch batch;
     batch.model = std::string(kModel);
     batch.checkpoint = view.position;
-    if (auto event = DecodeDomainEvent(view, nullptr)) {
+    const bool relevant = view.type == "IntegrationFailed" || view.type == "SyncLatencyBreached" ||
+                          view.type == "IntegrationRecovered";
+    if (auto event = relevant ? DecodeDomainEvent(view, nullptr) : std::nullopt) {
       if (const auto* te = std::get_if<t::Event>(&event->event)) {
         const std::string& tenant = event->key.tenant;
         if (const auto* failed = std::get_if<t::IntegrationFailed>(te)) {

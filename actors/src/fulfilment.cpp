@@ -168,7 +168,9 @@ struct Fulfilment {
 
 std::unique_ptr<ProcessManager> StartFulfilment(eventstore::EventStore& store, Runtime& runtime,
                                                 FulfilmentOptions options) {
-  return std::make_unique<ProcessManager>("process.fulfilment", store, runtime, Fulfilment{std::move(options)});
+  return std::make_unique<ProcessManager>("process.fulfilment", store, runtime, Fulfilment{std::move(options)},
+                                          std::set<std::string, std::less<>>{"OrderPlaced", "OrderApproved", "OrderCancelled",
+                                                                             "OrderShipped"});
 }
 
 }  // namespace keel::actors

@@ -49,6 +49,7 @@ struct ProcessManager::Impl {
   eventstore::EventStore& store;
   Runtime& runtime;
   Handler handler;
+  std::set<std::string, std::less<>> types;
   std::unique_ptr<Client> client;  // created on the subscription thread
   std::unique_ptr<eventstore::Subscription> subscription;
   std::atomic<std::uint64_t> handled{0};  // last handled position
@@ -58,8 +59,8 @@ struct ProcessManager::Impl {
   std::mutex mu;
   std::condition_variable cv;
 
-  Impl(std::string n, eventstore::EventStore& s, Runtime& r, Handler h)
-      : name(std::move(n)), store(s), runtime(r), handler(std::move(h)) {}
+  Impl(std::string n, eventstore::EventStore& s, Runtime& r, Handler h, std::set<std::string, std::less<>> t)
+      : name(std::move(n)), store(s), runtime(r), handler(std::move(h)), types(std::move(t)) {}
 
   void Save(std::uint64_t position) {
     if (position == saved) return;
@@ -70,12 +71,14 @@ struct ProcessManager::Impl {
   }
 
   void OnEvent(const eventstore::EventView& view) {
-    if (!client) client = std::make_unique<Client>(runtime);
-    std::string error;
-    if (auto event = DecodeDomainEvent(view, &error)) {
-      handler(*client, *event);
-    } else if (!error.empty()) {
-      ++decode_errors;
+    if (types.empty() || types.contains(view.type)) {
+      if (!client) client = std::make_unique<Client>(runtime);
+      std::string error;
+      if (auto event = DecodeDomainEvent(view, &error)) {
+        handler(*client, *event);
+      } else if (!error.empty()) {
+        ++decode_errors;
+      }
     }
     handled.store(view.position);
     {
@@ -88,8 +91,9 @@ struct ProcessManager::Impl {
   }
 };
 
-ProcessManager::ProcessManager(std::string name, eventstore::EventStore& store, Runtime& runtime, Handler handler)
-    : impl_(std::make_unique<Impl>(std::move(name), store, runtime, std::move(handler))) {
+ProcessManager::ProcessManager(std::string name, eventstore::EventStore& store, Runtime& runtime, Handler handler,
+                               std::set<std::string, std::less<>> types)
+    : impl_(std::make_unique<Impl>(std::move(name), store, runtime, std::move(handler), std::move(types))) {
   auto checkpoint = store.LoadCheckpoint(impl_->name);
   const std::uint64_t from = checkpoint && *checkpoint ? **checkpoint + 1 : 1;
   impl_->saved = from - 1;

@@ -58,7 +58,7 @@ std::unique_ptr<ProcessManager> StartReplenishment(eventstore::EventStore& store
     if (const auto* wh = std::get_if<w::Event>(&ev.event)) {
       if (const auto* requested = std::get_if<w::ReplenishmentRequested>(wh)) OnRequested(client, ev, *requested);
     }
-  });
+  }, std::set<std::string, std::less<>>{"ReplenishmentRequested"});
 }
 
 }  // namespace keel::actors

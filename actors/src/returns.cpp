@@ -52,7 +52,7 @@ std::unique_ptr<ProcessManager> StartReturns(eventstore::EventStore& store, Runt
     if (const auto* order = std::get_if<o::Event>(&ev.event)) {
       if (const auto* received = std::get_if<o::ReturnReceived>(order)) OnReceived(client, ev, *received);
     }
-  });
+  }, std::set<std::string, std::less<>>{"ReturnReceived"});
 }
 
 }  // namespace keel::actors

@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <variant>
 
@@ -38,7 +39,9 @@ class ProcessManager {
   // thread. Must not throw; its commands must be idempotent.
   using Handler = std::function<void(Client&, const DomainEvent&)>;
 
-  ProcessManager(std::string name, eventstore::EventStore& store, Runtime& runtime, Handler handler);
+  // `types`: the event types the handler reacts to (others are skipped without decoding); empty: all.
+  ProcessManager(std::string name, eventstore::EventStore& store, Runtime& runtime, Handler handler,
+                 std::set<std::string, std::less<>> types = {});
   ~ProcessManager();  // stops and saves the checkpoint
   ProcessManager(const ProcessManager&) = delete;
   ProcessManager& operator=(const ProcessManager&) = delete;
