@@ -110,6 +110,16 @@ std::expected<S, Response> LoadState(Call& c, const actors::EntityKey& key) {
 
 // Runs the command with the call's metadata and renders the reply (`status` on success).
 Response Run(Call& c, const actors::EntityKey& key, actors::AnyCommand command, int status = 200);
+
+// The common handler: the body is command T (client fields only), stamped with the clock's time and
+// run on `key` as the aggregate's command variant `Aggregate`.
+template <class Aggregate, class T>
+Response ParseAndRun(Call& c, const actors::EntityKey& key) {
+  auto cmd = ParseBody<T>(c);
+  if (!cmd) return cmd.error();
+  cmd->at = c.now;
+  return Run(c, key, Aggregate(std::move(*cmd)));
+}
 // The reply of a command as JSON (entity, version, log position, events).
 json::Json OutcomeJson(const actors::EntityKey& key, const actors::Outcome& o);
 Response StateResponse(const actors::EntityKey& key, const actors::Snapshot& s);

@@ -19,10 +19,7 @@ Response Get(Call& c) {
 template <class T>
 Response OnInvoice(Call& c) {
   if (auto in = FromPath(c, "invoice", "invoice_id"); !in) return in.error();
-  auto cmd = ParseBody<T>(c);
-  if (!cmd) return cmd.error();
-  cmd->at = c.now;
-  return Run(c, Billing(c), b::Command(std::move(*cmd)));
+  return ParseAndRun<b::Command, T>(c, Billing(c));
 }
 
 Response AssessOverdue(Call& c) {

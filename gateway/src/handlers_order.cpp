@@ -14,10 +14,7 @@ actors::EntityKey Order(const Call& c) { return actors::OrderKey(c.Param("tenant
 
 template <class T>
 Response Simple(Call& c) {
-  auto cmd = ParseBody<T>(c);
-  if (!cmd) return cmd.error();
-  cmd->at = c.now;
-  return Run(c, Order(c), o::Command(std::move(*cmd)));
+  return ParseAndRun<o::Command, T>(c, Order(c));
 }
 
 // The tenant's workflow rules (from its pinned template).

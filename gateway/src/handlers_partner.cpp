@@ -12,10 +12,7 @@ actors::EntityKey Partner(const Call& c) { return actors::PartnerKey(c.Param("pa
 // Parses the body as command T, stamps it with the clock's time and runs it on the path's partner.
 template <class T>
 Response Simple(Call& c) {
-  auto cmd = ParseBody<T>(c);
-  if (!cmd) return cmd.error();
-  cmd->at = c.now;
-  return Run(c, Partner(c), p::Command(std::move(*cmd)));
+  return ParseAndRun<p::Command, T>(c, Partner(c));
 }
 
 Response Register(Call& c) {

@@ -13,10 +13,7 @@ actors::EntityKey Tenant(const Call& c) { return actors::TenantKey(c.Param("tena
 
 template <class T>
 Response Simple(Call& c) {
-  auto cmd = ParseBody<T>(c);
-  if (!cmd) return cmd.error();
-  cmd->at = c.now;
-  return Run(c, Tenant(c), t::Command(std::move(*cmd)));
+  return ParseAndRun<t::Command, T>(c, Tenant(c));
 }
 
 Response Get(Call& c) {

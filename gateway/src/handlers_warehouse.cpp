@@ -27,12 +27,7 @@ Response GetCatalog(Call& c) {
   return StateResponse(Catalog(c), *snap);  // an empty catalog is still the tenant's catalog
 }
 
-Response RegisterSuppliers(Call& c) {
-  auto cmd = ParseBody<cat::RegisterSuppliers>(c);
-  if (!cmd) return cmd.error();
-  cmd->at = c.now;
-  return Run(c, Catalog(c), cat::Command(std::move(*cmd)));
-}
+Response RegisterSuppliers(Call& c) { return ParseAndRun<cat::Command, cat::RegisterSuppliers>(c, Catalog(c)); }
 
 Response ImportItems(Call& c) {
   auto cmd = ParseBody<cat::ImportItems>(c);
@@ -92,10 +87,7 @@ Response ReceiveStock(Call& c) {
 
 Response AllocateLandedCost(Call& c) {
   if (auto in = FromPath(c, "receipt", "receipt_id"); !in) return in.error();
-  auto cmd = ParseBody<w::AllocateLandedCost>(c);
-  if (!cmd) return cmd.error();
-  cmd->at = c.now;
-  return Run(c, Warehouse(c), w::Command(std::move(*cmd)));
+  return ParseAndRun<w::Command, w::AllocateLandedCost>(c, Warehouse(c));
 }
 
 Response AdjustStock(Call& c) {
@@ -146,12 +138,7 @@ Response SetReplenishmentRule(Call& c) {
   return Run(c, Warehouse(c), w::Command(std::move(*cmd)));
 }
 
-Response RequestPurchase(Call& c) {
-  auto cmd = ParseBody<w::RequestPurchase>(c);
-  if (!cmd) return cmd.error();
-  cmd->at = c.now;
-  return Run(c, Warehouse(c), w::Command(std::move(*cmd)));
-}
+Response RequestPurchase(Call& c) { return ParseAndRun<w::Command, w::RequestPurchase>(c, Warehouse(c)); }
 
 }  // namespace
 
