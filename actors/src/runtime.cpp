@@ -102,6 +102,30 @@ RuntimeStats Runtime::Stats() const {
   return out;
 }
 
+void Runtime::ExecuteAsync(const EntityKey& key, AnyCommand command, CommandMeta meta, std::function<void(Reply)> done) {
+  if (static_cast<std::size_t>(key.kind) != command.index()) {
+    done(std::unexpected(Failure{Failure::Kind::kInvalid, {}, "command does not belong to a " + std::string(KindName(key.kind))}));
+    return;
+  }
+  caf::actor shard = impl_->ctx.ShardFor(key);
+  CommandEnvelope envelope{key, std::move(command), std::move(meta)};
+  impl_->sys->spawn([shard, envelope, done](caf::event_based_actor* self) {
+    self->request(shard, caf::infinite, cmd_atom::value, envelope)
+        .then([done](Reply& r) { done(std::move(r)); },
+              [done](caf::error& e) {
+                done(std::unexpected(Failure{Failure::Kind::kUnavailable, {}, "the entity did not answer: " + caf::to_string(e)}));
+              });
+  });
+}
+
+void Runtime::GetAsync(const EntityKey& key, std::function<void(std::optional<Snapshot>)> done) {
+  caf::actor shard = impl_->ctx.ShardFor(key);
+  impl_->sys->spawn([shard, key, done](caf::event_based_actor* self) {
+    self->request(shard, caf::infinite, get_atom::value, key)
+        .then([done](Snapshot& s) { done(std::move(s)); }, [done](caf::error&) { done(std::nullopt); });
+  });
+}
+
 struct Client::Impl {
   Runtime::Impl& rt;
   caf::scoped_actor self;

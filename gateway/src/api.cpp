@@ -14,19 +14,26 @@ namespace {
 
 constexpr std::size_t kMaxDepth = 32;
 
-const HandlerTable& Handlers() {
-  static const HandlerTable table = [] {
-    HandlerTable t;
-    AddSystemHandlers(t);
-    AddPartnerHandlers(t);
-    AddTenantHandlers(t);
-    AddWarehouseHandlers(t);
-    AddOrderHandlers(t);
-    AddBillingHandlers(t);
+struct Tables {
+  HandlerTable handlers;
+  AsyncTable async;
+};
+
+const Tables& AllTables() {
+  static const Tables tables = [] {
+    Tables t;
+    AddSystemHandlers(t.handlers);
+    AddPartnerHandlers(t.handlers, t.async);
+    AddTenantHandlers(t.handlers, t.async);
+    AddWarehouseHandlers(t.handlers, t.async);
+    AddOrderHandlers(t.handlers, t.async);
+    AddBillingHandlers(t.handlers, t.async);
     return t;
   }();
-  return table;
+  return tables;
 }
+const HandlerTable& Handlers() { return AllTables().handlers; }
+const AsyncTable& AsyncRoutes() { return AllTables().async; }
 
 bool IsJsonContentType(const std::string& value) {
   std::string v;
@@ -56,12 +63,16 @@ void Audit(ApiContext& ctx, const Request& req, const std::string& who, int stat
   ctx.metrics.Denied();
 }
 
+// The cached facts about a tenant, while fresh (5 s: api_rps follows plan changes within that).
+std::optional<TenantInfo> CachedTenant(ApiContext& ctx, const std::string& tenant, std::int64_t now) {
+  std::lock_guard lock(ctx.tenants_mu);
+  auto it = ctx.tenants.find(tenant);
+  if (it != ctx.tenants.end() && it->second.exists && now - it->second.fetched_at < 5000) return it->second;
+  return std::nullopt;
+}
+
 std::optional<TenantInfo> Tenant(ApiContext& ctx, actors::Client& client, const std::string& tenant, std::int64_t now) {
-  {
-    std::lock_guard lock(ctx.tenants_mu);
-    auto it = ctx.tenants.find(tenant);
-    if (it != ctx.tenants.end() && it->second.exists && now - it->second.fetched_at < 5000) return it->second;
-  }
+  if (auto cached = CachedTenant(ctx, tenant, now)) return cached;
   auto snap = client.Get(actors::TenantKey(tenant));
   if (!snap) return std::nullopt;
   TenantInfo info;
@@ -140,17 +151,22 @@ std::optional<Principal> Api::Authenticate(const Request& request) const { retur
 
 Response Api::Handle(const Request& request, actors::Client& client) { return HandleAs(request, Principal{}, client); }
 
-Response Api::HandleAs(const Request& req, const Principal& given, actors::Client& client) {
-  const auto started = std::chrono::steady_clock::now();
-  ApiContext& ctx = *ctx_;
-  const std::int64_t now = ctx.clock.NowMs();
+// Everything before the handler: route, authentication, body, scope, role, rate, If-Match. Either a
+// final answer, or a call ready for its handler; `needs_pool` when it cannot go on without waiting
+// (only when `client` is null: a tenant not in the cache).
+struct Api::Prepared {
+  std::optional<Response> answer;
+  bool needs_pool = false;
+  std::optional<RouteMatch> match;
+  Principal who;
+  json::Json body;
+  actors::CommandMeta meta;
   std::string route_id = "unmatched";
-  auto finish = [&](Response r) {
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    ctx.metrics.Request(route_id, r.status, seconds);
-    return r;
-  };
+};
 
+Api::Prepared Api::Prepare(const Request& req, const Principal& given, actors::Client* client, std::int64_t now) {
+  ApiContext& ctx = *ctx_;
+  Prepared p;
   auto matched = Match(req.method, req.target);
   if (!matched) {
     if (matched.error().status == 405) {
@@ -158,41 +174,55 @@ Response Api::HandleAs(const Request& req, const Principal& given, actors::Clien
       for (const auto& m : matched.error().allow) allow += (allow.empty() ? "" : ", ") + m;
       Response r = Problem(405, "method_not_allowed", "Method not allowed", req.method + " is not served here; allowed: " + allow);
       r.headers.emplace_back("Allow", allow);
-      return finish(std::move(r));
+      p.answer = std::move(r);
+    } else {
+      p.answer = NotFound("no route for " + req.method + " " + req.target.substr(0, req.target.find('?')));
     }
-    return finish(NotFound("no route for " + req.method + " " + req.target.substr(0, req.target.find('?'))));
+    return p;
   }
-  const RouteMatch& match = *matched;
+  p.match = std::move(*matched);
+  const RouteMatch& match = *p.match;
   const Route& route = *match.route;
-  route_id = std::string(route.id);
+  p.route_id = std::string(route.id);
 
   // Authentication (a WebSocket session arrives authenticated).
-  Principal who = given;
-  if (route.category != Category::kPublic && who.key_id.empty()) {
+  p.who = given;
+  if (route.category != Category::kPublic && p.who.key_id.empty()) {
     auto verified = Authenticate(req);
     if (!verified) {
       Audit(ctx, req, "anonymous", 401, now);
-      Response r = Problem(401, "unauthorized", "Missing or invalid API key",
-                           "send the key as 'Authorization: Bearer <key>'");
+      Response r = Problem(401, "unauthorized", "Missing or invalid API key", "send the key as 'Authorization: Bearer <key>'");
       r.headers.emplace_back("WWW-Authenticate", "Bearer");
-      return finish(std::move(r));
+      p.answer = std::move(r);
+      return p;
     }
-    who = *verified;
+    p.who = *verified;
   }
+  const Principal& who = p.who;
 
   // Body: JSON objects only, bounded in depth.
-  json::Json body = json::Json::object();
+  p.body = json::Json::object();
   if (!req.body.empty()) {
-    if (!IsJsonContentType(req.Header("content-type")))
-      return finish(Problem(415, "unsupported_media_type", "Unsupported media type", "send the body as application/json"));
-    if (json::NestingDepth(req.body) > kMaxDepth)
-      return finish(Problem(400, "malformed_json", "Malformed JSON", "the body is nested deeper than 32 levels"));
-    body = json::Json::parse(req.body, nullptr, false);
-    if (body.is_discarded())
-      return finish(Problem(400, "malformed_json", "Malformed JSON", "the body is not valid JSON (or not valid UTF-8)"));
-    if (!body.is_object()) return finish(BadField({"", "expected a JSON object"}));
+    if (!IsJsonContentType(req.Header("content-type"))) {
+      p.answer = Problem(415, "unsupported_media_type", "Unsupported media type", "send the body as application/json");
+      return p;
+    }
+    if (json::NestingDepth(req.body) > kMaxDepth) {
+      p.answer = Problem(400, "malformed_json", "Malformed JSON", "the body is nested deeper than 32 levels");
+      return p;
+    }
+    p.body = json::Json::parse(req.body, nullptr, false);
+    if (p.body.is_discarded()) {
+      p.answer = Problem(400, "malformed_json", "Malformed JSON", "the body is not valid JSON (or not valid UTF-8)");
+      return p;
+    }
+    if (!p.body.is_object()) {
+      p.answer = BadField({"", "expected a JSON object"});
+      return p;
+    }
   } else if (route.command && !req.Header("content-type").empty() && !IsJsonContentType(req.Header("content-type"))) {
-    return finish(Problem(415, "unsupported_media_type", "Unsupported media type", "send the body as application/json"));
+    p.answer = Problem(415, "unsupported_media_type", "Unsupported media type", "send the body as application/json");
+    return p;
   }
 
   // Scope: a resource outside the caller's scope does not exist for it.
@@ -201,23 +231,33 @@ Response Api::HandleAs(const Request& req, const Principal& given, actors::Clien
   if (route.scope == Scope::kPartner) {
     if (!Sees(who, match.params.at("partner"), "")) {
       Audit(ctx, req, who.Name(), 404, now);
-      return finish(NotFound("partner '" + match.params.at("partner") + "' does not exist"));
+      p.answer = NotFound("partner '" + match.params.at("partner") + "' does not exist");
+      return p;
     }
   } else if (route.scope == Scope::kTenant) {
     tenant_scope = match.params.at("tenant");
-    auto info = Tenant(ctx, client, tenant_scope, now);
-    if (!info) return finish(Problem(503, "unavailable", "The service is unavailable", "the tenant did not answer"));
+    auto info = client ? Tenant(ctx, *client, tenant_scope, now) : CachedTenant(ctx, tenant_scope, now);
+    if (!info) {
+      if (!client) {
+        p.needs_pool = true;
+        return p;
+      }
+      p.answer = Problem(503, "unavailable", "The service is unavailable", "the tenant did not answer");
+      return p;
+    }
     if (!Sees(who, info->exists ? info->partner : "", tenant_scope) || (!info->exists && !who.partner.empty())) {
       Audit(ctx, req, who.Name(), 404, now);
-      return finish(NotFound("tenant '" + tenant_scope + "' does not exist"));
+      p.answer = NotFound("tenant '" + tenant_scope + "' does not exist");
+      return p;
     }
     tenant_rps = info->api_rps;
   }
   if (!RoleAllows(who.role, route.category)) {
     Audit(ctx, req, who.Name(), 403, now);
-    return finish(Problem(403, "forbidden", "Forbidden",
-                          std::string(RoleName(who.role)) + " may not perform " + std::string(CategoryName(route.category)) +
-                              " operations"));
+    p.answer = Problem(403, "forbidden", "Forbidden",
+                       std::string(RoleName(who.role)) + " may not perform " + std::string(CategoryName(route.category)) +
+                           " operations");
+    return p;
   }
 
   // Rate: the tenant's api_rps, for the partners' and tenants' own keys (the platform operator's
@@ -227,25 +267,43 @@ Response Api::HandleAs(const Request& req, const Principal& given, actors::Clien
       Response r = Problem(429, "rate_limited", "Too many requests",
                            "tenant '" + tenant_scope + "' is limited to " + std::to_string(tenant_rps) + " requests per second");
       r.headers.emplace_back("Retry-After", std::to_string((wait_ms + 999) / 1000));
-      return finish(std::move(r));
+      p.answer = std::move(r);
+      return p;
     }
   }
 
-  Call call{ctx, client, req, match, who, std::move(body), {}, now};
-  call.meta.principal = who.Name();
-  call.meta.correlation_id = req.Header("x-request-id").substr(0, 128);
-  call.meta.causation_id = "http:" + route_id;
+  p.meta.principal = who.Name();
+  p.meta.correlation_id = req.Header("x-request-id").substr(0, 128);
+  p.meta.causation_id = "http:" + p.route_id;
   if (route.command) {
     if (auto if_match = req.Header("if-match"); !if_match.empty()) {
       auto v = ParseIfMatch(if_match);
-      if (!v) return finish(Problem(400, "invalid_if_match", "Invalid If-Match", "If-Match must be a version number, e.g. \"3\""));
-      call.meta.expected_version = *v;
+      if (!v) {
+        p.answer = Problem(400, "invalid_if_match", "Invalid If-Match", "If-Match must be a version number, e.g. \"3\"");
+        return p;
+      }
+      p.meta.expected_version = *v;
     }
   }
+  return p;
+}
+
+Response Api::HandleAs(const Request& req, const Principal& given, actors::Client& client) {
+  const auto started = std::chrono::steady_clock::now();
+  ApiContext& ctx = *ctx_;
+  const std::int64_t now = ctx.clock.NowMs();
+  Prepared p = Prepare(req, given, &client, now);
+  auto finish = [&](Response r) {
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    ctx.metrics.Request(p.route_id, r.status, seconds);
+    return r;
+  };
+  if (p.answer) return finish(std::move(*p.answer));
+  const Route& route = *p.match->route;
 
   const auto& handlers = Handlers();
   auto handler = handlers.find(route.id);
-  if (handler == handlers.end()) return finish(Problem(501, "not_implemented", "Not implemented", route_id));
+  if (handler == handlers.end()) return finish(Problem(501, "not_implemented", "Not implemented", p.route_id));
 
   // Idempotency-Key: a retry gets the first response; another request under the same key is refused.
   std::string slot, fingerprint;
@@ -254,7 +312,7 @@ Response Api::HandleAs(const Request& req, const Principal& given, actors::Clien
       if (!ValidIdempotencyKey(key))
         return finish(Problem(400, "invalid_idempotency_key", "Invalid Idempotency-Key",
                               "an Idempotency-Key is 1 to 255 visible ASCII characters"));
-      slot = who.key_id + '\0' + key;
+      slot = p.who.key_id + '\0' + key;
       fingerprint = Sha256Hex(req.method + '\n' + req.target + '\n' + req.body);
       auto seen = ctx.idempotency.Begin(slot, fingerprint, now);
       switch (seen.verdict) {
@@ -267,10 +325,11 @@ Response Api::HandleAs(const Request& req, const Principal& given, actors::Clien
                                 "a request with this Idempotency-Key is still being processed; retry later"));
         case IdempotencyCache::Verdict::kNew: break;
       }
-      call.meta.idempotency_key = "http:" + who.key_id + ":" + key;
+      p.meta.idempotency_key = "http:" + p.who.key_id + ":" + key;
     }
   }
 
+  Call call{ctx, &client, req, *p.match, p.who, std::move(p.body), std::move(p.meta), now};
   Response response;
   try {
     response = handler->second(call);
@@ -279,6 +338,66 @@ Response Api::HandleAs(const Request& req, const Principal& given, actors::Clien
   }
   if (!slot.empty()) ctx.idempotency.Finish(slot, fingerprint, response, now);
   return finish(std::move(response));
+}
+
+bool Api::TryHandleAsync(const Request& req, std::function<void(Response)> done) {
+  // Only routes with an asynchronous form, and never with an Idempotency-Key (its lookup reads the store).
+  auto matched = Match(req.method, req.target);
+  if (!matched) return false;
+  const auto& async = AsyncRoutes();
+  auto entry = async.find(matched->route->id);
+  if (entry == async.end() || !req.Header("idempotency-key").empty()) return false;
+
+  const auto started = std::chrono::steady_clock::now();
+  ApiContext& ctx = *ctx_;
+  const std::int64_t now = ctx.clock.NowMs();
+  auto prepared = std::make_shared<Prepared>(Prepare(req, Principal{}, nullptr, now));
+  if (prepared->needs_pool) return false;
+  auto finish = [&ctx, started, route = prepared->route_id, done](Response r) {
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    ctx.metrics.Request(route, r.status, seconds);
+    done(std::move(r));
+  };
+  if (prepared->answer) {
+    finish(std::move(*prepared->answer));
+    return true;
+  }
+  Call call{ctx, nullptr, req, *prepared->match, prepared->who, std::move(prepared->body), prepared->meta, now};
+  const AsyncRoute route = entry->second;
+  try {
+    if (route.read) {
+      const actors::EntityKey key = route.read(call);
+      ctx.runtime.GetAsync(key, [finish, key, empty_is_404 = route.empty_is_404](std::optional<actors::Snapshot> s) {
+        try {
+          if (!s) return finish(Problem(503, "unavailable", "The service is unavailable", "the entity did not answer"));
+          if (s->version == 0 && empty_is_404)
+            return finish(NotFound(std::string(actors::KindName(key.kind)) + " '" + key.id + "' does not exist"));
+          finish(StateResponse(key, *s));
+        } catch (...) {
+          finish(Problem(500, "internal", "Internal error", "the request could not be handled"));
+        }
+      });
+      return true;
+    }
+    auto built = route.build(call);
+    if (!built) {
+      finish(std::move(built.error()));
+      return true;
+    }
+    const actors::EntityKey key = built->key;
+    const int status = built->status;
+    ctx.runtime.ExecuteAsync(key, std::move(built->command), call.meta,
+                             [&ctx, finish, key, status, route_id = prepared->route_id](actors::Reply reply) {
+                               try {
+                                 finish(RenderReply(ctx, route_id, key, reply, status));
+                               } catch (...) {
+                                 finish(Problem(500, "internal", "Internal error", "the request could not be handled"));
+                               }
+                             });
+  } catch (const std::exception&) {
+    finish(Problem(500, "internal", "Internal error", "the request could not be handled"));
+  }
+  return true;
 }
 
 }  // namespace keel::gateway

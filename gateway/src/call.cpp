@@ -55,7 +55,7 @@ std::expected<void, Response> FromPath(Call& c, const std::string& param, const 
 }
 
 std::expected<actors::Snapshot, Response> Load(Call& c, const actors::EntityKey& key) {
-  auto snap = c.client.Get(key);
+  auto snap = c.client->Get(key);
   if (!snap) return std::unexpected(Problem(503, "unavailable", "The service is unavailable", "the entity did not answer"));
   if (snap->version == 0)
     return std::unexpected(NotFound(std::string(actors::KindName(key.kind)) + " '" + key.id + "' does not exist"));
@@ -83,14 +83,18 @@ json::Json OutcomeJson(const actors::EntityKey& key, const actors::Outcome& o) {
   return {{"entity", EntityJson(key)}, {"version", o.version}, {"position", o.last_position}, {"events", events}};
 }
 
-Response Run(Call& c, const actors::EntityKey& key, actors::AnyCommand command, int status) {
-  const std::string type = std::string(c.match.route->id);
-  auto reply = c.client.Execute(key, std::move(command), c.meta);
-  c.ctx.metrics.Command(type, reply.has_value());
+Response RenderReply(ApiContext& ctx, std::string_view route, const actors::EntityKey& key, const actors::Reply& reply,
+                     int status) {
+  ctx.metrics.Command(route, reply.has_value());
   if (!reply) return FailureResponse(reply.error());
   Response r = JsonResponse(status, OutcomeJson(key, *reply));
   r.headers.emplace_back("ETag", "\"" + std::to_string(reply->version) + "\"");
   return r;
+}
+
+Response Run(Call& c, const actors::EntityKey& key, actors::AnyCommand command, int status) {
+  auto reply = c.client->Execute(key, std::move(command), c.meta);
+  return RenderReply(c.ctx, c.match.route->id, key, reply, status);
 }
 
 Response StateResponse(const actors::EntityKey& key, const actors::Snapshot& s) {

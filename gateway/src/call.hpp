@@ -1,7 +1,9 @@
 // What a route handler gets (the context of one authorized request) and the helpers every handler
 // uses: parse the body into a command, load an aggregate, run a command and render its outcome or
 // its failure as problem+json. Handlers run on the gateway's worker threads with a synchronous
-// actors::Client: they may wait for actors; io threads and CAF workers never do.
+// actors::Client: they may wait for actors; io threads and CAF workers never do. Routes whose command
+// needs nothing but the request (and reads of one aggregate) also register an asynchronous form —
+// a Builder, or the key to read — that the io thread runs without waiting (see Api::TryHandleAsync).
 #pragma once
 
 #include <atomic>
@@ -63,7 +65,7 @@ struct ApiContext {
 
 struct Call {
   ApiContext& ctx;
-  actors::Client& client;
+  actors::Client* client;  // the worker's client; null on the asynchronous path (builders must not use it)
   const Request& req;
   const RouteMatch& match;
   const Principal& who;
@@ -75,12 +77,28 @@ struct Call {
 
 using Handler = Response (*)(Call&);
 using HandlerTable = std::map<std::string_view, Handler, std::less<>>;
+
+// A command built from the request alone, ready to run.
+struct Prepared {
+  actors::EntityKey key;
+  actors::AnyCommand command;
+  int status = 200;
+};
+using Builder = std::expected<Prepared, Response> (*)(Call&);
+using KeyOf = actors::EntityKey (*)(const Call&);
+struct AsyncRoute {
+  Builder build = nullptr;  // a command route
+  KeyOf read = nullptr;     // a read of one aggregate
+  bool empty_is_404 = true; // a read of an entity without events is 404 (catalog and billing: an empty state)
+};
+using AsyncTable = std::map<std::string_view, AsyncRoute, std::less<>>;
+
 void AddSystemHandlers(HandlerTable& t);
-void AddPartnerHandlers(HandlerTable& t);
-void AddTenantHandlers(HandlerTable& t);
-void AddWarehouseHandlers(HandlerTable& t);
-void AddOrderHandlers(HandlerTable& t);
-void AddBillingHandlers(HandlerTable& t);
+void AddPartnerHandlers(HandlerTable& t, AsyncTable& a);
+void AddTenantHandlers(HandlerTable& t, AsyncTable& a);
+void AddWarehouseHandlers(HandlerTable& t, AsyncTable& a);
+void AddOrderHandlers(HandlerTable& t, AsyncTable& a);
+void AddBillingHandlers(HandlerTable& t, AsyncTable& a);
 
 // -- helpers (call.cpp) --
 Response BadField(const json::FieldError& e);
@@ -110,15 +128,35 @@ std::expected<S, Response> LoadState(Call& c, const actors::EntityKey& key) {
 
 // Runs the command with the call's metadata and renders the reply (`status` on success).
 Response Run(Call& c, const actors::EntityKey& key, actors::AnyCommand command, int status = 200);
+// The answer to a command's reply (counted in the metrics under `route`).
+Response RenderReply(ApiContext& ctx, std::string_view route, const actors::EntityKey& key, const actors::Reply& reply,
+                     int status);
 
-// The common handler: the body is command T (client fields only), stamped with the clock's time and
-// run on `key` as the aggregate's command variant `Aggregate`.
-template <class Aggregate, class T>
-Response ParseAndRun(Call& c, const actors::EntityKey& key) {
+// The common command: the body is command T (client fields only), stamped with the clock's time and
+// run on the entity `Key` names as the aggregate's command variant `Aggregate`.
+template <class Aggregate, class T, KeyOf Key>
+std::expected<Prepared, Response> BuildCommand(Call& c) {
   auto cmd = ParseBody<T>(c);
-  if (!cmd) return cmd.error();
+  if (!cmd) return std::unexpected(cmd.error());
   cmd->at = c.now;
-  return Run(c, key, Aggregate(std::move(*cmd)));
+  return Prepared{Key(c), Aggregate(std::move(*cmd)), 200};
+}
+// The synchronous handler of a built command.
+template <Builder B>
+Response RunBuilt(Call& c) {
+  auto p = B(c);
+  if (!p) return p.error();
+  return Run(c, p->key, std::move(p->command), p->status);
+}
+// Registers a command route served both ways: by the worker pool and asynchronously.
+inline void Both(HandlerTable& t, AsyncTable& a, std::string_view id, Handler sync, Builder build) {
+  t[id] = sync;
+  a[id].build = build;
+}
+template <class Aggregate, class T, KeyOf Key>
+void Simple(HandlerTable& t, AsyncTable& a, std::string_view id) {
+  constexpr Builder build = BuildCommand<Aggregate, T, Key>;
+  Both(t, a, id, RunBuilt<build>, build);
 }
 // The reply of a command as JSON (entity, version, log position, events).
 json::Json OutcomeJson(const actors::EntityKey& key, const actors::Outcome& o);

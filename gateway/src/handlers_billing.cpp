@@ -11,15 +11,15 @@ namespace b = domain::billing;
 actors::EntityKey Billing(const Call& c) { return actors::BillingKey(c.Param("tenant")); }
 
 Response Get(Call& c) {
-  auto snap = c.client.Get(Billing(c));
+  auto snap = c.client->Get(Billing(c));
   if (!snap) return Problem(503, "unavailable", "The service is unavailable", "billing did not answer");
   return StateResponse(Billing(c), *snap);
 }
 
 template <class T>
-Response OnInvoice(Call& c) {
-  if (auto in = FromPath(c, "invoice", "invoice_id"); !in) return in.error();
-  return ParseAndRun<b::Command, T>(c, Billing(c));
+std::expected<Prepared, Response> BuildOnInvoice(Call& c) {
+  if (auto in = FromPath(c, "invoice", "invoice_id"); !in) return std::unexpected(in.error());
+  return BuildCommand<b::Command, T, Billing>(c);
 }
 
 Response AssessOverdue(Call& c) {
@@ -37,10 +37,11 @@ Response AssessOverdue(Call& c) {
 
 }  // namespace
 
-void AddBillingHandlers(HandlerTable& t) {
+void AddBillingHandlers(HandlerTable& t, AsyncTable& a) {
   t["get_billing"] = Get;
-  t["record_payment"] = OnInvoice<b::RecordPayment>;
-  t["issue_credit_note"] = OnInvoice<b::IssueCreditNote>;
+  a["get_billing"] = AsyncRoute{nullptr, Billing, false};
+  Both(t, a, "record_payment", RunBuilt<BuildOnInvoice<b::RecordPayment>>, BuildOnInvoice<b::RecordPayment>);
+  Both(t, a, "issue_credit_note", RunBuilt<BuildOnInvoice<b::IssueCreditNote>>, BuildOnInvoice<b::IssueCreditNote>);
   t["assess_overdue"] = AssessOverdue;
 }
 

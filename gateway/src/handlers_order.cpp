@@ -12,11 +12,6 @@ namespace o = domain::order;
 
 actors::EntityKey Order(const Call& c) { return actors::OrderKey(c.Param("tenant"), c.Param("order")); }
 
-template <class T>
-Response Simple(Call& c) {
-  return ParseAndRun<o::Command, T>(c, Order(c));
-}
-
 // The tenant's workflow rules (from its pinned template).
 std::expected<domain::WorkflowRules, Response> Rules(Call& c) {
   auto st = LoadState<domain::tenant::State>(c, actors::TenantKey(c.Param("tenant")));
@@ -38,9 +33,9 @@ Response Place(Call& c) {
   const auto* segment = TemplateOf(c.ctx, *st);
   if (segment == nullptr)
     return Problem(503, "configuration_missing", "Configuration missing", "the tenant's template is not configured here");
-  auto partner = c.client.Get(actors::PartnerKey(st->partner));
+  auto partner = c.client->Get(actors::PartnerKey(st->partner));
   if (partner && partner->version > 0) cmd->price_list = std::get<domain::partner::State>(partner->state).prices;
-  auto catalog = c.client.Get(actors::CatalogKey(tenant));
+  auto catalog = c.client->Get(actors::CatalogKey(tenant));
   if (catalog) {
     const auto& items = std::get<domain::catalog::State>(catalog->state).items;
     for (const auto& line : cmd->lines) {
@@ -95,27 +90,32 @@ Response AuthorizeReturn(Call& c) {
   return Run(c, Order(c), o::Command(std::move(*cmd)));
 }
 
+std::expected<Prepared, Response> BuildReceiveReturn(Call& c) {
+  if (auto in = FromPath(c, "rma", "rma"); !in) return std::unexpected(in.error());
+  return BuildCommand<o::Command, o::ReceiveReturn, Order>(c);
+}
+
 template <class T>
-Response OnReturn(Call& c) {
-  if (auto in = FromPath(c, "rma", "rma"); !in) return in.error();
-  return Simple<T>(c);
+void Plain(HandlerTable& h, AsyncTable& a, std::string_view id) {
+  Simple<o::Command, T, Order>(h, a, id);
 }
 
 }  // namespace
 
-void AddOrderHandlers(HandlerTable& t) {
+void AddOrderHandlers(HandlerTable& t, AsyncTable& a) {
   t["place_order"] = Place;
   t["get_order"] = Get;
+  a["get_order"].read = Order;
   t["approve_order"] = Decision<o::ApproveOrder>;
   t["reject_order"] = Decision<o::RejectOrder>;
-  t["pick_order"] = Simple<o::PickOrder>;
-  t["ship_order"] = Simple<o::ShipOrder>;
-  t["deliver_order"] = Simple<o::DeliverOrder>;
-  t["invoice_order"] = Simple<o::InvoiceOrder>;
-  t["cancel_order"] = Simple<o::CancelOrder>;
+  Plain<o::PickOrder>(t, a, "pick_order");
+  Plain<o::ShipOrder>(t, a, "ship_order");
+  Plain<o::DeliverOrder>(t, a, "deliver_order");
+  Plain<o::InvoiceOrder>(t, a, "invoice_order");
+  Plain<o::CancelOrder>(t, a, "cancel_order");
   t["request_return"] = RequestReturn;
   t["authorize_return"] = AuthorizeReturn;
-  t["receive_return"] = OnReturn<o::ReceiveReturn>;
+  Both(t, a, "receive_return", RunBuilt<BuildReceiveReturn>, BuildReceiveReturn);
 }
 
 }  // namespace keel::gateway

@@ -9,12 +9,6 @@ namespace p = domain::partner;
 
 actors::EntityKey Partner(const Call& c) { return actors::PartnerKey(c.Param("partner")); }
 
-// Parses the body as command T, stamps it with the clock's time and runs it on the path's partner.
-template <class T>
-Response Simple(Call& c) {
-  return ParseAndRun<p::Command, T>(c, Partner(c));
-}
-
 Response Register(Call& c) {
   auto cmd = ParseBody<p::RegisterPartner>(c);
   if (!cmd) return cmd.error();
@@ -67,16 +61,17 @@ Response ProvisionTenant(Call& c) {
 
 }  // namespace
 
-void AddPartnerHandlers(HandlerTable& t) {
+void AddPartnerHandlers(HandlerTable& t, AsyncTable& a) {
   t["register_partner"] = Register;
   t["get_partner"] = Get;
-  t["update_branding"] = Simple<p::UpdateBranding>;
-  t["set_price_list"] = Simple<p::SetPriceList>;
-  t["set_revenue_share"] = Simple<p::SetRevenueShare>;
-  t["set_partner_level"] = Simple<p::SetPartnerLevel>;
+  a["get_partner"].read = Partner;
+  Simple<p::Command, p::UpdateBranding, Partner>(t, a, "update_branding");
+  Simple<p::Command, p::SetPriceList, Partner>(t, a, "set_price_list");
+  Simple<p::Command, p::SetRevenueShare, Partner>(t, a, "set_revenue_share");
+  Simple<p::Command, p::SetPartnerLevel, Partner>(t, a, "set_partner_level");
   t["certify_partner"] = Certify;
-  t["suspend_partner"] = Simple<p::SuspendPartner>;
-  t["reinstate_partner"] = Simple<p::ReinstatePartner>;
+  Simple<p::Command, p::SuspendPartner, Partner>(t, a, "suspend_partner");
+  Simple<p::Command, p::ReinstatePartner, Partner>(t, a, "reinstate_partner");
   t["provision_tenant"] = ProvisionTenant;
 }
 

@@ -70,7 +70,7 @@ Response CreateKey(Call& c) {
                                                                : *role == Role::kTenantOperator ? "a partner and a tenant"
                                                                                                 : "a partner")});
   if (!body->tenant.empty()) {
-    auto tenant = c.client.Get(actors::TenantKey(body->tenant));
+    auto tenant = c.client->Get(actors::TenantKey(body->tenant));
     if (!tenant || tenant->version == 0 || std::get<domain::tenant::State>(tenant->state).partner != body->partner)
       return NotFound("tenant '" + body->tenant + "' of partner '" + body->partner + "' does not exist");
   }

@@ -11,11 +11,6 @@ namespace t = domain::tenant;
 
 actors::EntityKey Tenant(const Call& c) { return actors::TenantKey(c.Param("tenant")); }
 
-template <class T>
-Response Simple(Call& c) {
-  return ParseAndRun<t::Command, T>(c, Tenant(c));
-}
-
 Response Get(Call& c) {
   auto snap = Load(c, Tenant(c));
   if (!snap) return snap.error();
@@ -31,9 +26,9 @@ Response CompleteMilestone(Call& c) {
   return Run(c, Tenant(c), t::Command(std::move(*cmd)));
 }
 
-Response ResolveTicket(Call& c) {
-  if (auto in = FromPath(c, "ticket", "ticket"); !in) return in.error();
-  return Simple<t::ResolveTicket>(c);
+std::expected<Prepared, Response> BuildResolveTicket(Call& c) {
+  if (auto in = FromPath(c, "ticket", "ticket"); !in) return std::unexpected(in.error());
+  return BuildCommand<t::Command, t::ResolveTicket, Tenant>(c);
 }
 
 // The tenant's state, its pinned template and its current plan.
@@ -65,9 +60,9 @@ Response ActivateModule(Call& c) {
   return Run(c, Tenant(c), t::Command(std::move(*cmd)));
 }
 
-Response DeactivateModule(Call& c) {
-  if (auto in = FromPath(c, "module", "module"); !in) return in.error();
-  return Simple<t::DeactivateModule>(c);
+std::expected<Prepared, Response> BuildDeactivateModule(Call& c) {
+  if (auto in = FromPath(c, "module", "module"); !in) return std::unexpected(in.error());
+  return BuildCommand<t::Command, t::DeactivateModule, Tenant>(c);
 }
 
 Response ChangePlan(Call& c) {
@@ -125,26 +120,31 @@ Response IntegrationEvent(Call& c) {
   return Run(c, Tenant(c), t::Command(t::RecordSyncLatency{body->integration, body->latency_ms, rules, c.now}));
 }
 
+template <class T>
+void Plain(HandlerTable& h, AsyncTable& a, std::string_view id) {
+  Simple<t::Command, T, Tenant>(h, a, id);
+}
 }  // namespace
 
-void AddTenantHandlers(HandlerTable& h) {
+void AddTenantHandlers(HandlerTable& h, AsyncTable& a) {
   h["get_tenant"] = Get;
-  h["start_onboarding"] = Simple<t::StartOnboarding>;
+  a["get_tenant"].read = Tenant;
+  Plain<t::StartOnboarding>(h, a, "start_onboarding");
   h["complete_milestone"] = CompleteMilestone;
-  h["go_live"] = Simple<t::GoLive>;
-  h["suspend_tenant"] = Simple<t::SuspendTenant>;
-  h["reinstate_tenant"] = Simple<t::ReinstateTenant>;
-  h["terminate_tenant"] = Simple<t::TerminateTenant>;
+  Plain<t::GoLive>(h, a, "go_live");
+  Plain<t::SuspendTenant>(h, a, "suspend_tenant");
+  Plain<t::ReinstateTenant>(h, a, "reinstate_tenant");
+  Plain<t::TerminateTenant>(h, a, "terminate_tenant");
   h["activate_module"] = ActivateModule;
-  h["deactivate_module"] = DeactivateModule;
+  Both(h, a, "deactivate_module", RunBuilt<BuildDeactivateModule>, BuildDeactivateModule);
   h["change_plan"] = ChangePlan;
-  h["renew_subscription"] = Simple<t::RenewSubscription>;
-  h["cancel_subscription"] = Simple<t::CancelSubscription>;
+  Plain<t::RenewSubscription>(h, a, "renew_subscription");
+  Plain<t::CancelSubscription>(h, a, "cancel_subscription");
   h["upgrade_template"] = UpgradeTemplate;
-  h["set_plan_changes_blocked"] = Simple<t::SetPlanChangesBlocked>;
-  h["record_usage"] = Simple<t::RecordUsage>;
-  h["open_ticket"] = Simple<t::OpenTicket>;
-  h["resolve_ticket"] = ResolveTicket;
+  Plain<t::SetPlanChangesBlocked>(h, a, "set_plan_changes_blocked");
+  Plain<t::RecordUsage>(h, a, "record_usage");
+  Plain<t::OpenTicket>(h, a, "open_ticket");
+  Both(h, a, "resolve_ticket", RunBuilt<BuildResolveTicket>, BuildResolveTicket);
   h["record_integration_event"] = IntegrationEvent;
 }
 

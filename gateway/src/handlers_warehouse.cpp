@@ -22,12 +22,11 @@ actors::EntityKey Catalog(const Call& c) { return actors::CatalogKey(c.Param("te
 bool Entitled(const domain::tenant::State& t, domain::Module m) { return t.modules.contains(m); }
 
 Response GetCatalog(Call& c) {
-  auto snap = c.client.Get(Catalog(c));
+  auto snap = c.client->Get(Catalog(c));
   if (!snap) return Problem(503, "unavailable", "The service is unavailable", "the catalog did not answer");
   return StateResponse(Catalog(c), *snap);  // an empty catalog is still the tenant's catalog
 }
 
-Response RegisterSuppliers(Call& c) { return ParseAndRun<cat::Command, cat::RegisterSuppliers>(c, Catalog(c)); }
 
 Response ImportItems(Call& c) {
   auto cmd = ParseBody<cat::ImportItems>(c);
@@ -49,13 +48,13 @@ Response CreateWarehouse(Call& c) {
   auto tenant = LoadState<domain::tenant::State>(c, actors::TenantKey(c.Param("tenant")));
   if (!tenant) return tenant.error();
   const auto key = actors::WarehouseKey(c.Param("tenant"), cmd->id);
-  if (auto existing = c.client.Get(key); existing && existing->version > 0)
+  if (auto existing = c.client->Get(key); existing && existing->version > 0)
     return Unprocessable("already_exists", "warehouse '" + cmd->id + "' already exists");
   // Counted against the tenant's limit first; registering the same warehouse twice is a no-op.
   actors::CommandMeta meta = c.meta;
   if (!meta.idempotency_key.empty()) meta.idempotency_key += ":register";
   meta.expected_version.reset();
-  auto registered = c.client.Execute(actors::TenantKey(c.Param("tenant")),
+  auto registered = c.client->Execute(actors::TenantKey(c.Param("tenant")),
                                      domain::tenant::Command(domain::tenant::RegisterWarehouse{cmd->id, c.now}), meta);
   if (!registered) return FailureResponse(registered.error());
   cmd->tenant = c.Param("tenant");
@@ -80,20 +79,20 @@ std::vector<std::string> Skus(const std::vector<w::ReceiptLine>& lines) {
 Response ReceiveStock(Call& c) {
   auto cmd = ParseBody<w::ReceiveStock>(c);
   if (!cmd) return cmd.error();
-  cmd->catalog = actors::CatalogFacts(c.client, c.Param("tenant"), Skus(cmd->lines));
+  cmd->catalog = actors::CatalogFacts(*c.client, c.Param("tenant"), Skus(cmd->lines));
   cmd->at = c.now;
   return Run(c, Warehouse(c), w::Command(std::move(*cmd)));
 }
 
-Response AllocateLandedCost(Call& c) {
-  if (auto in = FromPath(c, "receipt", "receipt_id"); !in) return in.error();
-  return ParseAndRun<w::Command, w::AllocateLandedCost>(c, Warehouse(c));
+std::expected<Prepared, Response> BuildLandedCost(Call& c) {
+  if (auto in = FromPath(c, "receipt", "receipt_id"); !in) return std::unexpected(in.error());
+  return BuildCommand<w::Command, w::AllocateLandedCost, Warehouse>(c);
 }
 
 Response AdjustStock(Call& c) {
   auto cmd = ParseBody<w::AdjustStock>(c);
   if (!cmd) return cmd.error();
-  cmd->catalog = actors::CatalogFacts(c.client, c.Param("tenant"), {cmd->sku});
+  cmd->catalog = actors::CatalogFacts(*c.client, c.Param("tenant"), {cmd->sku});
   cmd->at = c.now;
   return Run(c, Warehouse(c), w::Command(std::move(*cmd)));
 }
@@ -106,14 +105,14 @@ Response TransferStock(Call& c) {
   const std::string tenant = c.Param("tenant");
   if (out->to_warehouse == c.Param("warehouse")) return BadField({"to_warehouse", "must differ from the source warehouse"});
   const auto target = actors::WarehouseKey(tenant, out->to_warehouse);
-  if (auto existing = c.client.Get(target); !existing || existing->version == 0)
+  if (auto existing = c.client->Get(target); !existing || existing->version == 0)
     return NotFound("warehouse '" + out->to_warehouse + "' does not exist");
   out->to_tenant = tenant;
   out->at = c.now;
   actors::CommandMeta meta = c.meta;
   const std::string base_key = meta.idempotency_key;
   if (!base_key.empty()) meta.idempotency_key = base_key + ":out";
-  auto sent = c.client.Execute(Warehouse(c), w::Command(*out), meta);
+  auto sent = c.client->Execute(Warehouse(c), w::Command(*out), meta);
   c.ctx.metrics.Command("transfer_stock", sent.has_value());
   if (!sent) return FailureResponse(sent.error());
   const w::TransferredOut* left = nullptr;
@@ -121,10 +120,10 @@ Response TransferStock(Call& c) {
     if (const auto* t = std::get_if<w::TransferredOut>(&ev)) left = t;
   if (left == nullptr) return JsonResponse(200, {{"out", OutcomeJson(Warehouse(c), *sent)}, {"in", nullptr}});
   w::TransferIn in{out->transfer_id, c.Param("warehouse"), tenant, left->sku, left->qty, left->unit_cost, left->lots,
-                   actors::CatalogFacts(c.client, tenant, {left->sku}), c.now};
+                   actors::CatalogFacts(*c.client, tenant, {left->sku}), c.now};
   meta.idempotency_key = base_key.empty() ? std::string() : base_key + ":in";
   meta.expected_version.reset();
-  auto received = c.client.Execute(target, w::Command(std::move(in)), meta);
+  auto received = c.client->Execute(target, w::Command(std::move(in)), meta);
   if (!received) return FailureResponse(received.error());
   return JsonResponse(200, {{"out", OutcomeJson(Warehouse(c), *sent)}, {"in", OutcomeJson(target, *received)}});
 }
@@ -133,27 +132,28 @@ Response SetReplenishmentRule(Call& c) {
   if (auto in = FromPath(c, "sku", "sku"); !in) return in.error();
   auto cmd = ParseBody<w::SetReplenishmentRule>(c);
   if (!cmd) return cmd.error();
-  cmd->catalog = actors::CatalogFacts(c.client, c.Param("tenant"), {cmd->sku});
+  cmd->catalog = actors::CatalogFacts(*c.client, c.Param("tenant"), {cmd->sku});
   cmd->at = c.now;
   return Run(c, Warehouse(c), w::Command(std::move(*cmd)));
 }
 
-Response RequestPurchase(Call& c) { return ParseAndRun<w::Command, w::RequestPurchase>(c, Warehouse(c)); }
 
 }  // namespace
 
-void AddWarehouseHandlers(HandlerTable& t) {
+void AddWarehouseHandlers(HandlerTable& t, AsyncTable& a) {
   t["get_catalog"] = GetCatalog;
-  t["register_suppliers"] = RegisterSuppliers;
+  a["get_catalog"] = AsyncRoute{nullptr, Catalog, false};
+  Simple<cat::Command, cat::RegisterSuppliers, Catalog>(t, a, "register_suppliers");
   t["import_items"] = ImportItems;
   t["create_warehouse"] = CreateWarehouse;
   t["get_warehouse"] = GetWarehouse;
+  a["get_warehouse"].read = Warehouse;
   t["receive_stock"] = ReceiveStock;
-  t["allocate_landed_cost"] = AllocateLandedCost;
+  Both(t, a, "allocate_landed_cost", RunBuilt<BuildLandedCost>, BuildLandedCost);
   t["adjust_stock"] = AdjustStock;
   t["transfer_stock"] = TransferStock;
   t["set_replenishment_rule"] = SetReplenishmentRule;
-  t["request_purchase"] = RequestPurchase;
+  Simple<w::Command, w::RequestPurchase, Warehouse>(t, a, "request_purchase");
 }
 
 }  // namespace keel::gateway

@@ -1,6 +1,6 @@
-// One HTTP/1.1 connection: read a request (header, body and time limits), hand it to the worker pool,
-// write the answer when it is posted back to this connection's strand, repeat while keep-alive. The io
-// thread never waits for an actor. Requests are answered in order, one at a time per connection;
+// One HTTP/1.1 connection: read a request (header, body and time limits), answer it through the
+// asynchronous actor bridge or the worker pool, write the answer when it is posted back to this
+// connection's strand, repeat while keep-alive. The io thread never waits for an actor. Requests are answered in order, one at a time per connection;
 // pipelined requests wait in the socket buffer. A client that disconnects mid-request loses nothing:
 // the command completes and is durable; only the write of its answer fails.
 #include <boost/asio/dispatch.hpp>
@@ -71,9 +71,20 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
       keep_alive_ = false;
       return Write(Problem(503, "draining", "Shutting down", "the server is shutting down; retry on another instance"));
     }
-    state_.open_requests.fetch_add(1);
+    if (state_.open_requests.fetch_add(1) >= state_.options.max_in_flight) {
+      state_.open_requests.fetch_sub(1);
+      Response r = Problem(503, "overloaded", "Overloaded", "too many requests in flight; retry shortly");
+      r.headers.emplace_back("Retry-After", "1");
+      return Write(std::move(r));
+    }
     auto executor = stream_.get_executor();
     auto self = shared_from_this();
+    // Most commands and reads need one actor call: made from here without waiting; the answer comes
+    // back to this strand. The rest go to the worker pool.
+    const bool handled = state_.api.TryHandleAsync(request, [self, executor](Response response) {
+      net::post(executor, [self, response = std::move(response)]() mutable { self->Write(std::move(response), true); });
+    });
+    if (handled) return;
     const bool accepted = state_.pool.Submit([self, executor, request = std::move(request)](actors::Client& client) mutable {
       Response response = self->state_.api.Handle(request, client);
       net::post(executor, [self, response = std::move(response)]() mutable {

@@ -45,6 +45,12 @@ class Runtime {
   RuntimeStats Stats() const;
   const RuntimeConfig& config() const;
 
+  // Asynchronous forms for threads that must never wait (the gateway's io threads), after the
+  // TOOLCHAIN bridge: a short-lived actor sends the request and hands the answer to `done`, which
+  // runs on a CAF worker — it must be quick, must not block and must not throw.
+  void ExecuteAsync(const EntityKey& key, AnyCommand command, CommandMeta meta, std::function<void(Reply)> done);
+  void GetAsync(const EntityKey& key, std::function<void(std::optional<Snapshot>)> done);
+
   struct Impl;
   Impl& impl() { return *impl_; }
 

@@ -42,6 +42,12 @@ class Api {
   std::expected<std::optional<std::string>, std::string> Start(const std::string& bootstrap_token);
 
   Response Handle(const Request& request, actors::Client& client);
+  // Answers without waiting when it can: routing, authentication, parsing and access run on the calling
+  // thread (an io thread), then one asynchronous actor call whose completion renders the answer and
+  // calls `done` on a CAF worker. Returns false, having done nothing, when the request needs the worker
+  // pool: routes whose handler reads other aggregates, an Idempotency-Key (a store read), a tenant
+  // not yet cached.
+  bool TryHandleAsync(const Request& request, std::function<void(Response)> done);
   // The same for a caller already authenticated (a WebSocket session's principal).
   Response HandleAs(const Request& request, const Principal& who, actors::Client& client);
   std::optional<Principal> Authenticate(const Request& request) const;
@@ -55,6 +61,8 @@ class Api {
   const actors::Clock& clock() const;
 
  private:
+  struct Prepared;
+  Prepared Prepare(const Request& req, const Principal& given, actors::Client* client, std::int64_t now);
   std::unique_ptr<ApiContext> ctx_;
   std::unique_ptr<Metrics> metrics_;
   std::unique_ptr<KeyStore> keys_;
