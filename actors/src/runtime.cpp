@@ -3,6 +3,7 @@
 #include "actors/runtime.hpp"
 
 #include <functional>
+#include <mutex>
 #include <unordered_map>
 
 #include "context.hpp"
@@ -57,6 +58,26 @@ struct Runtime::Impl {
   Context ctx;
   caf::actor_system_config cfg;
   std::unique_ptr<caf::actor_system> sys;
+  // Entity handles the asynchronous bridge learned from replies, so later commands skip the registry
+  // hop (a stale handle fails and the command goes through the registry, as for Client).
+  std::mutex direct_mu;
+  std::unordered_map<std::string, caf::actor> direct;
+
+  caf::actor Direct(const std::string& k) {
+    std::lock_guard lock(direct_mu);
+    auto it = direct.find(k);
+    return it == direct.end() ? caf::actor{} : it->second;
+  }
+  void Remember(const std::string& k, const caf::strong_actor_ptr& sender) {
+    if (!sender) return;
+    std::lock_guard lock(direct_mu);
+    if (direct.size() >= 100'000) direct.clear();  // a bound, not a policy
+    direct[k] = caf::actor_cast<caf::actor>(sender);
+  }
+  void Forget(const std::string& k) {
+    std::lock_guard lock(direct_mu);
+    direct.erase(k);
+  }
 };
 
 Runtime::Runtime(eventstore::EventStore& store, RuntimeConfig config) : impl_(std::make_unique<Impl>()) {
@@ -108,12 +129,28 @@ void Runtime::ExecuteAsync(const EntityKey& key, AnyCommand command, CommandMeta
     return;
   }
   caf::actor shard = impl_->ctx.ShardFor(key);
+  const std::string k = Context::KeyString(key);
+  caf::actor target = impl_->Direct(k);
+  Impl* impl = impl_.get();
   CommandEnvelope envelope{key, std::move(command), std::move(meta)};
-  impl_->sys->spawn([shard, envelope, done](caf::event_based_actor* self) {
-    self->request(shard, caf::infinite, cmd_atom::value, envelope)
-        .then([done](Reply& r) { done(std::move(r)); },
+  impl_->sys->spawn([impl, k, target, shard, envelope, done](caf::event_based_actor* self) {
+    auto via_registry = [self, impl, k, shard, envelope, done] {
+      self->request(shard, caf::infinite, cmd_atom::value, envelope)
+          .then(
+              [self, impl, k, done](Reply& r) {
+                impl->Remember(k, self->current_sender());
+                done(std::move(r));
+              },
               [done](caf::error& e) {
                 done(std::unexpected(Failure{Failure::Kind::kUnavailable, {}, "the entity did not answer: " + caf::to_string(e)}));
+              });
+    };
+    if (!target) return via_registry();
+    self->request(target, caf::infinite, cmd_atom::value, envelope)
+        .then([done](Reply& r) { done(std::move(r)); },
+              [impl, k, via_registry](caf::error&) {
+                impl->Forget(k);  // gone (passivated or evicted): ask the registry
+                via_registry();
               });
   });
 }

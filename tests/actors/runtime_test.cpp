@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <future>
 #include <thread>
 
 #include "actor_support.hpp"
@@ -240,4 +241,42 @@ TEST_CASE("a version conflict from another writer reloads and retries", "[actors
   if (!fresh) FAIL(fresh.error().message << fresh.error().rejection.message);
   CHECK(fresh->version == 6);
   CHECK(StateOf<w::State>(*client.Get(key)).stock.at("WIDGET").on_hand == 25);
+}
+
+TEST_CASE("the asynchronous bridge answers commands and reads across a passivation", "[actors]") {
+  TempDir dir;
+  auto store = OpenOrDie(dir.str());
+  RuntimeConfig config;
+  config.idle_timeout = std::chrono::milliseconds(40);
+  Runtime runtime(*store, config);
+  const auto key = WarehouseKey("acme", "w1");
+  auto execute = [&](AnyCommand command) {
+    std::promise<Reply> answered;
+    runtime.ExecuteAsync(key, std::move(command), {}, [&](Reply r) { answered.set_value(std::move(r)); });
+    return answered.get_future().get();
+  };
+  auto get = [&] {
+    std::promise<std::optional<Snapshot>> answered;
+    runtime.GetAsync(key, [&](std::optional<Snapshot> s) { answered.set_value(std::move(s)); });
+    return answered.get_future().get();
+  };
+  REQUIRE(execute(CreateWarehouse("acme", "w1")));
+  auto received = execute(Receive("r1", 10));
+  REQUIRE(received);
+  CHECK(received->version == 2);
+  auto refused = execute(w::ReserveStock{"o1", 1, "WIDGET", 99, kT0});
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().rejection.code == domain::RejectionCode::kInsufficientStock);
+  // The entity passivates; the bridge's remembered handle is stale, the command still lands.
+  REQUIRE(Eventually([&] { return runtime.Stats().live_actors == 0; }));
+  auto after = execute(w::ReserveStock{"o1", 1, "WIDGET", 4, kT0});
+  REQUIRE(after);
+  CHECK(after->version == 3);
+  auto state = get();
+  REQUIRE(state);
+  CHECK(state->version == 3);
+  CHECK(StateOf<w::State>(*state).stock.at("WIDGET").reserved == 4);
+  auto wrong = execute(PlaceOrder("acme", "o9", {{1, "WIDGET", 1, {}}}));
+  REQUIRE_FALSE(wrong);
+  CHECK(wrong.error().kind == Failure::Kind::kInvalid);
 }
