@@ -1,5 +1,6 @@
-// Runs a helper process with its stdout on a pipe and kills it with SIGKILL as soon as what it has
-// printed satisfies a condition; returns everything it printed. For crash tests.
+// Runs a helper process with its stdout on a pipe and sends it a signal (SIGKILL unless told) as soon
+// as what it has printed satisfies a condition; returns everything it printed and how it ended. For
+// crash tests (SIGKILL) and graceful-stop tests (SIGTERM).
 #pragma once
 
 #include <signal.h>
@@ -20,10 +21,11 @@ struct KilledRun {
   bool killed = false;           // we sent SIGKILL
   bool died_of_sigkill = false;  // and that is how it ended
   bool spawned = false;
+  int exit_code = -1;            // when it exited by itself (or after a catchable signal)
 };
 
 inline KilledRun RunUntilKilled(const std::string& binary, std::vector<std::string> args,
-                                const std::function<bool(const std::string& output)>& kill_when) {
+                                const std::function<bool(const std::string& output)>& kill_when, int signal = SIGKILL) {
   KilledRun run;
   int fds[2];
   if (::pipe(fds) != 0) return run;
@@ -48,7 +50,7 @@ inline KilledRun RunUntilKilled(const std::string& binary, std::vector<std::stri
     if (n <= 0) break;  // EOF once the child is gone
     run.output.append(buf, static_cast<std::size_t>(n));
     if (!run.killed && kill_when(run.output)) {
-      ::kill(pid, SIGKILL);
+      ::kill(pid, signal);
       run.killed = true;
     }
   }
@@ -56,6 +58,7 @@ inline KilledRun RunUntilKilled(const std::string& binary, std::vector<std::stri
   int status = 0;
   ::waitpid(pid, &status, 0);
   run.died_of_sigkill = WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
+  if (WIFEXITED(status)) run.exit_code = WEXITSTATUS(status);
   return run;
 }
 
