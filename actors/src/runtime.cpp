@@ -123,17 +123,19 @@ RuntimeStats Runtime::Stats() const {
   return out;
 }
 
-void Runtime::ExecuteAsync(const EntityKey& key, AnyCommand command, CommandMeta meta, std::function<void(Reply)> done) {
-  if (static_cast<std::size_t>(key.kind) != command.index()) {
-    done(std::unexpected(Failure{Failure::Kind::kInvalid, {}, "command does not belong to a " + std::string(KindName(key.kind))}));
-    return;
-  }
-  caf::actor shard = impl_->ctx.ShardFor(key);
+namespace {
+
+// The bridge: a short-lived actor asks the entity (directly when its handle is known) and hands the
+// reply to `done` on the CAF worker that received it.
+void SendAsync(Runtime::Impl* impl, const EntityKey& key, AnyCommand command, CommandMeta meta,
+               std::function<void(Reply)> done) {
+  caf::actor shard = impl->ctx.ShardFor(key);
   const std::string k = Context::KeyString(key);
-  caf::actor target = impl_->Direct(k);
-  Impl* impl = impl_.get();
+  caf::actor target = impl->Direct(k);
   CommandEnvelope envelope{key, std::move(command), std::move(meta)};
-  impl_->sys->spawn([impl, k, target, shard, envelope, done](caf::event_based_actor* self) {
+  // The unused int: CAF 0.17 dereferences a null argument tuple when a function actor takes no
+  // arguments (UBSan flags it in init_fun_factory.hpp); one argument avoids that path.
+  impl->sys->spawn([impl, k, target, shard, envelope, done](caf::event_based_actor* self, int) {
     auto via_registry = [self, impl, k, shard, envelope, done] {
       self->request(shard, caf::infinite, cmd_atom::value, envelope)
           .then(
@@ -152,15 +154,25 @@ void Runtime::ExecuteAsync(const EntityKey& key, AnyCommand command, CommandMeta
                 impl->Forget(k);  // gone (passivated or evicted): ask the registry
                 via_registry();
               });
-  });
+  }, 0);
+}
+
+}  // namespace
+
+void Runtime::ExecuteAsync(const EntityKey& key, AnyCommand command, CommandMeta meta, std::function<void(Reply)> done) {
+  if (static_cast<std::size_t>(key.kind) != command.index()) {
+    done(std::unexpected(Failure{Failure::Kind::kInvalid, {}, "command does not belong to a " + std::string(KindName(key.kind))}));
+    return;
+  }
+  SendAsync(impl_.get(), key, std::move(command), std::move(meta), std::move(done));
 }
 
 void Runtime::GetAsync(const EntityKey& key, std::function<void(std::optional<Snapshot>)> done) {
   caf::actor shard = impl_->ctx.ShardFor(key);
-  impl_->sys->spawn([shard, key, done](caf::event_based_actor* self) {
+  impl_->sys->spawn([shard, key, done](caf::event_based_actor* self, int) {
     self->request(shard, caf::infinite, get_atom::value, key)
         .then([done](Snapshot& s) { done(std::move(s)); }, [done](caf::error&) { done(std::nullopt); });
-  });
+  }, 0);
 }
 
 struct Client::Impl {

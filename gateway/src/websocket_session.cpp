@@ -45,6 +45,10 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
     state_.api.metrics().WebSocketOpened();
     ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
     ws_.read_message_max(state_.options.body_limit);
+    if (state_.options.ws_send_buffer > 0) {
+      beast::error_code ignored;
+      beast::get_lowest_layer(ws_).socket().set_option(net::socket_base::send_buffer_size(state_.options.ws_send_buffer), ignored);
+    }
     ws_.async_accept(upgrade, [self = shared_from_this()](beast::error_code ec) {
       if (!ec) self->Read();
     });

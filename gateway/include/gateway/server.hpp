@@ -26,6 +26,7 @@ struct ServerOptions {
   std::size_t body_limit = 1024 * 1024; // bytes; beyond: 413
   std::chrono::milliseconds read_timeout{30'000};  // a request (or the next one on keep-alive) must arrive within
   std::size_t ws_queue_limit = 1024;  // feed frames queued for a WebSocket client; beyond, after the grace: closed
+  int ws_send_buffer = 0;             // SO_SNDBUF of WebSocket sockets in bytes (0: the kernel's default)
   std::chrono::milliseconds slow_consumer_grace{2'000};
   std::size_t max_subscriptions = 256;  // live feed subscriptions at once
   std::chrono::milliseconds drain_timeout{15'000};  // how long Stop waits for in-flight requests
