@@ -1,0 +1,221 @@
+// JSON descriptors of the tenant aggregate's commands (client fields only), events and state.
+// Part of domain_json.hpp (see there for the rules); json_fields.hpp explains the descriptors.
+#pragma once
+
+#include <array>
+#include <charconv>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "domain/tenant.hpp"
+#include "json/values.hpp"
+#include "json_fields.hpp"
+
+namespace keel::gateway::json {
+
+// Tenant. ProvisionTenant, ChangePlan and UpgradeTemplate are read through the bodies above.
+
+template <> struct Describe<domain::tenant::MilestoneState> {
+  using T = domain::tenant::MilestoneState;
+  static constexpr auto fields =
+      std::make_tuple(Opt("id", &T::id), Opt("required", &T::required), Opt("done", &T::done));
+};
+
+// -- commands --
+template <> struct Describe<domain::tenant::StartOnboarding> { static constexpr auto fields = std::make_tuple(); };
+template <> struct Describe<domain::tenant::CompleteMilestone> {
+  using T = domain::tenant::CompleteMilestone;
+  static constexpr auto fields = std::make_tuple(Req("milestone", &T::milestone));  // `by` is the caller
+};
+template <> struct Describe<domain::tenant::GoLive> { static constexpr auto fields = std::make_tuple(); };
+template <> struct Describe<domain::tenant::SuspendTenant> {
+  using T = domain::tenant::SuspendTenant;
+  static constexpr auto fields = std::make_tuple(Opt("reason", &T::reason));
+};
+template <> struct Describe<domain::tenant::ReinstateTenant> { static constexpr auto fields = std::make_tuple(); };
+template <> struct Describe<domain::tenant::TerminateTenant> {
+  using T = domain::tenant::TerminateTenant;
+  static constexpr auto fields = std::make_tuple(Opt("reason", &T::reason));
+};
+template <> struct Describe<domain::tenant::ActivateModule> {
+  using T = domain::tenant::ActivateModule;
+  static constexpr auto fields = std::make_tuple(Req("module", &T::module));  // plan, segment: resolved
+};
+template <> struct Describe<domain::tenant::DeactivateModule> {
+  using T = domain::tenant::DeactivateModule;
+  static constexpr auto fields = std::make_tuple(Req("module", &T::module));
+};
+template <> struct Describe<domain::tenant::RegisterWarehouse> {
+  using T = domain::tenant::RegisterWarehouse;
+  static constexpr auto fields = std::make_tuple(Req("warehouse", &T::warehouse));
+};
+template <> struct Describe<domain::tenant::RecordUsage> {
+  using T = domain::tenant::RecordUsage;
+  static constexpr auto fields = std::make_tuple(Opt("orders", &T::orders), Opt("api_calls", &T::api_calls));
+};
+template <> struct Describe<domain::tenant::RenewSubscription> { static constexpr auto fields = std::make_tuple(); };
+template <> struct Describe<domain::tenant::CancelSubscription> {
+  using T = domain::tenant::CancelSubscription;
+  static constexpr auto fields = std::make_tuple(Opt("reason", &T::reason));
+};
+template <> struct Describe<domain::tenant::OpenTicket> {
+  using T = domain::tenant::OpenTicket;
+  static constexpr auto fields =
+      std::make_tuple(Req("ticket", &T::ticket), Opt("subject", &T::subject), Opt("severity", &T::severity));
+};
+template <> struct Describe<domain::tenant::ResolveTicket> {
+  using T = domain::tenant::ResolveTicket;
+  static constexpr auto fields = std::make_tuple(Req("ticket", &T::ticket));
+};
+template <> struct Describe<domain::tenant::RecordIntegrationFailure> {
+  using T = domain::tenant::RecordIntegrationFailure;
+  static constexpr auto fields = std::make_tuple(Req("integration", &T::integration), Opt("detail", &T::detail));
+};
+template <> struct Describe<domain::tenant::RecordIntegrationRecovery> {
+  using T = domain::tenant::RecordIntegrationRecovery;
+  static constexpr auto fields = std::make_tuple(Req("integration", &T::integration));
+};
+template <> struct Describe<domain::tenant::RecordSyncLatency> {
+  using T = domain::tenant::RecordSyncLatency;
+  static constexpr auto fields =
+      std::make_tuple(Req("integration", &T::integration), Req("latency_ms", &T::latency_ms));
+};
+template <> struct Describe<domain::tenant::SetPlanChangesBlocked> {
+  using T = domain::tenant::SetPlanChangesBlocked;
+  static constexpr auto fields = std::make_tuple(Req("blocked", &T::blocked), Opt("reason", &T::reason));
+};
+
+// -- events --
+template <> struct Describe<domain::tenant::TenantProvisioned> {
+  using T = domain::tenant::TenantProvisioned;
+  static constexpr auto fields = std::make_tuple(
+      Opt("id", &T::id), Opt("partner", &T::partner), Opt("name", &T::name), Opt("template_id", &T::template_id),
+      Opt("template_version", &T::template_version), Opt("plan", &T::plan), Opt("plan_rank", &T::plan_rank),
+      Opt("tier", &T::tier), Opt("deployment", &T::deployment), Opt("environment", &T::environment),
+      Opt("modules", &T::modules), Opt("limits", &T::limits), Opt("milestones", &T::milestones),
+      Opt("period_start", &T::period_start), Opt("period_end", &T::period_end), Opt("at", &T::at));
+};
+template <> struct Describe<domain::tenant::OnboardingStarted> {
+  using T = domain::tenant::OnboardingStarted;
+  static constexpr auto fields = std::make_tuple(Opt("at", &T::at));
+};
+template <> struct Describe<domain::tenant::MilestoneCompleted> {
+  using T = domain::tenant::MilestoneCompleted;
+  static constexpr auto fields = std::make_tuple(Opt("milestone", &T::milestone), Opt("by", &T::by), Opt("at", &T::at));
+};
+template <> struct Describe<domain::tenant::TenantWentLive> {
+  using T = domain::tenant::TenantWentLive;
+  static constexpr auto fields = std::make_tuple(Opt("at", &T::at));
+};
+template <> struct Describe<domain::tenant::TenantSuspended> {
+  using T = domain::tenant::TenantSuspended;
+  static constexpr auto fields = std::make_tuple(Opt("reason", &T::reason), Opt("at", &T::at));
+};
+template <> struct Describe<domain::tenant::TenantReinstated> {
+  using T = domain::tenant::TenantReinstated;
+  static constexpr auto fields = std::make_tuple(Opt("at", &T::at));
+};
+template <> struct Describe<domain::tenant::TenantTerminated> {
+  using T = domain::tenant::TenantTerminated;
+  static constexpr auto fields = std::make_tuple(Opt("reason", &T::reason), Opt("at", &T::at));
+};
+template <> struct Describe<domain::tenant::ModuleActivated> {
+  using T = domain::tenant::ModuleActivated;
+  static constexpr auto fields =
+      std::make_tuple(Opt("module", &T::module), Opt("milestones", &T::milestones), Opt("at", &T::at));
+};
+template <> struct Describe<domain::tenant::ModuleDeactivated> {
+  using T = domain::tenant::ModuleDeactivated;
+  static constexpr auto fields = std::make_tuple(Opt("module", &T::module), Opt("at", &T::at));
+};
+template <> struct Describe<domain::tenant::PlanUpgraded> {
+  using T = domain::tenant::PlanUpgraded;
+  static constexpr auto fields =
+      std::make_tuple(Opt("from", &T::from), Opt("to", &T::to), Opt("rank", &T::rank), Opt("proration", &T::proration),
+                      Opt("added_modules", &T::added_modules), Opt("milestones", &T::milestones),
+                      Opt("limits", &T::limits), Opt("at", &T::at));
+};
+template <> struct Describe<domain::tenant::PlanDowngradeScheduled> {
+  using T = domain::tenant::PlanDowngradeScheduled;
+  static constexpr auto fields = std::make_tuple(Opt("from", &T::from), Opt("to", &T::to), Opt("rank", &T::rank),
+                                                 Opt("removed_modules", &T::removed_modules), Opt("limits", &T::limits),
+                                                 Opt("effective_at", &T::effective_at), Opt("at", &T::at));
+};
+template <> struct Describe<domain::tenant::WarehouseRegistered> {
+  using T = domain::tenant::WarehouseRegistered;
+  static constexpr auto fields = std::make_tuple(Opt("warehouse", &T::warehouse), Opt("at", &T::at));
+};
+template <> struct Describe<domain::tenant::UsageRecorded> {
+  using T = domain::tenant::UsageRecorded;
+  static constexpr auto fields = std::make_tuple(Opt("orders", &T::orders), Opt("api_calls", &T::api_calls),
+                                                 Opt("period_start", &T::period_start), Opt("at", &T::at));
+};
+template <> struct Describe<domain::tenant::SubscriptionRenewed> {
+  using T = domain::tenant::SubscriptionRenewed;
+  static constexpr auto fields = std::make_tuple(
+      Opt("period_start", &T::period_start), Opt("period_end", &T::period_end), Opt("plan", &T::plan),
+      Opt("plan_rank", &T::plan_rank), Opt("modules", &T::modules), Opt("limits", &T::limits), Opt("at", &T::at));
+};
+template <> struct Describe<domain::tenant::SubscriptionCancelled> {
+  using T = domain::tenant::SubscriptionCancelled;
+  static constexpr auto fields =
+      std::make_tuple(Opt("reason", &T::reason), Opt("effective_at", &T::effective_at), Opt("at", &T::at));
+};
+template <> struct Describe<domain::tenant::TicketOpened> {
+  using T = domain::tenant::TicketOpened;
+  static constexpr auto fields = std::make_tuple(Opt("ticket", &T::ticket), Opt("subject", &T::subject),
+                                                 Opt("severity", &T::severity), Opt("at", &T::at));
+};
+template <> struct Describe<domain::tenant::TicketResolved> {
+  using T = domain::tenant::TicketResolved;
+  static constexpr auto fields = std::make_tuple(Opt("ticket", &T::ticket), Opt("at", &T::at));
+};
+template <> struct Describe<domain::tenant::IntegrationFailed> {
+  using T = domain::tenant::IntegrationFailed;
+  static constexpr auto fields = std::make_tuple(Opt("integration", &T::integration), Opt("detail", &T::detail),
+                                                 Opt("routed_to", &T::routed_to), Opt("at", &T::at));
+};
+template <> struct Describe<domain::tenant::IntegrationRecovered> {
+  using T = domain::tenant::IntegrationRecovered;
+  static constexpr auto fields = std::make_tuple(Opt("integration", &T::integration), Opt("at", &T::at));
+};
+template <> struct Describe<domain::tenant::SyncLatencyBreached> {
+  using T = domain::tenant::SyncLatencyBreached;
+  static constexpr auto fields = std::make_tuple(Opt("integration", &T::integration), Opt("latency_ms", &T::latency_ms),
+                                                 Opt("routed_to", &T::routed_to), Opt("at", &T::at));
+};
+template <> struct Describe<domain::tenant::TemplateUpgraded> {
+  using T = domain::tenant::TemplateUpgraded;
+  static constexpr auto fields = std::make_tuple(Opt("template_id", &T::template_id), Opt("version", &T::version),
+                                                 Opt("limits", &T::limits), Opt("at", &T::at));
+};
+template <> struct Describe<domain::tenant::PlanChangesBlockedSet> {
+  using T = domain::tenant::PlanChangesBlockedSet;
+  static constexpr auto fields =
+      std::make_tuple(Opt("blocked", &T::blocked), Opt("reason", &T::reason), Opt("at", &T::at));
+};
+
+// -- state --
+template <> struct Describe<domain::tenant::State> {
+  using T = domain::tenant::State;
+  static constexpr auto fields = std::make_tuple(
+      Opt("status", &T::status), Opt("before_suspension", &T::before_suspension), Opt("id", &T::id),
+      Opt("partner", &T::partner), Opt("name", &T::name), Opt("template_id", &T::template_id),
+      Opt("template_version", &T::template_version), Opt("plan", &T::plan), Opt("plan_rank", &T::plan_rank),
+      Opt("tier", &T::tier), Opt("deployment", &T::deployment), Opt("environment", &T::environment),
+      Opt("modules", &T::modules), Opt("limits", &T::limits), Opt("milestones", &T::milestones),
+      Opt("warehouses", &T::warehouses), Opt("period_start", &T::period_start), Opt("period_end", &T::period_end),
+      Opt("period_orders", &T::period_orders), Opt("period_api_calls", &T::period_api_calls),
+      Opt("period_prorations", &T::period_prorations), Opt("pending_downgrade", &T::pending_downgrade),
+      Opt("cancelled", &T::cancelled), Opt("plan_changes_blocked", &T::plan_changes_blocked),
+      Opt("open_tickets", &T::open_tickets), Opt("tickets_opened", &T::tickets_opened), Opt("failing", &T::failing));
+};
+
+}  // namespace keel::gateway::json
