@@ -58,7 +58,7 @@ std::expected<std::unique_ptr<Node>, std::string> Node::Start(NodeOptions option
   if (!templates) return std::unexpected("configuration: " + templates.error());
   impl->templates = std::move(*templates);
 
-  eventstore::Options store_options;
+  eventstore::Options store_options = o.store;
   const actors::Clock* clock = impl->clock;
   store_options.clock_ms = [clock] { return clock->NowMs(); };
   auto store = eventstore::EventStore::Open(o.data_dir, store_options);

@@ -28,6 +28,7 @@ struct NodeOptions {
   const actors::Clock* clock = nullptr;  // nullptr: the system clock
   std::chrono::milliseconds billing_interval{60'000};  // 0: no timer (POST /v1/billing/period-close only)
   std::string bootstrap_key;  // KEEL_BOOTSTRAP_KEY
+  eventstore::Options store;  // durability, retention, the fault-injection Env seam (the clock is set from `clock`)
 };
 
 class Node {

@@ -2,6 +2,7 @@
 // idempotent retries, If-Match, and a client that disconnects mid-request.
 #include <thread>
 
+#include "fault_fs.hpp"
 #include "gateway_world.hpp"
 
 using keel::test::GatewayWorld;
@@ -168,6 +169,23 @@ TEST_CASE("503 when more requests are in flight than the server takes", "[gatewa
   auto r = w.Call("GET", "/v1/plans");
   ExpectProblem(r, 503, "overloaded");
   CHECK(r.Header("retry-after") == "1");
+}
+
+TEST_CASE("503 once the store is fail-stopped: commands refused and not ready", "[gateway][e2e]") {
+  auto switches = std::make_shared<keel::eventstore::test::FaultSwitches>();
+  keel::test::WorldOptions o;
+  o.store_env = keel::eventstore::test::MakeFaultEnv(switches);
+  GatewayWorld w(o);
+  w.CallJson("POST", "/v1/partners", {{"id", "p1"}, {"name", "P1"}}, keel::test::kOwnerKey, 201);
+  const auto head = w.head();
+  switches->fail_wal_sync = true;
+  ExpectProblem(w.Call("PUT", "/v1/partners/p1/revenue-share", {{"partner_bps", 1000}}), 503, "store_unavailable");
+  switches->fail_wal_sync = false;  // too late: a failed sync stops the store for good
+  ExpectProblem(w.Call("POST", "/v1/partners", {{"id", "p2"}, {"name", "P2"}}), 503, "store_unavailable");
+  ExpectProblem(w.Call("GET", "/readyz", nullptr, ""), 503, "store_fail_stopped");
+  CHECK(w.Call("GET", "/healthz", nullptr, "").status == 200);
+  CHECK(w.Call("GET", "/v1/partners/p1").status == 200);  // reads still work
+  CHECK(w.head() == head);
 }
 
 TEST_CASE("a retried command with its Idempotency-Key returns the first response byte for byte", "[gateway][e2e]") {

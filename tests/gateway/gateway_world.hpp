@@ -27,6 +27,7 @@ struct WorldOptions {
   std::size_t ws_queue_limit = 1024;
   std::chrono::milliseconds slow_consumer_grace{2'000};
   int ws_send_buffer = 0;
+  std::shared_ptr<rocksdb::Env> store_env;  // the fault-injection seam
 };
 
 class GatewayWorld {
@@ -42,6 +43,7 @@ class GatewayWorld {
     o.server.ws_queue_limit = w.ws_queue_limit;
     o.server.slow_consumer_grace = w.slow_consumer_grace;
     o.server.ws_send_buffer = w.ws_send_buffer;
+    o.store.env = w.store_env;
     o.server.drain_timeout = std::chrono::seconds(5);
     o.rate_limits = w.rate_limits;
     o.clock = &clock;
