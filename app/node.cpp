@@ -1,5 +1,6 @@
 // Composition of a Keel node (see node.hpp). Start order: store, configuration, runtime, process
-// managers, billing timer, API (keys), server; Stop runs it backwards.
+// managers, billing timer, API (keys), server. Stop drains the server first, then stops the process
+// managers and the runtime, and only then destroys the server and the API (late replies still land).
 #include "node.hpp"
 
 #include <condition_variable>
@@ -131,14 +132,16 @@ void Node::Stop() {
   if (i.returns) i.returns->Stop();
   if (i.replenishment) i.replenishment->Stop();
   if (i.exceptions) i.exceptions->Stop();
-  i.server.reset();
-  i.api.reset();
   i.fulfilment.reset();
   i.returns.reset();
   i.replenishment.reset();
   i.exceptions.reset();
   i.billing.reset();
+  // The runtime goes before the server and the API: a request still in flight after the drain timeout
+  // gets its (error) reply now, while the API it reports to and the io_context it posts to still exist.
   i.runtime.reset();
+  i.server.reset();
+  i.api.reset();
   i.store.reset();  // closes RocksDB (every acknowledged write is already synced)
 }
 

@@ -49,7 +49,13 @@ std::string BearerToken(const Request& req) {
   return req.Header("x-api-key");
 }
 
+// At most kAuditPerSecond audit records a second (a flood of bad keys must not fill the disk); the
+// denial is counted in the metrics either way.
+constexpr std::int64_t kAuditPerSecond = 200;
+
 void Audit(ApiContext& ctx, const Request& req, const std::string& who, int status, std::int64_t now) {
+  ctx.metrics.Denied();
+  if (ctx.limiter.Take("\0audit", kAuditPerSecond, now) > 0) return;
   static std::atomic<std::uint64_t> seq{0};
   char key[48];
   std::snprintf(key, sizeof key, "%020lld-%010llu", static_cast<long long>(now),
@@ -60,7 +66,6 @@ void Audit(ApiContext& ctx, const Request& req, const std::string& who, int stat
   batch.model = "audit";
   batch.puts.emplace_back(key, rec.dump(-1, ' ', false, json::Json::error_handler_t::replace));
   ctx.store.CommitReadModelAsync(std::move(batch), [](auto) {});
-  ctx.metrics.Denied();
 }
 
 // The cached facts about a tenant, while fresh (5 s: api_rps follows plan changes within that).
@@ -149,6 +154,11 @@ const actors::Clock& Api::clock() const { return ctx_->clock; }
 
 std::optional<Principal> Api::Authenticate(const Request& request) const { return keys_->Verify(BearerToken(request)); }
 
+bool Api::KeyActive(const std::string& key_id) const {
+  auto key = keys_->Find(key_id);
+  return key && !key->revoked;
+}
+
 Response Api::Handle(const Request& request, actors::Client& client) { return HandleAs(request, Principal{}, client); }
 
 // Everything before the handler: route, authentication, body, scope, role, rate, If-Match. Either a
@@ -185,8 +195,9 @@ Api::Prepared Api::Prepare(const Request& req, const Principal& given, actors::C
   const Route& route = *match.route;
   p.route_id = std::string(route.id);
 
-  // Authentication (a WebSocket session arrives authenticated).
+  // Authentication (a WebSocket session arrives authenticated, but its key may since have been revoked).
   p.who = given;
+  if (!p.who.key_id.empty() && !KeyActive(p.who.key_id)) p.who = Principal{};
   if (route.category != Category::kPublic && p.who.key_id.empty()) {
     auto verified = Authenticate(req);
     if (!verified) {
@@ -333,7 +344,7 @@ Response Api::HandleAs(const Request& req, const Principal& given, actors::Clien
   Response response;
   try {
     response = handler->second(call);
-  } catch (const std::exception& e) {
+  } catch (...) {
     response = Problem(500, "internal", "Internal error", "the request could not be handled");
   }
   if (!slot.empty()) ctx.idempotency.Finish(slot, fingerprint, response, now);

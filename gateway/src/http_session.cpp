@@ -81,12 +81,22 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     auto self = shared_from_this();
     // Most commands and reads need one actor call: made from here without waiting; the answer comes
     // back to this strand. The rest go to the worker pool.
-    const bool handled = state_.api.TryHandleAsync(request, [self, executor](Response response) {
-      net::post(executor, [self, response = std::move(response)]() mutable { self->Write(std::move(response), true); });
-    });
+    bool handled = false;
+    try {
+      handled = state_.api.TryHandleAsync(request, [self, executor](Response response) {
+        net::post(executor, [self, response = std::move(response)]() mutable { self->Write(std::move(response), true); });
+      });
+    } catch (...) {  // nothing may escape onto the io thread; answered below through the pool
+      handled = false;
+    }
     if (handled) return;
     const bool accepted = state_.pool.Submit([self, executor, request = std::move(request)](actors::Client& client) mutable {
-      Response response = self->state_.api.Handle(request, client);
+      Response response;
+      try {
+        response = self->state_.api.Handle(request, client);
+      } catch (...) {
+        response = Problem(500, "internal", "Internal error", "the request could not be handled");
+      }
       net::post(executor, [self, response = std::move(response)]() mutable {
         self->Write(std::move(response), true);
       });

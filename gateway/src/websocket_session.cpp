@@ -5,7 +5,9 @@
 //     frames of the caller's scope from that position on, history then live with no gap
 //   {"type":"unsubscribe"}
 // Feed frames are bounded per session: a client that stays behind more than ws_queue_limit frames for
-// slow_consumer_grace is closed with code 4008 rather than buffered without bound.
+// slow_consumer_grace is closed with code 4008 rather than buffered without bound. Replies are
+// bounded too: the session stops reading while too many of its commands or frames are pending. A key
+// revoked while the connection is open stops working for its commands and its feed at once.
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core.hpp>
@@ -32,12 +34,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
       : ws_(std::move(stream)), who_(std::move(who)), state_(state) {}
 
   ~WebSocketSession() {
-    if (feed_) {
-      feed_->closed = true;
-      // Joining the subscription thread is quick but not free: do it off the io thread.
-      state_.pool.Post([feed = feed_] { feed->Stop(); });
-      state_.subscriptions.fetch_sub(1);
-    }
+    DropFeed();
     state_.api.metrics().WebSocketClosed();
   }
 
@@ -55,21 +52,46 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
   }
 
  private:
-  void Read() {
-    ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnRead(ec); });
-  }
+  void Read() { ResumeOrPause(); }
 
   void OnRead(beast::error_code ec) {
     if (ec) return;  // closed, reset or too large: the session ends
     std::string text = beast::buffers_to_string(buffer_.data());
     buffer_.consume(buffer_.size());
-    Handle(text);
-    if (!closing_) Read();
+    try {
+      Handle(text);
+    } catch (const std::exception&) {  // nothing a client sends may escape onto the io thread
+      Error(nullptr, 400, "malformed_message", "the message could not be handled");
+    }
+    ResumeOrPause();
   }
+
+  // Reads the next message unless the client is not taking its answers: then reading waits until the
+  // backlog has gone (Write's completion resumes it).
+  void ResumeOrPause() {
+    if (closing_ || reading_) return;
+    if (outbox_.size() + pending_commands_ >= state_.options.ws_queue_limit) return;
+    reading_ = true;
+    ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      self->reading_ = false;
+      self->OnRead(ec);
+    });
+  }
+
+  static std::string Dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
   void Error(const Json& id, int status, std::string_view type, std::string detail) {
     Json body{{"type", "https://keel.dev/problems/" + std::string(type)}, {"status", status}, {"detail", std::move(detail)}};
-    Send(Json{{"type", "reply"}, {"id", id}, {"status", status}, {"body", body}}.dump(), false);
+    Send(Dump(Json{{"type", "reply"}, {"id", id}, {"status", status}, {"body", body}}), nullptr);
+  }
+
+  void DropFeed() {
+    if (!feed_) return;
+    feed_->closed = true;
+    // Joining the subscription thread is quick but not free: off the io thread while the pool runs.
+    state_.pool.Post([feed = feed_] { feed->Stop(); });
+    feed_.reset();
+    state_.subscriptions.fetch_sub(1);
   }
 
   void Handle(const std::string& text) {
@@ -78,17 +100,16 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
     Json msg = Json::parse(text, nullptr, false);
     if (msg.is_discarded() || !msg.is_object()) return Error(nullptr, 400, "malformed_json", "a message is a JSON object");
     const Json id = msg.contains("id") ? msg["id"] : Json(nullptr);
-    const std::string type = msg.value("type", "");
+    const std::string type = msg.contains("type") && msg["type"].is_string() ? msg["type"].get<std::string>() : "";
+    if (!state_.api.KeyActive(who_.key_id)) {
+      Error(id, 401, "unauthorized", "this connection's API key has been revoked");
+      return CloseWith(websocket::close_code::policy_error, "key revoked");
+    }
     if (type == "command") return Command(id, msg);
     if (type == "subscribe") return Subscribe(id, msg);
     if (type == "unsubscribe") {
-      if (feed_) {
-        feed_->closed = true;
-        state_.pool.Post([feed = feed_] { feed->Stop(); });
-        feed_.reset();
-        state_.subscriptions.fetch_sub(1);
-      }
-      return Send(Json{{"type", "unsubscribed"}, {"id", id}}.dump(), false);
+      DropFeed();
+      return Send(Dump(Json{{"type", "unsubscribed"}, {"id", id}}), nullptr);
     }
     Error(id, 400, "unknown_message_type", "type is one of: command, subscribe, unsubscribe");
   }
@@ -109,18 +130,32 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
     if (auto v = str("if_match"); !v.empty()) req.headers["if-match"] = v;
     auto self = shared_from_this();
     auto executor = ws_.get_executor();
+    ++pending_commands_;
     const bool accepted = state_.pool.Submit([self, executor, id, req = std::move(req)](actors::Client& client) {
-      Response r = self->state_.api.HandleAs(req, self->who_, client);
-      Json body = Json::parse(r.body, nullptr, false);
-      if (body.is_discarded()) body = r.body;  // e.g. metrics text
-      std::string frame = Json{{"type", "reply"}, {"id", id}, {"status", r.status}, {"body", body}}.dump();
-      net::post(executor, [self, frame = std::move(frame)]() mutable { self->Send(std::move(frame), false); });
+      std::string frame;
+      try {
+        Response r = self->state_.api.HandleAs(req, self->who_, client);
+        Json body = Json::parse(r.body, nullptr, false);
+        if (body.is_discarded()) body = r.body;  // e.g. metrics text
+        frame = Dump(Json{{"type", "reply"}, {"id", id}, {"status", r.status}, {"body", body}});
+      } catch (...) {
+        frame = Dump(Json{{"type", "reply"}, {"id", id}, {"status", 500}});
+      }
+      net::post(executor, [self, frame = std::move(frame)]() mutable {
+        --self->pending_commands_;
+        self->Send(std::move(frame), nullptr);
+        self->ResumeOrPause();
+      });
     });
-    if (!accepted) Error(id, 503, "overloaded", "too many requests in flight; retry shortly");
+    if (!accepted) {
+      --pending_commands_;
+      Error(id, 503, "overloaded", "too many requests in flight; retry shortly");
+    }
   }
 
   void Subscribe(const Json& id, const Json& msg) {
     if (feed_) return Error(id, 409, "already_subscribed", "unsubscribe first");
+    if (state_.draining) return Error(id, 503, "draining", "the server is shutting down");
     std::uint64_t from = state_.store.HeadPosition() + 1;
     if (msg.contains("from")) {
       if (!msg["from"].is_number_unsigned()) return Error(id, 400, "invalid_field", "from: expected a position (integer >= 0)");
@@ -132,7 +167,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
     }
     feed_ = std::make_shared<FeedState>();
     state_.AddFeed(feed_);
-    Send(Json{{"type", "subscribed"}, {"id", id}, {"from", from}}.dump(), false);
+    Send(Dump(Json{{"type", "subscribed"}, {"id", id}, {"from", from}}), nullptr);
     std::weak_ptr<WebSocketSession> weak = shared_from_this();
     auto executor = ws_.get_executor();
     auto feed = feed_;
@@ -140,6 +175,13 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
     const Principal who = who_;
     auto handler = [weak, executor, feed, state, who](const eventstore::EventView& e) {
       if (feed->closed) return;
+      if (!state->api.KeyActive(who.key_id)) {  // revoked while subscribed
+        feed->closed = true;
+        net::post(executor, [weak] {
+          if (auto self = weak.lock()) self->CloseWith(websocket::close_code::policy_error, "key revoked");
+        });
+        return;
+      }
       auto frame = state->feed.Frame(e, who);
       if (!frame) return;
       const auto limit = state->options.ws_queue_limit;
@@ -158,43 +200,61 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
       feed->queued.fetch_add(1);
       // The subscription thread never holds the session: the strand does, briefly.
       net::post(executor, [weak, feed, frame = std::move(*frame)]() mutable {
-        if (auto self = weak.lock()) self->Send(std::move(frame), true);
-        else feed->queued.fetch_sub(1);
+        auto self = weak.lock();
+        if (self && self->feed_ == feed) self->Send(std::move(frame), feed);
+        else feed->queued.fetch_sub(1);  // the session or this subscription is gone
       });
     };
+    // A feed stopped meanwhile (shutdown) is not started: Stop sets `closed` before it takes the lock.
     std::lock_guard lock(feed_->mu);
-    feed_->subscription = state_.store.Subscribe(from, std::move(handler));
+    if (!feed_->closed) feed_->subscription = state_.store.Subscribe(from, std::move(handler));
   }
 
-  void CloseSlow() {
+  void CloseSlow() { CloseWith(static_cast<websocket::close_code>(kSlowConsumerCloseCode), "slow consumer"); }
+
+  void CloseWith(websocket::close_code code, const char* reason) {
     if (closing_) return;
     closing_ = true;
-    if (outbox_.size() > 1) outbox_.erase(outbox_.begin() + 1, outbox_.end());  // the front is being written
-    ws_.async_close(websocket::close_reason(static_cast<websocket::close_code>(kSlowConsumerCloseCode), "slow consumer"),
-                    [self = shared_from_this()](beast::error_code) {});
+    // Drop what waits; the front may be being written and stays until its write completes.
+    while (outbox_.size() > (writing_ ? 1u : 0u)) {
+      Uncount(outbox_.back());
+      outbox_.pop_back();
+    }
+    ws_.async_close(websocket::close_reason(code, reason), [self = shared_from_this()](beast::error_code) {});
   }
 
-  void Send(std::string frame, bool counted) {
+  // `feed`: the subscription a feed frame counts against (null for replies).
+  void Send(std::string frame, std::shared_ptr<FeedState> feed) {
     if (closing_) {
-      if (counted && feed_) feed_->queued.fetch_sub(1);
+      if (feed) feed->queued.fetch_sub(1);
       return;
     }
-    outbox_.emplace_back(std::move(frame), counted);
-    if (outbox_.size() == 1) Write();
+    outbox_.emplace_back(std::move(frame), std::move(feed));
+    if (!writing_) Write();
+  }
+
+  static void Uncount(const std::pair<std::string, std::shared_ptr<FeedState>>& entry) {
+    if (entry.second) entry.second->queued.fetch_sub(1);
   }
 
   void Write() {
+    writing_ = true;
     ws_.text(true);
     ws_.async_write(net::buffer(outbox_.front().first), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      self->writing_ = false;
       if (self->outbox_.empty()) return;
-      if (self->outbox_.front().second && self->feed_) self->feed_->queued.fetch_sub(1);
+      Uncount(self->outbox_.front());
       self->outbox_.pop_front();
       if (ec) {
         self->closing_ = true;
-        self->outbox_.clear();
+        while (!self->outbox_.empty()) {
+          Uncount(self->outbox_.front());
+          self->outbox_.pop_front();
+        }
         return;
       }
-      if (!self->outbox_.empty()) self->Write();
+      if (!self->outbox_.empty() && !self->closing_) self->Write();
+      self->ResumeOrPause();
     });
   }
 
@@ -203,8 +263,9 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
   Principal who_;
   ServerState& state_;
   std::shared_ptr<FeedState> feed_;
-  std::deque<std::pair<std::string, bool>> outbox_;  // frame, counted against the feed's queue
-  bool closing_ = false;
+  std::deque<std::pair<std::string, std::shared_ptr<FeedState>>> outbox_;  // frame, the feed it counts against
+  std::size_t pending_commands_ = 0;  // submitted to the pool, reply not yet queued
+  bool closing_ = false, reading_ = false, writing_ = false;
 };
 
 }  // namespace

@@ -24,8 +24,15 @@ bool WorkerPool::Submit(Job job) {
 void WorkerPool::Post(std::function<void()> job) {
   {
     std::lock_guard lock(mu_);
-    in_flight_.fetch_add(1);
-    queue_.push_back([job = std::move(job)](actors::Client&) { job(); });
+    if (!stopping_) {
+      in_flight_.fetch_add(1);
+      queue_.push_back([job = std::move(job)](actors::Client&) { job(); });
+      job = nullptr;
+    }
+  }
+  if (job) {
+    job();  // the pool is stopping: housekeeping runs on the caller's thread rather than never
+    return;
   }
   cv_.notify_one();
 }

@@ -25,7 +25,7 @@ class WorkerPool {
   WorkerPool& operator=(const WorkerPool&) = delete;
 
   bool Submit(Job job);            // false: over capacity
-  void Post(std::function<void()> job);  // housekeeping off the io threads; never refused
+  void Post(std::function<void()> job);  // housekeeping off the io threads; inline once stopping
   std::size_t in_flight() const { return in_flight_.load(); }
   void Stop();
 

@@ -168,3 +168,46 @@ TEST_CASE("a slow feed consumer is closed with 4008 and the server stays healthy
   CHECK(closed);
   CHECK(w.Call("GET", "/healthz").status == 200);
 }
+
+TEST_CASE("odd WebSocket messages get an error reply and the connection keeps working", "[gateway][ws]") {
+  GatewayWorld w;
+  Seed(w);
+  WsClient c(w.port(), keel::test::kOwnerKey);
+  for (const Json& odd : {Json{{"type", 1}}, Json{{"type", nullptr}}, Json{{"type", Json::array()}}, Json{{"id", 5}},
+                          Json{{"type", "command"}, {"method", 7}, {"path", "/v1/plans"}},
+                          Json{{"type", "subscribe"}, {"from", -3}}, Json{{"type", "subscribe"}, {"from", "x"}}}) {
+    c.Send(odd);
+    CHECK(c.NextOf("reply")["status"] == 400);
+  }
+  // Unsubscribing and subscribing again starts a fresh feed.
+  c.Send({{"type", "subscribe"}, {"from", 1}});
+  c.NextOf("subscribed");
+  c.Send({{"type", "unsubscribe"}});
+  c.NextOf("unsubscribed");
+  const auto head = w.head();
+  c.Send({{"type", "subscribe"}, {"from", head}});
+  CHECK(c.NextOf("subscribed")["from"] == head);
+  CHECK(c.NextOf("event")["position"] == head);
+  c.Send({{"type", "command"}, {"id", "after"}, {"method", "GET"}, {"path", "/v1/plans"}});
+  CHECK(c.NextOf("reply")["status"] == 200);
+  CHECK(w.Call("GET", "/healthz").status == 200);
+}
+
+TEST_CASE("a key revoked while its WebSocket is open stops working at once", "[gateway][ws]") {
+  GatewayWorld w;
+  Seed(w);
+  auto key = w.CallJson("POST", "/v1/keys", {{"role", "partner_admin"}, {"partner", "p1"}}, keel::test::kOwnerKey, 201);
+  WsClient c(w.port(), key["token"].get<std::string>());
+  c.Send({{"type", "command"}, {"id", 1}, {"method", "GET"}, {"path", "/v1/tenants/t1"}});
+  CHECK(c.NextOf("reply")["status"] == 200);
+  w.CallJson("DELETE", "/v1/keys/" + key["id"].get<std::string>(), nullptr, keel::test::kOwnerKey, 200);
+  c.Send({{"type", "command"}, {"id", 2}, {"method", "GET"}, {"path", "/v1/tenants/t1"}});
+  CHECK(c.NextOf("reply")["status"] == 401);
+  bool closed = false;
+  try {
+    for (int i = 0; i < 10; ++i) c.Next();
+  } catch (const beast::system_error& e) {
+    closed = e.code() == websocket::error::closed;
+  }
+  CHECK(closed);
+}

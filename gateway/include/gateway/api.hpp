@@ -51,6 +51,8 @@ class Api {
   // The same for a caller already authenticated (a WebSocket session's principal).
   Response HandleAs(const Request& request, const Principal& who, actors::Client& client);
   std::optional<Principal> Authenticate(const Request& request) const;
+  // Whether the key with this public id exists and is not revoked (long-lived connections re-check).
+  bool KeyActive(const std::string& key_id) const;
 
   // A key whose token the operator chose (demo keys, KEEL_BOOTSTRAP_KEY); kept if it exists.
   std::expected<void, std::string> ImportKey(const std::string& token, Role role, const std::string& name,
