@@ -243,3 +243,25 @@ TEST_CASE("a client that disconnects mid-request loses nothing", "[gateway][e2e]
   }
   CHECK(w.Call("GET", "/healthz").status == 200);
 }
+
+TEST_CASE("a flood of bad keys is counted but audited at a bounded rate", "[gateway][e2e]") {
+  GatewayWorld w;
+  auto audits = [&] {
+    std::size_t n = 0;
+    (void)w.node->store().ReadModelScan("audit", "", [&](std::string_view, std::string_view) { return ++n, true; });
+    return n;
+  };
+  // Audit records are committed asynchronously: wait until `n` have landed (bounded).
+  auto await = [&](std::size_t n) {
+    for (int i = 0; i < 400 && audits() < n; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    return audits();
+  };
+  RawHttp http(w.port());
+  for (int i = 0; i < 500; ++i) REQUIRE(http.Request("GET", "/v1/plans", "", "Authorization: Bearer nope\r\n").status == 401);
+  CHECK(await(200) == 200);  // one simulated second's worth
+  const std::string metrics = w.Call("GET", "/metrics", nullptr, "").body;
+  CHECK(metrics.find("keel_denied_requests_total 500") != std::string::npos);
+  w.clock.Advance(1000);
+  CHECK(w.Call("GET", "/v1/plans", nullptr, "bad-key-bad-key-bad-key").status == 401);
+  CHECK(await(201) == 201);
+}
