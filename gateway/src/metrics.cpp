@@ -7,6 +7,7 @@
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
 
+#include <limits>
 #include <mutex>
 #include <sstream>
 
@@ -15,8 +16,8 @@ namespace keel::gateway {
 struct Metrics::Impl {
   eventstore::EventStore& store;
   actors::Runtime& runtime;
-  std::mutex mu;  // prometheus-cpp families are thread-safe; Add() on a family is too, but we keep the
-                  // label lookups and the scrape under one lock for simplicity
+  std::mutex mu;  // one lock around label lookups and the scrape (prometheus-cpp is thread-safe too;
+                  // the lock keeps the scrape's gauge updates and collection consistent)
   prometheus::Registry registry;
   prometheus::Family<prometheus::Counter>& requests =
       prometheus::BuildCounter().Name("keel_http_requests_total").Help("HTTP requests by route and status").Register(registry);
@@ -85,17 +86,14 @@ std::string Metrics::Render() {
                                  prometheus::MetricType::Histogram, {}};
   prometheus::ClientMetric m;
   std::uint64_t cumulative = 0;
-  double sum_estimate = 0;
   for (std::size_t i = 0; i < eventstore::kCommitSizeBuckets; ++i) {
     cumulative += ws.commit_sizes[i];
-    sum_estimate += static_cast<double>(ws.commit_sizes[i]) * static_cast<double>(std::uint64_t{1} << i);
     if (i + 1 < eventstore::kCommitSizeBuckets)
       m.histogram.bucket.push_back({cumulative, static_cast<double>(std::uint64_t{1} << i)});
   }
   m.histogram.bucket.push_back({cumulative, std::numeric_limits<double>::infinity()});
   m.histogram.sample_count = cumulative;
-  m.histogram.sample_sum = static_cast<double>(ws.appends);
-  (void)sum_estimate;
+  m.histogram.sample_sum = static_cast<double>(ws.appends);  // the sum of appends over all commits
   batch.metric.push_back(std::move(m));
   families.push_back(std::move(batch));
   std::ostringstream out;
