@@ -4,6 +4,7 @@
 #include <caf/all.hpp>
 
 #include <atomic>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,11 @@ struct Context {
   eventstore::EventStore* store = nullptr;
   RuntimeConfig config;
   std::vector<caf::actor> shards;
+  // Appends handed to the store's writer whose callback has not finished: the runtime waits for
+  // them before it goes, since a callback touches actors and answers callers.
+  std::atomic<std::uint64_t> appends_in_flight{0};
+  // Set once the runtime starts to stop: new commands are answered kUnavailable at once.
+  std::atomic<bool> stopping{false};
 
   // Registry key of an entity, and the shard that owns it.
   static std::string KeyString(const EntityKey& key);

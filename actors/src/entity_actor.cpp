@@ -21,8 +21,7 @@ struct EntityState {
   static inline const char* name = "keel.entity";
 
   struct Pending {
-    CommandEnvelope envelope;
-    caf::typed_response_promise<Reply> promise;
+    CommandEnvelope envelope;  // its ReplySink is the answer path
     int attempts = 0;
   };
 
@@ -39,7 +38,7 @@ struct EntityState {
   std::vector<typename T::Event> in_flight_events;
   // Reads that arrived while an append was in flight: answered once it is applied, so a reader that
   // saw the event in the log (a process manager) never gets the state from before it.
-  std::vector<caf::typed_response_promise<actors::Snapshot>> waiting_reads;
+  std::vector<SnapshotSink> waiting_reads;
   Clock::time_point last_active = Clock::now();
   bool idle_timer = false;
   bool stop_requested = false;
@@ -47,6 +46,13 @@ struct EntityState {
 
 template <Kind K>
 using Self = caf::stateful_actor<EntityState<K>>;
+
+// What the writer's callback needs to answer a successful command itself (see Pump).
+template <Kind K>
+struct DirectReply {
+  ReplySink sink;
+  std::vector<typename Traits<K>::Event> events;
+};
 
 Failure Fail(Failure::Kind kind, std::string message) {
   Failure f;
@@ -148,7 +154,7 @@ void Pump(Self<K>* self) {
   while (!st.in_flight && !st.queue.empty()) {
     auto& p = st.queue.front();
     auto answer = [&](Reply r) {
-      p.promise.deliver(std::move(r));
+      p.envelope.reply.Deliver(std::move(r), caf::actor_cast<caf::actor>(self));
       st.queue.pop_front();
     };
     if (!st.load_error.empty()) {
@@ -213,8 +219,27 @@ void Pump(Self<K>* self) {
     st.in_flight = true;
     st.in_flight_events = std::move(*decision);
     caf::actor me = caf::actor_cast<caf::actor>(self);
-    st.ctx->store->AppendAsync(std::move(request), [me](eventstore::Result<eventstore::AppendResult> r) {
+    // A command whose append commits alone is answered straight from the writer's callback once
+    // durable: one thread wake-up fewer on a lone command's path. Under load (a group of appends) the
+    // writer's thread is the bottleneck and keeps to committing; the actor answers. Answering before
+    // the actor has applied the events is safe: until AppendDone arrives the actor queues commands
+    // and holds reads, so whatever the requester sends next sees them applied. Duplicates and
+    // failures always go through the actor.
+    DirectReply<K> direct;
+    if (p.envelope.reply) direct = {p.envelope.reply, st.in_flight_events};
+    Context* ctx = st.ctx;
+    ctx->appends_in_flight.fetch_add(1);
+    ctx->store->AppendAsync(std::move(request), [me, ctx, direct = std::move(direct)](eventstore::Result<eventstore::AppendResult> r) mutable {
+      // Also while the runtime stops: the append is durable, and its actor may be gone already.
+      if (direct.sink && r && !r->duplicate && (r->group_appends == 1 || ctx->stopping.load())) {
+        direct.sink.Deliver(Reply(MakeOutcome<K>(std::move(direct.events), r->streams.at(0).last_version,
+                                                 r->first_position, r->last_position, false)),
+                            me);
+      }
       caf::anon_send(me, appended_atom::value, AppendDone{std::move(r)});
+      direct = {};  // the last copy of a sink may answer its caller: before the runtime can go
+      me = caf::actor{};
+      ctx->appends_in_flight.fetch_sub(1);
     });
   }
   MaybeStop(self);
@@ -242,7 +267,9 @@ void OnAppended(Self<K>* self, AppendDone& done) {
       st.since_snapshot += st.in_flight_events.size();
     }
     auto events = r.duplicate ? std::vector<typename Traits<K>::Event>{} : std::move(st.in_flight_events);
-    p.promise.deliver(Reply(MakeOutcome<K>(std::move(events), st.version, r.first_position, r.last_position, r.duplicate)));
+    // A no-op when the writer's callback already answered.
+    p.envelope.reply.Deliver(Reply(MakeOutcome<K>(std::move(events), st.version, r.first_position, r.last_position, r.duplicate)),
+                             caf::actor_cast<caf::actor>(self));
     st.queue.pop_front();
     MaybeSnapshot(self);
   } else if (done.result.error().code == eventstore::Errc::kVersionConflict &&
@@ -251,11 +278,12 @@ void OnAppended(Self<K>* self, AppendDone& done) {
   } else {
     const auto kind = done.result.error().code == eventstore::Errc::kVersionConflict ? Failure::Kind::kConflict
                                                                                         : Failure::Kind::kStore;
-    p.promise.deliver(Reply(std::unexpected(Fail(kind, done.result.error().ToString()))));
+    p.envelope.reply.Deliver(Reply(std::unexpected(Fail(kind, done.result.error().ToString()))),
+                             caf::actor_cast<caf::actor>(self));
     st.queue.pop_front();
   }
   st.in_flight_events.clear();
-  for (auto& read : st.waiting_reads) read.deliver(Current(self));
+  for (auto& read : st.waiting_reads) read.Deliver(Current(self), caf::actor_cast<caf::actor>(self));
   st.waiting_reads.clear();
   Pump(self);
 }
@@ -280,22 +308,18 @@ caf::behavior Entity(Self<K>* self, Context* ctx, EntityKey key, caf::actor shar
   Load(self);
   Touch(self);
   return {
-      [=](cmd_atom, CommandEnvelope& envelope) -> caf::typed_response_promise<Reply> {
+      [=](cmd_atom, CommandEnvelope& envelope) {
         Touch(self);
-        auto promise = self->template make_response_promise<Reply>();
-        self->state.queue.push_back({std::move(envelope), promise, 0});
+        self->state.queue.push_back({std::move(envelope), 0});
         Pump(self);
-        return promise;
       },
-      [=](get_atom) -> caf::typed_response_promise<actors::Snapshot> {
+      [=](get_atom, SnapshotSink& sink) {
         Touch(self);
-        auto promise = self->template make_response_promise<actors::Snapshot>();
         if (self->state.in_flight) {
-          self->state.waiting_reads.push_back(promise);
+          self->state.waiting_reads.push_back(std::move(sink));
         } else {
-          promise.deliver(Current(self));
+          sink.Deliver(Current(self), caf::actor_cast<caf::actor>(self));
         }
-        return promise;
       },
       [=](appended_atom, AppendDone& done) { OnAppended(self, done); },
       [=](idle_atom) {

@@ -1,5 +1,5 @@
 // Registry shards: map an entity key to its live actor, spawning it on the first message and
-// forwarding (delegating, so the reply goes straight back to the caller) every later one. An idle
+// forwarding every later one (commands and reads carry their own answer path, see OneShot). An idle
 // actor asks its shard to passivate it; the shard forgets it first and only then tells it to stop,
 // so every message routed to it before is already in its mailbox and is handled before it quits.
 // The least recently used actor is evicted the same way when a shard holds more than its share.
@@ -81,12 +81,13 @@ caf::behavior RegistryShard(caf::stateful_actor<ShardState>* self, Context* ctx)
   });
   return {
       [=](cmd_atom, CommandEnvelope& envelope) {
+        // The envelope carries its own answer path (ReplySink), so a plain send is enough.
         const caf::actor& target = Route(self, ctx, envelope.key);
-        return self->delegate(target, cmd_atom::value, std::move(envelope));
+        self->send(target, cmd_atom::value, std::move(envelope));
       },
-      [=](get_atom, const EntityKey& key) {
+      [=](get_atom, const EntityKey& key, SnapshotSink& sink) {
         const caf::actor& target = Route(self, ctx, key);
-        return self->delegate(target, get_atom::value);
+        self->send(target, get_atom::value, std::move(sink));
       },
       [=](passivate_atom, const std::string& key, const caf::actor& who) {
         auto it = self->state.live.find(key);

@@ -2,7 +2,10 @@
 // it for threads outside the system. Entity keys and stream names live here too.
 #include "actors/runtime.hpp"
 
+#include <atomic>
+#include <condition_variable>
 #include <functional>
+#include <thread>
 #include <mutex>
 #include <unordered_map>
 
@@ -58,21 +61,21 @@ struct Runtime::Impl {
   Context ctx;
   caf::actor_system_config cfg;
   std::unique_ptr<caf::actor_system> sys;
-  // Entity handles the asynchronous bridge learned from replies, so later commands skip the registry
-  // hop (a stale handle fails and the command goes through the registry, as for Client).
+  // Entity handles learned from replies, so later commands skip the registry hop (a stale handle
+  // drops the command unanswered and it goes through the registry; see Send).
   std::mutex direct_mu;
   std::unordered_map<std::string, caf::actor> direct;
+  std::atomic<int> sync_in_flight{0};  // Client::Execute calls waiting now
 
   caf::actor Direct(const std::string& k) {
     std::lock_guard lock(direct_mu);
     auto it = direct.find(k);
     return it == direct.end() ? caf::actor{} : it->second;
   }
-  void Remember(const std::string& k, const caf::strong_actor_ptr& sender) {
-    if (!sender) return;
+  void Remember(const std::string& k, const caf::actor& entity) {
     std::lock_guard lock(direct_mu);
     if (direct.size() >= 100'000) direct.clear();  // a bound, not a policy
-    direct[k] = caf::actor_cast<caf::actor>(sender);
+    direct[k] = entity;
   }
   void Forget(const std::string& k) {
     std::lock_guard lock(direct_mu);
@@ -96,12 +99,16 @@ Runtime::Runtime(eventstore::EventStore& store, RuntimeConfig config) : impl_(st
 }
 
 Runtime::~Runtime() {
+  impl_->ctx.stopping.store(true);
   {
     caf::scoped_actor self{*impl_->sys};
     for (auto& shard : impl_->ctx.shards) self->send_exit(shard, caf::exit_reason::user_shutdown);
   }
-  impl_->ctx.shards.clear();
   impl_->sys->await_all_actors_done();
+  // Appends still at the writer: their callbacks message (dead) actors and may answer callers. The
+  // writer answers every job, an error at worst, so this ends.
+  while (impl_->ctx.appends_in_flight.load() != 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  impl_->ctx.shards.clear();
   impl_->sys.reset();
 }
 
@@ -125,36 +132,76 @@ RuntimeStats Runtime::Stats() const {
 
 namespace {
 
-// The bridge: a short-lived actor asks the entity (directly when its handle is known) and hands the
-// reply to `done` on the CAF worker that received it.
-void SendAsync(Runtime::Impl* impl, const EntityKey& key, AnyCommand command, CommandMeta meta,
-               std::function<void(Reply)> done) {
-  caf::actor shard = impl->ctx.ShardFor(key);
-  const std::string k = Context::KeyString(key);
+// Sends a command to its entity: straight to the actor when its handle is known, else through the
+// registry shard. The envelope's ReplySink hands the answer to `done`; if the known handle turns out
+// stale (the actor passivated and dropped the message unanswered), the command goes once more
+// through the registry, which spawns a fresh actor.
+void Send(Runtime::Impl* impl, std::string k, CommandEnvelope envelope, std::function<void(Reply)> done) {
+  if (impl->ctx.stopping.load()) {
+    done(std::unexpected(Failure{Failure::Kind::kUnavailable, {}, "the actor runtime is stopping"}));
+    return;
+  }
   caf::actor target = impl->Direct(k);
-  CommandEnvelope envelope{key, std::move(command), std::move(meta)};
-  // The unused int: CAF 0.17 dereferences a null argument tuple when a function actor takes no
-  // arguments (UBSan flags it in init_fun_factory.hpp); one argument avoids that path.
-  impl->sys->spawn([impl, k, target, shard, envelope, done](caf::event_based_actor* self, int) {
-    auto via_registry = [self, impl, k, shard, envelope, done] {
-      self->request(shard, caf::infinite, cmd_atom::value, envelope)
-          .then(
-              [self, impl, k, done](Reply& r) {
-                impl->Remember(k, self->current_sender());
-                done(std::move(r));
-              },
-              [done](caf::error& e) {
-                done(std::unexpected(Failure{Failure::Kind::kUnavailable, {}, "the entity did not answer: " + caf::to_string(e)}));
-              });
-    };
-    if (!target) return via_registry();
-    self->request(target, caf::infinite, cmd_atom::value, envelope)
-        .then([done](Reply& r) { done(std::move(r)); },
-              [impl, k, via_registry](caf::error&) {
-                impl->Forget(k);  // gone (passivated or evicted): ask the registry
-                via_registry();
-              });
-  }, 0);
+  const bool via_registry = !target;
+  // Kept for the retry: only a direct send can need one.
+  std::optional<CommandEnvelope> retry;
+  if (!via_registry) retry = envelope;
+  caf::actor to = via_registry ? impl->ctx.ShardFor(envelope.key) : target;
+  envelope.reply = ReplySink([impl, k, retry = std::move(retry), done](std::optional<Reply> reply,
+                                                                       const caf::actor& entity) mutable {
+    if (reply) {
+      if (retry == std::nullopt && entity) impl->Remember(k, entity);
+      done(std::move(*reply));
+    } else if (retry) {
+      impl->Forget(k);
+      Send(impl, std::move(k), std::move(*retry), std::move(done));
+    } else {
+      done(std::unexpected(Failure{Failure::Kind::kUnavailable, {}, "the entity did not answer (the runtime is stopping)"}));
+    }
+  });
+  caf::anon_send(to, cmd_atom::value, std::move(envelope));
+}
+
+// A synchronous caller's wait for an answer. A lone caller (no other synchronous call in flight)
+// spins briefly before sleeping, as the store's synchronous Append does: a command takes a few
+// hundred microseconds, and two context switches are a large part of that.
+template <class T>
+class Wait {
+ public:
+  void Deliver(T value) {
+    value_.emplace(std::move(value));
+    ready_.store(true, std::memory_order_release);
+    std::lock_guard lock(mu_);
+    cv_.notify_one();
+  }
+  // nullopt: no answer within `timeout`.
+  std::optional<T> Take(bool alone, std::chrono::milliseconds timeout) {
+    if (alone) {
+      const auto until = std::chrono::steady_clock::now() + kSpin;
+      for (unsigned i = 1; !ready_.load(std::memory_order_acquire); ++i) {
+#if defined(__x86_64__) || defined(__i386__)
+        __builtin_ia32_pause();
+#endif
+        if (i % 64 == 0 && std::chrono::steady_clock::now() >= until) break;
+      }
+    }
+    std::unique_lock lock(mu_);
+    if (!cv_.wait_for(lock, timeout, [&] { return ready_.load(std::memory_order_acquire); })) return std::nullopt;
+    return std::move(value_);
+  }
+
+ private:
+  static constexpr auto kSpin = std::chrono::microseconds(1000);
+  std::optional<T> value_;
+  std::atomic<bool> ready_{false};
+  std::mutex mu_;
+  std::condition_variable cv_;
+};
+
+void SendGet(Runtime::Impl* impl, const EntityKey& key, std::function<void(std::optional<Snapshot>)> done) {
+  if (impl->ctx.stopping.load()) return done(std::nullopt);
+  SnapshotSink sink([done = std::move(done)](std::optional<Snapshot> s, const caf::actor&) { done(std::move(s)); });
+  caf::anon_send(impl->ctx.ShardFor(key), get_atom::value, key, std::move(sink));
 }
 
 }  // namespace
@@ -164,29 +211,18 @@ void Runtime::ExecuteAsync(const EntityKey& key, AnyCommand command, CommandMeta
     done(std::unexpected(Failure{Failure::Kind::kInvalid, {}, "command does not belong to a " + std::string(KindName(key.kind))}));
     return;
   }
-  SendAsync(impl_.get(), key, std::move(command), std::move(meta), std::move(done));
+  Send(impl_.get(), Context::KeyString(key), CommandEnvelope{key, std::move(command), std::move(meta), {}}, std::move(done));
 }
 
 void Runtime::GetAsync(const EntityKey& key, std::function<void(std::optional<Snapshot>)> done) {
-  caf::actor shard = impl_->ctx.ShardFor(key);
-  impl_->sys->spawn([shard, key, done](caf::event_based_actor* self, int) {
-    self->request(shard, caf::infinite, get_atom::value, key)
-        .then([done](Snapshot& s) { done(std::move(s)); }, [done](caf::error&) { done(std::nullopt); });
-  }, 0);
+  SendGet(impl_.get(), key, std::move(done));
 }
 
 struct Client::Impl {
   Runtime::Impl& rt;
-  caf::scoped_actor self;
-  // Entities this client talked to, so later commands skip the registry hop. A handle may go stale
-  // (passivated, evicted): the request then fails and the command goes through the registry, which
-  // spawns a fresh actor. Two live actors for one stream are safe: the store's expected versions
-  // turn a race into a conflict, and the entity reloads and decides again.
-  std::unordered_map<std::string, caf::actor> direct;
-  explicit Impl(Runtime::Impl& r) : rt(r), self(*r.sys) {}
 };
 
-Client::Client(Runtime& runtime) : impl_(std::make_unique<Impl>(runtime.impl())) {}
+Client::Client(Runtime& runtime) : impl_(std::make_unique<Impl>(Impl{runtime.impl()})) {}
 Client::~Client() = default;
 
 Reply Client::Execute(const EntityKey& key, AnyCommand command, CommandMeta meta, std::chrono::milliseconds timeout) {
@@ -196,41 +232,27 @@ Reply Client::Execute(const EntityKey& key, AnyCommand command, CommandMeta meta
     f.message = "command does not belong to a " + std::string(KindName(key.kind));
     return std::unexpected(f);
   }
-  // No CAF timeout: in CAF 0.17 a blocking request's timeout message arrives even after the reply and
-  // then sits in this actor's mailbox forever, so a long-lived client would slow down with every
-  // call. CAF answers with an error if the actor dies first, so the reply always comes.
-  (void)timeout;
-  const std::string k = Context::KeyString(key);
-  CommandEnvelope envelope{key, std::move(command), std::move(meta)};
-  if (auto it = impl_->direct.find(k); it != impl_->direct.end()) {
-    std::optional<Reply> reply;
-    impl_->self->request(it->second, caf::infinite, cmd_atom::value, envelope)
-        .receive([&](Reply& r) { reply = std::move(r); }, [&](caf::error&) {});
-    if (reply) return std::move(*reply);
-    impl_->direct.erase(it);  // gone: ask the registry
+  auto wait = std::make_shared<Wait<Reply>>();  // outlives a timed-out wait: the answer may still come
+  const bool alone = impl_->rt.sync_in_flight.fetch_add(1) == 0;
+  Send(&impl_->rt, Context::KeyString(key), CommandEnvelope{key, std::move(command), std::move(meta), {}},
+       [wait](Reply r) { wait->Deliver(std::move(r)); });
+  auto reply = wait->Take(alone, timeout);
+  impl_->rt.sync_in_flight.fetch_sub(1);
+  if (!reply) {
+    // The command may still be decided and appended: the caller retries with its idempotency key.
+    return std::unexpected(Failure{Failure::Kind::kUnavailable, {},
+                                   "no answer within " + std::to_string(timeout.count()) + " ms"});
   }
-  Reply reply = std::unexpected(Failure{Failure::Kind::kUnavailable, {}, "no reply"});
-  impl_->self->request(impl_->rt.ctx.ShardFor(key), caf::infinite, cmd_atom::value, std::move(envelope))
-      .receive(
-          [&](Reply& r) {
-            reply = std::move(r);
-            if (auto sender = impl_->self->current_sender()) {
-              if (impl_->direct.size() >= 4096) impl_->direct.clear();  // a bound, not a policy
-              impl_->direct[k] = caf::actor_cast<caf::actor>(sender);
-            }
-          },
-          [&](caf::error& e) {
-            reply = std::unexpected(Failure{Failure::Kind::kUnavailable, {}, impl_->self->system().render(e)});
-          });
-  return reply;
+  return std::move(*reply);
 }
 
 std::optional<Snapshot> Client::Get(const EntityKey& key, std::chrono::milliseconds timeout) {
-  std::optional<Snapshot> out;
-  (void)timeout;  // see Execute
-  impl_->self->request(impl_->rt.ctx.ShardFor(key), caf::infinite, get_atom::value, key)
-      .receive([&](Snapshot& s) { out = std::move(s); }, [](caf::error&) {});
-  return out;
+  auto wait = std::make_shared<Wait<std::optional<Snapshot>>>();
+  const bool alone = impl_->rt.sync_in_flight.fetch_add(1) == 0;
+  SendGet(&impl_->rt, key, [wait](std::optional<Snapshot> s) { wait->Deliver(std::move(s)); });
+  auto answer = wait->Take(alone, timeout);
+  impl_->rt.sync_in_flight.fetch_sub(1);
+  return answer ? std::move(*answer) : std::nullopt;
 }
 
 }  // namespace keel::actors

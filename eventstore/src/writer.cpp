@@ -192,10 +192,14 @@ void Writer::Commit(std::vector<WriterJob>& jobs) {
     core_.commit_sizes[bucket].fetch_add(1, std::memory_order_relaxed);
   }
 
+  std::uint32_t group_appends = 0;
+  for (const auto& r : append_results) group_appends += (r.has_value() && !r->duplicate) ? 1 : 0;
   std::size_t ai = 0, wi = 0;
   for (auto& job : jobs) {
     if (auto* a = std::get_if<AppendJob>(&job)) {
-      Answer(a->done, std::move(append_results[ai++]));
+      auto& r = append_results[ai++];
+      if (r.has_value() && !r->duplicate) r->group_appends = group_appends;
+      Answer(a->done, std::move(r));
     } else {
       std::visit([&](auto& j) {
         if constexpr (!std::is_same_v<std::decay_t<decltype(j)>, AppendJob>) {

@@ -1,11 +1,14 @@
 // A RocksDB FileSystem wrapper for fault-injection tests: passes everything to the real file system
-// and, when armed, makes writes or syncs of the write-ahead log (*.log) fail with an I/O error.
+// and, when armed, makes writes or syncs of the write-ahead log (*.log) fail with an I/O error, or
+// makes each sync take longer (a slow disk).
 #pragma once
 
 #include <rocksdb/env.h>
 #include <rocksdb/file_system.h>
 
 #include <atomic>
+#include <chrono>
+#include <thread>
 #include <memory>
 #include <string>
 
@@ -14,6 +17,7 @@ namespace keel::eventstore::test {
 struct FaultSwitches {
   std::atomic<bool> fail_wal_append{false};
   std::atomic<bool> fail_wal_sync{false};
+  std::atomic<int> wal_sync_delay_ms{0};
   std::atomic<int> injected{0};
 };
 
@@ -34,14 +38,19 @@ class FaultyWalFile : public rocksdb::FSWritableFileOwnerWrapper {
   }
   rocksdb::IOStatus Sync(const rocksdb::IOOptions& o, rocksdb::IODebugContext* dbg) override {
     if (sw_->fail_wal_sync) return Injected();
+    SlowDisk();
     return FSWritableFileOwnerWrapper::Sync(o, dbg);
   }
   rocksdb::IOStatus Fsync(const rocksdb::IOOptions& o, rocksdb::IODebugContext* dbg) override {
     if (sw_->fail_wal_sync) return Injected();
+    SlowDisk();
     return FSWritableFileOwnerWrapper::Fsync(o, dbg);
   }
 
  private:
+  void SlowDisk() {
+    if (const int ms = sw_->wal_sync_delay_ms.load(); ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+  }
   rocksdb::IOStatus Injected() {
     ++sw_->injected;
     return rocksdb::IOStatus::IOError("injected fault");

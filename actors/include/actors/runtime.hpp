@@ -45,9 +45,11 @@ class Runtime {
   RuntimeStats Stats() const;
   const RuntimeConfig& config() const;
 
-  // Asynchronous forms for threads that must never wait (the gateway's io threads), after the
-  // TOOLCHAIN bridge: a short-lived actor sends the request and hands the answer to `done`, which
-  // runs on a CAF worker — it must be quick, must not block and must not throw.
+  // Asynchronous forms for threads that must never wait (the gateway's io threads). The message
+  // carries its own answer path (no request actor is spawned); `done` runs on a CAF worker or, for a
+  // command whose append committed alone, on the store's writer thread, and is called exactly once
+  // (kUnavailable / nullopt if the runtime stops first). It must be quick, must not block and must
+  // not throw.
   void ExecuteAsync(const EntityKey& key, AnyCommand command, CommandMeta meta, std::function<void(Reply)> done);
   void GetAsync(const EntityKey& key, std::function<void(std::optional<Snapshot>)> done);
 
@@ -58,9 +60,10 @@ class Runtime {
   std::unique_ptr<Impl> impl_;
 };
 
-// A synchronous caller for threads outside the actor system (process managers, tests, tools). One
-// per thread; it is not thread-safe. Every call gets a reply: the entity's, or an error when the
-// actor died first (the timeout argument is kept for the interface and not enforced by CAF).
+// A synchronous caller for threads outside the actor system (process managers, tests, tools). It
+// holds no state, so threads may share one. Every call gets an answer: the entity's, or an error
+// when the runtime stopped first. Execute gives up after `timeout` with kUnavailable (the command
+// may still be decided later: retry with the same idempotency key); Get gives nullopt.
 class Client {
  public:
   explicit Client(Runtime& runtime);

@@ -76,6 +76,9 @@ struct AppendResult {
   std::uint64_t first_position = 0;
   std::uint64_t last_position = 0;
   bool duplicate = false;  // true: an earlier append with the same key; nothing was written now
+  // How many appends the group commit that wrote this one held (1: it was alone). Lets an async
+  // caller keep work off the writer's thread when the writer is busy.
+  std::uint32_t group_appends = 1;
 };
 
 // A committed event, borrowed: the views point into a buffer that lives only during the callback.
