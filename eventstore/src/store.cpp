@@ -13,6 +13,7 @@
 #include "eventstore/stream_id.hpp"
 #include "idempotency.hpp"
 #include "idempotency_expiry.hpp"
+#include "insert_hints.hpp"
 #include "keys.hpp"
 #include "sync_wait.hpp"
 #include "verify.hpp"
@@ -43,8 +44,21 @@ namespace {
 constexpr std::size_t kMaxMetadataField = 1024;
 constexpr std::size_t kMaxTypeName = 256;
 
+const std::shared_ptr<const rocksdb::SliceTransform>& InsertHints() {
+  static const std::shared_ptr<const rocksdb::SliceTransform> hints = std::make_shared<TrailingNumberPrefix>();
+  return hints;
+}
+
+// The index column families: append-only keys, inserted at a remembered point (insert_hints.hpp).
+rocksdb::ColumnFamilyOptions IndexOptions() {
+  rocksdb::ColumnFamilyOptions cf;
+  cf.memtable_insert_with_hint_prefix_extractor = InsertHints();
+  return cf;
+}
+
 rocksdb::ColumnFamilyOptions LogOptions() {
   rocksdb::ColumnFamilyOptions cf;
+  cf.memtable_insert_with_hint_prefix_extractor = InsertHints();
   cf.write_buffer_size = 64u << 20;
   rocksdb::BlockBasedTableOptions table;
   table.block_size = 16 * 1024;
@@ -126,8 +140,8 @@ Result<std::unique_ptr<EventStore>> EventStore::Open(const std::string& dir, Opt
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs = {
       {rocksdb::kDefaultColumnFamilyName, {}},
       {std::string(keys::kLog), LogOptions()},
-      {std::string(keys::kStreamIndex), {}},
-      {std::string(keys::kTenantIndex), {}},
+      {std::string(keys::kStreamIndex), IndexOptions()},
+      {std::string(keys::kTenantIndex), IndexOptions()},
       {std::string(keys::kIdempotency), idempotency_cf},
       {std::string(keys::kSnapshots), {}},
       {std::string(keys::kCheckpoints), {}},
