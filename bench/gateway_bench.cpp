@@ -4,7 +4,8 @@
 // sends POST /v1/tenants/<its tenant>/usage (one event, one fsync'd group commit) with its own tenant,
 // so commands run in parallel across 64 tenant actors. Rate limits are off for this run.
 // Prints requests per second, p50/p99 latency and `http_vs_bare_beast_ratio`. For experiments,
-// KB_IO, KB_WORKERS and KB_CAF override the io threads, handler threads and CAF scheduler threads.
+// KB_IO, KB_WORKERS and KB_CAF override the io threads, handler threads and CAF scheduler threads;
+// KB_ONLY_KEEL=1 skips the baseline (for profiling).
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -177,7 +178,8 @@ int RunGatewaySuite(const Settings& settings) {
   Load(port, commands, quick ? 0.1 : 1.0);  // warm-up: tenant actors active
   for (int r = 0; r < rounds; ++r) {
     auto h = Load(port, commands, seconds);
-    auto b = Load(baseline.port(), bare, seconds);
+    // KB_ONLY_KEEL=1 skips the baseline, for profiling the gateway alone (no ratio then).
+    auto b = std::getenv("KB_ONLY_KEEL") ? LoadResult{} : Load(baseline.port(), bare, seconds);
     http_rates.push_back(h.per_second);
     bare_rates.push_back(b.per_second);
     latencies.insert(latencies.end(), h.latencies_ms.begin(), h.latencies_ms.end());

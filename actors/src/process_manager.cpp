@@ -54,20 +54,32 @@ struct ProcessManager::Impl {
   std::unique_ptr<eventstore::Subscription> subscription;
   std::atomic<std::uint64_t> handled{0};  // last handled position
   std::atomic<std::uint64_t> decode_errors{0};
-  std::uint64_t saved = 0;
+  std::uint64_t saved = 0;  // last checkpoint handed to the writer
   std::chrono::steady_clock::time_point saved_at = std::chrono::steady_clock::now();
+  std::atomic<int> saves_in_flight{0};
   std::mutex mu;
   std::condition_variable cv;
 
   Impl(std::string n, eventstore::EventStore& s, Runtime& r, Handler h, std::set<std::string, std::less<>> t)
       : name(std::move(n)), store(s), runtime(r), handler(std::move(h)), types(std::move(t)) {}
 
-  void Save(std::uint64_t position) {
+  // While running the checkpoint goes into the writer's next group commit without waiting for it:
+  // the subscription thread keeps handling events. A checkpoint lost in a crash only means replaying
+  // from the one before, and every command a handler sends is idempotent.
+  void SaveAsync(std::uint64_t position) {
     if (position == saved) return;
-    if (store.SaveCheckpoint(name, position)) {
-      saved = position;
-      saved_at = std::chrono::steady_clock::now();
-    }
+    saved = position;
+    saved_at = std::chrono::steady_clock::now();
+    eventstore::ReadModelBatch batch;
+    batch.model = name;
+    batch.checkpoint = position;
+    ++saves_in_flight;
+    store.CommitReadModelAsync(std::move(batch), [this](eventstore::Result<void>) { --saves_in_flight; });
+  }
+  // On stop: the last position, durably, after the ones still in flight.
+  void SaveFinal(std::uint64_t position) {
+    while (saves_in_flight.load() != 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    (void)store.SaveCheckpoint(name, position);
   }
 
   void OnEvent(const eventstore::EventView& view) {
@@ -86,7 +98,7 @@ struct ProcessManager::Impl {
       cv.notify_all();
     }
     if (view.position - saved >= 256 || std::chrono::steady_clock::now() - saved_at > std::chrono::milliseconds(200)) {
-      Save(view.position);
+      SaveAsync(view.position);
     }
   }
 };
@@ -108,7 +120,7 @@ void ProcessManager::Stop() {
   impl_->subscription->Stop();
   impl_->subscription.reset();
   impl_->client.reset();
-  impl_->Save(impl_->handled.load());
+  impl_->SaveFinal(impl_->handled.load());
 }
 
 std::uint64_t ProcessManager::next_position() const { return impl_->handled.load() + 1; }
