@@ -2,9 +2,11 @@
 //   key   <tenant>/<role>/<position, 20 digits>   value   <kind> \t <at> \t <detail>
 #include "actors/exception_router.hpp"
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdio>
 #include <mutex>
+#include <thread>
 
 #include "actors/process_manager.hpp"
 
@@ -28,7 +30,8 @@ struct ExceptionRouter::Impl {
   eventstore::EventStore& store;
   std::unique_ptr<eventstore::Subscription> subscription;
   std::atomic<std::uint64_t> handled{0};
-  std::uint64_t saved = 0;
+  std::uint64_t saved = 0;  // last checkpoint handed to the writer
+  std::atomic<int> saves_in_flight{0};
   std::mutex mu;
   std::condition_variable cv;
 
@@ -59,9 +62,14 @@ struct ExceptionRouter::Impl {
         }
       }
     }
-    // Changes go with their checkpoint; quiet stretches checkpoint now and then.
-    if (!batch.puts.empty() || !batch.deletes.empty() || view.position - saved >= 256) {
+    // Changes go with their checkpoint, synchronously (a later recovery scans what is written);
+    // quiet stretches checkpoint now and then in the writer's next group commit, without waiting.
+    if (!batch.puts.empty() || !batch.deletes.empty()) {
       if (store.CommitReadModel(std::move(batch))) saved = view.position;
+    } else if (view.position - saved >= 256) {
+      saved = view.position;
+      ++saves_in_flight;
+      store.CommitReadModelAsync(std::move(batch), [this](eventstore::Result<void>) { --saves_in_flight; });
     }
     handled.store(view.position);
     std::lock_guard lock(mu);
@@ -83,6 +91,7 @@ void ExceptionRouter::Stop() {
   if (!impl_->subscription) return;
   impl_->subscription->Stop();
   impl_->subscription.reset();
+  while (impl_->saves_in_flight.load() != 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   if (impl_->handled.load() > impl_->saved) impl_->store.SaveCheckpoint(std::string(kModel), impl_->handled.load());
 }
 

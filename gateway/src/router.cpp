@@ -136,16 +136,25 @@ std::vector<std::string_view> Split(std::string_view path) {
   return parts;
 }
 
-bool MatchPattern(std::string_view pattern, const std::vector<std::string_view>& parts,
+// A route's pattern split once: segments, and which of them are {parameters}.
+struct Compiled {
+  std::vector<std::string_view> segments;
+  std::vector<bool> parameter;
+};
+
+// `params` null: only whether it matches (no allocation unless a parameter holds an escape).
+bool MatchPattern(const Compiled& pattern, const std::vector<std::string_view>& parts,
                   std::map<std::string, std::string>* params) {
-  auto pat = Split(pattern);
-  if (pat.size() != parts.size()) return false;
-  for (std::size_t i = 0; i < pat.size(); ++i) {
-    if (pat[i].size() > 2 && pat[i].front() == '{') {
-      std::string value;
-      if (parts[i].empty() || !Decode(parts[i], value) || value.empty()) return false;
-      if (params) (*params)[std::string(pat[i].substr(1, pat[i].size() - 2))] = std::move(value);
-    } else if (pat[i] != parts[i]) {
+  if (pattern.segments.size() != parts.size()) return false;
+  std::string value;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    const std::string_view seg = pattern.segments[i];
+    if (pattern.parameter[i]) {
+      if (parts[i].empty()) return false;
+      if (params == nullptr && parts[i].find('%') == std::string_view::npos) continue;
+      if (!Decode(parts[i], value) || value.empty()) return false;
+      if (params) (*params)[std::string(seg.substr(1, seg.size() - 2))] = std::move(value);
+    } else if (seg != parts[i]) {
       return false;
     }
   }
@@ -192,9 +201,21 @@ std::expected<RouteMatch, RouteError> Match(std::string_view method, std::string
   if (path.empty() || path.front() != '/') return std::unexpected(RouteError{404, {}});
   if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
   auto parts = Split(path);
+  static const std::vector<Compiled> compiled = [] {
+    std::vector<Compiled> out;
+    for (const auto& r : kRoutes) {
+      Compiled c;
+      c.segments = Split(r.pattern);
+      for (auto seg : c.segments) c.parameter.push_back(seg.size() > 2 && seg.front() == '{');
+      out.push_back(std::move(c));
+    }
+    return out;
+  }();
   RouteError err{404, {}};
-  for (const auto& r : kRoutes) {
-    if (!MatchPattern(r.pattern, parts, nullptr)) continue;
+  for (std::size_t i = 0; i < kRoutes.size(); ++i) {
+    const auto& r = kRoutes[i];
+    const auto& pattern = compiled[i];
+    if (!MatchPattern(pattern, parts, nullptr)) continue;
     if (r.method != method) {
       err.status = 405;
       err.allow.emplace_back(r.method);
@@ -202,7 +223,7 @@ std::expected<RouteMatch, RouteError> Match(std::string_view method, std::string
     }
     RouteMatch m;
     m.route = &r;
-    MatchPattern(r.pattern, parts, &m.params);
+    MatchPattern(pattern, parts, &m.params);
     if (qpos != std::string_view::npos) m.query = ParseQuery(target.substr(qpos + 1));
     return m;
   }
