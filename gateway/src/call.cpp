@@ -76,7 +76,7 @@ json::Json OutcomeJson(const actors::EntityKey& key, const actors::Outcome& o) {
       [&](const auto& list) {
         for (const auto& ev : list) {
           json::Json data = std::visit([](const auto& e) { return json::ToJson(e); }, ev);
-          events.push_back({{"type", codec::Encode(ev).type}, {"data", std::move(data)}});
+          events.push_back({{"type", codec::TypeName(ev)}, {"data", std::move(data)}});
         }
       },
       o.events);

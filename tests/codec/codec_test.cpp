@@ -50,6 +50,7 @@ void RoundTripAll(DecodeFn decode, std::set<std::string>& names) {
     const EncodedEvent bytes = Encode(event);
     INFO(bytes.type);
     CHECK_FALSE(bytes.type.empty());
+    CHECK(TypeName(event) == bytes.type);
     auto back = decode(bytes.type, bytes.schema_version, bytes.payload);
     REQUIRE(back);
     CHECK(*back == event);

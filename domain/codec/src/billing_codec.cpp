@@ -10,6 +10,7 @@ KEEL_EVENT(d::billing::InvoiceOverdue, InvoiceOverdue, 1)
 KEEL_EVENT(d::billing::DunningStepReached, DunningStepReached, 1)
 
 EncodedEvent Encode(const d::billing::Event& event) { return EncodeVariant(event); }
+std::string_view TypeName(const d::billing::Event& event) { return TypeNameOf(event); }
 Decoded<d::billing::Event> DecodeBilling(std::string_view type, std::uint32_t version, std::string_view payload) {
   return DecodeVariant<d::billing::Event>(type, version, payload);
 }

@@ -7,6 +7,7 @@ KEEL_EVENT(d::catalog::SuppliersRegistered, SuppliersRegistered, 1)
 KEEL_EVENT(d::catalog::ItemsImported, ItemsImported, 1)
 
 EncodedEvent Encode(const d::catalog::Event& event) { return EncodeVariant(event); }
+std::string_view TypeName(const d::catalog::Event& event) { return TypeNameOf(event); }
 Decoded<d::catalog::Event> DecodeCatalog(std::string_view type, std::uint32_t version, std::string_view payload) {
   return DecodeVariant<d::catalog::Event>(type, version, payload);
 }

@@ -310,6 +310,11 @@ EncodedEvent EncodeVariant(const Variant& event) {
   return std::visit([](const auto& e) { return EncodeOne(e); }, event);
 }
 
+template <class Variant>
+std::string_view TypeNameOf(const Variant& event) {
+  return std::visit([](const auto& e) { return EventInfo<std::decay_t<decltype(e)>>::name; }, event);
+}
+
 template <class Variant, std::size_t I = 0>
 Decoded<Variant> DecodeVariant(std::string_view type, std::uint32_t version, std::string_view payload) {
   if constexpr (I == std::variant_size_v<Variant>) {

@@ -29,6 +29,7 @@ void Upcast(d::order::OrderPlaced& e, std::uint32_t from_version, capnp::Dynamic
 }
 
 EncodedEvent Encode(const d::order::Event& event) { return EncodeVariant(event); }
+std::string_view TypeName(const d::order::Event& event) { return TypeNameOf(event); }
 Decoded<d::order::Event> DecodeOrder(std::string_view type, std::uint32_t version, std::string_view payload) {
   return DecodeVariant<d::order::Event>(type, version, payload);
 }

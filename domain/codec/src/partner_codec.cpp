@@ -13,6 +13,7 @@ KEEL_EVENT(d::partner::PartnerSuspended, PartnerSuspended, 1)
 KEEL_EVENT(d::partner::PartnerReinstated, PartnerReinstated, 1)
 
 EncodedEvent Encode(const d::partner::Event& event) { return EncodeVariant(event); }
+std::string_view TypeName(const d::partner::Event& event) { return TypeNameOf(event); }
 Decoded<d::partner::Event> DecodePartner(std::string_view type, std::uint32_t version, std::string_view payload) {
   return DecodeVariant<d::partner::Event>(type, version, payload);
 }

@@ -36,6 +36,7 @@ void Upcast(d::tenant::TenantProvisioned& e, std::uint32_t from_version, capnp::
 }
 
 EncodedEvent Encode(const d::tenant::Event& event) { return EncodeVariant(event); }
+std::string_view TypeName(const d::tenant::Event& event) { return TypeNameOf(event); }
 Decoded<d::tenant::Event> DecodeTenant(std::string_view type, std::uint32_t version, std::string_view payload) {
   return DecodeVariant<d::tenant::Event>(type, version, payload);
 }

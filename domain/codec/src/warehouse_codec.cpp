@@ -17,6 +17,7 @@ KEEL_EVENT(d::warehouse::ReplenishmentRequested, ReplenishmentRequested, 1)
 KEEL_EVENT(d::warehouse::PurchaseRequested, PurchaseRequested, 1)
 
 EncodedEvent Encode(const d::warehouse::Event& event) { return EncodeVariant(event); }
+std::string_view TypeName(const d::warehouse::Event& event) { return TypeNameOf(event); }
 Decoded<d::warehouse::Event> DecodeWarehouse(std::string_view type, std::uint32_t version, std::string_view payload) {
   return DecodeVariant<d::warehouse::Event>(type, version, payload);
 }

@@ -39,6 +39,14 @@ EncodedEvent Encode(const domain::partner::Event& event);
 EncodedEvent Encode(const domain::catalog::Event& event);
 EncodedEvent Encode(const domain::billing::Event& event);
 
+// The stored type name of an event (what Encode puts in `type`), without encoding it.
+std::string_view TypeName(const domain::warehouse::Event& event);
+std::string_view TypeName(const domain::order::Event& event);
+std::string_view TypeName(const domain::tenant::Event& event);
+std::string_view TypeName(const domain::partner::Event& event);
+std::string_view TypeName(const domain::catalog::Event& event);
+std::string_view TypeName(const domain::billing::Event& event);
+
 Decoded<domain::warehouse::Event> DecodeWarehouse(std::string_view type, std::uint32_t version, std::string_view payload);
 Decoded<domain::order::Event> DecodeOrder(std::string_view type, std::uint32_t version, std::string_view payload);
 Decoded<domain::tenant::Event> DecodeTenant(std::string_view type, std::uint32_t version, std::string_view payload);
