@@ -156,7 +156,7 @@ void Send(Runtime::Impl* impl, std::string k, CommandEnvelope envelope, std::fun
       impl->Forget(k);
       Send(impl, std::move(k), std::move(*retry), std::move(done));
     } else {
-      done(std::unexpected(Failure{Failure::Kind::kUnavailable, {}, "the entity did not answer (the runtime is stopping)"}));
+      done(std::unexpected(Failure{Failure::Kind::kUnavailable, {}, "the entity stopped without answering (an error, or the runtime is stopping)"}));
     }
   });
   caf::anon_send(to, cmd_atom::value, std::move(envelope));
