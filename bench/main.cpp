@@ -4,6 +4,8 @@
 // `--quick` shrinks every duration for a smoke run whose figures mean nothing; `--rounds N` sets
 // the alternating samples per configuration; `--only PREFIX` runs only configurations whose figure
 // names start with PREFIX (the summary lines then cover just those).
+#include <dlfcn.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -31,6 +33,8 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
+  // Figures depend on the allocator; say which one this binary runs on (jemalloc exports mallctl).
+  std::printf("# allocator: %s\n", ::dlsym(RTLD_DEFAULT, "mallctl") != nullptr ? "jemalloc" : "glibc malloc");
   if (suite == "eventstore") return keel::bench::RunEventStoreSuite(settings);
   if (suite == "actors") return keel::bench::RunActorsSuite(settings);
   if (suite == "gateway") return keel::bench::RunGatewaySuite(settings);
