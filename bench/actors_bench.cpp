@@ -207,6 +207,27 @@ int RunActorsSuite(const Settings& s) {
       if (!snap || snap->version != 10'000) std::fprintf(stderr, "replay lost events\n");
     }
     replay_ms = Median(replays);
+    // Where a replay's time goes: the same stream read on this thread without an actor, as a scan
+    // only, scan + decode, and scan + decode + apply (the last is the actor's work minus messaging).
+    const char* kSplit[] = {"replay_10k_scan_only", "replay_10k_scan_decode", "replay_10k_scan_decode_apply"};
+    for (int mode = 0; mode < 3; ++mode) {
+      std::vector<double> t;
+      for (int r = 0; r < (quick ? 1 : 9); ++r) {
+        w::State state;
+        const auto start = std::chrono::steady_clock::now();
+        auto n = store->ScanStream("t/bench/warehouse/long", 1, SIZE_MAX, [&](const eventstore::EventView& v) {
+          if (mode >= 1) {
+            auto ev = keel::codec::DecodeWarehouse(v.type, v.schema_version, v.payload);
+            if (!ev) return false;
+            if (mode == 2) w::Apply(state, *ev);
+          }
+          return true;
+        }, eventstore::EventStore::Fields::kPayloadOnly);
+        t.push_back(SecondsSince(start) * 1000.0);
+        if (!n || *n != 10'000) std::fprintf(stderr, "replay split lost events\n");
+      }
+      Figure(kSplit[mode], Median(t) * 1000.0, "us");
+    }
     Figure("replay_10k_events_min", *std::min_element(replays.begin(), replays.end()) * 1000.0, "us");
     Figure("replay_10k_events", replay_ms * 1000.0, "us");
   }

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <tuple>
 #include <type_traits>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -60,6 +61,7 @@ template <class T> struct IsSet : std::false_type {};
 template <class T> struct IsSet<std::set<T>> : std::true_type {};
 template <class T> struct IsMap : std::false_type {};
 template <class K, class V> struct IsMap<std::map<K, V>> : std::true_type {};
+template <class K, class V> struct IsMap<std::unordered_map<K, V>> : std::true_type {};
 template <class T> struct IsOptional : std::false_type {};
 template <class T> struct IsOptional<std::optional<T>> : std::true_type {};
 

@@ -282,15 +282,23 @@ Decoded<T> DecodeOne(std::uint32_t version, std::string_view payload) {
   if (payload.empty() || payload.size() % sizeof(capnp::word) != 0) {
     return std::unexpected(CodecError{std::string(EventInfo<T>::name) + ": payload is not a Cap'n Proto message"});
   }
-  thread_local std::vector<capnp::word> words;  // reused: one aligned copy per decode, no allocation
-  words.resize(payload.size() / sizeof(capnp::word));
-  std::memcpy(words.data(), payload.data(), payload.size());
+  // Cap'n Proto reads whole words: an aligned payload (a blob inside a decoded envelope always is) is
+  // read in place, any other is copied once into a reused aligned buffer.
+  kj::ArrayPtr<const capnp::word> words;
+  if (reinterpret_cast<std::uintptr_t>(payload.data()) % alignof(capnp::word) == 0) {
+    words = kj::arrayPtr(reinterpret_cast<const capnp::word*>(payload.data()), payload.size() / sizeof(capnp::word));
+  } else {
+    thread_local std::vector<capnp::word> copy;
+    copy.resize(payload.size() / sizeof(capnp::word));
+    std::memcpy(copy.data(), payload.data(), payload.size());
+    words = kj::arrayPtr(copy.data(), copy.size());
+  }
   T value{};
   std::string error;
   kj::Maybe<kj::Exception> failure = kj::runCatchingExceptions([&] {
     capnp::ReaderOptions options;
     options.traversalLimitInWords = words.size() * 4 + 64;
-    capnp::FlatArrayMessageReader message(kj::arrayPtr(words.data(), words.size()), options);
+    capnp::FlatArrayMessageReader message(words, options);
     const auto schema = capnp::Schema::from<typename EventInfo<T>::Schema>();
     thread_local std::vector<FieldInfo>* root_infos = &InfoCache(schema);  // one lookup per type and thread
     Reader reader{message.getRoot<capnp::AnyStruct>(), schema, &error, 0, root_infos};

@@ -3,10 +3,12 @@
 // count then the elements, optionals as a presence byte, structs as their fields in order.
 #include "codec/snapshot.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <map>
 #include <optional>
 #include <set>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -30,6 +32,9 @@ template <class T> struct IsSetT<std::set<T>> : std::true_type {};
 template <class K, class V> struct IsSetT<std::map<K, V>> : std::false_type {};
 template <class T> struct IsMap : std::false_type {};
 template <class K, class V> struct IsMap<std::map<K, V>> : std::true_type {};
+template <class K, class V> struct IsMap<std::unordered_map<K, V>> : std::true_type {};
+template <class T> struct IsUnordered : std::false_type {};
+template <class K, class V> struct IsUnordered<std::unordered_map<K, V>> : std::true_type {};
 template <class T> struct IsPair : std::false_type {};
 template <class A, class B> struct IsPair<std::pair<A, B>> : std::true_type {};
 template <class T> struct IsOptional : std::false_type {};
@@ -63,6 +68,16 @@ struct Out {
     } else if constexpr (IsPair<T>::value) {
       Value(v.first);
       Value(v.second);
+    } else if constexpr (IsUnordered<T>::value) {  // in key order, so equal states give equal bytes
+      std::vector<const typename T::value_type*> entries;
+      entries.reserve(v.size());
+      for (const auto& e : v) entries.push_back(&e);
+      std::sort(entries.begin(), entries.end(), [](auto* a, auto* b) { return a->first < b->first; });
+      Count(entries.size());
+      for (const auto* e : entries) {
+        Value(e->first);
+        Value(e->second);
+      }
     } else if constexpr (IsMap<T>::value) {
       Count(v.size());
       for (const auto& [k, x] : v) {

@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -263,7 +264,7 @@ struct State {
   std::map<Sku, SkuStock> stock;
   std::map<LineKey, Reservation> reservations;
   std::set<LineKey> consumed;
-  std::map<std::string, Receipt> receipts;
+  std::unordered_map<std::string, Receipt> receipts;  // looked up by id only; a busy warehouse has many
   std::set<std::string> transfers_out, transfers_in;
   std::map<Sku, Rule> rules;
   std::set<std::string> purchase_requests;
