@@ -102,7 +102,13 @@ std::expected<std::unique_ptr<Node>, std::string> Node::Start(NodeOptions option
         raw->timer_cv.wait_for(lock, raw->options.billing_interval, [raw] { return raw->stopping; });
         if (raw->stopping) break;
         lock.unlock();
-        raw->CloseBilling(raw->clock->NowMs());
+        const std::int64_t now = raw->clock->NowMs();
+        raw->CloseBilling(now);
+        // Stored Idempotency-Key responses past their retention, in bounded batches.
+        for (int batch = 0; batch < 100; ++batch) {
+          auto purged = raw->api->PurgeExpiredIdempotency(now);
+          if (!purged || *purged == 0) break;
+        }
         lock.lock();
       }
     });

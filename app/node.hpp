@@ -26,6 +26,7 @@ struct NodeOptions {
   actors::RuntimeConfig runtime;
   bool rate_limits = true;
   const actors::Clock* clock = nullptr;  // nullptr: the system clock
+  // The housekeeping tick: closes billing periods and purges expired Idempotency-Key responses.
   std::chrono::milliseconds billing_interval{60'000};  // 0: no timer (POST /v1/billing/period-close only)
   std::string bootstrap_key;  // KEEL_BOOTSTRAP_KEY
   eventstore::Options store;  // durability, retention, the fault-injection Env seam (the clock is set from `clock`)

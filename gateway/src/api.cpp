@@ -118,7 +118,8 @@ Api::Api(eventstore::EventStore& store, actors::Runtime& runtime, const actors::
          const domain::ServiceCatalog& catalog, const config::TemplateRegistry& templates, ApiOptions options) {
   metrics_ = std::make_unique<Metrics>(store, runtime);
   keys_ = std::make_unique<KeyStore>(store);
-  ctx_ = std::make_unique<ApiContext>(store, runtime, clock, catalog, templates, *keys_, *metrics_);
+  ctx_ = std::make_unique<ApiContext>(store, runtime, clock, catalog, templates, *keys_, *metrics_,
+                                      options.idempotency_retention_ms);
   ctx_->rate_limits = options.rate_limits;
   ctx_->close_billing = std::move(options.close_billing);
   ctx_->openapi = std::string(OpenApiDocument());
@@ -148,6 +149,11 @@ std::expected<void, std::string> Api::ImportKey(const std::string& token, Role r
 }
 
 void Api::SetDraining(bool draining) { ctx_->draining = draining; }
+std::expected<std::size_t, std::string> Api::PurgeExpiredIdempotency(std::int64_t now_ms, std::size_t limit) {
+  auto purged = ctx_->idempotency.PurgeExpired(now_ms, limit);
+  if (!purged) return std::unexpected(purged.error().ToString());
+  return *purged;
+}
 Metrics& Api::metrics() { return *metrics_; }
 KeyStore& Api::keys() { return *keys_; }
 const actors::Clock& Api::clock() const { return ctx_->clock; }

@@ -42,9 +42,9 @@ struct TenantInfo {
 
 struct ApiContext {
   ApiContext(eventstore::EventStore& s, actors::Runtime& r, const actors::Clock& c, const domain::ServiceCatalog& cat,
-             const config::TemplateRegistry& t, KeyStore& k, Metrics& m)
+             const config::TemplateRegistry& t, KeyStore& k, Metrics& m, std::int64_t idempotency_retention_ms)
       : store(s), runtime(r), clock(c), catalog(cat), templates(t), keys(k), metrics(m),
-        idempotency(s, 24LL * 3600 * 1000) {}
+        idempotency(s, idempotency_retention_ms) {}
   eventstore::EventStore& store;
   actors::Runtime& runtime;
   const actors::Clock& clock;

@@ -1,12 +1,29 @@
 // Stored first responses for Idempotency-Key (see idempotency.hpp).
 #include "idempotency.hpp"
 
+#include <algorithm>
+#include <optional>
+
 #include <nlohmann/json.hpp>
 
 namespace keel::gateway {
 namespace {
 constexpr std::string_view kModel = "http_idempotency";
+constexpr char kExpiryPrefix = '\x01';
+
+std::string ExpiryKey(std::int64_t expires_ms, const std::string& slot) {
+  std::string key(1, kExpiryPrefix);
+  const auto t = static_cast<std::uint64_t>(std::max<std::int64_t>(expires_ms, 0));
+  for (int shift = 56; shift >= 0; shift -= 8) key.push_back(static_cast<char>((t >> shift) & 0xff));
+  return key + slot;
 }
+
+std::int64_t ExpiryOf(std::string_view key) {
+  std::uint64_t t = 0;
+  for (std::size_t i = 1; i < 9 && i < key.size(); ++i) t = (t << 8) | static_cast<unsigned char>(key[i]);
+  return static_cast<std::int64_t>(t);
+}
+}  // namespace
 
 IdempotencyCache::Lookup IdempotencyCache::Begin(const std::string& slot, const std::string& fingerprint,
                                                  std::int64_t now_ms) {
@@ -41,6 +58,7 @@ void IdempotencyCache::Finish(const std::string& slot, const std::string& finger
     eventstore::ReadModelBatch batch;
     batch.model = std::string(kModel);
     batch.puts.emplace_back(slot, j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    batch.puts.emplace_back(ExpiryKey(now_ms + retention_ms_, slot), std::string());
     (void)store_.CommitReadModel(std::move(batch));  // on failure the store-level key still dedupes the events
   }
   Abandon(slot);
@@ -49,6 +67,36 @@ void IdempotencyCache::Finish(const std::string& slot, const std::string& finger
 void IdempotencyCache::Abandon(const std::string& slot) {
   std::lock_guard lock(mu_);
   in_progress_.erase(slot);
+}
+
+eventstore::Result<std::size_t> IdempotencyCache::PurgeExpired(std::int64_t now_ms, std::size_t limit) {
+  eventstore::ReadModelBatch batch;
+  batch.model = std::string(kModel);
+  std::size_t purged = 0;
+  std::optional<eventstore::Error> failed;
+  auto scanned = store_.ReadModelScan(kModel, std::string(1, kExpiryPrefix), [&](std::string_view key, std::string_view) {
+    if (key.size() < 9 || ExpiryOf(key) >= now_ms || purged >= limit) return false;
+    const std::string slot(key.substr(9));
+    batch.deletes.emplace_back(key);
+    auto stored = store_.ReadModelGet(kModel, slot);
+    if (!stored) {
+      failed = stored.error();
+      return false;
+    }
+    if (*stored) {
+      auto j = nlohmann::json::parse(**stored, nullptr, false);
+      // Stored again after this entry was written: its own, later expiry entry will purge it.
+      if (!j.is_discarded() && j.value("at", std::int64_t{0}) + retention_ms_ >= now_ms) return true;
+      batch.deletes.push_back(slot);
+      ++purged;
+    }
+    return true;
+  });
+  if (!scanned) return std::unexpected(scanned.error());
+  if (failed) return std::unexpected(*failed);
+  if (batch.deletes.empty()) return purged;
+  if (auto committed = store_.CommitReadModel(std::move(batch)); !committed) return std::unexpected(committed.error());
+  return purged;
 }
 
 }  // namespace keel::gateway

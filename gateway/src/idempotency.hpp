@@ -2,7 +2,9 @@
 // model "http_idempotency", key = API key id + '\0' + Idempotency-Key, value = JSON {fingerprint,
 // status, content_type, headers, body, at}) and a retry gets it back byte for byte; the same key with a
 // different request (fingerprint = SHA-256 of method, path and body) is a conflict. Keys are kept for
-// `retention_ms`. Two concurrent requests with one key: the second is told to retry.
+// `retention_ms`. Two concurrent requests with one key: the second is told to retry. Each stored
+// response also gets an expiry entry in the same model and the same write ("\x01" + big-endian expiry
+// time + slot; no slot starts with \x01), so PurgeExpired walks only what has expired, oldest first.
 #pragma once
 
 #include <cstdint>
@@ -29,6 +31,9 @@ class IdempotencyCache {
   Lookup Begin(const std::string& slot, const std::string& fingerprint, std::int64_t now_ms);
   void Finish(const std::string& slot, const std::string& fingerprint, const Response& response, std::int64_t now_ms);
   void Abandon(const std::string& slot);
+  // Deletes stored responses whose retention ended by `now_ms`, at most `limit`; returns how many.
+  // A slot stored again since its expiry entry was written is kept (its `at` is checked).
+  eventstore::Result<std::size_t> PurgeExpired(std::int64_t now_ms, std::size_t limit = 10'000);
 
  private:
   eventstore::EventStore& store_;

@@ -266,3 +266,51 @@ TEST_CASE("a flood of bad keys is counted but audited at a bounded rate", "[gate
   CHECK(w.Call("GET", "/v1/plans", nullptr, "bad-key-bad-key-bad-key").status == 401);
   CHECK(settled() == 201);
 }
+
+TEST_CASE("stored Idempotency-Key responses are purged once their retention ends, and only then", "[gateway][e2e]") {
+  GatewayWorld w;
+  Seed(w);
+  auto stored = [&] {
+    std::size_t n = 0;
+    REQUIRE(w.node->store().ReadModelScan("http_idempotency", "", [&](std::string_view, std::string_view) {
+      ++n;
+      return true;
+    }));
+    return n;
+  };
+  const std::size_t before = stored();
+  const Json p8{{"id", "p8"}, {"name", "Partner Eight"}};
+  const Json p7{{"id", "p7"}, {"name", "Partner Seven"}};
+  auto first = w.Call("POST", "/v1/partners", p8, keel::test::kOwnerKey, "Idempotency-Key: purge-a\r\n");
+  REQUIRE(first.status == 201);
+  REQUIRE(w.Call("POST", "/v1/partners", p7, keel::test::kOwnerKey, "Idempotency-Key: purge-b\r\n").status == 201);
+  CHECK(stored() == before + 4);  // each response and its expiry entry
+
+  // Within the retention nothing goes.
+  w.clock.Advance(23LL * 3600 * 1000);
+  auto none = w.node->api().PurgeExpiredIdempotency(w.clock.NowMs());
+  REQUIRE(none.has_value());
+  CHECK(*none == 0);
+  CHECK(w.Call("POST", "/v1/partners", p8, keel::test::kOwnerKey, "Idempotency-Key: purge-a\r\n").body == first.body);
+
+  // Past it, "purge-a" is used again: a new attempt (the partner exists now: 422) whose answer is stored anew.
+  w.clock.Advance(2LL * 3600 * 1000);
+  auto again = w.Call("POST", "/v1/partners", p8, keel::test::kOwnerKey, "Idempotency-Key: purge-a\r\n");
+  CHECK(again.status == 422);
+  auto purged = w.node->api().PurgeExpiredIdempotency(w.clock.NowMs());
+  REQUIRE(purged.has_value());
+  CHECK(*purged == 1);  // "purge-b"; "purge-a" was stored again and keeps its new answer
+  CHECK(stored() == before + 2);
+  CHECK(w.Call("POST", "/v1/partners", p8, keel::test::kOwnerKey, "Idempotency-Key: purge-a\r\n").body == again.body);
+
+  // A day later the rest goes too, and a limit bounds each call.
+  w.clock.Advance(25LL * 3600 * 1000);
+  auto limited = w.node->api().PurgeExpiredIdempotency(w.clock.NowMs(), 0);
+  REQUIRE(limited.has_value());
+  CHECK(*limited == 0);
+  CHECK(stored() == before + 2);
+  auto rest = w.node->api().PurgeExpiredIdempotency(w.clock.NowMs());
+  REQUIRE(rest.has_value());
+  CHECK(*rest == 1);
+  CHECK(stored() == before);
+}

@@ -58,6 +58,10 @@ class Api {
   std::expected<void, std::string> ImportKey(const std::string& token, Role role, const std::string& name,
                                              const std::string& partner = {}, const std::string& tenant = {});
   void SetDraining(bool draining);
+  // Housekeeping: deletes stored Idempotency-Key responses whose retention ended (at most `limit` per
+  // call, oldest first); returns how many. Run it periodically off the io threads (keel serve does,
+  // with the billing tick).
+  std::expected<std::size_t, std::string> PurgeExpiredIdempotency(std::int64_t now_ms, std::size_t limit = 10'000);
   Metrics& metrics();
   KeyStore& keys();
   const actors::Clock& clock() const;
