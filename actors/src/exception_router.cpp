@@ -82,7 +82,9 @@ ExceptionRouter::ExceptionRouter(eventstore::EventStore& store) : impl_(std::mak
   const std::uint64_t from = checkpoint && *checkpoint ? **checkpoint + 1 : 1;
   impl_->saved = from - 1;
   impl_->handled.store(from - 1);
-  impl_->subscription = store.Subscribe(from, [impl = impl_.get()](const eventstore::EventView& v) { impl->OnEvent(v); });
+  impl_->subscription = store.Subscribe(
+      from, [impl = impl_.get()](const eventstore::EventView& v) { impl->OnEvent(v); },
+      eventstore::SubscriptionOptions{.gather = kProcessManagerGather});
 }
 
 ExceptionRouter::~ExceptionRouter() { Stop(); }

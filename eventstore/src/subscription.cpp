@@ -119,32 +119,41 @@ struct SubscriptionState : std::enable_shared_from_this<SubscriptionState> {
 
   // Delivers live batches until stopped or dropped behind. False when stopping.
   bool FollowLive() {
+    std::deque<LiveBatch> batches;
     for (;;) {
-      LiveBatch batch;
+      batches.clear();
       {
         std::unique_lock lock(mu);
-        cv.wait(lock, [&] { return stop || behind || !queue.empty(); });
+        if (!stop && !behind && queue.empty()) {
+          cv.wait(lock, [&] { return stop || behind || !queue.empty(); });
+          if (options.gather.count() > 0 && !stop && !behind) {
+            lock.unlock();  // Offer's notify finds no waiter meanwhile: no system call on the writer
+            std::this_thread::sleep_for(options.gather);
+            lock.lock();
+          }
+        }
         if (stop) return false;
         if (queue.empty()) {  // behind and drained: back to disk
           ++stats.fell_behind;
           stats.live = false;
           return true;
         }
-        batch = std::move(queue.front());
-        queue.pop_front();
-        queued_events -= batch->size();
+        batches.swap(queue);
+        queued_events = 0;
       }
-      for (const RecordedEvent& e : *batch) {
-        const std::uint64_t expected = next.load();
-        if (e.position < expected) continue;  // already delivered from disk
-        if (e.position > expected) {          // never expected; recover from disk rather than skip
-          LeaveLive();
-          return true;
+      for (const LiveBatch& batch : batches) {
+        for (const RecordedEvent& e : *batch) {
+          const std::uint64_t expected = next.load();
+          if (e.position < expected) continue;  // already delivered from disk
+          if (e.position > expected) {          // never expected; recover from disk rather than skip
+            LeaveLive();
+            return true;
+          }
+          EventView v{e.position, e.version, e.stream, e.type, e.schema_version, e.tenant,
+                      e.timestamp_ms, e.principal, e.correlation_id, e.causation_id,
+                      e.idempotency_key, e.payload, e.hash, e.prev_hash};
+          if (!Deliver(v)) return false;
         }
-        EventView v{e.position, e.version, e.stream, e.type, e.schema_version, e.tenant,
-                    e.timestamp_ms, e.principal, e.correlation_id, e.causation_id,
-                    e.idempotency_key, e.payload, e.hash, e.prev_hash};
-        if (!Deliver(v)) return false;
       }
     }
   }

@@ -2,6 +2,7 @@
 // delivering every event exactly once and in order.
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <mutex>
 #include <thread>
@@ -82,6 +83,41 @@ TEST_CASE("a subscription started behind the head while writers append gets ever
   sub->Stop();
   CheckExactlyOnceInOrder(got.Snapshot(), 1, head);
   CHECK(sub->stats().went_live >= 1);
+  CHECK_FALSE(sub->error());
+}
+
+TEST_CASE("a gathering subscription waits before delivering and still delivers every event once, in order",
+          "[eventstore][subscription]") {
+  TempDir dir;
+  Options options;
+  options.durability = Durability::kBuffered;
+  auto store = OpenOrDie(dir.str(), options);
+  // With a 50 ms gather, the first commit wakes the subscription, which then waits 50 ms before it
+  // delivers anything; every commit of that window arrives in one delivery round.
+  std::atomic<int> deliveries{0};
+  Collector got;
+  SubscriptionOptions gathering;
+  gathering.gather = std::chrono::milliseconds(50);
+  auto sub = store->Subscribe(1, [&](const EventView& v) {
+    ++deliveries;
+    got(v);
+  }, gathering);
+  REQUIRE(WaitFor([&] { return sub->stats().live; }));
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < 40; ++i) {  // 40 commits of two events over ~40 ms: most arrive within one gather
+    REQUIRE(store->Append("t/acme/order/g", ExpectedVersion::Any(), {Ev("Tick"), Ev("Tock")}));
+    std::this_thread::sleep_for(1ms);
+  }
+  // Nothing is delivered before the gather interval ends (unless this thread was descheduled).
+  if (std::chrono::steady_clock::now() - start < 45ms) CHECK(deliveries.load() == 0);
+  REQUIRE(WaitFor([&] { return sub->next_position() == 81; }));
+  AppendMany(*store, 3, 50);  // concurrent writers: still exactly once, in order
+  REQUIRE(WaitFor([&] { return sub->next_position() == 381; }));
+  // Stopping does not wait for more than one gather interval.
+  const auto stopping = std::chrono::steady_clock::now();
+  sub->Stop();
+  CHECK(std::chrono::steady_clock::now() - stopping < 2s);
+  CheckExactlyOnceInOrder(got.Snapshot(), 1, 380);
   CHECK_FALSE(sub->error());
 }
 

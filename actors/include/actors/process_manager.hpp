@@ -33,6 +33,11 @@ struct DomainEvent {
 // Decodes a committed event of a domain stream; nullopt for streams that are not an entity's.
 std::optional<DomainEvent> DecodeDomainEvent(const eventstore::EventView& view, std::string* error);
 
+// How long a process manager's subscription gathers commits after a wake-up before reacting: under
+// load a manager then wakes once per interval instead of once per group commit (and reacts at most
+// this much later).
+inline constexpr std::chrono::microseconds kProcessManagerGather{2000};
+
 class ProcessManager {
  public:
   // Called on the manager's own thread for each domain event, in log order, with a Client for that

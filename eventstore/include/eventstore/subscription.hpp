@@ -3,6 +3,7 @@
 // behind is moved back to reading from disk; writers are never blocked by it.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -21,6 +22,11 @@ using EventHandler = std::function<void(const EventView&)>;
 struct SubscriptionOptions {
   std::size_t buffer_events = 8192;  // live buffer; overflow sends the consumer back to disk
   std::size_t read_chunk = 1024;     // events per disk read while catching up
+  // Live: once woken by a commit, wait this long for more before delivering, then deliver all that
+  // arrived. For consumers that may lag a little (process managers): under load they wake once per
+  // interval instead of once per group commit, and the writer's notifications meanwhile cost no
+  // system call. 0: deliver each commit as soon as it is published.
+  std::chrono::microseconds gather{0};
 };
 
 struct SubscriptionStats {
