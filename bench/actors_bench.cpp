@@ -232,10 +232,13 @@ int RunActorsSuite(const Settings& s) {
     Figure("replay_10k_events", replay_ms * 1000.0, "us");
   }
 
-  Ratio("actor_vs_store_ratio", lowest_ratio);
-  std::printf("cold_activation_p99_ms: %.3f\n", p99);
-  std::printf("replay_10k_events_ms: %.3f\n", replay_ms);
-  std::printf("million_actors_peak_rss_mib: %.0f\n", peak_rss);
+  // Summary lines only for the parts that ran (`--only` may skip some).
+  if (s.Selected("actor_commands")) Ratio("actor_vs_store_ratio", lowest_ratio);
+  if (s.Selected("cold")) {
+    std::printf("cold_activation_p99_ms: %.3f\n", p99);
+    std::printf("replay_10k_events_ms: %.3f\n", replay_ms);
+  }
+  if (s.Selected("million")) std::printf("million_actors_peak_rss_mib: %.0f\n", peak_rss);
   return 0;
 }
 
