@@ -34,7 +34,10 @@ int main(int argc, char** argv) {
     }
   }
   // Figures depend on the allocator; say which one this binary runs on (jemalloc exports mallctl).
-  std::printf("# allocator: %s\n", ::dlsym(RTLD_DEFAULT, "mallctl") != nullptr ? "jemalloc" : "glibc malloc");
+  const char* allocator = ::dlsym(RTLD_DEFAULT, "__asan_init") != nullptr ? "AddressSanitizer's"
+                          : ::dlsym(RTLD_DEFAULT, "mallctl") != nullptr      ? "jemalloc"
+                                                                             : "glibc malloc";
+  std::printf("# allocator: %s\n", allocator);
   if (suite == "eventstore") return keel::bench::RunEventStoreSuite(settings);
   if (suite == "actors") return keel::bench::RunActorsSuite(settings);
   if (suite == "gateway") return keel::bench::RunGatewaySuite(settings);

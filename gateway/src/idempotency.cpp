@@ -2,7 +2,9 @@
 #include "idempotency.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <optional>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -16,6 +18,12 @@ std::string ExpiryKey(std::int64_t expires_ms, const std::string& slot) {
   const auto t = static_cast<std::uint64_t>(std::max<std::int64_t>(expires_ms, 0));
   for (int shift = 56; shift >= 0; shift -= 8) key.push_back(static_cast<char>((t >> shift) & 0xff));
   return key + slot;
+}
+
+std::int64_t SaturatingAdd(std::int64_t a, std::int64_t b) {
+  std::int64_t sum = 0;
+  if (__builtin_add_overflow(a, b, &sum)) return b > 0 ? INT64_MAX : INT64_MIN;
+  return sum;
 }
 
 std::int64_t ExpiryOf(std::string_view key) {
@@ -35,7 +43,7 @@ IdempotencyCache::Lookup IdempotencyCache::Begin(const std::string& slot, const 
   auto stored = store_.ReadModelGet(kModel, slot);
   if (!stored || !*stored) return {Verdict::kNew, {}};
   auto j = nlohmann::json::parse(**stored, nullptr, false);
-  if (j.is_discarded() || j.value("at", std::int64_t{0}) + retention_ms_ < now_ms) return {Verdict::kNew, {}};
+  if (j.is_discarded() || SaturatingAdd(j.value("at", std::int64_t{0}), retention_ms_) < now_ms) return {Verdict::kNew, {}};
   Abandon(slot);
   if (j.value("fingerprint", "") != fingerprint) return {Verdict::kMismatch, {}};
   Lookup l{Verdict::kReplay, {}};
@@ -58,7 +66,7 @@ void IdempotencyCache::Finish(const std::string& slot, const std::string& finger
     eventstore::ReadModelBatch batch;
     batch.model = std::string(kModel);
     batch.puts.emplace_back(slot, j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-    batch.puts.emplace_back(ExpiryKey(now_ms + retention_ms_, slot), std::string());
+    batch.puts.emplace_back(ExpiryKey(SaturatingAdd(now_ms, retention_ms_), slot), std::string());
     (void)store_.CommitReadModel(std::move(batch));  // on failure the store-level key still dedupes the events
   }
   Abandon(slot);
@@ -72,31 +80,53 @@ void IdempotencyCache::Abandon(const std::string& slot) {
 eventstore::Result<std::size_t> IdempotencyCache::PurgeExpired(std::int64_t now_ms, std::size_t limit) {
   eventstore::ReadModelBatch batch;
   batch.model = std::string(kModel);
-  std::size_t purged = 0;
+  std::size_t purged = 0, visited = 0;
   std::optional<eventstore::Error> failed;
+  // Slots held while this purge decides on them and until its write lands: a request reusing one of
+  // these keys meanwhile is told to retry (kInProgress) instead of having its fresh answer deleted.
+  std::vector<std::string> held;
+  auto release = [&] {
+    std::lock_guard lock(mu_);
+    for (const auto& slot : held) in_progress_.erase(slot);
+  };
   auto scanned = store_.ReadModelScan(kModel, std::string(1, kExpiryPrefix), [&](std::string_view key, std::string_view) {
-    if (key.size() < 9 || ExpiryOf(key) >= now_ms || purged >= limit) return false;
+    if (key.size() < 9 || ExpiryOf(key) >= now_ms || visited >= limit) return false;
+    ++visited;
     const std::string slot(key.substr(9));
+    {
+      std::lock_guard lock(mu_);
+      if (!in_progress_.insert(slot).second) return true;  // a request holds it: its entry waits for the next purge
+    }
+    held.push_back(slot);
     batch.deletes.emplace_back(key);
     auto stored = store_.ReadModelGet(kModel, slot);
     if (!stored) {
       failed = stored.error();
       return false;
     }
-    if (*stored) {
-      auto j = nlohmann::json::parse(**stored, nullptr, false);
-      // Stored again after this entry was written: its own, later expiry entry will purge it.
-      if (!j.is_discarded() && j.value("at", std::int64_t{0}) + retention_ms_ >= now_ms) return true;
-      batch.deletes.push_back(slot);
-      ++purged;
+    if (!*stored) return true;  // already gone: only the entry remains
+    auto j = nlohmann::json::parse(**stored, nullptr, false);
+    const std::int64_t expires = j.is_discarded() ? 0 : SaturatingAdd(j.value("at", std::int64_t{0}), retention_ms_);
+    if (expires >= now_ms) {
+      // Stored again since this entry was written (or the retention grew): keep the answer, and make
+      // sure an entry for its actual expiry exists (a put of an existing entry changes nothing).
+      batch.puts.emplace_back(ExpiryKey(expires, slot), std::string());
+      return true;
     }
+    batch.deletes.push_back(slot);
+    ++purged;
     return true;
   });
-  if (!scanned) return std::unexpected(scanned.error());
-  if (failed) return std::unexpected(*failed);
-  if (batch.deletes.empty()) return purged;
-  if (auto committed = store_.CommitReadModel(std::move(batch)); !committed) return std::unexpected(committed.error());
-  return purged;
+  eventstore::Result<std::size_t> result = purged;
+  if (!scanned) {
+    result = std::unexpected(scanned.error());
+  } else if (failed) {
+    result = std::unexpected(*failed);
+  } else if (!batch.deletes.empty()) {
+    if (auto committed = store_.CommitReadModel(std::move(batch)); !committed) result = std::unexpected(committed.error());
+  }
+  release();
+  return result;
 }
 
 }  // namespace keel::gateway

@@ -31,8 +31,10 @@ class IdempotencyCache {
   Lookup Begin(const std::string& slot, const std::string& fingerprint, std::int64_t now_ms);
   void Finish(const std::string& slot, const std::string& fingerprint, const Response& response, std::int64_t now_ms);
   void Abandon(const std::string& slot);
-  // Deletes stored responses whose retention ended by `now_ms`, at most `limit`; returns how many.
-  // A slot stored again since its expiry entry was written is kept (its `at` is checked).
+  // Deletes stored responses whose retention ended by `now_ms`, visiting at most `limit` expired
+  // entries (oldest first); returns how many responses went. A slot stored again since its entry was
+  // written is kept (its `at` is checked) and re-indexed at its real expiry; a slot that a request
+  // holds right now is left for the next purge.
   eventstore::Result<std::size_t> PurgeExpired(std::int64_t now_ms, std::size_t limit = 10'000);
 
  private:
