@@ -129,6 +129,9 @@ Api::~Api() = default;
 
 std::expected<std::optional<std::string>, std::string> Api::Start(const std::string& bootstrap_token) {
   if (auto loaded = keys_->Load(); !loaded) return std::unexpected(loaded.error());
+  if (auto indexed = ctx_->idempotency.IndexUnindexed(); !indexed) {
+    return std::unexpected("idempotency index: " + indexed.error().ToString());
+  }
   const auto now = ctx_->clock.NowMs();
   if (!bootstrap_token.empty()) {
     auto imported = keys_->Import(bootstrap_token, Role::kPlatformOwner, "bootstrap", now);

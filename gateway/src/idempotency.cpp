@@ -12,6 +12,7 @@ namespace keel::gateway {
 namespace {
 constexpr std::string_view kModel = "http_idempotency";
 constexpr char kExpiryPrefix = '\x01';
+constexpr std::string_view kIndexedMarker = "\x02expiry-index-v1";  // no slot starts with \x02 either
 
 std::string ExpiryKey(std::int64_t expires_ms, const std::string& slot) {
   std::string key(1, kExpiryPrefix);
@@ -127,6 +128,28 @@ eventstore::Result<std::size_t> IdempotencyCache::PurgeExpired(std::int64_t now_
   }
   release();
   return result;
+}
+
+eventstore::Result<std::size_t> IdempotencyCache::IndexUnindexed() {
+  auto marker = store_.ReadModelGet(kModel, kIndexedMarker);
+  if (!marker) return std::unexpected(marker.error());
+  if (*marker) return 0;
+  eventstore::ReadModelBatch batch;
+  batch.model = std::string(kModel);
+  std::size_t indexed = 0;
+  auto scanned = store_.ReadModelScan(kModel, "", [&](std::string_view key, std::string_view value) {
+    if (key.empty() || key[0] == kExpiryPrefix || key[0] == kIndexedMarker[0]) return true;
+    auto j = nlohmann::json::parse(value, nullptr, false);
+    const std::int64_t at = j.is_discarded() ? 0 : j.value("at", std::int64_t{0});
+    // A put of an entry that exists changes nothing, so answers stored since need no check.
+    batch.puts.emplace_back(ExpiryKey(SaturatingAdd(at, retention_ms_), std::string(key)), std::string());
+    ++indexed;
+    return true;
+  });
+  if (!scanned) return std::unexpected(scanned.error());
+  batch.puts.emplace_back(std::string(kIndexedMarker), std::string());
+  if (auto committed = store_.CommitReadModel(std::move(batch)); !committed) return std::unexpected(committed.error());
+  return indexed;
 }
 
 }  // namespace keel::gateway

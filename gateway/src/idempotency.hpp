@@ -36,6 +36,10 @@ class IdempotencyCache {
   // written is kept (its `at` is checked) and re-indexed at its real expiry; a slot that a request
   // holds right now is left for the next purge.
   eventstore::Result<std::size_t> PurgeExpired(std::int64_t now_ms, std::size_t limit = 10'000);
+  // Once per data directory: gives every stored answer that has no expiry entry (stored before
+  // entries existed) one, so that PurgeExpired reaches it; a marker key records that it ran.
+  // Returns how many answers it indexed (0 when the marker is there).
+  eventstore::Result<std::size_t> IndexUnindexed();
 
  private:
   eventstore::EventStore& store_;

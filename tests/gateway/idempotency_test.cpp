@@ -97,3 +97,30 @@ TEST_CASE("a retention near the int64 limit does not wrap into expired", "[gatew
   CHECK(*purged == 0);
   CHECK(forever.Begin("k3", "f", INT64_MAX - 1).verdict == IdempotencyCache::Verdict::kReplay);
 }
+
+TEST_CASE("answers stored before expiry entries existed are indexed once, then purged like the rest",
+          "[gateway][idempotency]") {
+  keel::eventstore::test::TempDir dir;
+  auto store = keel::eventstore::test::OpenOrDie(dir.str());
+  keel::eventstore::ReadModelBatch legacy;  // the layout before expiry entries: the answer alone
+  legacy.model = "http_idempotency";
+  legacy.puts.emplace_back(std::string("key0") + '\0' + "old",
+                           R"({"fingerprint":"f","status":201,"content_type":"application/json","headers":[],"body":"old","at":1000})");
+  REQUIRE(store->CommitReadModel(std::move(legacy)));
+  IdempotencyCache cache(*store, kDay);
+  auto purged = cache.PurgeExpired(2 * kDay);
+  REQUIRE(purged.has_value());
+  CHECK(*purged == 0);  // unreachable without an entry
+
+  auto indexed = cache.IndexUnindexed();
+  REQUIRE(indexed.has_value());
+  CHECK(*indexed == 1);
+  auto again = cache.IndexUnindexed();
+  REQUIRE(again.has_value());
+  CHECK(*again == 0);  // once per data directory
+
+  purged = cache.PurgeExpired(2 * kDay);
+  REQUIRE(purged.has_value());
+  CHECK(*purged == 1);
+  CHECK(Entries(*store) == 1);  // only the marker is left
+}
