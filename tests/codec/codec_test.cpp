@@ -2,9 +2,11 @@
 // OrderPlaced and TenantProvisioned decode through their upcasters; garbage never crashes.
 #include <catch2/catch.hpp>
 
+#include <cstring>
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <vector>
 
 #include "codec/codec.hpp"
 #include "dynamic_codec.hpp"
@@ -79,6 +81,25 @@ TEST_CASE("every event of every aggregate decodes to an equal value", "[codec]")
   RoundTripAll<domain::catalog::Event>(DecodeCatalog, names);
   RoundTripAll<domain::billing::Event>(DecodeBilling, names);
   CHECK(names.size() == 12 + 13 + 22 + 8 + 2 + 5);
+}
+
+TEST_CASE("a payload decodes the same whether it is word-aligned (read in place) or not (copied)", "[codec]") {
+  namespace w = domain::warehouse;
+  const w::Event event = w::StockReceived{"r-17", {{"WIDGET", 3, 250, "L9", 99}, {"BOLT", 7, 12, "", 0}}, 5};
+  const auto encoded = Encode(event);
+  // The same bytes at an 8-byte boundary and one byte past it, in buffers that outlive the decode.
+  std::vector<std::uint64_t> aligned_words(encoded.payload.size() / 8 + 1);
+  auto* aligned = reinterpret_cast<char*>(aligned_words.data());
+  std::memcpy(aligned, encoded.payload.data(), encoded.payload.size());
+  std::memcpy(aligned + 1, encoded.payload.data(), encoded.payload.size());  // overwrite: now misaligned
+  const std::string_view misaligned(aligned + 1, encoded.payload.size());
+  auto from_copy = DecodeWarehouse(encoded.type, encoded.schema_version, misaligned);
+  REQUIRE(from_copy);
+  CHECK(*from_copy == event);
+  std::memcpy(aligned, encoded.payload.data(), encoded.payload.size());
+  auto in_place = DecodeWarehouse(encoded.type, encoded.schema_version, std::string_view(aligned, encoded.payload.size()));
+  REQUIRE(in_place);
+  CHECK(*in_place == event);
 }
 
 TEST_CASE("OrderPlaced written by version 1 reads as the current version", "[codec][evolution]") {

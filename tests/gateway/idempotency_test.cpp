@@ -29,14 +29,19 @@ Response Created(std::string body) {
   return r;
 }
 
+// A first request with key `slot` at `at`, answered 201 with `body`.
+void Answer(IdempotencyCache& cache, const std::string& slot, std::string body, std::int64_t at) {
+  REQUIRE(cache.Begin(slot, "f", at).verdict == IdempotencyCache::Verdict::kNew);
+  cache.Finish(slot, "f", Created(std::move(body)), at);
+}
+
 }  // namespace
 
 TEST_CASE("an Idempotency-Key that a request holds is not purged under it", "[gateway][idempotency]") {
   keel::eventstore::test::TempDir dir;
   auto store = keel::eventstore::test::OpenOrDie(dir.str());
   IdempotencyCache cache(*store, kDay);
-  REQUIRE(cache.Begin("k1", "f", 1'000).verdict == IdempotencyCache::Verdict::kNew);
-  cache.Finish("k1", "f", Created("first"), 1'000);
+  Answer(cache, "k1", "first", 1'000);
   REQUIRE(Entries(*store) == 2);
 
   // A day later the same key comes back and is being handled when the purge runs.
@@ -69,8 +74,7 @@ TEST_CASE("an answer kept longer than the retention after it was stored is re-in
   auto store = keel::eventstore::test::OpenOrDie(dir.str());
   {
     IdempotencyCache short_lived(*store, 1'000);
-    REQUIRE(short_lived.Begin("k2", "f", 0).verdict == IdempotencyCache::Verdict::kNew);
-    short_lived.Finish("k2", "f", Created("kept"), 0);
+    Answer(short_lived, "k2", "kept", 0);
   }
   // The retention grew to a day (a restart with another setting): the old entry says "expired at
   // 1,000", the answer is good until a day; the purge keeps it and indexes its real expiry.
@@ -90,8 +94,7 @@ TEST_CASE("a retention near the int64 limit does not wrap into expired", "[gatew
   keel::eventstore::test::TempDir dir;
   auto store = keel::eventstore::test::OpenOrDie(dir.str());
   IdempotencyCache forever(*store, INT64_MAX);
-  REQUIRE(forever.Begin("k3", "f", 1'000).verdict == IdempotencyCache::Verdict::kNew);
-  forever.Finish("k3", "f", Created("always"), 1'000);
+  Answer(forever, "k3", "always", 1'000);
   auto purged = forever.PurgeExpired(INT64_MAX - 1);
   REQUIRE(purged.has_value());
   CHECK(*purged == 0);
