@@ -74,7 +74,7 @@ std::expected<std::unique_ptr<Node>, std::string> Node::Start(NodeOptions option
     if (!client) client = std::make_unique<actors::Client>(*raw->runtime);
     auto snap = client->Get(actors::TenantKey(tenant));
     if (snap && snap->version > 0) {
-      const auto& st = std::get<domain::tenant::State>(snap->state);
+      const auto& st = snap->As<domain::tenant::State>();
       if (const auto* t = raw->templates.Find(st.template_id, st.template_version); t && !t->workflow.backorder_shortfalls)
         return domain::order::ShortfallRule::kCancelLine;
     }

@@ -35,7 +35,7 @@ BillingTick BillingCycle::Tick(std::int64_t now) {
         ++tick.errors;
         break;
       }
-      const auto state = std::get<t::State>(snap->state);
+      const auto state = snap->As<t::State>();
       if (state.status == t::Status::kNone || state.status == t::Status::kTerminated) break;
       if (now < state.period_end) break;
       const std::string period = std::to_string(state.period_start);
@@ -44,7 +44,7 @@ BillingTick BillingCycle::Tick(std::int64_t now) {
       if (state.environment == domain::Environment::kProduction && plan != nullptr) {
         std::int64_t partner_bps = 0;
         if (auto partner = client.Get(PartnerKey(state.partner))) {
-          partner_bps = std::get<domain::partner::State>(partner->state).partner_bps;
+          partner_bps = partner->As<domain::partner::State>().partner_bps;
         }
         b::IssueInvoice invoice{"INV-" + id + "-" + period, id, state.period_start, state.period_end,
                                 b::PeriodFacts{*plan, state.deployment, state.tier, state.modules, state.period_orders,
@@ -73,7 +73,7 @@ BillingTick BillingCycle::Tick(std::int64_t now) {
     // Dunning: the template's steps, applied to this tenant's unpaid invoices.
     auto snap = client.Get(TenantKey(id));
     if (!snap) continue;
-    const auto state = std::get<t::State>(snap->state);
+    const auto state = snap->As<t::State>();
     const auto* segment = templates_.Find(state.template_id, state.template_version);
     if (segment == nullptr || state.status == t::Status::kTerminated) continue;
     auto assessed = client.Execute(BillingKey(id), b::AssessOverdue{segment->dunning, now});

@@ -4,7 +4,9 @@
 // an append is in flight wait in order, so nothing is decided on stale state. Holds no business rule.
 #include <algorithm>
 #include <chrono>
+#include <atomic>
 #include <deque>
+#include <memory>
 
 #include "context.hpp"
 #include "messages.hpp"
@@ -29,7 +31,8 @@ struct EntityState {
   EntityKey key;
   std::string stream;
   caf::actor shard;
-  typename T::State state{};
+  // The state, inside the variant a Snapshot carries: readers share it (see Mutable).
+  std::shared_ptr<AnyState> shared = std::make_shared<AnyState>(std::in_place_index<static_cast<std::size_t>(K)>);
   std::uint64_t version = 0;
   std::uint64_t since_snapshot = 0;
   std::string load_error;
@@ -46,6 +49,24 @@ struct EntityState {
 
 template <Kind K>
 using Self = caf::stateful_actor<EntityState<K>>;
+
+template <Kind K>
+const typename Traits<K>::State& View(const EntityState<K>& st) {
+  return std::get<static_cast<std::size_t>(K)>(*st.shared);
+}
+
+// The state, to change it. A reader still holding a snapshot of it keeps that one unchanged: the
+// entity changes a copy. Readers drop theirs with an acq_rel decrement; seeing the count at 1 and
+// then the acquire fence orders their last reads before our writes.
+template <Kind K>
+typename Traits<K>::State& Mutable(EntityState<K>& st) {
+  if (st.shared.use_count() > 1) {
+    st.shared = std::make_shared<AnyState>(*st.shared);
+  } else {
+    std::atomic_thread_fence(std::memory_order_acquire);
+  }
+  return std::get<static_cast<std::size_t>(K)>(*st.shared);
+}
 
 // What the writer's callback needs to answer a successful command itself (see Pump).
 template <Kind K>
@@ -65,14 +86,16 @@ Failure Fail(Failure::Kind kind, std::string message) {
 template <Kind K>
 void Load(Self<K>* self) {
   auto& st = self->state;
-  st.state = {};
+  // A fresh state: readers keep the one they hold.
+  st.shared = std::make_shared<AnyState>(std::in_place_index<static_cast<std::size_t>(K)>);
+  auto& state = std::get<static_cast<std::size_t>(K)>(*st.shared);
   st.version = 0;
   st.load_error.clear();
   auto snap = st.ctx->store->LoadSnapshot(st.stream);
-  if (snap && *snap && codec::DecodeSnapshot((*snap)->bytes, st.state)) {
+  if (snap && *snap && codec::DecodeSnapshot((*snap)->bytes, state)) {
     st.version = (*snap)->version;
   } else {
-    st.state = {};  // no snapshot, or one from an older layout: replay from the start
+    state = {};  // no snapshot, or one from an older layout: replay from the start
   }
   std::uint64_t replayed = 0;
   auto scanned = st.ctx->store->ScanStream(st.stream, st.version + 1, SIZE_MAX, [&](const eventstore::EventView& v) {
@@ -81,7 +104,7 @@ void Load(Self<K>* self) {
       st.load_error = "cannot decode " + st.stream + " v" + std::to_string(v.version) + ": " + event.error().message;
       return false;
     }
-    Traits<K>::Apply(st.state, *event);
+    Traits<K>::Apply(state, *event);
     st.version = v.version;
     ++replayed;
     return true;
@@ -138,7 +161,7 @@ void MaybeSnapshot(Self<K>* self) {
   if (every == 0 || st.since_snapshot < every) return;
   st.since_snapshot = 0;
   // Written by the store's writer thread; the command path does not wait for it.
-  st.ctx->store->SaveSnapshotAsync(st.stream, {st.version, codec::EncodeSnapshot(st.state)}, [](auto) {});
+  st.ctx->store->SaveSnapshotAsync(st.stream, {st.version, codec::EncodeSnapshot(View(st))}, [](auto) {});
 }
 
 template <Kind K>
@@ -184,7 +207,7 @@ void Pump(Self<K>* self) {
                                                                  ", the entity is at version " + std::to_string(st.version))));
       continue;
     }
-    auto decision = Traits<K>::Decide(*command, st.state);
+    auto decision = Traits<K>::Decide(*command, View(st));
     if (!decision && p.attempts < st.ctx->config.max_conflict_retries) {
       // A refusal appends nothing, so no conflict would reveal stale state: check the stream's
       // version first, and decide again on fresh state if another writer moved it.
@@ -247,7 +270,7 @@ void Pump(Self<K>* self) {
 
 template <Kind K>
 actors::Snapshot Current(Self<K>* self) {
-  return actors::Snapshot{AnyState(std::in_place_index<static_cast<std::size_t>(K)>, self->state.state), self->state.version};
+  return actors::Snapshot{self->state.shared, self->state.version};
 }
 
 template <Kind K>
@@ -262,7 +285,8 @@ void OnAppended(Self<K>* self, AppendDone& done) {
       // Another attempt with this key committed first (another actor instance): our state is stale.
       Load(self);
     } else {
-      for (const auto& e : st.in_flight_events) Traits<K>::Apply(st.state, e);
+      auto& state = Mutable(st);
+      for (const auto& e : st.in_flight_events) Traits<K>::Apply(state, e);
       st.version = r.streams.at(0).last_version;
       st.since_snapshot += st.in_flight_events.size();
     }

@@ -26,7 +26,7 @@ struct Fulfilment {
   std::vector<std::string> Warehouses(Client& client, const std::string& tenant) {
     auto s = client.Get(TenantKey(tenant));
     if (!s) return {};
-    const auto& state = std::get<t::State>(s->state);
+    const auto& state = s->As<t::State>();
     return {state.warehouses.begin(), state.warehouses.end()};
   }
 
@@ -37,7 +37,7 @@ struct Fulfilment {
     for (const auto& wh : warehouses) {
       auto s = client.Get(WarehouseKey(tenant, wh));
       if (!s) continue;
-      const auto& state = std::get<w::State>(s->state);
+      const auto& state = s->As<w::State>();
       for (const auto& [key, r] : state.reservations) {
         if (key.first == order) held[{wh, key.second}] = r.qty;
       }
@@ -63,7 +63,7 @@ struct Fulfilment {
     const std::string& order_id = cause.key.id;
     auto snap = client.Get(OrderKey(tenant, order_id));
     if (!snap) return;
-    const auto order = std::get<o::State>(snap->state);
+    const auto order = snap->As<o::State>();
     if (order.status != o::Status::kPlaced) return;  // allocated already, awaiting approval, or cancelled
 
     const auto warehouses = Warehouses(client, tenant);

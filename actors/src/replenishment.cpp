@@ -17,13 +17,13 @@ void OnRequested(Client& client, const DomainEvent& cause, const w::Replenishmen
   };
   auto tenant_state = client.Get(TenantKey(tenant));
   if (!tenant_state) return;
-  const auto& warehouses = std::get<t::State>(tenant_state->state).warehouses;
+  const auto& warehouses = tenant_state->As<t::State>().warehouses;
   const std::string transfer_id = "repl-" + target + "-" + std::to_string(cause.position);
   for (const auto& source : warehouses) {
     if (source == target) continue;
     auto s = client.Get(WarehouseKey(tenant, source));
     if (!s) continue;
-    const auto& state = std::get<w::State>(s->state);
+    const auto& state = s->As<w::State>();
     auto stock = state.stock.find(e.sku);
     if (stock == state.stock.end()) continue;
     std::int64_t keep = 0;

@@ -8,7 +8,7 @@ domain::warehouse::CatalogView CatalogFacts(Client& client, const std::string& t
   domain::warehouse::CatalogView view;
   auto snap = client.Get(CatalogKey(tenant));
   if (!snap) return view;
-  const auto& catalog = std::get<domain::catalog::State>(snap->state);
+  const auto& catalog = snap->As<domain::catalog::State>();
   for (const auto& sku : skus) {
     if (auto it = catalog.items.find(sku); it != catalog.items.end()) view[sku] = {it->second.lot_tracked};
   }
@@ -25,7 +25,7 @@ void OnReceived(Client& client, const DomainEvent& cause, const o::ReturnReceive
   const std::string& order_id = cause.key.id;
   auto snap = client.Get(OrderKey(tenant, order_id));
   if (!snap) return;
-  const auto& order = std::get<o::State>(snap->state);
+  const auto& order = snap->As<o::State>();
   auto rma = order.returns.find(e.rma);
   if (rma == order.returns.end()) return;
   auto meta = [&](const std::string& step) {

@@ -83,7 +83,7 @@ std::optional<TenantInfo> Tenant(ApiContext& ctx, actors::Client& client, const 
   TenantInfo info;
   info.fetched_at = now;
   if (snap->version > 0) {
-    const auto& st = std::get<domain::tenant::State>(snap->state);
+    const auto& st = snap->As<domain::tenant::State>();
     info.exists = true;
     info.partner = st.partner;
     info.api_rps = st.limits.api_rps;

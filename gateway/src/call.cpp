@@ -98,7 +98,7 @@ Response Run(Call& c, const actors::EntityKey& key, actors::AnyCommand command, 
 }
 
 Response StateResponse(const actors::EntityKey& key, const actors::Snapshot& s) {
-  json::Json state = std::visit([](const auto& st) { return json::ToJson(st); }, s.state);
+  json::Json state = std::visit([](const auto& st) { return json::ToJson(st); }, *s.state);
   Response r = JsonResponse(200, {{"entity", EntityJson(key)}, {"version", s.version}, {"state", state}});
   r.headers.emplace_back("ETag", "\"" + std::to_string(s.version) + "\"");
   return r;

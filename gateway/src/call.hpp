@@ -123,7 +123,7 @@ template <class S>
 std::expected<S, Response> LoadState(Call& c, const actors::EntityKey& key) {
   auto snap = Load(c, key);
   if (!snap) return std::unexpected(snap.error());
-  return std::get<S>(std::move(snap->state));
+  return snap->As<S>();  // a copy: callers keep it
 }
 
 // Runs the command with the call's metadata and renders the reply (`status` on success).

@@ -34,10 +34,10 @@ Response Place(Call& c) {
   if (segment == nullptr)
     return Problem(503, "configuration_missing", "Configuration missing", "the tenant's template is not configured here");
   auto partner = c.client->Get(actors::PartnerKey(st->partner));
-  if (partner && partner->version > 0) cmd->price_list = std::get<domain::partner::State>(partner->state).prices;
+  if (partner && partner->version > 0) cmd->price_list = partner->As<domain::partner::State>().prices;
   auto catalog = c.client->Get(actors::CatalogKey(tenant));
   if (catalog) {
-    const auto& items = std::get<domain::catalog::State>(catalog->state).items;
+    const auto& items = catalog->As<domain::catalog::State>().items;
     for (const auto& line : cmd->lines) {
       if (auto it = items.find(line.sku); it != items.end()) cmd->catalog[line.sku] = o::CatalogItem{it->second.category};
     }

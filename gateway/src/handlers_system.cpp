@@ -71,7 +71,7 @@ Response CreateKey(Call& c) {
                                                                                                 : "a partner")});
   if (!body->tenant.empty()) {
     auto tenant = c.client->Get(actors::TenantKey(body->tenant));
-    if (!tenant || tenant->version == 0 || std::get<domain::tenant::State>(tenant->state).partner != body->partner)
+    if (!tenant || tenant->version == 0 || tenant->As<domain::tenant::State>().partner != body->partner)
       return NotFound("tenant '" + body->tenant + "' of partner '" + body->partner + "' does not exist");
   }
   if (!MayIssue(c.who, *role, body->partner, body->tenant))

@@ -30,7 +30,7 @@ inline domain::order::Command PlaceOrder(const std::string& tenant, const std::s
 
 template <class State>
 State StateOf(const Snapshot& s) {
-  return std::get<State>(s.state);
+  return s.As<State>();
 }
 
 // Polls `done` for at most `limit`.

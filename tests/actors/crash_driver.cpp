@@ -29,7 +29,7 @@ int main(int argc, char** argv) {
   {
     Client client(runtime);
     auto tenant = client.Get(TenantKey("acme"));
-    if (tenant && std::get<domain::tenant::State>(tenant->state).status == domain::tenant::Status::kNone) {
+    if (tenant && tenant->As<domain::tenant::State>().status == domain::tenant::Status::kNone) {
       if (auto e = BuildTenant(client, "acme", 3, 400, 200); !e.empty()) {
         std::fprintf(stderr, "build: %s\n", e.c_str());
         return 1;

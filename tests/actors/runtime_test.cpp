@@ -50,6 +50,58 @@ TEST_CASE("a command is decided, appended, applied and answered", "[actors]") {
   CHECK(wrong.error().kind == Failure::Kind::kInvalid);
 }
 
+TEST_CASE("a read shares the entity state and a held snapshot never changes under its reader", "[actors]") {
+  TempDir dir;
+  auto store = OpenOrDie(dir.str());
+  Runtime runtime(*store);
+  Client client(runtime);
+  const auto key = WarehouseKey("acme", "w1");
+  REQUIRE(client.Execute(key, CreateWarehouse("acme", "w1")));
+  REQUIRE(client.Execute(key, Receive("r1", 10)));
+  auto first = client.Get(key);
+  auto second = client.Get(key);
+  REQUIRE(first);
+  REQUIRE(second);
+  CHECK(first->state.get() == second->state.get());  // nothing changed in between: nothing copied
+  const w::State before = StateOf<w::State>(*first);
+
+  REQUIRE(client.Execute(key, Receive("r2", 5)));  // changes the state while `first` holds it
+  auto after = client.Get(key);
+  REQUIRE(after);
+  CHECK(after->state.get() != first->state.get());
+  CHECK(StateOf<w::State>(*first) == before);
+  CHECK(StateOf<w::State>(*first).stock.at("WIDGET").on_hand == 10);
+  CHECK(StateOf<w::State>(*after).stock.at("WIDGET").on_hand == 15);
+  CHECK(after->version == first->version + 1);
+
+  // Readers on other threads walk snapshots while commands change the entity.
+  std::atomic<bool> stop{false};
+  std::atomic<int> torn{0}, reads{0};
+  std::vector<std::thread> readers;
+  for (int t = 0; t < 3; ++t) {
+    readers.emplace_back([&] {
+      Client reader(runtime);
+      while (!stop.load()) {
+        auto s = reader.Get(key);
+        if (!s) continue;
+        const auto& st = StateOf<w::State>(*s);
+        std::int64_t sum = 0;
+        for (const auto& [id, receipt] : st.receipts)
+          for (const auto& line : receipt.lines) sum += line.qty;
+        if (sum != st.stock.at("WIDGET").on_hand) ++torn;  // each receipt adds its quantity, nothing else moves stock
+        ++reads;
+      }
+    });
+  }
+  for (int i = 3; i < 203; ++i) REQUIRE(client.Execute(key, Receive("r" + std::to_string(i), 1)));
+  stop = true;
+  for (auto& t : readers) t.join();
+  CHECK(torn.load() == 0);
+  CHECK(reads.load() > 0);
+  CHECK(StateOf<w::State>(*client.Get(key)).stock.at("WIDGET").on_hand == 215);
+  CHECK(StateOf<w::State>(*first).stock.at("WIDGET").on_hand == 10);
+}
+
 TEST_CASE("concurrent commands to one order are serialized and never lose an update", "[actors]") {
   TempDir dir;
   auto store = OpenOrDie(dir.str());

@@ -69,7 +69,7 @@ inline std::string CheckReservations(Client& client, const std::string& tenant, 
     const std::string wh = "w" + std::to_string(i);
     auto s = client.Get(WarehouseKey(tenant, wh));
     if (!s) return "no state for " + wh;
-    const auto& state = std::get<domain::warehouse::State>(s->state);
+    const auto& state = s->As<domain::warehouse::State>();
     for (const auto& [key, r] : state.reservations) reserved[{key.first, wh, key.second}] += r.qty;
     std::int64_t sum = 0;
     for (const auto& [key, r] : state.reservations) sum += r.qty;
@@ -79,7 +79,7 @@ inline std::string CheckReservations(Client& client, const std::string& tenant, 
   for (const auto& id : orders) {
     auto s = client.Get(OrderKey(tenant, id));
     if (!s) return "no state for order " + id;
-    for (const auto& a : std::get<domain::order::State>(s->state).allocations) allocated[{id, a.warehouse, a.line}] += a.qty;
+    for (const auto& a : s->As<domain::order::State>().allocations) allocated[{id, a.warehouse, a.line}] += a.qty;
   }
   for (const auto& [key, qty] : reserved) {
     auto it = allocated.find(key);

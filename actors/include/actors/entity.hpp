@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <expected>
+#include <memory>
 #include <optional>
 #include <string>
 #include <variant>
@@ -76,10 +77,17 @@ struct Failure {
 
 using Reply = std::expected<Outcome, Failure>;
 
-// An entity's state as of `version`, for queries and tests.
+// An entity's state as of `version`, for queries and tests. The state is shared with the entity,
+// which copies it only if it changes while a reader still holds it: a read copies nothing, however
+// large the aggregate. Never null in a snapshot an entity gave.
 struct Snapshot {
-  AnyState state;
+  std::shared_ptr<const AnyState> state;
   std::uint64_t version = 0;
+
+  template <class S>
+  const S& As() const {
+    return std::get<S>(*state);
+  }
 };
 
 }  // namespace keel::actors
