@@ -3,6 +3,8 @@
 // managers and the runtime, and only then destroys the server and the API (late replies still land).
 #include "node.hpp"
 
+#include <pthread.h>
+
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -97,6 +99,7 @@ std::expected<std::unique_ptr<Node>, std::string> Node::Start(NodeOptions option
 
   if (o.billing_interval.count() > 0) {
     impl->billing_timer = std::thread([raw] {
+      pthread_setname_np(pthread_self(), "keel-housekeep");
       std::unique_lock lock(raw->timer_mu);
       while (!raw->stopping) {
         raw->timer_cv.wait_for(lock, raw->options.billing_interval, [raw] { return raw->stopping; });

@@ -2,6 +2,8 @@
 // read a request, write a fixed 200 answer, repeat.
 #include "bare_beast.hpp"
 
+#include <pthread.h>
+
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -51,7 +53,10 @@ struct BareBeast::Impl {
     acceptor.bind(ep);
     acceptor.listen();
     Accept();
-    for (std::size_t i = 0; i < n; ++i) threads.emplace_back([this] { ioc.run(); });
+    for (std::size_t i = 0; i < n; ++i) threads.emplace_back([this] {
+      pthread_setname_np(pthread_self(), "bench-bare-io");
+      ioc.run();
+    });
   }
   void Accept() {
     acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket s) {

@@ -7,13 +7,20 @@
 // KB_IO, KB_WORKERS and KB_CAF override the io threads, handler threads and CAF scheduler threads;
 // KB_ONLY_KEEL=1 skips the baseline (for profiling).
 #include <arpa/inet.h>
+#include <pthread.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cstring>
+#include <dirent.h>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <ctime>
 #include <thread>
 #include <vector>
 
@@ -72,17 +79,62 @@ struct LoadResult {
   double per_second = 0;
   std::vector<double> latencies_ms;
   std::uint64_t failures = 0;
+  std::uint64_t ok = 0;
+  double process_cpu_s = 0;  // the whole process during the load: servers, client, everything
+  double client_cpu_s = 0;   // the client's threads (their system calls included)
 };
+
+double ProcessCpuSeconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+// CPU seconds (user + system) of the process's live threads, summed by thread name.
+std::map<std::string, double> CpuByThreadName() {
+  std::map<std::string, double> out;
+  const double tick = static_cast<double>(::sysconf(_SC_CLK_TCK));
+  DIR* dir = ::opendir("/proc/self/task");
+  if (dir == nullptr) return out;
+  while (const dirent* e = ::readdir(dir)) {
+    if (e->d_name[0] == '.') continue;
+    const std::string base = std::string("/proc/self/task/") + e->d_name;
+    std::string name, stat;
+    std::getline(std::ifstream(base + "/comm"), name);
+    std::getline(std::ifstream(base + "/stat"), stat);
+    const auto close = stat.rfind(')');  // the name may hold spaces: fields start after it
+    if (name.empty() || close == std::string::npos) continue;
+    std::istringstream fields(stat.substr(close + 2));
+    std::string skip;
+    for (int i = 3; i < 14; ++i) fields >> skip;  // fields 3..13
+    double utime = 0, stime = 0;
+    fields >> utime >> stime;
+    out[name] += (utime + stime) / tick;
+  }
+  ::closedir(dir);
+  return out;
+}
+
+double ThreadCpuSeconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
 
 // 64 connections, each its own thread sending `requests[i]` back to back for `seconds`.
 LoadResult Load(std::uint16_t port, const std::vector<std::string>& requests, double seconds) {
   std::atomic<bool> stop{false};
   std::atomic<std::uint64_t> ok{0}, failed{0};
   std::vector<std::vector<double>> lat(kConnections);
+  std::vector<double> client_cpu(kConnections, 0.0);
+  const double cpu_before = ProcessCpuSeconds();
   std::vector<std::thread> threads;
   const auto start = std::chrono::steady_clock::now();
   for (int i = 0; i < kConnections; ++i) {
     threads.emplace_back([&, i] {
+      pthread_setname_np(pthread_self(), "bench-client");
+      const double cpu0 = ThreadCpuSeconds();
       int fd = Connect(port);
       std::string buf;
       while (!stop.load(std::memory_order_relaxed)) {
@@ -104,6 +156,7 @@ LoadResult Load(std::uint16_t port, const std::vector<std::string>& requests, do
         }
       }
       if (fd >= 0) ::close(fd);
+      client_cpu[static_cast<std::size_t>(i)] = ThreadCpuSeconds() - cpu0;
     });
   }
   std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
@@ -112,6 +165,9 @@ LoadResult Load(std::uint16_t port, const std::vector<std::string>& requests, do
   LoadResult r;
   r.per_second = static_cast<double>(ok.load()) / SecondsSince(start);
   r.failures = failed.load();
+  r.ok = ok.load();
+  r.process_cpu_s = ProcessCpuSeconds() - cpu_before;
+  for (double c : client_cpu) r.client_cpu_s += c;
   for (auto& v : lat) r.latencies_ms.insert(r.latencies_ms.end(), v.begin(), v.end());
   return r;
 }
@@ -174,16 +230,32 @@ int RunGatewaySuite(const Settings& settings) {
   const double seconds = quick ? 0.2 : 3.0;
   const int rounds = quick ? 1 : std::max(1, std::min(settings.rounds, 5));
   std::vector<double> http_rates, bare_rates, latencies;
+  std::map<std::string, double> http_cpu_by_name;  // server threads during the durable rounds
+  std::uint64_t http_ok = 0;
+  // CPU per request (µs), split into the client's threads and the rest of the process (the server
+  // under test, plus whatever else the process runs): medians over rounds.
+  std::vector<double> http_server_cpu, http_client_cpu, bare_server_cpu, bare_client_cpu;
+  auto per_request_us = [](double seconds, std::uint64_t n) { return n ? seconds / static_cast<double>(n) * 1e6 : 0.0; };
   std::uint64_t failures = 0;
   Load(port, commands, quick ? 0.1 : 1.0);  // warm-up: tenant actors active
   for (int r = 0; r < rounds; ++r) {
+    const auto names_before = CpuByThreadName();
     auto h = Load(port, commands, seconds);
+    for (const auto& [name, cpu] : CpuByThreadName()) {
+      const auto was = names_before.find(name);
+      http_cpu_by_name[name] += cpu - (was == names_before.end() ? 0.0 : was->second);
+    }
+    http_ok += h.ok;
     // KB_ONLY_KEEL=1 skips the baseline, for profiling the gateway alone (no ratio then).
     auto b = std::getenv("KB_ONLY_KEEL") ? LoadResult{} : Load(baseline.port(), bare, seconds);
     http_rates.push_back(h.per_second);
     bare_rates.push_back(b.per_second);
     latencies.insert(latencies.end(), h.latencies_ms.begin(), h.latencies_ms.end());
     failures += h.failures + b.failures;
+    http_server_cpu.push_back(per_request_us(h.process_cpu_s - h.client_cpu_s, h.ok));
+    http_client_cpu.push_back(per_request_us(h.client_cpu_s, h.ok));
+    bare_server_cpu.push_back(per_request_us(b.process_cpu_s - b.client_cpu_s, b.ok));
+    bare_client_cpu.push_back(per_request_us(b.client_cpu_s, b.ok));
   }
   const double http = Median(http_rates), base = Median(bare_rates);
   Figure("http_durable_commands_per_s_c64", http, "req/s");
@@ -192,6 +264,21 @@ int RunGatewaySuite(const Settings& settings) {
   const auto writer = (*node)->store().writer_stats();
   std::printf("store_appends_per_commit: %.1f\n",
               writer.commits ? static_cast<double>(writer.appends) / static_cast<double>(writer.commits) : 0.0);
+  // Loopback TCP charges part of each side's receive work to the sender's thread, so the split is
+  // approximate; the sum is exact. The server-only ratio is what a load client on another machine
+  // would see if both servers were CPU-bound.
+  std::printf("http_server_cpu_per_request_us: %.1f\nhttp_client_cpu_per_request_us: %.1f\n", Median(http_server_cpu),
+              Median(http_client_cpu));
+  std::printf("bare_server_cpu_per_request_us: %.1f\nbare_client_cpu_per_request_us: %.1f\n", Median(bare_server_cpu),
+              Median(bare_client_cpu));
+  // Where the durable path's server CPU goes, by thread name (CAF 0.17 names its scheduler workers
+  // "caf.multiplexer"); clock-tick resolution.
+  for (const auto& [name, cpu] : http_cpu_by_name) {
+    if (name == "bench-client" || name == "bench-bare-io" || cpu <= 0) continue;
+    std::printf("http_server_cpu_per_request_us[%s]: %.1f\n", name.c_str(), per_request_us(cpu, http_ok));
+  }
+  if (Median(http_server_cpu) > 0)
+    std::printf("server_only_cpu_ratio: %.3f\n", Median(bare_server_cpu) / Median(http_server_cpu));
   if (failures > 0) std::fprintf(stderr, "gateway: %llu requests failed\n", static_cast<unsigned long long>(failures));
   Ratio("http_vs_bare_beast_ratio", base > 0 ? http / base : 0);
   (*node)->Stop();

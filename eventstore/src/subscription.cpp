@@ -2,6 +2,8 @@
 // lock exactly at the published head, and drops back to disk when its live buffer overflows.
 #include "eventstore/subscription.hpp"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <condition_variable>
 #include <deque>
@@ -223,7 +225,10 @@ std::unique_ptr<Subscription> EventStore::Subscribe(std::uint64_t from_position,
               all.end());
     all.push_back(state);
   }
-  state->thread = std::thread([s = state.get()] { s->Run(); });
+  state->thread = std::thread([s = state.get()] {
+    pthread_setname_np(pthread_self(), "keel-sub");
+    s->Run();
+  });
   return std::make_unique<Subscription>(state);
 }
 

@@ -4,6 +4,8 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include <pthread.h>
+
 #include <thread>
 #include <vector>
 
@@ -43,7 +45,10 @@ std::expected<void, std::string> Server::Start() {
   if (!bound) return std::unexpected(bound.error());
   impl_->port = *bound;
   impl_->listener->Run();
-  for (std::size_t i = 0; i < impl_->io_threads; ++i) impl_->threads.emplace_back([this] { impl_->ioc.run(); });
+  for (std::size_t i = 0; i < impl_->io_threads; ++i) impl_->threads.emplace_back([this] {
+      pthread_setname_np(pthread_self(), "keel-io");
+      impl_->ioc.run();
+    });
   impl_->started = true;
   return {};
 }

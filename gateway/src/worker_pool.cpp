@@ -1,11 +1,18 @@
 // Worker pool for API handlers (see worker_pool.hpp).
 #include "worker_pool.hpp"
 
+#include <pthread.h>
+
 namespace keel::gateway {
 
 WorkerPool::WorkerPool(actors::Runtime& runtime, std::size_t threads, std::size_t max_in_flight)
     : runtime_(runtime), max_in_flight_(max_in_flight) {
-  for (std::size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { Run(); });
+  for (std::size_t i = 0; i < threads; ++i) {
+    threads_.emplace_back([this] {
+      pthread_setname_np(pthread_self(), "keel-handler");
+      Run();
+    });
+  }
 }
 
 WorkerPool::~WorkerPool() { Stop(); }
