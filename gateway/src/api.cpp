@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "call.hpp"
+#include "domain_json.hpp"
 #include "openapi_document.hpp"
 
 namespace keel::gateway {
@@ -360,7 +361,7 @@ Response Api::HandleAs(const Request& req, const Principal& given, actors::Clien
   return finish(std::move(response));
 }
 
-bool Api::TryHandleAsync(const Request& req, std::function<void(Response)> done) {
+bool Api::TryHandleAsync(const Request& req, std::function<void(Response)> done, Offload offload) {
   // Only routes with an asynchronous form, and never with an Idempotency-Key (its lookup reads the store).
   auto matched = Match(req.method, req.target);
   if (!matched) return false;
@@ -387,11 +388,23 @@ bool Api::TryHandleAsync(const Request& req, std::function<void(Response)> done)
   try {
     if (route.read) {
       const actors::EntityKey key = route.read(call);
-      ctx.runtime.GetAsync(key, [finish, key, empty_is_404 = route.empty_is_404](std::optional<actors::Snapshot> s) {
+      ctx.runtime.GetAsync(key, [finish, key, empty_is_404 = route.empty_is_404,
+                                 offload = std::move(offload)](std::optional<actors::Snapshot> s) {
         try {
           if (!s) return finish(Problem(503, "unavailable", "The service is unavailable", "the entity did not answer"));
           if (s->version == 0 && empty_is_404)
             return finish(NotFound(std::string(actors::KindName(key.kind)) + " '" + key.id + "' does not exist"));
+          // The snapshot shares the entity's state, so it may travel; a large one is rendered elsewhere.
+          const std::size_t elements = std::visit([](const auto& st) { return json::Elements(st); }, *s->state);
+          if (offload && elements >= kOffloadElements) {
+            return offload([finish, key, snap = std::move(*s)] {
+              try {
+                finish(StateResponse(key, snap));
+              } catch (...) {
+                finish(Problem(500, "internal", "Internal error", "the request could not be handled"));
+              }
+            });
+          }
           finish(StateResponse(key, *s));
         } catch (...) {
           finish(Problem(500, "internal", "Internal error", "the request could not be handled"));

@@ -83,9 +83,12 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     // back to this strand. The rest go to the worker pool.
     bool handled = false;
     try {
-      handled = state_.api.TryHandleAsync(request, [self, executor](Response response) {
-        net::post(executor, [self, response = std::move(response)]() mutable { self->Write(std::move(response), true); });
-      });
+      handled = state_.api.TryHandleAsync(
+          request,
+          [self, executor](Response response) {
+            net::post(executor, [self, response = std::move(response)]() mutable { self->Write(std::move(response), true); });
+          },
+          [self](std::function<void()> job) { self->state_.pool.Post(std::move(job)); });
     } catch (...) {  // nothing may escape onto the io thread; answered below through the pool
       handled = false;
     }

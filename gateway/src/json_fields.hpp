@@ -127,6 +127,20 @@ Json ToJson(const T& value) {
   }
 }
 
+// The number of elements in the containers among a described value's own fields (not theirs): a
+// cheap measure of how large its JSON will be.
+template <class T>
+std::size_t Elements(const T& value) {
+  static_assert(IsDescribed<T>::value, "describe this type with json::Describe<T>");
+  std::size_t n = 0;
+  auto count = [&](const auto& member) {
+    using M = std::decay_t<decltype(member)>;
+    if constexpr (IsVector<M>::value || IsSet<M>::value || IsMap<M>::value) n += member.size();
+  };
+  std::apply([&](const auto&... f) { (count(value.*(f.member)), ...); }, Describe<T>::fields);
+  return n;
+}
+
 // -- reading --
 template <class T>
 std::optional<FieldError> FromJson(const Json& j, T& out, const std::string& path);

@@ -46,8 +46,12 @@ class Api {
   // thread (an io thread), then one asynchronous actor call whose completion renders the answer and
   // calls `done` on a CAF worker. Returns false, having done nothing, when the request needs the worker
   // pool: routes whose handler reads other aggregates, an Idempotency-Key (a store read), a tenant
-  // not yet cached.
-  bool TryHandleAsync(const Request& request, std::function<void(Response)> done);
+  // not yet cached. `offload`, when given, runs a job on another thread (the worker pool): a read of a
+  // large state (`kOffloadElements` or more entries) is rendered there instead of on the CAF worker,
+  // which would otherwise hold up every actor it runs for the whole rendering.
+  using Offload = std::function<void(std::function<void()>)>;
+  static constexpr std::size_t kOffloadElements = 1000;
+  bool TryHandleAsync(const Request& request, std::function<void(Response)> done, Offload offload = {});
   // The same for a caller already authenticated (a WebSocket session's principal).
   Response HandleAs(const Request& request, const Principal& who, actors::Client& client);
   std::optional<Principal> Authenticate(const Request& request) const;
