@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "envelope.capnp.h"
+#include "envelope_direct.hpp"
 #include "keys.hpp"
 #include "sha256.hpp"
 
@@ -76,6 +77,11 @@ bool HashMatches(std::string_view value) {
 }
 
 Result<EventView> DecodeEnvelope(std::string_view value, DecodeScratch& scratch, bool payload_only) {
+  if (auto direct = DecodeEnvelopeDirect(value, payload_only)) return *direct;
+  return DecodeEnvelopeWithReader(value, scratch, payload_only);
+}
+
+Result<EventView> DecodeEnvelopeWithReader(std::string_view value, DecodeScratch& scratch, bool payload_only) {
   auto corrupt = [](std::string why) { return MakeError(Errc::kCorruption, std::move(why)); };
   if (value.size() < keys::kHashBytes + sizeof(capnp::word) ||
       (value.size() - keys::kHashBytes) % sizeof(capnp::word) != 0) {

@@ -39,7 +39,11 @@ using DecodeScratch = std::vector<capnp::word>;
 // Decodes a stored value. The view's strings point into `scratch` or `value`; they stay valid until
 // either changes. Checks only structure, not the hash (see VerifyValue).
 // With `payload_only`, only position, version, type, schema version, payload and hash are set.
+// Reads the writer's usual layout directly (envelope_direct.hpp), anything else with Cap'n Proto's
+// reader: the two give the same view, and a value neither can read is kCorruption.
 Result<EventView> DecodeEnvelope(std::string_view value, DecodeScratch& scratch, bool payload_only = false);
+// Always through Cap'n Proto's reader (the reference the direct reader is tested against).
+Result<EventView> DecodeEnvelopeWithReader(std::string_view value, DecodeScratch& scratch, bool payload_only = false);
 
 // Re-hashes the body and compares it with the stored hash.
 bool HashMatches(std::string_view value);
