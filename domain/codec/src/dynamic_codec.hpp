@@ -17,22 +17,12 @@
 #include <vector>
 
 #include "codec/codec.hpp"
+#include "direct_reader.hpp"
+#include "dynamic_codec_support.hpp"
 #include "events.capnp.h"
 #include "fields.hpp"
 
 namespace keel::codec {
-
-struct ProbeVisitor {
-  template <class T>
-  void operator()(const char*, T&) {}
-};
-template <class T>
-concept Described = requires(ProbeVisitor& v, T& t) { Fields(v, t); };
-
-template <class T>
-struct IsSet : std::false_type {};
-template <class T>
-struct IsSet<std::set<T>> : std::true_type {};
 
 // Writes fields into a dynamic struct builder.
 struct Writer {
@@ -68,42 +58,6 @@ struct Writer {
   }
 };
 
-// Decoding reads the struct's data and pointer sections directly (public AnyStruct API), with each
-// field's slot (offset, type, nested schema) resolved from the compiled schema once per thread and
-// type: going through the dynamic API on every field access cost most of a replay.
-struct FieldInfo {
-  capnp::schema::Type::Which type = capnp::schema::Type::VOID;
-  capnp::schema::Type::Which element = capnp::schema::Type::VOID;  // for lists
-  std::uint32_t offset = 0;  // data fields: in units of the field's size; pointers: pointer index
-  capnp::StructSchema nested;  // for structs and lists of structs
-  mutable std::vector<FieldInfo>* nested_infos = nullptr;  // InfoCache(nested), found on first use
-};
-
-inline FieldInfo DescribeField(capnp::StructSchema schema, const char* name) {
-  const auto field = schema.getFieldByName(name);
-  const auto type = field.getType();
-  FieldInfo info;
-  info.type = type.which();
-  info.offset = field.getProto().getSlot().getOffset();
-  if (type.isStruct()) info.nested = type.asStruct();
-  if (type.isList()) {
-    const auto element = type.asList().getElementType();
-    info.element = element.which();
-    if (element.isStruct()) info.nested = element.asStruct();
-  }
-  return info;
-}
-
-inline std::vector<FieldInfo>& InfoCache(capnp::StructSchema schema) {
-  thread_local std::unordered_map<std::uint64_t, std::vector<FieldInfo>> cache;  // nodes: stable addresses
-  return cache[schema.getProto().getId()];
-}
-
-inline std::vector<FieldInfo>* NestedInfos(const FieldInfo& f) {
-  if (f.nested_infos == nullptr) f.nested_infos = &InfoCache(f.nested);
-  return f.nested_infos;
-}
-
 // Reads fields from a struct, as its descriptor visits them. Out-of-range enums set `error`.
 struct Reader {
   capnp::AnyStruct::Reader s;
@@ -112,39 +66,11 @@ struct Reader {
   std::size_t index = 0;
   std::vector<FieldInfo>* infos = nullptr;
 
-  const FieldInfo& Info(const char* name) {
-    if (infos == nullptr) infos = &InfoCache(schema);
-    if (index >= infos->size()) infos->push_back(DescribeField(schema, name));
-    return (*infos)[index++];
-  }
+  const FieldInfo& Info(const char* name) { return NextInfo(infos, schema, index, name); }
 
-  // A data field widened to 64 bits; fields beyond an older, shorter data section read as zero.
   std::uint64_t Number(const FieldInfo& f) {
-    using W = capnp::schema::Type;
     const auto data = s.getDataSection();
-    auto read = [&](auto zero) -> std::uint64_t {
-      using P = decltype(zero);
-      const std::size_t at = static_cast<std::size_t>(f.offset) * sizeof(P);
-      if (at + sizeof(P) > data.size()) return 0;
-      P v;
-      std::memcpy(&v, data.begin() + at, sizeof(P));  // little-endian hosts, like the wire format
-      return static_cast<std::uint64_t>(static_cast<std::int64_t>(v));
-    };
-    switch (f.type) {
-      case W::BOOL: {
-        const std::size_t byte = f.offset / 8;
-        return byte < data.size() ? (data[byte] >> (f.offset % 8)) & 1u : 0u;
-      }
-      case W::INT8: return read(std::int8_t{});
-      case W::UINT8: return read(std::uint8_t{}) & 0xffu;
-      case W::INT16: return read(std::int16_t{});
-      case W::UINT16: return read(std::uint16_t{}) & 0xffffu;
-      case W::INT32: return read(std::int32_t{});
-      case W::UINT32: return read(std::uint32_t{}) & 0xffffffffu;
-      case W::INT64: return read(std::int64_t{});
-      case W::UINT64: return read(std::uint64_t{});
-      default: return 0;
-    }
+    return NumberIn(f, data.begin(), data.size());
   }
 
   capnp::AnyPointer::Reader Pointer(const FieldInfo& f) {
@@ -154,11 +80,7 @@ struct Reader {
 
   template <class E>
   void Enum(const char* name, std::uint64_t raw, E& out) {
-    if (raw > MaxOf(E{})) {
-      *error = std::string(name) + ": value " + std::to_string(raw) + " is out of range";
-      return;
-    }
-    out = static_cast<E>(raw);
+    EnumFrom(name, raw, out, error);
   }
 
   template <class T>
@@ -274,7 +196,36 @@ EncodedEvent EncodeOne(const T& event) {
 }
 
 template <class T>
+Decoded<T> DecodeOneWithReader(std::uint32_t version, std::string_view payload);
+
+template <class T>
 Decoded<T> DecodeOne(std::uint32_t version, std::string_view payload) {
+  // The usual shape, read directly (direct_reader.hpp); an older schema version needs the upcaster's
+  // dynamic reader, and any other shape Cap'n Proto's reader.
+  direct::Segment segment;
+  direct::Struct root;
+  if (version == EventInfo<T>::version && !Seams().reader_only.load(std::memory_order_relaxed) &&
+      direct::Root(payload, segment, root)) {
+    T value{};
+    std::string error;
+    bool declined = false;
+    const auto schema = capnp::Schema::from<typename EventInfo<T>::Schema>();
+    thread_local std::vector<FieldInfo>* root_infos = &InfoCache(schema);  // one lookup per type and thread
+    direct::Reader reader{&segment, root, schema, &error, &declined, 0, root_infos};
+    Fields(reader, value);
+    if (!declined) {
+      if (!error.empty()) return std::unexpected(CodecError{std::string(EventInfo<T>::name) + ": " + error});
+      return value;
+    }
+    Seams().direct_declines.fetch_add(1, std::memory_order_relaxed);
+  }
+  return DecodeOneWithReader<T>(version, payload);
+}
+
+// DecodeOne through Cap'n Proto's reader only: for older schema versions, shapes the direct reader
+// declines, and as the reference the direct reader is tested against.
+template <class T>
+Decoded<T> DecodeOneWithReader(std::uint32_t version, std::string_view payload) {
   if (version == 0 || version > EventInfo<T>::version) {
     return std::unexpected(CodecError{std::string(EventInfo<T>::name) + ": unknown schema version " +
                                       std::to_string(version)});
@@ -282,8 +233,12 @@ Decoded<T> DecodeOne(std::uint32_t version, std::string_view payload) {
   if (payload.empty() || payload.size() % sizeof(capnp::word) != 0) {
     return std::unexpected(CodecError{std::string(EventInfo<T>::name) + ": payload is not a Cap'n Proto message"});
   }
-  // Cap'n Proto reads whole words: an aligned payload (a blob inside a decoded envelope always is) is
-  // read in place, any other is copied once into a reused aligned buffer.
+  T value{};
+  std::string error;
+  const auto schema = capnp::Schema::from<typename EventInfo<T>::Schema>();
+  thread_local std::vector<FieldInfo>* root_infos = &InfoCache(schema);
+  // Cap'n Proto reads whole words: an aligned payload (a blob inside an envelope that Cap'n Proto's
+  // reader decoded is) is read in place, any other is copied once into a reused aligned buffer.
   kj::ArrayPtr<const capnp::word> words;
   if (reinterpret_cast<std::uintptr_t>(payload.data()) % alignof(capnp::word) == 0) {
     words = kj::arrayPtr(reinterpret_cast<const capnp::word*>(payload.data()), payload.size() / sizeof(capnp::word));
@@ -293,14 +248,10 @@ Decoded<T> DecodeOne(std::uint32_t version, std::string_view payload) {
     std::memcpy(copy.data(), payload.data(), payload.size());
     words = kj::arrayPtr(copy.data(), copy.size());
   }
-  T value{};
-  std::string error;
   kj::Maybe<kj::Exception> failure = kj::runCatchingExceptions([&] {
     capnp::ReaderOptions options;
     options.traversalLimitInWords = words.size() * 4 + 64;
     capnp::FlatArrayMessageReader message(words, options);
-    const auto schema = capnp::Schema::from<typename EventInfo<T>::Schema>();
-    thread_local std::vector<FieldInfo>* root_infos = &InfoCache(schema);  // one lookup per type and thread
     Reader reader{message.getRoot<capnp::AnyStruct>(), schema, &error, 0, root_infos};
     Fields(reader, value);
     if (version < EventInfo<T>::version) Upcast(value, version, message.getRoot<capnp::DynamicStruct>(schema));
