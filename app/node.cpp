@@ -130,6 +130,8 @@ void Node::Stop() {
   auto& i = *impl_;
   if (i.stopped) return;
   i.stopped = true;
+  // The order matters: the server's stop drains its worker pool, where answers to reads may still be
+  // rendering (they hold the Api's context); the runtime goes after, the Api and server last.
   if (i.server) i.server->Stop();
   {
     std::lock_guard lock(i.timer_mu);

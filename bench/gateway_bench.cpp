@@ -277,7 +277,7 @@ int RunGatewaySuite(const Settings& settings) {
     if (name == "bench-client" || name == "bench-bare-io" || cpu <= 0) continue;
     std::printf("http_server_cpu_per_request_us[%s]: %.1f\n", name.c_str(), per_request_us(cpu, http_ok));
   }
-  if (Median(http_server_cpu) > 0)
+  if (Median(http_server_cpu) > 0 && Median(bare_server_cpu) > 0)
     std::printf("server_only_cpu_ratio: %.3f\n", Median(bare_server_cpu) / Median(http_server_cpu));
   if (failures > 0) std::fprintf(stderr, "gateway: %llu requests failed\n", static_cast<unsigned long long>(failures));
   Ratio("http_vs_bare_beast_ratio", base > 0 ? http / base : 0);

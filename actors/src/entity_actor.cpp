@@ -57,7 +57,9 @@ const typename Traits<K>::State& View(const EntityState<K>& st) {
 
 // The state, to change it. A reader still holding a snapshot of it keeps that one unchanged: the
 // entity changes a copy. Readers drop theirs with an acq_rel decrement; seeing the count at 1 and
-// then the acquire fence orders their last reads before our writes.
+// then the acquire fence orders their last reads before our writes. (The standard calls use_count()
+// approximate; libstdc++ and libc++ read the same counter the decrements release on. Once it reads 1
+// it stays 1: only holders can copy the pointer, and the entity is the only one left.)
 template <Kind K>
 typename Traits<K>::State& Mutable(EntityState<K>& st) {
   if (st.shared.use_count() > 1) {

@@ -388,21 +388,25 @@ bool Api::TryHandleAsync(const Request& req, std::function<void(Response)> done,
   try {
     if (route.read) {
       const actors::EntityKey key = route.read(call);
-      ctx.runtime.GetAsync(key, [finish, key, empty_is_404 = route.empty_is_404,
+      ctx.runtime.GetAsync(key, [finish, key, empty_is_404 = route.empty_is_404, metrics = &ctx.metrics,
                                  offload = std::move(offload)](std::optional<actors::Snapshot> s) {
         try {
           if (!s) return finish(Problem(503, "unavailable", "The service is unavailable", "the entity did not answer"));
           if (s->version == 0 && empty_is_404)
             return finish(NotFound(std::string(actors::KindName(key.kind)) + " '" + key.id + "' does not exist"));
           // The snapshot shares the entity's state, so it may travel; a large one is rendered elsewhere.
+          // While it is held, a command to the entity copies the state first (see entity_actor.cpp).
           const std::size_t elements = std::visit([](const auto& st) { return json::Elements(st); }, *s->state);
           if (offload && elements >= kOffloadElements) {
+            metrics->ReadOffloaded();
             return offload([finish, key, snap = std::move(*s)] {
+              Response r;
               try {
-                finish(StateResponse(key, snap));
+                r = StateResponse(key, snap);
               } catch (...) {
-                finish(Problem(500, "internal", "Internal error", "the request could not be handled"));
+                r = Problem(500, "internal", "Internal error", "the request could not be handled");
               }
+              finish(std::move(r));  // once, outside the try: an answer is never sent twice
             });
           }
           finish(StateResponse(key, *s));

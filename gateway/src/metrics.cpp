@@ -29,6 +29,8 @@ struct Metrics::Impl {
       prometheus::BuildCounter().Name("keel_commands_total").Help("Commands by type and outcome").Register(registry);
   prometheus::Family<prometheus::Counter>& denied =
       prometheus::BuildCounter().Name("keel_denied_requests_total").Help("Requests refused by authentication or access control").Register(registry);
+  prometheus::Family<prometheus::Counter>& offloaded =
+      prometheus::BuildCounter().Name("keel_http_reads_offloaded_total").Help("Reads of large states rendered on the worker pool").Register(registry);
   prometheus::Family<prometheus::Gauge>& gauges =
       prometheus::BuildGauge().Name("keel_state").Help("Point-in-time figures: live actors, store head, websockets").Register(registry);
   prometheus::Family<prometheus::Counter>& totals =
@@ -58,6 +60,11 @@ void Metrics::Command(std::string_view type, bool accepted) {
 void Metrics::Denied() {
   std::lock_guard lock(impl_->mu);
   impl_->denied.Add({}).Increment();
+}
+
+void Metrics::ReadOffloaded() {
+  std::lock_guard lock(impl_->mu);
+  impl_->offloaded.Add({}).Increment();
 }
 
 void Metrics::WebSocketOpened() { impl_->websockets.Increment(); }

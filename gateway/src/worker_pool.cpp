@@ -21,8 +21,8 @@ bool WorkerPool::Submit(Job job) {
   {
     std::lock_guard lock(mu_);
     if (stopping_ || in_flight_.load() >= max_in_flight_) return false;
+    queue_.push_back(std::move(job));  // first: if it throws, nothing was counted
     in_flight_.fetch_add(1);
-    queue_.push_back(std::move(job));
   }
   cv_.notify_one();
   return true;
@@ -32,13 +32,16 @@ void WorkerPool::Post(std::function<void()> job) {
   {
     std::lock_guard lock(mu_);
     if (!stopping_) {
-      in_flight_.fetch_add(1);
       queue_.push_back([job = std::move(job)](actors::Client&) { job(); });
+      in_flight_.fetch_add(1);
       job = nullptr;
     }
   }
   if (job) {
-    job();  // the pool is stopping: housekeeping runs on the caller's thread rather than never
+    try {
+      job();  // the pool is stopping: the job runs on the caller's thread rather than never
+    } catch (...) {  // as on a pool thread: nothing escapes onto the caller's (an io thread, a CAF worker)
+    }
     return;
   }
   cv_.notify_one();

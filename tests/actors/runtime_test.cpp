@@ -78,6 +78,15 @@ TEST_CASE("a read shares the entity state and a held snapshot never changes unde
   std::atomic<bool> stop{false};
   std::atomic<int> torn{0}, reads{0};
   std::vector<std::thread> readers;
+  struct StopAndJoin {  // also when a REQUIRE below throws: joinable threads must not be destroyed
+    std::atomic<bool>& stop;
+    std::vector<std::thread>& threads;
+    ~StopAndJoin() {
+      stop = true;
+      for (auto& t : threads)
+        if (t.joinable()) t.join();
+    }
+  } guard{stop, readers};
   for (int t = 0; t < 3; ++t) {
     readers.emplace_back([&] {
       Client reader(runtime);
@@ -95,7 +104,7 @@ TEST_CASE("a read shares the entity state and a held snapshot never changes unde
   }
   for (int i = 3; i < 203; ++i) REQUIRE(client.Execute(key, Receive("r" + std::to_string(i), 1)));
   stop = true;
-  for (auto& t : readers) t.join();
+  for (auto& t : readers) t.join();  // the guard finds nothing left to join
   CHECK(torn.load() == 0);
   CHECK(reads.load() > 0);
   CHECK(StateOf<w::State>(*client.Get(key)).stock.at("WIDGET").on_hand == 215);
