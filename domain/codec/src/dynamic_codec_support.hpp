@@ -37,6 +37,7 @@ struct FieldInfo {
   capnp::schema::Type::Which element = capnp::schema::Type::VOID;  // for lists
   std::uint32_t offset = 0;  // data fields: in units of the field's size; pointers: pointer index
   capnp::StructSchema nested;  // for structs and lists of structs
+  std::uint16_t nested_data_words = 0, nested_pointers = 0;  // their sizes, for the encoder
   mutable std::vector<FieldInfo>* nested_infos = nullptr;  // InfoCache(nested), found on first use
 };
 
@@ -51,6 +52,11 @@ inline FieldInfo DescribeField(capnp::StructSchema schema, const char* name) {
     const auto element = type.asList().getElementType();
     info.element = element.which();
     if (element.isStruct()) info.nested = element.asStruct();
+  }
+  if (type.isStruct() || info.element == capnp::schema::Type::STRUCT) {
+    const auto size = info.nested.getProto().getStruct();
+    info.nested_data_words = size.getDataWordCount();
+    info.nested_pointers = size.getPointerCount();
   }
   return info;
 }
@@ -106,6 +112,7 @@ inline std::uint64_t NumberIn(const FieldInfo& f, const capnp::byte* data, std::
 // against), and count the direct reader's declines (it must decline none of the encoder's output).
 struct DecodeSeams {
   std::atomic<bool> reader_only{false};
+  std::atomic<bool> dynamic_encoder{false};  // encode through Cap'n Proto's dynamic API (the reference)
   std::atomic<std::uint64_t> direct_declines{0};
 };
 inline DecodeSeams& Seams() {
