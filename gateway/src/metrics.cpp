@@ -10,6 +10,8 @@
 #include <limits>
 #include <mutex>
 #include <sstream>
+#include <string>
+#include <unordered_map>
 
 namespace keel::gateway {
 
@@ -36,6 +38,12 @@ struct Metrics::Impl {
   prometheus::Family<prometheus::Counter>& totals =
       prometheus::BuildCounter().Name("keel_store_totals").Help("Store and runtime totals since start").Register(registry);
   prometheus::Gauge& websockets = gauges.Add({{"what", "websockets_open"}});
+  // The series of each route and status, found once: Family::Add builds and hashes a label map.
+  struct RequestSeries {
+    prometheus::Counter* count;
+    prometheus::Histogram* latency;
+  };
+  std::unordered_map<std::string, RequestSeries> request_series;  // route \0 status
 
   Impl(eventstore::EventStore& s, actors::Runtime& r) : store(s), runtime(r) {}
 };
@@ -46,10 +54,18 @@ Metrics::~Metrics() = default;
 void Metrics::Request(std::string_view route, int status, double seconds) {
   static const prometheus::Histogram::BucketBoundaries kBounds{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
                                                                 0.05,   0.1,   0.25,   0.5,   1.0,  2.5};
+  std::string key(route);
+  key += '\0';
+  key += std::to_string(status);
   std::lock_guard lock(impl_->mu);
-  const std::map<std::string, std::string> labels{{"route", std::string(route)}, {"status", std::to_string(status)}};
-  impl_->requests.Add(labels).Increment();
-  impl_->latency.Add(labels, kBounds).Observe(seconds);
+  auto it = impl_->request_series.find(key);
+  if (it == impl_->request_series.end()) {
+    const std::map<std::string, std::string> labels{{"route", std::string(route)}, {"status", std::to_string(status)}};
+    it = impl_->request_series.emplace(std::move(key), Impl::RequestSeries{&impl_->requests.Add(labels),
+                                                                            &impl_->latency.Add(labels, kBounds)}).first;
+  }
+  it->second.count->Increment();  // series are never removed: the pointers stay valid
+  it->second.latency->Observe(seconds);
 }
 
 void Metrics::Command(std::string_view type, bool accepted) {

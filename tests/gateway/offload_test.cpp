@@ -32,13 +32,14 @@ void BigCatalog(GatewayWorld& w) {
   w.CallJson("POST", "/v1/tenants/t1/catalog/imports", {{"rows", rows}}, keel::test::kOwnerKey, 200);
 }
 
-// keel_http_reads_offloaded_total from /metrics (0 before the first).
-double Offloaded(GatewayWorld& w) {
+// A series' value from /metrics (0 before its first sample).
+double Metric(GatewayWorld& w, const std::string& series) {
   const auto metrics = w.Call("GET", "/metrics").body;
-  const std::string name = "\nkeel_http_reads_offloaded_total ";
+  const std::string name = "\n" + series + " ";
   const auto at = metrics.find(name);
   return at == std::string::npos ? 0.0 : std::stod(metrics.substr(at + name.size()));
 }
+double Offloaded(GatewayWorld& w) { return Metric(w, "keel_http_reads_offloaded_total"); }
 
 struct Answer {
   bool handled = false;
@@ -94,6 +95,8 @@ TEST_CASE("a read of a large state is rendered through the offload hook, a small
   const double offloaded_before = Offloaded(w);
   CHECK(w.CallJson("GET", "/v1/tenants/t1/catalog", nullptr, keel::test::kOwnerKey, 200) == over_http);
   CHECK(Offloaded(w) == offloaded_before + 1);
+  // Each answer is counted once under its route and status, however it was rendered.
+  CHECK(Metric(w, "keel_http_requests_total{route=\"get_catalog\",status=\"200\"}") == 2);
 
   auto big = AsyncGet(w.node->api(), "/v1/tenants/t1/catalog");
   REQUIRE(big.handled);
