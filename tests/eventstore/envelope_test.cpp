@@ -46,6 +46,7 @@ TEST_CASE("the direct envelope reader gives the view Cap'n Proto's reader gives"
     const std::string stream = variant == 0 ? "" : "t/acme/order/o-" + Bytes(static_cast<std::size_t>(variant * 40), variant);
     const std::string payload = variant == 1 ? "" : Bytes(static_cast<std::size_t>(1) << (variant * 3), variant);
     const std::string principal = variant == 2 ? "" : "key:" + Bytes(17, variant);
+    const std::string idempotency_key = variant == 5 ? Bytes(300, 3) : "";  // EnvelopeFields holds views
     EnvelopeFields f;
     f.position = 1000u + static_cast<std::uint64_t>(variant);
     f.stream = stream;
@@ -57,7 +58,7 @@ TEST_CASE("the direct envelope reader gives the view Cap'n Proto's reader gives"
     f.principal = principal;
     f.correlation_id = variant == 4 ? "" : "corr";
     f.causation_id = "cause";
-    f.idempotency_key = variant == 5 ? Bytes(300, 3) : "";
+    f.idempotency_key = idempotency_key;
     f.payload = payload;
     f.prev_hash = hash;
     const std::string value = EncodeEnvelope(f);
@@ -91,7 +92,8 @@ TEST_CASE("a corrupted or truncated envelope gets the same verdict from both rea
   f.timestamp_ms = 1'700'000'000'000;
   f.principal = "key:abc";
   f.correlation_id = "c";
-  f.payload = Bytes(40, 9);
+  const std::string payload = Bytes(40, 9);  // EnvelopeFields holds views
+  f.payload = payload;
   const std::string hash(32, '\0');
   f.prev_hash = hash;
   const std::string value = EncodeEnvelope(f);
