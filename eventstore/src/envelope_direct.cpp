@@ -72,6 +72,9 @@ struct Root {
   std::uint64_t data;        // word index of the struct's data section
   std::uint64_t data_words;
   std::uint64_t pointers;
+  // Words left to read under the limit DecodeEnvelopeWithReader gives Cap'n Proto (the message's
+  // words + 64): fields that alias one blob are refused alike.
+  mutable std::uint64_t budget;
 
   // A data field; beyond an older, shorter data section it reads as zero.
   template <class T>
@@ -95,6 +98,9 @@ struct Root {
     if (target < 0 || static_cast<std::uint64_t>(target) > words || count > (words - static_cast<std::uint64_t>(target)) * 8) {
       return false;
     }
+    const std::uint64_t read = (count + 7) / 8;
+    if (read > budget) return false;
+    budget -= read;
     const char* bytes = segment + static_cast<std::uint64_t>(target) * 8;
     if (!text) {
       out = {bytes, count};
@@ -124,7 +130,9 @@ std::optional<EventView> DecodeEnvelopeDirect(std::string_view value, bool paylo
   const std::int64_t start = 1 + SignedOffset(root);
   const std::uint64_t data_words = (root >> 32) & 0xffff, pointers = root >> 48;
   if (start < 0 || static_cast<std::uint64_t>(start) + data_words + pointers > words) return std::nullopt;
-  const Root r{segment, words, static_cast<std::uint64_t>(start), data_words, pointers};
+  const std::uint64_t limit = (words + 1) + 64;
+  if (data_words + pointers > limit) return std::nullopt;
+  const Root r{segment, words, static_cast<std::uint64_t>(start), data_words, pointers, limit - data_words - pointers};
 
   EventView v;
   v.position = r.Number<std::uint64_t>(l.position);

@@ -1,10 +1,12 @@
 // The direct envelope reader against Cap'n Proto's: the same view for every envelope the writer
-// produces (any alignment), the same verdict for every single-bit corruption and truncation of one,
-// and the fallback for shapes the direct reader declines (several segments, an older, shorter struct).
+// produces (any alignment), the same verdict for every single-bit corruption and truncation of one
+// and for fields aliasing one blob (the traversal limit), and the fallback for shapes the direct
+// reader declines (several segments, an older, shorter struct).
 #include <catch2/catch.hpp>
 
 #include <capnp/any.h>
 #include <capnp/message.h>
+#include <capnp/schema.h>
 #include <capnp/serialize.h>
 
 #include <cstring>
@@ -123,6 +125,55 @@ TEST_CASE("a corrupted or truncated envelope gets the same verdict from both rea
   for (std::size_t n = 0; n < value.size(); ++n) compare(value.substr(0, n));
   CHECK(checked > 2000);
   CHECK(direct_declined > 0);  // the corruptions did reach the fallback
+}
+
+TEST_CASE("fields that alias one blob are refused by both readers alike", "[eventstore][envelope]") {
+  // A stored envelope whose prevHash pointer is rewritten to name the payload's bytes: reading both
+  // walks the payload twice, beyond the traversal limit (the message's words + 64).
+  EnvelopeFields f;
+  f.position = 5;
+  f.stream = "t/acme/order/o1";
+  f.version = 1;
+  f.type = "OrderPlaced";
+  f.schema_version = 1;
+  f.tenant = "acme";
+  const std::string payload = Bytes(800, 4);  // 100 words: read twice > the limit
+  f.payload = payload;
+  const std::string small_payload = Bytes(80, 4);  // 10 words: read twice is within it
+  for (const std::string* p : {&payload, &small_payload}) {
+    f.payload = *p;
+    std::string value = EncodeEnvelope(f);
+    char* segment = value.data() + 32 + 8;
+    auto word = [&](std::uint64_t at) {
+      std::uint64_t v;
+      std::memcpy(&v, segment + at * 8, 8);
+      return v;
+    };
+    const std::uint64_t root = word(0);
+    const std::uint64_t start = 1 + static_cast<std::uint64_t>(static_cast<std::int32_t>(static_cast<std::uint32_t>(root)) >> 2);
+    const std::uint64_t pointers_at = start + ((root >> 32) & 0xffff);
+    const auto envelope_schema = capnp::Schema::from<keel::eventstore::schema::Envelope>();
+    const std::uint64_t payload_at = pointers_at + envelope_schema.getFieldByName("payload").getProto().getSlot().getOffset();
+    const std::uint64_t prev_at = pointers_at + envelope_schema.getFieldByName("prevHash").getProto().getSlot().getOffset();
+    const std::uint64_t pp = word(payload_at);
+    const std::int64_t target = static_cast<std::int64_t>(payload_at) + 1 + (static_cast<std::int32_t>(static_cast<std::uint32_t>(pp)) >> 2);
+    const std::int64_t offset = target - static_cast<std::int64_t>(prev_at) - 1;
+    const std::uint64_t alias = (pp & ~0xffffffffull) | (static_cast<std::uint64_t>(static_cast<std::uint32_t>(offset << 2)) | 1u);
+    std::memcpy(segment + prev_at * 8, &alias, 8);
+
+    DecodeScratch s1, s2;
+    auto reference = DecodeEnvelopeWithReader(value, s1);
+    auto decoded = DecodeEnvelope(value, s2);
+    INFO("payload of " << p->size() << " bytes");
+    REQUIRE(decoded.has_value() == reference.has_value());
+    if (p == &payload) {
+      CHECK_FALSE(reference);  // beyond the limit
+    } else {
+      REQUIRE(reference);
+      CHECK(Same(*decoded, *reference));
+      CHECK(decoded->prev_hash == *p);  // the alias reads the payload's bytes
+    }
+  }
 }
 
 TEST_CASE("envelopes the direct reader declines still decode through Cap'n Proto", "[eventstore][envelope]") {

@@ -57,12 +57,14 @@ inline bool Root(std::string_view message, Segment& seg, Struct& root) {
   std::memcpy(&segments_minus_one, message.data(), 4);
   std::memcpy(&words, message.data() + 4, 4);
   if (segments_minus_one != 0 || (static_cast<std::uint64_t>(words) + 1) * 8 != message.size() || words == 0) return false;
-  seg = Segment{message.data() + 8, words, static_cast<std::uint64_t>(words) * 4 + 64};
+  // The same limit as DecodeOneWithReader gives Cap'n Proto's reader: 4x the message's words + 64.
+  seg = Segment{message.data() + 8, words, (static_cast<std::uint64_t>(words) + 1) * 4 + 64};
   const std::uint64_t p = Word(seg.base);
   if (p == 0 || (p & 3) != 0) return false;
   const std::int64_t start = 1 + Offset(p);
   root = Struct{0, (p >> 32) & 0xffff, p >> 48};
   if (start < 0 || static_cast<std::uint64_t>(start) + root.data_words + root.pointers > seg.words) return false;
+  if (!seg.Spend(root.data_words + root.pointers)) return false;
   root.data = static_cast<std::uint64_t>(start);
   return true;
 }
@@ -110,7 +112,7 @@ inline bool ListAt(const Segment& seg, std::uint64_t at, unsigned size, List& ou
   const std::uint64_t dw = (tag >> 32) & 0xffff, pw = tag >> 48;
   // Every element takes room (no struct of ours is empty), so a list can never claim more elements
   // than the message has words.
-  if (dw + pw == 0 || elements * (dw + pw) > count || !seg.Spend(elements * (dw + pw))) return false;
+  if (dw + pw == 0 || elements * (dw + pw) > count || !seg.Spend(count + 1)) return false;  // as capnp counts it
   out = List{start + 1, elements, dw, pw, false};
   return true;
 }

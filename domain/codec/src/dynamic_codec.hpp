@@ -252,6 +252,12 @@ struct SlotWriter {
   }
 };
 
+// One per thread, shared by every event type (EncodeOne never nests).
+inline std::vector<capnp::word>& FirstSegment() {
+  thread_local std::vector<capnp::word> words(1024);
+  return words;
+}
+
 template <class T>
 EncodedEvent EncodeOne(const T& event) {
   const auto schema = capnp::Schema::from<typename EventInfo<T>::Schema>();
@@ -264,17 +270,12 @@ EncodedEvent EncodeOne(const T& event) {
     auto bytes = words.asBytes();
     payload.assign(reinterpret_cast<const char*>(bytes.begin()), bytes.size());
   } else {
-    // The first segment is a per-thread buffer, zeroed again after use as far as it was used.
-    constexpr std::size_t kFirstSegmentWords = 1024;  // capnp's default first segment: the same segments, the same bytes
-    thread_local std::vector<capnp::word> first(kFirstSegmentWords);
+    // The first segment is a per-thread buffer of capnp's default size (the same segments, the same
+    // bytes); MallocMessageBuilder zeroes what it used of it when it goes, as capnp requires.
+    std::vector<capnp::word>& first = FirstSegment();
     thread_local std::vector<FieldInfo>* root_infos = &InfoCache(schema);
     thread_local const auto size = schema.getProto().getStruct();
     thread_local const std::uint16_t data_words = size.getDataWordCount(), pointers = size.getPointerCount();
-    struct Rezero {  // capnp needs a zeroed first segment; if anything throws, zero all of it
-      std::vector<capnp::word>& words;
-      std::size_t used = SIZE_MAX;
-      ~Rezero() { std::memset(words.data(), 0, std::min(used, words.size()) * sizeof(capnp::word)); }
-    } rezero{first};
     {
       capnp::MallocMessageBuilder message(kj::arrayPtr(first.data(), first.size()));
       SlotWriter writer{message.getRoot<capnp::AnyPointer>().initAsAnyStruct(data_words, pointers), schema, 0, root_infos};
@@ -283,7 +284,6 @@ EncodedEvent EncodeOne(const T& event) {
       payload.resize(capnp::computeSerializedSizeInWords(segments) * sizeof(capnp::word));
       kj::ArrayOutputStream out(kj::arrayPtr(reinterpret_cast<kj::byte*>(payload.data()), payload.size()));
       capnp::writeMessage(out, segments);
-      rezero.used = segments.size() > 0 && segments[0].begin() == first.data() ? segments[0].size() : SIZE_MAX;
     }
   }
   return EncodedEvent{std::string(EventInfo<T>::name), EventInfo<T>::version, std::move(payload)};
