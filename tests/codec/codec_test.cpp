@@ -41,14 +41,21 @@ struct Filler {
   }
 };
 
+// A T with every field set (see Filler).
+template <class T>
+T Filled() {
+  int n = 0;
+  T value{};
+  Filler filler{n};
+  Fields(filler, value);
+  return value;
+}
+
 template <class Variant, class DecodeFn, std::size_t I = 0>
 void RoundTripAll(DecodeFn decode, std::set<std::string>& names) {
   if constexpr (I < std::variant_size_v<Variant>) {
     using T = std::variant_alternative_t<I, Variant>;
-    int n = 0;
-    T value{};
-    Filler filler{n};
-    Fields(filler, value);
+    const T value = Filled<T>();
     const Variant event(value);
     const EncodedEvent bytes = Encode(event);
     INFO(bytes.type);
@@ -69,10 +76,7 @@ template <class Variant, class DecodeFn, std::size_t I = 0>
 void DirectAgreesAll(DecodeFn decode, std::size_t& decodes, std::size_t& declined) {
   if constexpr (I < std::variant_size_v<Variant>) {
     using T = std::variant_alternative_t<I, Variant>;
-    int n = 0;
-    T value{};
-    Filler filler{n};
-    Fields(filler, value);
+    const T value = Filled<T>();
     const EncodedEvent bytes = Encode(Variant(value));
     INFO(bytes.type);
     auto agree = [&](const std::string& payload) {
@@ -109,11 +113,7 @@ template <class Variant, std::size_t I = 0>
 void SameBytesAll(std::size_t& compared) {
   if constexpr (I < std::variant_size_v<Variant>) {
     using T = std::variant_alternative_t<I, Variant>;
-    int n = 0;
-    T filled{};
-    Filler filler{n};
-    Fields(filler, filled);
-    for (const T& value : {filled, T{}}) {
+    for (const T& value : {Filled<T>(), T{}}) {
       Seams().dynamic_encoder = true;
       const EncodedEvent reference = Encode(Variant(value));
       Seams().dynamic_encoder = false;

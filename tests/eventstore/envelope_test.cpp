@@ -40,6 +40,22 @@ std::string Stored(capnp::MessageBuilder& message) {
   return std::string(32, 'h') + std::string(reinterpret_cast<const char*>(bytes.begin()), bytes.size());
 }
 
+// An order event's fields around `payload` (the views must outlive the encoding).
+EnvelopeFields OrderFields(std::string_view payload) {
+  EnvelopeFields f;
+  f.position = 42;
+  f.stream = "t/acme/order/o1";
+  f.version = 3;
+  f.type = "OrderPlaced";
+  f.schema_version = 1;
+  f.tenant = "acme";
+  f.timestamp_ms = 1'700'000'000'000;
+  f.principal = "key:abc";
+  f.correlation_id = "c";
+  f.payload = payload;
+  return f;
+}
+
 }  // namespace
 
 TEST_CASE("the direct envelope reader gives the view Cap'n Proto's reader gives", "[eventstore][envelope]") {
@@ -84,18 +100,8 @@ TEST_CASE("the direct envelope reader gives the view Cap'n Proto's reader gives"
 }
 
 TEST_CASE("a corrupted or truncated envelope gets the same verdict from both readers", "[eventstore][envelope]") {
-  EnvelopeFields f;
-  f.position = 42;
-  f.stream = "t/acme/warehouse/w1";
-  f.version = 3;
-  f.type = "StockReceived";
-  f.schema_version = 1;
-  f.tenant = "acme";
-  f.timestamp_ms = 1'700'000'000'000;
-  f.principal = "key:abc";
-  f.correlation_id = "c";
-  const std::string payload = Bytes(40, 9);  // EnvelopeFields holds views
-  f.payload = payload;
+  const std::string payload = Bytes(40, 9);
+  EnvelopeFields f = OrderFields(payload);
   const std::string hash(32, '\0');
   f.prev_hash = hash;
   const std::string value = EncodeEnvelope(f);
@@ -130,19 +136,10 @@ TEST_CASE("a corrupted or truncated envelope gets the same verdict from both rea
 TEST_CASE("fields that alias one blob are refused by both readers alike", "[eventstore][envelope]") {
   // A stored envelope whose prevHash pointer is rewritten to name the payload's bytes: reading both
   // walks the payload twice, beyond the traversal limit (the message's words + 64).
-  EnvelopeFields f;
-  f.position = 5;
-  f.stream = "t/acme/order/o1";
-  f.version = 1;
-  f.type = "OrderPlaced";
-  f.schema_version = 1;
-  f.tenant = "acme";
   const std::string payload = Bytes(800, 4);  // 100 words: read twice > the limit
-  f.payload = payload;
   const std::string small_payload = Bytes(80, 4);  // 10 words: read twice is within it
   for (const std::string* p : {&payload, &small_payload}) {
-    f.payload = *p;
-    std::string value = EncodeEnvelope(f);
+    std::string value = EncodeEnvelope(OrderFields(*p));
     char* segment = value.data() + 32 + 8;
     auto word = [&](std::uint64_t at) {
       std::uint64_t v;
