@@ -112,6 +112,11 @@ std::expected<std::unique_ptr<Node>, std::string> Node::Start(NodeOptions option
           auto purged = raw->api->PurgeExpiredIdempotency(now);
           if (!purged || *purged == 0) break;
         }
+        // Records of refused requests past their retention, likewise.
+        for (int batch = 0; batch < 100; ++batch) {
+          auto purged = raw->api->PurgeExpiredAudit(now);
+          if (!purged || *purged == 0) break;
+        }
         lock.lock();
       }
     });

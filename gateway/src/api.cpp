@@ -122,6 +122,7 @@ Api::Api(eventstore::EventStore& store, actors::Runtime& runtime, const actors::
   ctx_ = std::make_unique<ApiContext>(store, runtime, clock, catalog, templates, *keys_, *metrics_,
                                       options.idempotency_retention_ms);
   ctx_->rate_limits = options.rate_limits;
+  ctx_->audit_retention_ms = options.audit_retention_ms;
   ctx_->close_billing = std::move(options.close_billing);
   ctx_->openapi = std::string(OpenApiDocument());
 }
@@ -158,6 +159,35 @@ std::expected<std::size_t, std::string> Api::PurgeExpiredIdempotency(std::int64_
   if (!purged) return std::unexpected(purged.error().ToString());
   return *purged;
 }
+std::expected<std::size_t, std::string> Api::PurgeExpiredAudit(std::int64_t now_ms, std::size_t limit) {
+  // Audit keys begin with the refusal's time, zero-padded to 20 digits (see Audit): key order is
+  // time order, so the expired records are a prefix of the model.
+  const std::int64_t retention = std::max<std::int64_t>(0, ctx_->audit_retention_ms);
+  if (now_ms <= retention) return 0;
+  const std::int64_t cutoff = now_ms - retention;
+  eventstore::ReadModelBatch batch;
+  batch.model = "audit";
+  auto scanned = ctx_->store.ReadModelScan("audit", "", [&](std::string_view key, std::string_view) {
+    if (batch.deletes.size() >= limit) return false;
+    std::int64_t at = 0;
+    if (key.size() < 20) return true;  // not a key Audit writes: kept
+    for (char c : key.substr(0, 20)) {
+      if (c < '0' || c > '9') return true;
+      at = at * 10 + (c - '0');
+    }
+    if (at >= cutoff) return false;
+    batch.deletes.emplace_back(key);
+    return true;
+  });
+  if (!scanned) return std::unexpected(scanned.error().ToString());
+  const std::size_t n = batch.deletes.size();
+  if (n == 0) return 0;
+  if (auto committed = ctx_->store.CommitReadModel(std::move(batch)); !committed) {
+    return std::unexpected(committed.error().ToString());
+  }
+  return n;
+}
+
 Metrics& Api::metrics() { return *metrics_; }
 KeyStore& Api::keys() { return *keys_; }
 const actors::Clock& Api::clock() const { return ctx_->clock; }

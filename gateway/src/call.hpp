@@ -55,6 +55,7 @@ struct ApiContext {
   IdempotencyCache idempotency;
   RateLimiter limiter;
   bool rate_limits = true;
+  std::int64_t audit_retention_ms = 0;
   std::function<actors::BillingTick(std::int64_t)> close_billing;  // unset: the route answers 503
   std::string openapi;                                             // the OpenAPI document served as is
   std::atomic<bool> draining{false};                               // shutting down: /readyz says so

@@ -267,6 +267,44 @@ TEST_CASE("a flood of bad keys is counted but audited at a bounded rate", "[gate
   CHECK(settled() == 201);
 }
 
+TEST_CASE("audit records are purged once their retention ends, oldest first, in bounded batches", "[gateway][e2e]") {
+  GatewayWorld w;
+  auto audits = [&] {
+    std::size_t n = 0;
+    (void)w.node->store().ReadModelScan("audit", "", [&](std::string_view, std::string_view) { return ++n, true; });
+    return n;
+  };
+  auto settled = [&] {  // as above: a synchronous write after the asynchronous audit commits
+    REQUIRE(w.node->store().SaveCheckpoint("test.probe", 1).has_value());
+    return audits();
+  };
+  constexpr std::int64_t kDay = 24LL * 3600 * 1000;
+  const std::int64_t retention = keel::gateway::ApiOptions{}.audit_retention_ms;
+  auto refuse = [&] { CHECK(w.Call("GET", "/v1/plans", nullptr, "bad-key-bad-key-bad-key").status == 401); };
+  refuse();
+  w.clock.Advance(1000);
+  refuse();
+  w.clock.Advance(1000);
+  refuse();  // three old records, a second apart
+  w.clock.Advance(retention - kDay);
+  refuse();  // a recent one
+  REQUIRE(settled() == 4);
+  auto& api = w.node->api();
+  CHECK(api.PurgeExpiredAudit(w.clock.NowMs()).value() == 0);  // none is past its retention yet
+  w.clock.Advance(kDay + 1);  // the first three expire, the fourth is one day old
+  CHECK(api.PurgeExpiredAudit(w.clock.NowMs(), 2).value() == 2);  // the limit holds
+  CHECK(audits() == 2);
+  CHECK(api.PurgeExpiredAudit(w.clock.NowMs(), 2).value() == 1);
+  CHECK(api.PurgeExpiredAudit(w.clock.NowMs(), 2).value() == 0);
+  CHECK(audits() == 1);
+  std::string kept;
+  (void)w.node->store().ReadModelScan("audit", "", [&](std::string_view, std::string_view v) {
+    kept = std::string(v);
+    return false;
+  });
+  CHECK(Json::parse(kept)["at"].get<std::int64_t>() == keel::test::kStart + 2000 + retention - kDay);
+}
+
 TEST_CASE("stored Idempotency-Key responses are purged once their retention ends, and only then", "[gateway][e2e]") {
   GatewayWorld w;
   Seed(w);

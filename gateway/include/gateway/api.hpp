@@ -24,6 +24,7 @@ namespace keel::gateway {
 struct ApiOptions {
   bool rate_limits = true;  // per-tenant token buckets at the tenant's api_rps
   std::int64_t idempotency_retention_ms = 24LL * 3600 * 1000;
+  std::int64_t audit_retention_ms = 90LL * 24 * 3600 * 1000;  // records of refused requests
   std::function<actors::BillingTick(std::int64_t now_ms)> close_billing;  // POST /v1/billing/period-close
 };
 
@@ -66,6 +67,9 @@ class Api {
   // call, oldest first); returns how many. Run it periodically off the io threads (keel serve does,
   // with the billing tick).
   std::expected<std::size_t, std::string> PurgeExpiredIdempotency(std::int64_t now_ms, std::size_t limit = 10'000);
+  // The same for the audit of refused requests (read model "audit"): records older than
+  // `audit_retention_ms`, oldest first, at most `limit` per call; returns how many.
+  std::expected<std::size_t, std::string> PurgeExpiredAudit(std::int64_t now_ms, std::size_t limit = 10'000);
   Metrics& metrics();
   KeyStore& keys();
   const actors::Clock& clock() const;
