@@ -1,6 +1,9 @@
 // Helpers for actor tests: commands that build a small tenant world, and typed accessors.
 #pragma once
 
+#include <catch2/catch.hpp>
+
+#include <memory>
 #include <thread>
 
 #include "actors/runtime.hpp"
@@ -27,6 +30,16 @@ inline domain::order::Command PlaceOrder(const std::string& tenant, const std::s
   return domain::order::PlaceOrder{id, tenant, "cust-1", "EUR", domain::order::Channel::kDirect, std::move(lines),
                                    kOrderCatalog, {}, {}, 0, kT0};
 }
+
+// A synced store in a fresh directory, a runtime and a client, with warehouse acme/w1 created.
+struct OneWarehouse {
+  eventstore::test::TempDir dir;
+  std::unique_ptr<eventstore::EventStore> store = eventstore::test::OpenOrDie(dir.str());
+  Runtime runtime{*store};
+  Client client{runtime};
+  const EntityKey key = WarehouseKey("acme", "w1");
+  OneWarehouse() { REQUIRE(client.Execute(key, CreateWarehouse("acme", "w1"))); }
+};
 
 template <class State>
 State StateOf(const Snapshot& s) {

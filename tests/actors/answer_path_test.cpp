@@ -19,12 +19,8 @@ using keel::eventstore::test::TempDir;
 namespace w = keel::domain::warehouse;
 
 TEST_CASE("an answer is never ahead of the entity: a read right after it sees the command applied", "[actors]") {
-  TempDir dir;
-  auto store = OpenOrDie(dir.str());
-  Runtime runtime(*store);
-  Client client(runtime);
-  const auto key = WarehouseKey("acme", "w1");
-  REQUIRE(client.Execute(key, CreateWarehouse("acme", "w1")));
+  OneWarehouse world;
+  auto& [dir, store, runtime, client, key] = world;
   // One caller at a time: each append commits alone, so the writer answers before the actor applies.
   for (int i = 1; i <= 150; ++i) {
     auto received = client.Execute(key, Receive("r" + std::to_string(i), 1));

@@ -51,12 +51,8 @@ TEST_CASE("a command is decided, appended, applied and answered", "[actors]") {
 }
 
 TEST_CASE("a read shares the entity state and a held snapshot never changes under its reader", "[actors]") {
-  TempDir dir;
-  auto store = OpenOrDie(dir.str());
-  Runtime runtime(*store);
-  Client client(runtime);
-  const auto key = WarehouseKey("acme", "w1");
-  REQUIRE(client.Execute(key, CreateWarehouse("acme", "w1")));
+  OneWarehouse world;
+  auto& [dir, store, runtime, client, key] = world;
   REQUIRE(client.Execute(key, Receive("r1", 10)));
   auto first = client.Get(key);
   auto second = client.Get(key);
@@ -278,12 +274,8 @@ TEST_CASE("snapshots plus the tail give the same state as a full replay", "[acto
 }
 
 TEST_CASE("a version conflict from another writer reloads and retries", "[actors]") {
-  TempDir dir;
-  auto store = OpenOrDie(dir.str());
-  Runtime runtime(*store);
-  Client client(runtime);
-  const auto key = WarehouseKey("acme", "w1");
-  REQUIRE(client.Execute(key, CreateWarehouse("acme", "w1")));
+  OneWarehouse world;
+  auto& [dir, store, runtime, client, key] = world;
   REQUIRE(client.Execute(key, Receive("r1", 5)));
   // Another writer (another node, a tool) appends behind the actor's back.
   auto foreign = [&](std::string receipt, std::uint64_t expected) {

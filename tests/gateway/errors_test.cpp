@@ -244,19 +244,27 @@ TEST_CASE("a client that disconnects mid-request loses nothing", "[gateway][e2e]
   CHECK(w.Call("GET", "/healthz").status == 200);
 }
 
+namespace {
+
+// Records in the audit read model.
+std::size_t Audits(GatewayWorld& w) {
+  std::size_t n = 0;
+  (void)w.node->store().ReadModelScan("audit", "", [&](std::string_view, std::string_view) { return ++n, true; });
+  return n;
+}
+
+// The same once every audit record committed so far has landed: they go through the store's writer,
+// which is first in, first out, so a synchronous write queued after them returns only after them.
+std::size_t SettledAudits(GatewayWorld& w) {
+  REQUIRE(w.node->store().SaveCheckpoint("test.probe", 1).has_value());
+  return Audits(w);
+}
+
+}  // namespace
+
 TEST_CASE("a flood of bad keys is counted but audited at a bounded rate", "[gateway][e2e]") {
   GatewayWorld w;
-  auto audits = [&] {
-    std::size_t n = 0;
-    (void)w.node->store().ReadModelScan("audit", "", [&](std::string_view, std::string_view) { return ++n, true; });
-    return n;
-  };
-  // Audit records are committed asynchronously through the store's writer, which is first in, first
-  // out: a synchronous write queued after them returns only once every earlier one has landed.
-  auto settled = [&] {
-    REQUIRE(w.node->store().SaveCheckpoint("test.probe", 1).has_value());
-    return audits();
-  };
+  auto settled = [&] { return SettledAudits(w); };
   RawHttp http(w.port());
   for (int i = 0; i < 500; ++i) REQUIRE(http.Request("GET", "/v1/plans", "", "Authorization: Bearer nope\r\n").status == 401);
   CHECK(settled() == 200);  // one simulated second's worth, not one more
@@ -269,15 +277,8 @@ TEST_CASE("a flood of bad keys is counted but audited at a bounded rate", "[gate
 
 TEST_CASE("audit records are purged once their retention ends, oldest first, in bounded batches", "[gateway][e2e]") {
   GatewayWorld w;
-  auto audits = [&] {
-    std::size_t n = 0;
-    (void)w.node->store().ReadModelScan("audit", "", [&](std::string_view, std::string_view) { return ++n, true; });
-    return n;
-  };
-  auto settled = [&] {  // as above: a synchronous write after the asynchronous audit commits
-    REQUIRE(w.node->store().SaveCheckpoint("test.probe", 1).has_value());
-    return audits();
-  };
+  auto audits = [&] { return Audits(w); };
+  auto settled = [&] { return SettledAudits(w); };
   constexpr std::int64_t kDay = 24LL * 3600 * 1000;
   const std::int64_t retention = keel::gateway::ApiOptions{}.audit_retention_ms;
   auto refuse = [&] { CHECK(w.Call("GET", "/v1/plans", nullptr, "bad-key-bad-key-bad-key").status == 401); };
