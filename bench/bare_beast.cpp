@@ -1,15 +1,21 @@
-// The bare Beast baseline server (see bare_beast.hpp): keep-alive, one strand per connection,
-// read a request, write a fixed 200 answer, repeat.
+// The bare Beast baseline servers (see bare_beast.hpp): keep-alive, one strand per connection,
+// read a request, (durable: append its body and wait for the writer's answer,) write a fixed 200
+// answer, repeat.
 #include "bare_beast.hpp"
 
 #include <pthread.h>
 
+#include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <atomic>
+#include <chrono>
 #include <thread>
 #include <vector>
+
+#include "eventstore/store.hpp"
 
 namespace keel::bench {
 namespace {
@@ -20,24 +26,40 @@ using tcp = net::ip::tcp;
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  explicit Session(tcp::socket s) : stream_(std::move(s)) {}
+  Session(tcp::socket s, eventstore::EventStore* store, std::atomic<int>* in_flight, std::string stream)
+      : stream_(std::move(s)), store_(store), in_flight_(in_flight), stream_id_(std::move(stream)) {}
   void Read() {
     req_ = {};
     http::async_read(stream_, buffer_, req_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
       if (ec) return;
-      self->res_ = http::response<http::string_body>(http::status::ok, self->req_.version());
-      self->res_.set(http::field::content_type, "application/json");
-      self->res_.body() = R"({"entity":{"kind":"tenant","id":"t"},"version":1,"position":1,"events":[]})";
-      self->res_.keep_alive(self->req_.keep_alive());
-      self->res_.prepare_payload();
-      http::async_write(self->stream_, self->res_, [self](beast::error_code ec2, std::size_t) {
-        if (!ec2) self->Read();
+      if (self->store_ == nullptr) return self->Answer(true);
+      eventstore::AppendRequest append;
+      append.streams.push_back({self->stream_id_, eventstore::ExpectedVersion::Any(), {{"BareRequest", 1, std::move(self->req_.body())}}});
+      // The writer's thread answers: hand the result back to this connection's strand.
+      self->in_flight_->fetch_add(1);
+      self->store_->AppendAsync(std::move(append), [self](eventstore::Result<eventstore::AppendResult> r) {
+        net::post(self->stream_.get_executor(), [self, ok = r.has_value()] { self->Answer(ok); });
+        self->in_flight_->fetch_sub(1);
       });
     });
   }
 
  private:
+  void Answer(bool ok) {
+    res_ = http::response<http::string_body>(ok ? http::status::ok : http::status::internal_server_error, req_.version());
+    res_.set(http::field::content_type, "application/json");
+    res_.body() = R"({"entity":{"kind":"tenant","id":"t"},"version":1,"position":1,"events":[]})";
+    res_.keep_alive(req_.keep_alive());
+    res_.prepare_payload();
+    http::async_write(stream_, res_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (!ec) self->Read();
+    });
+  }
+
   beast::tcp_stream stream_;
+  eventstore::EventStore* store_;
+  std::atomic<int>* in_flight_;  // appends not yet answered by the writer
+  std::string stream_id_;
   beast::flat_buffer buffer_;
   http::request<http::string_body> req_;
   http::response<http::string_body> res_;
@@ -46,7 +68,7 @@ class Session : public std::enable_shared_from_this<Session> {
 }  // namespace
 
 struct BareBeast::Impl {
-  explicit Impl(std::size_t n) : ioc(static_cast<int>(n)), acceptor(net::make_strand(ioc)) {
+  Impl(std::size_t n, eventstore::EventStore* s) : ioc(static_cast<int>(n)), acceptor(net::make_strand(ioc)), store(s) {
     tcp::endpoint ep{net::ip::make_address("127.0.0.1"), 0};
     acceptor.open(ep.protocol());
     acceptor.set_option(net::socket_base::reuse_address(true));
@@ -62,17 +84,24 @@ struct BareBeast::Impl {
     acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket s) {
       if (ec) return;
       s.set_option(tcp::no_delay(true), ec);
-      std::make_shared<Session>(std::move(s))->Read();
+      const std::string id = std::to_string(sessions++);
+      std::make_shared<Session>(std::move(s), store, &in_flight, "t/bare" + id + "/bare/" + id)->Read();
       Accept();
     });
   }
   net::io_context ioc;
   tcp::acceptor acceptor;
+  eventstore::EventStore* store;
+  std::uint64_t sessions = 0;  // accepts run on the acceptor's strand
+  std::atomic<int> in_flight{0};
   std::vector<std::thread> threads;
 };
 
-BareBeast::BareBeast(std::size_t io_threads) : impl_(std::make_unique<Impl>(io_threads)) {}
+BareBeast::BareBeast(std::size_t io_threads, eventstore::EventStore* store)
+    : impl_(std::make_unique<Impl>(io_threads, store)) {}
 BareBeast::~BareBeast() {
+  // The writer may still hold answers for this io_context: let them be posted first.
+  while (impl_->in_flight.load() != 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   impl_->ioc.stop();
   for (auto& t : impl_->threads) t.join();
 }

@@ -3,6 +3,9 @@
 // Beast server answering a fixed body, measured in alternating rounds in one run. Each connection
 // sends POST /v1/tenants/<its tenant>/usage (one event, one fsync'd group commit) with its own tenant,
 // so commands run in parallel across 64 tenant actors. Rate limits are off for this run.
+// A third server, the durable bare one (bare_beast.hpp), appends each request to its own synced
+// store before answering: the floor under any durable request with this store, which splits the
+// gap between the gateway and the bare server into "durability" and "everything else".
 // Prints requests per second, p50/p99 latency and `http_vs_bare_beast_ratio`. For experiments,
 // KB_IO, KB_WORKERS and KB_CAF override the io threads, handler threads and CAF scheduler threads;
 // KB_ONLY_KEEL=1 skips the baseline (for profiling).
@@ -226,15 +229,22 @@ int RunGatewaySuite(const Settings& settings) {
     bare.push_back(Post("/v1/tenants/bt" + std::to_string(i) + "/usage", R"({"orders":1,"api_calls":1})"));
   }
   BareBeast baseline(2);
+  ScratchDir durable_dir("gateway-bare-durable");
+  auto durable_store = eventstore::EventStore::Open(durable_dir.str());
+  if (!durable_store) {
+    std::fprintf(stderr, "gateway: %s\n", durable_store.error().message.c_str());
+    return 1;
+  }
+  BareBeast durable_baseline(2, durable_store->get());
 
   const double seconds = quick ? 0.2 : 3.0;
   const int rounds = quick ? 1 : std::max(1, std::min(settings.rounds, 5));
-  std::vector<double> http_rates, bare_rates, latencies;
+  std::vector<double> http_rates, bare_rates, durable_rates, latencies;
   std::map<std::string, double> http_cpu_by_name;  // server threads during the durable rounds
   std::uint64_t http_ok = 0;
   // CPU per request (µs), split into the client's threads and the rest of the process (the server
   // under test, plus whatever else the process runs): medians over rounds.
-  std::vector<double> http_server_cpu, http_client_cpu, bare_server_cpu, bare_client_cpu;
+  std::vector<double> http_server_cpu, http_client_cpu, bare_server_cpu, bare_client_cpu, durable_server_cpu;
   auto per_request_us = [](double seconds, std::uint64_t n) { return n ? seconds / static_cast<double>(n) * 1e6 : 0.0; };
   std::uint64_t failures = 0;
   Load(port, commands, quick ? 0.1 : 1.0);  // warm-up: tenant actors active
@@ -248,10 +258,13 @@ int RunGatewaySuite(const Settings& settings) {
     http_ok += h.ok;
     // KB_ONLY_KEEL=1 skips the baseline, for profiling the gateway alone (no ratio then).
     auto b = std::getenv("KB_ONLY_KEEL") ? LoadResult{} : Load(baseline.port(), bare, seconds);
+    auto d = std::getenv("KB_ONLY_KEEL") ? LoadResult{} : Load(durable_baseline.port(), bare, seconds);
     http_rates.push_back(h.per_second);
     bare_rates.push_back(b.per_second);
+    durable_rates.push_back(d.per_second);
     latencies.insert(latencies.end(), h.latencies_ms.begin(), h.latencies_ms.end());
-    failures += h.failures + b.failures;
+    failures += h.failures + b.failures + d.failures;
+    durable_server_cpu.push_back(per_request_us(d.process_cpu_s - d.client_cpu_s, d.ok));
     http_server_cpu.push_back(per_request_us(h.process_cpu_s - h.client_cpu_s, h.ok));
     http_client_cpu.push_back(per_request_us(h.client_cpu_s, h.ok));
     bare_server_cpu.push_back(per_request_us(b.process_cpu_s - b.client_cpu_s, b.ok));
@@ -260,6 +273,8 @@ int RunGatewaySuite(const Settings& settings) {
   const double http = Median(http_rates), base = Median(bare_rates);
   Figure("http_durable_commands_per_s_c64", http, "req/s");
   Figure("bare_beast_per_s_c64", base, "req/s");
+  const double durable = Median(durable_rates);
+  Figure("bare_durable_per_s_c64", durable, "req/s");
   std::printf("http_latency_p50_ms: %.3f\nhttp_latency_p99_ms: %.3f\n", Percentile(latencies, 0.5), Percentile(latencies, 0.99));
   const auto writer = (*node)->store().writer_stats();
   std::printf("store_appends_per_commit: %.1f\n",
@@ -277,9 +292,16 @@ int RunGatewaySuite(const Settings& settings) {
     if (name == "bench-client" || name == "bench-bare-io" || cpu <= 0) continue;
     std::printf("http_server_cpu_per_request_us[%s]: %.1f\n", name.c_str(), per_request_us(cpu, http_ok));
   }
+  std::printf("bare_durable_server_cpu_per_request_us: %.1f\n", Median(durable_server_cpu));
+  const auto durable_writer = (*durable_store)->writer_stats();
+  std::printf("bare_durable_appends_per_commit: %.1f\n",
+              durable_writer.commits ? static_cast<double>(durable_writer.appends) / static_cast<double>(durable_writer.commits) : 0.0);
   if (Median(http_server_cpu) > 0 && Median(bare_server_cpu) > 0)
     std::printf("server_only_cpu_ratio: %.3f\n", Median(bare_server_cpu) / Median(http_server_cpu));
   if (failures > 0) std::fprintf(stderr, "gateway: %llu requests failed\n", static_cast<unsigned long long>(failures));
+  // The durable floor against the bare server, and the gateway against that floor.
+  Ratio("bare_durable_vs_bare_beast_ratio", base > 0 ? durable / base : 0);
+  Ratio("http_vs_bare_durable_ratio", durable > 0 ? http / durable : 0);
   Ratio("http_vs_bare_beast_ratio", base > 0 ? http / base : 0);
   (*node)->Stop();
   return failures > 0 ? 1 : 0;
