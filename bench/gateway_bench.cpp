@@ -240,7 +240,9 @@ int RunGatewaySuite(const Settings& settings) {
   const double seconds = quick ? 0.2 : 3.0;
   const int rounds = quick ? 1 : std::max(1, std::min(settings.rounds, 5));
   std::vector<double> http_rates, bare_rates, durable_rates, latencies;
-  std::map<std::string, double> http_cpu_by_name;  // server threads during the durable rounds
+  std::map<std::string, double> http_cpu_by_name;     // server threads during the gateway's rounds
+  std::map<std::string, double> durable_cpu_by_name;  // and during the durable bare server's
+  std::uint64_t durable_ok = 0;
   std::uint64_t http_ok = 0;
   // CPU per request (µs), split into the client's threads and the rest of the process (the server
   // under test, plus whatever else the process runs): medians over rounds.
@@ -249,21 +251,28 @@ int RunGatewaySuite(const Settings& settings) {
   std::uint64_t failures = 0;
   Load(port, commands, quick ? 0.1 : 1.0);  // warm-up: tenant actors active
   for (int r = 0; r < rounds; ++r) {
-    const auto names_before = CpuByThreadName();
-    auto h = Load(port, commands, seconds);
-    for (const auto& [name, cpu] : CpuByThreadName()) {
-      const auto was = names_before.find(name);
-      http_cpu_by_name[name] += cpu - (was == names_before.end() ? 0.0 : was->second);
-    }
+    // Adds each thread name's CPU time during `load` to `into`.
+    auto by_name = [](std::map<std::string, double>& into, auto&& load) {
+      const auto before = CpuByThreadName();
+      auto result = load();
+      for (const auto& [name, cpu] : CpuByThreadName()) {
+        const auto was = before.find(name);
+        into[name] += cpu - (was == before.end() ? 0.0 : was->second);
+      }
+      return result;
+    };
+    auto h = by_name(http_cpu_by_name, [&] { return Load(port, commands, seconds); });
     http_ok += h.ok;
     // KB_ONLY_KEEL=1 skips the baseline, for profiling the gateway alone (no ratio then).
     auto b = std::getenv("KB_ONLY_KEEL") ? LoadResult{} : Load(baseline.port(), bare, seconds);
-    auto d = std::getenv("KB_ONLY_KEEL") ? LoadResult{} : Load(durable_baseline.port(), bare, seconds);
+    auto d = std::getenv("KB_ONLY_KEEL") ? LoadResult{}
+                                         : by_name(durable_cpu_by_name, [&] { return Load(durable_baseline.port(), bare, seconds); });
     http_rates.push_back(h.per_second);
     bare_rates.push_back(b.per_second);
     durable_rates.push_back(d.per_second);
     latencies.insert(latencies.end(), h.latencies_ms.begin(), h.latencies_ms.end());
     failures += h.failures + b.failures + d.failures;
+    durable_ok += d.ok;
     durable_server_cpu.push_back(per_request_us(d.process_cpu_s - d.client_cpu_s, d.ok));
     http_server_cpu.push_back(per_request_us(h.process_cpu_s - h.client_cpu_s, h.ok));
     http_client_cpu.push_back(per_request_us(h.client_cpu_s, h.ok));
@@ -293,6 +302,10 @@ int RunGatewaySuite(const Settings& settings) {
     std::printf("http_server_cpu_per_request_us[%s]: %.1f\n", name.c_str(), per_request_us(cpu, http_ok));
   }
   std::printf("bare_durable_server_cpu_per_request_us: %.1f\n", Median(durable_server_cpu));
+  for (const auto& [name, cpu] : durable_cpu_by_name) {
+    if (name != "bench-bare-io" && name != "keel-writer") continue;  // the durable server's own threads
+    std::printf("bare_durable_server_cpu_per_request_us[%s]: %.1f\n", name.c_str(), per_request_us(cpu, durable_ok));
+  }
   const auto durable_writer = (*durable_store)->writer_stats();
   std::printf("bare_durable_appends_per_commit: %.1f\n",
               durable_writer.commits ? static_cast<double>(durable_writer.appends) / static_cast<double>(durable_writer.commits) : 0.0);
