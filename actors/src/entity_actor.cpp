@@ -8,6 +8,7 @@
 #include <deque>
 #include <memory>
 
+#include "actors/snapshot_policy.hpp"
 #include "context.hpp"
 #include "messages.hpp"
 #include "traits.hpp"
@@ -34,7 +35,8 @@ struct EntityState {
   // The state, inside the variant a Snapshot carries: readers share it (see Mutable).
   std::shared_ptr<AnyState> shared = std::make_shared<AnyState>(std::in_place_index<static_cast<std::size_t>(K)>);
   std::uint64_t version = 0;
-  std::uint64_t since_snapshot = 0;
+  SnapshotProgress since_snapshot;  // what was applied since the last snapshot
+  std::uint64_t in_flight_bytes = 0;  // encoded payload bytes of in_flight_events
   std::string load_error;
   std::deque<Pending> queue;
   bool in_flight = false;
@@ -94,12 +96,14 @@ void Load(Self<K>* self) {
   st.version = 0;
   st.load_error.clear();
   auto snap = st.ctx->store->LoadSnapshot(st.stream);
+  st.since_snapshot = {};
   if (snap && *snap && codec::DecodeSnapshot((*snap)->bytes, state)) {
     st.version = (*snap)->version;
+    st.since_snapshot.snapshot_bytes = (*snap)->bytes.size();
   } else {
     state = {};  // no snapshot, or one from an older layout: replay from the start
   }
-  std::uint64_t replayed = 0;
+  SnapshotProgress replayed = st.since_snapshot;
   auto scanned = st.ctx->store->ScanStream(st.stream, st.version + 1, SIZE_MAX, [&](const eventstore::EventView& v) {
     auto event = Traits<K>::Decode(v.type, v.schema_version, v.payload);
     if (!event) {
@@ -108,7 +112,8 @@ void Load(Self<K>* self) {
     }
     Traits<K>::Apply(state, *event);
     st.version = v.version;
-    ++replayed;
+    ++replayed.events;
+    replayed.event_bytes += v.payload.size();
     return true;
   }, eventstore::EventStore::Fields::kPayloadOnly);
   if (!scanned) {
@@ -160,10 +165,11 @@ void MaybeSnapshot(Self<K>* self) {
   auto& st = self->state;
   const auto& per_kind = st.ctx->config.snapshot_every_kind;
   const auto every = per_kind.contains(K) ? per_kind.at(K) : st.ctx->config.snapshot_every;
-  if (every == 0 || st.since_snapshot < every) return;
-  st.since_snapshot = 0;
+  if (!SnapshotDue(st.since_snapshot, every, st.ctx->config.snapshot_tail_ratio)) return;
+  auto bytes = codec::EncodeSnapshot(View(st));
+  st.since_snapshot = {0, 0, bytes.size()};
   // Written by the store's writer thread; the command path does not wait for it.
-  st.ctx->store->SaveSnapshotAsync(st.stream, {st.version, codec::EncodeSnapshot(View(st))}, [](auto) {});
+  st.ctx->store->SaveSnapshotAsync(st.stream, {st.version, std::move(bytes)}, [](auto) {});
 }
 
 template <Kind K>
@@ -233,8 +239,10 @@ void Pump(Self<K>* self) {
     }
     eventstore::AppendRequest request;
     eventstore::StreamAppend append{st.stream, eventstore::ExpectedVersion::Exact(st.version), {}};
+    st.in_flight_bytes = 0;
     for (const auto& e : *decision) {
       auto encoded = Traits<K>::Encode(e);
+      st.in_flight_bytes += encoded.payload.size();
       append.events.push_back({std::move(encoded.type), encoded.schema_version, std::move(encoded.payload)});
     }
     request.streams.push_back(std::move(append));
@@ -290,7 +298,8 @@ void OnAppended(Self<K>* self, AppendDone& done) {
       auto& state = Mutable(st);
       for (const auto& e : st.in_flight_events) Traits<K>::Apply(state, e);
       st.version = r.streams.at(0).last_version;
-      st.since_snapshot += st.in_flight_events.size();
+      st.since_snapshot.events += st.in_flight_events.size();
+      st.since_snapshot.event_bytes += st.in_flight_bytes;
     }
     auto events = r.duplicate ? std::vector<typename Traits<K>::Event>{} : std::move(st.in_flight_events);
     // A no-op when the writer's callback already answered.

@@ -4,10 +4,12 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <set>
 #include <future>
 #include <thread>
 
 #include "actor_support.hpp"
+#include "actors/snapshot_policy.hpp"
 #include "codec/codec.hpp"
 
 using namespace keel;
@@ -244,6 +246,7 @@ TEST_CASE("snapshots plus the tail give the same state as a full replay", "[acto
     RuntimeConfig config;
     config.snapshot_every = 1000;
     config.snapshot_every_kind[Kind::kWarehouse] = 5;  // the per-kind setting wins
+    config.snapshot_tail_ratio = 0;                      // exactly every 5 events
     Runtime runtime(*store, config);
     Client client(runtime);
     REQUIRE(client.Execute(key, CreateWarehouse("acme", "w1")));
@@ -270,6 +273,83 @@ TEST_CASE("snapshots plus the tail give the same state as a full replay", "[acto
   auto state = client.Get(key);
   REQUIRE(state);
   CHECK(state->version == 23);
+  CHECK(StateOf<w::State>(*state) == replayed);
+}
+
+TEST_CASE("the snapshot policy waits for the tail to amortize the snapshot", "[actors]") {
+  // At least `every` events, and (ratio > 0) tail bytes of at least ratio x the last snapshot.
+  STATIC_REQUIRE(!SnapshotDue({4, 4000, 0}, 5, 1.0));     // too few events
+  STATIC_REQUIRE(SnapshotDue({5, 10, 0}, 5, 1.0));        // no snapshot yet: `every` alone
+  STATIC_REQUIRE(!SnapshotDue({500, 999, 1000}, 5, 1.0)); // the tail is smaller than the snapshot
+  STATIC_REQUIRE(SnapshotDue({500, 1000, 1000}, 5, 1.0));
+  STATIC_REQUIRE(SnapshotDue({500, 500, 1000}, 5, 0.5));
+  STATIC_REQUIRE(SnapshotDue({5, 1, 1'000'000}, 5, 0.0)); // ratio 0: every `every` events
+  STATIC_REQUIRE(!SnapshotDue({1'000'000, 1'000'000, 0}, 0, 0.0));  // every 0: never
+}
+
+namespace {
+// Sends `receipts` receipts to one warehouse with a snapshot allowed after every event; returns the
+// distinct snapshot versions seen after each command (the snapshot of a command is written before the
+// next command's append, by the writer's FIFO order) and the last snapshot's bytes and version.
+struct SnapshotRun {
+  std::set<std::uint64_t> versions;
+  std::size_t last_bytes = 0;
+  std::uint64_t last_version = 0;
+};
+SnapshotRun GrowWarehouse(keel::eventstore::EventStore& store, double ratio, int receipts) {
+  RuntimeConfig config;
+  config.snapshot_every = 1;
+  config.snapshot_tail_ratio = ratio;
+  Runtime runtime(store, config);
+  Client client(runtime);
+  const auto key = WarehouseKey("acme", "w1");
+  REQUIRE(client.Execute(key, CreateWarehouse("acme", "w1")));
+  SnapshotRun run;
+  for (int i = 0; i < receipts; ++i) {
+    REQUIRE(client.Execute(key, Receive("receipt-" + std::to_string(i), 1)));
+    auto snap = store.LoadSnapshot("t/acme/warehouse/w1");
+    REQUIRE(snap);
+    if (*snap) {
+      run.versions.insert((*snap)->version);
+      run.last_bytes = (*snap)->bytes.size();
+      run.last_version = (*snap)->version;
+    }
+  }
+  return run;
+}
+}  // namespace
+
+TEST_CASE("a growing state is snapshotted less often as it grows, and still loads exactly", "[actors]") {
+  constexpr int kReceipts = 400;
+  TempDir every_dir, amortized_dir;
+  auto every_store = OpenOrDie(every_dir.str());
+  auto amortized_store = OpenOrDie(amortized_dir.str());
+  const auto every = GrowWarehouse(*every_store, 0.0, kReceipts);
+  const auto amortized = GrowWarehouse(*amortized_store, 1.0, kReceipts);
+  // Without the ratio, a snapshot after every command (the last one's may still be at the writer).
+  CHECK(every.versions.size() >= kReceipts - 1);
+  // With it, each snapshot waits for as many event bytes as the last snapshot held: the sizes grow
+  // geometrically-ish, so a few dozen snapshots instead of hundreds.
+  CHECK(amortized.versions.size() < 60);
+  CHECK(amortized.versions.size() > 5);
+  // The tail an activation replays holds fewer bytes than the snapshot (plus one event), so the
+  // snapshot is recent relative to the state's size: here, the newest covers most of the history.
+  CHECK(amortized.last_version > (kReceipts + 1) / 2);
+
+  // Snapshot + tail == full replay, on a fresh runtime.
+  w::State replayed;
+  auto stream = amortized_store->ReadStream("t/acme/warehouse/w1", 1);
+  if (!stream) FAIL(stream.error().ToString());
+  for (const auto& r : *stream) {
+    auto e = codec::DecodeWarehouse(r.type, r.schema_version, r.payload);
+    if (!e) FAIL(e.error().message);
+    replayed = w::Evolve(std::move(replayed), *e);
+  }
+  Runtime runtime(*amortized_store);
+  Client client(runtime);
+  auto state = client.Get(WarehouseKey("acme", "w1"));
+  REQUIRE(state);
+  CHECK(state->version == kReceipts + 1);
   CHECK(StateOf<w::State>(*state) == replayed);
 }
 

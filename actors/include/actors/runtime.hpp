@@ -26,6 +26,9 @@ struct RuntimeConfig {
   std::size_t max_live_actors = 200'000;            // beyond: evict the least recently used
   std::uint64_t snapshot_every = 100;               // events per stream between snapshots
   std::map<Kind, std::uint64_t> snapshot_every_kind;  // per-kind overrides of snapshot_every
+  // A snapshot also waits until the events since the last one hold this many times its bytes, so a
+  // growing state is not rewritten every `snapshot_every` events (snapshot_policy.hpp); 0: off.
+  double snapshot_tail_ratio = 1.0;
   int max_conflict_retries = 3;                     // reload-and-retry on a version conflict
 };
 
