@@ -53,6 +53,7 @@ struct StoreCore {
   std::atomic<bool> failed{false};
   // Group-commit statistics (written by the writer thread, read by metrics).
   std::atomic<std::uint64_t> commits{0}, committed_appends{0}, committed_events{0};
+  std::atomic<std::uint64_t> committed_snapshots{0}, committed_snapshot_bytes{0};
   std::array<std::atomic<std::uint64_t>, kCommitSizeBuckets> commit_sizes{};  // appends per group, log2 buckets
   std::optional<VerifyReport> broken_chain;
   std::unique_ptr<Writer> writer;

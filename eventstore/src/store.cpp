@@ -307,6 +307,8 @@ WriterStats EventStore::writer_stats() const {
   s.commits = core_->commits.load(std::memory_order_relaxed);
   s.appends = core_->committed_appends.load(std::memory_order_relaxed);
   s.events = core_->committed_events.load(std::memory_order_relaxed);
+  s.snapshots = core_->committed_snapshots.load(std::memory_order_relaxed);
+  s.snapshot_bytes = core_->committed_snapshot_bytes.load(std::memory_order_relaxed);
   for (std::size_t i = 0; i < kCommitSizeBuckets; ++i) s.commit_sizes[i] = core_->commit_sizes[i].load(std::memory_order_relaxed);
   return s;
 }

@@ -39,6 +39,7 @@ struct Writer::Group {
   std::unordered_map<std::string, std::uint64_t> snapshot_versions;
   std::shared_ptr<std::vector<RecordedEvent>> live;  // materialized only when someone is live
   std::int64_t now_ms;
+  std::uint64_t snapshots = 0, snapshot_bytes = 0;  // staged in `batch`
 };
 
 Writer::Writer(StoreCore& core, std::uint64_t head, std::string tail_hash)
@@ -192,6 +193,8 @@ void Writer::Commit(std::vector<WriterJob>& jobs) {
     core_.commits.fetch_add(1, std::memory_order_relaxed);
     core_.committed_appends.fetch_add(appends, std::memory_order_relaxed);
     core_.committed_events.fetch_add(group.position - head_before, std::memory_order_relaxed);
+    core_.committed_snapshots.fetch_add(group.snapshots, std::memory_order_relaxed);
+    core_.committed_snapshot_bytes.fetch_add(group.snapshot_bytes, std::memory_order_relaxed);
     std::size_t bucket = 0;
     while (bucket + 1 < kCommitSizeBuckets && (std::size_t{1} << bucket) < appends) ++bucket;
     core_.commit_sizes[bucket].fetch_add(1, std::memory_order_relaxed);
@@ -340,6 +343,8 @@ void Writer::PrepareSnapshot(SnapshotJob& job, Group& group) {
   std::string value = keys::BE64(job.snapshot.version);
   value += job.snapshot.bytes;
   group.batch.Put(core_.snapshots, job.stream, value);
+  ++group.snapshots;
+  group.snapshot_bytes += job.snapshot.bytes.size();
   group.snapshot_versions[job.stream] = job.snapshot.version;
 }
 

@@ -102,6 +102,8 @@ std::string Metrics::Render() {
   set_total("store_commits", ws.commits);
   set_total("store_appends", ws.appends);
   set_total("store_events", ws.events);
+  set_total("store_snapshots", ws.snapshots);
+  set_total("store_snapshot_bytes", ws.snapshot_bytes);
 
   auto families = impl_->registry.Collect();
   // Appends per group commit, from the store's log2 buckets.

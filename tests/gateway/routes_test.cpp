@@ -189,6 +189,7 @@ TEST_CASE("every route answers its happy path over HTTP", "[gateway][e2e]") {
   CHECK(metrics.find("keel_http_requests_total{route=\"place_order\",status=\"201\"}") != std::string::npos);
   CHECK(metrics.find("keel_store_append_batch_size_bucket") != std::string::npos);
   CHECK(metrics.find("keel_commands_total") != std::string::npos);
+  CHECK(metrics.find("keel_store_totals{what=\"store_snapshots\"}") != std::string::npos);
 
   std::set<std::string> missing;
   for (const auto& r : keel::gateway::Routes())

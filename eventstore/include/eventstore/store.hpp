@@ -43,6 +43,7 @@ using WriteCallback = std::function<void(Result<void>)>;
 inline constexpr std::size_t kCommitSizeBuckets = 12;
 struct WriterStats {
   std::uint64_t commits = 0, appends = 0, events = 0;
+  std::uint64_t snapshots = 0, snapshot_bytes = 0;  // state snapshots written (older ones skipped)
   std::array<std::uint64_t, kCommitSizeBuckets> commit_sizes{};
 };
 
