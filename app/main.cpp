@@ -1,10 +1,13 @@
-// `keel`: the server binary. `keel serve [--data DIR] [--listen HOST:PORT] [--demo] [--config DIR]`
+// `keel`: the server binary. `keel serve [--data DIR] [--listen HOST:PORT] [--demo] [--config DIR]
+// [--idempotency-retention-hours N] [--audit-retention-days N]`
 // opens (or creates) the event store in DIR, starts the node and serves until SIGTERM or SIGINT, then
 // stops gracefully: in-flight commands finish, every acknowledged write is already synced.
+#include <charconv>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -13,12 +16,27 @@
 
 namespace {
 
+// A whole number in [low, high], or nothing (with the reason on stderr).
+std::optional<std::int64_t> Bounded(const std::string& flag, const std::string& text, std::int64_t low, std::int64_t high) {
+  std::int64_t n = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc{} || end != text.data() + text.size() || n < low || n > high) {
+    std::cerr << flag << ": expected a whole number from " << low << " to " << high << ", got '" << text << "'\n";
+    return std::nullopt;
+  }
+  return n;
+}
+
 int Usage() {
   std::cerr << "usage: keel serve [--data DIR] [--listen HOST:PORT] [--demo] [--config DIR]\n"
                "  --data DIR          event store directory (default ./data, created if missing)\n"
                "  --listen HOST:PORT  address to serve on (default 127.0.0.1:8080)\n"
                "  --demo              seed a demo platform into an empty data directory\n"
                "  --config DIR        plans.json and templates/ (default: the repository's config/data)\n"
+               "  --idempotency-retention-hours N\n"
+               "                      keep answers to Idempotency-Key requests N hours (1..8760, default 24)\n"
+               "  --audit-retention-days N\n"
+               "                      keep records of refused requests N days (1..3650, default 90)\n"
                "environment: KEEL_BOOTSTRAP_KEY = the first platform owner's API key (24+ characters)\n";
   return 2;
 }
@@ -54,6 +72,14 @@ int main(int argc, char** argv) {
       }
     } else if (arg == "--config") {
       options.config_dir = value();
+    } else if (arg == "--idempotency-retention-hours") {
+      const auto hours = Bounded(arg, value(), 1, 24 * 365);
+      if (!hours) return Usage();
+      options.idempotency_retention_ms = *hours * 3600 * 1000;
+    } else if (arg == "--audit-retention-days") {
+      const auto days = Bounded(arg, value(), 1, 3650);
+      if (!days) return Usage();
+      options.audit_retention_ms = *days * 24 * 3600 * 1000;
     } else if (arg == "--demo") {
       demo = true;
     } else {

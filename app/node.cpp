@@ -90,6 +90,8 @@ std::expected<std::unique_ptr<Node>, std::string> Node::Start(NodeOptions option
 
   gateway::ApiOptions api_options;
   api_options.rate_limits = o.rate_limits;
+  api_options.idempotency_retention_ms = o.idempotency_retention_ms;
+  api_options.audit_retention_ms = o.audit_retention_ms;
   api_options.close_billing = [raw](std::int64_t now) { return raw->CloseBilling(now); };
   impl->api = std::make_unique<gateway::Api>(*impl->store, *impl->runtime, *impl->clock, impl->catalog, impl->templates,
                                              api_options);

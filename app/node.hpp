@@ -29,6 +29,10 @@ struct NodeOptions {
   // The housekeeping tick: closes billing periods and purges expired Idempotency-Key responses.
   std::chrono::milliseconds billing_interval{60'000};  // 0: no timer (POST /v1/billing/period-close only)
   std::string bootstrap_key;  // KEEL_BOOTSTRAP_KEY
+  // How long the gateway keeps stored Idempotency-Key answers and records of refused requests
+  // (`keel serve --idempotency-retention-hours`, `--audit-retention-days`); ApiOptions' defaults.
+  std::int64_t idempotency_retention_ms = gateway::ApiOptions{}.idempotency_retention_ms;
+  std::int64_t audit_retention_ms = gateway::ApiOptions{}.audit_retention_ms;
   eventstore::Options store;  // durability, retention, the fault-injection Env seam (the clock is set from `clock`)
 };
 

@@ -353,3 +353,26 @@ TEST_CASE("stored Idempotency-Key responses are purged once their retention ends
   CHECK(*rest == 1);
   CHECK(stored() == before);
 }
+
+TEST_CASE("the node applies the retentions it is given (keel serve's retention flags)", "[gateway][e2e]") {
+  constexpr std::int64_t kHour = 3600LL * 1000;
+  keel::test::WorldOptions options;
+  options.idempotency_retention_ms = 2 * kHour;
+  options.audit_retention_ms = 3 * kHour;
+  GatewayWorld w(options);
+  auto& api = w.node->api();
+  REQUIRE(w.Call("POST", "/v1/partners", Json{{"id", "p9"}, {"name", "Partner Nine"}}, keel::test::kOwnerKey,
+                 "Idempotency-Key: short-lived\r\n")
+              .status == 201);
+  CHECK(w.Call("GET", "/v1/plans", nullptr, "bad-key-bad-key-bad-key").status == 401);
+  REQUIRE(SettledAudits(w) == 1);
+  w.clock.Advance(2 * kHour - 1);  // within both
+  CHECK(api.PurgeExpiredIdempotency(w.clock.NowMs()).value() == 0);
+  CHECK(api.PurgeExpiredAudit(w.clock.NowMs()).value() == 0);
+  w.clock.Advance(2);  // past the 2 h of Idempotency-Key answers (the default is 24 h)
+  CHECK(api.PurgeExpiredIdempotency(w.clock.NowMs()).value() == 1);
+  CHECK(api.PurgeExpiredAudit(w.clock.NowMs()).value() == 0);
+  w.clock.Advance(kHour);  // past the 3 h of audit records (the default is 90 days)
+  CHECK(api.PurgeExpiredAudit(w.clock.NowMs()).value() == 1);
+  CHECK(Audits(w) == 0);
+}

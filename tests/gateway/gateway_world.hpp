@@ -28,6 +28,8 @@ struct WorldOptions {
   std::chrono::milliseconds slow_consumer_grace{2'000};
   int ws_send_buffer = 0;
   std::shared_ptr<rocksdb::Env> store_env;  // the fault-injection seam
+  std::int64_t idempotency_retention_ms = gateway::ApiOptions{}.idempotency_retention_ms;
+  std::int64_t audit_retention_ms = gateway::ApiOptions{}.audit_retention_ms;
 };
 
 class GatewayWorld {
@@ -46,6 +48,8 @@ class GatewayWorld {
     o.store.env = w.store_env;
     o.server.drain_timeout = std::chrono::seconds(5);
     o.rate_limits = w.rate_limits;
+    o.idempotency_retention_ms = w.idempotency_retention_ms;
+    o.audit_retention_ms = w.audit_retention_ms;
     o.clock = &clock;
     o.billing_interval = std::chrono::milliseconds(0);
     o.bootstrap_key = kOwnerKey;

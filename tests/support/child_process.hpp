@@ -24,14 +24,17 @@ struct KilledRun {
   int exit_code = -1;            // when it exited by itself (or after a catchable signal)
 };
 
+// `with_stderr`: the child's stderr goes into `output` too.
 inline KilledRun RunUntilKilled(const std::string& binary, std::vector<std::string> args,
-                                const std::function<bool(const std::string& output)>& kill_when, int signal = SIGKILL) {
+                                const std::function<bool(const std::string& output)>& kill_when, int signal = SIGKILL,
+                                bool with_stderr = false) {
   KilledRun run;
   int fds[2];
   if (::pipe(fds) != 0) return run;
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
+  if (with_stderr) posix_spawn_file_actions_adddup2(&actions, fds[1], 2);
   posix_spawn_file_actions_addclose(&actions, fds[0]);
   std::vector<char*> argv{const_cast<char*>(binary.c_str())};
   for (auto& a : args) argv.push_back(a.data());
