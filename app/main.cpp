@@ -4,6 +4,7 @@
 // stops gracefully: in-flight commands finish, every acknowledged write is already synced.
 #include <charconv>
 #include <csignal>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>

@@ -3,6 +3,8 @@
 // managers and the runtime, and only then destroys the server and the API (late replies still land).
 #include "node.hpp"
 
+#include <algorithm>
+
 #include <pthread.h>
 
 #include <condition_variable>
@@ -64,6 +66,10 @@ std::expected<std::unique_ptr<Node>, std::string> Node::Start(NodeOptions option
   eventstore::Options store_options = o.store;
   const actors::Clock* clock = impl->clock;
   store_options.clock_ms = [clock] { return clock->NowMs(); };
+  // An Idempotency-Key the gateway still answers for must still deduplicate in the store: a retry of
+  // an unanswered (5xx) attempt goes to the store with the same key for as long as the gateway keeps keys.
+  store_options.idempotency_retention =
+      std::max(store_options.idempotency_retention, std::chrono::milliseconds(o.idempotency_retention_ms));
   auto store = eventstore::EventStore::Open(o.data_dir, store_options);
   if (!store) return std::unexpected("event store at " + o.data_dir + ": " + store.error().ToString());
   impl->store = std::move(*store);

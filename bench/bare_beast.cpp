@@ -37,9 +37,13 @@ class Session : public std::enable_shared_from_this<Session> {
       append.streams.push_back({self->stream_id_, eventstore::ExpectedVersion::Any(), {{"BareRequest", 1, std::move(self->req_.body())}}});
       // The writer's thread answers: hand the result back to this connection's strand.
       self->in_flight_->fetch_add(1);
-      self->store_->AppendAsync(std::move(append), [self](eventstore::Result<eventstore::AppendResult> r) {
-        net::post(self->stream_.get_executor(), [self, ok = r.has_value()] { self->Answer(ok); });
-        self->in_flight_->fetch_sub(1);
+      self->store_->AppendAsync(std::move(append), [self](eventstore::Result<eventstore::AppendResult> r) mutable {
+        // The session goes to the strand with the answer, so the writer's thread does not keep it
+        // (its last reference must not go after the io_context); only then is the append done.
+        auto* in_flight = self->in_flight_;
+        auto executor = self->stream_.get_executor();
+        net::post(executor, [s = std::move(self), ok = r.has_value()] { s->Answer(ok); });
+        in_flight->fetch_sub(1);
       });
     });
   }
@@ -100,10 +104,11 @@ struct BareBeast::Impl {
 BareBeast::BareBeast(std::size_t io_threads, eventstore::EventStore* store)
     : impl_(std::make_unique<Impl>(io_threads, store)) {}
 BareBeast::~BareBeast() {
-  // The writer may still hold answers for this io_context: let them be posted first.
-  while (impl_->in_flight.load() != 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   impl_->ioc.stop();
   for (auto& t : impl_->threads) t.join();
+  // Answers the writer still holds are posted to the stopped (but living) io_context, and destroyed
+  // with it, after this.
+  while (impl_->in_flight.load() != 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
 }
 std::uint16_t BareBeast::port() const { return impl_->acceptor.local_endpoint().port(); }
 

@@ -376,3 +376,26 @@ TEST_CASE("the node applies the retentions it is given (keel serve's retention f
   CHECK(api.PurgeExpiredAudit(w.clock.NowMs()).value() == 1);
   CHECK(Audits(w) == 0);
 }
+
+TEST_CASE("an Idempotency-Key retention beyond the store's default raises the store's as well", "[gateway][e2e]") {
+  constexpr std::int64_t kHour = 3600LL * 1000;
+  // A retry of an attempt that got no answer (5xx) reaches the store with the same key; the store must
+  // still know the key for as long as the gateway promises to.
+  auto retried_after = [](std::int64_t retention_ms, std::int64_t later_ms) {
+    keel::test::WorldOptions options;
+    options.idempotency_retention_ms = retention_ms;
+    GatewayWorld w(options);
+    auto& store = w.node->store();
+    auto append = [&] {
+      auto r = store.Append("t/acme/test/probe", keel::eventstore::ExpectedVersion::Any(), {{"Probe", 1, "x"}}, {},
+                            "http:k1:retry-me");
+      REQUIRE(r);
+      return r->duplicate;
+    };
+    CHECK(!append());
+    w.clock.Advance(later_ms);
+    return append();
+  };
+  CHECK(retried_after(48 * kHour, 30 * kHour));   // still a duplicate at 30 h: the store keeps keys 48 h
+  CHECK(!retried_after(24 * kHour, 30 * kHour));  // the default: forgotten after 24 h
+}

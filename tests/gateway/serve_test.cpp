@@ -48,8 +48,10 @@ TEST_CASE("keel serve refuses a retention that is not a whole number in range, b
       {"--idempotency-retention-hours", "0"}, {"--idempotency-retention-hours", "8761"},
       {"--idempotency-retention-hours", "1.5"}, {"--idempotency-retention-hours", "99999999999999999999"}};
   for (const auto& [flag, value] : bad) {
-    auto run = keel::test::RunUntilKilled(KEEL_BINARY, {"serve", "--data", dir.str() + "/data", flag, value},
-                                          [](const std::string&) { return false; }, SIGKILL, /*with_stderr=*/true);
+    // Were a bad value accepted, the server would start: stop it then, and the checks below fail.
+    auto run = keel::test::RunUntilKilled(KEEL_BINARY, {"serve", "--data", dir.str() + "/data", "--listen", "127.0.0.1:0", flag, value},
+                                          [](const std::string& out) { return out.find("serving on") != std::string::npos; },
+                                          SIGTERM, /*with_stderr=*/true);
     INFO(flag << " " << value << ": " << run.output);
     REQUIRE(run.spawned);
     CHECK(run.exit_code == 2);
@@ -57,7 +59,8 @@ TEST_CASE("keel serve refuses a retention that is not a whole number in range, b
     CHECK(run.output.find("usage: keel serve") != std::string::npos);
   }
   auto missing = keel::test::RunUntilKilled(KEEL_BINARY, {"serve", "--audit-retention-days"},
-                                            [](const std::string&) { return false; }, SIGKILL, true);
+                                            [](const std::string& out) { return out.find("serving on") != std::string::npos; },
+                                            SIGTERM, true);
   CHECK(missing.exit_code == 2);
   CHECK(missing.output.find("--audit-retention-days needs a value") != std::string::npos);
   CHECK(!std::filesystem::exists(dir.str() + "/data"));  // refused before the store was opened
