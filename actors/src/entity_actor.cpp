@@ -165,7 +165,8 @@ void MaybeSnapshot(Self<K>* self) {
   auto& st = self->state;
   const auto& per_kind = st.ctx->config.snapshot_every_kind;
   const auto every = per_kind.contains(K) ? per_kind.at(K) : st.ctx->config.snapshot_every;
-  if (!SnapshotDue(st.since_snapshot, every, st.ctx->config.snapshot_tail_ratio)) return;
+  const auto& config = st.ctx->config;
+  if (!SnapshotDue(st.since_snapshot, every, config.snapshot_tail_ratio, config.snapshot_max_tail)) return;
   auto bytes = codec::EncodeSnapshot(View(st));
   st.since_snapshot = {0, 0, bytes.size()};
   // Written by the store's writer thread; the command path does not wait for it.

@@ -4,7 +4,6 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
-#include <set>
 #include <future>
 #include <thread>
 
@@ -276,15 +275,21 @@ TEST_CASE("snapshots plus the tail give the same state as a full replay", "[acto
   CHECK(StateOf<w::State>(*state) == replayed);
 }
 
-TEST_CASE("the snapshot policy waits for the tail to amortize the snapshot", "[actors]") {
-  // At least `every` events, and (ratio > 0) tail bytes of at least ratio x the last snapshot.
-  STATIC_REQUIRE(!SnapshotDue({4, 4000, 0}, 5, 1.0));     // too few events
-  STATIC_REQUIRE(SnapshotDue({5, 10, 0}, 5, 1.0));        // no snapshot yet: `every` alone
-  STATIC_REQUIRE(!SnapshotDue({500, 999, 1000}, 5, 1.0)); // the tail is smaller than the snapshot
-  STATIC_REQUIRE(SnapshotDue({500, 1000, 1000}, 5, 1.0));
-  STATIC_REQUIRE(SnapshotDue({500, 500, 1000}, 5, 0.5));
-  STATIC_REQUIRE(SnapshotDue({5, 1, 1'000'000}, 5, 0.0)); // ratio 0: every `every` events
-  STATIC_REQUIRE(!SnapshotDue({1'000'000, 1'000'000, 0}, 0, 0.0));  // every 0: never
+TEST_CASE("the snapshot policy waits for the tail to amortize the snapshot, up to a cap", "[actors]") {
+  // At least `every` events; then tail bytes of at least ratio x the last snapshot, or `max_tail` events.
+  STATIC_REQUIRE(!SnapshotDue({4, 4000, 0}, 5, 1.0, 1000));      // too few events
+  STATIC_REQUIRE(SnapshotDue({5, 10, 0}, 5, 1.0, 1000));         // no snapshot yet: `every` alone
+  STATIC_REQUIRE(!SnapshotDue({500, 999, 1000}, 5, 1.0, 1000));  // the tail is smaller than the snapshot
+  STATIC_REQUIRE(SnapshotDue({500, 1000, 1000}, 5, 1.0, 1000));
+  STATIC_REQUIRE(SnapshotDue({500, 500, 1000}, 5, 0.5, 1000));
+  STATIC_REQUIRE(!SnapshotDue({999, 1, 1'000'000}, 5, 1.0, 1000));  // a big state that stopped growing...
+  STATIC_REQUIRE(SnapshotDue({1000, 1, 1'000'000}, 5, 1.0, 1000));  // ...is snapshotted at the cap
+  STATIC_REQUIRE(!SnapshotDue({5000, 1, 1'000'000}, 5, 1.0, 0));    // no cap
+  STATIC_REQUIRE(SnapshotDue({5, 1, 1'000'000}, 5, 0.0, 1000));     // ratio 0: every `every` events
+  STATIC_REQUIRE(SnapshotDue({5, 1, 1'000'000}, 5, -1.0, 1000));
+  STATIC_REQUIRE(SnapshotDue({5, 1, 1'000'000}, 5, __builtin_nan(""), 1000));  // not a number: likewise
+  STATIC_REQUIRE(SnapshotDue({5, 1, 1'000'000}, 5, __builtin_inf(), 1000));
+  STATIC_REQUIRE(!SnapshotDue({1'000'000, 1'000'000, 0}, 0, 0.0, 0));  // every 0: never
 }
 
 namespace {
@@ -294,10 +299,11 @@ struct SnapshotRun {
   std::uint64_t snapshots = 0, snapshot_bytes = 0;
   std::uint64_t last_version = 0;
 };
-SnapshotRun GrowWarehouse(keel::eventstore::EventStore& store, double ratio, int receipts) {
+SnapshotRun GrowWarehouse(keel::eventstore::EventStore& store, double ratio, int receipts, std::uint64_t max_tail = 1000) {
   RuntimeConfig config;
   config.snapshot_every = 1;
   config.snapshot_tail_ratio = ratio;
+  config.snapshot_max_tail = max_tail;
   {
     Runtime runtime(store, config);
     Client client(runtime);
@@ -340,6 +346,12 @@ TEST_CASE("a growing state is snapshotted less often as it grows, and still load
   // The tail an activation replays holds no more bytes than the snapshot (plus one event): the
   // newest snapshot covers most of the history.
   CHECK(amortized.last_version > (kReceipts + 1) / 2);
+  // The cap on the tail wins over the ratio: at least one snapshot every 10 events.
+  TempDir capped_dir;
+  auto capped_store = OpenOrDie(capped_dir.str());
+  const auto capped = GrowWarehouse(*capped_store, 1.0, kReceipts, 10);
+  CHECK(capped.snapshots >= (kReceipts + 1) / 10);
+  CHECK(capped.last_version + 10 > kReceipts + 1);
 
   // Snapshot + tail == full replay, on a fresh runtime.
   w::State replayed;

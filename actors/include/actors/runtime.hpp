@@ -29,6 +29,7 @@ struct RuntimeConfig {
   // A snapshot also waits until the events since the last one hold this many times its bytes, so a
   // growing state is not rewritten every `snapshot_every` events (snapshot_policy.hpp); 0: off.
   double snapshot_tail_ratio = 1.0;
+  std::uint64_t snapshot_max_tail = 1000;  // but never more events than this between snapshots (0: no cap)
   int max_conflict_retries = 3;                     // reload-and-retry on a version conflict
 };
 
