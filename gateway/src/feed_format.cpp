@@ -61,28 +61,36 @@ std::string FeedFormat::PartnerOf(const std::string& tenant) {
   return partner;
 }
 
-std::optional<std::string> FeedFormat::Frame(const eventstore::EventView& e, const Principal& who) {
+bool FeedFormat::Visible(const eventstore::EventView& e, const Principal& who) {
   auto parts = Parse(e.stream);
-  if (!parts) return std::nullopt;
-  if (!who.partner.empty()) {
-    if (parts->tenant == actors::kPlatformTenant) {
-      // A partner's own stream is visible to its partner-wide keys; other platform streams are not.
-      if (!(parts->kind == "partner" && parts->id == who.partner && who.tenant.empty())) return std::nullopt;
-    } else {
-      const std::string tenant(parts->tenant);
-      if (!who.tenant.empty() && who.tenant != tenant) return std::nullopt;
-      if (PartnerOf(tenant) != who.partner) return std::nullopt;
-    }
+  if (!parts) return false;
+  if (who.partner.empty()) return true;
+  if (parts->tenant == actors::kPlatformTenant) {
+    // A partner's own stream is visible to its partner-wide keys; other platform streams are not.
+    return parts->kind == "partner" && parts->id == who.partner && who.tenant.empty();
   }
+  const std::string tenant(parts->tenant);
+  if (!who.tenant.empty() && who.tenant != tenant) return false;
+  return PartnerOf(tenant) == who.partner;
+}
+
+std::string FeedFormat::Render(const eventstore::EventView& e) {
+  auto parts = Parse(e.stream);
+  const std::string_view tenant = parts ? parts->tenant : std::string_view{};
   json::Json frame{{"type", "event"},
                    {"position", e.position},
                    {"stream", std::string(e.stream)},
                    {"version", e.version},
                    {"event_type", std::string(e.type)},
-                   {"tenant", std::string(parts->tenant)},
+                   {"tenant", std::string(tenant)},
                    {"at", e.timestamp_ms},
-                   {"data", Decode(parts->kind, e)}};
+                   {"data", parts ? Decode(parts->kind, e) : json::Json(nullptr)}};
   return frame.dump(-1, ' ', false, json::Json::error_handler_t::replace);
+}
+
+std::optional<std::string> FeedFormat::Frame(const eventstore::EventView& e, const Principal& who) {
+  if (!Visible(e, who)) return std::nullopt;
+  return Render(e);
 }
 
 }  // namespace keel::gateway

@@ -5,7 +5,8 @@
 //     frames of the caller's scope from that position on, history then live with no gap
 //   {"type":"unsubscribe"}
 // Feed frames are bounded per session: a client that stays behind more than ws_queue_limit frames for
-// slow_consumer_grace is closed with code 4008 rather than buffered without bound. Replies are
+// slow_consumer_grace is closed with code 4008 rather than buffered without bound (feed_hub.hpp: one
+// hub thread serves every caught-up feed; a feed reads history on a thread of its own). Replies are
 // bounded too: the session stops reading while too many of its commands or frames are pending. A key
 // revoked while the connection is open stops working for its commands and its feed at once.
 #include <boost/asio/dispatch.hpp>
@@ -87,8 +88,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
 
   void DropFeed() {
     if (!feed_) return;
-    feed_->closed = true;
-    // Joining the subscription thread is quick but not free: off the io thread while the pool runs.
+    // Stop waits for the hub's current delivery and joins a catch-up thread: off the io thread.
     state_.pool.Post([feed = feed_] { feed->Stop(); });
     feed_.reset();
     state_.subscriptions.fetch_sub(1);
@@ -165,49 +165,34 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
       state_.subscriptions.fetch_sub(1);
       return Error(id, 503, "too_many_subscriptions", "the server's feed subscriptions are all in use");
     }
-    feed_ = std::make_shared<FeedState>();
-    state_.AddFeed(feed_);
-    Send(Dump(Json{{"type", "subscribed"}, {"id", id}, {"from", from}}), nullptr);
     std::weak_ptr<WebSocketSession> weak = shared_from_this();
     auto executor = ws_.get_executor();
-    auto feed = feed_;
-    ServerState* state = &state_;
-    const Principal who = who_;
-    auto handler = [weak, executor, feed, state, who](const eventstore::EventView& e) {
-      if (feed->closed) return;
-      if (!state->api.KeyActive(who.key_id)) {  // revoked while subscribed
-        feed->closed = true;
-        net::post(executor, [weak] {
-          if (auto self = weak.lock()) self->CloseWith(websocket::close_code::policy_error, "key revoked");
-        });
-        return;
-      }
-      auto frame = state->feed.Frame(e, who);
-      if (!frame) return;
-      const auto limit = state->options.ws_queue_limit;
-      const auto deadline = std::chrono::steady_clock::now() + state->options.slow_consumer_grace;
-      while (feed->queued.load() >= limit) {
-        if (feed->closed) return;
-        if (std::chrono::steady_clock::now() > deadline) {
-          feed->closed = true;
-          net::post(executor, [weak] {
-            if (auto self = weak.lock()) self->CloseSlow();
-          });
-          return;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(1));
-      }
-      feed->queued.fetch_add(1);
-      // The subscription thread never holds the session: the strand does, briefly.
-      net::post(executor, [weak, feed, frame = std::move(*frame)]() mutable {
+    FeedSink sink;
+    sink.frame = [weak, executor](const std::shared_ptr<Feed>& feed, std::string frame) {
+      // The hub's thread never holds the session: the strand does, briefly.
+      net::post(executor, [weak, feed, frame = std::move(frame)]() mutable {
         auto self = weak.lock();
         if (self && self->feed_ == feed) self->Send(std::move(frame), feed);
-        else feed->queued.fetch_sub(1);  // the session or this subscription is gone
+        else feed->queued.fetch_sub(1);  // the session or this feed is gone
       });
     };
-    // A feed stopped meanwhile (shutdown) is not started: Stop sets `closed` before it takes the lock.
-    std::lock_guard lock(feed_->mu);
-    if (!feed_->closed) feed_->subscription = state_.store.Subscribe(from, std::move(handler));
+    sink.end = [weak, executor](FeedEnd why) {
+      net::post(executor, [weak, why] {
+        auto self = weak.lock();
+        if (!self) return;
+        if (why == FeedEnd::kSlowConsumer) self->CloseSlow();
+        else self->CloseWith(websocket::close_code::policy_error, "key revoked");
+      });
+    };
+    auto feed = state_.hub.Subscribe(from, who_, std::move(sink));
+    if (!feed) {
+      state_.subscriptions.fetch_sub(1);
+      return Error(id, 503, "too_many_subscriptions",
+                   "too many feeds are reading history at once (or the server is stopping); retry shortly");
+    }
+    feed_ = std::move(feed);
+    // Frames may be posted already; they run on this strand after this handler, so after this reply.
+    Send(Dump(Json{{"type", "subscribed"}, {"id", id}, {"from", from}}), nullptr);
   }
 
   void CloseSlow() { CloseWith(static_cast<websocket::close_code>(kSlowConsumerCloseCode), "slow consumer"); }
@@ -224,7 +209,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
   }
 
   // `feed`: the subscription a feed frame counts against (null for replies).
-  void Send(std::string frame, std::shared_ptr<FeedState> feed) {
+  void Send(std::string frame, std::shared_ptr<Feed> feed) {
     if (closing_) {
       if (feed) feed->queued.fetch_sub(1);
       return;
@@ -233,7 +218,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
     if (!writing_) Write();
   }
 
-  static void Uncount(const std::pair<std::string, std::shared_ptr<FeedState>>& entry) {
+  static void Uncount(const std::pair<std::string, std::shared_ptr<Feed>>& entry) {
     if (entry.second) entry.second->queued.fetch_sub(1);
   }
 
@@ -262,8 +247,8 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
   beast::flat_buffer buffer_;
   Principal who_;
   ServerState& state_;
-  std::shared_ptr<FeedState> feed_;
-  std::deque<std::pair<std::string, std::shared_ptr<FeedState>>> outbox_;  // frame, the feed it counts against
+  std::shared_ptr<Feed> feed_;
+  std::deque<std::pair<std::string, std::shared_ptr<Feed>>> outbox_;  // frame, the feed it counts against
   std::size_t pending_commands_ = 0;  // submitted to the pool, reply not yet queued
   bool closing_ = false, reading_ = false, writing_ = false;
 };

@@ -28,7 +28,8 @@ struct ServerOptions {
   std::size_t ws_queue_limit = 1024;  // feed frames queued for a WebSocket client; beyond, after the grace: closed
   int ws_send_buffer = 0;             // SO_SNDBUF of WebSocket sockets in bytes (0: the kernel's default)
   std::chrono::milliseconds slow_consumer_grace{2'000};
-  std::size_t max_subscriptions = 256;  // live feed subscriptions at once
+  std::size_t max_subscriptions = 4096;  // WebSocket feeds at once (a caught-up feed costs no thread)
+  std::size_t max_feed_catch_ups = 64;   // feeds reading history on a thread of their own at once
   std::chrono::milliseconds drain_timeout{15'000};  // how long Stop waits for in-flight requests
 };
 

@@ -1,0 +1,206 @@
+// The feed hub (see feed_hub.hpp): the hub's subscription offers each event to its live feeds under
+// its lock; catch-up subscriptions deliver on their own threads and hand their feed over to the hub
+// under the same lock once they are not behind it.
+#include "feed_hub.hpp"
+
+#include <algorithm>
+#include <thread>
+
+namespace keel::gateway {
+
+void Feed::Stop() {
+  std::lock_guard stop_lock(stop_mu_);
+  if (stopped_) return;
+  stopped_ = true;
+  closed_ = true;
+  // A delivery by the hub's thread holds its lock and checks closed_ under it: none follows this.
+  { std::lock_guard wait_for_hub(hub_->mu_); }
+  std::unique_ptr<eventstore::Subscription> sub;
+  {
+    std::lock_guard lock(mu_);
+    sub = std::move(catch_up_);
+  }
+  sub.reset();  // joins its thread; its handler returns at once now that the feed is closed
+  hub_->StopCatchingUp(*this);
+}
+
+FeedHub::FeedHub(eventstore::EventStore& store, FeedFormat& format, std::function<bool(const std::string&)> key_active,
+                 FeedHubOptions options)
+    : store_(store), format_(format), key_active_(std::move(key_active)), options_(options) {}
+
+FeedHub::~FeedHub() { Stop(); }
+
+void FeedHub::Stop() {
+  std::vector<std::shared_ptr<Feed>> feeds;
+  {
+    std::lock_guard lock(feeds_mu_);
+    if (stopped_.exchange(true)) return;
+    for (auto& w : feeds_)
+      if (auto f = w.lock()) feeds.push_back(std::move(f));
+    feeds_.clear();
+  }
+  std::unique_ptr<eventstore::Subscription> hub_subscription;
+  {
+    std::lock_guard lock(mu_);
+    hub_subscription = std::move(subscription_);
+  }
+  hub_subscription.reset();  // joined outside the lock its handler takes: no hub delivery after this
+  for (auto& f : feeds) f->Stop();
+  std::lock_guard lock(mu_);
+  live_.clear();
+}
+
+FeedHub::Stats FeedHub::stats() const {
+  std::lock_guard lock(mu_);
+  return Stats{live_.size(), catching_up_.load()};
+}
+
+std::shared_ptr<Feed> FeedHub::Subscribe(std::uint64_t from, Principal who, FeedSink sink) {
+  auto f = std::make_shared<Feed>();
+  f->who_ = std::move(who);
+  f->sink_ = std::move(sink);
+  f->hub_ = this;
+  f->next_ = std::max<std::uint64_t>(from, 1);
+  {
+    std::lock_guard lock(feeds_mu_);
+    if (stopped_) return nullptr;
+    std::erase_if(feeds_, [](const auto& w) { return w.expired(); });
+    feeds_.push_back(f);
+  }
+  {
+    std::lock_guard lock(mu_);
+    if (stopped_) {  // Stop ran meanwhile
+      f->closed_ = true;
+      return nullptr;
+    }
+    if (!subscription_) {
+      // The hub follows the log from the first feed on (until then it costs the writer nothing).
+      hub_next_ = store_.HeadPosition() + 1;
+      eventstore::SubscriptionOptions sub_options;
+      sub_options.gather = options_.gather;
+      subscription_ = store_.Subscribe(hub_next_.load(), [this](const eventstore::EventView& e) { OnHubEvent(e); }, sub_options);
+    }
+    if (f->next_ >= hub_next_.load()) {  // nothing to catch up on: the hub offers it every event from `from`
+      f->live_ = true;
+      live_.push_back(f);
+      return f;
+    }
+  }
+  std::unique_ptr<eventstore::Subscription> none;
+  if (!StartCatchUp(f, true, none)) {
+    f->closed_ = true;
+    return nullptr;
+  }
+  return f;
+}
+
+FeedHub::Offered FeedHub::Offer(const std::shared_ptr<Feed>& f, const eventstore::EventView& e,
+                                std::optional<std::string>& frame) {
+  if (f->closed()) return Offered::kEnded;
+  if (!format_.Visible(e, f->who_)) return Offered::kNotVisible;
+  if (!key_active_(f->who_.key_id)) {  // revoked while subscribed
+    EndFeed(*f, FeedEnd::kKeyRevoked);
+    return Offered::kEnded;
+  }
+  if (f->queued.load() >= options_.queue_limit) return Offered::kFull;
+  if (!frame) frame = format_.Render(e);
+  f->queued.fetch_add(1);
+  f->sink_.frame(f, *frame);
+  return Offered::kTaken;
+}
+
+void FeedHub::OnHubEvent(const eventstore::EventView& e) {
+  std::optional<std::string> frame;
+  std::vector<std::unique_ptr<eventstore::Subscription>> finished;  // joined below, outside the lock
+  {
+    std::lock_guard lock(mu_);
+    for (std::size_t i = 0; i < live_.size();) {
+      const std::shared_ptr<Feed> f = live_[i];
+      const std::uint64_t next = f->next_.load();
+      Offered offered = Offered::kNotVisible;
+      if (f->closed()) {
+        offered = Offered::kEnded;
+      } else if (e.position < next) {
+        ++i;  // it joined ahead of the hub
+        continue;
+      } else {
+        offered = Offer(f, e, frame);
+      }
+      if (offered == Offered::kTaken || offered == Offered::kNotVisible) {
+        f->next_ = e.position + 1;
+        ++i;
+        continue;
+      }
+      live_[i] = std::move(live_.back());  // order among feeds does not matter
+      live_.pop_back();
+      f->live_ = false;
+      if (offered == Offered::kFull) {
+        // Its client is behind: it continues on a subscription of its own from this event, which
+        // may wait for the client, and comes back once it has caught up.
+        finished.emplace_back();
+        StartCatchUp(f, false, finished.back());
+      }
+    }
+    hub_next_ = e.position + 1;
+  }
+}
+
+void FeedHub::OnCatchUpEvent(const std::shared_ptr<Feed>& f, std::uint64_t generation, const eventstore::EventView& e) {
+  auto current = [&] { return !f->closed() && f->generation_.load() == generation; };
+  if (!current() || e.position < f->next_.load()) return;
+  std::optional<std::string> frame;
+  const auto deadline = std::chrono::steady_clock::now() + options_.slow_consumer_grace;
+  for (;;) {
+    const Offered offered = Offer(f, e, frame);
+    if (offered == Offered::kEnded) return;
+    if (offered != Offered::kFull) break;
+    if (!current()) return;
+    if (std::chrono::steady_clock::now() > deadline) return EndFeed(*f, FeedEnd::kSlowConsumer);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));  // this feed's own thread: it may wait
+  }
+  f->next_ = e.position + 1;
+  if (f->next_.load() < hub_next_.load()) return;  // still behind the hub
+  std::lock_guard lock(mu_);
+  // The hub offers events under this lock: a feed not behind it now gets every later event from it.
+  if (!current() || stopped_ || f->next_.load() < hub_next_.load()) return;
+  f->generation_.fetch_add(1);  // this subscription's handler does nothing more
+  f->live_ = true;
+  live_.push_back(f);
+  StopCatchingUp(*f);
+  std::lock_guard feed_lock(f->mu_);
+  if (f->catch_up_) f->catch_up_->Stop();  // from its own thread: ends it without joining
+}
+
+bool FeedHub::StartCatchUp(const std::shared_ptr<Feed>& f, bool enforce_cap,
+                           std::unique_ptr<eventstore::Subscription>& old) {
+  if (enforce_cap) {
+    if (catching_up_.fetch_add(1) >= options_.max_catching_up) {
+      catching_up_.fetch_sub(1);
+      return false;
+    }
+  } else {
+    catching_up_.fetch_add(1);
+  }
+  f->counted_catching_up_ = true;
+  const std::uint64_t generation = f->generation_.fetch_add(1) + 1;
+  std::lock_guard lock(f->mu_);
+  old = std::move(f->catch_up_);
+  // The handler holds the feed, so the feed's last reference is never dropped on this thread (which
+  // would destroy the subscription from its own thread); Stop() breaks the cycle, joining from outside.
+  f->catch_up_ = store_.Subscribe(f->next_.load(), [this, f, generation](const eventstore::EventView& e) {
+    OnCatchUpEvent(f, generation, e);
+  });
+  return true;
+}
+
+void FeedHub::EndFeed(Feed& f, FeedEnd why) {
+  f.closed_ = true;
+  StopCatchingUp(f);
+  if (!f.ended_.exchange(true) && f.sink_.end) f.sink_.end(why);
+}
+
+void FeedHub::StopCatchingUp(Feed& f) {
+  if (f.counted_catching_up_.exchange(false)) catching_up_.fetch_sub(1);
+}
+
+}  // namespace keel::gateway

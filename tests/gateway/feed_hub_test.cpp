@@ -1,0 +1,282 @@
+// The feed hub over a real event store (no sockets): caught-up feeds share the hub's one thread and
+// each sees every event once, in order; a feed from the past reads history on a thread of its own
+// and joins the hub with no gap or duplicate while appends continue; a client that falls behind goes
+// back to the store and returns, or is ended as a slow consumer after the grace; the catch-up cap;
+// a revoked key ends its feed.
+#include <dirent.h>
+
+#include <atomic>
+#include <chrono>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "feed_hub.hpp"
+#include "test_support.hpp"
+
+using namespace keel::gateway;
+using keel::eventstore::test::OpenOrDie;
+using keel::eventstore::test::TempDir;
+
+namespace {
+
+std::size_t ThreadCount() {
+  std::size_t n = 0;
+  if (DIR* d = ::opendir("/proc/self/task")) {
+    while (const dirent* e = ::readdir(d)) n += e->d_name[0] != '.';
+    ::closedir(d);
+  }
+  return n;
+}
+
+void AppendEvents(keel::eventstore::EventStore& store, int count, const std::string& stream = "t/acme/test/s1") {
+  for (int i = 0; i < count; ++i) {
+    REQUIRE(store.Append(stream, keel::eventstore::ExpectedVersion::Any(), {{"Tick", 1, "payload-" + std::to_string(i)}}));
+  }
+}
+
+// What one feed's client received: the positions of its frames, and how the feed ended.
+struct Client {
+  std::mutex mu;
+  std::vector<std::uint64_t> positions;
+  std::deque<std::shared_ptr<Feed>> untaken;  // frames the client has not taken yet (for slow clients)
+  std::optional<FeedEnd> ended;
+  bool takes_frames = true;  // false: a client that stopped reading
+
+  FeedSink Sink() {
+    FeedSink sink;
+    sink.frame = [this](const std::shared_ptr<Feed>& feed, std::string frame) {
+      std::lock_guard lock(mu);
+      positions.push_back(nlohmann::json::parse(frame)["position"].get<std::uint64_t>());
+      if (takes_frames) feed->queued.fetch_sub(1);
+      else untaken.push_back(feed);
+    };
+    sink.end = [this](FeedEnd why) {
+      std::lock_guard lock(mu);
+      ended = why;
+    };
+    return sink;
+  }
+  // Takes one frame it had left (a slow client reading a little); false when there is none.
+  bool TakeOne() {
+    std::lock_guard lock(mu);
+    if (untaken.empty()) return false;
+    untaken.front()->queued.fetch_sub(1);
+    untaken.pop_front();
+    return true;
+  }
+  std::size_t Count() {
+    std::lock_guard lock(mu);
+    return positions.size();
+  }
+  std::vector<std::uint64_t> Positions() {
+    std::lock_guard lock(mu);
+    return positions;
+  }
+};
+
+template <class Pred>
+bool WaitFor(Pred pred, std::chrono::milliseconds limit = std::chrono::seconds(20)) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!pred()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  return true;
+}
+
+std::vector<std::uint64_t> Range(std::uint64_t first, std::uint64_t last) {
+  std::vector<std::uint64_t> out;
+  for (auto p = first; p <= last; ++p) out.push_back(p);
+  return out;
+}
+
+const Principal kPlatform{"k-platform", Role::kPlatformOwner, "", "", ""};
+
+struct World {
+  TempDir dir;
+  std::unique_ptr<keel::eventstore::EventStore> store = OpenOrDie(dir.str());
+  FeedFormat format{*store};
+  std::atomic<bool> key_active{true};
+  std::unique_ptr<FeedHub> hub;
+  explicit World(FeedHubOptions options = {}) {
+    hub = std::make_unique<FeedHub>(*store, format, [this](const std::string&) { return key_active.load(); }, options);
+  }
+  ~World() { hub->Stop(); }
+};
+
+}  // namespace
+
+TEST_CASE("caught-up feeds share the hub's one thread and each gets every event once, in order", "[gateway][feed]") {
+  World w;
+  AppendEvents(*w.store, 5);  // before the feeds: not theirs
+  constexpr int kFeeds = 300;  // more than the one-thread-per-feed design allowed (256)
+  std::vector<std::unique_ptr<Client>> clients;
+  std::vector<std::shared_ptr<Feed>> feeds;
+  const std::size_t threads_before = ThreadCount();
+  for (int i = 0; i < kFeeds; ++i) {
+    clients.push_back(std::make_unique<Client>());
+    auto feed = w.hub->Subscribe(w.store->HeadPosition() + 1, kPlatform, clients.back()->Sink());
+    REQUIRE(feed);
+    feeds.push_back(feed);
+  }
+  CHECK(ThreadCount() < threads_before + 10);  // a caught-up feed costs no thread (it used to cost one each)
+  CHECK(w.hub->stats().live == kFeeds);
+  CHECK(w.hub->stats().catching_up == 0);
+  AppendEvents(*w.store, 50);
+  for (auto& c : clients) {
+    REQUIRE(WaitFor([&] { return c->Count() >= 50; }));
+    CHECK(c->Positions() == Range(6, 55));
+  }
+  for (auto& f : feeds) f->Stop();
+  AppendEvents(*w.store, 1);  // stopped feeds leave the hub on its next event
+  REQUIRE(WaitFor([&] { return w.hub->stats().live == 0; }));
+  for (auto& c : clients) CHECK(c->Count() == 50);  // nothing after Stop
+}
+
+TEST_CASE("a feed from the past reads history on its own thread, then joins the hub with no gap or duplicate",
+          "[gateway][feed]") {
+  World w;
+  AppendEvents(*w.store, 2000);
+  std::atomic<bool> stop{false};
+  std::thread appender([&] {  // live appends all along the catch-up and the hand-over
+    for (int i = 0; i < 400 && !stop; ++i) {
+      AppendEvents(*w.store, 1, "t/acme/test/s" + std::to_string(i % 7));
+      if (i % 20 == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  });
+  Client history, recent;
+  auto from_start = w.hub->Subscribe(1, kPlatform, history.Sink());
+  auto from_middle = w.hub->Subscribe(1500, kPlatform, recent.Sink());
+  REQUIRE(from_start);
+  REQUIRE(from_middle);
+  appender.join();
+  const std::uint64_t head = w.store->HeadPosition();
+  REQUIRE(head == 2400);
+  REQUIRE(WaitFor([&] { return history.Count() >= head && recent.Count() >= head - 1499; }));
+  CHECK(history.Positions() == Range(1, head));
+  CHECK(recent.Positions() == Range(1500, head));
+  // Both are on the hub now; if a hand-over is still pending, one more event settles it.
+  if (!WaitFor([&] { return from_start->live() && from_middle->live(); }, std::chrono::seconds(2))) {
+    AppendEvents(*w.store, 1);
+    REQUIRE(WaitFor([&] { return from_start->live() && from_middle->live(); }));
+  }
+  CHECK(w.hub->stats().catching_up == 0);
+  AppendEvents(*w.store, 3);
+  const std::uint64_t end = w.store->HeadPosition();
+  REQUIRE(WaitFor([&] { return history.Count() >= end; }));
+  CHECK(history.Positions() == Range(1, end));
+  REQUIRE(WaitFor([&] { return recent.Count() >= end - 1499; }));
+  CHECK(recent.Positions() == Range(1500, end));
+}
+
+TEST_CASE("a client that falls behind goes back to the store, catches up and returns to the hub", "[gateway][feed]") {
+  FeedHubOptions options;
+  options.queue_limit = 5;
+  options.slow_consumer_grace = std::chrono::seconds(10);
+  World w(options);
+  Client slow, fast;
+  slow.takes_frames = false;
+  auto slow_feed = w.hub->Subscribe(1, kPlatform, slow.Sink());
+  auto fast_feed = w.hub->Subscribe(1, kPlatform, fast.Sink());
+  REQUIRE(slow_feed);
+  REQUIRE(fast_feed);
+  AppendEvents(*w.store, 100);
+  REQUIRE(WaitFor([&] { return fast.Count() >= 100; }));
+  CHECK(fast.Positions() == Range(1, 100));
+  // The slow client holds 5 frames and no more: the rest wait in the store, not in memory.
+  REQUIRE(WaitFor([&] { return slow.Count() == 5; }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  CHECK(slow.Count() == 5);
+  CHECK(!slow_feed->live());
+  // It reads at its own pace and gets everything, in order, once.
+  REQUIRE(WaitFor([&] {
+    while (slow.TakeOne()) {
+    }
+    return slow.Count() >= 100;
+  }));
+  CHECK(slow.Positions() == Range(1, 100));
+  while (slow.TakeOne()) {
+  }
+  {
+    std::lock_guard lock(slow.mu);
+    slow.takes_frames = true;  // it keeps up from now on
+  }
+  AppendEvents(*w.store, 2);
+  REQUIRE(WaitFor([&] { return slow.Count() >= 102 && slow_feed->live(); }));
+  CHECK(slow.Positions() == Range(1, 102));
+  CHECK(!slow.ended);
+  CHECK(w.hub->stats().catching_up == 0);
+}
+
+TEST_CASE("a client that stops reading is ended as a slow consumer after the grace; the others go on",
+          "[gateway][feed]") {
+  FeedHubOptions options;
+  options.queue_limit = 5;
+  options.slow_consumer_grace = std::chrono::milliseconds(200);
+  World w(options);
+  Client stuck, fast;
+  stuck.takes_frames = false;
+  auto stuck_feed = w.hub->Subscribe(w.store->HeadPosition() + 1, kPlatform, stuck.Sink());
+  auto fast_feed = w.hub->Subscribe(w.store->HeadPosition() + 1, kPlatform, fast.Sink());
+  AppendEvents(*w.store, 20);
+  REQUIRE(WaitFor([&] {
+    std::lock_guard lock(stuck.mu);
+    return stuck.ended.has_value();
+  }));
+  CHECK(*stuck.ended == FeedEnd::kSlowConsumer);
+  CHECK(stuck.Positions() == Range(1, 5));
+  CHECK(stuck_feed->closed());
+  REQUIRE(WaitFor([&] { return fast.Count() >= 20; }));
+  CHECK(fast.Positions() == Range(1, 20));
+  CHECK(w.hub->stats().catching_up == 0);
+  AppendEvents(*w.store, 1);
+  REQUIRE(WaitFor([&] { return fast.Count() >= 21; }));
+  CHECK(stuck.Count() == 5);
+}
+
+TEST_CASE("feeds reading history at once are capped; live feeds are not", "[gateway][feed]") {
+  FeedHubOptions options;
+  options.queue_limit = 1;
+  options.slow_consumer_grace = std::chrono::seconds(30);  // they stay on their catch-up threads
+  options.max_catching_up = 2;
+  World w(options);
+  AppendEvents(*w.store, 10);
+  Client a, b, c, d;
+  a.takes_frames = b.takes_frames = c.takes_frames = false;
+  auto fa = w.hub->Subscribe(1, kPlatform, a.Sink());
+  auto fb = w.hub->Subscribe(1, kPlatform, b.Sink());
+  REQUIRE(fa);
+  REQUIRE(fb);
+  CHECK(w.hub->stats().catching_up == 2);
+  CHECK(w.hub->Subscribe(1, kPlatform, c.Sink()) == nullptr);              // a third would need a thread
+  auto fd = w.hub->Subscribe(w.store->HeadPosition() + 1, kPlatform, d.Sink());  // a live one needs none
+  CHECK(fd);
+  fa->Stop();
+  CHECK(w.hub->stats().catching_up == 1);
+  CHECK(w.hub->Subscribe(1, kPlatform, c.Sink()) != nullptr);
+  w.hub->Stop();
+  CHECK(w.hub->stats().catching_up == 0);
+  CHECK(w.hub->Subscribe(1, kPlatform, c.Sink()) == nullptr);  // stopped
+}
+
+TEST_CASE("a key revoked while its feed is open ends the feed", "[gateway][feed]") {
+  World w;
+  Client client;
+  auto feed = w.hub->Subscribe(w.store->HeadPosition() + 1, kPlatform, client.Sink());
+  AppendEvents(*w.store, 3);
+  REQUIRE(WaitFor([&] { return client.Count() >= 3; }));
+  w.key_active = false;
+  AppendEvents(*w.store, 2);
+  REQUIRE(WaitFor([&] {
+    std::lock_guard lock(client.mu);
+    return client.ended.has_value();
+  }));
+  CHECK(*client.ended == FeedEnd::kKeyRevoked);
+  CHECK(client.Positions() == Range(1, 3));
+  CHECK(feed->closed());
+}
