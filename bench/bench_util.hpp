@@ -60,5 +60,6 @@ inline void Ratio(const std::string& name, double value) {
 int RunEventStoreSuite(const Settings& settings);
 int RunActorsSuite(const Settings& settings);
 int RunGatewaySuite(const Settings& settings);
+int RunFeedSuite(const Settings& settings);
 
 }  // namespace keel::bench

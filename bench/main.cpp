@@ -1,6 +1,5 @@
 // keel-bench: runs benchmark suites by name (`keel-bench eventstore`, `keel-bench actors`,
-// `keel-bench gateway`; no name
-// runs them all).
+// `keel-bench gateway`, `keel-bench feed`; no name runs them all).
 // `--quick` shrinks every duration for a smoke run whose figures mean nothing; `--rounds N` sets
 // the alternating samples per configuration; `--only PREFIX` runs only configurations whose figure
 // names start with PREFIX (the summary lines then cover just those).
@@ -29,7 +28,7 @@ int main(int argc, char** argv) {
     } else if (argv[i][0] != '-') {
       suite = argv[i];
     } else {
-      std::fprintf(stderr, "usage: keel-bench [eventstore|actors|gateway] [--quick] [--rounds N] [--only PREFIX]\n");
+      std::fprintf(stderr, "usage: keel-bench [eventstore|actors|gateway|feed] [--quick] [--rounds N] [--only PREFIX]\n");
       return 2;
     }
   }
@@ -41,11 +40,13 @@ int main(int argc, char** argv) {
   if (suite == "eventstore") return keel::bench::RunEventStoreSuite(settings);
   if (suite == "actors") return keel::bench::RunActorsSuite(settings);
   if (suite == "gateway") return keel::bench::RunGatewaySuite(settings);
+  if (suite == "feed") return keel::bench::RunFeedSuite(settings);
   if (suite == "all") {
     int a = keel::bench::RunEventStoreSuite(settings);
     if (a == 0) a = keel::bench::RunActorsSuite(settings);
-    return a != 0 ? a : keel::bench::RunGatewaySuite(settings);
+    if (a == 0) a = keel::bench::RunGatewaySuite(settings);
+    return a != 0 ? a : keel::bench::RunFeedSuite(settings);
   }
-  std::fprintf(stderr, "keel-bench: unknown suite '%s' (known: eventstore, actors, gateway)\n", suite.c_str());
+  std::fprintf(stderr, "keel-bench: unknown suite '%s' (known: eventstore, actors, gateway, feed)\n", suite.c_str());
   return 2;
 }
