@@ -13,8 +13,18 @@ void Feed::Stop() {
   if (stopped_) return;
   stopped_ = true;
   closed_ = true;
-  // A delivery by the hub's thread holds its lock and checks closed_ under it: none follows this.
-  { std::lock_guard wait_for_hub(hub_->mu_); }
+  {
+    // A delivery by the hub's thread holds its lock and checks closed_ under it: none follows this.
+    std::lock_guard hub_lock(hub_->mu_);
+    std::erase_if(hub_->live_, [this](const auto& f) { return f.get() == this; });
+  }
+  {
+    std::lock_guard feeds_lock(hub_->feeds_mu_);
+    std::erase_if(hub_->feeds_, [this](const auto& w) {
+      auto f = w.lock();
+      return !f || f.get() == this;
+    });
+  }
   std::unique_ptr<eventstore::Subscription> sub;
   {
     std::lock_guard lock(mu_);
@@ -86,8 +96,7 @@ std::shared_ptr<Feed> FeedHub::Subscribe(std::uint64_t from, Principal who, Feed
       return f;
     }
   }
-  std::unique_ptr<eventstore::Subscription> none;
-  if (!StartCatchUp(f, true, none)) {
+  if (!StartCatchUp(f, options_.max_catching_up)) {
     f->closed_ = true;
     return nullptr;
   }
@@ -97,11 +106,11 @@ std::shared_ptr<Feed> FeedHub::Subscribe(std::uint64_t from, Principal who, Feed
 FeedHub::Offered FeedHub::Offer(const std::shared_ptr<Feed>& f, const eventstore::EventView& e,
                                 std::optional<std::string>& frame) {
   if (f->closed()) return Offered::kEnded;
-  if (!format_.Visible(e, f->who_)) return Offered::kNotVisible;
-  if (!key_active_(f->who_.key_id)) {  // revoked while subscribed
-    EndFeed(*f, FeedEnd::kKeyRevoked);
+  if (!key_active_(f->who_.key_id)) {  // revoked while subscribed: noticed on the next event of any kind
+    EndFeed(f, FeedEnd::kKeyRevoked);
     return Offered::kEnded;
   }
+  if (!format_.Visible(e, f->who_)) return Offered::kNotVisible;
   if (f->queued.load() >= options_.queue_limit) return Offered::kFull;
   if (!frame) frame = format_.Render(e);
   f->queued.fetch_add(1);
@@ -111,20 +120,20 @@ FeedHub::Offered FeedHub::Offer(const std::shared_ptr<Feed>& f, const eventstore
 
 void FeedHub::OnHubEvent(const eventstore::EventView& e) {
   std::optional<std::string> frame;
-  std::vector<std::unique_ptr<eventstore::Subscription>> finished;  // joined below, outside the lock
+  std::vector<std::shared_ptr<Feed>> fell_behind;  // moved to catch-up below, outside the lock
   {
     std::lock_guard lock(mu_);
     for (std::size_t i = 0; i < live_.size();) {
       const std::shared_ptr<Feed> f = live_[i];
-      const std::uint64_t next = f->next_.load();
-      Offered offered = Offered::kNotVisible;
-      if (f->closed()) {
-        offered = Offered::kEnded;
-      } else if (e.position < next) {
+      if (!f->closed() && e.position < f->next_.load()) {
         ++i;  // it joined ahead of the hub
         continue;
-      } else {
+      }
+      Offered offered = Offered::kEnded;
+      try {
         offered = Offer(f, e, frame);
+      } catch (...) {  // nothing may stop the hub's thread: this feed ends, the others go on
+        EndFeed(f, FeedEnd::kError);
       }
       if (offered == Offered::kTaken || offered == Offered::kNotVisible) {
         f->next_ = e.position + 1;
@@ -134,14 +143,15 @@ void FeedHub::OnHubEvent(const eventstore::EventView& e) {
       live_[i] = std::move(live_.back());  // order among feeds does not matter
       live_.pop_back();
       f->live_ = false;
-      if (offered == Offered::kFull) {
-        // Its client is behind: it continues on a subscription of its own from this event, which
-        // may wait for the client, and comes back once it has caught up.
-        finished.emplace_back();
-        StartCatchUp(f, false, finished.back());
-      }
+      // Its client is behind: it continues on a subscription of its own from this event, which may
+      // wait for the client, and comes back once the client has caught up.
+      if (offered == Offered::kFull) fell_behind.push_back(f);
     }
     hub_next_ = e.position + 1;
+  }
+  for (const auto& f : fell_behind) {
+    if (!StartCatchUp(f, options_.max_catching_up + options_.max_fallen_behind) && !f->closed())
+      EndFeed(f, FeedEnd::kSlowConsumer);  // too many clients behind at once
   }
 }
 
@@ -151,15 +161,25 @@ void FeedHub::OnCatchUpEvent(const std::shared_ptr<Feed>& f, std::uint64_t gener
   std::optional<std::string> frame;
   const auto deadline = std::chrono::steady_clock::now() + options_.slow_consumer_grace;
   for (;;) {
-    const Offered offered = Offer(f, e, frame);
-    if (offered == Offered::kEnded) return;
+    Offered offered = Offered::kEnded;
+    try {
+      offered = Offer(f, e, frame);
+    } catch (...) {
+      EndFeed(f, FeedEnd::kError);
+    }
+    if (offered == Offered::kEnded) return StopOwnSubscription(*f);
     if (offered != Offered::kFull) break;
     if (!current()) return;
-    if (std::chrono::steady_clock::now() > deadline) return EndFeed(*f, FeedEnd::kSlowConsumer);
+    if (std::chrono::steady_clock::now() > deadline) {
+      EndFeed(f, FeedEnd::kSlowConsumer);
+      return StopOwnSubscription(*f);
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(1));  // this feed's own thread: it may wait
   }
   f->next_ = e.position + 1;
-  if (f->next_.load() < hub_next_.load()) return;  // still behind the hub
+  // Back to the hub once not behind it, with room for a burst: a client just under its limit would
+  // fall behind again at the hub's next event.
+  if (f->next_.load() < hub_next_.load() || f->queued.load() > options_.queue_limit / 2) return;
   std::lock_guard lock(mu_);
   // The hub offers events under this lock: a feed not behind it now gets every later event from it.
   if (!current() || stopped_ || f->next_.load() < hub_next_.load()) return;
@@ -167,23 +187,21 @@ void FeedHub::OnCatchUpEvent(const std::shared_ptr<Feed>& f, std::uint64_t gener
   f->live_ = true;
   live_.push_back(f);
   StopCatchingUp(*f);
-  std::lock_guard feed_lock(f->mu_);
-  if (f->catch_up_) f->catch_up_->Stop();  // from its own thread: ends it without joining
+  StopOwnSubscription(*f);
 }
 
-bool FeedHub::StartCatchUp(const std::shared_ptr<Feed>& f, bool enforce_cap,
-                           std::unique_ptr<eventstore::Subscription>& old) {
-  if (enforce_cap) {
-    if (catching_up_.fetch_add(1) >= options_.max_catching_up) {
-      catching_up_.fetch_sub(1);
-      return false;
-    }
-  } else {
-    catching_up_.fetch_add(1);
+bool FeedHub::StartCatchUp(const std::shared_ptr<Feed>& f, std::size_t cap) {
+  std::unique_ptr<eventstore::Subscription> old;  // the feed's previous one, finished: joined on return
+  std::lock_guard lock(f->mu_);
+  // Feed::Stop closes the feed before it takes the feed's lock: either no subscription starts, or
+  // Stop finds this one and joins it.
+  if (f->closed() || stopped_) return false;
+  if (catching_up_.fetch_add(1) >= cap) {
+    catching_up_.fetch_sub(1);
+    return false;
   }
   f->counted_catching_up_ = true;
   const std::uint64_t generation = f->generation_.fetch_add(1) + 1;
-  std::lock_guard lock(f->mu_);
   old = std::move(f->catch_up_);
   // The handler holds the feed, so the feed's last reference is never dropped on this thread (which
   // would destroy the subscription from its own thread); Stop() breaks the cycle, joining from outside.
@@ -193,10 +211,15 @@ bool FeedHub::StartCatchUp(const std::shared_ptr<Feed>& f, bool enforce_cap,
   return true;
 }
 
-void FeedHub::EndFeed(Feed& f, FeedEnd why) {
-  f.closed_ = true;
-  StopCatchingUp(f);
-  if (!f.ended_.exchange(true) && f.sink_.end) f.sink_.end(why);
+void FeedHub::StopOwnSubscription(Feed& f) {
+  std::lock_guard lock(f.mu_);
+  if (f.catch_up_) f.catch_up_->Stop();  // on its own thread: requests the stop without joining
+}
+
+void FeedHub::EndFeed(const std::shared_ptr<Feed>& f, FeedEnd why) {
+  f->closed_ = true;
+  StopCatchingUp(*f);  // its thread, if any, stops at once (StopOwnSubscription)
+  if (!f->ended_.exchange(true) && f->sink_.end) f->sink_.end(f, why);
 }
 
 void FeedHub::StopCatchingUp(Feed& f) {

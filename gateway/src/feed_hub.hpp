@@ -24,7 +24,7 @@
 
 namespace keel::gateway {
 
-enum class FeedEnd { kSlowConsumer, kKeyRevoked };
+enum class FeedEnd { kSlowConsumer, kKeyRevoked, kError };
 
 class Feed;
 
@@ -34,7 +34,7 @@ struct FeedSink {
   // decrements it once the client has taken the frame (or the frame is dropped).
   std::function<void(const std::shared_ptr<Feed>& feed, std::string frame)> frame;
   // At most once, when the hub ends the feed; no frame follows.
-  std::function<void(FeedEnd why)> end;
+  std::function<void(const std::shared_ptr<Feed>& feed, FeedEnd why)> end;
 };
 
 class FeedHub;
@@ -46,6 +46,9 @@ class Feed {
   bool live() const { return live_.load(); }  // served by the hub's thread (else catching up)
   // Ends the feed: no frame is handed over once it returns (a catch-up thread is joined).
   void Stop();
+  // Marks it ended without waiting (no new frame is started; one in progress may still arrive):
+  // for io threads, which leave Stop to another thread.
+  void Close() { closed_ = true; }
 
  private:
   friend class FeedHub;
@@ -67,7 +70,10 @@ class Feed {
 struct FeedHubOptions {
   std::size_t queue_limit = 1024;                       // frames a client may leave untaken
   std::chrono::milliseconds slow_consumer_grace{2'000};  // how long it may stay at that limit
-  std::size_t max_catching_up = 64;                     // feeds on their own catch-up thread at once
+  std::size_t max_catching_up = 64;                     // new feeds reading history on a thread of their own
+  // Feeds whose client fell behind wait on a thread of their own too; beyond max_catching_up +
+  // max_fallen_behind such threads, a client that falls behind is ended as a slow consumer at once.
+  std::size_t max_fallen_behind = 256;
   // The hub's subscription gathers commits this long per wake-up (eventstore SubscriptionOptions):
   // under load it wakes once per interval, not once per group commit, for a little feed latency.
   std::chrono::microseconds gather{1'000};
@@ -99,12 +105,13 @@ class FeedHub {
   Offered Offer(const std::shared_ptr<Feed>& f, const eventstore::EventView& e, std::optional<std::string>& frame);
   void OnHubEvent(const eventstore::EventView& e);
   void OnCatchUpEvent(const std::shared_ptr<Feed>& f, std::uint64_t generation, const eventstore::EventView& e);
-  // Puts `f` on a subscription of its own from its next position. False at the cap (enforced for
-  // new feeds only). `old` receives the feed's previous catch-up subscription, whose thread has
-  // finished or is finishing, for the caller to destroy (join) outside the hub's lock.
-  bool StartCatchUp(const std::shared_ptr<Feed>& f, bool enforce_cap, std::unique_ptr<eventstore::Subscription>& old);
-  void EndFeed(Feed& f, FeedEnd why);
+  // Puts `f` on a subscription of its own from its next position; not under the hub's lock. False
+  // when the feed or the hub is closed, or at the cap (`cap` threads catching up already).
+  bool StartCatchUp(const std::shared_ptr<Feed>& f, std::size_t cap);
+  void EndFeed(const std::shared_ptr<Feed>& f, FeedEnd why);
   void StopCatchingUp(Feed& f);
+  // From a catch-up subscription's own thread: ends that subscription (joined later, by Stop).
+  static void StopOwnSubscription(Feed& f);
 
   eventstore::EventStore& store_;
   FeedFormat& format_;

@@ -88,6 +88,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
 
   void DropFeed() {
     if (!feed_) return;
+    feed_->Close();  // no new frame from now on
     // Stop waits for the hub's current delivery and joins a catch-up thread: off the io thread.
     state_.pool.Post([feed = feed_] { feed->Stop(); });
     feed_.reset();
@@ -176,12 +177,13 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
         else feed->queued.fetch_sub(1);  // the session or this feed is gone
       });
     };
-    sink.end = [weak, executor](FeedEnd why) {
-      net::post(executor, [weak, why] {
+    sink.end = [weak, executor](const std::shared_ptr<Feed>& feed, FeedEnd why) {
+      net::post(executor, [weak, feed, why] {
         auto self = weak.lock();
-        if (!self) return;
+        if (!self || self->feed_ != feed) return;  // an earlier feed of this session: not its business now
         if (why == FeedEnd::kSlowConsumer) self->CloseSlow();
-        else self->CloseWith(websocket::close_code::policy_error, "key revoked");
+        else if (why == FeedEnd::kKeyRevoked) self->CloseWith(websocket::close_code::policy_error, "key revoked");
+        else self->CloseWith(websocket::close_code::internal_error, "feed failed");
       });
     };
     auto feed = state_.hub.Subscribe(from, who_, std::move(sink));

@@ -33,10 +33,16 @@ std::size_t ThreadCount() {
   return n;
 }
 
-void AppendEvents(keel::eventstore::EventStore& store, int count, const std::string& stream = "t/acme/test/s1") {
+// False if an append failed (no Catch2 macro: also called from other threads).
+bool TryAppend(keel::eventstore::EventStore& store, int count, const std::string& stream = "t/acme/test/s1") {
   for (int i = 0; i < count; ++i) {
-    REQUIRE(store.Append(stream, keel::eventstore::ExpectedVersion::Any(), {{"Tick", 1, "payload-" + std::to_string(i)}}));
+    if (!store.Append(stream, keel::eventstore::ExpectedVersion::Any(), {{"Tick", 1, "payload-" + std::to_string(i)}}))
+      return false;
   }
+  return true;
+}
+void AppendEvents(keel::eventstore::EventStore& store, int count, const std::string& stream = "t/acme/test/s1") {
+  REQUIRE(TryAppend(store, count, stream));
 }
 
 // What one feed's client received: the positions of its frames, and how the feed ended.
@@ -55,7 +61,7 @@ struct Client {
       if (takes_frames) feed->queued.fetch_sub(1);
       else untaken.push_back(feed);
     };
-    sink.end = [this](FeedEnd why) {
+    sink.end = [this](const std::shared_ptr<Feed>&, FeedEnd why) {
       std::lock_guard lock(mu);
       ended = why;
     };
@@ -112,10 +118,10 @@ struct World {
 }  // namespace
 
 TEST_CASE("caught-up feeds share the hub's one thread and each gets every event once, in order", "[gateway][feed]") {
+  std::vector<std::unique_ptr<Client>> clients;  // before the world: they outlive its hub
   World w;
   AppendEvents(*w.store, 5);  // before the feeds: not theirs
   constexpr int kFeeds = 300;  // more than the one-thread-per-feed design allowed (256)
-  std::vector<std::unique_ptr<Client>> clients;
   std::vector<std::shared_ptr<Feed>> feeds;
   const std::size_t threads_before = ThreadCount();
   for (int i = 0; i < kFeeds; ++i) {
@@ -133,28 +139,30 @@ TEST_CASE("caught-up feeds share the hub's one thread and each gets every event 
     CHECK(c->Positions() == Range(6, 55));
   }
   for (auto& f : feeds) f->Stop();
-  AppendEvents(*w.store, 1);  // stopped feeds leave the hub on its next event
-  REQUIRE(WaitFor([&] { return w.hub->stats().live == 0; }));
+  CHECK(w.hub->stats().live == 0);  // a stopped feed leaves the hub at once
+  AppendEvents(*w.store, 1);
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
   for (auto& c : clients) CHECK(c->Count() == 50);  // nothing after Stop
 }
 
 TEST_CASE("a feed from the past reads history on its own thread, then joins the hub with no gap or duplicate",
           "[gateway][feed]") {
+  Client history, recent;
   World w;
   AppendEvents(*w.store, 2000);
-  std::atomic<bool> stop{false};
-  std::thread appender([&] {  // live appends all along the catch-up and the hand-over
-    for (int i = 0; i < 400 && !stop; ++i) {
-      AppendEvents(*w.store, 1, "t/acme/test/s" + std::to_string(i % 7));
+  std::atomic<bool> appended_all{true};
+  std::jthread appender([&] {  // live appends all along the catch-up and the hand-over
+    for (int i = 0; i < 400; ++i) {
+      if (!TryAppend(*w.store, 1, "t/acme/test/s" + std::to_string(i % 7))) appended_all = false;
       if (i % 20 == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
   });
-  Client history, recent;
   auto from_start = w.hub->Subscribe(1, kPlatform, history.Sink());
   auto from_middle = w.hub->Subscribe(1500, kPlatform, recent.Sink());
   REQUIRE(from_start);
   REQUIRE(from_middle);
   appender.join();
+  REQUIRE(appended_all);
   const std::uint64_t head = w.store->HeadPosition();
   REQUIRE(head == 2400);
   REQUIRE(WaitFor([&] { return history.Count() >= head && recent.Count() >= head - 1499; }));
@@ -178,8 +186,8 @@ TEST_CASE("a client that falls behind goes back to the store, catches up and ret
   FeedHubOptions options;
   options.queue_limit = 5;
   options.slow_consumer_grace = std::chrono::seconds(10);
-  World w(options);
   Client slow, fast;
+  World w(options);
   slow.takes_frames = false;
   auto slow_feed = w.hub->Subscribe(1, kPlatform, slow.Sink());
   auto fast_feed = w.hub->Subscribe(1, kPlatform, fast.Sink());
@@ -218,8 +226,8 @@ TEST_CASE("a client that stops reading is ended as a slow consumer after the gra
   FeedHubOptions options;
   options.queue_limit = 5;
   options.slow_consumer_grace = std::chrono::milliseconds(200);
-  World w(options);
   Client stuck, fast;
+  World w(options);
   stuck.takes_frames = false;
   auto stuck_feed = w.hub->Subscribe(w.store->HeadPosition() + 1, kPlatform, stuck.Sink());
   auto fast_feed = w.hub->Subscribe(w.store->HeadPosition() + 1, kPlatform, fast.Sink());
@@ -244,9 +252,9 @@ TEST_CASE("feeds reading history at once are capped; live feeds are not", "[gate
   options.queue_limit = 1;
   options.slow_consumer_grace = std::chrono::seconds(30);  // they stay on their catch-up threads
   options.max_catching_up = 2;
+  Client a, b, c, d;
   World w(options);
   AppendEvents(*w.store, 10);
-  Client a, b, c, d;
   a.takes_frames = b.takes_frames = c.takes_frames = false;
   auto fa = w.hub->Subscribe(1, kPlatform, a.Sink());
   auto fb = w.hub->Subscribe(1, kPlatform, b.Sink());
@@ -265,8 +273,8 @@ TEST_CASE("feeds reading history at once are capped; live feeds are not", "[gate
 }
 
 TEST_CASE("a key revoked while its feed is open ends the feed", "[gateway][feed]") {
-  World w;
   Client client;
+  World w;
   auto feed = w.hub->Subscribe(w.store->HeadPosition() + 1, kPlatform, client.Sink());
   AppendEvents(*w.store, 3);
   REQUIRE(WaitFor([&] { return client.Count() >= 3; }));
@@ -279,4 +287,31 @@ TEST_CASE("a key revoked while its feed is open ends the feed", "[gateway][feed]
   CHECK(*client.ended == FeedEnd::kKeyRevoked);
   CHECK(client.Positions() == Range(1, 3));
   CHECK(feed->closed());
+}
+
+TEST_CASE("when too many clients are behind at once, the next one to fall behind is ended at once",
+          "[gateway][feed]") {
+  FeedHubOptions options;
+  options.queue_limit = 1;
+  options.slow_consumer_grace = std::chrono::seconds(30);  // those with a thread wait for their client
+  options.max_catching_up = 1;
+  options.max_fallen_behind = 1;  // two waiting threads in all
+  Client a, b, c;
+  World w(options);
+  for (Client* client : {&a, &b, &c}) client->takes_frames = false;
+  auto fa = w.hub->Subscribe(w.store->HeadPosition() + 1, kPlatform, a.Sink());
+  auto fb = w.hub->Subscribe(w.store->HeadPosition() + 1, kPlatform, b.Sink());
+  auto fc = w.hub->Subscribe(w.store->HeadPosition() + 1, kPlatform, c.Sink());
+  AppendEvents(*w.store, 2);  // each takes one frame, then falls behind on the second
+  auto ended = [](Client& client) {
+    std::lock_guard lock(client.mu);
+    return client.ended;
+  };
+  REQUIRE(WaitFor([&] { return ended(a) || ended(b) || ended(c); }, std::chrono::seconds(10)));  // not the 30 s grace
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  int slow = 0;
+  for (Client* client : {&a, &b, &c}) slow += ended(*client) == FeedEnd::kSlowConsumer;
+  CHECK(slow == 1);
+  CHECK(w.hub->stats().catching_up == 2);
+  CHECK(w.hub->stats().live == 0);
 }
