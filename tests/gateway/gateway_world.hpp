@@ -27,6 +27,7 @@ struct WorldOptions {
   std::size_t ws_queue_limit = 1024;
   std::chrono::milliseconds slow_consumer_grace{2'000};
   int ws_send_buffer = 0;
+  std::size_t max_subscriptions = 4096;
   std::shared_ptr<rocksdb::Env> store_env;  // the fault-injection seam
   std::int64_t idempotency_retention_ms = gateway::ApiOptions{}.idempotency_retention_ms;
   std::int64_t audit_retention_ms = gateway::ApiOptions{}.audit_retention_ms;
@@ -45,6 +46,7 @@ class GatewayWorld {
     o.server.ws_queue_limit = w.ws_queue_limit;
     o.server.slow_consumer_grace = w.slow_consumer_grace;
     o.server.ws_send_buffer = w.ws_send_buffer;
+    o.server.max_subscriptions = w.max_subscriptions;
     o.store.env = w.store_env;
     o.server.drain_timeout = std::chrono::seconds(5);
     o.rate_limits = w.rate_limits;

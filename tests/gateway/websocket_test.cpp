@@ -1,6 +1,7 @@
 // WebSocket /v1/ws over a real socket (a synchronous Beast client): commands with request ids, the
 // live feed from a position with no gap between history and live, scope filtering of the feed, and
-// a slow consumer closed with code 4008 instead of being buffered without bound.
+// a slow consumer closed with code 4008 instead of being buffered without bound, and the feed limit
+// (503 beyond it, free again once a feed ends).
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
@@ -210,4 +211,35 @@ TEST_CASE("a key revoked while its WebSocket is open stops working at once", "[g
     closed = e.code() == websocket::error::closed;
   }
   CHECK(closed);
+}
+
+TEST_CASE("feeds beyond the server's limit are refused with 503 until one ends; many share the hub", "[gateway][ws]") {
+  keel::test::WorldOptions o;
+  o.max_subscriptions = 40;
+  GatewayWorld w(o);
+  Seed(w);
+  // 40 feeds, all caught up: served by the hub, no thread each.
+  std::vector<std::unique_ptr<WsClient>> clients;
+  for (int i = 0; i < 40; ++i) {
+    clients.push_back(std::make_unique<WsClient>(w.port(), keel::test::kOwnerKey));
+    clients.back()->Send({{"type", "subscribe"}, {"id", i}});
+    CHECK(clients.back()->NextOf("subscribed")["id"] == i);
+  }
+  WsClient extra(w.port(), keel::test::kOwnerKey);
+  extra.Send({{"type", "subscribe"}, {"id", "one-too-many"}});
+  auto refused = extra.NextOf("reply");
+  CHECK(refused["id"] == "one-too-many");
+  CHECK(refused["status"] == 503);
+  CHECK(refused["body"]["type"] == "https://keel.dev/problems/too_many_subscriptions");
+  // Every feed sees a new event once.
+  w.CallJson("POST", "/v1/tenants/t1/usage", Usage(3), keel::test::kOwnerKey, 200);
+  for (auto& c : clients) {
+    auto event = c->NextOf("event");
+    CHECK(event["stream"] == "t/t1/tenant/t1");
+  }
+  // One ends: its place is free again.
+  clients.front()->Send({{"type", "unsubscribe"}, {"id", "bye"}});
+  CHECK(clients.front()->NextOf("unsubscribed")["id"] == "bye");
+  extra.Send({{"type", "subscribe"}, {"id", "now"}});
+  CHECK(extra.NextOf("subscribed")["id"] == "now");
 }
