@@ -237,6 +237,21 @@ TEST_CASE("the live-actor cap evicts the least recently used", "[actors]") {
   CHECK(runtime.Stats().live_actors <= 8);
 }
 
+namespace {
+// A warehouse's state folded from every event of its stream, without actors or snapshots.
+w::State FullReplay(keel::eventstore::EventStore& store, const std::string& stream_id) {
+  w::State replayed;
+  auto stream = store.ReadStream(stream_id, 1);
+  if (!stream) FAIL(stream.error().ToString());
+  for (const auto& r : *stream) {
+    auto e = codec::DecodeWarehouse(r.type, r.schema_version, r.payload);
+    if (!e) FAIL(e.error().message);
+    replayed = w::Evolve(std::move(replayed), *e);
+  }
+  return replayed;
+}
+}  // namespace
+
 TEST_CASE("snapshots plus the tail give the same state as a full replay", "[actors]") {
   TempDir dir;
   auto store = OpenOrDie(dir.str());
@@ -259,14 +274,7 @@ TEST_CASE("snapshots plus the tail give the same state as a full replay", "[acto
   CHECK(snapshot->version >= 20);
   CHECK(snapshot->version < 23);  // a tail remains to replay
 
-  w::State replayed;
-  auto stream = store->ReadStream("t/acme/warehouse/w1", 1);
-  if (!stream) FAIL(stream.error().ToString());
-  for (const auto& r : *stream) {
-    auto e = codec::DecodeWarehouse(r.type, r.schema_version, r.payload);
-    if (!e) FAIL(e.error().message);
-    replayed = w::Evolve(std::move(replayed), *e);
-  }
+  const w::State replayed = FullReplay(*store, "t/acme/warehouse/w1");
   Runtime runtime(*store);
   Client client(runtime);
   auto state = client.Get(key);
@@ -354,14 +362,7 @@ TEST_CASE("a growing state is snapshotted less often as it grows, and still load
   CHECK(capped.last_version + 10 > kReceipts + 1);
 
   // Snapshot + tail == full replay, on a fresh runtime.
-  w::State replayed;
-  auto stream = amortized_store->ReadStream("t/acme/warehouse/w1", 1);
-  if (!stream) FAIL(stream.error().ToString());
-  for (const auto& r : *stream) {
-    auto e = codec::DecodeWarehouse(r.type, r.schema_version, r.payload);
-    if (!e) FAIL(e.error().message);
-    replayed = w::Evolve(std::move(replayed), *e);
-  }
+  const w::State replayed = FullReplay(*amortized_store, "t/acme/warehouse/w1");
   Runtime runtime(*amortized_store);
   Client client(runtime);
   auto state = client.Get(WarehouseKey("acme", "w1"));

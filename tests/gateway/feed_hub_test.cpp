@@ -75,6 +75,10 @@ struct Client {
     untaken.pop_front();
     return true;
   }
+  std::optional<FeedEnd> Ended() {
+    std::lock_guard lock(mu);
+    return ended;
+  }
   std::size_t Count() {
     std::lock_guard lock(mu);
     return positions.size();
@@ -217,7 +221,7 @@ TEST_CASE("a client that falls behind goes back to the store, catches up and ret
   AppendEvents(*w.store, 2);
   REQUIRE(WaitFor([&] { return slow.Count() >= 102 && slow_feed->live(); }));
   CHECK(slow.Positions() == Range(1, 102));
-  CHECK(!slow.ended);
+  CHECK(!slow.Ended());
   CHECK(w.hub->stats().catching_up == 0);
 }
 
@@ -232,11 +236,8 @@ TEST_CASE("a client that stops reading is ended as a slow consumer after the gra
   auto stuck_feed = w.hub->Subscribe(w.store->HeadPosition() + 1, kPlatform, stuck.Sink());
   auto fast_feed = w.hub->Subscribe(w.store->HeadPosition() + 1, kPlatform, fast.Sink());
   AppendEvents(*w.store, 20);
-  REQUIRE(WaitFor([&] {
-    std::lock_guard lock(stuck.mu);
-    return stuck.ended.has_value();
-  }));
-  CHECK(*stuck.ended == FeedEnd::kSlowConsumer);
+  REQUIRE(WaitFor([&] { return stuck.Ended().has_value(); }));
+  CHECK(*stuck.Ended() == FeedEnd::kSlowConsumer);
   CHECK(stuck.Positions() == Range(1, 5));
   CHECK(stuck_feed->closed());
   REQUIRE(WaitFor([&] { return fast.Count() >= 20; }));
@@ -280,11 +281,8 @@ TEST_CASE("a key revoked while its feed is open ends the feed", "[gateway][feed]
   REQUIRE(WaitFor([&] { return client.Count() >= 3; }));
   w.key_active = false;
   AppendEvents(*w.store, 2);
-  REQUIRE(WaitFor([&] {
-    std::lock_guard lock(client.mu);
-    return client.ended.has_value();
-  }));
-  CHECK(*client.ended == FeedEnd::kKeyRevoked);
+  REQUIRE(WaitFor([&] { return client.Ended().has_value(); }));
+  CHECK(*client.Ended() == FeedEnd::kKeyRevoked);
   CHECK(client.Positions() == Range(1, 3));
   CHECK(feed->closed());
 }
@@ -303,14 +301,10 @@ TEST_CASE("when too many clients are behind at once, the next one to fall behind
   auto fb = w.hub->Subscribe(w.store->HeadPosition() + 1, kPlatform, b.Sink());
   auto fc = w.hub->Subscribe(w.store->HeadPosition() + 1, kPlatform, c.Sink());
   AppendEvents(*w.store, 2);  // each takes one frame, then falls behind on the second
-  auto ended = [](Client& client) {
-    std::lock_guard lock(client.mu);
-    return client.ended;
-  };
-  REQUIRE(WaitFor([&] { return ended(a) || ended(b) || ended(c); }, std::chrono::seconds(10)));  // not the 30 s grace
+  REQUIRE(WaitFor([&] { return a.Ended() || b.Ended() || c.Ended(); }, std::chrono::seconds(10)));  // not the 30 s grace
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
   int slow = 0;
-  for (Client* client : {&a, &b, &c}) slow += ended(*client) == FeedEnd::kSlowConsumer;
+  for (Client* client : {&a, &b, &c}) slow += client->Ended() == FeedEnd::kSlowConsumer;
   CHECK(slow == 1);
   CHECK(w.hub->stats().catching_up == 2);
   CHECK(w.hub->stats().live == 0);
