@@ -15,6 +15,7 @@
 
 #include "problem.hpp"
 #include "sessions.hpp"
+#include "ws_protocols.hpp"
 
 namespace keel::gateway {
 namespace {
@@ -123,9 +124,19 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
       for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
       probe.headers[name] = std::string(field.value());
     }
-    // Browsers cannot set headers on a WebSocket: the key may also come as ?key=... (TLS assumed in front).
-    if (auto q = target.find("key="); q != std::string::npos && probe.Header("authorization").empty()) {
-      probe.headers["authorization"] = "Bearer " + target.substr(q + 4, target.find('&', q) - q - 4);
+    // Browsers cannot set headers on a WebSocket. The key may come as a subprotocol (ws_protocols.hpp),
+    // or, the older way, as ?key=... in the URL (TLS assumed in front; URLs end up in logs).
+    const auto offered = ParseOfferedProtocols(probe.Header("sec-websocket-protocol"));
+    if (!offered.bearer.empty() && !offered.keel) {
+      return WriteError(400, "bad_request", "Bad request",
+                        "offer the subprotocol keel.v1 together with keel.bearer.<key>: the server selects keel.v1");
+    }
+    if (probe.Header("authorization").empty()) {
+      if (!offered.bearer.empty()) {
+        probe.headers["authorization"] = "Bearer " + offered.bearer;
+      } else if (auto q = target.find("key="); q != std::string::npos) {
+        probe.headers["authorization"] = "Bearer " + target.substr(q + 4, target.find('&', q) - q - 4);
+      }
     }
     auto who = state_.api.Authenticate(probe);
     if (!who) {

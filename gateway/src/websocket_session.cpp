@@ -23,6 +23,7 @@
 #include "json_fields.hpp"
 #include "metrics.hpp"
 #include "sessions.hpp"
+#include "ws_protocols.hpp"
 
 namespace keel::gateway {
 namespace {
@@ -43,6 +44,12 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
     state_.api.metrics().WebSocketOpened();
     ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
     ws_.read_message_max(state_.options.body_limit);
+    // A client that offered keel.v1 (perhaps with its key as keel.bearer.<key>) gets keel.v1 selected.
+    if (ParseOfferedProtocols(std::string(upgrade[http::field::sec_websocket_protocol])).keel) {
+      ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
+        res.set(http::field::sec_websocket_protocol, kKeelProtocol);
+      }));
+    }
     if (state_.options.ws_send_buffer > 0) {
       beast::error_code ignored;
       beast::get_lowest_layer(ws_).socket().set_option(net::socket_base::send_buffer_size(state_.options.ws_send_buffer), ignored);

@@ -10,6 +10,7 @@
 #include "gateway/access.hpp"
 #include "gateway/router.hpp"
 #include "json_fields.hpp"
+#include "ws_protocols.hpp"
 
 using namespace keel::gateway;
 
@@ -145,4 +146,19 @@ TEST_CASE("the JSON reader names the offending field", "[gateway][json]") {
   CHECK(read(R"({"id":7})")->message == "expected a string");
   CHECK(json::NestingDepth(R"({"a":[{"b":"[[[["}]})") == 3);
   CHECK(json::NestingDepth(std::string(1000, '[')) == 1000);
+}
+
+TEST_CASE("the WebSocket subprotocols carry keel.v1 and the key, and nothing else counts", "[gateway][ws]") {
+  auto both = ParseOfferedProtocols("keel.v1, keel.bearer.abc_123");
+  CHECK(both.keel);
+  CHECK(both.bearer == "abc_123");
+  auto spaced = ParseOfferedProtocols("  keel.bearer.k1 ,\tkeel.v1  ");
+  CHECK(spaced.keel);
+  CHECK(spaced.bearer == "k1");
+  CHECK(!ParseOfferedProtocols("").keel);
+  CHECK(ParseOfferedProtocols("").bearer.empty());
+  CHECK(ParseOfferedProtocols("keel.bearer.").bearer.empty());  // no key after the prefix
+  CHECK(!ParseOfferedProtocols("keel.v10, xkeel.v1, keel.v1x").keel);
+  CHECK(ParseOfferedProtocols("chat, keel.bearer.k2").bearer == "k2");
+  CHECK(ParseOfferedProtocols(",,keel.v1,,").keel);
 }

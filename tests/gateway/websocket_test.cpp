@@ -243,3 +243,61 @@ TEST_CASE("feeds beyond the server's limit are refused with 503 until one ends; 
   extra.Send({{"type", "subscribe"}, {"id", "now"}});
   CHECK(extra.NextOf("subscribed")["id"] == "now");
 }
+
+namespace {
+// A handshake that offers `protocols` and no Authorization header; the status and selected protocol.
+struct Handshake {
+  int status = 0;
+  std::string protocol;
+  bool open = false;
+};
+Handshake OfferProtocols(std::uint16_t port, const std::string& protocols, const std::string& target = "/v1/ws") {
+  net::io_context ioc;
+  websocket::stream<beast::tcp_stream> ws(ioc);
+  beast::get_lowest_layer(ws).connect({net::ip::make_address("127.0.0.1"), port});
+  beast::get_lowest_layer(ws).expires_after(std::chrono::seconds(20));
+  ws.set_option(websocket::stream_base::decorator([protocols](websocket::request_type& req) {
+    req.set(beast::http::field::sec_websocket_protocol, protocols);
+  }));
+  websocket::response_type res;
+  Handshake h;
+  beast::error_code ec;
+  ws.handshake(res, "127.0.0.1", target, ec);
+  h.status = static_cast<int>(res.result_int());
+  h.protocol = std::string(res[beast::http::field::sec_websocket_protocol]);
+  h.open = !ec;
+  if (h.open) {
+    ws.write(net::buffer(Json{{"type", "command"}, {"id", 1}, {"method", "GET"}, {"path", "/v1/plans"}}.dump()));
+    beast::flat_buffer buf;
+    ws.read(buf, ec);
+    if (ec || Json::parse(beast::buffers_to_string(buf.data()))["status"] != 200) h.open = false;
+    ws.close(websocket::close_code::normal, ec);
+  }
+  return h;
+}
+}  // namespace
+
+TEST_CASE("a browser sends its key as a WebSocket subprotocol; keel.v1 is selected and the key never echoed", "[gateway][ws]") {
+  GatewayWorld w;
+  const std::string key = keel::test::kOwnerKey;
+  auto ok = OfferProtocols(w.port(), "keel.v1, keel.bearer." + key);
+  CHECK(ok.status == 101);
+  CHECK(ok.protocol == "keel.v1");
+  CHECK(ok.open);  // and a command on it is answered
+  auto reversed = OfferProtocols(w.port(), "keel.bearer." + key + ", keel.v1");
+  CHECK(reversed.protocol == "keel.v1");
+  CHECK(reversed.open);
+  // A wrong key: 401, as with the header.
+  auto wrong = OfferProtocols(w.port(), "keel.v1, keel.bearer.not-a-real-key-not-a-real-key");
+  CHECK(wrong.status == 401);
+  CHECK(!wrong.open);
+  // The key without keel.v1: nothing the server may select (it never echoes a key): 400.
+  auto alone = OfferProtocols(w.port(), "keel.bearer." + key);
+  CHECK(alone.status == 400);
+  CHECK(!alone.open);
+  // keel.v1 alone carries no key: 401; the ?key= of older clients still works beside it.
+  CHECK(OfferProtocols(w.port(), "keel.v1").status == 401);
+  auto query = OfferProtocols(w.port(), "keel.v1", "/v1/ws?key=" + key);
+  CHECK(query.open);
+  CHECK(query.protocol == "keel.v1");
+}
