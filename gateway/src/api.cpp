@@ -199,6 +199,8 @@ bool Api::KeyActive(const std::string& key_id) const {
   return key && !key->revoked;
 }
 
+std::uint64_t Api::KeyRevocations() const { return keys_->Revocations(); }
+
 Response Api::Handle(const Request& request, actors::Client& client) { return HandleAs(request, Principal{}, client); }
 
 // Everything before the handler: route, authentication, body, scope, role, rate, If-Match. Either a

@@ -61,12 +61,38 @@ std::string FeedFormat::PartnerOf(const std::string& tenant) {
   return partner;
 }
 
+EventScope FeedFormat::ScopeOf(const eventstore::EventView& e) {
+  EventScope scope;
+  auto parts = Parse(e.stream);
+  if (!parts) return scope;
+  scope.valid = true;
+  scope.tenant = std::string(parts->tenant);
+  scope.kind = std::string(parts->kind);
+  scope.id = std::string(parts->id);
+  scope.platform = parts->tenant == actors::kPlatformTenant;
+  return scope;
+}
+
+bool FeedFormat::Visible(EventScope& scope, const Principal& who) {
+  if (!scope.valid) return false;
+  if (who.partner.empty()) return true;
+  if (scope.platform) {
+    // A partner's own stream is visible to its partner-wide keys; other platform streams are not.
+    return scope.kind == "partner" && scope.id == who.partner && who.tenant.empty();
+  }
+  if (!who.tenant.empty() && who.tenant != scope.tenant) return false;
+  if (!scope.partner_known) {
+    scope.partner = PartnerOf(scope.tenant);
+    scope.partner_known = true;
+  }
+  return !scope.partner.empty() && scope.partner == who.partner;
+}
+
 bool FeedFormat::Visible(const eventstore::EventView& e, const Principal& who) {
   auto parts = Parse(e.stream);
   if (!parts) return false;
   if (who.partner.empty()) return true;
   if (parts->tenant == actors::kPlatformTenant) {
-    // A partner's own stream is visible to its partner-wide keys; other platform streams are not.
     return parts->kind == "partner" && parts->id == who.partner && who.tenant.empty();
   }
   const std::string tenant(parts->tenant);

@@ -35,8 +35,12 @@ void Feed::Stop() {
 }
 
 FeedHub::FeedHub(eventstore::EventStore& store, FeedFormat& format, std::function<bool(const std::string&)> key_active,
-                 FeedHubOptions options)
-    : store_(store), format_(format), key_active_(std::move(key_active)), options_(options) {}
+                 FeedHubOptions options, std::function<std::uint64_t()> key_revocations)
+    : store_(store),
+      format_(format),
+      key_active_(std::move(key_active)),
+      options_(options),
+      key_revocations_(std::move(key_revocations)) {}
 
 FeedHub::~FeedHub() { Stop(); }
 
@@ -103,14 +107,24 @@ std::shared_ptr<Feed> FeedHub::Subscribe(std::uint64_t from, Principal who, Feed
   return f;
 }
 
-FeedHub::Offered FeedHub::Offer(const std::shared_ptr<Feed>& f, const eventstore::EventView& e,
+bool FeedHub::KeyStillActive(Feed& f) {
+  if (!key_revocations_) return key_active_(f.who_.key_id);
+  // Read before the lookup: a revocation after it shows as a newer count at the next event.
+  const std::uint64_t revocations = key_revocations_();
+  if (revocations == f.key_epoch_seen_.load()) return true;
+  if (!key_active_(f.who_.key_id)) return false;
+  f.key_epoch_seen_ = revocations;
+  return true;
+}
+
+FeedHub::Offered FeedHub::Offer(const std::shared_ptr<Feed>& f, const eventstore::EventView& e, EventScope& scope,
                                 std::optional<std::string>& frame) {
   if (f->closed()) return Offered::kEnded;
-  if (!key_active_(f->who_.key_id)) {  // revoked while subscribed: noticed on the next event of any kind
+  if (!KeyStillActive(*f)) {  // revoked while subscribed: noticed on the next event of any kind
     EndFeed(f, FeedEnd::kKeyRevoked);
     return Offered::kEnded;
   }
-  if (!format_.Visible(e, f->who_)) return Offered::kNotVisible;
+  if (!format_.Visible(scope, f->who_)) return Offered::kNotVisible;
   if (f->queued.load() >= options_.queue_limit) return Offered::kFull;
   if (!frame) frame = format_.Render(e);
   f->queued.fetch_add(1);
@@ -120,6 +134,7 @@ FeedHub::Offered FeedHub::Offer(const std::shared_ptr<Feed>& f, const eventstore
 
 void FeedHub::OnHubEvent(const eventstore::EventView& e) {
   std::optional<std::string> frame;
+  EventScope scope = FeedFormat::ScopeOf(e);
   std::vector<std::shared_ptr<Feed>> fell_behind;  // moved to catch-up below, outside the lock
   {
     std::lock_guard lock(mu_);
@@ -131,7 +146,7 @@ void FeedHub::OnHubEvent(const eventstore::EventView& e) {
       }
       Offered offered = Offered::kEnded;
       try {
-        offered = Offer(f, e, frame);
+        offered = Offer(f, e, scope, frame);
       } catch (...) {  // nothing may stop the hub's thread: this feed ends, the others go on
         EndFeed(f, FeedEnd::kError);
       }
@@ -159,11 +174,12 @@ void FeedHub::OnCatchUpEvent(const std::shared_ptr<Feed>& f, std::uint64_t gener
   auto current = [&] { return !f->closed() && f->generation_.load() == generation; };
   if (!current() || e.position < f->next_.load()) return;
   std::optional<std::string> frame;
+  EventScope scope = FeedFormat::ScopeOf(e);
   const auto deadline = std::chrono::steady_clock::now() + options_.slow_consumer_grace;
   for (;;) {
     Offered offered = Offered::kEnded;
     try {
-      offered = Offer(f, e, frame);
+      offered = Offer(f, e, scope, frame);
     } catch (...) {
       EndFeed(f, FeedEnd::kError);
     }

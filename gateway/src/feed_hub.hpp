@@ -60,6 +60,7 @@ class Feed {
   std::atomic<bool> counted_catching_up_{false};
   std::atomic<std::uint64_t> next_{1};        // the next position it is to be offered
   std::atomic<std::uint64_t> generation_{0};  // of its catch-up subscription; older ones do nothing
+  std::atomic<std::uint64_t> key_epoch_seen_{UINT64_MAX};  // key revocations counted at its last key check
   std::mutex mu_;                             // catch_up_
   std::unique_ptr<eventstore::Subscription> catch_up_;
   std::mutex stop_mu_;  // a second Stop waits for the first
@@ -81,8 +82,10 @@ struct FeedHubOptions {
 
 class FeedHub {
  public:
+  // `key_active`: whether a feed's key still stands. `key_revocations` (optional): a count that grows
+  // with every revocation; with it a feed's key is looked up again only after one, else on every event.
   FeedHub(eventstore::EventStore& store, FeedFormat& format, std::function<bool(const std::string& key_id)> key_active,
-          FeedHubOptions options);
+          FeedHubOptions options, std::function<std::uint64_t()> key_revocations = {});
   ~FeedHub();  // Stop()
   FeedHub(const FeedHub&) = delete;
   FeedHub& operator=(const FeedHub&) = delete;
@@ -102,7 +105,10 @@ class FeedHub {
   enum class Offered { kTaken, kNotVisible, kFull, kEnded };
   // Hands `e` to `f` unless it is not for it, the client is at its limit, or the key was revoked
   // (which ends the feed). `frame`: rendered at most once per event, for every feed.
-  Offered Offer(const std::shared_ptr<Feed>& f, const eventstore::EventView& e, std::optional<std::string>& frame);
+  // `scope`: the event's, found once for every feed.
+  Offered Offer(const std::shared_ptr<Feed>& f, const eventstore::EventView& e, EventScope& scope,
+                std::optional<std::string>& frame);
+  bool KeyStillActive(Feed& f);
   void OnHubEvent(const eventstore::EventView& e);
   void OnCatchUpEvent(const std::shared_ptr<Feed>& f, std::uint64_t generation, const eventstore::EventView& e);
   // Puts `f` on a subscription of its own from its next position; not under the hub's lock. False
@@ -117,6 +123,7 @@ class FeedHub {
   FeedFormat& format_;
   std::function<bool(const std::string&)> key_active_;
   FeedHubOptions options_;
+  std::function<std::uint64_t()> key_revocations_;
   mutable std::mutex mu_;                   // live_, and the hand-over to and from the hub
   std::vector<std::shared_ptr<Feed>> live_;
   std::atomic<std::uint64_t> hub_next_{1};  // the next position the hub's thread will offer

@@ -137,7 +137,9 @@ std::expected<void, std::string> KeyStore::Revoke(const std::string& id) {
   auto r = Find(id);
   if (!r) return std::unexpected("no such key");
   r->revoked = true;
-  return Save(*r);
+  auto saved = Save(*r);
+  if (saved) revocations_.fetch_add(1, std::memory_order_release);
+  return saved;
 }
 
 std::optional<KeyRecord> KeyStore::Find(const std::string& id) const {

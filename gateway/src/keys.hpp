@@ -5,6 +5,7 @@
 // Thread-safe; the in-memory map mirrors the stored records.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <expected>
 #include <map>
@@ -49,6 +50,8 @@ class KeyStore {
                                                std::int64_t now_ms, std::string partner = {}, std::string tenant = {});
   std::expected<void, std::string> Revoke(const std::string& id);
   std::optional<KeyRecord> Find(const std::string& id) const;
+  // How many revocations took effect so far: it grows after the revoked key reads as revoked.
+  std::uint64_t Revocations() const { return revocations_.load(std::memory_order_acquire); }
   bool AnyPlatformOwner() const;
 
  private:
@@ -56,6 +59,7 @@ class KeyStore {
   eventstore::EventStore& store_;
   mutable std::mutex mu_;
   std::map<std::string, KeyRecord> keys_;
+  std::atomic<std::uint64_t> revocations_{0};
 };
 
 std::string Sha256Hex(const std::string& data);

@@ -23,7 +23,8 @@ struct ServerState {
         feed(s),
         options(std::move(o)),
         hub(s, feed, [&a](const std::string& key_id) { return a.KeyActive(key_id); },
-            FeedHubOptions{options.ws_queue_limit, options.slow_consumer_grace, options.max_feed_catch_ups}) {}
+            FeedHubOptions{options.ws_queue_limit, options.slow_consumer_grace, options.max_feed_catch_ups},
+            [&a] { return a.KeyRevocations(); }) {}
   Api& api;
   eventstore::EventStore& store;
   WorkerPool& pool;

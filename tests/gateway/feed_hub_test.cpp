@@ -112,9 +112,20 @@ struct World {
   std::unique_ptr<keel::eventstore::EventStore> store = OpenOrDie(dir.str());
   FeedFormat format{*store};
   std::atomic<bool> key_active{true};
+  std::atomic<int> key_lookups{0};
+  std::atomic<std::uint64_t> revocations{0};
   std::unique_ptr<FeedHub> hub;
-  explicit World(FeedHubOptions options = {}) {
-    hub = std::make_unique<FeedHub>(*store, format, [this](const std::string&) { return key_active.load(); }, options);
+  // `count_revocations`: the hub looks keys up again only after a revocation (as the server's does).
+  explicit World(FeedHubOptions options = {}, bool count_revocations = false) {
+    std::function<std::uint64_t()> revoked;
+    if (count_revocations) revoked = [this] { return revocations.load(); };
+    hub = std::make_unique<FeedHub>(
+        *store, format,
+        [this](const std::string&) {
+          ++key_lookups;
+          return key_active.load();
+        },
+        options, revoked);
   }
   ~World() { hub->Stop(); }
 };
@@ -308,4 +319,32 @@ TEST_CASE("when too many clients are behind at once, the next one to fall behind
   CHECK(slow == 1);
   CHECK(w.hub->stats().catching_up == 2);
   CHECK(w.hub->stats().live == 0);
+}
+
+TEST_CASE("with a revocation count, keys are looked up once per feed and again only after a revocation",
+          "[gateway][feed]") {
+  std::vector<std::unique_ptr<Client>> clients;
+  World w({}, /*count_revocations=*/true);
+  std::vector<std::shared_ptr<Feed>> feeds;
+  for (int i = 0; i < 10; ++i) {
+    clients.push_back(std::make_unique<Client>());
+    feeds.push_back(w.hub->Subscribe(w.store->HeadPosition() + 1, kPlatform, clients.back()->Sink()));
+  }
+  AppendEvents(*w.store, 50);
+  for (auto& c : clients) REQUIRE(WaitFor([&] { return c->Count() >= 50; }));
+  CHECK(w.key_lookups == 10);  // one per feed, not 500
+  // Some other key is revoked: each feed looks its own up once more, and goes on.
+  w.revocations = 1;
+  AppendEvents(*w.store, 5);
+  for (auto& c : clients) REQUIRE(WaitFor([&] { return c->Count() >= 55; }));
+  CHECK(w.key_lookups == 20);
+  // Theirs is revoked: the next event ends every feed, before it is delivered.
+  w.key_active = false;
+  w.revocations = 2;
+  AppendEvents(*w.store, 1);
+  for (auto& c : clients) {
+    REQUIRE(WaitFor([&] { return c->Ended().has_value(); }));
+    CHECK(*c->Ended() == FeedEnd::kKeyRevoked);
+    CHECK(c->Count() == 55);
+  }
 }

@@ -301,3 +301,28 @@ TEST_CASE("a browser sends its key as a WebSocket subprotocol; keel.v1 is select
   CHECK(query.open);
   CHECK(query.protocol == "keel.v1");
 }
+
+TEST_CASE("a feed whose key is revoked is closed with the next event", "[gateway][ws]") {
+  GatewayWorld w;
+  Seed(w);
+  auto key = w.CallJson("POST", "/v1/keys", {{"role", "partner_admin"}, {"partner", "p1"}}, keel::test::kOwnerKey, 201);
+  WsClient c(w.port(), key["token"].get<std::string>());
+  c.Send({{"type", "subscribe"}, {"id", "s"}});
+  CHECK(c.NextOf("subscribed")["id"] == "s");
+  w.CallJson("POST", "/v1/tenants/t1/usage", Usage(1), keel::test::kOwnerKey, 200);
+  CHECK(c.NextOf("event")["tenant"] == "t1");
+  w.CallJson("DELETE", "/v1/keys/" + key["id"].get<std::string>(), nullptr, keel::test::kOwnerKey, 200);
+  // Without a message from the client: the feed itself notices, on the next event of any scope.
+  w.CallJson("POST", "/v1/tenants/t2/usage", Usage(1), keel::test::kOwnerKey, 200);
+  bool closed = false;
+  try {
+    for (int i = 0; i < 10; ++i) {
+      auto frame = c.Next();
+      CHECK(frame["type"] != "event");  // nothing more is delivered
+    }
+  } catch (const beast::system_error& e) {
+    closed = e.code() == websocket::error::closed;
+    CHECK(c.ws().reason().code == websocket::close_code::policy_error);
+  }
+  CHECK(closed);
+}

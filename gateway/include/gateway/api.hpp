@@ -58,6 +58,9 @@ class Api {
   std::optional<Principal> Authenticate(const Request& request) const;
   // Whether the key with this public id exists and is not revoked (long-lived connections re-check).
   bool KeyActive(const std::string& key_id) const;
+  // Grows with every key revocation (after the key reads as revoked): lets the feed hub look a key up
+  // again only when one happened.
+  std::uint64_t KeyRevocations() const;
 
   // A key whose token the operator chose (demo keys, KEEL_BOOTSTRAP_KEY); kept if it exists.
   std::expected<void, std::string> ImportKey(const std::string& token, Role role, const std::string& name,

@@ -14,6 +14,15 @@
 
 namespace keel::gateway {
 
+// Where an event belongs, for scope checks: found once per event, then compared per feed.
+struct EventScope {
+  bool valid = false;     // a t/<tenant>/<kind>/<id> stream
+  bool platform = false;  // the platform's own tenant
+  std::string tenant, kind, id;
+  std::string partner;    // the tenant's partner ("" when unknown), once a partner-bound check needed it
+  bool partner_known = false;
+};
+
 class FeedFormat {
  public:
   explicit FeedFormat(eventstore::EventStore& store) : store_(store) {}
@@ -21,6 +30,10 @@ class FeedFormat {
   std::optional<std::string> Frame(const eventstore::EventView& event, const Principal& who);
   // The two halves of Frame: whether `who` may see `event`, and its frame (the same for everyone).
   bool Visible(const eventstore::EventView& event, const Principal& who);
+  // Visible in two steps, for many principals and one event: the event's scope once, then a
+  // comparison per principal (the tenant's partner is looked up once, when first needed).
+  static EventScope ScopeOf(const eventstore::EventView& event);
+  bool Visible(EventScope& scope, const Principal& who);
   std::string Render(const eventstore::EventView& event);
   // The partner a tenant belongs to (from its first event), "" when unknown. Cached.
   std::string PartnerOf(const std::string& tenant);
