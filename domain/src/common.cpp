@@ -24,6 +24,10 @@ std::string_view RejectionCodeName(RejectionCode code) {
     case RejectionCode::kAlreadyDone: return "already_done";
     case RejectionCode::kImportRejected: return "import_rejected";
     case RejectionCode::kPlanChangesBlocked: return "plan_changes_blocked";
+    case RejectionCode::kTenantSuspended: return "tenant_suspended";
+    case RejectionCode::kTenantTerminated: return "tenant_terminated";
+    case RejectionCode::kLotExpired: return "lot_expired";
+    case RejectionCode::kIdReused: return "id_reused";
   }
   return "unknown";
 }

@@ -35,6 +35,8 @@ Response FailureResponse(const actors::Failure& f) {
       if (!f.rejection.details.empty()) extra["details"] = f.rejection.details;
       if (f.rejection.code == domain::RejectionCode::kNotFound)
         return Problem(404, "not_found", "Not found", f.rejection.message, extra);
+      if (f.rejection.code == domain::RejectionCode::kIdReused)
+        return Problem(409, code, "The id was already used for something else", f.rejection.message, extra);
       return Problem(422, code, "The command was refused", f.rejection.message, extra);
     }
     case K::kConflict: return Problem(409, "version_conflict", "The entity has moved on", f.message);

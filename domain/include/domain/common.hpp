@@ -41,6 +41,10 @@ enum class RejectionCode : std::uint8_t {
   kAlreadyDone,
   kImportRejected,
   kPlanChangesBlocked,
+  kTenantSuspended,   // the tenant's lifecycle state refuses the command (see lifecycle.hpp)
+  kTenantTerminated,
+  kLotExpired,
+  kIdReused,          // an id the aggregate has seen came back with other content (the gateway answers 409)
 };
 
 // The stable, snake_case name of a code (what the gateway puts in problem+json `type`).
