@@ -1,5 +1,6 @@
 // Partner decider (see partner.hpp).
 #include "domain/partner.hpp"
+#include "domain/lifecycle.hpp"
 
 #include "decider_support.hpp"
 
@@ -78,6 +79,7 @@ Decision<Event> Decide(const Command& command, const State& s) {
   if (!std::holds_alternative<RegisterPartner>(command) && !s.registered) {
     return Reject(R::kNotFound, "the partner does not exist");
   }
+  if (auto refused = lifecycle::PartnerAdmits(s.suspended, lifecycle::ActivityOf(command))) return std::unexpected(*refused);
   return std::visit(
       Overloaded{
           [&](const RegisterPartner& c) -> Decision<Event> {

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "domain/billing_rules.hpp"
+#include "domain/lifecycle.hpp"
 
 namespace keel::domain::tenant {
 namespace {
@@ -47,7 +48,8 @@ Decision<Event> Provision(const ProvisionTenant& c, const State& s) {
   if (c.id.empty() || c.partner.empty() || c.name.empty()) {
     return Reject(R::kInvalidArgument, "a tenant needs an id, a partner and a name");
   }
-  if (!c.partner_active) return Reject(R::kPartnerSuspended, "partner " + c.partner + " is suspended");
+  if (auto refused = lifecycle::PartnerAdmits(!c.partner_active, lifecycle::PartnerActivity::kOwnWrite))
+    return std::unexpected(*refused);
   if (c.environment == Environment::kProduction && !c.partner_certified) {
     return Reject(R::kNotCertified, "partner " + c.partner + " is not certified: sandbox tenants only");
   }
@@ -243,6 +245,7 @@ Decision<Event> Decide(const Command& command, const State& s) {
   if (!std::holds_alternative<ProvisionTenant>(command) && s.status == Status::kNone) {
     return Reject(R::kNotFound, "the tenant does not exist");
   }
+  if (auto refused = lifecycle::TenantAdmits(s.status, lifecycle::ActivityOf(command))) return std::unexpected(*refused);
   return std::visit(
       Overloaded{
           [&](const ProvisionTenant& c) { return Provision(c, s); },

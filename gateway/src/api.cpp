@@ -77,21 +77,35 @@ std::optional<TenantInfo> CachedTenant(ApiContext& ctx, const std::string& tenan
   return std::nullopt;
 }
 
-std::optional<TenantInfo> Tenant(ApiContext& ctx, actors::Client& client, const std::string& tenant, std::int64_t now) {
-  if (auto cached = CachedTenant(ctx, tenant, now)) return cached;
+// The tenant's facts, from the cache unless `fresh` or absent there.
+std::optional<TenantInfo> Tenant(ApiContext& ctx, actors::Client& client, const std::string& tenant, std::int64_t now,
+                                 bool fresh = false) {
+  if (!fresh) {
+    if (auto cached = CachedTenant(ctx, tenant, now)) return cached;
+  }
   auto snap = client.Get(actors::TenantKey(tenant));
   if (!snap) return std::nullopt;
   TenantInfo info;
   info.fetched_at = now;
+  info.version = snap->version;
   if (snap->version > 0) {
     const auto& st = snap->As<domain::tenant::State>();
     info.exists = true;
     info.partner = st.partner;
     info.api_rps = st.limits.api_rps;
+    info.status = st.status;
   }
   std::lock_guard lock(ctx.tenants_mu);
   if (info.exists) ctx.tenants[tenant] = info;
   return info;
+}
+
+// Whether cached facts still describe the tenant's current state: its stream has not moved since they
+// were read (one index look-up). A command must pass the lifecycle gate on the current state: a
+// tenant suspended a millisecond ago (by hand or by dunning) trades no more.
+bool Current(ApiContext& ctx, const std::string& tenant, const TenantInfo& info) {
+  auto version = ctx.store.StreamVersion(actors::StreamOf(actors::TenantKey(tenant)));
+  return version && *version == info.version;
 }
 
 std::optional<std::uint64_t> ParseIfMatch(std::string v) {
@@ -281,6 +295,7 @@ Api::Prepared Api::Prepare(const Request& req, const Principal& given, actors::C
   // Scope: a resource outside the caller's scope does not exist for it.
   std::string tenant_scope;
   std::int64_t tenant_rps = 0;
+  domain::tenant::Status tenant_status = domain::tenant::Status::kNone;
   if (route.scope == Scope::kPartner) {
     if (!Sees(who, match.params.at("partner"), "")) {
       Audit(ctx, req, who.Name(), 404, now);
@@ -290,6 +305,8 @@ Api::Prepared Api::Prepare(const Request& req, const Principal& given, actors::C
   } else if (route.scope == Scope::kTenant) {
     tenant_scope = match.params.at("tenant");
     auto info = client ? Tenant(ctx, *client, tenant_scope, now) : CachedTenant(ctx, tenant_scope, now);
+    if (info && route.command && info->exists && !Current(ctx, tenant_scope, *info))
+      info = client ? Tenant(ctx, *client, tenant_scope, now, true) : std::nullopt;
     if (!info) {
       if (!client) {
         p.needs_pool = true;
@@ -304,6 +321,7 @@ Api::Prepared Api::Prepare(const Request& req, const Principal& given, actors::C
       return p;
     }
     tenant_rps = info->api_rps;
+    tenant_status = info->status;
   }
   if (!RoleAllows(who.role, route.category)) {
     Audit(ctx, req, who.Name(), 403, now);
@@ -321,6 +339,14 @@ Api::Prepared Api::Prepare(const Request& req, const Principal& given, actors::C
                            "tenant '" + tenant_scope + "' is limited to " + std::to_string(tenant_rps) + " requests per second");
       r.headers.emplace_back("Retry-After", std::to_string((wait_ms + 999) / 1000));
       p.answer = std::move(r);
+      return p;
+    }
+  }
+
+  // The lifecycle table (domain/lifecycle.hpp): what the tenant's state admits, for every route.
+  if (!tenant_scope.empty()) {
+    if (auto refused = domain::lifecycle::TenantAdmits(tenant_status, RouteActivity(route))) {
+      p.answer = Unprocessable(domain::RejectionCodeName(refused->code), refused->message);
       return p;
     }
   }

@@ -37,6 +37,8 @@ struct TenantInfo {
   bool exists = false;
   std::string partner;
   std::int64_t api_rps = 0;
+  domain::tenant::Status status = domain::tenant::Status::kNone;  // for the lifecycle gate
+  std::uint64_t version = 0;  // the tenant stream's version these facts were read at
   std::int64_t fetched_at = 0;
 };
 

@@ -76,6 +76,14 @@ Response CreateKey(Call& c) {
   }
   if (!MayIssue(c.who, *role, body->partner, body->tenant))
     return Problem(403, "forbidden", "Forbidden", "this key may not issue a " + body->role + " key with that scope");
+  if (!body->partner.empty()) {  // minting keys is one of the partner's own writes (lifecycle table)
+    auto partner = c.client->Get(actors::PartnerKey(body->partner));
+    if (!partner) return Problem(503, "unavailable", "The service is unavailable", "the partner did not answer");
+    if (partner->version == 0) return NotFound("partner '" + body->partner + "' does not exist");
+    const auto& st = partner->As<domain::partner::State>();
+    if (auto refused = domain::lifecycle::PartnerAdmits(st.suspended, domain::lifecycle::PartnerActivity::kOwnWrite))
+      return Unprocessable(domain::RejectionCodeName(refused->code), refused->message);
+  }
   auto issued = c.ctx.keys.Create(*role, body->partner, body->tenant, body->name, c.now, body->workflow_role);
   if (!issued) return Problem(503, "store_unavailable", "The event store cannot take writes", issued.error());
   return JsonResponse(201, {{"id", issued->record.id},

@@ -195,6 +195,33 @@ std::string_view CategoryName(Category c) {
 
 std::span<const Route> Routes() { return kRoutes; }
 
+domain::lifecycle::Activity RouteActivity(const Route& route) {
+  using A = domain::lifecycle::Activity;
+  if (!route.command) return A::kRead;
+  static const std::map<std::string_view, A> kNotOperations{
+      {"start_onboarding", A::kSetUp},
+      {"complete_milestone", A::kSetUp},
+      {"go_live", A::kSetUp},
+      {"suspend_tenant", A::kSuspend},
+      {"reinstate_tenant", A::kReinstate},
+      {"terminate_tenant", A::kTerminate},
+      {"activate_module", A::kAccount},
+      {"deactivate_module", A::kAccount},
+      {"change_plan", A::kAccount},
+      {"renew_subscription", A::kAccount},
+      {"cancel_subscription", A::kAccount},
+      {"upgrade_template", A::kAccount},
+      {"set_plan_changes_blocked", A::kBillingCycle},
+      {"assess_overdue", A::kBillingCycle},
+      {"open_ticket", A::kSupport},
+      {"resolve_ticket", A::kSupport},
+      {"record_payment", A::kPay},
+      {"issue_credit_note", A::kPay},
+  };
+  auto it = kNotOperations.find(route.id);
+  return it == kNotOperations.end() ? A::kOperate : it->second;
+}
+
 std::expected<RouteMatch, RouteError> Match(std::string_view method, std::string_view target) {
   auto qpos = target.find('?');
   std::string_view path = target.substr(0, qpos);

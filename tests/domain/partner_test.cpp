@@ -121,3 +121,13 @@ TEST_CASE("random partner command sequences fold to the same state", "[domain][p
   for (const auto& e : log) folded = Evolve(std::move(folded), e);
   CHECK(folded == s);
 }
+
+TEST_CASE("a suspended partner's own writes are refused, the platform's are not", "[domain][partner][lifecycle]") {
+  auto s = Run(Registered(), {SuspendPartner{"audit", kT0}});
+  CHECK(Refuse(UpdateBranding{kBrand, kT0}, s) == RejectionCode::kPartnerSuspended);
+  CHECK(Refuse(SetPriceList{{}, kT0}, s) == RejectionCode::kPartnerSuspended);
+  CHECK(Refuse(SetRevenueShare{2500, kT0}, s) == RejectionCode::kPartnerSuspended);
+  CHECK(Decide(SetPartnerLevel{Level::kRegistered, kT0}, s).has_value());  // no change, but not refused
+  auto back = Run(s, {ReinstatePartner{kT0}});
+  CHECK(Accept(SetRevenueShare{2500, kT0}, back).size() == 1);
+}

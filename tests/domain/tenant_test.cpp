@@ -5,6 +5,7 @@
 
 #include <random>
 
+#include "domain/lifecycle.hpp"
 #include "domain/tenant.hpp"
 #include "decider_support.hpp"
 #include "fixtures.hpp"
@@ -87,12 +88,12 @@ TEST_CASE("the lifecycle allows only its legal transitions", "[domain][tenant]")
   CHECK(Refuse(SuspendTenant{"", kT0}, active) == RejectionCode::kInvalidArgument);
   auto suspended = Run(active, {SuspendTenant{"overdue", kT0}});
   CHECK(suspended.status == Status::kSuspended);
-  CHECK(Refuse(ChangePlan{fx::Growth(), fx::Scale(), fx::Regional(), kT0}, suspended) == RejectionCode::kIllegalTransition);
+  CHECK(Refuse(ChangePlan{fx::Growth(), fx::Scale(), fx::Regional(), kT0}, suspended) == RejectionCode::kTenantSuspended);
   CHECK(Run(suspended, {ReinstateTenant{kT0}}).status == Status::kActive);
   auto terminated = Run(suspended, {TerminateTenant{"contract ended", kT0}});
   CHECK(terminated.status == Status::kTerminated);
-  CHECK(Refuse(TerminateTenant{"again", kT0}, terminated) == RejectionCode::kIllegalTransition);
-  CHECK(Refuse(ReinstateTenant{kT0}, terminated) == RejectionCode::kIllegalTransition);
+  CHECK(Refuse(TerminateTenant{"again", kT0}, terminated) == RejectionCode::kTenantTerminated);
+  CHECK(Refuse(ReinstateTenant{kT0}, terminated) == RejectionCode::kTenantTerminated);
 }
 
 TEST_CASE("modules are switched against the plan and bring their milestones", "[domain][tenant]") {
@@ -273,4 +274,46 @@ TEST_CASE("random tenant command sequences fold to the same state and keep limit
 TEST_CASE("latency readings must be non-negative", "[domain][tenant]") {
   CHECK(Refuse(RecordSyncLatency{Integration::kEdi, -5, fx::Regional().workflow, kT0}, Active()) ==
         RejectionCode::kInvalidArgument);
+}
+
+TEST_CASE("the lifecycle table says what each tenant state admits", "[domain][tenant][lifecycle]") {
+  using keel::domain::lifecycle::Activity;
+  using keel::domain::lifecycle::ActivityName;
+  using keel::domain::lifecycle::TenantAdmits;
+  std::string table;
+  for (Status st : {Status::kProvisioning, Status::kOnboarding, Status::kActive, Status::kSuspended, Status::kTerminated}) {
+    table += std::string(StatusName(st)) + ":";
+    for (int a = 0; a <= static_cast<int>(Activity::kBillingCycle); ++a) {
+      if (!TenantAdmits(st, static_cast<Activity>(a))) table += " " + std::string(ActivityName(static_cast<Activity>(a)));
+    }
+    table += "\n";
+  }
+  CHECK(table ==
+        "provisioning: read operate set_up account suspend reinstate terminate pay support billing_cycle\n"
+        "onboarding: read operate set_up account suspend reinstate terminate pay support billing_cycle\n"
+        "active: read operate set_up account suspend reinstate terminate pay support billing_cycle\n"
+        "suspended: read reinstate terminate pay support billing_cycle\n"
+        "terminated: read\n");
+}
+
+TEST_CASE("a suspended tenant refuses its business but keeps its billing and support", "[domain][tenant][lifecycle]") {
+  auto suspended = Run(Active(), {SuspendTenant{"overdue", kT0}});
+  CHECK(Refuse(RegisterWarehouse{"w9", kT0}, suspended) == RejectionCode::kTenantSuspended);
+  CHECK(Refuse(ActivateModule{Module::kLotTracking, fx::Growth(), fx::Regional(), kT0}, suspended) ==
+        RejectionCode::kTenantSuspended);
+  CHECK(Refuse(CancelSubscription{"bye", kT0}, suspended) == RejectionCode::kTenantSuspended);
+  CHECK(Refuse(RecordIntegrationFailure{Integration::kEdi, "down", {}, kT0}, suspended) == RejectionCode::kTenantSuspended);
+  CHECK(Refuse(SuspendTenant{"again", kT0}, suspended) == RejectionCode::kTenantSuspended);
+  // Admitted: support, the billing cycle's own steps, metering of what was placed, reinstatement.
+  CHECK(Accept(OpenTicket{"tk1", "help", "high", kT0}, suspended).size() == 1);
+  CHECK(Accept(SetPlanChangesBlocked{true, "dunning", kT0}, suspended).size() == 1);
+  CHECK(Accept(RecordUsage{1, 0, kT0}, suspended).size() == 1);
+  CHECK(Accept(RenewSubscription{suspended.period_end}, suspended).size() == 1);
+  CHECK(Accept(ReinstateTenant{kT0}, suspended).size() == 1);
+  CHECK(Accept(TerminateTenant{"ended", kT0}, suspended).size() == 1);
+
+  auto terminated = Run(suspended, {TerminateTenant{"ended", kT0}});
+  CHECK(Refuse(OpenTicket{"tk2", "help", "high", kT0}, terminated) == RejectionCode::kTenantTerminated);
+  CHECK(Refuse(RecordUsage{1, 0, kT0}, terminated) == RejectionCode::kTenantTerminated);
+  CHECK(Refuse(RenewSubscription{terminated.period_end}, terminated) == RejectionCode::kTenantTerminated);
 }

@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "domain/lifecycle.hpp"
+
 namespace keel::gateway {
 
 // Where a route's resource lives: its path names the partner or the tenant it belongs to.
@@ -40,6 +42,11 @@ struct Route {
 };
 
 std::span<const Route> Routes();
+
+// What a tenant-scoped route does for the lifecycle table (domain/lifecycle.hpp): queries read; a
+// command is an operation unless the table in router.cpp names it otherwise, so a new command route
+// is refused by suspended and terminated tenants until someone decides it should not be.
+domain::lifecycle::Activity RouteActivity(const Route& route);
 
 struct RouteMatch {
   const Route* route = nullptr;

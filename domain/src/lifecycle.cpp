@@ -1,0 +1,111 @@
+// The lifecycle table (see lifecycle.hpp): tenant states x activities, partner states x activities.
+#include "domain/lifecycle.hpp"
+
+#include <string>
+
+#include "decider_support.hpp"
+
+namespace keel::domain::lifecycle {
+
+using A = Activity;
+using S = tenant::Status;
+
+std::string_view ActivityName(Activity a) {
+  switch (a) {
+    case A::kRead: return "read";
+    case A::kOperate: return "operate";
+    case A::kSetUp: return "set_up";
+    case A::kAccount: return "account";
+    case A::kSuspend: return "suspend";
+    case A::kReinstate: return "reinstate";
+    case A::kTerminate: return "terminate";
+    case A::kPay: return "pay";
+    case A::kSupport: return "support";
+    case A::kBillingCycle: return "billing_cycle";
+  }
+  return "unknown";
+}
+
+std::optional<Rejection> TenantAdmits(tenant::Status status, Activity activity) {
+  switch (status) {
+    case S::kSuspended:
+      switch (activity) {
+        case A::kRead:
+        case A::kPay:
+        case A::kSupport:
+        case A::kBillingCycle:
+        case A::kReinstate:
+        case A::kTerminate: return std::nullopt;
+        default:
+          return Rejection{RejectionCode::kTenantSuspended,
+                           "the tenant is suspended: it admits reads, payments, credit notes, support tickets, "
+                           "reinstatement and termination only (refused: " + std::string(ActivityName(activity)) + ")"};
+      }
+    case S::kTerminated:
+      if (activity == A::kRead) return std::nullopt;
+      return Rejection{RejectionCode::kTenantTerminated,
+                       "the tenant is terminated: it admits reads only (refused: " + std::string(ActivityName(activity)) +
+                           ")"};
+    case S::kNone:
+    case S::kProvisioning:
+    case S::kOnboarding:
+    case S::kActive: return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+Activity ActivityOf(const tenant::Command& command) {
+  using namespace tenant;
+  return std::visit(
+      Overloaded{
+          [](const ProvisionTenant&) { return A::kSetUp; },
+          [](const StartOnboarding&) { return A::kSetUp; },
+          [](const CompleteMilestone&) { return A::kSetUp; },
+          [](const GoLive&) { return A::kSetUp; },
+          [](const SuspendTenant&) { return A::kSuspend; },
+          [](const ReinstateTenant&) { return A::kReinstate; },
+          [](const TerminateTenant&) { return A::kTerminate; },
+          [](const ActivateModule&) { return A::kAccount; },
+          [](const DeactivateModule&) { return A::kAccount; },
+          [](const ChangePlan&) { return A::kAccount; },
+          [](const UpgradeTemplate&) { return A::kAccount; },
+          [](const CancelSubscription&) { return A::kAccount; },
+          [](const RegisterWarehouse&) { return A::kOperate; },
+          [](const RecordIntegrationFailure&) { return A::kOperate; },
+          [](const RecordIntegrationRecovery&) { return A::kOperate; },
+          [](const RecordSyncLatency&) { return A::kOperate; },
+          // Usage reported by a client is gated as an operation by its route; the meter itself keeps
+          // counting what was placed before a suspension.
+          [](const RecordUsage&) { return A::kBillingCycle; },
+          [](const RenewSubscription&) { return A::kBillingCycle; },
+          [](const SetPlanChangesBlocked&) { return A::kBillingCycle; },
+          [](const OpenTicket&) { return A::kSupport; },
+          [](const ResolveTicket&) { return A::kSupport; },
+      },
+      command);
+}
+
+std::optional<Rejection> PartnerAdmits(bool suspended, PartnerActivity activity) {
+  if (!suspended || activity != PartnerActivity::kOwnWrite) return std::nullopt;
+  return Rejection{RejectionCode::kPartnerSuspended,
+                   "the partner is suspended: its own writes (branding, price list, revenue share, provisioning, "
+                   "keys) are refused until it is reinstated; its tenants keep operating"};
+}
+
+PartnerActivity ActivityOf(const partner::Command& command) {
+  using namespace partner;
+  using P = PartnerActivity;
+  return std::visit(Overloaded{
+                        [](const RegisterPartner&) { return P::kAdministration; },
+                        [](const UpdateBranding&) { return P::kOwnWrite; },
+                        [](const SetPriceList&) { return P::kOwnWrite; },
+                        [](const SetRevenueShare&) { return P::kOwnWrite; },
+                        [](const SetPartnerLevel&) { return P::kAdministration; },
+                        [](const CertifyPartner&) { return P::kAdministration; },
+                        [](const SuspendPartner&) { return P::kAdministration; },
+                        [](const ReinstatePartner&) { return P::kAdministration; },
+                    },
+                    command);
+}
+
+}  // namespace keel::domain::lifecycle
