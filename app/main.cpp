@@ -1,5 +1,5 @@
 // `keel`: the server binary. `keel serve [--data DIR] [--listen HOST:PORT] [--demo] [--config DIR]
-// [--idempotency-retention-hours N] [--audit-retention-days N]`
+// [--idempotency-retention-hours N] [--audit-retention-days N] [--clock system|simulated] [--clock-start MS]`
 // opens (or creates) the event store in DIR, starts the node and serves until SIGTERM or SIGINT, then
 // stops gracefully: in-flight commands finish, every acknowledged write is already synced.
 #include <charconv>
@@ -38,6 +38,12 @@ int Usage() {
                "                      keep answers to Idempotency-Key requests N hours (1..8760, default 24)\n"
                "  --audit-retention-days N\n"
                "                      keep records of refused requests N days (1..3650, default 90)\n"
+               "  --clock system|simulated\n"
+               "                      business time: the system clock (default), or a simulated one that only the\n"
+               "                      platform owner moves (POST /v1/admin/clock/advance); rate limits and\n"
+               "                      retention keep the wall clock either way\n"
+               "  --clock-start MS    where a simulated clock starts, Unix epoch ms (default: now, or the newest\n"
+               "                      event's time if later)\n"
                "environment: KEEL_BOOTSTRAP_KEY = the first platform owner's API key (24+ characters)\n";
   return 2;
 }
@@ -48,6 +54,8 @@ int main(int argc, char** argv) {
   if (argc < 2 || std::string(argv[1]) != "serve") return Usage();
   keel::app::NodeOptions options;
   bool demo = false;
+  bool simulated = false;
+  std::optional<std::int64_t> clock_start;
   for (int i = 2; i < argc; ++i) {
     const std::string arg = argv[i];
     auto value = [&]() -> std::string {
@@ -81,6 +89,16 @@ int main(int argc, char** argv) {
       const auto days = Bounded(arg, value(), 1, 3650);
       if (!days) return Usage();
       options.audit_retention_ms = *days * 24 * 3600 * 1000;
+    } else if (arg == "--clock") {
+      const std::string mode = value();
+      if (mode != "system" && mode != "simulated") {
+        std::cerr << "--clock: expected 'system' or 'simulated', got '" << mode << "'\n";
+        return Usage();
+      }
+      simulated = mode == "simulated";
+    } else if (arg == "--clock-start") {
+      clock_start = Bounded(arg, value(), 0, 253'402'300'799'999);  // up to 9999-12-31
+      if (!clock_start) return Usage();
     } else if (arg == "--demo") {
       demo = true;
     } else {
@@ -88,6 +106,12 @@ int main(int argc, char** argv) {
       return Usage();
     }
   }
+  if (clock_start && !simulated) {
+    std::cerr << "--clock-start needs --clock simulated\n";
+    return Usage();
+  }
+  keel::actors::SimulatedClock simulated_clock(clock_start.value_or(keel::actors::SystemClock{}.NowMs()));
+  if (simulated) options.simulated_clock = &simulated_clock;
   if (const char* key = std::getenv("KEEL_BOOTSTRAP_KEY"); key && *key) options.bootstrap_key = key;
   if (demo && options.bootstrap_key.empty()) options.bootstrap_key = keel::app::kDemoOwnerKey;
 
@@ -129,7 +153,11 @@ int main(int argc, char** argv) {
               << "try: curl -H 'Authorization: Bearer " << keel::app::kDemoPartnerKey << "' " << url
               << "/v1/tenants/acme-dist/orders/ord-1001\n";
   }
-  std::cout << "keel serving on " << url << " (data: " << options.data_dir << ")" << std::endl;
+  std::cout << "keel serving on " << url << " (data: " << options.data_dir << ")";
+  if (simulated)
+    std::cout << "; business time is simulated, now " << simulated_clock.NowMs()
+              << " ms (move it: POST /v1/admin/clock/advance as the platform owner)";
+  std::cout << std::endl;
 
   int sig = 0;
   sigwait(&signals, &sig);

@@ -22,7 +22,8 @@ namespace keel::app {
 struct Node::Impl {
   NodeOptions options;
   actors::SystemClock system_clock;
-  const actors::Clock* clock = nullptr;
+  const actors::Clock* clock = nullptr;       // business time
+  const actors::Clock* wall_clock = nullptr;  // retention, rate limits, caches
   std::unique_ptr<eventstore::EventStore> store;
   domain::ServiceCatalog catalog;
   config::TemplateRegistry templates;
@@ -53,7 +54,9 @@ std::expected<std::unique_ptr<Node>, std::string> Node::Start(NodeOptions option
   auto impl = std::make_unique<Impl>();
   impl->options = std::move(options);
   auto& o = impl->options;
+  if (o.simulated_clock && !o.clock) o.clock = o.simulated_clock;
   impl->clock = o.clock ? o.clock : &impl->system_clock;
+  impl->wall_clock = o.wall_clock ? o.wall_clock : &impl->system_clock;
 
   const std::string config_dir = o.config_dir.empty() ? config::DefaultDataDir() : o.config_dir;
   auto catalog = config::LoadCatalog(config_dir + "/plans.json");
@@ -66,6 +69,8 @@ std::expected<std::unique_ptr<Node>, std::string> Node::Start(NodeOptions option
   eventstore::Options store_options = o.store;
   const actors::Clock* clock = impl->clock;
   store_options.clock_ms = [clock] { return clock->NowMs(); };
+  const actors::Clock* wall_clock = impl->wall_clock;
+  store_options.retention_clock_ms = [wall_clock] { return wall_clock->NowMs(); };
   // An Idempotency-Key the gateway still answers for must still deduplicate in the store: a retry of
   // an unanswered (5xx) attempt goes to the store with the same key for as long as the gateway keeps keys.
   store_options.idempotency_retention =
@@ -73,6 +78,13 @@ std::expected<std::unique_ptr<Node>, std::string> Node::Start(NodeOptions option
   auto store = eventstore::EventStore::Open(o.data_dir, store_options);
   if (!store) return std::unexpected("event store at " + o.data_dir + ": " + store.error().ToString());
   impl->store = std::move(*store);
+  if (o.simulated_clock) {  // business time resumes where the log left it, never earlier
+    if (const auto head = impl->store->HeadPosition(); head > 0) {
+      auto last = impl->store->ReadAll(head, 1);
+      if (last && !last->empty() && last->front().timestamp_ms > o.simulated_clock->NowMs())
+        o.simulated_clock->Set(last->front().timestamp_ms);
+    }
+  }
 
   impl->runtime = std::make_unique<actors::Runtime>(*impl->store, o.runtime);
   Impl* raw = impl.get();
@@ -99,6 +111,8 @@ std::expected<std::unique_ptr<Node>, std::string> Node::Start(NodeOptions option
   api_options.idempotency_retention_ms = o.idempotency_retention_ms;
   api_options.audit_retention_ms = o.audit_retention_ms;
   api_options.close_billing = [raw](std::int64_t now) { return raw->CloseBilling(now); };
+  api_options.wall_clock = impl->wall_clock;
+  api_options.simulated_clock = o.simulated_clock;
   impl->api = std::make_unique<gateway::Api>(*impl->store, *impl->runtime, *impl->clock, impl->catalog, impl->templates,
                                              api_options);
   auto started = impl->api->Start(o.bootstrap_key);
@@ -113,8 +127,8 @@ std::expected<std::unique_ptr<Node>, std::string> Node::Start(NodeOptions option
         raw->timer_cv.wait_for(lock, raw->options.billing_interval, [raw] { return raw->stopping; });
         if (raw->stopping) break;
         lock.unlock();
-        const std::int64_t now = raw->clock->NowMs();
-        raw->CloseBilling(now);
+        const std::int64_t now = raw->wall_clock->NowMs();
+        raw->CloseBilling(raw->clock->NowMs());
         // Stored Idempotency-Key responses past their retention, in bounded batches.
         for (int batch = 0; batch < 100; ++batch) {
           auto purged = raw->api->PurgeExpiredIdempotency(now);

@@ -25,7 +25,15 @@ struct NodeOptions {
   gateway::ServerOptions server;
   actors::RuntimeConfig runtime;
   bool rate_limits = true;
-  const actors::Clock* clock = nullptr;  // nullptr: the system clock
+  // Business time (commands' `at`, billing periods, dunning, renewals); nullptr: the system clock.
+  const actors::Clock* clock = nullptr;
+  // The wall clock (DESIGN.md §4): rate limits, Idempotency-Key and audit retention, the store's key
+  // retention, caches. nullptr: the system clock.
+  const actors::Clock* wall_clock = nullptr;
+  // `keel serve --clock simulated`: business time the platform owner moves (POST
+  // /v1/admin/clock/advance); also `clock`. Started no earlier than the newest event in the log, so
+  // business time never runs backwards across a restart. nullptr: the admin clock routes answer 404.
+  actors::SimulatedClock* simulated_clock = nullptr;
   // The housekeeping tick: closes billing periods and purges expired Idempotency-Key responses.
   std::chrono::milliseconds billing_interval{60'000};  // 0: no timer (POST /v1/billing/period-close only)
   std::string bootstrap_key;  // KEEL_BOOTSTRAP_KEY

@@ -60,7 +60,8 @@ struct StoreCore {
   std::unique_ptr<rocksdb::CompactionFilter> idempotency_expiry;  // outlives `db`
   SubscriptionHub hub;
 
-  std::int64_t NowMs() const;
+  std::int64_t NowMs() const;           // stamps events (Options::clock_ms)
+  std::int64_t RetentionNowMs() const;  // ages idempotency keys (Options::retention_clock_ms)
   ~StoreCore();  // stops subscriptions and writer, then closes RocksDB
 };
 

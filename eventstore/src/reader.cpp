@@ -306,7 +306,7 @@ Result<std::optional<AppendResult>> EventStore::LookupIdempotency(std::string_vi
   if (!st.ok()) return std::unexpected(IoError(st, "reading an idempotency key"));
   auto entry = DecodeIdempotency(value);
   if (!entry) return std::unexpected(entry.error());
-  if (core_->NowMs() - entry->written_at_ms >= core_->options.idempotency_retention.count()) {
+  if (core_->RetentionNowMs() - entry->written_at_ms >= core_->options.idempotency_retention.count()) {
     return std::optional<AppendResult>{};
   }
   return std::optional<AppendResult>(std::move(entry->result));

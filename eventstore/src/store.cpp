@@ -21,6 +21,11 @@
 
 namespace keel::eventstore {
 
+std::int64_t StoreCore::RetentionNowMs() const {
+  if (options.retention_clock_ms) return options.retention_clock_ms();
+  return NowMs();
+}
+
 std::int64_t StoreCore::NowMs() const {
   if (options.clock_ms) return options.clock_ms();
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -133,7 +138,7 @@ Result<std::unique_ptr<EventStore>> EventStore::Open(const std::string& dir, Opt
   if (core->options.env) db_options.env = core->options.env.get();
 
   core->idempotency_expiry = std::make_unique<IdempotencyExpiry>(
-      [c = core.get()] { return c->NowMs(); }, core->options.idempotency_retention.count());
+      [c = core.get()] { return c->RetentionNowMs(); }, core->options.idempotency_retention.count());
   rocksdb::ColumnFamilyOptions idempotency_cf;
   idempotency_cf.compaction_filter = core->idempotency_expiry.get();
 

@@ -38,7 +38,8 @@ struct Writer::Group {
   std::unordered_map<std::string, IdempotencyEntry> idempotency;
   std::unordered_map<std::string, std::uint64_t> snapshot_versions;
   std::shared_ptr<std::vector<RecordedEvent>> live;  // materialized only when someone is live
-  std::int64_t now_ms;
+  std::int64_t now_ms;            // stamps events
+  std::int64_t retention_now_ms;  // ages and writes idempotency keys
   std::uint64_t snapshots = 0, snapshot_bytes = 0;  // staged in `batch`
 };
 
@@ -147,6 +148,7 @@ void Writer::Commit(std::vector<WriterJob>& jobs) {
   group.position = head_;
   group.hash = tail_hash_;
   group.now_ms = core_.NowMs();
+  group.retention_now_ms = core_.RetentionNowMs();
   if (core_.hub.live_count.load() > 0) group.live = std::make_shared<std::vector<RecordedEvent>>();
 
   std::vector<Result<AppendResult>> append_results;
@@ -250,7 +252,7 @@ Result<AppendResult> Writer::PrepareAppend(AppendJob& job, Group& group) {
         auto decoded = DecodeIdempotency(value);
         if (!decoded) return std::unexpected(decoded.error());
         const auto retention = core_.options.idempotency_retention.count();
-        if (group.now_ms - decoded->written_at_ms < retention) {
+        if (group.retention_now_ms - decoded->written_at_ms < retention) {
           stored = std::move(*decoded);
           seen = &stored;
         }
@@ -322,7 +324,7 @@ Result<AppendResult> Writer::PrepareAppend(AppendJob& job, Group& group) {
                   keys::BE64(result.first_position));
 
   if (!idem_key.empty()) {
-    IdempotencyEntry entry{group.now_ms, job.fingerprint, result};
+    IdempotencyEntry entry{group.retention_now_ms, job.fingerprint, result};
     group.batch.Put(core_.idempotency, idem_key, EncodeIdempotency(entry));
     group.idempotency[idem_key] = std::move(entry);
   }

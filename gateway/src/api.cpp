@@ -24,6 +24,7 @@ const Tables& AllTables() {
   static const Tables tables = [] {
     Tables t;
     AddSystemHandlers(t.handlers);
+    AddAdminHandlers(t.handlers);
     AddPartnerHandlers(t.handlers, t.async);
     AddTenantHandlers(t.handlers, t.async);
     AddWarehouseHandlers(t.handlers, t.async);
@@ -138,6 +139,8 @@ Api::Api(eventstore::EventStore& store, actors::Runtime& runtime, const actors::
   ctx_->rate_limits = options.rate_limits;
   ctx_->audit_retention_ms = options.audit_retention_ms;
   ctx_->close_billing = std::move(options.close_billing);
+  ctx_->wall = options.wall_clock;
+  ctx_->simulated = options.simulated_clock;
   ctx_->openapi = std::string(OpenApiDocument());
 }
 
@@ -205,6 +208,7 @@ std::expected<std::size_t, std::string> Api::PurgeExpiredAudit(std::int64_t now_
 Metrics& Api::metrics() { return *metrics_; }
 KeyStore& Api::keys() { return *keys_; }
 const actors::Clock& Api::clock() const { return ctx_->clock; }
+std::int64_t Api::WallNowMs() const { return ctx_->WallNowMs(); }
 
 std::optional<Principal> Api::Authenticate(const Request& request) const { return keys_->Verify(BearerToken(request)); }
 
@@ -370,8 +374,9 @@ Api::Prepared Api::Prepare(const Request& req, const Principal& given, actors::C
 Response Api::HandleAs(const Request& req, const Principal& given, actors::Client& client) {
   const auto started = std::chrono::steady_clock::now();
   ApiContext& ctx = *ctx_;
-  const std::int64_t now = ctx.clock.NowMs();
-  Prepared p = Prepare(req, given, &client, now);
+  const std::int64_t now = ctx.clock.NowMs();  // business time, for the command
+  const std::int64_t wall = ctx.WallNowMs();   // rate limits, retention, caches
+  Prepared p = Prepare(req, given, &client, wall);
   auto finish = [&](Response r) {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     ctx.metrics.Request(p.route_id, r.status, seconds);
@@ -393,7 +398,7 @@ Response Api::HandleAs(const Request& req, const Principal& given, actors::Clien
                               "an Idempotency-Key is 1 to 255 visible ASCII characters"));
       slot = p.who.key_id + '\0' + key;
       fingerprint = Sha256Hex(req.method + '\n' + req.target + '\n' + req.body);
-      auto seen = ctx.idempotency.Begin(slot, fingerprint, now);
+      auto seen = ctx.idempotency.Begin(slot, fingerprint, wall);
       switch (seen.verdict) {
         case IdempotencyCache::Verdict::kReplay: return finish(std::move(seen.response));
         case IdempotencyCache::Verdict::kMismatch:
@@ -415,7 +420,7 @@ Response Api::HandleAs(const Request& req, const Principal& given, actors::Clien
   } catch (...) {
     response = Problem(500, "internal", "Internal error", "the request could not be handled");
   }
-  if (!slot.empty()) ctx.idempotency.Finish(slot, fingerprint, response, now);
+  if (!slot.empty()) ctx.idempotency.Finish(slot, fingerprint, response, wall);
   return finish(std::move(response));
 }
 
@@ -430,7 +435,7 @@ bool Api::TryHandleAsync(const Request& req, std::function<void(Response)> done,
   const auto started = std::chrono::steady_clock::now();
   ApiContext& ctx = *ctx_;
   const std::int64_t now = ctx.clock.NowMs();
-  auto prepared = std::make_shared<Prepared>(Prepare(req, Principal{}, nullptr, now));
+  auto prepared = std::make_shared<Prepared>(Prepare(req, Principal{}, nullptr, ctx.WallNowMs()));
   if (prepared->needs_pool) return false;
   auto finish = [&ctx, started, route = prepared->route_id, done](Response r) {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

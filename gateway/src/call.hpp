@@ -59,6 +59,10 @@ struct ApiContext {
   bool rate_limits = true;
   std::int64_t audit_retention_ms = 0;
   std::function<actors::BillingTick(std::int64_t)> close_billing;  // unset: the route answers 503
+  const actors::Clock* wall = nullptr;            // rate limits, retention, caches; null: `clock`
+  actors::SimulatedClock* simulated = nullptr;    // business time the admin clock routes move
+  std::mutex clock_mu;                            // one advance (and its billing tick) at a time
+  std::int64_t WallNowMs() const { return wall ? wall->NowMs() : clock.NowMs(); }
   std::string openapi;                                             // the OpenAPI document served as is
   std::atomic<bool> draining{false};                               // shutting down: /readyz says so
 
@@ -97,6 +101,7 @@ struct AsyncRoute {
 using AsyncTable = std::map<std::string_view, AsyncRoute, std::less<>>;
 
 void AddSystemHandlers(HandlerTable& t);
+void AddAdminHandlers(HandlerTable& t);
 void AddPartnerHandlers(HandlerTable& t, AsyncTable& a);
 void AddTenantHandlers(HandlerTable& t, AsyncTable& a);
 void AddWarehouseHandlers(HandlerTable& t, AsyncTable& a);

@@ -26,6 +26,10 @@ constexpr std::array kRoutes{
     Route{"GET", "/v1/templates", "list_templates", S::kPlatform, C::kRead, "Segment templates, every version", kQuery},
     Route{"POST", "/v1/billing/period-close", "close_billing_periods", S::kPlatform, C::kPlatformAdmin,
           "Close every ended billing period: invoices, renewals, terminations, dunning", kCmd},
+    Route{"GET", "/v1/admin/clock", "get_clock", S::kPlatform, C::kPlatformAdmin,
+          "Business time, and whether it is simulated", kQuery},
+    Route{"POST", "/v1/admin/clock/advance", "advance_clock", S::kPlatform, C::kPlatformAdmin,
+          "Move simulated business time forward and close the billing periods that ended (404 on the system clock)", kCmd},
     // -- partners --
     Route{"POST", "/v1/partners", "register_partner", S::kPlatform, C::kPlatformAdmin, "Register a partner", kCmd},
     Route{"GET", "/v1/partners/{partner}", "get_partner", S::kPartner, C::kRead, "A partner's current state", kQuery},

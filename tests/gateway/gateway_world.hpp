@@ -31,11 +31,14 @@ struct WorldOptions {
   std::shared_ptr<rocksdb::Env> store_env;  // the fault-injection seam
   std::int64_t idempotency_retention_ms = gateway::ApiOptions{}.idempotency_retention_ms;
   std::int64_t audit_retention_ms = gateway::ApiOptions{}.audit_retention_ms;
+  // As `keel serve --clock simulated`: `clock` is business time that POST /v1/admin/clock/advance
+  // moves, and `wall` is the wall clock apart from it. Otherwise `clock` serves as both.
+  bool simulated_admin_clock = false;
 };
 
 class GatewayWorld {
  public:
-  explicit GatewayWorld(WorldOptions w = {}) : clock(kStart) {
+  explicit GatewayWorld(WorldOptions w = {}) : clock(kStart), wall(kStart) {
     app::NodeOptions o;
     o.data_dir = dir.str();
     o.server.port = 0;
@@ -53,6 +56,8 @@ class GatewayWorld {
     o.idempotency_retention_ms = w.idempotency_retention_ms;
     o.audit_retention_ms = w.audit_retention_ms;
     o.clock = &clock;
+    o.wall_clock = w.simulated_admin_clock ? &wall : &clock;
+    if (w.simulated_admin_clock) o.simulated_clock = &clock;
     o.billing_interval = std::chrono::milliseconds(0);
     o.bootstrap_key = kOwnerKey;
     o.runtime.scheduler_threads = 2;
@@ -101,6 +106,7 @@ class GatewayWorld {
 
   eventstore::test::TempDir dir;
   actors::SimulatedClock clock;
+  actors::SimulatedClock wall;  // the wall clock, when WorldOptions::simulated_admin_clock
   std::unique_ptr<app::Node> node;
 };
 

@@ -28,8 +28,12 @@ enum class VerifyOnOpen : std::uint8_t {
 struct Options {
   Durability durability = Durability::kSync;
   std::chrono::milliseconds idempotency_retention = std::chrono::hours(24);
-  // Unix epoch milliseconds. Stamps events whose metadata has no time and ages idempotency keys.
+  // Unix epoch milliseconds. Stamps events whose metadata has no time (business time: a simulated
+  // clock may move it by days).
   std::function<std::int64_t()> clock_ms;  // empty: std::chrono::system_clock
+  // Unix epoch milliseconds that age idempotency keys: the wall clock, so that moving business time
+  // never lets a retried command apply twice.
+  std::function<std::int64_t()> retention_clock_ms;  // empty: clock_ms
 
   VerifyOnOpen verify_on_open = VerifyOnOpen::kTail;
   std::uint64_t verify_tail_events = 4096;

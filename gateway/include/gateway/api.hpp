@@ -26,6 +26,12 @@ struct ApiOptions {
   std::int64_t idempotency_retention_ms = 24LL * 3600 * 1000;
   std::int64_t audit_retention_ms = 90LL * 24 * 3600 * 1000;  // records of refused requests
   std::function<actors::BillingTick(std::int64_t now_ms)> close_billing;  // POST /v1/billing/period-close
+  // The two clocks (DESIGN.md §4): the Api's `clock` is business time (commands' `at`, billing);
+  // `wall_clock` times rate limits, Idempotency-Key and audit retention and caches (nullptr: `clock`).
+  const actors::Clock* wall_clock = nullptr;
+  // When business time is simulated (`keel serve --clock simulated`): the clock the platform owner
+  // moves with POST /v1/admin/clock/advance. nullptr: the admin clock routes answer 404.
+  actors::SimulatedClock* simulated_clock = nullptr;
 };
 
 class Metrics;
@@ -75,7 +81,8 @@ class Api {
   std::expected<std::size_t, std::string> PurgeExpiredAudit(std::int64_t now_ms, std::size_t limit = 10'000);
   Metrics& metrics();
   KeyStore& keys();
-  const actors::Clock& clock() const;
+  const actors::Clock& clock() const;  // business time
+  std::int64_t WallNowMs() const;     // the wall clock (ApiOptions::wall_clock)
 
  private:
   struct Prepared;
