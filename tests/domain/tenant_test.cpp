@@ -274,3 +274,50 @@ TEST_CASE("latency readings must be non-negative", "[domain][tenant]") {
   CHECK(Refuse(RecordSyncLatency{Integration::kEdi, -5, fx::Regional().workflow, kT0}, Active()) ==
         RejectionCode::kInvalidArgument);
 }
+
+TEST_CASE("dunning lifts only a suspension dunning imposed, and says so", "[domain][tenant][dunning]") {
+  const auto by_dunning = Run(Active(), {SuspendTenant{"invoice INV-1 overdue", kT0, ImposedBy::kDunning}});
+  CHECK(by_dunning.suspended_by == ImposedBy::kDunning);
+  const auto lift = Accept(ReinstateTenant{kT0 + kDayMs, ImposedBy::kDunning}, by_dunning);
+  REQUIRE(lift.size() == 1);
+  CHECK(std::get<TenantReinstated>(lift[0]) == TenantReinstated{kT0 + kDayMs, ImposedBy::kDunning});
+  CHECK(Evolve(by_dunning, lift[0]).status == Status::kActive);
+
+  const auto by_hand = Run(Active(), {SuspendTenant{"fraud review", kT0}});
+  CHECK(by_hand.suspended_by == ImposedBy::kOperator);
+  CHECK(Accept(ReinstateTenant{kT0, ImposedBy::kDunning}, by_hand).empty());  // stays suspended
+  CHECK(Accept(ReinstateTenant{kT0, ImposedBy::kDunning}, Active()).empty());   // nothing to lift
+  CHECK(Run(by_hand, {ReinstateTenant{kT0}}).status == Status::kActive);        // the operator lifts it
+  CHECK(Run(by_dunning, {ReinstateTenant{kT0}}).status == Status::kActive);     // and may lift dunning's too
+}
+
+TEST_CASE("dunning unblocks plan changes only where dunning blocked them", "[domain][tenant][dunning]") {
+  const SetPlanChangesBlocked dunning_block{true, "invoice INV-1 overdue", kT0, ImposedBy::kDunning};
+  const SetPlanChangesBlocked dunning_unblock{false, "no invoice is overdue", kT0, ImposedBy::kDunning};
+  const auto blocked = Run(Active(), {dunning_block});
+  CHECK(blocked.plan_changes_blocked_by == ImposedBy::kDunning);
+  const auto lift = Accept(dunning_unblock, blocked);
+  REQUIRE(lift.size() == 1);
+  CHECK(std::get<PlanChangesBlockedSet>(lift[0]).by == ImposedBy::kDunning);
+  CHECK_FALSE(Evolve(blocked, lift[0]).plan_changes_blocked);
+  CHECK(Accept(dunning_unblock, Active()).empty());
+
+  // An operator's block stays, also when dunning blocked first and the operator then took it over.
+  const auto by_hand = Run(Active(), {SetPlanChangesBlocked{true, "contract review", kT0}});
+  CHECK(Accept(dunning_unblock, by_hand).empty());
+  CHECK(Accept(dunning_block, by_hand).empty());  // dunning leaves the operator's block as it is
+  const auto taken_over = Run(blocked, {SetPlanChangesBlocked{true, "contract review", kT0}});
+  CHECK(taken_over.plan_changes_blocked_by == ImposedBy::kOperator);
+  CHECK(Accept(dunning_unblock, taken_over).empty());
+  CHECK_FALSE(Run(taken_over, {SetPlanChangesBlocked{false, "reviewed", kT0}}).plan_changes_blocked);
+}
+
+TEST_CASE("a period remembers the plan it opened with across upgrades until it renews", "[domain][tenant]") {
+  auto s = Active();
+  CHECK(s.opening_plan == "growth");
+  s = Run(s, {ChangePlan{fx::Growth(), fx::Scale(), fx::Regional(), s.period_start + kDayMs}});
+  CHECK(s.plan == "scale");
+  CHECK(s.opening_plan == "growth");
+  s = Run(s, {RenewSubscription{s.period_end}});
+  CHECK(s.opening_plan == "scale");
+}
