@@ -1,7 +1,9 @@
-// Billing cycle (see billing_cycle.hpp).
+// Billing cycle and dunning relief (see billing_cycle.hpp).
 #include "actors/billing_cycle.hpp"
 
 #include <algorithm>
+
+#include "domain/billing_period.hpp"
 
 namespace keel::actors {
 namespace {
@@ -13,11 +15,50 @@ CommandMeta Meta(const std::string& key, const std::string& tenant) {
   return CommandMeta{key, "process:billing", "tenant:" + tenant, "", std::nullopt};
 }
 
+bool Changed(const Reply& r) {
+  return r && !r->duplicate && std::visit([](const auto& events) { return !events.empty(); }, r->events);
+}
+
 }  // namespace
+
+int LiftDunning(Client& client, const std::string& tenant, std::int64_t at, const std::string& key) {
+  auto snap = client.Get(TenantKey(tenant));
+  if (!snap) return 0;
+  const auto& state = snap->As<t::State>();
+  const bool suspended = state.status == t::Status::kSuspended && state.suspended_by == t::ImposedBy::kDunning;
+  const bool blocked = state.plan_changes_blocked && state.plan_changes_blocked_by == t::ImposedBy::kDunning;
+  if (!suspended && !blocked) return 0;
+  auto billing = client.Get(BillingKey(tenant));
+  if (!billing || b::AnyOverdue(billing->As<b::State>())) return 0;
+  int lifted = 0;
+  if (suspended) {
+    lifted += Changed(client.Execute(TenantKey(tenant), t::ReinstateTenant{at, t::ImposedBy::kDunning},
+                                     Meta(key + ":reinstate", tenant)));
+  }
+  if (blocked) {
+    lifted += Changed(client.Execute(TenantKey(tenant),
+                                     t::SetPlanChangesBlocked{false, "no invoice is overdue", at, t::ImposedBy::kDunning},
+                                     Meta(key + ":unblock", tenant)));
+  }
+  return lifted;
+}
+
+std::unique_ptr<ProcessManager> StartDunningRelief(eventstore::EventStore& store, Runtime& runtime) {
+  return std::make_unique<ProcessManager>(
+      "process.dunning", store, runtime,
+      [](Client& client, const DomainEvent& ev) {
+        const auto* billing = std::get_if<b::Event>(&ev.event);
+        if (billing == nullptr) return;
+        const std::int64_t at = std::visit([](const auto& e) { return e.at; }, *billing);
+        LiftDunning(client, ev.key.tenant, at, "dunning:" + ev.key.tenant + ":lift:" + std::to_string(ev.position));
+      },
+      std::set<std::string, std::less<>>{"PaymentRecorded", "CreditNoteIssued"});
+}
 
 BillingCycle::BillingCycle(eventstore::EventStore& store, Runtime& runtime, const domain::ServiceCatalog& catalog,
                            const config::TemplateRegistry& templates)
-    : store_(store), runtime_(runtime), catalog_(catalog), templates_(templates) {}
+    : store_(store), runtime_(runtime), catalog_(catalog), templates_(templates),
+      relief_(StartDunningRelief(store, runtime)) {}
 
 BillingTick BillingCycle::Tick(std::int64_t now) {
   BillingTick tick;
@@ -40,22 +81,19 @@ BillingTick BillingCycle::Tick(std::int64_t now) {
       if (now < state.period_end) break;
       const std::string period = std::to_string(state.period_start);
       const auto* segment = templates_.Find(state.template_id, state.template_version);
-      const auto* plan = catalog_.FindPlan(state.plan);
-      if (state.environment == domain::Environment::kProduction && plan != nullptr) {
+      if (state.environment == domain::Environment::kProduction) {
         std::int64_t partner_bps = 0;
         if (auto partner = client.Get(PartnerKey(state.partner))) {
           partner_bps = partner->As<domain::partner::State>().partner_bps;
         }
-        b::IssueInvoice invoice{"INV-" + id + "-" + period, id, state.period_start, state.period_end,
-                                b::PeriodFacts{*plan, state.deployment, state.tier, state.modules, state.period_orders,
-                                               state.period_prorations},
-                                catalog_, state.environment, partner_bps,
-                                segment != nullptr ? segment->payment_terms_days : 30, state.period_end};
-        auto issued = client.Execute(BillingKey(id), invoice, Meta("billing:" + id + ":invoice:" + period, id));
-        if (issued || issued.error().rejection.code == domain::RejectionCode::kAlreadyDone) {
-          ++tick.invoices;
-        } else {
-          ++tick.errors;
+        if (auto invoice = b::CloseCurrentPeriod(state, catalog_, partner_bps,
+                                                 segment != nullptr ? segment->payment_terms_days : 30)) {
+          auto issued = client.Execute(BillingKey(id), *invoice, Meta("billing:" + id + ":invoice:" + period, id));
+          if (issued || issued.error().rejection.code == domain::RejectionCode::kAlreadyDone) {
+            ++tick.invoices;
+          } else {
+            ++tick.errors;
+          }
         }
       }
       auto renewed = client.Execute(TenantKey(id), t::RenewSubscription{state.period_end},
@@ -82,17 +120,19 @@ BillingTick BillingCycle::Tick(std::int64_t now) {
       const auto* step = std::get_if<b::DunningStepReached>(&e);
       if (step == nullptr) continue;
       const std::string key = "billing:" + id + ":dunning:" + step->invoice_id + ":" + std::to_string(step->days_overdue);
+      const std::string why = "invoice " + step->invoice_id + " overdue";
       if (step->action == domain::DunningAction::kBlockPlanChanges) {
-        if (client.Execute(TenantKey(id), t::SetPlanChangesBlocked{true, "invoice " + step->invoice_id + " overdue", now},
-                           Meta(key, id))) {
+        if (client.Execute(TenantKey(id), t::SetPlanChangesBlocked{true, why, now, t::ImposedBy::kDunning}, Meta(key, id))) {
           ++tick.dunning_actions;
         }
       } else if (step->action == domain::DunningAction::kSuspend) {
-        if (client.Execute(TenantKey(id), t::SuspendTenant{"invoice " + step->invoice_id + " overdue", now}, Meta(key, id))) {
+        if (client.Execute(TenantKey(id), t::SuspendTenant{why, now, t::ImposedBy::kDunning}, Meta(key, id))) {
           ++tick.dunning_actions;
         }
       }
     }
+    // Relief: a payment that landed while the steps above were applied is seen here.
+    tick.lifts += LiftDunning(client, id, now, "billing:" + id + ":lift:" + std::to_string(now));
   }
   return tick;
 }

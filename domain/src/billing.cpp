@@ -40,7 +40,11 @@ const Invoice* Find(const State& s, const std::string& id) {
 
 Decision<Event> Pay(const RecordPayment& c, const State& s) {
   if (c.payment_id.empty()) return Reject(R::kInvalidArgument, "a payment needs an id");
-  if (s.payments.contains(c.payment_id)) return std::vector<Event>{};  // the same payment again
+  if (auto seen = s.payments.find(c.payment_id); seen != s.payments.end()) {
+    if (seen->second == PaymentSeen{c.invoice_id, c.amount}) return std::vector<Event>{};  // the same payment again
+    return Reject(R::kIdReused, "payment " + c.payment_id + " was recorded with invoice " + seen->second.invoice_id +
+                                    " and amount " + std::to_string(seen->second.amount));
+  }
   const Invoice* inv = Find(s, c.invoice_id);
   if (inv == nullptr) return Reject(R::kNotFound, "no invoice " + c.invoice_id);
   if (c.amount <= 0) return Reject(R::kInvalidArgument, "a payment must be positive");
@@ -92,12 +96,21 @@ Decision<Event> Decide(const Command& command, const State& s) {
 void Apply(State& s, const Event& event) {
   std::visit(Overloaded{
                  [&](const InvoiceIssued& e) {
-                   s.invoices[e.invoice_id] = Invoice{e.total, 0, 0, e.period_start, e.due_at, false, {}};
+                   Invoice& inv = s.invoices[e.invoice_id];
+                   inv = Invoice{};
+                   inv.total = e.total;
+                   inv.period_start = e.period_start;
+                   inv.due_at = e.due_at;
+                   inv.currency = e.currency;
+                   inv.period_end = e.period_end;
+                   inv.lines = e.lines;
+                   inv.partner_share = e.partner_share;
+                   inv.platform_share = e.platform_share;
                    s.periods_invoiced.insert(e.period_start);
                  },
                  [&](const PaymentRecorded& e) {
                    s.invoices[e.invoice_id].paid += e.amount;
-                   s.payments.insert(e.payment_id);
+                   s.payments[e.payment_id] = PaymentSeen{e.invoice_id, e.amount};
                  },
                  [&](const CreditNoteIssued& e) {
                    s.invoices[e.invoice_id].credited += e.amount;
@@ -107,6 +120,13 @@ void Apply(State& s, const Event& event) {
                  [&](const DunningStepReached& e) { s.invoices[e.invoice_id].dunning_done.insert(e.days_overdue); },
              },
              event);
+}
+
+bool AnyOverdue(const State& s) {
+  for (const auto& [id, inv] : s.invoices) {
+    if (inv.overdue && inv.outstanding() > 0) return true;
+  }
+  return false;
 }
 
 State Evolve(State s, const Event& event) {

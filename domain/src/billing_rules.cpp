@@ -25,8 +25,10 @@ std::int64_t UpgradeProration(const Plan& from, const Plan& to, DeploymentModel 
 
 std::vector<InvoiceLine> InvoiceLines(const ServiceCatalog& catalog, const PeriodFacts& f) {
   std::vector<InvoiceLine> lines;
-  lines.push_back({"plan", "plan " + f.plan.id + " (" + std::string(DeploymentName(f.deployment)) + ")",
-                   f.plan.Fee(f.deployment)});
+  // The plan line is the opening plan's fee for the whole period; upgrades since are proration lines.
+  const Plan& opening = f.opening_plan.id.empty() ? f.plan : f.opening_plan;
+  lines.push_back({"plan", "plan " + opening.id + " (" + std::string(DeploymentName(f.deployment)) + ")",
+                   opening.Fee(f.deployment)});
   for (Module m : f.modules) {
     if (auto it = f.plan.addons.find(m); it != f.plan.addons.end() && !f.plan.modules.contains(m)) {
       lines.push_back({"addon", "module " + std::string(ModuleName(m)), it->second});

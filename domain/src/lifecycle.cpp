@@ -31,6 +31,7 @@ std::optional<Rejection> TenantAdmits(tenant::Status status, Activity activity) 
     case S::kSuspended:
       switch (activity) {
         case A::kRead:
+        case A::kSuspend:  // an operator taking over a suspension dunning imposed (the decider decides)
         case A::kPay:
         case A::kSupport:
         case A::kBillingCycle:

@@ -225,7 +225,31 @@ Decision<Event> Upgrade(const UpgradeTemplate& c, const State& s) {
   return One(TemplateUpgraded{c.segment.id, c.segment.version, limits, c.at});
 }
 
+// Dunning lifts only what dunning imposed, and does so idempotently (a no-op when nothing is left).
+Decision<Event> Reinstate(const ReinstateTenant& c, const State& s) {
+  if (c.by == ImposedBy::kDunning) {
+    if (s.status != Status::kSuspended || s.suspended_by != ImposedBy::kDunning) return std::vector<Event>{};
+    return One(TenantReinstated{c.at, c.by});
+  }
+  if (s.status != Status::kSuspended) return std::unexpected(Illegal(s, "reinstate"));
+  return One(TenantReinstated{c.at, c.by});
+}
+
+Decision<Event> Block(const SetPlanChangesBlocked& c, const State& s) {
+  const bool dunning = c.by == ImposedBy::kDunning;
+  if (s.plan_changes_blocked == c.blocked) {
+    // An operator's block takes over a block dunning imposed; anything else is already so.
+    const bool takes_over = c.blocked && !dunning && s.plan_changes_blocked_by == ImposedBy::kDunning;
+    if (!takes_over) return std::vector<Event>{};
+  } else if (dunning && !c.blocked && s.plan_changes_blocked_by != ImposedBy::kDunning) {
+    return std::vector<Event>{};  // an operator's block stays until an operator lifts it
+  }
+  return One(PlanChangesBlockedSet{c.blocked, c.reason, c.at, c.by});
+}
+
 }  // namespace
+
+std::string_view ImposedByName(ImposedBy b) { return b == ImposedBy::kDunning ? "dunning" : "operator"; }
 
 std::string_view StatusName(Status s) {
   switch (s) {
@@ -256,14 +280,14 @@ Decision<Event> Decide(const Command& command, const State& s) {
           [&](const CompleteMilestone& c) { return Complete(c, s); },
           [&](const GoLive& c) { return GoLiveNow(c, s); },
           [&](const SuspendTenant& c) -> Decision<Event> {
-            if (!Live(s)) return std::unexpected(Illegal(s, "suspend"));
+            // An operator takes over a suspension dunning imposed, so paying no longer lifts it.
+            const bool takes_over = s.status == Status::kSuspended && s.suspended_by == ImposedBy::kDunning &&
+                                    c.by == ImposedBy::kOperator;
+            if (!Live(s) && !takes_over) return std::unexpected(Illegal(s, "suspend"));
             if (c.reason.empty()) return Reject(R::kInvalidArgument, "a suspension needs a reason");
-            return One(TenantSuspended{c.reason, c.at});
+            return One(TenantSuspended{c.reason, c.at, c.by});
           },
-          [&](const ReinstateTenant& c) -> Decision<Event> {
-            if (s.status != Status::kSuspended) return std::unexpected(Illegal(s, "reinstate"));
-            return One(TenantReinstated{c.at});
-          },
+          [&](const ReinstateTenant& c) { return Reinstate(c, s); },
           [&](const TerminateTenant& c) -> Decision<Event> {
             if (s.status == Status::kTerminated) return std::unexpected(Illegal(s, "terminate"));
             if (c.reason.empty()) return Reject(R::kInvalidArgument, "a termination needs a reason");
@@ -301,10 +325,7 @@ Decision<Event> Decide(const Command& command, const State& s) {
           },
           [&](const RecordSyncLatency& c) { return Latency(c, s); },
           [&](const UpgradeTemplate& c) { return Upgrade(c, s); },
-          [&](const SetPlanChangesBlocked& c) -> Decision<Event> {
-            if (s.plan_changes_blocked == c.blocked) return std::vector<Event>{};
-            return One(PlanChangesBlockedSet{c.blocked, c.reason, c.at});
-          },
+          [&](const SetPlanChangesBlocked& c) { return Block(c, s); },
       },
       command);
 }
@@ -328,6 +349,7 @@ void Apply(State& s, const Event& event) {
                    s.milestones = e.milestones;
                    s.period_start = e.period_start;
                    s.period_end = e.period_end;
+                   s.opening_plan = e.plan;
                  },
                  [&](const OnboardingStarted&) { s.status = Status::kOnboarding; },
                  [&](const MilestoneCompleted& e) {
@@ -336,9 +358,10 @@ void Apply(State& s, const Event& event) {
                    }
                  },
                  [&](const TenantWentLive&) { s.status = Status::kActive; },
-                 [&](const TenantSuspended&) {
-                   s.before_suspension = s.status;
+                 [&](const TenantSuspended& e) {
+                   if (s.status != Status::kSuspended) s.before_suspension = s.status;  // a take-over keeps it
                    s.status = Status::kSuspended;
+                   s.suspended_by = e.by;
                  },
                  [&](const TenantReinstated&) { s.status = s.before_suspension; },
                  [&](const TenantTerminated&) { s.status = Status::kTerminated; },
@@ -371,6 +394,7 @@ void Apply(State& s, const Event& event) {
                    s.period_orders = 0;
                    s.period_api_calls = 0;
                    s.period_prorations.clear();
+                   s.opening_plan = e.plan;
                    s.pending_downgrade.reset();
                  },
                  [&](const SubscriptionCancelled&) { s.cancelled = true; },
@@ -386,7 +410,10 @@ void Apply(State& s, const Event& event) {
                    s.template_version = e.version;
                    s.limits = e.limits;
                  },
-                 [&](const PlanChangesBlockedSet& e) { s.plan_changes_blocked = e.blocked; },
+                 [&](const PlanChangesBlockedSet& e) {
+                   s.plan_changes_blocked = e.blocked;
+                   s.plan_changes_blocked_by = e.by;
+                 },
              },
              event);
 }

@@ -100,9 +100,12 @@ bool FeedFormat::Visible(const eventstore::EventView& e, const Principal& who) {
   return PartnerOf(tenant) == who.partner;
 }
 
-std::string FeedFormat::Render(const eventstore::EventView& e) {
+std::string FeedFormat::Render(const eventstore::EventView& e, Audience audience) {
+  renders_.fetch_add(1, std::memory_order_relaxed);
   auto parts = Parse(e.stream);
   const std::string_view tenant = parts ? parts->tenant : std::string_view{};
+  json::Json data = parts ? Decode(parts->kind, e) : json::Json(nullptr);
+  if (audience == Audience::kTenant && parts && parts->kind == "billing") json::RedactRevenueSplit(data);
   json::Json frame{{"type", "event"},
                    {"position", e.position},
                    {"stream", std::string(e.stream)},
@@ -110,13 +113,27 @@ std::string FeedFormat::Render(const eventstore::EventView& e) {
                    {"event_type", std::string(e.type)},
                    {"tenant", std::string(tenant)},
                    {"at", e.timestamp_ms},
-                   {"data", parts ? Decode(parts->kind, e) : json::Json(nullptr)}};
+                   {"data", std::move(data)}};
   return frame.dump(-1, ' ', false, json::Json::error_handler_t::replace);
+}
+
+bool FeedFormat::DiffersByAudience(const EventScope& scope, const eventstore::EventView& e) {
+  return scope.kind == "billing" && e.type == "InvoiceIssued";
+}
+
+const std::string& FeedFormat::FrameFor(const eventstore::EventView& e, const EventScope& scope, Audience audience,
+                                        EventFrames& frames) {
+  if (audience == Audience::kTenant && DiffersByAudience(scope, e)) {
+    if (!frames.tenant) frames.tenant = Render(e, Audience::kTenant);
+    return *frames.tenant;
+  }
+  if (!frames.partner) frames.partner = Render(e, Audience::kPartner);
+  return *frames.partner;
 }
 
 std::optional<std::string> FeedFormat::Frame(const eventstore::EventView& e, const Principal& who) {
   if (!Visible(e, who)) return std::nullopt;
-  return Render(e);
+  return Render(e, AudienceOf(who));
 }
 
 }  // namespace keel::gateway

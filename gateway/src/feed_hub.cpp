@@ -118,7 +118,7 @@ bool FeedHub::KeyStillActive(Feed& f) {
 }
 
 FeedHub::Offered FeedHub::Offer(const std::shared_ptr<Feed>& f, const eventstore::EventView& e, EventScope& scope,
-                                std::optional<std::string>& frame) {
+                                EventFrames& frames) {
   if (f->closed()) return Offered::kEnded;
   if (!KeyStillActive(*f)) {  // revoked while subscribed: noticed on the next event of any kind
     EndFeed(f, FeedEnd::kKeyRevoked);
@@ -126,14 +126,14 @@ FeedHub::Offered FeedHub::Offer(const std::shared_ptr<Feed>& f, const eventstore
   }
   if (!format_.Visible(scope, f->who_)) return Offered::kNotVisible;
   if (f->queued.load() >= options_.queue_limit) return Offered::kFull;
-  if (!frame) frame = format_.Render(e);
+  const std::string& frame = format_.FrameFor(e, scope, AudienceOf(f->who_), frames);
   f->queued.fetch_add(1);
-  f->sink_.frame(f, *frame);
+  f->sink_.frame(f, frame);
   return Offered::kTaken;
 }
 
 void FeedHub::OnHubEvent(const eventstore::EventView& e) {
-  std::optional<std::string> frame;
+  EventFrames frames;
   EventScope scope = FeedFormat::ScopeOf(e);
   std::vector<std::shared_ptr<Feed>> fell_behind;  // moved to catch-up below, outside the lock
   {
@@ -146,7 +146,7 @@ void FeedHub::OnHubEvent(const eventstore::EventView& e) {
       }
       Offered offered = Offered::kEnded;
       try {
-        offered = Offer(f, e, scope, frame);
+        offered = Offer(f, e, scope, frames);
       } catch (...) {  // nothing may stop the hub's thread: this feed ends, the others go on
         EndFeed(f, FeedEnd::kError);
       }
@@ -173,13 +173,13 @@ void FeedHub::OnHubEvent(const eventstore::EventView& e) {
 void FeedHub::OnCatchUpEvent(const std::shared_ptr<Feed>& f, std::uint64_t generation, const eventstore::EventView& e) {
   auto current = [&] { return !f->closed() && f->generation_.load() == generation; };
   if (!current() || e.position < f->next_.load()) return;
-  std::optional<std::string> frame;
+  EventFrames frames;
   EventScope scope = FeedFormat::ScopeOf(e);
   const auto deadline = std::chrono::steady_clock::now() + options_.slow_consumer_grace;
   for (;;) {
     Offered offered = Offered::kEnded;
     try {
-      offered = Offer(f, e, scope, frame);
+      offered = Offer(f, e, scope, frames);
     } catch (...) {
       EndFeed(f, FeedEnd::kError);
     }

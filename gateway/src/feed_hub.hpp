@@ -1,5 +1,6 @@
 // The live event feed's fan-out. One store subscription, the hub's thread, serves every feed that is
-// caught up: each event's frame is rendered once and handed to every feed whose principal may see it.
+// caught up: each event's frame is rendered once (once per audience where frames differ: see
+// feed_format.hpp) and handed to every feed whose principal may see it.
 // A feed that starts behind the hub (a `from` in the past), or whose client falls behind, catches up
 // on a store subscription of its own, which may wait for the client (up to the grace, then the feed
 // ends as a slow consumer), and joins the hub again where the hub is: no gap, no duplicate. So live
@@ -104,10 +105,10 @@ class FeedHub {
   friend class Feed;
   enum class Offered { kTaken, kNotVisible, kFull, kEnded };
   // Hands `e` to `f` unless it is not for it, the client is at its limit, or the key was revoked
-  // (which ends the feed). `frame`: rendered at most once per event, for every feed.
+  // (which ends the feed). `frames`: rendered at most once per event and audience, for every feed.
   // `scope`: the event's, found once for every feed.
   Offered Offer(const std::shared_ptr<Feed>& f, const eventstore::EventView& e, EventScope& scope,
-                std::optional<std::string>& frame);
+                EventFrames& frames);
   bool KeyStillActive(Feed& f);
   void OnHubEvent(const eventstore::EventView& e);
   void OnCatchUpEvent(const std::shared_ptr<Feed>& f, std::uint64_t generation, const eventstore::EventView& e);

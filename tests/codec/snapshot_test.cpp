@@ -45,6 +45,9 @@ TEST_CASE("aggregate states survive a snapshot round trip", "[codec][snapshot]")
   t.pending_downgrade = tenant::PlanDowngradeScheduled{"growth", "starter", 1, {Module::kEdi}, {1, 2, 3}, 9, 8};
   t.open_tickets = {{"T-1", "high"}};
   t.failing = {tenant::Integration::kMarketplace};
+  t.suspended_by = tenant::ImposedBy::kDunning;
+  t.plan_changes_blocked_by = tenant::ImposedBy::kDunning;
+  t.opening_plan = "starter";
   tenant::State t2;
   REQUIRE(codec::DecodeSnapshot(codec::EncodeSnapshot(t), t2));
   CHECK(t2 == t);
@@ -64,8 +67,8 @@ TEST_CASE("aggregate states survive a snapshot round trip", "[codec][snapshot]")
   CHECK(c2 == c);
 
   billing::State b;
-  b.invoices["I"] = billing::Invoice{100, 50, 10, 1, 2, true, {7, 21}};
-  b.payments = {"P"};
+  b.invoices["I"] = billing::Invoice{100, 50, 10, 1, 2, true, {7, 21}, "EUR", 3, {{"plan", "plan growth", 100}}, 20, 80};
+  b.payments = {{"P", billing::PaymentSeen{"I", 50}}};
   billing::State b2;
   REQUIRE(codec::DecodeSnapshot(codec::EncodeSnapshot(b), b2));
   CHECK(b2 == b);

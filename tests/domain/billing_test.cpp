@@ -22,7 +22,7 @@ namespace {
 PeriodFacts Facts(std::int64_t orders = 0) {
   return PeriodFacts{fx::Growth(), DeploymentModel::kShared, ServiceTier::kPremium,
                      {Module::kInventory, Module::kMultiWarehouse, Module::kReturns, Module::kMarketplaceConnectors, Module::kEdi},
-                     orders, {5000}};
+                     orders, {5000}, {}};
 }
 
 IssueInvoice MakeInvoice(std::string id = "INV-1", Environment env = Environment::kProduction) {
@@ -88,6 +88,52 @@ TEST_CASE("payments settle invoices without exceeding them", "[domain][billing]"
   CHECK(Refuse(RecordPayment{"INV-1", "PAY-2", 0, kT0}, s) == RejectionCode::kInvalidArgument);
   s = Run(s, {RecordPayment{"INV-1", "PAY-2", 100, kT0}});
   CHECK(s.invoices.at("INV-1").outstanding() == 0);
+}
+
+TEST_CASE("a payment id used again with another amount is refused as id_reused", "[domain][billing]") {
+  auto s = Run(State{}, {MakeInvoice()});
+  s = Run(s, {RecordPayment{"INV-1", "PAY-1", 1000, kT0}});
+  CHECK(Refuse(RecordPayment{"INV-1", "PAY-1", 2000, kT0}, s) == RejectionCode::kIdReused);
+  CHECK(Refuse(RecordPayment{"INV-1", "PAY-1", 999, kT0 + kDayMs}, s) == RejectionCode::kIdReused);
+  CHECK(Refuse(RecordPayment{"INV-9", "PAY-1", 1000, kT0}, s) == RejectionCode::kIdReused);  // another invoice
+  // The same payment again, even at another time, is a no-op; nothing was paid twice.
+  CHECK(Accept(RecordPayment{"INV-1", "PAY-1", 1000, kT0 + kDayMs}, s).empty());
+  CHECK(s.invoices.at("INV-1").paid == 1000);
+}
+
+TEST_CASE("the same payment again stays a no-op once its invoice is settled", "[domain][billing]") {
+  auto s = Run(State{}, {MakeInvoice()});
+  const auto total = s.invoices.at("INV-1").total;
+  s = Run(s, {RecordPayment{"INV-1", "PAY-1", total, kT0}});
+  CHECK(Accept(RecordPayment{"INV-1", "PAY-1", total, kT0}, s).empty());
+  CHECK(Refuse(RecordPayment{"INV-1", "PAY-1", total - 1, kT0}, s) == RejectionCode::kIdReused);
+}
+
+TEST_CASE("an invoice keeps its lines and revenue split in the billing state", "[domain][billing]") {
+  auto d = Accept(MakeInvoice(), State{});
+  const auto& e = std::get<InvoiceIssued>(d.at(0));
+  const auto s = Evolve(State{}, d.at(0));
+  const auto& inv = s.invoices.at("INV-1");
+  CHECK(inv.lines == e.lines);
+  CHECK(inv.partner_share == e.partner_share);
+  CHECK(inv.platform_share == e.platform_share);
+  CHECK(inv.currency == "EUR");
+  CHECK(inv.period_end == e.period_end);
+}
+
+TEST_CASE("dunning acts while an invoice is overdue and unsettled, and no longer once it is paid or credited",
+          "[domain][billing]") {
+  const std::vector<DunningStep> steps = fx::Regional().dunning;
+  auto s = Run(State{}, {MakeInvoice()});
+  const auto total = s.invoices.at("INV-1").total;
+  const Timestamp due = s.invoices.at("INV-1").due_at;
+  CHECK_FALSE(AnyOverdue(s));
+  s = Run(s, {AssessOverdue{steps, due + 8 * kDayMs}});
+  CHECK(AnyOverdue(s));
+  auto paid = Run(s, {RecordPayment{"INV-1", "P", total - 10, kT0}});
+  CHECK(AnyOverdue(paid));  // 10 still owed
+  CHECK_FALSE(AnyOverdue(Run(paid, {RecordPayment{"INV-1", "P2", 10, kT0}})));
+  CHECK_FALSE(AnyOverdue(Run(paid, {IssueCreditNote{"INV-1", "CN", "goodwill", 10, kT0}})));
 }
 
 TEST_CASE("credit notes never exceed the invoice they credit", "[domain][billing]") {

@@ -292,7 +292,7 @@ TEST_CASE("the lifecycle table says what each tenant state admits", "[domain][te
         "provisioning: read operate set_up account suspend reinstate terminate pay support billing_cycle\n"
         "onboarding: read operate set_up account suspend reinstate terminate pay support billing_cycle\n"
         "active: read operate set_up account suspend reinstate terminate pay support billing_cycle\n"
-        "suspended: read reinstate terminate pay support billing_cycle\n"
+        "suspended: read suspend reinstate terminate pay support billing_cycle\n"
         "terminated: read\n");
 }
 
@@ -303,7 +303,13 @@ TEST_CASE("a suspended tenant refuses its business but keeps its billing and sup
         RejectionCode::kTenantSuspended);
   CHECK(Refuse(CancelSubscription{"bye", kT0}, suspended) == RejectionCode::kTenantSuspended);
   CHECK(Refuse(RecordIntegrationFailure{Integration::kEdi, "down", {}, kT0}, suspended) == RejectionCode::kTenantSuspended);
-  CHECK(Refuse(SuspendTenant{"again", kT0}, suspended) == RejectionCode::kTenantSuspended);
+  CHECK(Refuse(SuspendTenant{"again", kT0}, suspended) == RejectionCode::kIllegalTransition);
+  // An operator takes over a suspension dunning imposed; reinstatement then returns to the state before.
+  auto by_dunning = Run(Active(), {SuspendTenant{"overdue", kT0, ImposedBy::kDunning}});
+  auto taken = Run(by_dunning, {SuspendTenant{"fraud check", kT0}});
+  CHECK(taken.suspended_by == ImposedBy::kOperator);
+  CHECK(Decide(ReinstateTenant{kT0, ImposedBy::kDunning}, taken)->empty());  // paying no longer lifts it
+  CHECK(Run(taken, {ReinstateTenant{kT0}}).status == Status::kActive);
   // Admitted: support, the billing cycle's own steps, metering of what was placed, reinstatement.
   CHECK(Accept(OpenTicket{"tk1", "help", "high", kT0}, suspended).size() == 1);
   CHECK(Accept(SetPlanChangesBlocked{true, "dunning", kT0}, suspended).size() == 1);
@@ -316,4 +322,50 @@ TEST_CASE("a suspended tenant refuses its business but keeps its billing and sup
   CHECK(Refuse(OpenTicket{"tk2", "help", "high", kT0}, terminated) == RejectionCode::kTenantTerminated);
   CHECK(Refuse(RecordUsage{1, 0, kT0}, terminated) == RejectionCode::kTenantTerminated);
   CHECK(Refuse(RenewSubscription{terminated.period_end}, terminated) == RejectionCode::kTenantTerminated);
+
+TEST_CASE("dunning lifts only a suspension dunning imposed, and says so", "[domain][tenant][dunning]") {
+  const auto by_dunning = Run(Active(), {SuspendTenant{"invoice INV-1 overdue", kT0, ImposedBy::kDunning}});
+  CHECK(by_dunning.suspended_by == ImposedBy::kDunning);
+  const auto lift = Accept(ReinstateTenant{kT0 + kDayMs, ImposedBy::kDunning}, by_dunning);
+  REQUIRE(lift.size() == 1);
+  CHECK(std::get<TenantReinstated>(lift[0]) == TenantReinstated{kT0 + kDayMs, ImposedBy::kDunning});
+  CHECK(Evolve(by_dunning, lift[0]).status == Status::kActive);
+
+  const auto by_hand = Run(Active(), {SuspendTenant{"fraud review", kT0}});
+  CHECK(by_hand.suspended_by == ImposedBy::kOperator);
+  CHECK(Accept(ReinstateTenant{kT0, ImposedBy::kDunning}, by_hand).empty());  // stays suspended
+  CHECK(Accept(ReinstateTenant{kT0, ImposedBy::kDunning}, Active()).empty());   // nothing to lift
+  CHECK(Run(by_hand, {ReinstateTenant{kT0}}).status == Status::kActive);        // the operator lifts it
+  CHECK(Run(by_dunning, {ReinstateTenant{kT0}}).status == Status::kActive);     // and may lift dunning's too
+}
+
+TEST_CASE("dunning unblocks plan changes only where dunning blocked them", "[domain][tenant][dunning]") {
+  const SetPlanChangesBlocked dunning_block{true, "invoice INV-1 overdue", kT0, ImposedBy::kDunning};
+  const SetPlanChangesBlocked dunning_unblock{false, "no invoice is overdue", kT0, ImposedBy::kDunning};
+  const auto blocked = Run(Active(), {dunning_block});
+  CHECK(blocked.plan_changes_blocked_by == ImposedBy::kDunning);
+  const auto lift = Accept(dunning_unblock, blocked);
+  REQUIRE(lift.size() == 1);
+  CHECK(std::get<PlanChangesBlockedSet>(lift[0]).by == ImposedBy::kDunning);
+  CHECK_FALSE(Evolve(blocked, lift[0]).plan_changes_blocked);
+  CHECK(Accept(dunning_unblock, Active()).empty());
+
+  // An operator's block stays, also when dunning blocked first and the operator then took it over.
+  const auto by_hand = Run(Active(), {SetPlanChangesBlocked{true, "contract review", kT0}});
+  CHECK(Accept(dunning_unblock, by_hand).empty());
+  CHECK(Accept(dunning_block, by_hand).empty());  // dunning leaves the operator's block as it is
+  const auto taken_over = Run(blocked, {SetPlanChangesBlocked{true, "contract review", kT0}});
+  CHECK(taken_over.plan_changes_blocked_by == ImposedBy::kOperator);
+  CHECK(Accept(dunning_unblock, taken_over).empty());
+  CHECK_FALSE(Run(taken_over, {SetPlanChangesBlocked{false, "reviewed", kT0}}).plan_changes_blocked);
+}
+
+TEST_CASE("a period remembers the plan it opened with across upgrades until it renews", "[domain][tenant]") {
+  auto s = Active();
+  CHECK(s.opening_plan == "growth");
+  s = Run(s, {ChangePlan{fx::Growth(), fx::Scale(), fx::Regional(), s.period_start + kDayMs}});
+  CHECK(s.plan == "scale");
+  CHECK(s.opening_plan == "growth");
+  s = Run(s, {RenewSubscription{s.period_end}});
+  CHECK(s.opening_plan == "scale");
 }

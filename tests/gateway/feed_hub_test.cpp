@@ -2,9 +2,10 @@
 // each sees every event once, in order; a feed from the past reads history on a thread of its own
 // and joins the hub with no gap or duplicate while appends continue; a client that falls behind goes
 // back to the store and returns, or is ended as a slow consumer after the grace; the catch-up cap;
-// a revoked key ends its feed.
+// a revoked key ends its feed; invoice frames carry the revenue split for partner and platform feeds only.
 #include <dirent.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <deque>
@@ -15,6 +16,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "codec/codec.hpp"
 #include "feed_hub.hpp"
 #include "test_support.hpp"
 
@@ -347,4 +349,82 @@ TEST_CASE("with a revocation count, keys are looked up once per feed and again o
     CHECK(*c->Ended() == FeedEnd::kKeyRevoked);
     CHECK(c->Count() == 55);
   }
+}
+
+// -- the revenue split: for the partner and the platform owner, not for tenant-bound keys --
+
+namespace {
+
+void AppendDomainEvent(keel::eventstore::EventStore& store, const std::string& stream, const keel::codec::EncodedEvent& e) {
+  REQUIRE(store.Append(stream, keel::eventstore::ExpectedVersion::Any(), {{e.type, e.schema_version, e.payload}}));
+}
+
+keel::domain::billing::InvoiceIssued Invoice() {
+  keel::domain::billing::InvoiceIssued e;
+  e.invoice_id = "INV-acme-1";
+  e.tenant = "acme";
+  e.currency = "EUR";
+  e.lines = {{"plan", "plan growth (shared)", 89900}};
+  e.total = 89900;
+  e.partner_share = 17980;
+  e.platform_share = 71920;
+  return e;
+}
+
+}  // namespace
+
+TEST_CASE("invoice frames show the revenue split to partner and platform feeds only, rendered once per audience",
+          "[gateway][feed]") {
+  namespace d = keel::domain;
+  std::vector<std::unique_ptr<Client>> clients;  // before the world: they outlive its hub
+  World w;
+  d::tenant::TenantProvisioned provisioned;
+  provisioned.id = "acme";
+  provisioned.partner = "p1";
+  provisioned.name = "Acme";
+  AppendDomainEvent(*w.store, "t/acme/tenant/acme", keel::codec::Encode(d::tenant::Event(provisioned)));
+  const std::vector<Principal> who{kPlatform,
+                                   {"k-partner", Role::kPartnerAdmin, "p1", "", ""},
+                                   {"k-analyst", Role::kAnalyst, "p1", "", ""},
+                                   {"k-operator", Role::kTenantOperator, "p1", "acme", ""},
+                                   {"k-operator-2", Role::kTenantOperator, "p1", "acme", ""},
+                                   {"k-tenant-analyst", Role::kAnalyst, "p1", "acme", ""}};
+  std::vector<std::vector<std::string>> frames(who.size());
+  std::mutex mu;
+  std::vector<std::shared_ptr<Feed>> feeds;
+  for (std::size_t i = 0; i < who.size(); ++i) {
+    FeedSink sink;
+    sink.frame = [&, i](const std::shared_ptr<Feed>& feed, std::string frame) {
+      std::lock_guard lock(mu);
+      frames[i].push_back(std::move(frame));
+      feed->queued.fetch_sub(1);
+    };
+    sink.end = [](const std::shared_ptr<Feed>&, FeedEnd) {};
+    feeds.push_back(w.hub->Subscribe(w.store->HeadPosition() + 1, who[i], sink));
+    REQUIRE(feeds.back());
+  }
+  const auto renders_before = w.format.renders();
+  AppendDomainEvent(*w.store, "t/acme/billing/main", keel::codec::Encode(d::billing::Event(Invoice())));
+  AppendDomainEvent(*w.store, "t/acme/billing/main",
+                    keel::codec::Encode(d::billing::Event(d::billing::PaymentRecorded{"INV-acme-1", "pay-1", 100, 0})));
+  REQUIRE(WaitFor([&] {
+    std::lock_guard lock(mu);
+    return std::all_of(frames.begin(), frames.end(), [](const auto& f) { return f.size() == 2; });
+  }));
+  for (auto& f : feeds) f->Stop();
+  std::lock_guard lock(mu);
+  for (std::size_t i = 0; i < who.size(); ++i) {
+    INFO("feed of " << who[i].key_id);
+    const auto invoice = nlohmann::json::parse(frames[i][0]);
+    CHECK(invoice["event_type"] == "InvoiceIssued");
+    CHECK(invoice["data"]["total"] == 89900);
+    CHECK(invoice["data"]["lines"].size() == 1);
+    const bool tenant_bound = !who[i].tenant.empty();
+    CHECK(invoice["data"].contains("partner_share") == !tenant_bound);
+    CHECK(invoice["data"].contains("platform_share") == !tenant_bound);
+    if (!tenant_bound) CHECK(invoice["data"]["partner_share"] == 17980);
+    CHECK(nlohmann::json::parse(frames[i][1])["data"]["amount"] == 100);
+  }
+  // The invoice was rendered once per audience (2), the payment, the same for all, once.
+  CHECK(w.format.renders() - renders_before == 3);
 }

@@ -326,3 +326,32 @@ TEST_CASE("a feed whose key is revoked is closed with the next event", "[gateway
   }
   CHECK(closed);
 }
+
+TEST_CASE("an invoice's feed frame carries the revenue split for the partner's feed, not for a tenant-bound key's",
+          "[gateway][ws][billing]") {
+  GatewayWorld w;
+  Seed(w);
+  w.CallJson("PUT", "/v1/partners/p1/revenue-share", {{"partner_bps", 2000}}, keel::test::kOwnerKey, 200);
+  WsClient partner(w.port(), w.Key("partner_admin", "p1"));
+  WsClient tenant(w.port(), w.Key("tenant_operator", "p1", "t1"));
+  for (auto* c : {&partner, &tenant}) {
+    c->Send({{"type", "subscribe"}, {"id", "s"}, {"from", w.head() + 1}});
+    c->NextOf("subscribed");
+  }
+  w.clock.Advance(31LL * 86'400'000);
+  w.CallJson("POST", "/v1/billing/period-close", nullptr, keel::test::kOwnerKey, 200);
+  auto invoice_of = [](WsClient& c) {
+    for (;;) {
+      auto e = c.NextOf("event");
+      if (e["event_type"] == "InvoiceIssued" && e["tenant"] == "t1") return e;
+    }
+  };
+  const Json seen_by_partner = invoice_of(partner);
+  const Json seen_by_tenant = invoice_of(tenant);
+  CHECK(seen_by_partner["data"]["partner_share"].get<std::int64_t>() > 0);
+  CHECK(seen_by_partner["data"].contains("platform_share"));
+  CHECK_FALSE(seen_by_tenant["data"].contains("partner_share"));
+  CHECK_FALSE(seen_by_tenant["data"].contains("platform_share"));
+  CHECK(seen_by_tenant["data"]["total"] == seen_by_partner["data"]["total"]);
+  CHECK(seen_by_tenant["data"]["lines"] == seen_by_partner["data"]["lines"]);
+}

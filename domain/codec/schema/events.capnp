@@ -61,8 +61,8 @@ struct TenantProvisioned {
 struct OnboardingStarted { at @0 :Int64; }
 struct MilestoneCompleted { milestone @0 :Text; by @1 :Text; at @2 :Int64; }
 struct TenantWentLive { at @0 :Int64; }
-struct TenantSuspended { reason @0 :Text; at @1 :Int64; }
-struct TenantReinstated { at @0 :Int64; }
+struct TenantSuspended { reason @0 :Text; at @1 :Int64; imposedBy @2 :UInt8; }
+struct TenantReinstated { at @0 :Int64; imposedBy @1 :UInt8; }
 struct TenantTerminated { reason @0 :Text; at @1 :Int64; }
 struct ModuleActivated { module @0 :UInt8; milestones @1 :List(MilestoneState); at @2 :Int64; }
 struct ModuleDeactivated { module @0 :UInt8; at @1 :Int64; }
@@ -78,7 +78,7 @@ struct IntegrationFailed { integration @0 :UInt8; detail @1 :Text; routedTo @2 :
 struct IntegrationRecovered { integration @0 :UInt8; at @1 :Int64; }
 struct SyncLatencyBreached { integration @0 :UInt8; latencyMs @1 :Int64; routedTo @2 :Text; at @3 :Int64; }
 struct TemplateUpgraded { templateId @0 :Text; version @1 :Int32; limits @2 :Limits; at @3 :Int64; }
-struct PlanChangesBlockedSet { blocked @0 :Bool; reason @1 :Text; at @2 :Int64; }
+struct PlanChangesBlockedSet { blocked @0 :Bool; reason @1 :Text; at @2 :Int64; imposedBy @3 :UInt8; }
 
 # -- partner --
 struct Branding { displayName @0 :Text; logoUrl @1 :Text; primaryColour @2 :Text; secondaryColour @3 :Text; supportEmail @4 :Text; customDomain @5 :Text; }

@@ -36,6 +36,7 @@ constexpr std::uint8_t MaxOf(d::Environment) { return 1; }
 constexpr std::uint8_t MaxOf(d::tenant::Integration) { return 1; }
 constexpr std::uint8_t MaxOf(d::partner::Level) { return 3; }
 constexpr std::uint8_t MaxOf(d::DunningAction) { return 2; }
+constexpr std::uint8_t MaxOf(d::tenant::ImposedBy) { return 1; }
 
 // -- shared --
 KEEL_FIELDS(d::Limits, v("warehouses", e.warehouses); v("monthlyOrders", e.monthly_orders); v("apiRps", e.api_rps))
@@ -103,8 +104,8 @@ KEEL_FIELDS(d::tenant::TenantProvisioned, v("id", e.id); v("partner", e.partner)
 KEEL_FIELDS(d::tenant::OnboardingStarted, v("at", e.at))
 KEEL_FIELDS(d::tenant::MilestoneCompleted, v("milestone", e.milestone); v("by", e.by); v("at", e.at))
 KEEL_FIELDS(d::tenant::TenantWentLive, v("at", e.at))
-KEEL_FIELDS(d::tenant::TenantSuspended, v("reason", e.reason); v("at", e.at))
-KEEL_FIELDS(d::tenant::TenantReinstated, v("at", e.at))
+KEEL_FIELDS(d::tenant::TenantSuspended, v("reason", e.reason); v("at", e.at); v("imposedBy", e.by))
+KEEL_FIELDS(d::tenant::TenantReinstated, v("at", e.at); v("imposedBy", e.by))
 KEEL_FIELDS(d::tenant::TenantTerminated, v("reason", e.reason); v("at", e.at))
 KEEL_FIELDS(d::tenant::ModuleActivated, v("module", e.module); v("milestones", e.milestones); v("at", e.at))
 KEEL_FIELDS(d::tenant::ModuleDeactivated, v("module", e.module); v("at", e.at))
@@ -129,7 +130,8 @@ KEEL_FIELDS(d::tenant::SyncLatencyBreached, v("integration", e.integration); v("
             v("routedTo", e.routed_to); v("at", e.at))
 KEEL_FIELDS(d::tenant::TemplateUpgraded, v("templateId", e.template_id); v("version", e.version);
             v("limits", e.limits); v("at", e.at))
-KEEL_FIELDS(d::tenant::PlanChangesBlockedSet, v("blocked", e.blocked); v("reason", e.reason); v("at", e.at))
+KEEL_FIELDS(d::tenant::PlanChangesBlockedSet, v("blocked", e.blocked); v("reason", e.reason); v("at", e.at);
+            v("imposedBy", e.by))
 
 // -- partner --
 KEEL_FIELDS(d::partner::Branding, v("displayName", e.display_name); v("logoUrl", e.logo_url);

@@ -20,10 +20,10 @@ namespace {
 // Format numbers: bump one when that aggregate's State (or a nested type) changes layout.
 constexpr std::uint32_t kWarehouseFormat = 0x5702;  // 0x5702: purchase requests
 constexpr std::uint32_t kOrderFormat = 0x4F01;
-constexpr std::uint32_t kTenantFormat = 0x5402;  // 0x5402: period prorations
+constexpr std::uint32_t kTenantFormat = 0x5403;  // 0x5402: period prorations; 0x5403: dunning causes, opening plan
 constexpr std::uint32_t kPartnerFormat = 0x5001;
 constexpr std::uint32_t kCatalogFormat = 0x4301;
-constexpr std::uint32_t kBillingFormat = 0x4201;
+constexpr std::uint32_t kBillingFormat = 0x4202;  // 0x4202: invoice lines and split, payments by id
 
 template <class T> struct IsVector : std::false_type {};
 template <class T> struct IsVector<std::vector<T>> : std::true_type {};

@@ -47,7 +47,9 @@ KEEL_FIELDS(d::tenant::State, v("status", e.status); v("beforeSuspension", e.bef
             v("periodStart", e.period_start); v("periodEnd", e.period_end); v("periodOrders", e.period_orders);
             v("periodApiCalls", e.period_api_calls); v("periodProrations", e.period_prorations); v("pendingDowngrade", e.pending_downgrade);
             v("cancelled", e.cancelled); v("planChangesBlocked", e.plan_changes_blocked);
-            v("openTickets", e.open_tickets); v("ticketsOpened", e.tickets_opened); v("failing", e.failing))
+            v("openTickets", e.open_tickets); v("ticketsOpened", e.tickets_opened); v("failing", e.failing);
+            v("suspendedBy", e.suspended_by); v("planChangesBlockedBy", e.plan_changes_blocked_by);
+            v("openingPlan", e.opening_plan))
 
 // -- partner, catalog, billing --
 KEEL_FIELDS(d::partner::State, v("registered", e.registered); v("id", e.id); v("name", e.name);
@@ -56,7 +58,9 @@ KEEL_FIELDS(d::partner::State, v("registered", e.registered); v("id", e.id); v("
 KEEL_FIELDS(d::catalog::State, v("items", e.items); v("suppliers", e.suppliers))
 KEEL_FIELDS(d::billing::Invoice, v("total", e.total); v("paid", e.paid); v("credited", e.credited);
             v("periodStart", e.period_start); v("dueAt", e.due_at); v("overdue", e.overdue);
-            v("dunningDone", e.dunning_done))
+            v("dunningDone", e.dunning_done); v("currency", e.currency); v("periodEnd", e.period_end);
+            v("lines", e.lines); v("partnerShare", e.partner_share); v("platformShare", e.platform_share))
+KEEL_FIELDS(d::billing::PaymentSeen, v("invoiceId", e.invoice_id); v("amount", e.amount))
 KEEL_FIELDS(d::billing::State, v("invoices", e.invoices); v("payments", e.payments); v("creditNotes", e.credit_notes);
             v("periodsInvoiced", e.periods_invoiced))
 

@@ -1,7 +1,9 @@
 // Billing aggregate (one billing stream per tenant): invoices computed from recorded facts by the
 // billing rules (totals equal the sum of their lines; sandboxes are never billed), payments against
-// invoices, credit notes that never exceed the invoice they credit, and overdue assessment whose
-// dunning steps (reminder, block plan changes, suspend) come from the tenant's template.
+// invoices (a payment id is used once: again with the same invoice and amount it is a no-op, with
+// other ones it is refused as id_reused), credit notes that never exceed the invoice they credit,
+// and overdue assessment whose dunning steps (reminder, block plan changes, suspend) come from the
+// tenant's template.
 // Pure: no I/O, no clock (time arrives in commands), no CAF or RocksDB headers.
 #pragma once
 
@@ -57,12 +59,23 @@ struct Invoice {
   Timestamp period_start = 0, due_at = 0;
   bool overdue = false;
   std::set<std::int64_t> dunning_done;  // days_overdue of the steps already reached
+  std::string currency;
+  Timestamp period_end = 0;
+  std::vector<InvoiceLine> lines;
+  std::int64_t partner_share = 0, platform_share = 0;  // the revenue split: for the partner and the platform only
   std::int64_t outstanding() const { return total - paid - credited; }
   bool operator==(const Invoice&) const = default;
 };
+// What a payment id was first used for: the same id again must say the same.
+struct PaymentSeen {
+  std::string invoice_id;
+  std::int64_t amount = 0;
+  bool operator==(const PaymentSeen&) const = default;
+};
 struct State {
   std::map<std::string, Invoice> invoices;
-  std::set<std::string> payments, credit_notes;
+  std::map<std::string, PaymentSeen> payments;  // by payment id
+  std::set<std::string> credit_notes;
   std::set<Timestamp> periods_invoiced;
   bool operator==(const State&) const = default;
 };
@@ -71,5 +84,8 @@ Decision<Event> Decide(const Command& command, const State& state);
 State Evolve(State state, const Event& event);
 // Evolve in place (same rules, no copy or move of the state): for replaying long streams.
 void Apply(State& state, const Event& event);
+
+// Whether any invoice was found overdue and is still not settled (what dunning acts on).
+bool AnyOverdue(const State& state);
 
 }  // namespace keel::domain::billing

@@ -1,6 +1,13 @@
 // Billing rules as pure functions: plan fee by deployment model, module add-ons, support tier, usage
 // beyond the included volume, proration by days, the partner / platform revenue split and the
 // cost-to-serve estimate. All amounts are integer minor units of the catalog currency.
+//
+// Plan fees are charged in arrears, day-weighted: a period's invoice (issued at its end) holds the
+// fee of the plan the period opened with, for the whole period, plus one proration line per upgrade
+// of (new fee - previous fee) x remaining days / period days, the day of the upgrade counting as a
+// remaining day. So every day of a period is charged 1/period-days of the fee of the plan held at
+// that day's end. Each proration is rounded down, so it is short of its exact value by less than one
+// minor unit. Downgrades and cancellations take effect at the period end and need no proration.
 #pragma once
 
 #include <cstdint>
@@ -38,6 +45,7 @@ struct PeriodFacts {
   std::set<Module> modules;            // active modules; those not included in the plan are add-ons
   std::int64_t orders = 0;             // orders placed in the period
   std::vector<std::int64_t> prorations;  // upgrade charges recorded during the period
+  Plan opening_plan;  // the plan the period opened with: the plan line (empty id: `plan`)
 };
 
 std::vector<InvoiceLine> InvoiceLines(const ServiceCatalog& catalog, const PeriodFacts& facts);

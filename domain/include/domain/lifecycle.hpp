@@ -33,7 +33,8 @@ std::string_view ActivityName(Activity a);
 // nullopt when a tenant in `status` admits `activity`; else the refusal (`tenant_suspended`,
 // `tenant_terminated`). Provisioning, onboarding and active tenants admit everything (each decider
 // still checks its own transitions); suspended ones only reads, payments, credit notes, tickets, the
-// billing cycle, reinstatement and termination; terminated ones only reads.
+// billing cycle, reinstatement, termination and an operator's suspension taking over one dunning
+// imposed; terminated ones only reads.
 std::optional<Rejection> TenantAdmits(tenant::Status status, Activity activity);
 
 // What a tenant command does (the tenant decider gates every command with it).

@@ -23,6 +23,11 @@ std::string_view StatusName(Status s);
 
 enum class Integration : std::uint8_t { kEdi, kMarketplace };
 
+// Who imposed a suspension or a plan-change block: an operator by hand, or the dunning process
+// (which lifts only its own, once nothing is overdue).
+enum class ImposedBy : std::uint8_t { kOperator, kDunning };
+std::string_view ImposedByName(ImposedBy b);
+
 struct MilestoneState {
   std::string id;
   bool required = true;
@@ -43,8 +48,9 @@ struct ProvisionTenant {
 struct StartOnboarding { Timestamp at = 0; };
 struct CompleteMilestone { std::string milestone, by; Timestamp at = 0; };
 struct GoLive { Timestamp at = 0; };
-struct SuspendTenant { std::string reason; Timestamp at = 0; };
-struct ReinstateTenant { Timestamp at = 0; };
+struct SuspendTenant { std::string reason; Timestamp at = 0; ImposedBy by = ImposedBy::kOperator; };
+// By the operator: lifts any suspension. By dunning: lifts only a suspension dunning imposed (else a no-op).
+struct ReinstateTenant { Timestamp at = 0; ImposedBy by = ImposedBy::kOperator; };
 struct TerminateTenant { std::string reason; Timestamp at = 0; };
 struct ActivateModule { Module module; Plan plan; SegmentTemplate segment; Timestamp at = 0; };
 struct DeactivateModule { Module module; Timestamp at = 0; };
@@ -63,7 +69,9 @@ struct RecordIntegrationFailure { Integration integration; std::string detail; W
 struct RecordIntegrationRecovery { Integration integration; Timestamp at = 0; };
 struct RecordSyncLatency { Integration integration; std::int64_t latency_ms = 0; WorkflowRules rules; Timestamp at = 0; };
 struct UpgradeTemplate { SegmentTemplate segment; Timestamp at = 0; };
-struct SetPlanChangesBlocked { bool blocked = true; std::string reason; Timestamp at = 0; };  // dunning
+// By dunning, an unblock lifts only a block dunning imposed, and a block leaves an operator's block as it is;
+// an operator's block takes over a dunning block (paying then no longer lifts it).
+struct SetPlanChangesBlocked { bool blocked = true; std::string reason; Timestamp at = 0; ImposedBy by = ImposedBy::kOperator; };
 using Command = std::variant<ProvisionTenant, StartOnboarding, CompleteMilestone, GoLive, SuspendTenant,
                              ReinstateTenant, TerminateTenant, ActivateModule, DeactivateModule, ChangePlan,
                              RegisterWarehouse, RecordUsage, RenewSubscription, CancelSubscription, OpenTicket,
@@ -89,8 +97,8 @@ struct TenantProvisioned {
 struct OnboardingStarted { Timestamp at = 0; bool operator==(const OnboardingStarted&) const = default; };
 struct MilestoneCompleted { std::string milestone, by; Timestamp at = 0; bool operator==(const MilestoneCompleted&) const = default; };
 struct TenantWentLive { Timestamp at = 0; bool operator==(const TenantWentLive&) const = default; };
-struct TenantSuspended { std::string reason; Timestamp at = 0; bool operator==(const TenantSuspended&) const = default; };
-struct TenantReinstated { Timestamp at = 0; bool operator==(const TenantReinstated&) const = default; };
+struct TenantSuspended { std::string reason; Timestamp at = 0; ImposedBy by = ImposedBy::kOperator; bool operator==(const TenantSuspended&) const = default; };
+struct TenantReinstated { Timestamp at = 0; ImposedBy by = ImposedBy::kOperator; bool operator==(const TenantReinstated&) const = default; };
 struct TenantTerminated { std::string reason; Timestamp at = 0; bool operator==(const TenantTerminated&) const = default; };
 struct ModuleActivated {
   Module module;
@@ -136,7 +144,7 @@ struct IntegrationFailed { Integration integration; std::string detail, routed_t
 struct IntegrationRecovered { Integration integration; Timestamp at = 0; bool operator==(const IntegrationRecovered&) const = default; };
 struct SyncLatencyBreached { Integration integration; std::int64_t latency_ms = 0; std::string routed_to; Timestamp at = 0; bool operator==(const SyncLatencyBreached&) const = default; };
 struct TemplateUpgraded { std::string template_id; int version = 0; Limits limits; Timestamp at = 0; bool operator==(const TemplateUpgraded&) const = default; };
-struct PlanChangesBlockedSet { bool blocked = true; std::string reason; Timestamp at = 0; bool operator==(const PlanChangesBlockedSet&) const = default; };
+struct PlanChangesBlockedSet { bool blocked = true; std::string reason; Timestamp at = 0; ImposedBy by = ImposedBy::kOperator; bool operator==(const PlanChangesBlockedSet&) const = default; };
 using Event = std::variant<TenantProvisioned, OnboardingStarted, MilestoneCompleted, TenantWentLive, TenantSuspended,
                            TenantReinstated, TenantTerminated, ModuleActivated, ModuleDeactivated, PlanUpgraded,
                            PlanDowngradeScheduled, WarehouseRegistered, UsageRecorded, SubscriptionRenewed,
@@ -167,6 +175,9 @@ struct State {
   std::map<std::string, std::string> open_tickets;  // id -> severity
   std::int64_t tickets_opened = 0;
   std::set<Integration> failing;
+  ImposedBy suspended_by = ImposedBy::kOperator;             // who imposed the current suspension
+  ImposedBy plan_changes_blocked_by = ImposedBy::kOperator;  // who imposed the current block
+  std::string opening_plan;  // the plan the current period opened with (its invoice's plan line)
   bool operator==(const State&) const = default;
 };
 

@@ -32,7 +32,8 @@ template <> struct Describe<domain::billing::PeriodFacts> {
   using T = domain::billing::PeriodFacts;
   static constexpr auto fields =
       std::make_tuple(Opt("plan", &T::plan), Opt("deployment", &T::deployment), Opt("tier", &T::tier),
-                      Opt("modules", &T::modules), Opt("orders", &T::orders), Opt("prorations", &T::prorations));
+                      Opt("modules", &T::modules), Opt("orders", &T::orders), Opt("prorations", &T::prorations),
+                      Opt("opening_plan", &T::opening_plan));
 };
 template <> struct Describe<domain::billing::RevenueSplit> {
   using T = domain::billing::RevenueSplit;
@@ -95,7 +96,13 @@ template <> struct Describe<domain::billing::Invoice> {
   static constexpr auto fields =
       std::make_tuple(Opt("total", &T::total), Opt("paid", &T::paid), Opt("credited", &T::credited),
                       Opt("period_start", &T::period_start), Opt("due_at", &T::due_at), Opt("overdue", &T::overdue),
-                      Opt("dunning_done", &T::dunning_done));
+                      Opt("dunning_done", &T::dunning_done), Opt("currency", &T::currency),
+                      Opt("period_end", &T::period_end), Opt("lines", &T::lines),
+                      Opt("partner_share", &T::partner_share), Opt("platform_share", &T::platform_share));
+};
+template <> struct Describe<domain::billing::PaymentSeen> {
+  using T = domain::billing::PaymentSeen;
+  static constexpr auto fields = std::make_tuple(Opt("invoice_id", &T::invoice_id), Opt("amount", &T::amount));
 };
 template <> struct Describe<domain::billing::State> {
   using T = domain::billing::State;
@@ -103,5 +110,21 @@ template <> struct Describe<domain::billing::State> {
       std::make_tuple(Opt("invoices", &T::invoices), Opt("payments", &T::payments),
                       Opt("credit_notes", &T::credit_notes), Opt("periods_invoiced", &T::periods_invoiced));
 };
+
+// The partner / platform revenue split is for the partner and the platform owner only: keys bound
+// to a tenant get invoices without it. Removes it from a rendered billing event or billing state.
+inline void RedactRevenueSplit(Json& j) {
+  if (!j.is_object()) return;
+  j.erase("partner_share");
+  j.erase("platform_share");
+  if (auto it = j.find("invoices"); it != j.end() && it->is_object()) {
+    for (auto& invoice : *it) {
+      if (invoice.is_object()) {
+        invoice.erase("partner_share");
+        invoice.erase("platform_share");
+      }
+    }
+  }
+}
 
 }  // namespace keel::gateway::json

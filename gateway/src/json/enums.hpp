@@ -108,6 +108,11 @@ template <> struct EnumNames<domain::tenant::Integration> {
   static constexpr std::array<std::pair<E, std::string_view>, 2> names{
       {{E::kEdi, "edi"}, {E::kMarketplace, "marketplace"}}};
 };
+template <> struct EnumNames<domain::tenant::ImposedBy> {
+  using E = domain::tenant::ImposedBy;
+  static constexpr std::array<std::pair<E, std::string_view>, 2> names{
+      {{E::kOperator, "operator"}, {E::kDunning, "dunning"}}};
+};
 template <> struct EnumNames<domain::order::Channel> {
   using E = domain::order::Channel;
   static constexpr std::array<std::pair<E, std::string_view>, 4> names{

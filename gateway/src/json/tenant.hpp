@@ -116,11 +116,12 @@ template <> struct Describe<domain::tenant::TenantWentLive> {
 };
 template <> struct Describe<domain::tenant::TenantSuspended> {
   using T = domain::tenant::TenantSuspended;
-  static constexpr auto fields = std::make_tuple(Opt("reason", &T::reason), Opt("at", &T::at));
+  static constexpr auto fields =
+      std::make_tuple(Opt("reason", &T::reason), Opt("at", &T::at), Opt("imposed_by", &T::by));
 };
 template <> struct Describe<domain::tenant::TenantReinstated> {
   using T = domain::tenant::TenantReinstated;
-  static constexpr auto fields = std::make_tuple(Opt("at", &T::at));
+  static constexpr auto fields = std::make_tuple(Opt("at", &T::at), Opt("imposed_by", &T::by));
 };
 template <> struct Describe<domain::tenant::TenantTerminated> {
   using T = domain::tenant::TenantTerminated;
@@ -199,7 +200,8 @@ template <> struct Describe<domain::tenant::TemplateUpgraded> {
 template <> struct Describe<domain::tenant::PlanChangesBlockedSet> {
   using T = domain::tenant::PlanChangesBlockedSet;
   static constexpr auto fields =
-      std::make_tuple(Opt("blocked", &T::blocked), Opt("reason", &T::reason), Opt("at", &T::at));
+      std::make_tuple(Opt("blocked", &T::blocked), Opt("reason", &T::reason), Opt("at", &T::at),
+                      Opt("imposed_by", &T::by));
 };
 
 // -- state --
@@ -215,7 +217,9 @@ template <> struct Describe<domain::tenant::State> {
       Opt("period_orders", &T::period_orders), Opt("period_api_calls", &T::period_api_calls),
       Opt("period_prorations", &T::period_prorations), Opt("pending_downgrade", &T::pending_downgrade),
       Opt("cancelled", &T::cancelled), Opt("plan_changes_blocked", &T::plan_changes_blocked),
-      Opt("open_tickets", &T::open_tickets), Opt("tickets_opened", &T::tickets_opened), Opt("failing", &T::failing));
+      Opt("open_tickets", &T::open_tickets), Opt("tickets_opened", &T::tickets_opened), Opt("failing", &T::failing),
+      Opt("suspended_by", &T::suspended_by), Opt("plan_changes_blocked_by", &T::plan_changes_blocked_by),
+      Opt("opening_plan", &T::opening_plan));
 };
 
 }  // namespace keel::gateway::json
