@@ -30,7 +30,7 @@ namespace keel::gateway::json {
 
 template <> struct EnumNames<domain::RejectionCode> {
   using E = domain::RejectionCode;
-  static constexpr std::array<std::pair<E, std::string_view>, 19> names{{
+  static constexpr std::array<std::pair<E, std::string_view>, 23> names{{
       {E::kInvalidArgument, "invalid_argument"},
       {E::kAlreadyExists, "already_exists"},
       {E::kNotFound, "not_found"},
@@ -50,6 +50,10 @@ template <> struct EnumNames<domain::RejectionCode> {
       {E::kAlreadyDone, "already_done"},
       {E::kImportRejected, "import_rejected"},
       {E::kPlanChangesBlocked, "plan_changes_blocked"},
+      {E::kTenantSuspended, "tenant_suspended"},
+      {E::kTenantTerminated, "tenant_terminated"},
+      {E::kLotExpired, "lot_expired"},
+      {E::kIdReused, "id_reused"},
   }};
 };
 template <> struct EnumNames<domain::Module> {
