@@ -210,6 +210,7 @@ TEST_CASE("a retried command with its Idempotency-Key returns the first response
   o.data_dir = w.dir.str();
   o.server.port = 0;
   o.clock = &w.clock;
+  o.wall_clock = &w.clock;  // the same wall time as before the restart: the answer is within its retention
   o.billing_interval = std::chrono::milliseconds(0);
   o.bootstrap_key = keel::test::kOwnerKey;
   auto restarted = keel::app::Node::Start(o);

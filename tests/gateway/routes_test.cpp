@@ -53,7 +53,9 @@ Json Lines(std::initializer_list<std::pair<const char*, int>> items) {
 }  // namespace
 
 TEST_CASE("every route answers its happy path over HTTP", "[gateway][e2e]") {
-  GatewayWorld w;
+  keel::test::WorldOptions simulated;
+  simulated.simulated_admin_clock = true;  // as keel serve --clock simulated: the admin clock routes answer
+  GatewayWorld w(simulated);
   Walk k{w, {}};
 
   // -- system and configuration --
@@ -164,7 +166,8 @@ TEST_CASE("every route answers its happy path over HTTP", "[gateway][e2e]") {
   const std::string invoice = billing["state"]["invoices"].begin().key();
   k.Ok("POST", "/v1/tenants/t1/invoices/" + invoice + "/payments", {{"payment_id", "pay1"}, {"amount", 100}});
   k.Ok("POST", "/v1/tenants/t1/invoices/" + invoice + "/credit-notes", {{"note_id", "cn1"}, {"reason", "goodwill"}, {"amount", 50}});
-  w.clock.Advance(20LL * 86'400'000);
+  CHECK(k.Ok("GET", "/v1/admin/clock")["mode"] == "simulated");
+  CHECK(k.Ok("POST", "/v1/admin/clock/advance", {{"days", 20}})["advanced_ms"] == 20LL * 86'400'000);
   k.Ok("POST", "/v1/tenants/t1/billing/overdue-assessment");
   w.clock.Advance(40LL * 86'400'000);
   k.Ok("POST", "/v1/tenants/t2/subscription/renewal");
