@@ -27,6 +27,13 @@ struct Context {
   const caf::actor& ShardFor(const EntityKey& key) const;
 };
 
+// The context of a runtime, for code beside runtime.cpp (joint.cpp).
+Context& ContextOf(Runtime::Impl& runtime);
+
+struct Client::Impl {
+  Runtime::Impl& rt;
+};
+
 // Spawns the actor for `key` (used by the registry shards).
 caf::actor SpawnEntity(caf::local_actor* parent, Context* ctx, const EntityKey& key, const caf::actor& shard);
 

@@ -357,6 +357,18 @@ caf::behavior Entity(Self<K>* self, Context* ctx, EntityKey key, caf::actor shar
           sink.Deliver(Current(self), caf::actor_cast<caf::actor>(self));
         }
       },
+      [=](refresh_atom, SnapshotSink& sink) {
+        // Another writer (a joint append, joint.cpp) moved the stream: load it before answering.
+        // An append in flight now was decided on the old state and will conflict and reload.
+        Touch(self);
+        auto& s = self->state;
+        if (s.in_flight) {
+          s.waiting_reads.push_back(std::move(sink));
+          return;
+        }
+        if (auto current = s.ctx->store->StreamVersion(s.stream); current && *current != s.version) Load(self);
+        sink.Deliver(Current(self), caf::actor_cast<caf::actor>(self));
+      },
       [=](appended_atom, AppendDone& done) { OnAppended(self, done); },
       [=](idle_atom) {
         auto& s = self->state;

@@ -22,6 +22,7 @@ using idle_atom = caf::atom_constant<caf::atom("idle")>;
 using passivate_atom = caf::atom_constant<caf::atom("passivate")>;
 using stop_atom = caf::atom_constant<caf::atom("stop")>;
 using stats_atom = caf::atom_constant<caf::atom("stats")>;
+using refresh_atom = caf::atom_constant<caf::atom("refresh")>;  // reload if the stream moved (joint appends)
 
 // A one-shot answer path carried in the message instead of a CAF request id, so that whoever has
 // the answer first can give it: the entity on its worker, or, for a command, the store's writer

@@ -89,6 +89,10 @@ caf::behavior RegistryShard(caf::stateful_actor<ShardState>* self, Context* ctx)
         const caf::actor& target = Route(self, ctx, key);
         self->send(target, get_atom::value, std::move(sink));
       },
+      [=](refresh_atom, const EntityKey& key, SnapshotSink& sink) {
+        const caf::actor& target = Route(self, ctx, key);
+        self->send(target, refresh_atom::value, std::move(sink));
+      },
       [=](passivate_atom, const std::string& key, const caf::actor& who) {
         auto it = self->state.live.find(key);
         if (it != self->state.live.end() && it->second.actor == who) Forget(self, key);

@@ -15,35 +15,32 @@ void OnRequested(Client& client, const DomainEvent& cause, const w::Replenishmen
     return CommandMeta{"replenish:" + target + ":" + std::to_string(cause.position) + ":" + step,
                        "process:replenishment", "warehouse:" + target, "position:" + std::to_string(cause.position), std::nullopt};
   };
+  const std::string transfer_id = "repl-" + target + "-" + std::to_string(cause.position);
+  // Handled before a crash: the transfer is in the target (both sides were appended together), so
+  // the sources' stock, lower now, is not surveyed again.
+  auto here = client.Get(WarehouseKey(tenant, target));
+  if (!here) return;
+  if (here->As<w::State>().transfers_in.contains(transfer_id)) return;
   auto tenant_state = client.Get(TenantKey(tenant));
   if (!tenant_state) return;
   const auto& warehouses = tenant_state->As<t::State>().warehouses;
-  const std::string transfer_id = "repl-" + target + "-" + std::to_string(cause.position);
+  const auto catalog = CatalogFacts(client, tenant, {e.sku});
   for (const auto& source : warehouses) {
     if (source == target) continue;
     auto s = client.Get(WarehouseKey(tenant, source));
     if (!s) continue;
     const auto& state = s->As<w::State>();
+    if (state.currency != here->As<w::State>().currency) continue;  // the cost would not convert
     auto stock = state.stock.find(e.sku);
     if (stock == state.stock.end()) continue;
     std::int64_t keep = 0;
     if (auto rule = state.rules.find(e.sku); rule != state.rules.end()) keep = rule->second.min;
     if (stock->second.available() - keep < e.qty) continue;
-    // The same idempotency key on a retry returns the first TransferredOut, lots and cost included.
-    auto out = client.Execute(WarehouseKey(tenant, source), w::TransferOut{transfer_id, target, tenant, e.sku, e.qty, cause.timestamp_ms},
-                              meta("out"));
-    if (!out) continue;
-    const auto& events = std::get<std::vector<w::Event>>(out->events);
-    const w::TransferredOut* sent = nullptr;
-    for (const auto& ev : events) {
-      if (const auto* t_out = std::get_if<w::TransferredOut>(&ev)) sent = t_out;
-    }
-    if (sent == nullptr) continue;
-    client.Execute(WarehouseKey(tenant, target),
-                   w::TransferIn{transfer_id, source, tenant, e.sku, sent->qty, sent->unit_cost, sent->lots,
-                                 CatalogFacts(client, tenant, {e.sku}), cause.timestamp_ms},
-                   meta("in"));
-    return;
+    auto moved = TransferStock(client, tenant, source, target, w::Transfer{transfer_id, e.sku, e.qty, catalog, cause.timestamp_ms},
+                               meta("transfer:" + source));
+    // Refused (e.g. its lots expired meanwhile): try the next warehouse. Anything else may yet have
+    // landed: stop, rather than move the stock twice.
+    if (moved || moved.error().kind != Failure::Kind::kRejected) return;
   }
   client.Execute(WarehouseKey(tenant, target),
                  w::RequestPurchase{"pr-" + target + "-" + std::to_string(cause.position), e.sku, e.qty,

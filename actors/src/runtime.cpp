@@ -83,6 +83,8 @@ struct Runtime::Impl {
   }
 };
 
+Context& ContextOf(Runtime::Impl& runtime) { return runtime.ctx; }
+
 Runtime::Runtime(eventstore::EventStore& store, RuntimeConfig config) : impl_(std::make_unique<Impl>()) {
   impl_->ctx.store = &store;
   impl_->ctx.config = config;
@@ -217,10 +219,6 @@ void Runtime::ExecuteAsync(const EntityKey& key, AnyCommand command, CommandMeta
 void Runtime::GetAsync(const EntityKey& key, std::function<void(std::optional<Snapshot>)> done) {
   SendGet(impl_.get(), key, std::move(done));
 }
-
-struct Client::Impl {
-  Runtime::Impl& rt;
-};
 
 Client::Client(Runtime& runtime) : impl_(std::make_unique<Impl>(Impl{runtime.impl()})) {}
 Client::~Client() = default;

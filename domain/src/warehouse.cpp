@@ -18,15 +18,33 @@ const SkuStock* Find(const State& s, const Sku& sku) {
   return it == s.stock.end() ? nullptr : &it->second;
 }
 
+// Without time (Evolve): on hand minus reserved.
 std::int64_t Available(const State& s, const Sku& sku) {
   const SkuStock* st = Find(s, sku);
   return st ? st->available() : 0;
 }
 
-// Lots of `sku` in FEFO order (earliest expiry first, then lot id) covering `qty`.
-std::vector<LotQty> PickFefo(const SkuStock& stock, std::int64_t qty) {
+bool Expired(Timestamp expiry, Timestamp at) { return expiry != 0 && expiry <= at; }
+
+// What can still be reserved, shipped or transferred at `at`: unexpired stock minus what is reserved.
+std::int64_t Available(const State& s, const Sku& sku, Timestamp at) {
+  const SkuStock* st = Find(s, sku);
+  if (st == nullptr) return 0;
+  if (!st->lot_tracked) return st->available();
+  std::int64_t usable = 0;
+  for (const auto& [id, lot] : st->lots) {
+    if (!Expired(lot.expiry, at)) usable += lot.qty;
+  }
+  return std::min(st->available(), usable - st->reserved);
+}
+
+// Unexpired lots of `sku` in FEFO order (earliest expiry first, then lot id) covering `qty` (or as
+// much of it as they hold).
+std::vector<LotQty> PickFefo(const SkuStock& stock, std::int64_t qty, Timestamp at) {
   std::vector<LotQty> lots;
-  for (const auto& [id, lot] : stock.lots) lots.push_back(lot);
+  for (const auto& [id, lot] : stock.lots) {
+    if (!Expired(lot.expiry, at)) lots.push_back(lot);
+  }
   std::sort(lots.begin(), lots.end(), [](const LotQty& a, const LotQty& b) {
     return a.expiry != b.expiry ? a.expiry < b.expiry : a.lot < b.lot;
   });
@@ -48,7 +66,7 @@ void MaybeRequestReplenishment(const State& before, std::vector<Event>& events, 
   State after = before;
   for (const auto& e : events) after = Evolve(std::move(after), e);
   const Rule& r = after.rules.at(sku);
-  const std::int64_t available = Available(after, sku);
+  const std::int64_t available = std::max<std::int64_t>(0, Available(after, sku, at));
   if (available >= r.min || r.request_open) return;
   std::int64_t qty = r.max - available;
   if (r.multiple > 1 && qty % r.multiple != 0) qty += r.multiple - qty % r.multiple;
@@ -94,6 +112,9 @@ Decision<Event> Receive(const ReceiveStock& c, const State& s) {
     }
     if (lot_tracked) {
       if (line.expiry <= 0) return Reject(R::kInvalidArgument, "a lot needs an expiry date");
+      if (Expired(line.expiry, c.at)) {
+        return Reject(R::kLotExpired, "lot '" + line.lot + "' of '" + line.sku + "' expired before it was received");
+      }
       const SkuStock* st = Find(s, line.sku);
       Timestamp known = 0;
       if (st != nullptr) {
@@ -112,8 +133,19 @@ Decision<Event> AllocateLanded(const AllocateLandedCost& c, const State& s) {
   if (!s.landed_cost) return Reject(R::kModuleNotEntitled, "landed_cost is not active for this tenant");
   auto receipt = s.receipts.find(c.receipt_id);
   if (receipt == s.receipts.end()) return Reject(R::kNotFound, "no receipt " + c.receipt_id);
-  if (receipt->second.landed) return Reject(R::kAlreadyDone, "landed cost already allocated to " + c.receipt_id);
+  if (c.allocation_id.empty()) return Reject(R::kInvalidArgument, "a landed-cost allocation needs an id");
   if (c.charges.empty()) return Reject(R::kInvalidArgument, "no charges to allocate");
+  std::int64_t amount = 0;
+  for (const auto& charge : c.charges) {
+    if (charge.amount < 0 || charge.kind.empty()) {
+      return Reject(R::kInvalidArgument, "a charge needs a kind and a non-negative amount");
+    }
+    if (__builtin_add_overflow(amount, charge.amount, &amount)) return Reject(R::kInvalidArgument, "charges overflow");
+  }
+  if (auto seen = receipt->second.allocations.find(c.allocation_id); seen != receipt->second.allocations.end()) {
+    if (seen->second == LandedContent(c.method, c.charges)) return std::vector<Event>{};  // a retry
+    return Reject(R::kIdReused, "allocation " + c.allocation_id + " was applied with other charges");
+  }
   const auto& lines = receipt->second.lines;
   std::vector<std::int64_t> weights;
   for (const auto& line : lines) {
@@ -126,17 +158,18 @@ Decision<Event> AllocateLanded(const AllocateLandedCost& c, const State& s) {
   if (std::accumulate(weights.begin(), weights.end(), std::int64_t{0}) <= 0) {
     return Reject(R::kInvalidArgument, "the receipt has no value to allocate by");
   }
-  std::vector<std::int64_t> per_line(lines.size(), 0);
-  for (const auto& charge : c.charges) {
-    if (charge.amount < 0 || charge.kind.empty()) {
-      return Reject(R::kInvalidArgument, "a charge needs a kind and a non-negative amount");
-    }
-    auto split = Allocate(charge.amount, weights);
-    for (std::size_t i = 0; i < lines.size(); ++i) per_line[i] += split[i];
-  }
-  LandedCostAllocated e{c.receipt_id, c.method, {}, c.at};
+  // The combined split of everything allocated by this method so far, minus what earlier
+  // allocations already gave each line: rounding is done once, its remainder on the last line.
+  const auto method = static_cast<std::size_t>(c.method);
+  const auto& splits = receipt->second.splits;
+  const LandedSplit before = method < splits.size() ? splits[method] : LandedSplit{};
+  std::int64_t combined = 0;
+  if (__builtin_add_overflow(before.total, amount, &combined)) return Reject(R::kInvalidArgument, "charges overflow");
+  const auto target = Allocate(combined, weights);
+  LandedCostAllocated e{c.receipt_id, c.method, {}, c.at, c.allocation_id, c.charges};
   for (std::size_t i = 0; i < lines.size(); ++i) {
-    e.allocations.push_back({static_cast<std::uint32_t>(i), lines[i].sku, per_line[i]});
+    const std::int64_t given = i < before.per_line.size() ? before.per_line[i] : 0;
+    e.allocations.push_back({static_cast<std::uint32_t>(i), lines[i].sku, target[i] - given});
   }
   return One(std::move(e));
 }
@@ -165,6 +198,9 @@ Decision<Event> Adjust(const AdjustStock& c, const State& s) {
       return Reject(c.delta < 0 ? R::kInsufficientStock : R::kInvalidArgument,
                     "lot '" + c.lot + "' is not in stock" + (c.delta > 0 ? " (give its expiry)" : ""));
     }
+    if (lot == nullptr && Expired(c.expiry, c.at)) {
+      return Reject(R::kLotExpired, "lot '" + c.lot + "' has expired: it cannot be added");
+    }
     if (lot != nullptr) {
       if (lot->qty + c.delta < 0) return Reject(R::kInsufficientStock, "lot '" + c.lot + "' holds less");
       expiry = lot->expiry;
@@ -185,7 +221,7 @@ Decision<Event> Reserve(const ReserveStock& c, const State& s) {
     return Reject(R::kAlreadyExists, "order line already holds a different reservation here");
   }
   if (s.consumed.contains(key)) return Reject(R::kAlreadyDone, "order line already shipped from here");
-  const std::int64_t available = Available(s, c.sku);
+  const std::int64_t available = std::max<std::int64_t>(0, Available(s, c.sku, c.at));
   if (available < c.qty) {
     return Reject(R::kInsufficientStock, "only " + std::to_string(available) + " of '" + c.sku +
                                              "' available, " + std::to_string(c.qty) + " requested");
@@ -208,9 +244,17 @@ Decision<Event> Consume(const ConsumeReservation& c, const State& s) {
   if (it == s.reservations.end()) return Reject(R::kNotFound, "no reservation for this order line");
   const SkuStock& st = s.stock.at(it->second.sku);
   std::vector<LotQty> lots;
-  if (st.lot_tracked) lots = PickFefo(st, it->second.qty);
-  std::vector<Event> events{
-      ReservationConsumed{c.order_id, c.line, it->second.sku, it->second.qty, std::move(lots), c.at}};
+  if (st.lot_tracked) {
+    lots = PickFefo(st, it->second.qty, c.at);
+    std::int64_t picked = 0;
+    for (const auto& l : lots) picked += l.qty;
+    if (picked < it->second.qty) {
+      return Reject(R::kLotExpired, "only " + std::to_string(picked) + " of '" + it->second.sku +
+                                        "' is in unexpired lots; expired lots are not shipped");
+    }
+  }
+  std::vector<Event> events{ReservationConsumed{c.order_id, c.line, it->second.sku, it->second.qty, std::move(lots),
+                                                c.at, st.average_cost()}};
   MaybeRequestReplenishment(s, events, it->second.sku, c.at);
   return events;
 }
@@ -223,11 +267,11 @@ Decision<Event> Out(const TransferOut& c, const State& s) {
     return Reject(R::kInvalidArgument, "a transfer goes to another warehouse");
   }
   const SkuStock* st = Find(s, c.sku);
-  if (st == nullptr || st->available() < c.qty) {
-    return Reject(R::kInsufficientStock, "not enough '" + c.sku + "' available to transfer");
+  if (st == nullptr || Available(s, c.sku, c.at) < c.qty) {
+    return Reject(R::kInsufficientStock, "not enough unexpired '" + c.sku + "' available to transfer");
   }
   std::vector<LotQty> lots;
-  if (st->lot_tracked) lots = PickFefo(*st, c.qty);
+  if (st->lot_tracked) lots = PickFefo(*st, c.qty, c.at);
   std::vector<Event> events{
       TransferredOut{c.transfer_id, c.to_warehouse, c.sku, c.qty, st->average_cost(), std::move(lots), c.at}};
   MaybeRequestReplenishment(s, events, c.sku, c.at);
@@ -259,6 +303,32 @@ Decision<Event> SetRule(const SetReplenishmentRule& c, const State& s) {
   std::vector<Event> events{ReplenishmentRuleSet{c.sku, c.min, c.max, c.multiple, c.at}};
   MaybeRequestReplenishment(s, events, c.sku, c.at);
   return events;
+}
+
+Decision<Event> Restock(const RestockReturn& c, const State& s) {
+  if (c.order_id.empty() || c.rma.empty()) return Reject(R::kInvalidArgument, "a restock names its order and RMA");
+  if (c.lines.empty()) return Reject(R::kInvalidArgument, "a restock needs at least one line");
+  for (const auto& line : c.lines) {
+    bool lot_tracked = false;
+    if (auto bad = CheckItem(s, c.catalog, line.sku, &lot_tracked)) return std::unexpected(*bad);
+    if (line.qty <= 0) return Reject(R::kInvalidArgument, "restocked quantity must be positive");
+    if (line.unit_cost < 0) return Reject(R::kInvalidArgument, "unit cost must not be negative");
+    if (!MulChecked(line.qty, line.unit_cost)) return Reject(R::kInvalidArgument, "line value overflows");
+    if (lot_tracked != !line.lot.empty()) {
+      return Reject(R::kInvalidArgument, lot_tracked ? "SKU '" + line.sku + "' is lot-tracked: name the lot"
+                                                     : "SKU '" + line.sku + "' is not lot-tracked");
+    }
+    if (!lot_tracked) continue;
+    if (line.expiry <= 0) return Reject(R::kInvalidArgument, "a lot needs an expiry date");
+    if (Expired(line.expiry, c.at)) return Reject(R::kLotExpired, "lot '" + line.lot + "' has expired: scrap it");
+    if (const SkuStock* st = Find(s, line.sku)) {
+      auto lot = st->lots.find(line.lot);
+      if (lot != st->lots.end() && lot->second.expiry != line.expiry) {
+        return Reject(R::kInvalidArgument, "lot '" + line.lot + "' has two expiry dates");
+      }
+    }
+  }
+  return One(StockReturned{c.order_id, c.rma, c.lines, c.at});
 }
 
 Decision<Event> Purchase(const RequestPurchase& c, const State& s) {
@@ -319,6 +389,7 @@ Decision<Event> Decide(const Command& command, const State& state) {
                         [&](const TransferIn& c) { return In(c, state); },
                         [&](const SetReplenishmentRule& c) { return SetRule(c, state); },
                         [&](const RequestPurchase& c) { return Purchase(c, state); },
+                        [&](const RestockReturn& c) { return Restock(c, state); },
                     },
                     command);
 }
@@ -344,14 +415,25 @@ void Apply(State& s, const Event& event) {
               PutIn(st, line.qty, line.unit_cost, lots);
               RefreshRule(s, line.sku);
             }
-            s.receipts[e.receipt_id] = Receipt{e.lines, false};
+            s.receipts[e.receipt_id] = Receipt{e.lines, false, {}, {}};
           },
           [&](const LandedCostAllocated& e) {
+            auto& receipt = s.receipts[e.receipt_id];
+            const auto method = static_cast<std::size_t>(e.method);
+            if (receipt.splits.size() <= method) receipt.splits.resize(method + 1);
+            auto& split = receipt.splits[method];
+            if (split.per_line.size() < receipt.lines.size()) split.per_line.resize(receipt.lines.size());
+            std::int64_t charged = 0;
+            for (const auto& ch : e.charges) charged += ch.amount;
             for (const auto& a : e.allocations) {
               auto& st = s.stock[a.sku];
               (st.on_hand > 0 ? st.value : st.unabsorbed_landed) += a.amount;
+              if (a.line < split.per_line.size()) split.per_line[a.line] += a.amount;
+              if (e.charges.empty()) charged += a.amount;  // an allocation from before charges were recorded
             }
-            s.receipts[e.receipt_id].landed = true;
+            split.total += charged;
+            receipt.landed = true;
+            receipt.allocations[e.allocation_id] = LandedContent(e.method, e.charges);
           },
           [&](const StockAdjusted& e) {
             auto& st = s.stock[e.sku];
@@ -380,6 +462,7 @@ void Apply(State& s, const Event& event) {
             TakeOut(st, e.qty, e.lots);
             s.reservations.erase({e.order_id, e.line});
             s.consumed.insert({e.order_id, e.line});
+            s.shipments[ShipmentKey(e.order_id, e.line)] = Shipment{e.sku, e.qty, e.unit_cost, e.lots};
           },
           [&](const TransferredOut& e) {
             TakeOut(s.stock[e.sku], e.qty, e.lots);
@@ -401,6 +484,16 @@ void Apply(State& s, const Event& event) {
           },
           [&](const ReplenishmentRequested& e) { s.rules[e.sku].request_open = true; },
           [&](const PurchaseRequested& e) { s.purchase_requests.insert(e.request_id); },
+          [&](const StockReturned& e) {
+            for (const auto& line : e.lines) {
+              auto& st = s.stock[line.sku];
+              st.lot_tracked = st.lot_tracked || !line.lot.empty();
+              std::vector<LotQty> lots;
+              if (!line.lot.empty()) lots.push_back({line.lot, line.expiry, line.qty});
+              PutIn(st, line.qty, line.unit_cost, lots);
+              RefreshRule(s, line.sku);
+            }
+          },
       },
       event);
 }
@@ -408,6 +501,47 @@ void Apply(State& s, const Event& event) {
 State Evolve(State s, const Event& event) {
   Apply(s, event);
   return s;
+}
+
+std::string ShipmentKey(const std::string& order_id, std::uint32_t line) {
+  return order_id + "#" + std::to_string(line);
+}
+
+std::string LandedContent(AllocationMethod method, const std::vector<LandedCharge>& charges) {
+  std::string out = std::to_string(static_cast<int>(method));
+  for (const auto& c : charges) out += ";" + c.kind + "=" + std::to_string(c.amount);
+  return out;
+}
+
+std::expected<TransferEvents, Rejection> DecideTransfer(const Transfer& c, const State& from, const State& to) {
+  if (!from.created) return Reject(R::kNotFound, "the source warehouse does not exist");
+  if (!to.created) return Reject(R::kNotFound, "the target warehouse does not exist");
+  if (from.currency != to.currency) {
+    return Reject(R::kCurrencyMismatch, "warehouse " + from.id + " keeps its stock in " + from.currency + ", " + to.id +
+                                            " in " + to.currency + ": a transfer would carry the cost unconverted");
+  }
+  auto out = Decide(TransferOut{c.transfer_id, to.id, to.tenant, c.sku, c.qty, c.at}, from);
+  if (!out) return std::unexpected(out.error());
+  const TransferredOut* left = nullptr;
+  for (const auto& e : *out) {
+    if (const auto* t = std::get_if<TransferredOut>(&e)) left = t;
+  }
+  if (left == nullptr) return TransferEvents{};  // done before: both sides were written together
+  auto in = Decide(TransferIn{c.transfer_id, from.id, from.tenant, left->sku, left->qty, left->unit_cost, left->lots,
+                              c.catalog, c.at},
+                   to);
+  if (!in) return std::unexpected(in.error());
+  return TransferEvents{std::move(*out), std::move(*in)};
+}
+
+std::map<Sku, std::vector<LotQty>> ExpiredLots(const State& s, Timestamp at) {
+  std::map<Sku, std::vector<LotQty>> out;
+  for (const auto& [sku, st] : s.stock) {
+    for (const auto& [id, lot] : st.lots) {
+      if (lot.qty > 0 && Expired(lot.expiry, at)) out[sku].push_back(lot);
+    }
+  }
+  return out;
 }
 
 std::string CheckInvariants(const State& s) {

@@ -1,8 +1,10 @@
 // Handlers of the order routes: placing (priced from the partner's price list, categories from the
 // tenant's catalog, the approval threshold from its workflow rules), approval and rejection (the
 // caller is the approver; permitted roles from the rules), pick, ship, deliver, invoice, cancel,
-// returns (window and auto-authorization from the rules), and reading an order. Refunds are not a
-// client command: the returns process manager refunds every received return.
+// returns (window and auto-authorization from the rules; a restocking receipt is appended together
+// with the warehouse's restock), and reading an order. Refunds are not a client command: the returns
+// process manager refunds every received return.
+#include "actors/process_managers.hpp"
 #include "call.hpp"
 #include "domain_json.hpp"
 
@@ -90,9 +92,51 @@ Response AuthorizeReturn(Call& c) {
   return Run(c, Order(c), o::Command(std::move(*cmd)));
 }
 
-std::expected<Prepared, Response> BuildReceiveReturn(Call& c) {
-  if (auto in = FromPath(c, "rma", "rma"); !in) return std::unexpected(in.error());
-  return BuildCommand<o::Command, o::ReceiveReturn, Order>(c);
+// The body of a return's receipt: the order's ReceiveReturn, and for lot-tracked SKUs the lot each
+// returned line comes back in (needed when the line left in more than one lot).
+struct ReceiveReturnBody {
+  std::string rma;
+  o::Disposition disposition = o::Disposition::kRestock;
+  std::string warehouse;
+  std::vector<actors::ReturnLot> lots;
+};
+}  // namespace
+
+namespace json {
+template <>
+struct Describe<actors::ReturnLot> {
+  using T = actors::ReturnLot;
+  static constexpr auto fields = std::make_tuple(Req("line", &T::line), Req("lot", &T::lot));
+};
+template <>
+struct Describe<ReceiveReturnBody> {
+  using T = ReceiveReturnBody;
+  static constexpr auto fields = std::make_tuple(Req("rma", &T::rma), Opt("disposition", &T::disposition),
+                                                 Opt("warehouse", &T::warehouse), Opt("lots", &T::lots));
+};
+}  // namespace json
+
+namespace {
+
+// A restocked return is received together with the warehouse's restock, in one atomic append
+// (actors::ReceiveReturn): the refund follows only a receipt that happened, and a restock goes only
+// into a warehouse of the tenant that exists.
+Response ReceiveReturn(Call& c) {
+  if (auto in = FromPath(c, "rma", "rma"); !in) return in.error();
+  auto body = ParseBody<ReceiveReturnBody>(c);
+  if (!body) return body.error();
+  if (body->disposition == o::Disposition::kRestock && body->warehouse.empty())
+    return BadField({"warehouse", "restocking names the warehouse that takes the goods back"});
+  for (std::size_t i = 0; i < body->lots.size(); ++i) {
+    if (body->lots[i].lot.empty()) return BadField({"lots[" + std::to_string(i) + "].lot", "names a lot"});
+  }
+  o::ReceiveReturn receipt{body->rma, body->disposition, body->warehouse, c.now};
+  auto reply = actors::ReceiveReturn(*c.client, c.Param("tenant"), c.Param("order"), receipt, body->lots, c.meta);
+  c.ctx.metrics.Command("receive_return", reply.has_value());
+  if (!reply) return FailureResponse(reply.error());
+  Response r = JsonResponse(200, OutcomeJson(Order(c), reply->at(0)));
+  r.headers.emplace_back("ETag", "\"" + std::to_string(reply->at(0).version) + "\"");
+  return r;
 }
 
 template <class T>
@@ -115,7 +159,7 @@ void AddOrderHandlers(HandlerTable& t, AsyncTable& a) {
   Plain<o::CancelOrder>(t, a, "cancel_order");
   t["request_return"] = RequestReturn;
   t["authorize_return"] = AuthorizeReturn;
-  Both(t, a, "receive_return", RunBuilt<BuildReceiveReturn>, BuildReceiveReturn);
+  t["receive_return"] = ReceiveReturn;
 }
 
 }  // namespace keel::gateway

@@ -1,7 +1,9 @@
 // Handlers of the catalog and warehouse routes: suppliers and item imports, warehouse creation
-// (counted against the tenant's limit first), receipts, landed costs, adjustments, transfers between
-// the tenant's warehouses, replenishment rules, purchase requests, and reading stock. What the catalog
-// says about each SKU and what the tenant is entitled to come from their aggregates.
+// (the warehouse and its count on the tenant in one atomic append), receipts, landed costs,
+// adjustments, transfers between the tenant's warehouses (both sides in one atomic append),
+// replenishment rules, purchase requests, and reading stock and expired lots. What the catalog says
+// about each SKU and what the tenant is entitled to come from their aggregates.
+#include "eventstore/stream_id.hpp"
 #include "actors/process_managers.hpp"
 #include "call.hpp"
 #include "domain_json.hpp"
@@ -40,34 +42,58 @@ Response ImportItems(Call& c) {
   return Run(c, Catalog(c), cat::Command(std::move(*cmd)));
 }
 
+// The warehouse and its registration on the tenant (which counts it against the plan's limit) are
+// decided together and appended atomically: a create that fails leaves no trace on the tenant.
 Response CreateWarehouse(Call& c) {
   auto cmd = ParseBody<w::CreateWarehouse>(c);
   if (!cmd) return cmd.error();
-  if (cmd->id.empty() || cmd->id.find('/') != std::string::npos) return BadField({"id", "a warehouse id is non-empty and has no '/'"});
+  const std::string tenant_id = c.Param("tenant");
+  const auto key = actors::WarehouseKey(tenant_id, cmd->id);
+  if (cmd->id.empty() || cmd->id.find('/') != std::string::npos || !eventstore::ParseStreamId(actors::StreamOf(key)))
+    return BadField({"id", "a warehouse id is 1..128 characters of A-Z a-z 0-9 . _ : -"});
+  if (cmd->name.empty()) return BadField({"name", "a warehouse needs a name"});
   if (!domain::IsValidCurrency(cmd->currency)) return BadField({"currency", "expected an ISO 4217 code such as EUR"});
-  auto tenant = LoadState<domain::tenant::State>(c, actors::TenantKey(c.Param("tenant")));
+  auto tenant = LoadState<domain::tenant::State>(c, actors::TenantKey(tenant_id));
   if (!tenant) return tenant.error();
-  const auto key = actors::WarehouseKey(c.Param("tenant"), cmd->id);
-  if (auto existing = c.client->Get(key); existing && existing->version > 0)
-    return Unprocessable("already_exists", "warehouse '" + cmd->id + "' already exists");
-  // Counted against the tenant's limit first; registering the same warehouse twice is a no-op.
-  actors::CommandMeta meta = c.meta;
-  if (!meta.idempotency_key.empty()) meta.idempotency_key += ":register";
-  meta.expected_version.reset();
-  auto registered = c.client->Execute(actors::TenantKey(c.Param("tenant")),
-                                     domain::tenant::Command(domain::tenant::RegisterWarehouse{cmd->id, c.now}), meta);
-  if (!registered) return FailureResponse(registered.error());
-  cmd->tenant = c.Param("tenant");
+  cmd->tenant = tenant_id;
   cmd->lot_tracking = Entitled(*tenant, domain::Module::kLotTracking);
   cmd->landed_cost = Entitled(*tenant, domain::Module::kLandedCost);
   cmd->at = c.now;
-  return Run(c, key, w::Command(std::move(*cmd)), 201);
+  const w::CreateWarehouse create = *cmd;
+  auto decide = [&](const std::vector<actors::Snapshot>& states) -> actors::JointDecision {
+    auto made = w::Decide(create, states[1].As<w::State>());
+    if (!made) return std::unexpected(made.error());
+    auto registered = domain::tenant::Decide(domain::tenant::RegisterWarehouse{create.id, create.at},
+                                             states[0].As<domain::tenant::State>());
+    if (!registered) return std::unexpected(registered.error());
+    return std::vector<actors::AnyEvents>{std::move(*registered), std::move(*made)};
+  };
+  actors::CommandMeta meta = c.meta;
+  meta.expected_version.reset();  // If-Match names the warehouse, which is new
+  auto reply = c.client->ExecuteJoint({actors::TenantKey(tenant_id), key}, decide, meta);
+  c.ctx.metrics.Command("create_warehouse", reply.has_value());
+  if (!reply) return FailureResponse(reply.error());
+  Response r = JsonResponse(201, OutcomeJson(key, reply->at(1)));
+  r.headers.emplace_back("ETag", "\"" + std::to_string(reply->at(1).version) + "\"");
+  return r;
 }
 
 Response GetWarehouse(Call& c) {
   auto snap = Load(c, Warehouse(c));
   if (!snap) return snap.error();
   return StateResponse(Warehouse(c), *snap);
+}
+
+// Lots on hand whose expiry has passed (by the server's clock): they are never shipped, reserved or
+// transferred; an adjustment scraps them.
+Response GetExpiredLots(Call& c) {
+  auto snap = Load(c, Warehouse(c));
+  if (!snap) return snap.error();
+  json::Json lots = json::Json::array();
+  for (const auto& [sku, expired] : w::ExpiredLots(snap->As<w::State>(), c.now)) {
+    for (const auto& lot : expired) lots.push_back({{"sku", sku}, {"lot", lot.lot}, {"expiry", lot.expiry}, {"qty", lot.qty}});
+  }
+  return JsonResponse(200, {{"warehouse", c.Param("warehouse")}, {"at", c.now}, {"lots", lots}});
 }
 
 std::vector<std::string> Skus(const std::vector<w::ReceiptLine>& lines) {
@@ -97,35 +123,22 @@ Response AdjustStock(Call& c) {
   return Run(c, Warehouse(c), w::Command(std::move(*cmd)));
 }
 
-// Out of this warehouse, then into the target with the lots and cost that left; the target must exist
-// first so that stock never leaves for nowhere.
+// Out of this warehouse and into the target, with the lots and cost that left, in ONE atomic append
+// of both streams (actors::TransferStock): no crash leaves stock in neither warehouse.
 Response TransferStock(Call& c) {
   auto out = ParseBody<w::TransferOut>(c);
   if (!out) return out.error();
   const std::string tenant = c.Param("tenant");
   if (out->to_warehouse == c.Param("warehouse")) return BadField({"to_warehouse", "must differ from the source warehouse"});
+  if (out->to_warehouse.empty()) return BadField({"to_warehouse", "names the target warehouse"});
   const auto target = actors::WarehouseKey(tenant, out->to_warehouse);
   if (auto existing = c.client->Get(target); !existing || existing->version == 0)
     return NotFound("warehouse '" + out->to_warehouse + "' does not exist");
-  out->to_tenant = tenant;
-  out->at = c.now;
-  actors::CommandMeta meta = c.meta;
-  const std::string base_key = meta.idempotency_key;
-  if (!base_key.empty()) meta.idempotency_key = base_key + ":out";
-  auto sent = c.client->Execute(Warehouse(c), w::Command(*out), meta);
-  c.ctx.metrics.Command("transfer_stock", sent.has_value());
-  if (!sent) return FailureResponse(sent.error());
-  const w::TransferredOut* left = nullptr;
-  for (const auto& ev : std::get<std::vector<w::Event>>(sent->events))
-    if (const auto* t = std::get_if<w::TransferredOut>(&ev)) left = t;
-  if (left == nullptr) return JsonResponse(200, {{"out", OutcomeJson(Warehouse(c), *sent)}, {"in", nullptr}});
-  w::TransferIn in{out->transfer_id, c.Param("warehouse"), tenant, left->sku, left->qty, left->unit_cost, left->lots,
-                   actors::CatalogFacts(*c.client, tenant, {left->sku}), c.now};
-  meta.idempotency_key = base_key.empty() ? std::string() : base_key + ":in";
-  meta.expected_version.reset();
-  auto received = c.client->Execute(target, w::Command(std::move(in)), meta);
-  if (!received) return FailureResponse(received.error());
-  return JsonResponse(200, {{"out", OutcomeJson(Warehouse(c), *sent)}, {"in", OutcomeJson(target, *received)}});
+  w::Transfer transfer{out->transfer_id, out->sku, out->qty, actors::CatalogFacts(*c.client, tenant, {out->sku}), c.now};
+  auto reply = actors::TransferStock(*c.client, tenant, c.Param("warehouse"), out->to_warehouse, transfer, c.meta);
+  c.ctx.metrics.Command("transfer_stock", reply.has_value());
+  if (!reply) return FailureResponse(reply.error());
+  return JsonResponse(200, {{"out", OutcomeJson(Warehouse(c), reply->at(0))}, {"in", OutcomeJson(target, reply->at(1))}});
 }
 
 Response SetReplenishmentRule(Call& c) {
@@ -148,6 +161,7 @@ void AddWarehouseHandlers(HandlerTable& t, AsyncTable& a) {
   t["create_warehouse"] = CreateWarehouse;
   t["get_warehouse"] = GetWarehouse;
   a["get_warehouse"].read = Warehouse;
+  t["get_expired_lots"] = GetExpiredLots;
   t["receive_stock"] = ReceiveStock;
   Both(t, a, "allocate_landed_cost", RunBuilt<BuildLandedCost>, BuildLandedCost);
   t["adjust_stock"] = AdjustStock;

@@ -68,6 +68,8 @@ constexpr std::array kRoutes{
     // -- warehouses --
     Route{"POST", "/v1/tenants/{tenant}/warehouses", "create_warehouse", S::kTenant, C::kOperations, "Create a warehouse", kCmd},
     Route{"GET", "/v1/tenants/{tenant}/warehouses/{warehouse}", "get_warehouse", S::kTenant, C::kRead, "A warehouse's stock", kQuery},
+    Route{"GET", "/v1/tenants/{tenant}/warehouses/{warehouse}/expired-lots", "get_expired_lots", S::kTenant, C::kRead,
+          "Lots on hand whose expiry has passed (never shipped; scrap them by adjustment)", kQuery},
     Route{"POST", "/v1/tenants/{tenant}/warehouses/{warehouse}/receipts", "receive_stock", S::kTenant, C::kOperations, "Receive stock", kCmd},
     Route{"POST", "/v1/tenants/{tenant}/warehouses/{warehouse}/receipts/{receipt}/landed-costs", "allocate_landed_cost",
           S::kTenant, C::kOperations, "Allocate landed cost to a receipt", kCmd},

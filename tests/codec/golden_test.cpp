@@ -36,5 +36,5 @@ TEST_CASE("a tenant's and a warehouse's events render to stable text", "[codec][
   CHECK(text ==
         "ModuleActivated{module=2, milestones=[{id=\"lot_setup\", required=true, done=false}], at=7}\n"
         "ReservationConsumed{orderId=\"o1\", line=1, sku=\"SERUM\", qty=5, lots=[{lot=\"SOON\", expiry=10, qty=3}, "
-        "{lot=\"LATE\", expiry=90, qty=2}], at=8}");
+        "{lot=\"LATE\", expiry=90, qty=2}], at=8, unitCost=0}");
 }

@@ -58,7 +58,7 @@ TEST_CASE("receipts add stock at cost and refuse uncatalogued or malformed lines
   CHECK(Refuse(ReceiveStock{"r2", {{"SERUM", 1, 1, "", 0}}, kCatalog, kT0}, s) == RejectionCode::kInvalidArgument);
   CHECK(Refuse(ReceiveStock{"r2", {{"WIDGET", 1, 1, "L1", kT0}}, kCatalog, kT0}, s) == RejectionCode::kInvalidArgument);
   CHECK(Refuse(ReceiveStock{"r2", {}, kCatalog, kT0}, s) == RejectionCode::kInvalidArgument);
-  CHECK(Refuse(ReceiveStock{"r2", {{"SERUM", 1, 1, "L1", kT0}, {"SERUM", 1, 1, "L1", kT0 + 1}}, kCatalog, kT0}, s) ==
+  CHECK(Refuse(ReceiveStock{"r2", {{"SERUM", 1, 1, "L1", kT0 + 10}, {"SERUM", 1, 1, "L1", kT0 + 11}}, kCatalog, kT0}, s) ==
         RejectionCode::kInvalidArgument);
   // Lot-tracked SKUs need the lot_tracking entitlement.
   CHECK(Refuse(ReceiveStock{"r3", {{"SERUM", 1, 1, "L1", kT0}}, kCatalog, kT0}, Given({Created(false)})) ==
@@ -76,7 +76,7 @@ TEST_CASE("landed cost is allocated by equal share, quantity or value with the r
   auto base = std::vector<Event>{Created(), Received("r1", {{"WIDGET", 1, 100, "", 0}, {"BOLT", 2, 300, "", 0}})};
   auto s = Given(base);
   auto allocations = [&](AllocationMethod m, std::vector<LandedCharge> charges) {
-    auto events = Accept(AllocateLandedCost{"r1", std::move(charges), m, kT0}, s);
+    auto events = Accept(AllocateLandedCost{"r1", "a1", std::move(charges), m, kT0}, s);
     std::vector<std::int64_t> out;
     for (const auto& a : std::get<LandedCostAllocated>(events.at(0)).allocations) out.push_back(a.amount);
     return out;
@@ -86,17 +86,20 @@ TEST_CASE("landed cost is allocated by equal share, quantity or value with the r
   // Value: 100 vs 600 -> 1/7 and 6/7 of 70 + 7 duty.
   CHECK(allocations(AllocationMethod::kValue, {{"freight", 70}, {"duty", 7}}) == std::vector<std::int64_t>{11, 66});
 
-  auto events = Accept(AllocateLandedCost{"r1", {{"freight", 70}}, AllocationMethod::kValue, kT0}, s);
+  auto events = Accept(AllocateLandedCost{"r1", "a1", {{"freight", 70}}, AllocationMethod::kValue, kT0}, s);
   auto after = Given({base[0], base[1], events[0]});
   CHECK(after.stock.at("WIDGET").average_cost() == 110);  // 100 + 10
   CHECK(after.stock.at("BOLT").average_cost() == 330);    // (600 + 60) / 2
-  CHECK(Refuse(AllocateLandedCost{"r1", {{"freight", 1}}, AllocationMethod::kValue, kT0}, after) ==
-        RejectionCode::kAlreadyDone);
-  CHECK(Refuse(AllocateLandedCost{"r9", {{"freight", 1}}, AllocationMethod::kValue, kT0}, s) ==
+  CHECK(Accept(AllocateLandedCost{"r1", "a1", {{"freight", 70}}, AllocationMethod::kValue, kT0}, after).empty());
+  CHECK(Refuse(AllocateLandedCost{"r1", "a1", {{"freight", 71}}, AllocationMethod::kValue, kT0}, after) ==
+        RejectionCode::kIdReused);
+  CHECK(Refuse(AllocateLandedCost{"r9", "a2", {{"freight", 1}}, AllocationMethod::kValue, kT0}, s) ==
         RejectionCode::kNotFound);
-  CHECK(Refuse(AllocateLandedCost{"r1", {{"freight", -1}}, AllocationMethod::kValue, kT0}, s) ==
+  CHECK(Refuse(AllocateLandedCost{"r1", "a2", {{"freight", -1}}, AllocationMethod::kValue, kT0}, s) ==
         RejectionCode::kInvalidArgument);
-  CHECK(Refuse(AllocateLandedCost{"r1", {{"freight", 1}}, AllocationMethod::kValue, kT0},
+  CHECK(Refuse(AllocateLandedCost{"r1", "", {{"freight", 1}}, AllocationMethod::kValue, kT0}, s) ==
+        RejectionCode::kInvalidArgument);
+  CHECK(Refuse(AllocateLandedCost{"r1", "a2", {{"freight", 1}}, AllocationMethod::kValue, kT0},
                Given({Created(true, false), base[1]})) == RejectionCode::kModuleNotEntitled);
 }
 
@@ -221,7 +224,7 @@ TEST_CASE("random valid command sequences keep the invariants and fold to the sa
       case 4: c = AdjustStock{sku, pick(2) ? 1 + pick(3) : -(1 + pick(3)), "cycle count", lots ? lot : "", lots ? expiry : 0, kCatalog, kT0}; break;
       case 5: c = TransferOut{"t" + std::to_string(step), "w2", "acme", sku, 1 + pick(4), kT0}; break;
       case 6: c = SetReplenishmentRule{sku, pick(5), 5 + pick(20), 1 + pick(4), kCatalog, kT0}; break;
-      default: c = AllocateLandedCost{"r" + std::to_string(step - 1), {{"freight", pick(500)}}, AllocationMethod::kQuantity, kT0}; break;
+      default: c = AllocateLandedCost{"r" + std::to_string(step - 1), "a" + std::to_string(step), {{"freight", pick(500)}}, AllocationMethod::kQuantity, kT0}; break;
     }
     auto d = Decide(c, state);
     if (!d) continue;

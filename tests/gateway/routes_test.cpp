@@ -126,12 +126,13 @@ TEST_CASE("every route answers its happy path over HTTP", "[gateway][e2e]") {
   k.Ok("POST", "/v1/tenants/t1/warehouses/w1/receipts",
        {{"receipt_id", "r1"}, {"lines", Json::array({{{"sku", "BOLT"}, {"qty", 100}, {"unit_cost", 400}}, {{"sku", "GEAR"}, {"qty", 50}, {"unit_cost", 200}}})}});
   k.Ok("POST", "/v1/tenants/t1/warehouses/w1/receipts/r1/landed-costs",
-       {{"charges", Json::array({{{"kind", "freight"}, {"amount", 1500}}})}, {"method", "quantity"}});
+       {{"allocation_id", "freight-1"}, {"charges", Json::array({{{"kind", "freight"}, {"amount", 1500}}})}, {"method", "quantity"}});
   k.Ok("POST", "/v1/tenants/t1/warehouses/w1/adjustments", {{"sku", "BOLT"}, {"delta", -2}, {"reason", "cycle count"}});
   auto moved = k.Ok("POST", "/v1/tenants/t1/warehouses/w1/transfers", {{"transfer_id", "x1"}, {"to_warehouse", "w2"}, {"sku", "GEAR"}, {"qty", 5}});
   CHECK(moved["in"]["entity"]["id"] == "w2");
   k.Ok("PUT", "/v1/tenants/t1/warehouses/w1/replenishment-rules/BOLT", {{"min", 10}, {"max", 200}, {"multiple", 10}});
   k.Ok("POST", "/v1/tenants/t1/warehouses/w1/purchase-requests", {{"request_id", "pr1"}, {"sku", "BOLT"}, {"qty", 50}, {"reason", "season"}});
+  CHECK(k.Ok("GET", "/v1/tenants/t1/warehouses/w1/expired-lots")["lots"].empty());
   auto stock = k.Ok("GET", "/v1/tenants/t1/warehouses/w2");
   CHECK(stock["version"].get<int>() >= 2);
 
@@ -146,7 +147,7 @@ TEST_CASE("every route answers its happy path over HTTP", "[gateway][e2e]") {
   k.Ok("POST", "/v1/tenants/t1/orders/o1/returns", {{"rma", "rma1"}, {"lines", Json::array({{{"line", 1}, {"qty", 2}}})}});
   k.Ok("POST", "/v1/tenants/t1/orders/o1/returns/rma1/authorization");
   k.Ok("POST", "/v1/tenants/t1/orders/o1/returns/rma1/receipt", {{"disposition", "restock"}, {"warehouse", "w1"}});
-  // The returns process manager restocks and refunds.
+  // Restocked with the receipt; the returns process manager refunds.
   k.WaitOrder("t1", "o1", [](const Json& s) { return s["returns"]["rma1"]["status"] == "refunded"; });
   // Approval: above the template's threshold (2500000) the order waits for an approver.
   k.Ok("POST", "/v1/tenants/t1/orders", {{"id", "o2"}, {"customer", "c1"}, {"currency", "EUR"}, {"lines", Lines({{"BOLT", 3000}})}});

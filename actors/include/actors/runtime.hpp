@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <vector>
 
 #include "actors/clock.hpp"
 #include "actors/entity.hpp"
@@ -64,6 +65,11 @@ class Runtime {
   std::unique_ptr<Impl> impl_;
 };
 
+// What a joint decision sees and returns (see Client::ExecuteJoint).
+using JointDecision = std::expected<std::vector<AnyEvents>, domain::Rejection>;
+using JointDecider = std::function<JointDecision(const std::vector<Snapshot>& states)>;
+using JointReply = std::expected<std::vector<Outcome>, Failure>;  // one Outcome per key
+
 // A synchronous caller for threads outside the actor system (process managers, tests, tools). It
 // holds no state, so threads may share one. Every call gets an answer: the entity's, or an error
 // when the runtime stopped first. Execute gives up after `timeout` with kUnavailable (the command
@@ -78,6 +84,17 @@ class Client {
   Reply Execute(const EntityKey& key, AnyCommand command, CommandMeta meta = {},
                 std::chrono::milliseconds timeout = std::chrono::seconds(30));
   std::optional<Snapshot> Get(const EntityKey& key, std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+  // One decision over several entities of one tenant, appended atomically (joint.cpp): `decide`
+  // gets their current states (in `keys` order) and returns each one's events, or a rejection; the
+  // events of every stream that has some go into ONE multi-stream append, each stream at the version
+  // it was decided on, so either all of them are in the log or none is. A version conflict (or a
+  // rejection on a state that turned out stale) refreshes the entities and decides again. The
+  // entities are refreshed before the reply, so the caller then reads its own writes. The meta's
+  // idempotency key covers the whole append (a retry gets the first outcome, `duplicate` set); its
+  // expected_version applies to keys[0]. A stream left without events is not version-checked.
+  JointReply ExecuteJoint(const std::vector<EntityKey>& keys, const JointDecider& decide, CommandMeta meta = {},
+                          std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
  private:
   struct Impl;

@@ -17,16 +17,18 @@ struct ReceiptLine { sku @0 :Text; qty @1 :Int64; unitCost @2 :Int64; lot @3 :Te
 struct LineCharge { line @0 :UInt32; sku @1 :Text; amount @2 :Int64; }
 struct WarehouseCreated { id @0 :Text; tenant @1 :Text; name @2 :Text; currency @3 :Text; lotTracking @4 :Bool; landedCost @5 :Bool; at @6 :Int64; }
 struct StockReceived { receiptId @0 :Text; lines @1 :List(ReceiptLine); at @2 :Int64; }
-struct LandedCostAllocated { receiptId @0 :Text; method @1 :UInt8; allocations @2 :List(LineCharge); at @3 :Int64; }
+struct LandedCostAllocated { receiptId @0 :Text; method @1 :UInt8; allocations @2 :List(LineCharge); at @3 :Int64; allocationId @4 :Text; charges @5 :List(LandedCharge); }
 struct StockAdjusted { sku @0 :Text; delta @1 :Int64; reason @2 :Text; lot @3 :Text; expiry @4 :Int64; at @5 :Int64; }
 struct StockReserved { orderId @0 :Text; line @1 :UInt32; sku @2 :Text; qty @3 :Int64; at @4 :Int64; }
 struct ReservationReleased { orderId @0 :Text; line @1 :UInt32; sku @2 :Text; qty @3 :Int64; at @4 :Int64; }
-struct ReservationConsumed { orderId @0 :Text; line @1 :UInt32; sku @2 :Text; qty @3 :Int64; lots @4 :List(LotQty); at @5 :Int64; }
+struct ReservationConsumed { orderId @0 :Text; line @1 :UInt32; sku @2 :Text; qty @3 :Int64; lots @4 :List(LotQty); at @5 :Int64; unitCost @6 :Int64; }
 struct TransferredOut { transferId @0 :Text; toWarehouse @1 :Text; sku @2 :Text; qty @3 :Int64; unitCost @4 :Int64; lots @5 :List(LotQty); at @6 :Int64; }
 struct TransferredIn { transferId @0 :Text; fromWarehouse @1 :Text; sku @2 :Text; qty @3 :Int64; unitCost @4 :Int64; lots @5 :List(LotQty); at @6 :Int64; }
 struct ReplenishmentRuleSet { sku @0 :Text; min @1 :Int64; max @2 :Int64; multiple @3 :Int64; at @4 :Int64; }
 struct ReplenishmentRequested { sku @0 :Text; qty @1 :Int64; available @2 :Int64; at @3 :Int64; }
 struct PurchaseRequested { requestId @0 :Text; sku @1 :Text; qty @2 :Int64; reason @3 :Text; at @4 :Int64; }
+struct LandedCharge { kind @0 :Text; amount @1 :Int64; }
+struct StockReturned { orderId @0 :Text; rma @1 :Text; lines @2 :List(ReceiptLine); at @3 :Int64; }
 
 # -- order --
 # Version 1 of PricedLine had no amount; version 2 added it (OrderPlaced v2, see codec.cpp).

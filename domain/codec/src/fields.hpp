@@ -49,8 +49,10 @@ KEEL_FIELDS(d::warehouse::LineCharge, v("line", e.line); v("sku", e.sku); v("amo
 KEEL_FIELDS(d::warehouse::WarehouseCreated, v("id", e.id); v("tenant", e.tenant); v("name", e.name);
             v("currency", e.currency); v("lotTracking", e.lot_tracking); v("landedCost", e.landed_cost); v("at", e.at))
 KEEL_FIELDS(d::warehouse::StockReceived, v("receiptId", e.receipt_id); v("lines", e.lines); v("at", e.at))
+KEEL_FIELDS(d::warehouse::LandedCharge, v("kind", e.kind); v("amount", e.amount))
 KEEL_FIELDS(d::warehouse::LandedCostAllocated, v("receiptId", e.receipt_id); v("method", e.method);
-            v("allocations", e.allocations); v("at", e.at))
+            v("allocations", e.allocations); v("at", e.at); v("allocationId", e.allocation_id);
+            v("charges", e.charges))
 KEEL_FIELDS(d::warehouse::StockAdjusted, v("sku", e.sku); v("delta", e.delta); v("reason", e.reason); v("lot", e.lot);
             v("expiry", e.expiry); v("at", e.at))
 KEEL_FIELDS(d::warehouse::StockReserved, v("orderId", e.order_id); v("line", e.line); v("sku", e.sku); v("qty", e.qty);
@@ -58,7 +60,7 @@ KEEL_FIELDS(d::warehouse::StockReserved, v("orderId", e.order_id); v("line", e.l
 KEEL_FIELDS(d::warehouse::ReservationReleased, v("orderId", e.order_id); v("line", e.line); v("sku", e.sku);
             v("qty", e.qty); v("at", e.at))
 KEEL_FIELDS(d::warehouse::ReservationConsumed, v("orderId", e.order_id); v("line", e.line); v("sku", e.sku);
-            v("qty", e.qty); v("lots", e.lots); v("at", e.at))
+            v("qty", e.qty); v("lots", e.lots); v("at", e.at); v("unitCost", e.unit_cost))
 KEEL_FIELDS(d::warehouse::TransferredOut, v("transferId", e.transfer_id); v("toWarehouse", e.to_warehouse);
             v("sku", e.sku); v("qty", e.qty); v("unitCost", e.unit_cost); v("lots", e.lots); v("at", e.at))
 KEEL_FIELDS(d::warehouse::TransferredIn, v("transferId", e.transfer_id); v("fromWarehouse", e.from_warehouse);
@@ -69,6 +71,7 @@ KEEL_FIELDS(d::warehouse::PurchaseRequested, v("requestId", e.request_id); v("sk
             v("reason", e.reason); v("at", e.at))
 KEEL_FIELDS(d::warehouse::ReplenishmentRequested, v("sku", e.sku); v("qty", e.qty); v("available", e.available);
             v("at", e.at))
+KEEL_FIELDS(d::warehouse::StockReturned, v("orderId", e.order_id); v("rma", e.rma); v("lines", e.lines); v("at", e.at))
 
 // -- order --
 KEEL_FIELDS(d::order::PricedLine, v("line", e.line); v("sku", e.sku); v("qty", e.qty); v("unitPrice", e.unit_price);

@@ -18,7 +18,7 @@ namespace keel::codec {
 namespace {
 
 // Format numbers: bump one when that aggregate's State (or a nested type) changes layout.
-constexpr std::uint32_t kWarehouseFormat = 0x5702;  // 0x5702: purchase requests
+constexpr std::uint32_t kWarehouseFormat = 0x5703;  // 0x5702: purchase requests; 0x5703: landed splits, shipments
 constexpr std::uint32_t kOrderFormat = 0x4F01;
 constexpr std::uint32_t kTenantFormat = 0x5403;  // 0x5402: period prorations; 0x5403: dunning causes, opening plan
 constexpr std::uint32_t kPartnerFormat = 0x5001;

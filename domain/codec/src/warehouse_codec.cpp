@@ -15,6 +15,7 @@ KEEL_EVENT(d::warehouse::TransferredIn, TransferredIn, 1)
 KEEL_EVENT(d::warehouse::ReplenishmentRuleSet, ReplenishmentRuleSet, 1)
 KEEL_EVENT(d::warehouse::ReplenishmentRequested, ReplenishmentRequested, 1)
 KEEL_EVENT(d::warehouse::PurchaseRequested, PurchaseRequested, 1)
+KEEL_EVENT(d::warehouse::StockReturned, StockReturned, 1)
 
 EncodedEvent Encode(const d::warehouse::Event& event) { return EncodeVariant(event); }
 std::string_view TypeName(const d::warehouse::Event& event) { return TypeNameOf(event); }

@@ -1,8 +1,11 @@
 // Warehouse aggregate: stock per SKU (on hand, reserved, lots with expiry, moving average cost),
 // receipts with landed cost, adjustments, reservations for order lines, consumption on shipment
-// (FEFO lots), transfers, and replenishment rules. Commands, events, state, Decide, Evolve.
-// Pure: no I/O, no clock (time arrives in commands), no CAF or RocksDB headers.
-// Invariants Decide keeps: on hand >= 0, 0 <= reserved <= on hand, lots sum to on hand.
+// (FEFO lots), transfers, restock of returns, and replenishment rules. Commands, events, state,
+// Decide, Evolve; DecideTransfer decides both sides of a transfer at once (they are appended
+// together). Pure: no I/O, no clock (time arrives in commands), no CAF or RocksDB headers.
+// Invariants Decide keeps: on hand >= 0, 0 <= reserved <= on hand, lots sum to on hand. A lot
+// whose expiry is at or before a command's `at` is expired: never received, reserved, shipped or
+// transferred; it stays visible (ExpiredLots) until an adjustment scraps it.
 #pragma once
 
 #include <cstdint>
@@ -63,8 +66,12 @@ struct LandedCharge {
   std::int64_t amount = 0;
   bool operator==(const LandedCharge&) const = default;
 };
+// A landed-cost allocation: applied once per id (the same id with the same content again is a no-op,
+// with other content it is refused id_reused). All of a receipt's allocations by one method are split
+// as one combined amount, so rounding remainders land once, on the last line.
 struct AllocateLandedCost {
   std::string receipt_id;
+  std::string allocation_id;
   std::vector<LandedCharge> charges;
   AllocationMethod method = AllocationMethod::kValue;
   Timestamp at = 0;
@@ -110,6 +117,23 @@ struct TransferIn {
   CatalogView catalog;
   Timestamp at = 0;
 };
+// A whole transfer, decided on both warehouses' states by DecideTransfer (not by Decide).
+struct Transfer {
+  std::string transfer_id;
+  Sku sku;
+  std::int64_t qty = 0;
+  CatalogView catalog;
+  Timestamp at = 0;
+};
+// Returned goods back on the shelf, in the same append as the order's ReturnReceived. The lines
+// carry what the caller resolved from the shipment: the SKU, the lot and expiry and the unit cost the
+// goods left with.
+struct RestockReturn {
+  std::string order_id, rma;
+  std::vector<ReceiptLine> lines;
+  CatalogView catalog;
+  Timestamp at = 0;
+};
 struct SetReplenishmentRule {
   Sku sku;
   std::int64_t min = 0, max = 0, multiple = 1;
@@ -126,7 +150,7 @@ struct RequestPurchase {
 };
 using Command = std::variant<CreateWarehouse, ReceiveStock, AllocateLandedCost, AdjustStock,
                              ReserveStock, ReleaseReservation, ConsumeReservation, TransferOut,
-                             TransferIn, SetReplenishmentRule, RequestPurchase>;
+                             TransferIn, SetReplenishmentRule, RequestPurchase, RestockReturn>;
 
 // -- events --
 struct WarehouseCreated {
@@ -152,6 +176,8 @@ struct LandedCostAllocated {
   AllocationMethod method = AllocationMethod::kValue;
   std::vector<LineCharge> allocations;
   Timestamp at = 0;
+  std::string allocation_id;
+  std::vector<LandedCharge> charges;  // as allocated (what a repeated id is compared with)
   bool operator==(const LandedCostAllocated&) const = default;
 };
 struct StockAdjusted {
@@ -185,6 +211,7 @@ struct ReservationConsumed {
   std::int64_t qty = 0;
   std::vector<LotQty> lots;  // FEFO picks when the SKU is lot-tracked
   Timestamp at = 0;
+  std::int64_t unit_cost = 0;  // average cost when it left (a return comes back at it)
   bool operator==(const ReservationConsumed&) const = default;
 };
 struct TransferredOut {
@@ -224,9 +251,16 @@ struct PurchaseRequested {
   Timestamp at = 0;
   bool operator==(const PurchaseRequested&) const = default;
 };
+struct StockReturned {
+  std::string order_id, rma;
+  std::vector<ReceiptLine> lines;
+  Timestamp at = 0;
+  bool operator==(const StockReturned&) const = default;
+};
 using Event = std::variant<WarehouseCreated, StockReceived, LandedCostAllocated, StockAdjusted,
                            StockReserved, ReservationReleased, ReservationConsumed, TransferredOut,
-                           TransferredIn, ReplenishmentRuleSet, ReplenishmentRequested, PurchaseRequested>;
+                           TransferredIn, ReplenishmentRuleSet, ReplenishmentRequested, PurchaseRequested,
+                           StockReturned>;
 
 // -- state --
 struct SkuStock {
@@ -250,11 +284,27 @@ struct Rule {
   bool request_open = false;  // one request per shortfall
   bool operator==(const Rule&) const = default;
 };
+// What the allocations of one method have given a receipt's lines so far (their combined split).
+struct LandedSplit {
+  std::int64_t total = 0;
+  std::vector<std::int64_t> per_line;
+  bool operator==(const LandedSplit&) const = default;
+};
 struct Receipt {
   std::vector<ReceiptLine> lines;
-  bool landed = false;
+  bool landed = false;  // some landed cost was allocated
+  std::map<std::string, std::string> allocations;  // allocation id -> its content (see LandedContent)
+  std::vector<LandedSplit> splits;                 // by AllocationMethod
   bool operator==(const Receipt&) const = default;
 };
+// What left with a shipped order line: a return of it comes back at this cost, in these lots.
+struct Shipment {
+  Sku sku;
+  std::int64_t qty = 0, unit_cost = 0;
+  std::vector<LotQty> lots;
+  bool operator==(const Shipment&) const = default;
+};
+std::string ShipmentKey(const std::string& order_id, std::uint32_t line);  // "<order>#<line>"
 using LineKey = std::pair<std::string, std::uint32_t>;  // order id, line
 
 struct State {
@@ -268,6 +318,7 @@ struct State {
   std::set<std::string> transfers_out, transfers_in;
   std::map<Sku, Rule> rules;
   std::set<std::string> purchase_requests;
+  std::map<std::string, Shipment> shipments;  // by ShipmentKey
   bool operator==(const State&) const = default;
 };
 
@@ -275,6 +326,19 @@ Decision<Event> Decide(const Command& command, const State& state);
 State Evolve(State state, const Event& event);
 // Evolve in place (same rules, no copy or move of the state): for replaying long streams.
 void Apply(State& state, const Event& event);
+
+// Both sides of a transfer: the events for the source and for the target warehouse, or a refusal
+// (currency_mismatch when their currencies differ; the target must exist and take the lots).
+struct TransferEvents {
+  std::vector<Event> out, in;
+};
+std::expected<TransferEvents, Rejection> DecideTransfer(const Transfer& command, const State& from, const State& to);
+
+// Lots expired at `at` (expiry at or before it) that are still on hand, per SKU.
+std::map<Sku, std::vector<LotQty>> ExpiredLots(const State& state, Timestamp at);
+
+// The canonical content of a landed-cost allocation (method and charges), compared on a repeated id.
+std::string LandedContent(AllocationMethod method, const std::vector<LandedCharge>& charges);
 
 // Checks on hand >= 0, 0 <= reserved <= on hand, lots sum to on hand; empty when all hold.
 std::string CheckInvariants(const State& state);

@@ -37,7 +37,7 @@ template <> struct Describe<domain::warehouse::ReceiptLine> {
       std::make_tuple(Opt("sku", &T::sku), Opt("qty", &T::qty), Opt("unit_cost", &T::unit_cost), Opt("lot", &T::lot),
                       Opt("expiry", &T::expiry));
 };
-template <> struct Describe<domain::warehouse::LandedCharge> {  // only in a command
+template <> struct Describe<domain::warehouse::LandedCharge> {
   using T = domain::warehouse::LandedCharge;
   static constexpr auto fields = std::make_tuple(Req("kind", &T::kind), Req("amount", &T::amount));
 };
@@ -59,7 +59,8 @@ template <> struct Describe<domain::warehouse::ReceiveStock> {
 template <> struct Describe<domain::warehouse::AllocateLandedCost> {
   using T = domain::warehouse::AllocateLandedCost;
   static constexpr auto fields =
-      std::make_tuple(Req("receipt_id", &T::receipt_id), Req("charges", &T::charges), Opt("method", &T::method));
+      std::make_tuple(Req("receipt_id", &T::receipt_id), Req("allocation_id", &T::allocation_id),
+                      Req("charges", &T::charges), Opt("method", &T::method));
 };
 template <> struct Describe<domain::warehouse::AdjustStock> {
   using T = domain::warehouse::AdjustStock;
@@ -117,7 +118,8 @@ template <> struct Describe<domain::warehouse::StockReceived> {
 };
 template <> struct Describe<domain::warehouse::LandedCostAllocated> {
   using T = domain::warehouse::LandedCostAllocated;
-  static constexpr auto fields = std::make_tuple(Opt("receipt_id", &T::receipt_id), Opt("method", &T::method),
+  static constexpr auto fields = std::make_tuple(Opt("receipt_id", &T::receipt_id), Opt("allocation_id", &T::allocation_id),
+                                                 Opt("method", &T::method), Opt("charges", &T::charges),
                                                  Opt("allocations", &T::allocations), Opt("at", &T::at));
 };
 template <> struct Describe<domain::warehouse::StockAdjusted> {
@@ -140,7 +142,7 @@ template <> struct Describe<domain::warehouse::ReservationConsumed> {
   using T = domain::warehouse::ReservationConsumed;
   static constexpr auto fields =
       std::make_tuple(Opt("order_id", &T::order_id), Opt("line", &T::line), Opt("sku", &T::sku), Opt("qty", &T::qty),
-                      Opt("lots", &T::lots), Opt("at", &T::at));
+                      Opt("lots", &T::lots), Opt("unit_cost", &T::unit_cost), Opt("at", &T::at));
 };
 template <> struct Describe<domain::warehouse::TransferredOut> {
   using T = domain::warehouse::TransferredOut;
@@ -170,7 +172,22 @@ template <> struct Describe<domain::warehouse::PurchaseRequested> {
                                                  Opt("qty", &T::qty), Opt("reason", &T::reason), Opt("at", &T::at));
 };
 
+template <> struct Describe<domain::warehouse::StockReturned> {
+  using T = domain::warehouse::StockReturned;
+  static constexpr auto fields = std::make_tuple(Opt("order_id", &T::order_id), Opt("rma", &T::rma),
+                                                 Opt("lines", &T::lines), Opt("at", &T::at));
+};
+
 // -- state --
+template <> struct Describe<domain::warehouse::LandedSplit> {
+  using T = domain::warehouse::LandedSplit;
+  static constexpr auto fields = std::make_tuple(Opt("total", &T::total), Opt("per_line", &T::per_line));
+};
+template <> struct Describe<domain::warehouse::Shipment> {
+  using T = domain::warehouse::Shipment;
+  static constexpr auto fields = std::make_tuple(Opt("sku", &T::sku), Opt("qty", &T::qty),
+                                                 Opt("unit_cost", &T::unit_cost), Opt("lots", &T::lots));
+};
 template <> struct Describe<domain::warehouse::SkuStock> {
   using T = domain::warehouse::SkuStock;
   static constexpr auto fields =
@@ -188,7 +205,8 @@ template <> struct Describe<domain::warehouse::Rule> {
 };
 template <> struct Describe<domain::warehouse::Receipt> {
   using T = domain::warehouse::Receipt;
-  static constexpr auto fields = std::make_tuple(Opt("lines", &T::lines), Opt("landed", &T::landed));
+  static constexpr auto fields = std::make_tuple(Opt("lines", &T::lines), Opt("landed", &T::landed),
+                                                 Opt("allocations", &T::allocations), Opt("splits", &T::splits));
 };
 // An order line (order id, line): in `consumed`, the object {"order_id", "line"}.
 template <> struct Describe<domain::warehouse::LineKey> {
@@ -237,7 +255,7 @@ template <> struct Describe<domain::warehouse::State> {
       Opt("currency", &T::currency), Opt("lot_tracking", &T::lot_tracking), Opt("landed_cost", &T::landed_cost),
       Opt("stock", &T::stock), Opt("reservations", &T::reservations), Opt("consumed", &T::consumed),
       Opt("receipts", &T::receipts), Opt("transfers_out", &T::transfers_out), Opt("transfers_in", &T::transfers_in),
-      Opt("rules", &T::rules), Opt("purchase_requests", &T::purchase_requests));
+      Opt("rules", &T::rules), Opt("purchase_requests", &T::purchase_requests), Opt("shipments", &T::shipments));
 };
 
 }  // namespace keel::gateway::json
