@@ -322,6 +322,7 @@ TEST_CASE("a suspended tenant refuses its business but keeps its billing and sup
   CHECK(Refuse(OpenTicket{"tk2", "help", "high", kT0}, terminated) == RejectionCode::kTenantTerminated);
   CHECK(Refuse(RecordUsage{1, 0, kT0}, terminated) == RejectionCode::kTenantTerminated);
   CHECK(Refuse(RenewSubscription{terminated.period_end}, terminated) == RejectionCode::kTenantTerminated);
+}
 
 TEST_CASE("dunning lifts only a suspension dunning imposed, and says so", "[domain][tenant][dunning]") {
   const auto by_dunning = Run(Active(), {SuspendTenant{"invoice INV-1 overdue", kT0, ImposedBy::kDunning}});
