@@ -302,6 +302,12 @@ Decision<Event> Decide(const Command& command, const State& s) {
             if (s.plan_changes_blocked == c.blocked) return std::vector<Event>{};
             return One(PlanChangesBlockedSet{c.blocked, c.reason, c.at});
           },
+          [&](const MeterOrder& c) -> Decision<Event> {
+            // An order that was placed is counted whatever the tenant's state became since.
+            if (c.order.empty() || c.position == 0) return Reject(R::kInvalidArgument, "metering needs an order and its position");
+            if (c.position <= s.metered_through) return std::vector<Event>{};  // counted already
+            return One(OrderMetered{c.order, c.position, s.period_start, c.at});
+          },
       },
       command);
 }
@@ -384,6 +390,10 @@ void Apply(State& s, const Event& event) {
                    s.limits = e.limits;
                  },
                  [&](const PlanChangesBlockedSet& e) { s.plan_changes_blocked = e.blocked; },
+                 [&](const OrderMetered& e) {
+                   ++s.period_orders;
+                   s.metered_through = e.position;
+                 },
              },
              event);
 }

@@ -64,11 +64,15 @@ struct RecordIntegrationRecovery { Integration integration; Timestamp at = 0; };
 struct RecordSyncLatency { Integration integration; std::int64_t latency_ms = 0; WorkflowRules rules; Timestamp at = 0; };
 struct UpgradeTemplate { SegmentTemplate segment; Timestamp at = 0; };
 struct SetPlanChangesBlocked { bool blocked = true; std::string reason; Timestamp at = 0; };  // dunning
+// Counts a placed order toward the period's usage (sent by the fulfilment process for each
+// OrderPlaced; `position` is that event's log position). Exactly once: positions only grow, and one
+// at or below the last metered one changes nothing.
+struct MeterOrder { std::string order; std::uint64_t position = 0; Timestamp at = 0; };
 using Command = std::variant<ProvisionTenant, StartOnboarding, CompleteMilestone, GoLive, SuspendTenant,
                              ReinstateTenant, TerminateTenant, ActivateModule, DeactivateModule, ChangePlan,
                              RegisterWarehouse, RecordUsage, RenewSubscription, CancelSubscription, OpenTicket,
                              ResolveTicket, RecordIntegrationFailure, RecordIntegrationRecovery,
-                             RecordSyncLatency, UpgradeTemplate, SetPlanChangesBlocked>;
+                             RecordSyncLatency, UpgradeTemplate, SetPlanChangesBlocked, MeterOrder>;
 
 // -- events --
 struct TenantProvisioned {
@@ -137,11 +141,13 @@ struct IntegrationRecovered { Integration integration; Timestamp at = 0; bool op
 struct SyncLatencyBreached { Integration integration; std::int64_t latency_ms = 0; std::string routed_to; Timestamp at = 0; bool operator==(const SyncLatencyBreached&) const = default; };
 struct TemplateUpgraded { std::string template_id; int version = 0; Limits limits; Timestamp at = 0; bool operator==(const TemplateUpgraded&) const = default; };
 struct PlanChangesBlockedSet { bool blocked = true; std::string reason; Timestamp at = 0; bool operator==(const PlanChangesBlockedSet&) const = default; };
+struct OrderMetered { std::string order; std::uint64_t position = 0; Timestamp period_start = 0; Timestamp at = 0; bool operator==(const OrderMetered&) const = default; };
 using Event = std::variant<TenantProvisioned, OnboardingStarted, MilestoneCompleted, TenantWentLive, TenantSuspended,
                            TenantReinstated, TenantTerminated, ModuleActivated, ModuleDeactivated, PlanUpgraded,
                            PlanDowngradeScheduled, WarehouseRegistered, UsageRecorded, SubscriptionRenewed,
                            SubscriptionCancelled, TicketOpened, TicketResolved, IntegrationFailed,
-                           IntegrationRecovered, SyncLatencyBreached, TemplateUpgraded, PlanChangesBlockedSet>;
+                           IntegrationRecovered, SyncLatencyBreached, TemplateUpgraded, PlanChangesBlockedSet,
+                           OrderMetered>;
 
 // -- state --
 struct State {
@@ -167,6 +173,7 @@ struct State {
   std::map<std::string, std::string> open_tickets;  // id -> severity
   std::int64_t tickets_opened = 0;
   std::set<Integration> failing;
+  std::uint64_t metered_through = 0;  // log position of the last OrderPlaced counted in period_orders
   bool operator==(const State&) const = default;
 };
 
