@@ -103,6 +103,9 @@ Decision<Event> Allocate(const RecordAllocation& c, const State& s) {
     if (it == open.end()) return Reject(R::kNotFound, "no line " + std::to_string(a.line));
     if (a.qty <= 0 || a.warehouse.empty()) return Reject(R::kInvalidArgument, "an allocation needs a warehouse and a quantity");
     if (a.qty > it->second) return Reject(R::kInvalidArgument, "line " + std::to_string(a.line) + " is over-allocated");
+    if (a.reservation != 0 && LineOfReservation(a.reservation) != a.line) {
+      return Reject(R::kInvalidArgument, "reservation " + std::to_string(a.reservation) + " is not line " + std::to_string(a.line) + "'s");
+    }
     it->second -= a.qty;
   }
   OrderAllocated e{c.allocations, {}, {}, c.at};
@@ -127,8 +130,11 @@ Decision<Event> Ship(const ShipOrder& c, const State& s) {
     if (a.warehouse == c.warehouse) lines[a.line] += a.qty;
   }
   if (lines.empty()) return Reject(R::kNotFound, "nothing of this order is reserved in " + c.warehouse);
-  OrderShipped e{c.warehouse, c.tracking, {}, c.at};
+  OrderShipped e{c.warehouse, c.tracking, {}, c.at, {}};
   for (const auto& [no, qty] : lines) e.lines.push_back({no, qty});
+  for (const auto& a : s.allocations) {
+    if (a.warehouse == c.warehouse) e.reservations.push_back(a);
+  }
   return One(std::move(e));
 }
 

@@ -72,7 +72,8 @@ KEEL_FIELDS(d::warehouse::ReplenishmentRequested, v("sku", e.sku); v("qty", e.qt
 // -- order --
 KEEL_FIELDS(d::order::PricedLine, v("line", e.line); v("sku", e.sku); v("qty", e.qty); v("unitPrice", e.unit_price);
             v("amount", e.amount))
-KEEL_FIELDS(d::order::Allocation, v("line", e.line); v("warehouse", e.warehouse); v("qty", e.qty))
+KEEL_FIELDS(d::order::Allocation, v("line", e.line); v("warehouse", e.warehouse); v("qty", e.qty);
+            v("reservation", e.reservation))
 KEEL_FIELDS(d::order::ReturnLine, v("line", e.line); v("qty", e.qty))
 KEEL_FIELDS(d::order::OrderPlaced, v("id", e.id); v("tenant", e.tenant); v("customer", e.customer);
             v("currency", e.currency); v("channel", e.channel); v("lines", e.lines);
@@ -84,7 +85,7 @@ KEEL_FIELDS(d::order::OrderAllocated, v("allocations", e.allocations); v("backor
             v("cancelled", e.cancelled); v("at", e.at))
 KEEL_FIELDS(d::order::OrderPicked, v("at", e.at))
 KEEL_FIELDS(d::order::OrderShipped, v("warehouse", e.warehouse); v("tracking", e.tracking); v("lines", e.lines);
-            v("at", e.at))
+            v("at", e.at); v("reservations", e.reservations))
 KEEL_FIELDS(d::order::OrderDelivered, v("at", e.at))
 KEEL_FIELDS(d::order::OrderInvoiced, v("invoiceId", e.invoice_id); v("amount", e.amount); v("at", e.at))
 KEEL_FIELDS(d::order::OrderCancelled, v("reason", e.reason); v("releases", e.releases); v("at", e.at))

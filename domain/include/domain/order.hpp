@@ -80,8 +80,10 @@ struct Allocation {
   std::uint32_t line = 0;
   std::string warehouse;
   std::int64_t qty = 0;
+  std::uint32_t reservation = 0;  // the warehouse's reservation number; 0: the line itself (slot 0)
   bool operator==(const Allocation&) const = default;
 };
+inline std::uint32_t ReservationOf(const Allocation& a) { return a.reservation != 0 ? a.reservation : a.line; }
 struct RecordAllocation {  // results of reserving stock, from the fulfilment process
   std::vector<Allocation> allocations;
   ShortfallRule shortfall = ShortfallRule::kBackorder;
@@ -144,6 +146,7 @@ struct OrderShipped {
   std::string warehouse, tracking;
   std::vector<ReturnLine> lines;  // what left that warehouse
   Timestamp at = 0;
+  std::vector<Allocation> reservations;  // the allocations it shipped (empty in older events: one per line)
   bool operator==(const OrderShipped&) const = default;
 };
 struct OrderDelivered { Timestamp at = 0; bool operator==(const OrderDelivered&) const = default; };
