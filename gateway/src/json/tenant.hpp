@@ -58,7 +58,8 @@ template <> struct Describe<domain::tenant::RegisterWarehouse> {
 };
 template <> struct Describe<domain::tenant::RecordUsage> {
   using T = domain::tenant::RecordUsage;
-  static constexpr auto fields = std::make_tuple(Opt("orders", &T::orders), Opt("api_calls", &T::api_calls));
+  // Orders are not client-reported: every placed order is metered (an "orders" field is refused).
+  static constexpr auto fields = std::make_tuple(Opt("api_calls", &T::api_calls));
 };
 template <> struct Describe<domain::tenant::RenewSubscription> { static constexpr auto fields = std::make_tuple(); };
 template <> struct Describe<domain::tenant::CancelSubscription> {
@@ -201,6 +202,11 @@ template <> struct Describe<domain::tenant::PlanChangesBlockedSet> {
   static constexpr auto fields =
       std::make_tuple(Opt("blocked", &T::blocked), Opt("reason", &T::reason), Opt("at", &T::at));
 };
+template <> struct Describe<domain::tenant::OrderMetered> {
+  using T = domain::tenant::OrderMetered;
+  static constexpr auto fields = std::make_tuple(Opt("order", &T::order), Opt("position", &T::position),
+                                                 Opt("period_start", &T::period_start), Opt("at", &T::at));
+};
 
 // -- state --
 template <> struct Describe<domain::tenant::State> {
@@ -215,7 +221,7 @@ template <> struct Describe<domain::tenant::State> {
       Opt("period_orders", &T::period_orders), Opt("period_api_calls", &T::period_api_calls),
       Opt("period_prorations", &T::period_prorations), Opt("pending_downgrade", &T::pending_downgrade),
       Opt("cancelled", &T::cancelled), Opt("plan_changes_blocked", &T::plan_changes_blocked),
-      Opt("open_tickets", &T::open_tickets), Opt("tickets_opened", &T::tickets_opened), Opt("failing", &T::failing));
+      Opt("open_tickets", &T::open_tickets), Opt("tickets_opened", &T::tickets_opened), Opt("failing", &T::failing), Opt("metered_through", &T::metered_through));
 };
 
 }  // namespace keel::gateway::json
