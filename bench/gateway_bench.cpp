@@ -225,8 +225,8 @@ int RunGatewaySuite(const Settings& settings) {
   }
   std::vector<std::string> commands, bare;
   for (int i = 0; i < kConnections; ++i) {
-    commands.push_back(Post("/v1/tenants/bt" + std::to_string(i) + "/usage", R"({"orders":1,"api_calls":1})"));
-    bare.push_back(Post("/v1/tenants/bt" + std::to_string(i) + "/usage", R"({"orders":1,"api_calls":1})"));
+    commands.push_back(Post("/v1/tenants/bt" + std::to_string(i) + "/usage", R"({"api_calls":1})"));
+    bare.push_back(Post("/v1/tenants/bt" + std::to_string(i) + "/usage", R"({"api_calls":1})"));
   }
   BareBeast baseline(2);
   ScratchDir durable_dir("gateway-bare-durable");

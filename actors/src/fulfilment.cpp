@@ -1,10 +1,14 @@
 // Fulfilment process manager (see fulfilment.hpp). Plans from the live state of the order, the
 // tenant (its warehouses) and each warehouse (availability and what this order already holds there,
-// e.g. from an attempt cut short by a crash), then reserves, records, and sweeps.
+// e.g. from an attempt cut short by a crash), then reserves, records, and sweeps. Backorders wait in
+// a per-tenant index (backorder_index.hpp) and are topped up, oldest first, from stock that arrives.
+// It also meters every placed order on its tenant.
 #include "actors/fulfilment.hpp"
 
 #include <algorithm>
 #include <map>
+
+#include "backorder_index.hpp"
 
 namespace keel::actors {
 namespace {
@@ -17,6 +21,7 @@ using Held = std::map<std::pair<std::string, std::uint32_t>, std::int64_t>;  // 
 
 struct Fulfilment {
   FulfilmentOptions options;
+  std::shared_ptr<BackorderIndex> index;  // used on the manager's thread only
 
   static CommandMeta Meta(const DomainEvent& cause, std::string key) {
     return CommandMeta{std::move(key), "process:fulfilment", "order:" + cause.key.id,
@@ -132,8 +137,8 @@ struct Fulfilment {
   void Cancelled(Client& client, const DomainEvent& cause, const o::OrderCancelled& e) {
     const std::string& tenant = cause.key.tenant;
     for (const auto& a : e.releases) {
-      client.Execute(WarehouseKey(tenant, a.warehouse), w::ReleaseReservation{cause.key.id, a.line, cause.timestamp_ms},
-                     Meta(cause, "fulfil:" + cause.key.id + ":cancel:" + a.warehouse + ":" + std::to_string(a.line)));
+      client.Execute(WarehouseKey(tenant, a.warehouse), w::ReleaseReservation{cause.key.id, o::ReservationOf(a), cause.timestamp_ms},
+                     Meta(cause, "fulfil:" + cause.key.id + ":cancel:" + a.warehouse + ":" + std::to_string(o::ReservationOf(a))));
     }
     // Anything else this order still holds (an attempt that raced the cancellation) goes too.
     Held held;
@@ -142,21 +147,170 @@ struct Fulfilment {
     Sweep(client, cause, tenant, cause.key.id, held, {});
   }
 
+  // Consumes the reservations the shipment took (older events name only lines: one reservation each),
+  // then offers stock to the lines still open.
   void Shipped(Client& client, const DomainEvent& cause, const o::OrderShipped& e) {
-    for (const auto& l : e.lines) {
-      client.Execute(WarehouseKey(cause.key.tenant, e.warehouse), w::ConsumeReservation{cause.key.id, l.line, cause.timestamp_ms},
-                     Meta(cause, "fulfil:" + cause.key.id + ":ship:" + e.warehouse + ":" + std::to_string(l.line)));
+    const std::string& tenant = cause.key.tenant;
+    const std::string& order_id = cause.key.id;
+    std::vector<std::uint32_t> numbers;
+    for (const auto& a : e.reservations) numbers.push_back(o::ReservationOf(a));
+    if (e.reservations.empty()) {
+      for (const auto& l : e.lines) numbers.push_back(l.line);
+    }
+    for (std::uint32_t number : numbers) {
+      client.Execute(WarehouseKey(tenant, e.warehouse), w::ConsumeReservation{order_id, number, cause.timestamp_ms},
+                     Meta(cause, "fulfil:" + order_id + ":ship:" + e.warehouse + ":" + std::to_string(number)));
+    }
+    auto order = client.Get(OrderKey(tenant, order_id));
+    if (!order) return;
+    const auto state = order->As<o::State>();
+    for (const auto& wh : Warehouses(client, tenant)) {
+      for (const auto& [line, l] : state.lines) {
+        if (l.open() > 0) TopUp(client, cause, wh, order_id, line);
+      }
+    }
+  }
+
+  // -- backorders --
+
+  // Reserves stock at `warehouse` for the open rest of an order line, under a reservation number of
+  // its own (line and slot), and records it on the order. A reservation of the line there that the
+  // order does not record (an attempt cut short) is adopted if it fits, else released.
+  void TopUp(Client& client, const DomainEvent& cause, const std::string& warehouse, const std::string& order_id,
+             std::uint32_t line) {
+    const std::string& tenant = cause.key.tenant;
+    auto osnap = client.Get(OrderKey(tenant, order_id));
+    if (!osnap) return;
+    const auto& order = osnap->As<o::State>();
+    auto it = order.lines.find(line);
+    if (it == order.lines.end()) return;
+    const std::int64_t open = it->second.open();
+    if (open <= 0 || !(order.status == o::Status::kBackordered || order.status == o::Status::kPicked ||
+                       order.status == o::Status::kPartiallyShipped)) {
+      return;
+    }
+    auto wsnap = client.Get(WarehouseKey(tenant, warehouse));
+    if (!wsnap) return;
+    const auto& wh = wsnap->As<w::State>();
+    std::set<std::uint32_t> recorded;
+    for (const auto& a : order.allocations) {
+      if (a.warehouse == warehouse) recorded.insert(o::ReservationOf(a));
+    }
+    const std::string at = ":" + warehouse + ":" + std::to_string(cause.position);
+    for (auto r = wh.reservations.lower_bound({order_id, 0}); r != wh.reservations.end() && r->first.first == order_id; ++r) {
+      const std::uint32_t number = r->first.second;
+      if (o::LineOfReservation(number) != line || recorded.contains(number)) continue;
+      const auto adopted =
+          r->second.qty <= open
+              ? client.Execute(OrderKey(tenant, order_id),
+                               o::RecordAllocation{{{line, warehouse, r->second.qty, number}}, o::ShortfallRule::kBackorder,
+                                                   cause.timestamp_ms},
+                               Meta(cause, "fulfil:" + order_id + ":adopt:" + std::to_string(number) + at))
+              : Reply(std::unexpected(Failure{}));
+      if (!adopted) {
+        client.Execute(WarehouseKey(tenant, warehouse), w::ReleaseReservation{order_id, number, cause.timestamp_ms},
+                       Meta(cause, "fulfil:" + order_id + ":unadopt:" + std::to_string(number) + at));
+      }
+      return;  // the next arrival or shipment goes on from the order's new state
+    }
+    auto stock = wh.stock.find(it->second.sku);
+    const std::int64_t take = stock == wh.stock.end() ? 0 : std::min(open, stock->second.available());
+    if (take <= 0) return;
+    std::uint32_t slot = 0;
+    while (wh.consumed.contains({order_id, o::ReservationNumber(line, slot)}) ||
+           wh.reservations.contains({order_id, o::ReservationNumber(line, slot)})) {
+      ++slot;
+    }
+    const std::uint32_t number = o::ReservationNumber(line, slot);
+    auto reserved = client.Execute(WarehouseKey(tenant, warehouse),
+                                   w::ReserveStock{order_id, number, it->second.sku, take, cause.timestamp_ms},
+                                   Meta(cause, "fulfil:" + order_id + ":topup:" + std::to_string(number) + at));
+    if (!reserved) return;  // stock moved meanwhile: the next arrival tries again
+    auto recorded_now = client.Execute(
+        OrderKey(tenant, order_id),
+        o::RecordAllocation{{{line, warehouse, take, number}}, o::ShortfallRule::kBackorder, cause.timestamp_ms},
+        Meta(cause, "fulfil:" + order_id + ":record:" + std::to_string(number) + at));
+    if (!recorded_now) {  // compensate: the order does not hold it (cancelled meanwhile, say)
+      client.Execute(WarehouseKey(tenant, warehouse), w::ReleaseReservation{order_id, number, cause.timestamp_ms},
+                     Meta(cause, "fulfil:" + order_id + ":undo:" + std::to_string(number) + at));
+    }
+  }
+
+  // Stock of `sku` became available at `warehouse`: offer it to the tenant's waiting lines, oldest first.
+  void Arrived(Client& client, const DomainEvent& cause, const std::string& sku) {
+    const std::string& tenant = cause.key.tenant;
+    const auto waiting = index->Waiting(tenant, sku);
+    for (const auto& [order_id, line] : waiting) {
+      auto wsnap = client.Get(WarehouseKey(tenant, cause.key.id));
+      if (!wsnap) return;
+      const auto& stock = wsnap->As<w::State>().stock;
+      if (auto s = stock.find(sku); s == stock.end() || s->second.available() <= 0) return;
+      TopUp(client, cause, cause.key.id, order_id, line);
+    }
+  }
+
+  // The index follows the order's backorders as the order records them.
+  void Allocated(Client& client, const DomainEvent& cause, const o::OrderAllocated& e) {
+    const std::string& tenant = cause.key.tenant;
+    const std::string& order_id = cause.key.id;
+    std::set<std::uint32_t> open;
+    for (const auto& b : e.backordered) open.insert(b.line);
+    for (std::uint32_t line : index->LinesOf(tenant, order_id)) {
+      if (!open.contains(line)) index->Remove(tenant, order_id, line, cause.position);
+    }
+    if (open.empty()) return;
+    auto snap = client.Get(OrderKey(tenant, order_id));
+    if (!snap) return;
+    const auto& order = snap->As<o::State>();
+    for (std::uint32_t line : open) {
+      if (auto it = order.lines.find(line); it != order.lines.end()) {
+        index->Put(tenant, it->second.sku, order_id, line, cause.position, cause.position);
+      }
+    }
+  }
+
+  // Counts the order toward its tenant's period usage, once (the tenant keeps the last position).
+  static void Meter(Client& client, const DomainEvent& cause) {
+    client.Execute(TenantKey(cause.key.tenant), t::MeterOrder{cause.key.id, cause.position, cause.timestamp_ms},
+                   Meta(cause, "meter:" + cause.key.id + ":" + std::to_string(cause.position)));
+  }
+
+  void OnWarehouseEvent(Client& client, const DomainEvent& event, const w::Event& e) {
+    if (const auto* received = std::get_if<w::StockReceived>(&e)) {
+      std::set<std::string> skus;
+      for (const auto& l : received->lines) skus.insert(l.sku);
+      for (const auto& sku : skus) Arrived(client, event, sku);
+    } else if (const auto* in = std::get_if<w::TransferredIn>(&e)) {
+      Arrived(client, event, in->sku);
+    } else if (const auto* adjusted = std::get_if<w::StockAdjusted>(&e)) {
+      if (adjusted->delta > 0) Arrived(client, event, adjusted->sku);
+    } else if (const auto* returned = std::get_if<w::StockReturned>(&e)) {  // a restocked return
+      std::set<std::string> skus;
+      for (const auto& l : returned->lines) skus.insert(l.sku);
+      for (const auto& sku : skus) Arrived(client, event, sku);
+    } else if (const auto* released = std::get_if<w::ReservationReleased>(&e)) {
+      Arrived(client, event, released->sku);
     }
   }
 
   void operator()(Client& client, const DomainEvent& event) {
+    if (const auto* warehouse_event = std::get_if<w::Event>(&event.event)) {
+      if (event.key.kind == Kind::kWarehouse) OnWarehouseEvent(client, event, *warehouse_event);
+      return;
+    }
     const auto* order_event = std::get_if<o::Event>(&event.event);
     if (order_event == nullptr) return;
     if (const auto* placed = std::get_if<o::OrderPlaced>(order_event)) {
+      Meter(client, event);
       if (!placed->requires_approval) Allocate(client, event);
     } else if (std::holds_alternative<o::OrderApproved>(*order_event)) {
       Allocate(client, event);
+    } else if (const auto* allocated = std::get_if<o::OrderAllocated>(order_event)) {
+      Allocated(client, event, *allocated);
+    } else if (const auto* line = std::get_if<o::OrderLineCancelled>(order_event)) {
+      index->Remove(event.key.tenant, event.key.id, line->line, event.position);
     } else if (const auto* cancelled = std::get_if<o::OrderCancelled>(order_event)) {
+      index->RemoveOrder(event.key.tenant, event.key.id, event.position);
       Cancelled(client, event, *cancelled);
     } else if (const auto* shipped = std::get_if<o::OrderShipped>(order_event)) {
       Shipped(client, event, *shipped);
@@ -164,13 +318,63 @@ struct Fulfilment {
   }
 };
 
+// The index's first build on a log written before it existed: the backorders the log holds up to
+// what the manager has handled, each checked against its order's live state.
+void Rebuild(eventstore::EventStore& store, Runtime& runtime, BackorderIndex& index, std::uint64_t through) {
+  std::map<std::pair<std::string, std::string>, std::map<std::uint32_t, std::uint64_t>> waiting;  // (tenant, order) -> line -> since
+  std::uint64_t from = 1;
+  while (from <= through) {
+    std::uint64_t last = from - 1;
+    auto scanned = store.ScanAll(from, 4096, [&](const eventstore::EventView& v) {
+      if (v.position > through) return false;
+      last = v.position;
+      if (v.type != "OrderAllocated" && v.type != "OrderLineCancelled" && v.type != "OrderCancelled") return true;
+      auto e = DecodeDomainEvent(v, nullptr);
+      if (!e) return true;
+      auto& lines = waiting[{e->key.tenant, e->key.id}];
+      const auto& ev = std::get<o::Event>(e->event);
+      if (const auto* a = std::get_if<o::OrderAllocated>(&ev)) {
+        std::map<std::uint32_t, std::uint64_t> next;
+        for (const auto& b : a->backordered) next[b.line] = lines.contains(b.line) ? lines[b.line] : v.position;
+        lines = std::move(next);
+      } else if (const auto* c = std::get_if<o::OrderLineCancelled>(&ev)) {
+        lines.erase(c->line);
+      } else {
+        lines.clear();
+      }
+      return true;
+    });
+    if (!scanned || last < from) break;
+    from = last + 1;
+  }
+  Client client(runtime);
+  for (const auto& [key, lines] : waiting) {
+    if (lines.empty()) continue;
+    auto snap = client.Get(OrderKey(key.first, key.second));
+    if (!snap) continue;
+    const auto& order = snap->As<o::State>();
+    for (const auto& [line, since] : lines) {
+      auto it = order.lines.find(line);
+      if (it != order.lines.end() && it->second.open() > 0) index.Put(key.first, it->second.sku, key.second, line, since, through);
+    }
+  }
+  index.MarkBuilt(through);
+}
+
 }  // namespace
 
 std::unique_ptr<ProcessManager> StartFulfilment(eventstore::EventStore& store, Runtime& runtime,
                                                 FulfilmentOptions options) {
-  return std::make_unique<ProcessManager>("process.fulfilment", store, runtime, Fulfilment{std::move(options)},
-                                          std::set<std::string, std::less<>>{"OrderPlaced", "OrderApproved", "OrderCancelled",
-                                                                             "OrderShipped"});
+  auto index = std::make_shared<BackorderIndex>(store);
+  if (!index->Load()) {
+    auto checkpoint = store.LoadCheckpoint("process.fulfilment");
+    Rebuild(store, runtime, *index, checkpoint && checkpoint->has_value() ? **checkpoint : 0);
+  }
+  return std::make_unique<ProcessManager>(
+      "process.fulfilment", store, runtime, Fulfilment{std::move(options), std::move(index)},
+      std::set<std::string, std::less<>>{"OrderPlaced", "OrderApproved", "OrderAllocated", "OrderLineCancelled",
+                                         "OrderCancelled", "OrderShipped", "StockReceived", "TransferredIn",
+                                         "StockAdjusted", "StockReturned", "ReservationReleased"});
 }
 
 }  // namespace keel::actors

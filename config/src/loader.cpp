@@ -92,6 +92,7 @@ Plan PlanOf(const json& v, const std::string& path) {
   p.fee_dedicated = Int(fee, path + ".fee", "dedicated");
   p.included_orders = Int(v, path, "included_orders");
   p.overage_per_order = Int(v, path, "overage_per_order");
+  if (v.contains("order_hard_cap")) p.order_hard_cap = Bool(v, path, "order_hard_cap");  // optional, default false
   return p;
 }
 
@@ -193,6 +194,17 @@ Loaded<SegmentTemplate> ParseTemplate(std::string_view json_text, std::string_vi
       t.workflow.exception_routing[kind] = role.get<std::string>();
     }
     t.workflow.sync_latency_threshold_ms = Int(w, "workflow", "sync_latency_threshold_ms", 1);
+    // Optional rules: segregation of duties is on unless a template turns it off; nobody but the
+    // platform owner may override prices unless roles are listed.
+    if (w.contains("segregate_approval")) t.workflow.segregate_approval = Bool(w, "workflow", "segregate_approval");
+    if (w.contains("price_override_roles")) {
+      const json& override_roles = w["price_override_roles"];
+      if (!override_roles.is_array()) throw Bad{"workflow.price_override_roles: expected a list of roles"};
+      for (const auto& r : override_roles) {
+        if (!r.is_string() || r.get<std::string>().empty()) throw Bad{"workflow.price_override_roles: expected role names"};
+        t.workflow.price_override_roles.push_back(r.get<std::string>());
+      }
+    }
 
     const json& milestones = Field(j, "", "milestones");
     if (!milestones.is_array()) throw Bad{"milestones: expected a list"};

@@ -22,6 +22,7 @@ std::string_view ActivityName(Activity a) {
     case A::kPay: return "pay";
     case A::kSupport: return "support";
     case A::kBillingCycle: return "billing_cycle";
+    case A::kRecord: return "record";
   }
   return "unknown";
 }
@@ -35,6 +36,7 @@ std::optional<Rejection> TenantAdmits(tenant::Status status, Activity activity) 
         case A::kPay:
         case A::kSupport:
         case A::kBillingCycle:
+        case A::kRecord:
         case A::kReinstate:
         case A::kTerminate: return std::nullopt;
         default:
@@ -43,7 +45,7 @@ std::optional<Rejection> TenantAdmits(tenant::Status status, Activity activity) 
                            "reinstatement and termination only (refused: " + std::string(ActivityName(activity)) + ")"};
       }
     case S::kTerminated:
-      if (activity == A::kRead) return std::nullopt;
+      if (activity == A::kRead || activity == A::kRecord) return std::nullopt;
       return Rejection{RejectionCode::kTenantTerminated,
                        "the tenant is terminated: it admits reads only (refused: " + std::string(ActivityName(activity)) +
                            ")"};
@@ -75,11 +77,12 @@ Activity ActivityOf(const tenant::Command& command) {
           [](const RecordIntegrationFailure&) { return A::kOperate; },
           [](const RecordIntegrationRecovery&) { return A::kOperate; },
           [](const RecordSyncLatency&) { return A::kOperate; },
-          // Usage reported by a client is gated as an operation by its route; the meter itself keeps
-          // counting what was placed before a suspension.
-          [](const RecordUsage&) { return A::kBillingCycle; },
+          // Usage a client reports (API calls) is an operation; the order meter (MeterOrder) records
+          // orders that were placed, whatever the state became since.
+          [](const RecordUsage&) { return A::kOperate; },
           [](const RenewSubscription&) { return A::kBillingCycle; },
           [](const SetPlanChangesBlocked&) { return A::kBillingCycle; },
+          [](const MeterOrder&) { return A::kRecord; },
           [](const OpenTicket&) { return A::kSupport; },
           [](const ResolveTicket&) { return A::kSupport; },
       },

@@ -32,11 +32,17 @@ Decision<Event> Place(const PlaceOrder& c, const State& s) {
   }
   if (!IsValidCurrency(c.currency)) return Reject(R::kInvalidArgument, "currency must be ISO 4217");
   if (c.lines.empty()) return Reject(R::kInvalidArgument, "an order needs at least one line");
-  OrderPlaced e{c.id, c.tenant, c.customer, c.currency, c.channel, {}, 0, false, c.at};
+  if (c.order_cap > 0 && c.period_orders >= c.order_cap) {
+    return Reject(R::kLimitExceeded, "the plan's limit of " + std::to_string(c.order_cap) + " orders this period is reached");
+  }
+  OrderPlaced e{c.id, c.tenant, c.customer, c.currency, c.channel, {}, 0, false, c.at, c.placed_by};
   std::set<std::uint32_t> seen;
   for (const auto& in : c.lines) {
     const std::string where = "line " + std::to_string(in.line);
     if (!seen.insert(in.line).second) return Reject(R::kInvalidArgument, where + " appears twice");
+    if (in.line < 1 || in.line > kMaxLine) {
+      return Reject(R::kInvalidArgument, where + ": line numbers are 1 to " + std::to_string(kMaxLine));
+    }
     if (in.qty <= 0) return Reject(R::kInvalidArgument, where + ": quantity must be positive");
     auto item = c.catalog.find(in.sku);
     if (in.sku.empty() || item == c.catalog.end()) {
@@ -44,6 +50,12 @@ Decision<Event> Place(const PlaceOrder& c, const State& s) {
     }
     std::int64_t price = 0;
     if (in.unit_price) {
+      if (!c.overrides.entitled) {
+        return Reject(R::kModuleNotEntitled, where + ": a given unit_price needs the advanced_pricing module");
+      }
+      if (!Permitted(c.overrides.role, c.overrides.permitted_roles)) {
+        return Reject(R::kNotPermitted, where + ": role '" + c.overrides.role + "' may not override prices");
+      }
       price = *in.unit_price;
     } else {
       if (c.price_list.currency != c.currency) {
@@ -67,6 +79,9 @@ Decision<Event> Place(const PlaceOrder& c, const State& s) {
 Decision<Event> Approve(const ApproveOrder& c, const State& s) {
   if (s.status != Status::kAwaitingApproval) return std::unexpected(Illegal(s, "approve"));
   if (!Permitted(c.role, c.permitted_roles)) return Reject(R::kNotPermitted, "role '" + c.role + "' may not approve orders");
+  if (c.segregate && !s.placed_by.empty() && c.by == s.placed_by) {
+    return Reject(R::kNotPermitted, "the key that placed an order may not approve it");
+  }
   return One(OrderApproved{c.by, c.at});
 }
 
@@ -78,7 +93,7 @@ Decision<Event> RejectIt(const RejectOrder& c, const State& s) {
 }
 
 Decision<Event> Allocate(const RecordAllocation& c, const State& s) {
-  if (!In(s.status, {Status::kPlaced, Status::kBackordered, Status::kPartiallyShipped})) {
+  if (!In(s.status, {Status::kPlaced, Status::kBackordered, Status::kPicked, Status::kPartiallyShipped})) {
     return std::unexpected(Illegal(s, "allocate"));
   }
   std::map<std::uint32_t, std::int64_t> open;
@@ -88,6 +103,9 @@ Decision<Event> Allocate(const RecordAllocation& c, const State& s) {
     if (it == open.end()) return Reject(R::kNotFound, "no line " + std::to_string(a.line));
     if (a.qty <= 0 || a.warehouse.empty()) return Reject(R::kInvalidArgument, "an allocation needs a warehouse and a quantity");
     if (a.qty > it->second) return Reject(R::kInvalidArgument, "line " + std::to_string(a.line) + " is over-allocated");
+    if (a.reservation != 0 && LineOfReservation(a.reservation) != a.line) {
+      return Reject(R::kInvalidArgument, "reservation " + std::to_string(a.reservation) + " is not line " + std::to_string(a.line) + "'s");
+    }
     it->second -= a.qty;
   }
   OrderAllocated e{c.allocations, {}, {}, c.at};
@@ -112,8 +130,11 @@ Decision<Event> Ship(const ShipOrder& c, const State& s) {
     if (a.warehouse == c.warehouse) lines[a.line] += a.qty;
   }
   if (lines.empty()) return Reject(R::kNotFound, "nothing of this order is reserved in " + c.warehouse);
-  OrderShipped e{c.warehouse, c.tracking, {}, c.at};
+  OrderShipped e{c.warehouse, c.tracking, {}, c.at, {}};
   for (const auto& [no, qty] : lines) e.lines.push_back({no, qty});
+  for (const auto& a : s.allocations) {
+    if (a.warehouse == c.warehouse) e.reservations.push_back(a);
+  }
   return One(std::move(e));
 }
 
@@ -125,9 +146,21 @@ Decision<Event> Deliver(const DeliverOrder& c, const State& s) {
 Decision<Event> Invoice(const InvoiceOrder& c, const State& s) {
   if (s.status != Status::kDelivered) return std::unexpected(Illegal(s, "invoice"));
   if (c.invoice_id.empty()) return Reject(R::kInvalidArgument, "an invoice needs an id");
-  std::int64_t amount = 0;
-  for (const auto& [no, line] : s.lines) amount += line.shipped * line.unit_price;
-  return One(OrderInvoiced{c.invoice_id, amount, c.at});
+  return One(OrderInvoiced{c.invoice_id, OrderValue(s), c.at});
+}
+
+Decision<Event> CancelRemainder(const CancelLineRemainder& c, const State& s) {
+  // Only once fulfilment has allocated what it could: a placed order's lines are all still open.
+  if (!In(s.status, {Status::kBackordered, Status::kReserved, Status::kPicked, Status::kPartiallyShipped})) {
+    return std::unexpected(Illegal(s, "cancel a line of"));
+  }
+  auto it = s.lines.find(c.line);
+  if (it == s.lines.end()) return Reject(R::kNotFound, "no line " + std::to_string(c.line));
+  if (c.reason.empty()) return Reject(R::kInvalidArgument, "a cancellation needs a reason");
+  if (it->second.open() <= 0) {
+    return Reject(R::kIllegalTransition, "line " + std::to_string(c.line) + " has no unallocated remainder");
+  }
+  return One(OrderLineCancelled{c.line, it->second.open(), c.reason, c.at});
 }
 
 Decision<Event> Cancel(const CancelOrder& c, const State& s) {
@@ -209,6 +242,14 @@ Status Progress(const State& s, Status otherwise) {
 
 }  // namespace
 
+std::int64_t LineValue(const LineState& line) { return (line.qty - line.cancelled) * line.unit_price; }
+
+std::int64_t OrderValue(const State& state) {
+  std::int64_t value = 0;
+  for (const auto& [no, line] : state.lines) value += LineValue(line);
+  return value;
+}
+
 std::string_view StatusName(Status s) {
   switch (s) {
     case Status::kNone: return "not placed";
@@ -245,6 +286,7 @@ Decision<Event> Decide(const Command& command, const State& state) {
                         [&](const AuthorizeReturn& c) { return AuthorizeRma(c, state); },
                         [&](const ReceiveReturn& c) { return ReceiveRma(c, state); },
                         [&](const RefundReturn& c) { return RefundRma(c, state); },
+                        [&](const CancelLineRemainder& c) { return CancelRemainder(c, state); },
                     },
                     command);
 }
@@ -258,6 +300,7 @@ void Apply(State& s, const Event& event) {
                    s.currency = e.currency;
                    s.channel = e.channel;
                    s.total = e.total;
+                   s.placed_by = e.placed_by;
                    for (const auto& l : e.lines) s.lines[l.line] = LineState{l.sku, l.qty, l.unit_price, l.amount};
                    s.status = e.requires_approval ? Status::kAwaitingApproval : Status::kPlaced;
                  },
@@ -269,6 +312,7 @@ void Apply(State& s, const Event& event) {
                      s.allocations.push_back(a);
                    }
                    for (const auto& c : e.cancelled) s.lines[c.line].cancelled += c.qty;
+                   s.total = OrderValue(s);
                    s.status = Progress(s, Status::kReserved);
                  },
                  [&](const OrderPicked&) { s.status = Status::kPicked; },
@@ -294,6 +338,16 @@ void Apply(State& s, const Event& event) {
                  [&](const ReturnAuthorized& e) { s.returns[e.rma].status = ReturnStatus::kAuthorized; },
                  [&](const ReturnReceived& e) { s.returns[e.rma].status = ReturnStatus::kReceived; },
                  [&](const ReturnRefunded& e) { s.returns[e.rma].status = ReturnStatus::kRefunded; },
+                 [&](const OrderLineCancelled& e) {
+                   s.lines[e.line].cancelled += e.qty;
+                   s.total = OrderValue(s);
+                   const Status before = s.status;
+                   s.status = Progress(s, Status::kReserved);
+                   // A picked order stays picked unless the cancellation ended or shipped it.
+                   if (before == Status::kPicked && In(s.status, {Status::kReserved, Status::kBackordered})) {
+                     s.status = Status::kPicked;
+                   }
+                 },
              },
              event);
 }

@@ -326,6 +326,12 @@ Decision<Event> Decide(const Command& command, const State& s) {
           [&](const RecordSyncLatency& c) { return Latency(c, s); },
           [&](const UpgradeTemplate& c) { return Upgrade(c, s); },
           [&](const SetPlanChangesBlocked& c) { return Block(c, s); },
+          [&](const MeterOrder& c) -> Decision<Event> {
+            // An order that was placed is counted whatever the tenant's state became since.
+            if (c.order.empty() || c.position == 0) return Reject(R::kInvalidArgument, "metering needs an order and its position");
+            if (c.position <= s.metered_through) return std::vector<Event>{};  // counted already
+            return One(OrderMetered{c.order, c.position, s.period_start, c.at});
+          },
       },
       command);
 }
@@ -413,6 +419,10 @@ void Apply(State& s, const Event& event) {
                  [&](const PlanChangesBlockedSet& e) {
                    s.plan_changes_blocked = e.blocked;
                    s.plan_changes_blocked_by = e.by;
+                 },
+                 [&](const OrderMetered& e) {
+                   ++s.period_orders;
+                   s.metered_through = e.position;
                  },
              },
              event);

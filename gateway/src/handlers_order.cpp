@@ -1,9 +1,14 @@
 // Handlers of the order routes: placing (priced from the partner's price list, categories from the
-// tenant's catalog, the approval threshold from its workflow rules), approval and rejection (the
-// caller is the approver; permitted roles from the rules), pick, ship, deliver, invoice, cancel,
-// returns (window and auto-authorization from the rules; a restocking receipt is appended together
-// with the warehouse's restock), and reading an order. Refunds are not a client command: the returns
-// process manager refunds every received return.
+// tenant's catalog, the approval threshold from its workflow rules; a given unit_price checked
+// against advanced_pricing and the rules' price_override_roles; the plan's hard monthly cap; the
+// caller's key recorded for segregation of duties), approval and rejection (the caller is the
+// approver; permitted roles and segregation from the rules), pick, ship, deliver, invoice, cancel,
+// cancelling a line's unallocated remainder, returns (window and auto-authorization from the rules;
+// a restocking receipt is appended together with the warehouse's restock), and reading an order. Refunds are not a client command: the returns process manager refunds every
+// received return.
+#include <charconv>
+#include <type_traits>
+
 #include "actors/process_managers.hpp"
 #include "call.hpp"
 #include "domain_json.hpp"
@@ -23,6 +28,11 @@ std::expected<domain::WorkflowRules, Response> Rules(Call& c) {
     return std::unexpected(Problem(503, "configuration_missing", "Configuration missing",
                                    "the tenant's template is not in this server's configuration"));
   return segment->workflow;
+}
+
+// The role a caller acts in for workflow rules: its key's workflow role (e.g. "finance"), else its API role.
+std::string ActingRole(const Call& c) {
+  return c.who.workflow_role.empty() ? std::string(RoleName(c.who.role)) : c.who.workflow_role;
 }
 
 Response Place(Call& c) {
@@ -47,6 +57,16 @@ Response Place(Call& c) {
   cmd->tenant = tenant;
   cmd->approval_threshold = segment->workflow.approval_threshold;
   cmd->at = c.now;
+  cmd->placed_by = c.who.Name();
+  cmd->overrides.entitled = st->modules.contains(domain::Module::kAdvancedPricing);
+  cmd->overrides.role = ActingRole(c);
+  cmd->overrides.permitted_roles = segment->workflow.price_override_roles;
+  cmd->overrides.permitted_roles.push_back("platform_owner");
+  // Counted as orders are metered (the fulfilment process, moments after each placement).
+  if (const auto* plan = c.ctx.catalog.FindPlan(st->plan); plan != nullptr && plan->order_hard_cap) {
+    cmd->order_cap = st->limits.monthly_orders;
+    cmd->period_orders = st->period_orders;
+  }
   auto key = actors::OrderKey(tenant, cmd->id);
   return Run(c, key, o::Command(std::move(*cmd)), 201);
 }
@@ -65,10 +85,11 @@ Response Decision(Call& c) {
   if (!rules) return rules.error();
   cmd->by = c.who.Name();
   // The caller acts as its key's workflow role (e.g. "finance"); the platform owner may always decide.
-  cmd->role = c.who.workflow_role.empty() ? std::string(RoleName(c.who.role)) : c.who.workflow_role;
+  cmd->role = ActingRole(c);
   cmd->permitted_roles = rules->approver_roles;
   cmd->permitted_roles.push_back("platform_owner");
   cmd->at = c.now;
+  if constexpr (std::is_same_v<T, o::ApproveOrder>) cmd->segregate = rules->segregate_approval;
   return Run(c, Order(c), o::Command(std::move(*cmd)));
 }
 
@@ -139,6 +160,21 @@ Response ReceiveReturn(Call& c) {
   return r;
 }
 
+// POST .../orders/{order}/lines/{line}/cancellation {"reason"}: the line's unallocated remainder.
+std::expected<Prepared, Response> BuildCancelLine(Call& c) {
+  const std::string& text = c.Param("line");
+  std::uint32_t line = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), line);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || line == 0) {
+    return std::unexpected(BadField({"line", "expected a line number, got '" + text + "'"}));
+  }
+  auto cmd = ParseBody<o::CancelLineRemainder>(c);
+  if (!cmd) return std::unexpected(cmd.error());
+  cmd->line = line;
+  cmd->at = c.now;
+  return Prepared{Order(c), o::Command(std::move(*cmd)), 200};
+}
+
 template <class T>
 void Plain(HandlerTable& h, AsyncTable& a, std::string_view id) {
   Simple<o::Command, T, Order>(h, a, id);
@@ -157,6 +193,7 @@ void AddOrderHandlers(HandlerTable& t, AsyncTable& a) {
   Plain<o::DeliverOrder>(t, a, "deliver_order");
   Plain<o::InvoiceOrder>(t, a, "invoice_order");
   Plain<o::CancelOrder>(t, a, "cancel_order");
+  Both(t, a, "cancel_order_line", RunBuilt<BuildCancelLine>, BuildCancelLine);
   t["request_return"] = RequestReturn;
   t["authorize_return"] = AuthorizeReturn;
   t["receive_return"] = ReceiveReturn;

@@ -27,8 +27,10 @@ inline domain::warehouse::Command Receive(const std::string& receipt, std::int64
 
 inline domain::order::Command PlaceOrder(const std::string& tenant, const std::string& id,
                                          std::vector<domain::order::LineInput> lines) {
+  // Placed by "key:test", which may give unit prices (advanced_pricing and a permitted role).
   return domain::order::PlaceOrder{id, tenant, "cust-1", "EUR", domain::order::Channel::kDirect, std::move(lines),
-                                   kOrderCatalog, {}, {}, 0, kT0};
+                                   kOrderCatalog, {}, {}, 0, kT0, "key:test",
+                                   domain::order::PriceOverrides{true, "system", {"system"}}, 0, 0};
 }
 
 // A synced store in a fresh directory, a runtime and a client, with warehouse acme/w1 created.

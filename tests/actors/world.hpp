@@ -70,7 +70,9 @@ inline std::string CheckReservations(Client& client, const std::string& tenant, 
     auto s = client.Get(WarehouseKey(tenant, wh));
     if (!s) return "no state for " + wh;
     const auto& state = s->As<domain::warehouse::State>();
-    for (const auto& [key, r] : state.reservations) reserved[{key.first, wh, key.second}] += r.qty;
+    // A line reserved again at a warehouse (a backorder filled later) has a reservation number per slot.
+    for (const auto& [key, r] : state.reservations)
+      reserved[{key.first, wh, domain::order::LineOfReservation(key.second)}] += r.qty;
     std::int64_t sum = 0;
     for (const auto& [key, r] : state.reservations) sum += r.qty;
     for (const auto& [sku, stock] : state.stock) sum -= stock.reserved;

@@ -9,10 +9,10 @@ using namespace keel;
 TEST_CASE("an order's events render to stable text", "[codec][golden]") {
   namespace o = domain::order;
   const std::vector<o::Event> events{
-      o::OrderPlaced{"o1", "acme", "cust-9", "EUR", o::Channel::kB2B, {{1, "WIDGET", 10, 900, 9000}}, 9000, true, 1000},
+      o::OrderPlaced{"o1", "acme", "cust-9", "EUR", o::Channel::kB2B, {{1, "WIDGET", 10, 900, 9000}}, 9000, true, 1000, ""},
       o::OrderApproved{"u2", 2000},
       o::OrderAllocated{{{1, "w1", 6}, {1, "w2", 4}}, {}, {}, 3000},
-      o::OrderShipped{"w1", "TRK-1", {{1, 6}}, 4000},
+      o::OrderShipped{"w1", "TRK-1", {{1, 6}}, 4000, {}},
       o::OrderCancelled{"customer changed mind", {{1, "w2", 4}}, 5000},
   };
   std::string text;
@@ -20,12 +20,13 @@ TEST_CASE("an order's events render to stable text", "[codec][golden]") {
   CHECK(text ==
         "OrderPlaced{id=\"o1\", tenant=\"acme\", customer=\"cust-9\", currency=\"EUR\", channel=1, "
         "lines=[{line=1, sku=\"WIDGET\", qty=10, unitPrice=900, amount=9000}], requiresApproval=true, at=1000, "
-        "total=9000}\n"
+        "total=9000, placedBy=\"\"}\n"
         "OrderApproved{by=\"u2\", at=2000}\n"
-        "OrderAllocated{allocations=[{line=1, warehouse=\"w1\", qty=6}, {line=1, warehouse=\"w2\", qty=4}], "
-        "backordered=[], cancelled=[], at=3000}\n"
-        "OrderShipped{warehouse=\"w1\", tracking=\"TRK-1\", lines=[{line=1, qty=6}], at=4000}\n"
-        "OrderCancelled{reason=\"customer changed mind\", releases=[{line=1, warehouse=\"w2\", qty=4}], at=5000}\n");
+        "OrderAllocated{allocations=[{line=1, warehouse=\"w1\", qty=6, reservation=0}, {line=1, warehouse=\"w2\", qty=4, "
+        "reservation=0}], backordered=[], cancelled=[], at=3000}\n"
+        "OrderShipped{warehouse=\"w1\", tracking=\"TRK-1\", lines=[{line=1, qty=6}], at=4000, reservations=[]}\n"
+        "OrderCancelled{reason=\"customer changed mind\", releases=[{line=1, warehouse=\"w2\", qty=4, reservation=0}], "
+        "at=5000}\n");
 }
 
 TEST_CASE("a tenant's and a warehouse's events render to stable text", "[codec][golden]") {

@@ -32,8 +32,8 @@ TEST_CASE("aggregate states survive a snapshot round trip", "[codec][snapshot]")
   CHECK(w2 == w);
 
   auto o = Fold<order::State, order::Event>(
-      {order::OrderPlaced{"o1", "acme", "c", "EUR", order::Channel::kEdi, {{1, "W", 2, 5, 10}}, 10, false, 1},
-       order::OrderAllocated{{{1, "w1", 2}}, {}, {}, 2}, order::OrderPicked{3}, order::OrderShipped{"w1", "", {{1, 2}}, 4},
+      {order::OrderPlaced{"o1", "acme", "c", "EUR", order::Channel::kEdi, {{1, "W", 2, 5, 10}}, 10, false, 1, ""},
+       order::OrderAllocated{{{1, "w1", 2}}, {}, {}, 2}, order::OrderPicked{3}, order::OrderShipped{"w1", "", {{1, 2}}, 4, {}},
        order::OrderDelivered{5}, order::ReturnRequested{"r1", {{1, 1}}, 5, 6}});
   order::State o2;
   REQUIRE(codec::DecodeSnapshot(codec::EncodeSnapshot(o), o2));

@@ -30,7 +30,9 @@ State Given(const std::vector<Event>& events) {
 }
 
 PlaceOrder Place(std::vector<LineInput> lines, std::int64_t threshold = 0) {
-  return PlaceOrder{"o1", "acme", "cust-9", "EUR", Channel::kB2B, std::move(lines), kCatalog, kPrices, {}, threshold, kT0};
+  // Placed by key "k1", which may give unit prices (advanced_pricing, a permitted role); no order cap.
+  return PlaceOrder{"o1", "acme", "cust-9", "EUR", Channel::kB2B, std::move(lines), kCatalog, kPrices, {}, threshold, kT0,
+                    "k1", PriceOverrides{true, "finance", {"finance"}}, 0, 0};
 }
 
 // Placed, two lines fully allocated across two warehouses.

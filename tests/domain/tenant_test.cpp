@@ -283,17 +283,17 @@ TEST_CASE("the lifecycle table says what each tenant state admits", "[domain][te
   std::string table;
   for (Status st : {Status::kProvisioning, Status::kOnboarding, Status::kActive, Status::kSuspended, Status::kTerminated}) {
     table += std::string(StatusName(st)) + ":";
-    for (int a = 0; a <= static_cast<int>(Activity::kBillingCycle); ++a) {
+    for (int a = 0; a <= static_cast<int>(Activity::kRecord); ++a) {
       if (!TenantAdmits(st, static_cast<Activity>(a))) table += " " + std::string(ActivityName(static_cast<Activity>(a)));
     }
     table += "\n";
   }
   CHECK(table ==
-        "provisioning: read operate set_up account suspend reinstate terminate pay support billing_cycle\n"
-        "onboarding: read operate set_up account suspend reinstate terminate pay support billing_cycle\n"
-        "active: read operate set_up account suspend reinstate terminate pay support billing_cycle\n"
-        "suspended: read suspend reinstate terminate pay support billing_cycle\n"
-        "terminated: read\n");
+        "provisioning: read operate set_up account suspend reinstate terminate pay support billing_cycle record\n"
+        "onboarding: read operate set_up account suspend reinstate terminate pay support billing_cycle record\n"
+        "active: read operate set_up account suspend reinstate terminate pay support billing_cycle record\n"
+        "suspended: read suspend reinstate terminate pay support billing_cycle record\n"
+        "terminated: read record\n");
 }
 
 TEST_CASE("a suspended tenant refuses its business but keeps its billing and support", "[domain][tenant][lifecycle]") {
@@ -313,14 +313,16 @@ TEST_CASE("a suspended tenant refuses its business but keeps its billing and sup
   // Admitted: support, the billing cycle's own steps, metering of what was placed, reinstatement.
   CHECK(Accept(OpenTicket{"tk1", "help", "high", kT0}, suspended).size() == 1);
   CHECK(Accept(SetPlanChangesBlocked{true, "dunning", kT0}, suspended).size() == 1);
-  CHECK(Accept(RecordUsage{1, 0, kT0}, suspended).size() == 1);
+  CHECK(Refuse(RecordUsage{0, 10, kT0}, suspended) == RejectionCode::kTenantSuspended);  // a client's report
+  CHECK(Accept(MeterOrder{"o1", 42, kT0}, suspended).size() == 1);  // an order placed before the suspension
   CHECK(Accept(RenewSubscription{suspended.period_end}, suspended).size() == 1);
   CHECK(Accept(ReinstateTenant{kT0}, suspended).size() == 1);
   CHECK(Accept(TerminateTenant{"ended", kT0}, suspended).size() == 1);
 
   auto terminated = Run(suspended, {TerminateTenant{"ended", kT0}});
   CHECK(Refuse(OpenTicket{"tk2", "help", "high", kT0}, terminated) == RejectionCode::kTenantTerminated);
-  CHECK(Refuse(RecordUsage{1, 0, kT0}, terminated) == RejectionCode::kTenantTerminated);
+  CHECK(Refuse(RecordUsage{0, 1, kT0}, terminated) == RejectionCode::kTenantTerminated);
+  CHECK(Accept(MeterOrder{"o1", 42, kT0}, terminated).size() == 1);
   CHECK(Refuse(RenewSubscription{terminated.period_end}, terminated) == RejectionCode::kTenantTerminated);
 }
 

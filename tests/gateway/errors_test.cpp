@@ -42,6 +42,8 @@ void Seed(GatewayWorld& w) {
              {{"rows", Json::array({{{"row", 1}, {"item", {{"sku", "BOLT"}, {"name", "Bolt"}, {"unit", "box"}, {"category", "hardware"}}}}})}},
              keel::test::kOwnerKey, 200);
   w.CallJson("POST", "/v1/tenants/t1/warehouses", {{"id", "w1"}, {"name", "Main"}, {"currency", "EUR"}}, keel::test::kOwnerKey, 201);
+  // kOrder gives its unit price: that needs advanced_pricing (the owner may override).
+  w.CallJson("POST", "/v1/tenants/t1/modules", {{"module", "advanced_pricing"}}, keel::test::kOwnerKey, 200);
 }
 
 const Json kOrder = {{"id", "o1"}, {"customer", "c1"}, {"currency", "EUR"},

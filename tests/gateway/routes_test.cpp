@@ -104,7 +104,7 @@ TEST_CASE("every route answers its happy path over HTTP", "[gateway][e2e]") {
   k.Ok("DELETE", "/v1/tenants/t2/modules/crm_integration");
   k.Ok("PUT", "/v1/tenants/t2/plan", {{"plan", "scale"}});
   CHECK(k.Ok("GET", "/v1/tenants/t2")["state"]["plan"] == "scale");
-  k.Ok("POST", "/v1/tenants/t2/usage", {{"orders", 3}, {"api_calls", 40}});
+  k.Ok("POST", "/v1/tenants/t2/usage", {{"api_calls", 40}});  // orders are metered as placed
   k.Ok("POST", "/v1/tenants/t2/tickets", {{"ticket", "tk-1"}, {"subject", "Printer labels"}, {"severity", "low"}});
   k.Ok("POST", "/v1/tenants/t2/tickets/tk-1/resolution");
   k.Ok("POST", "/v1/tenants/t2/integration-events", {{"kind", "failure"}, {"integration", "edi"}, {"detail", "AS2 timeout"}});
@@ -152,11 +152,15 @@ TEST_CASE("every route answers its happy path over HTTP", "[gateway][e2e]") {
   // Approval: above the template's threshold (2500000) the order waits for an approver.
   k.Ok("POST", "/v1/tenants/t1/orders", {{"id", "o2"}, {"customer", "c1"}, {"currency", "EUR"}, {"lines", Lines({{"BOLT", 3000}})}});
   CHECK(k.Ok("GET", "/v1/tenants/t1/orders/o2")["state"]["status"] == "awaiting_approval");
-  k.Ok("POST", "/v1/tenants/t1/orders/o2/approval");
+  k.Ok("POST", "/v1/tenants/t1/orders/o2/approval", nullptr, w.Key("partner_admin", "p1", "", "finance"));  // not the placer
   k.Ok("POST", "/v1/tenants/t1/orders", {{"id", "o3"}, {"customer", "c1"}, {"currency", "EUR"}, {"lines", Lines({{"BOLT", 3000}})}});
   k.Ok("POST", "/v1/tenants/t1/orders/o3/rejection", {{"reason", "credit hold"}});
   k.Ok("POST", "/v1/tenants/t1/orders", {{"id", "o4"}, {"customer", "c2"}, {"currency", "EUR"}, {"lines", Lines({{"GEAR", 1}})}});
   k.Ok("POST", "/v1/tenants/t1/orders/o4/cancellation", {{"reason", "customer changed mind"}});
+  // A backorder's remainder: 50 gears are there (less the 4 shipped and 5 transferred), 60 asked.
+  k.Ok("POST", "/v1/tenants/t1/orders", {{"id", "o5"}, {"customer", "c2"}, {"currency", "EUR"}, {"lines", Lines({{"GEAR", 60}})}});
+  k.WaitOrder("t1", "o5", [](const Json& s) { return s["status"] == "backordered"; });
+  k.Ok("POST", "/v1/tenants/t1/orders/o5/lines/1/cancellation", {{"reason", "supplier discontinued"}});
 
   // -- billing: the period ends, the cycle invoices and renews; payments, credit notes, dunning --
   w.clock.Advance(40LL * 86'400'000);

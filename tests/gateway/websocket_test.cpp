@@ -77,7 +77,7 @@ void Seed(GatewayWorld& w) {
   w.CallJson("POST", "/v1/partners/p2/tenants", {{"id", "t2"}, {"name", "T2"}, {"template_id", "regional-distributor"}}, keel::test::kOwnerKey, 201);
 }
 
-Json Usage(int orders) { return {{"orders", orders}, {"api_calls", 1}}; }
+Json Usage(int calls) { return {{"api_calls", calls}}; }  // orders are metered, not reported
 
 }  // namespace
 
@@ -133,7 +133,7 @@ TEST_CASE("the feed resumes from a position: history then live with no gap and o
     last = e["position"].get<std::uint64_t>();
     tenants.insert(e["tenant"].get<std::string>());
     CHECK(e["event_type"] == "UsageRecorded");
-    CHECK(e["data"]["orders"].get<int>() == (i < 30 ? i + 1 : 100 + (i - 30)));  // in order, none missing
+    CHECK(e["data"]["api_calls"].get<int>() == (i < 30 ? i + 1 : 100 + (i - 30)));  // in order, none missing
   }
   writer.join();
   CHECK(tenants == std::set<std::string>{"t1"});

@@ -2,8 +2,12 @@
 // line in the tenant's warehouses — one warehouse that can serve the whole order if there is one,
 // else split by availability — and record the allocations on the order (shortfalls backordered or
 // cancelled per the tenant's rule); on cancellation release every reservation; on shipment consume
-// them. If a step fails midway it releases what it reserved, so no reservation is left without an
-// order that holds it. Safe to replay after a crash: every step is idempotent.
+// them. Backordered lines wait in a per-tenant index (oldest first, a read model beside the log);
+// stock that becomes available (receipt, transfer in, upward adjustment or restocked return, a
+// released reservation) is reserved for them and recorded on their orders. Each placed order is
+// metered on its tenant (MeterOrder with the event's log position: counted once). If a step fails
+// midway it releases what it reserved, so no reservation is left without an order that holds it.
+// Safe to replay after a crash: every step is idempotent.
 #pragma once
 
 #include <functional>

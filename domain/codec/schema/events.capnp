@@ -33,17 +33,18 @@ struct StockReturned { orderId @0 :Text; rma @1 :Text; lines @2 :List(ReceiptLin
 # -- order --
 # Version 1 of PricedLine had no amount; version 2 added it (OrderPlaced v2, see codec.cpp).
 struct PricedLine { line @0 :UInt32; sku @1 :Text; qty @2 :Int64; unitPrice @3 :Int64; amount @4 :Int64; }
-struct Allocation { line @0 :UInt32; warehouse @1 :Text; qty @2 :Int64; }
+struct Allocation { line @0 :UInt32; warehouse @1 :Text; qty @2 :Int64; reservation @3 :UInt32; }
 # Version 1 had no total (ordinal 8); the upcaster computes it and the line amounts.
-struct OrderPlaced { id @0 :Text; tenant @1 :Text; customer @2 :Text; currency @3 :Text; channel @4 :UInt8; lines @5 :List(PricedLine); requiresApproval @6 :Bool; at @7 :Int64; total @8 :Int64; }
+struct OrderPlaced { id @0 :Text; tenant @1 :Text; customer @2 :Text; currency @3 :Text; channel @4 :UInt8; lines @5 :List(PricedLine); requiresApproval @6 :Bool; at @7 :Int64; total @8 :Int64; placedBy @9 :Text; }
 struct OrderApproved { by @0 :Text; at @1 :Int64; }
 struct OrderRejected { by @0 :Text; reason @1 :Text; at @2 :Int64; }
 struct OrderAllocated { allocations @0 :List(Allocation); backordered @1 :List(LineQty); cancelled @2 :List(LineQty); at @3 :Int64; }
 struct OrderPicked { at @0 :Int64; }
-struct OrderShipped { warehouse @0 :Text; tracking @1 :Text; lines @2 :List(LineQty); at @3 :Int64; }
+struct OrderShipped { warehouse @0 :Text; tracking @1 :Text; lines @2 :List(LineQty); at @3 :Int64; reservations @4 :List(Allocation); }
 struct OrderDelivered { at @0 :Int64; }
 struct OrderInvoiced { invoiceId @0 :Text; amount @1 :Int64; at @2 :Int64; }
 struct OrderCancelled { reason @0 :Text; releases @1 :List(Allocation); at @2 :Int64; }
+struct OrderLineCancelled { line @0 :UInt32; qty @1 :Int64; reason @2 :Text; at @3 :Int64; }
 struct ReturnRequested { rma @0 :Text; lines @1 :List(LineQty); value @2 :Int64; at @3 :Int64; }
 struct ReturnAuthorized { rma @0 :Text; by @1 :Text; automatic @2 :Bool; at @3 :Int64; }
 struct ReturnReceived { rma @0 :Text; disposition @1 :UInt8; warehouse @2 :Text; lines @3 :List(LineQty); at @4 :Int64; }
@@ -81,6 +82,7 @@ struct IntegrationRecovered { integration @0 :UInt8; at @1 :Int64; }
 struct SyncLatencyBreached { integration @0 :UInt8; latencyMs @1 :Int64; routedTo @2 :Text; at @3 :Int64; }
 struct TemplateUpgraded { templateId @0 :Text; version @1 :Int32; limits @2 :Limits; at @3 :Int64; }
 struct PlanChangesBlockedSet { blocked @0 :Bool; reason @1 :Text; at @2 :Int64; imposedBy @3 :UInt8; }
+struct OrderMetered { order @0 :Text; position @1 :UInt64; periodStart @2 :Int64; at @3 :Int64; }
 
 # -- partner --
 struct Branding { displayName @0 :Text; logoUrl @1 :Text; primaryColour @2 :Text; secondaryColour @3 :Text; supportEmail @4 :Text; customDomain @5 :Text; }

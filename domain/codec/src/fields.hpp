@@ -76,18 +76,20 @@ KEEL_FIELDS(d::warehouse::StockReturned, v("orderId", e.order_id); v("rma", e.rm
 // -- order --
 KEEL_FIELDS(d::order::PricedLine, v("line", e.line); v("sku", e.sku); v("qty", e.qty); v("unitPrice", e.unit_price);
             v("amount", e.amount))
-KEEL_FIELDS(d::order::Allocation, v("line", e.line); v("warehouse", e.warehouse); v("qty", e.qty))
+KEEL_FIELDS(d::order::Allocation, v("line", e.line); v("warehouse", e.warehouse); v("qty", e.qty);
+            v("reservation", e.reservation))
 KEEL_FIELDS(d::order::ReturnLine, v("line", e.line); v("qty", e.qty))
 KEEL_FIELDS(d::order::OrderPlaced, v("id", e.id); v("tenant", e.tenant); v("customer", e.customer);
             v("currency", e.currency); v("channel", e.channel); v("lines", e.lines);
-            v("requiresApproval", e.requires_approval); v("at", e.at); v("total", e.total))
+            v("requiresApproval", e.requires_approval); v("at", e.at); v("total", e.total);
+            v("placedBy", e.placed_by))
 KEEL_FIELDS(d::order::OrderApproved, v("by", e.by); v("at", e.at))
 KEEL_FIELDS(d::order::OrderRejected, v("by", e.by); v("reason", e.reason); v("at", e.at))
 KEEL_FIELDS(d::order::OrderAllocated, v("allocations", e.allocations); v("backordered", e.backordered);
             v("cancelled", e.cancelled); v("at", e.at))
 KEEL_FIELDS(d::order::OrderPicked, v("at", e.at))
 KEEL_FIELDS(d::order::OrderShipped, v("warehouse", e.warehouse); v("tracking", e.tracking); v("lines", e.lines);
-            v("at", e.at))
+            v("at", e.at); v("reservations", e.reservations))
 KEEL_FIELDS(d::order::OrderDelivered, v("at", e.at))
 KEEL_FIELDS(d::order::OrderInvoiced, v("invoiceId", e.invoice_id); v("amount", e.amount); v("at", e.at))
 KEEL_FIELDS(d::order::OrderCancelled, v("reason", e.reason); v("releases", e.releases); v("at", e.at))
@@ -96,6 +98,7 @@ KEEL_FIELDS(d::order::ReturnAuthorized, v("rma", e.rma); v("by", e.by); v("autom
 KEEL_FIELDS(d::order::ReturnReceived, v("rma", e.rma); v("disposition", e.disposition); v("warehouse", e.warehouse);
             v("lines", e.lines); v("at", e.at))
 KEEL_FIELDS(d::order::ReturnRefunded, v("rma", e.rma); v("amount", e.amount); v("at", e.at))
+KEEL_FIELDS(d::order::OrderLineCancelled, v("line", e.line); v("qty", e.qty); v("reason", e.reason); v("at", e.at))
 
 // -- tenant --
 KEEL_FIELDS(d::tenant::MilestoneState, v("id", e.id); v("required", e.required); v("done", e.done))
@@ -135,6 +138,8 @@ KEEL_FIELDS(d::tenant::TemplateUpgraded, v("templateId", e.template_id); v("vers
             v("limits", e.limits); v("at", e.at))
 KEEL_FIELDS(d::tenant::PlanChangesBlockedSet, v("blocked", e.blocked); v("reason", e.reason); v("at", e.at);
             v("imposedBy", e.by))
+KEEL_FIELDS(d::tenant::OrderMetered, v("order", e.order); v("position", e.position); v("periodStart", e.period_start);
+            v("at", e.at))
 
 // -- partner --
 KEEL_FIELDS(d::partner::Branding, v("displayName", e.display_name); v("logoUrl", e.logo_url);

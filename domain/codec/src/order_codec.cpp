@@ -16,6 +16,7 @@ KEEL_EVENT(d::order::ReturnRequested, ReturnRequested, 1)
 KEEL_EVENT(d::order::ReturnAuthorized, ReturnAuthorized, 1)
 KEEL_EVENT(d::order::ReturnReceived, ReturnReceived, 1)
 KEEL_EVENT(d::order::ReturnRefunded, ReturnRefunded, 1)
+KEEL_EVENT(d::order::OrderLineCancelled, OrderLineCancelled, 1)
 
 // OrderPlaced v1 carried neither line amounts nor the order total: compute them from the lines.
 template <>

@@ -39,7 +39,7 @@ KEEL_FIELDS(d::order::Return, v("status", e.status); v("lines", e.lines); v("val
 KEEL_FIELDS(d::order::State, v("status", e.status); v("id", e.id); v("tenant", e.tenant); v("customer", e.customer);
             v("currency", e.currency); v("channel", e.channel); v("lines", e.lines); v("total", e.total);
             v("allocations", e.allocations); v("shippedFrom", e.shipped_from); v("deliveredAt", e.delivered_at);
-            v("returns", e.returns))
+            v("returns", e.returns); v("placedBy", e.placed_by))
 
 // -- tenant --
 KEEL_FIELDS(d::tenant::State, v("status", e.status); v("beforeSuspension", e.before_suspension); v("id", e.id);
@@ -52,7 +52,8 @@ KEEL_FIELDS(d::tenant::State, v("status", e.status); v("beforeSuspension", e.bef
             v("cancelled", e.cancelled); v("planChangesBlocked", e.plan_changes_blocked);
             v("openTickets", e.open_tickets); v("ticketsOpened", e.tickets_opened); v("failing", e.failing);
             v("suspendedBy", e.suspended_by); v("planChangesBlockedBy", e.plan_changes_blocked_by);
-            v("openingPlan", e.opening_plan))
+            v("openingPlan", e.opening_plan);
+            v("meteredThrough", e.metered_through))
 
 // -- partner, catalog, billing --
 KEEL_FIELDS(d::partner::State, v("registered", e.registered); v("id", e.id); v("name", e.name);

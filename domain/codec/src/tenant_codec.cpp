@@ -25,6 +25,7 @@ KEEL_EVENT(d::tenant::IntegrationRecovered, IntegrationRecovered, 1)
 KEEL_EVENT(d::tenant::SyncLatencyBreached, SyncLatencyBreached, 1)
 KEEL_EVENT(d::tenant::TemplateUpgraded, TemplateUpgraded, 1)
 KEEL_EVENT(d::tenant::PlanChangesBlockedSet, PlanChangesBlockedSet, 1)
+KEEL_EVENT(d::tenant::OrderMetered, OrderMetered, 1)
 
 // TenantProvisioned v1 kept its limits in three flat fields; v2 nests them in `limits`.
 template <>

@@ -51,6 +51,7 @@ struct Plan {
   std::int64_t fee_dedicated = 0;
   std::int64_t included_orders = 0;
   std::int64_t overage_per_order = 0;
+  bool order_hard_cap = false;     // true: orders past limits.monthly_orders are refused; false: billed as overage
   bool Allows(Module m) const { return modules.contains(m) || addons.contains(m); }
   std::int64_t Fee(DeploymentModel d) const { return d == DeploymentModel::kShared ? fee_shared : fee_dedicated; }
   bool operator==(const Plan&) const = default;
@@ -91,6 +92,8 @@ struct WorkflowRules {
   bool backorder_shortfalls = true;  // false: cancel the short line
   std::map<std::string, std::string> exception_routing;  // edi_failure, marketplace_failure, sync_latency -> role
   std::int64_t sync_latency_threshold_ms = 0;
+  bool segregate_approval = true;                  // the key that placed an order may not approve it
+  std::vector<std::string> price_override_roles;   // roles that may give unit prices (with advanced_pricing)
   bool operator==(const WorkflowRules&) const = default;
 };
 

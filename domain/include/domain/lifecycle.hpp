@@ -26,7 +26,9 @@ enum class Activity : std::uint8_t {
   kPay,           // payments and credit notes
   kSupport,       // support tickets
   kBillingCycle,  // the platform's billing process: renewal at period end, overdue assessment, the
-                  // dunning block, metering of orders already placed
+                  // dunning block and its lift
+  kRecord,        // recording a fact that happened before, whatever the state became since: metering
+                  // an order that was placed (admitted in every state)
 };
 std::string_view ActivityName(Activity a);
 

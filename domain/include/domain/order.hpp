@@ -1,7 +1,10 @@
-// Order aggregate: place (priced from the price list, a contract or given, totals in minor units),
-// approval above the template's threshold, allocation per line and warehouse with backorders or
-// cancelled shortfalls, pick, ship per warehouse, deliver, invoice, cancel before shipment, and
-// returns (RMA) within the return window. Commands, events, state, Decide, Evolve.
+// Order aggregate: place (priced from the price list, a contract or, for permitted callers with
+// advanced_pricing, given; totals in minor units; refused past a hard monthly cap), approval above the
+// template's threshold by another key than the one that placed it, allocation per line and warehouse
+// with backorders (topped up as stock arrives) or cancelled shortfalls, cancelling a line's
+// unallocated remainder, pick, ship per warehouse, deliver, invoice, cancel before shipment, and
+// returns (RMA) within the return window. Commands, events, state, Decide, Evolve; `OrderValue` is the
+// one rule for what an order is worth.
 // Pure: no I/O, no clock (time arrives in commands), no CAF or RocksDB headers.
 #pragma once
 
@@ -33,6 +36,20 @@ struct LineInput {
   std::optional<std::int64_t> unit_price;  // given by the caller; else resolved from prices
 };
 
+// Who may give a line's unit_price instead of the price lists' (resolved by the caller): the tenant
+// needs advanced_pricing and the caller's role must be among the permitted ones.
+struct PriceOverrides {
+  bool entitled = false;  // the tenant has the advanced_pricing module
+  std::string role;       // the caller's acting role
+  std::vector<std::string> permitted_roles;
+};
+
+// Line numbers are 1..kMaxLine: a warehouse reservation number carries the line in its low 24 bits
+// and, for a line reserved again at a warehouse (a backorder filled later), a slot above them.
+inline constexpr std::uint32_t kMaxLine = (1u << 24) - 1;
+constexpr std::uint32_t ReservationNumber(std::uint32_t line, std::uint32_t slot) { return line | (slot << 24); }
+constexpr std::uint32_t LineOfReservation(std::uint32_t reservation) { return reservation & kMaxLine; }
+
 // -- commands --
 struct PlaceOrder {
   std::string id, tenant, customer, currency;
@@ -43,11 +60,16 @@ struct PlaceOrder {
   std::vector<ContractPrice> contracts;
   std::int64_t approval_threshold = 0;  // from the workflow rules; 0: never needs approval
   Timestamp at = 0;
+  std::string placed_by;     // the caller's key, for segregation of duties
+  PriceOverrides overrides;  // who may give unit prices
+  std::int64_t order_cap = 0;      // the plan's hard monthly order limit; 0: none (overage is billed)
+  std::int64_t period_orders = 0;  // orders the tenant placed this period so far
 };
 struct ApproveOrder {
   std::string by, role;
   std::vector<std::string> permitted_roles;  // from the workflow rules
   Timestamp at = 0;
+  bool segregate = true;  // workflow rule: the key that placed the order may not approve it
 };
 struct RejectOrder {
   std::string by, role, reason;
@@ -58,8 +80,10 @@ struct Allocation {
   std::uint32_t line = 0;
   std::string warehouse;
   std::int64_t qty = 0;
+  std::uint32_t reservation = 0;  // the warehouse's reservation number; 0: the line itself (slot 0)
   bool operator==(const Allocation&) const = default;
 };
+inline std::uint32_t ReservationOf(const Allocation& a) { return a.reservation != 0 ? a.reservation : a.line; }
 struct RecordAllocation {  // results of reserving stock, from the fulfilment process
   std::vector<Allocation> allocations;
   ShortfallRule shortfall = ShortfallRule::kBackorder;
@@ -70,6 +94,8 @@ struct ShipOrder { std::string warehouse; std::string tracking; Timestamp at = 0
 struct DeliverOrder { Timestamp at = 0; };
 struct InvoiceOrder { std::string invoice_id; Timestamp at = 0; };
 struct CancelOrder { std::string reason; Timestamp at = 0; };
+// Cancels what of a line is neither allocated nor cancelled yet (its backorder).
+struct CancelLineRemainder { std::uint32_t line = 0; std::string reason; Timestamp at = 0; };
 struct ReturnLine {
   std::uint32_t line = 0;
   std::int64_t qty = 0;
@@ -87,7 +113,7 @@ struct ReceiveReturn { std::string rma; Disposition disposition = Disposition::k
 struct RefundReturn { std::string rma; std::int64_t amount = 0; Timestamp at = 0; };
 using Command = std::variant<PlaceOrder, ApproveOrder, RejectOrder, RecordAllocation, PickOrder, ShipOrder,
                              DeliverOrder, InvoiceOrder, CancelOrder, RequestReturn, AuthorizeReturn,
-                             ReceiveReturn, RefundReturn>;
+                             ReceiveReturn, RefundReturn, CancelLineRemainder>;
 
 // -- events --
 struct PricedLine {
@@ -103,6 +129,7 @@ struct OrderPlaced {
   std::int64_t total = 0;
   bool requires_approval = false;
   Timestamp at = 0;
+  std::string placed_by;
   bool operator==(const OrderPlaced&) const = default;
 };
 struct OrderApproved { std::string by; Timestamp at = 0; bool operator==(const OrderApproved&) const = default; };
@@ -119,6 +146,7 @@ struct OrderShipped {
   std::string warehouse, tracking;
   std::vector<ReturnLine> lines;  // what left that warehouse
   Timestamp at = 0;
+  std::vector<Allocation> reservations;  // the allocations it shipped (empty in older events: one per line)
   bool operator==(const OrderShipped&) const = default;
 };
 struct OrderDelivered { Timestamp at = 0; bool operator==(const OrderDelivered&) const = default; };
@@ -146,9 +174,16 @@ struct ReturnReceived {
   bool operator==(const ReturnReceived&) const = default;
 };
 struct ReturnRefunded { std::string rma; std::int64_t amount = 0; Timestamp at = 0; bool operator==(const ReturnRefunded&) const = default; };
+struct OrderLineCancelled {
+  std::uint32_t line = 0;
+  std::int64_t qty = 0;  // the unallocated remainder that was cancelled
+  std::string reason;
+  Timestamp at = 0;
+  bool operator==(const OrderLineCancelled&) const = default;
+};
 using Event = std::variant<OrderPlaced, OrderApproved, OrderRejected, OrderAllocated, OrderPicked, OrderShipped,
                            OrderDelivered, OrderInvoiced, OrderCancelled, ReturnRequested, ReturnAuthorized,
-                           ReturnReceived, ReturnRefunded>;
+                           ReturnReceived, ReturnRefunded, OrderLineCancelled>;
 
 // -- state --
 enum class Status : std::uint8_t {
@@ -181,8 +216,14 @@ struct State {
   std::set<std::string> shipped_from;
   Timestamp delivered_at = 0;
   std::map<std::string, Return> returns;
+  std::string placed_by;
   bool operator==(const State&) const = default;
 };
+
+// What an order is worth: every line's quantity less what was cancelled, at its unit price. The
+// order's total, its invoice and analytics all use this one rule.
+std::int64_t LineValue(const LineState& line);
+std::int64_t OrderValue(const State& state);
 
 Decision<Event> Decide(const Command& command, const State& state);
 State Evolve(State state, const Event& event);

@@ -72,11 +72,15 @@ struct UpgradeTemplate { SegmentTemplate segment; Timestamp at = 0; };
 // By dunning, an unblock lifts only a block dunning imposed, and a block leaves an operator's block as it is;
 // an operator's block takes over a dunning block (paying then no longer lifts it).
 struct SetPlanChangesBlocked { bool blocked = true; std::string reason; Timestamp at = 0; ImposedBy by = ImposedBy::kOperator; };
+// Counts a placed order toward the period's usage (sent by the fulfilment process for each
+// OrderPlaced; `position` is that event's log position). Exactly once: positions only grow, and one
+// at or below the last metered one changes nothing.
+struct MeterOrder { std::string order; std::uint64_t position = 0; Timestamp at = 0; };
 using Command = std::variant<ProvisionTenant, StartOnboarding, CompleteMilestone, GoLive, SuspendTenant,
                              ReinstateTenant, TerminateTenant, ActivateModule, DeactivateModule, ChangePlan,
                              RegisterWarehouse, RecordUsage, RenewSubscription, CancelSubscription, OpenTicket,
                              ResolveTicket, RecordIntegrationFailure, RecordIntegrationRecovery,
-                             RecordSyncLatency, UpgradeTemplate, SetPlanChangesBlocked>;
+                             RecordSyncLatency, UpgradeTemplate, SetPlanChangesBlocked, MeterOrder>;
 
 // -- events --
 struct TenantProvisioned {
@@ -145,11 +149,13 @@ struct IntegrationRecovered { Integration integration; Timestamp at = 0; bool op
 struct SyncLatencyBreached { Integration integration; std::int64_t latency_ms = 0; std::string routed_to; Timestamp at = 0; bool operator==(const SyncLatencyBreached&) const = default; };
 struct TemplateUpgraded { std::string template_id; int version = 0; Limits limits; Timestamp at = 0; bool operator==(const TemplateUpgraded&) const = default; };
 struct PlanChangesBlockedSet { bool blocked = true; std::string reason; Timestamp at = 0; ImposedBy by = ImposedBy::kOperator; bool operator==(const PlanChangesBlockedSet&) const = default; };
+struct OrderMetered { std::string order; std::uint64_t position = 0; Timestamp period_start = 0; Timestamp at = 0; bool operator==(const OrderMetered&) const = default; };
 using Event = std::variant<TenantProvisioned, OnboardingStarted, MilestoneCompleted, TenantWentLive, TenantSuspended,
                            TenantReinstated, TenantTerminated, ModuleActivated, ModuleDeactivated, PlanUpgraded,
                            PlanDowngradeScheduled, WarehouseRegistered, UsageRecorded, SubscriptionRenewed,
                            SubscriptionCancelled, TicketOpened, TicketResolved, IntegrationFailed,
-                           IntegrationRecovered, SyncLatencyBreached, TemplateUpgraded, PlanChangesBlockedSet>;
+                           IntegrationRecovered, SyncLatencyBreached, TemplateUpgraded, PlanChangesBlockedSet,
+                           OrderMetered>;
 
 // -- state --
 struct State {
@@ -178,6 +184,7 @@ struct State {
   ImposedBy suspended_by = ImposedBy::kOperator;             // who imposed the current suspension
   ImposedBy plan_changes_blocked_by = ImposedBy::kOperator;  // who imposed the current block
   std::string opening_plan;  // the plan the current period opened with (its invoice's plan line)
+  std::uint64_t metered_through = 0;  // log position of the last OrderPlaced counted in period_orders
   bool operator==(const State&) const = default;
 };
 

@@ -34,7 +34,8 @@ template <> struct Describe<domain::order::LineInput> {  // only in a command
 template <> struct Describe<domain::order::Allocation> {
   using T = domain::order::Allocation;
   static constexpr auto fields =
-      std::make_tuple(Opt("line", &T::line), Opt("warehouse", &T::warehouse), Opt("qty", &T::qty));
+      std::make_tuple(Opt("line", &T::line), Opt("warehouse", &T::warehouse), Opt("qty", &T::qty),
+                      Opt("reservation", &T::reservation));
 };
 template <> struct Describe<domain::order::ReturnLine> {
   using T = domain::order::ReturnLine;
@@ -77,6 +78,10 @@ template <> struct Describe<domain::order::InvoiceOrder> {
 template <> struct Describe<domain::order::CancelOrder> {
   using T = domain::order::CancelOrder;
   static constexpr auto fields = std::make_tuple(Opt("reason", &T::reason));
+};
+template <> struct Describe<domain::order::CancelLineRemainder> {  // the line comes from the path
+  using T = domain::order::CancelLineRemainder;
+  static constexpr auto fields = std::make_tuple(Req("reason", &T::reason));
 };
 template <> struct Describe<domain::order::RequestReturn> {  // window and auto-authorization: the rules
   using T = domain::order::RequestReturn;
@@ -125,7 +130,8 @@ template <> struct Describe<domain::order::OrderPicked> {
 template <> struct Describe<domain::order::OrderShipped> {
   using T = domain::order::OrderShipped;
   static constexpr auto fields = std::make_tuple(Opt("warehouse", &T::warehouse), Opt("tracking", &T::tracking),
-                                                 Opt("lines", &T::lines), Opt("at", &T::at));
+                                                 Opt("lines", &T::lines), Opt("at", &T::at),
+                                                 Opt("reservations", &T::reservations));
 };
 template <> struct Describe<domain::order::OrderDelivered> {
   using T = domain::order::OrderDelivered;
@@ -161,6 +167,11 @@ template <> struct Describe<domain::order::ReturnRefunded> {
   using T = domain::order::ReturnRefunded;
   static constexpr auto fields = std::make_tuple(Opt("rma", &T::rma), Opt("amount", &T::amount), Opt("at", &T::at));
 };
+template <> struct Describe<domain::order::OrderLineCancelled> {
+  using T = domain::order::OrderLineCancelled;
+  static constexpr auto fields =
+      std::make_tuple(Opt("line", &T::line), Opt("qty", &T::qty), Opt("reason", &T::reason), Opt("at", &T::at));
+};
 
 // -- state --
 template <> struct Describe<domain::order::Return> {
@@ -181,7 +192,7 @@ template <> struct Describe<domain::order::State> {
       Opt("status", &T::status), Opt("id", &T::id), Opt("tenant", &T::tenant), Opt("customer", &T::customer),
       Opt("currency", &T::currency), Opt("channel", &T::channel), Opt("lines", &T::lines), Opt("total", &T::total),
       Opt("allocations", &T::allocations), Opt("shipped_from", &T::shipped_from), Opt("delivered_at", &T::delivered_at),
-      Opt("returns", &T::returns));
+      Opt("returns", &T::returns), Opt("placed_by", &T::placed_by));
 };
 
 // order::State keys its lines by line number: written as the decimal string ("1"), read back only in

@@ -58,7 +58,8 @@ template <> struct Describe<domain::tenant::RegisterWarehouse> {
 };
 template <> struct Describe<domain::tenant::RecordUsage> {
   using T = domain::tenant::RecordUsage;
-  static constexpr auto fields = std::make_tuple(Opt("orders", &T::orders), Opt("api_calls", &T::api_calls));
+  // Orders are not client-reported: every placed order is metered (an "orders" field is refused).
+  static constexpr auto fields = std::make_tuple(Opt("api_calls", &T::api_calls));
 };
 template <> struct Describe<domain::tenant::RenewSubscription> { static constexpr auto fields = std::make_tuple(); };
 template <> struct Describe<domain::tenant::CancelSubscription> {
@@ -203,6 +204,11 @@ template <> struct Describe<domain::tenant::PlanChangesBlockedSet> {
       std::make_tuple(Opt("blocked", &T::blocked), Opt("reason", &T::reason), Opt("at", &T::at),
                       Opt("imposed_by", &T::by));
 };
+template <> struct Describe<domain::tenant::OrderMetered> {
+  using T = domain::tenant::OrderMetered;
+  static constexpr auto fields = std::make_tuple(Opt("order", &T::order), Opt("position", &T::position),
+                                                 Opt("period_start", &T::period_start), Opt("at", &T::at));
+};
 
 // -- state --
 template <> struct Describe<domain::tenant::State> {
@@ -219,7 +225,7 @@ template <> struct Describe<domain::tenant::State> {
       Opt("cancelled", &T::cancelled), Opt("plan_changes_blocked", &T::plan_changes_blocked),
       Opt("open_tickets", &T::open_tickets), Opt("tickets_opened", &T::tickets_opened), Opt("failing", &T::failing),
       Opt("suspended_by", &T::suspended_by), Opt("plan_changes_blocked_by", &T::plan_changes_blocked_by),
-      Opt("opening_plan", &T::opening_plan));
+      Opt("opening_plan", &T::opening_plan), Opt("metered_through", &T::metered_through));
 };
 
 }  // namespace keel::gateway::json

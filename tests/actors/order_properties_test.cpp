@@ -1,0 +1,88 @@
+// Cross-aggregate properties over random command sequences run through the actor runtime with the
+// fulfilment process running (bounded in count and time): once the process is quiet, every order's
+// allocations equal the reservations its warehouses hold for it, and per line
+// shipped <= allocated <= ordered - cancelled; every warehouse keeps its own invariants.
+#include <catch2/catch.hpp>
+
+#include <random>
+
+#include "actors/fulfilment.hpp"
+#include "managed_world.hpp"
+
+using namespace keel;
+using namespace keel::actors;
+using namespace keel::actors::test;
+namespace w = keel::domain::warehouse;
+namespace o = keel::domain::order;
+
+namespace {
+
+constexpr int kWarehouses = 2;
+
+struct World : ManagedWorld {
+  World() { managers.push_back(StartFulfilment(*store, runtime)); }
+};
+
+// Runs `steps` random commands (or until `budget` passes); returns the orders placed.
+std::vector<std::string> RandomRun(World& world, std::uint32_t seed, int steps, std::chrono::seconds budget) {
+  std::mt19937 rng(seed);
+  auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
+  const char* skus[] = {"WIDGET", "BOLT"};
+  std::vector<std::string> orders;
+  const auto deadline = std::chrono::steady_clock::now() + budget;
+  for (int step = 0; step < steps && std::chrono::steady_clock::now() < deadline; ++step) {
+    const std::string wh = "w" + std::to_string(1 + pick(kWarehouses));
+    const std::string order = orders.empty() ? "" : orders[static_cast<std::size_t>(pick(static_cast<int>(orders.size())))];
+    const auto key = OrderKey("acme", order);
+    switch (orders.empty() ? 0 : pick(9)) {
+      case 0:
+      case 1: {
+        const std::string id = "o" + std::to_string(orders.size());
+        std::vector<o::LineInput> lines{{1, skus[pick(2)], 1 + pick(6), 100}};
+        if (pick(2) == 0) lines.push_back({2, skus[pick(2)], 1 + pick(6), 100});
+        if (world.client.Execute(OrderKey("acme", id), PlaceOrder("acme", id, lines))) orders.push_back(id);
+        break;
+      }
+      case 2: (void)world.client.Execute(WarehouseKey("acme", wh), Receive("r" + std::to_string(step), 1 + pick(5), 1 + pick(5))); break;
+      case 3:
+        (void)world.client.Execute(WarehouseKey("acme", wh),
+                                   w::AdjustStock{skus[pick(2)], 1 + pick(3), "count", "", 0, kWarehouseCatalog, kT0});
+        break;
+      case 4: (void)world.client.Execute(key, o::CancelOrder{"random", kT0}); break;
+      case 5: (void)world.client.Execute(key, o::CancelLineRemainder{static_cast<std::uint32_t>(1 + pick(2)), "random", kT0}); break;
+      case 6: (void)world.client.Execute(key, o::PickOrder{kT0}); break;
+      case 7: {
+        auto s = world.client.Get(key);
+        if (s && !s->As<o::State>().allocations.empty()) {
+          (void)world.client.Execute(key, o::ShipOrder{s->As<o::State>().allocations.front().warehouse, "T", kT0});
+        }
+        break;
+      }
+      case 8: (void)world.client.Execute(key, o::DeliverOrder{kT0}); break;
+    }
+  }
+  return orders;
+}
+
+}  // namespace
+
+TEST_CASE("random command sequences keep allocations equal to reservations and shipped <= allocated <= ordered - cancelled",
+          "[actors][fulfilment][property]") {
+  for (std::uint32_t seed : {1u, 2u, 3u}) {
+    World world;
+    REQUIRE(BuildTenant(world.client, "acme", kWarehouses, 3, 2).empty());
+    const auto orders = RandomRun(world, seed, 300, std::chrono::seconds(20));
+    world.Settle();
+    INFO("seed " << seed << ", " << orders.size() << " orders");
+    CHECK(CheckReservations(world.client, "acme", kWarehouses, orders) == "");
+    for (const auto& id : orders) {
+      const auto s = world.Order(id);
+      for (const auto& [no, line] : s.lines) {
+        INFO("order " << id << " line " << no);
+        CHECK(line.shipped <= line.allocated);
+        CHECK(line.allocated <= line.qty - line.cancelled);
+      }
+    }
+    for (int i = 1; i <= kWarehouses; ++i) CHECK(w::CheckInvariants(world.Warehouse("w" + std::to_string(i))) == "");
+  }
+}
