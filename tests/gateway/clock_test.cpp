@@ -14,11 +14,7 @@ namespace {
 
 constexpr std::int64_t kDay = 86'400'000;
 
-std::string ProblemType(const keel::test::HttpReply& r) {
-  auto j = Json::parse(r.body, nullptr, false);
-  if (!j.is_object() || !j.contains("type")) return "";
-  return j["type"].get<std::string>().substr(std::string("https://keel.dev/problems/").size());
-}
+using keel::test::ProblemType;
 
 keel::test::WorldOptions Simulated() {
   keel::test::WorldOptions o;
@@ -26,25 +22,11 @@ keel::test::WorldOptions Simulated() {
   return o;
 }
 
-void LiveTenant(GatewayWorld& w) {
-  w.CallJson("POST", "/v1/partners", {{"id", "p1"}, {"name", "Partner One"}}, keel::test::kOwnerKey, 201);
-  w.CallJson("POST", "/v1/partners/p1/certification", nullptr, keel::test::kOwnerKey, 200);
-  w.CallJson("POST", "/v1/partners/p1/tenants",
-             {{"id", "t1"}, {"name", "Tenant One"}, {"template_id", "regional-distributor"}, {"template_version", 1}},
-             keel::test::kOwnerKey, 201);
-  w.CallJson("POST", "/v1/tenants/t1/onboarding", nullptr, keel::test::kOwnerKey, 200);
-  const Json tenant = w.CallJson("GET", "/v1/tenants/t1", nullptr, keel::test::kOwnerKey, 200);
-  for (const auto& m : tenant["state"]["milestones"])
-    w.CallJson("POST", "/v1/tenants/t1/milestones/" + m["id"].get<std::string>() + "/completion", nullptr,
-               keel::test::kOwnerKey, 200);
-  w.CallJson("POST", "/v1/tenants/t1/go-live", nullptr, keel::test::kOwnerKey, 200);
-}
-
 }  // namespace
 
 TEST_CASE("the platform owner moves simulated business time and billing follows it", "[gateway][e2e][clock]") {
   GatewayWorld w(Simulated());
-  LiveTenant(w);
+  w.LiveTenant("p1", "t1");
   auto clock = w.CallJson("GET", "/v1/admin/clock", nullptr, keel::test::kOwnerKey, 200);
   CHECK(clock["mode"] == "simulated");
   CHECK(clock["now"] == keel::test::kStart);
@@ -71,7 +53,7 @@ TEST_CASE("the platform owner moves simulated business time and billing follows 
 
 TEST_CASE("only the platform owner moves the clock, only forward, with a body that says how far", "[gateway][e2e][clock]") {
   GatewayWorld w(Simulated());
-  LiveTenant(w);
+  w.LiveTenant("p1", "t1");
   const std::string admin = w.Key("partner_admin", "p1");
   auto denied = w.Call("POST", "/v1/admin/clock/advance", {{"days", 1}}, admin);
   CHECK(denied.status == 403);
@@ -95,7 +77,7 @@ TEST_CASE("only the platform owner moves the clock, only forward, with a body th
 
 TEST_CASE("moving business time never lets a retried command apply twice", "[gateway][e2e][clock]") {
   GatewayWorld w(Simulated());
-  LiveTenant(w);
+  w.LiveTenant("p1", "t1");
   const std::string idem = "Idempotency-Key: open-tk1\r\n";
   auto first = w.Call("POST", "/v1/tenants/t1/tickets", {{"ticket", "tk1"}, {"subject", "Hi"}, {"severity", "low"}},
                       keel::test::kOwnerKey, idem);

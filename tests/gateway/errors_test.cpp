@@ -12,12 +12,6 @@ using keel::test::RawHttp;
 
 namespace {
 
-std::string ProblemType(const HttpReply& r) {
-  auto j = Json::parse(r.body, nullptr, false);
-  if (j.is_discarded() || !j.contains("type")) return "(no problem body: " + r.body + ")";
-  return j["type"].get<std::string>().substr(std::string("https://keel.dev/problems/").size());
-}
-
 void ExpectProblem(const HttpReply& r, int status, const std::string& type) {
   INFO(r.status << " " << r.body);
   CHECK(r.status == status);

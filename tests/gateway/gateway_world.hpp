@@ -36,6 +36,15 @@ struct WorldOptions {
   bool simulated_admin_clock = false;
 };
 
+// The stable name in a problem+json answer's `type` ("" when the body is not a problem).
+inline std::string ProblemType(const HttpReply& r) {
+  auto j = Json::parse(r.body, nullptr, false);
+  if (!j.is_object() || !j.contains("type") || !j["type"].is_string()) return "";
+  const std::string type = j["type"];
+  const std::string base = "https://keel.dev/problems/";
+  return type.starts_with(base) ? type.substr(base.size()) : type;
+}
+
 class GatewayWorld {
  public:
   explicit GatewayWorld(WorldOptions w = {}) : clock(kStart), wall(kStart) {
@@ -92,6 +101,23 @@ class GatewayWorld {
                       {{"role", role}, {"partner", partner}, {"tenant", tenant}, {"name", role}, {"workflow_role", workflow_role}},
                       kOwnerKey, 201);
     return j["token"].get<std::string>();
+  }
+  // Registers and certifies `partner` (if new) and takes `tenant` live on `template_id` v1, as a client does.
+  void LiveTenant(const std::string& partner, const std::string& tenant,
+                  const std::string& template_id = "regional-distributor") {
+    if (Call("GET", "/v1/partners/" + partner).status == 404) {
+      CallJson("POST", "/v1/partners", {{"id", partner}, {"name", "Partner " + partner}}, kOwnerKey, 201);
+      CallJson("POST", "/v1/partners/" + partner + "/certification", nullptr, kOwnerKey, 200);
+    }
+    CallJson("POST", "/v1/partners/" + partner + "/tenants",
+             {{"id", tenant}, {"name", "Tenant " + tenant}, {"template_id", template_id}, {"template_version", 1}},
+             kOwnerKey, 201);
+    const std::string base = "/v1/tenants/" + tenant;
+    CallJson("POST", base + "/onboarding", nullptr, kOwnerKey, 200);
+    const Json state = CallJson("GET", base, nullptr, kOwnerKey, 200);
+    for (const auto& m : state["state"]["milestones"])
+      CallJson("POST", base + "/milestones/" + m["id"].get<std::string>() + "/completion", nullptr, kOwnerKey, 200);
+    CallJson("POST", base + "/go-live", nullptr, kOwnerKey, 200);
   }
   std::uint64_t head() { return node->store().HeadPosition(); }
   // Events appended after `position` on behalf of an API key (process managers write as "process:...").

@@ -13,11 +13,7 @@ namespace {
 
 constexpr std::int64_t kDay = 86'400'000;
 
-std::string ProblemType(const keel::test::HttpReply& r) {
-  auto j = Json::parse(r.body, nullptr, false);
-  if (!j.is_object() || !j.contains("type")) return "";
-  return j["type"].get<std::string>().substr(std::string("https://keel.dev/problems/").size());
-}
+using keel::test::ProblemType;
 
 // A path for `route` with every parameter filled by a plausible id of the world below.
 std::string PathOf(const keel::gateway::Route& route) {
@@ -53,22 +49,12 @@ keel::test::HttpReply PlaceOrder(GatewayWorld& w, const std::string& id, const s
 // A partner p1 (certified, with prices), its live tenant t1 with a catalog, a stocked warehouse w1
 // and a reserved order o1.
 void Seed(GatewayWorld& w) {
-  w.CallJson("POST", "/v1/partners", {{"id", "p1"}, {"name", "Partner One"}}, keel::test::kOwnerKey, 201);
-  w.CallJson("POST", "/v1/partners/p1/certification", nullptr, keel::test::kOwnerKey, 200);
+  w.LiveTenant("p1", "t1");
   w.CallJson("PUT", "/v1/partners/p1/price-list",
              {{"prices",
                {{"currency", "EUR"},
                 {"entries", Json::array({{{"category", "hardware"}, {"breaks", Json::array({{{"min_qty", 1}, {"unit_price", 1000}}})}}})}}}},
              keel::test::kOwnerKey, 200);
-  w.CallJson("POST", "/v1/partners/p1/tenants",
-             {{"id", "t1"}, {"name", "Tenant One"}, {"template_id", "regional-distributor"}, {"template_version", 1}},
-             keel::test::kOwnerKey, 201);
-  w.CallJson("POST", "/v1/tenants/t1/onboarding", nullptr, keel::test::kOwnerKey, 200);
-  const Json tenant = w.CallJson("GET", "/v1/tenants/t1", nullptr, keel::test::kOwnerKey, 200);
-  for (const auto& m : tenant["state"]["milestones"])
-    w.CallJson("POST", "/v1/tenants/t1/milestones/" + m["id"].get<std::string>() + "/completion", nullptr,
-               keel::test::kOwnerKey, 200);
-  w.CallJson("POST", "/v1/tenants/t1/go-live", nullptr, keel::test::kOwnerKey, 200);
   w.CallJson("POST", "/v1/tenants/t1/catalog/imports",
              {{"rows", Json::array({{{"row", 1}, {"item", {{"sku", "BOLT"}, {"name", "Bolt"}, {"unit", "box"}, {"category", "hardware"}}}}})}},
              keel::test::kOwnerKey, 200);
