@@ -248,9 +248,26 @@ Decision<Event> Consume(const ConsumeReservation& c, const State& s) {
     lots = PickFefo(st, it->second.qty, c.at);
     std::int64_t picked = 0;
     for (const auto& l : lots) picked += l.qty;
+    // The order has shipped these goods already (its shipment is the fact this consumption records):
+    // if lots reserved while fresh expired before the shipment, what is missing comes from the
+    // expired lots, earliest first, and the event names them, so on hand and lots stay true.
     if (picked < it->second.qty) {
-      return Reject(R::kLotExpired, "only " + std::to_string(picked) + " of '" + it->second.sku +
-                                        "' is in unexpired lots; expired lots are not shipped");
+      std::vector<LotQty> expired;
+      for (const auto& [id, lot] : st.lots)
+        if (Expired(lot.expiry, c.at) && lot.qty > 0) expired.push_back(lot);
+      std::sort(expired.begin(), expired.end(), [](const LotQty& a, const LotQty& b) {
+        return a.expiry != b.expiry ? a.expiry < b.expiry : a.lot < b.lot;
+      });
+      for (const auto& lot : expired) {
+        const std::int64_t take = std::min(it->second.qty - picked, lot.qty);
+        if (take <= 0) break;
+        lots.push_back({lot.lot, lot.expiry, take});
+        picked += take;
+      }
+    }
+    if (picked < it->second.qty) {
+      return Reject(R::kInsufficientStock, "only " + std::to_string(picked) + " of '" + it->second.sku +
+                                               "' is in the lots; the reservation cannot be consumed");
     }
   }
   std::vector<Event> events{ReservationConsumed{c.order_id, c.line, it->second.sku, it->second.qty, std::move(lots),

@@ -63,9 +63,15 @@ TEST_CASE("reservations and shipments never take a lot that has expired at that 
   auto shipped = Accept(ConsumeReservation{"o1", 1, later}, s);
   CHECK(std::get<ReservationConsumed>(shipped.at(0)).lots == std::vector<LotQty>{{"NEW", kT0 + 30 * kDayMs, 3}});
 
-  // Reserved before the lot expired, shipped after: refused rather than shipping expired goods.
+  // Reserved while fresh, shipped after a lot expired: the order has shipped, so the consumption takes
+  // the fresh lot first and names the expired lot it had to take (on hand and lots stay true).
   auto early = Apply(WithTwoLots(), Accept(ReserveStock{"o2", 1, "SERUM", 6, kT0}, WithTwoLots()));
-  CHECK(Refuse(ConsumeReservation{"o2", 1, later}, early) == RejectionCode::kLotExpired);
+  auto late = Accept(ConsumeReservation{"o2", 1, later}, early);
+  const auto& taken = std::get<ReservationConsumed>(late.at(0)).lots;
+  REQUIRE(taken.size() == 2);
+  CHECK(taken[0].lot == "NEW");
+  CHECK(taken[1].lot == "OLD");
+  CHECK(taken[0].qty + taken[1].qty == 6);
   // Transfers take unexpired lots only.
   CHECK(Refuse(TransferOut{"t1", "w2", "acme", "SERUM", 4, later}, WithTwoLots()) == RejectionCode::kInsufficientStock);
   auto out = Accept(TransferOut{"t1", "w2", "acme", "SERUM", 2, later}, WithTwoLots());
