@@ -38,7 +38,7 @@ struct Fulfilment {
   // What each warehouse holds for this order, and what it has available per SKU.
   void Survey(Client& client, const std::string& tenant, const std::string& order,
               const std::vector<std::string>& warehouses, Held& held,
-              std::map<std::string, std::map<std::string, std::int64_t>>& available) {
+              std::map<std::string, std::map<std::string, std::int64_t>>& available, domain::Timestamp at) {
     for (const auto& wh : warehouses) {
       auto s = client.Get(WarehouseKey(tenant, wh));
       if (!s) continue;
@@ -46,7 +46,7 @@ struct Fulfilment {
       for (const auto& [key, r] : state.reservations) {
         if (key.first == order) held[{wh, key.second}] = r.qty;
       }
-      for (const auto& [sku, stock] : state.stock) available[wh][sku] = stock.available();
+      for (const auto& [sku, stock] : state.stock) available[wh][sku] = w::AvailableAt(state, sku, at);
     }
   }
 
@@ -74,7 +74,7 @@ struct Fulfilment {
     const auto warehouses = Warehouses(client, tenant);
     Held held;
     std::map<std::string, std::map<std::string, std::int64_t>> available;
-    Survey(client, tenant, order_id, warehouses, held, available);
+    Survey(client, tenant, order_id, warehouses, held, available, cause.timestamp_ms);
 
     // Lines still to place, after what an earlier attempt already reserved.
     std::map<std::uint32_t, std::int64_t> need;
@@ -130,7 +130,7 @@ struct Fulfilment {
                                    Meta(cause, "fulfil:" + order_id + ":allocate:" + std::to_string(cause.position)));
     if (!recorded) plan.clear();  // compensate: the order does not hold these, release them all
     Held now;
-    Survey(client, tenant, order_id, warehouses, now, available);
+    Survey(client, tenant, order_id, warehouses, now, available, cause.timestamp_ms);
     Sweep(client, cause, tenant, order_id, now, plan);
   }
 
@@ -143,7 +143,7 @@ struct Fulfilment {
     // Anything else this order still holds (an attempt that raced the cancellation) goes too.
     Held held;
     std::map<std::string, std::map<std::string, std::int64_t>> available;
-    Survey(client, tenant, cause.key.id, Warehouses(client, tenant), held, available);
+    Survey(client, tenant, cause.key.id, Warehouses(client, tenant), held, available, cause.timestamp_ms);
     Sweep(client, cause, tenant, cause.key.id, held, {});
   }
 
@@ -214,7 +214,7 @@ struct Fulfilment {
       return;  // the next arrival or shipment goes on from the order's new state
     }
     auto stock = wh.stock.find(it->second.sku);
-    const std::int64_t take = stock == wh.stock.end() ? 0 : std::min(open, stock->second.available());
+    const std::int64_t take = stock == wh.stock.end() ? 0 : std::min(open, w::AvailableAt(wh, it->second.sku, cause.timestamp_ms));
     if (take <= 0) return;
     std::uint32_t slot = 0;
     while (wh.consumed.contains({order_id, o::ReservationNumber(line, slot)}) ||
@@ -243,8 +243,7 @@ struct Fulfilment {
     for (const auto& [order_id, line] : waiting) {
       auto wsnap = client.Get(WarehouseKey(tenant, cause.key.id));
       if (!wsnap) return;
-      const auto& stock = wsnap->As<w::State>().stock;
-      if (auto s = stock.find(sku); s == stock.end() || s->second.available() <= 0) return;
+      if (w::AvailableAt(wsnap->As<w::State>(), sku, cause.timestamp_ms) <= 0) return;
       TopUp(client, cause, cause.key.id, order_id, line);
     }
   }

@@ -589,4 +589,8 @@ std::vector<std::int64_t> Allocate(std::int64_t amount, const std::vector<std::i
   return out;
 }
 
+std::int64_t AvailableAt(const State& state, const Sku& sku, Timestamp at) {
+  return std::max<std::int64_t>(0, Available(state, sku, at));
+}
+
 }  // namespace keel::domain::warehouse

@@ -334,6 +334,10 @@ struct TransferEvents {
 };
 std::expected<TransferEvents, Rejection> DecideTransfer(const Transfer& command, const State& from, const State& to);
 
+// What of `sku` can still be reserved, shipped or transferred at `at`: stock in unexpired lots (all
+// stock when the SKU is not lot-tracked) minus what is reserved. The fulfilment process plans with it.
+std::int64_t AvailableAt(const State& state, const Sku& sku, Timestamp at);
+
 // Lots expired at `at` (expiry at or before it) that are still on hand, per SKU.
 std::map<Sku, std::vector<LotQty>> ExpiredLots(const State& state, Timestamp at);
 
