@@ -226,6 +226,9 @@ Response Api::Handle(const Request& request, actors::Client& client) { return Ha
 // (only when `client` is null: a tenant not in the cache).
 struct Api::Prepared {
   std::optional<Response> answer;
+  // The lifecycle gate's refusal of a command that carries an Idempotency-Key: answered only after
+  // the key's check, so a retry of a command that succeeded before a suspension gets its first answer.
+  std::optional<Response> lifecycle_refusal;
   bool needs_pool = false;
   std::optional<RouteMatch> match;
   Principal who;
@@ -350,8 +353,13 @@ Api::Prepared Api::Prepare(const Request& req, const Principal& given, actors::C
   // The lifecycle table (domain/lifecycle.hpp): what the tenant's state admits, for every route.
   if (!tenant_scope.empty()) {
     if (auto refused = domain::lifecycle::TenantAdmits(tenant_status, RouteActivity(route))) {
-      p.answer = Unprocessable(domain::RejectionCodeName(refused->code), refused->message);
-      return p;
+      Response r = Unprocessable(domain::RejectionCodeName(refused->code), refused->message);
+      if (route.command && !req.Header("idempotency-key").empty()) {
+        p.lifecycle_refusal = std::move(r);
+      } else {
+        p.answer = std::move(r);
+        return p;
+      }
     }
   }
 
@@ -411,6 +419,10 @@ Response Api::HandleAs(const Request& req, const Principal& given, actors::Clien
       }
       p.meta.idempotency_key = "http:" + p.who.key_id + ":" + key;
     }
+  }
+  if (p.lifecycle_refusal) {
+    if (!slot.empty()) ctx.idempotency.Finish(slot, fingerprint, *p.lifecycle_refusal, wall);
+    return finish(std::move(*p.lifecycle_refusal));
   }
 
   Call call{ctx, &client, req, *p.match, p.who, std::move(p.body), std::move(p.meta), now};

@@ -100,6 +100,10 @@ struct AsyncRoute {
 };
 using AsyncTable = std::map<std::string_view, AsyncRoute, std::less<>>;
 
+// Closes every billing period that ended by `now`: ticks the billing cycle (which closes at most two
+// years of periods per tenant and tick) until a tick closes nothing more; the sum of the ticks.
+actors::BillingTick CloseEndedPeriods(ApiContext& ctx, std::int64_t now);
+
 void AddSystemHandlers(HandlerTable& t);
 void AddAdminHandlers(HandlerTable& t);
 void AddPartnerHandlers(HandlerTable& t, AsyncTable& a);

@@ -57,11 +57,12 @@ Response AdvanceClock(Call& c) {
   out["from"] = from;
   out["advanced_ms"] = by;
   if (c.ctx.close_billing) {
-    auto tick = c.ctx.close_billing(now);
+    auto tick = CloseEndedPeriods(c.ctx, now);
     out["billing"] = {{"invoices", tick.invoices},
                       {"renewals", tick.renewals},
                       {"terminations", tick.terminations},
                       {"dunning_actions", tick.dunning_actions},
+                      {"dunning_lifts", tick.lifts},
                       {"errors", tick.errors}};
   }
   return JsonResponse(200, out);

@@ -105,7 +105,7 @@ Response RevokeKey(Call& c) {
 
 Response CloseBillingPeriods(Call& c) {
   if (!c.ctx.close_billing) return Problem(503, "unavailable", "The service is unavailable", "billing is not running");
-  auto tick = c.ctx.close_billing(c.now);
+  auto tick = CloseEndedPeriods(c.ctx, c.now);
   return JsonResponse(200, {{"invoices", tick.invoices},
                             {"renewals", tick.renewals},
                             {"terminations", tick.terminations},

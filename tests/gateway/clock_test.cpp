@@ -49,6 +49,16 @@ TEST_CASE("the platform owner moves simulated business time and billing follows 
   auto ticket = w.CallJson("POST", "/v1/tenants/t1/tickets", {{"ticket", "tk1"}, {"subject", "Hi"}, {"severity", "low"}},
                            keel::test::kOwnerKey, 200);
   CHECK(ticket["events"][0]["data"]["at"] == keel::test::kStart + 31 * kDay + 3'600'000);
+
+  // A long move closes every period that ended, not only the first two years of them.
+  auto far = w.CallJson("POST", "/v1/admin/clock/advance", {{"days", 800}}, keel::test::kOwnerKey, 200);
+  const std::int64_t now = far["now"];
+  const std::int64_t period_days = (period_end - keel::test::kStart) / kDay;
+  const std::int64_t periods = (now - keel::test::kStart) / (period_days * kDay);
+  CHECK(far["billing"]["invoices"] == periods - 1);
+  CHECK(w.CallJson("GET", "/v1/tenants/t1", nullptr, keel::test::kOwnerKey, 200)["state"]["period_end"].get<std::int64_t>() > now);
+  CHECK(w.CallJson("GET", "/v1/tenants/t1/billing", nullptr, keel::test::kOwnerKey, 200)["state"]["invoices"].size() ==
+        static_cast<std::size_t>(periods));
 }
 
 TEST_CASE("only the platform owner moves the clock, only forward, with a body that says how far", "[gateway][e2e][clock]") {

@@ -188,3 +188,20 @@ TEST_CASE("a suspended partner's own writes are refused while its tenants keep o
   CHECK(w.Call("PUT", "/v1/partners/p1/revenue-share", {{"partner_bps", 2500}}).status == 200);
   CHECK(w.Call("POST", "/v1/keys", {{"role", "analyst"}, {"partner", "p1"}, {"name", "bi"}}, admin).status == 201);
 }
+
+TEST_CASE("a retry of a command that succeeded before a suspension gets its first answer", "[gateway][e2e][lifecycle]") {
+  GatewayWorld w;
+  Seed(w);
+  const Json body{{"id", "o7"}, {"customer", "c1"}, {"currency", "EUR"},
+                  {"lines", Json::array({{{"line", 1}, {"sku", "BOLT"}, {"qty", 1}}})}};
+  auto first = w.Call("POST", "/v1/tenants/t1/orders", body, keel::test::kOwnerKey, "Idempotency-Key: place-o7\r\n");
+  REQUIRE(first.status == 201);
+  w.CallJson("POST", "/v1/tenants/t1/suspension", {{"reason", "audit"}}, keel::test::kOwnerKey, 200);
+  auto retry = w.Call("POST", "/v1/tenants/t1/orders", body, keel::test::kOwnerKey, "Idempotency-Key: place-o7\r\n");
+  CHECK(retry.status == 201);
+  CHECK(retry.body == first.body);
+  // A new key is a new command, which the suspended tenant refuses.
+  auto fresh = w.Call("POST", "/v1/tenants/t1/orders", body, keel::test::kOwnerKey, "Idempotency-Key: place-o7-b\r\n");
+  CHECK(fresh.status == 422);
+  CHECK(ProblemType(fresh) == "tenant_suspended");
+}
