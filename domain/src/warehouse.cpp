@@ -97,7 +97,14 @@ Decision<Event> Create(const CreateWarehouse& c, const State& s) {
 
 Decision<Event> Receive(const ReceiveStock& c, const State& s) {
   if (c.receipt_id.empty()) return Reject(R::kInvalidArgument, "a receipt needs an id");
-  if (s.receipts.contains(c.receipt_id)) return std::vector<Event>{};  // already received: no-op
+  if (auto seen = s.receipts.find(c.receipt_id); seen != s.receipts.end()) {
+    const auto& had = seen->second.lines;
+    bool same = had.size() == c.lines.size();
+    for (std::size_t i = 0; same && i < had.size(); ++i)
+      same = had[i].sku == c.lines[i].sku && had[i].qty == c.lines[i].qty && had[i].unit_cost == c.lines[i].unit_cost;
+    if (same) return std::vector<Event>{};  // already received: a retry
+    return Reject(R::kIdReused, "receipt '" + c.receipt_id + "' was received with other lines");
+  }
   if (c.lines.empty()) return Reject(R::kInvalidArgument, "a receipt needs at least one line");
   std::map<std::pair<Sku, std::string>, Timestamp> expiries;
   for (const auto& line : c.lines) {
@@ -278,7 +285,10 @@ Decision<Event> Consume(const ConsumeReservation& c, const State& s) {
 
 Decision<Event> Out(const TransferOut& c, const State& s) {
   if (c.transfer_id.empty() || c.qty <= 0) return Reject(R::kInvalidArgument, "a transfer needs an id and a quantity");
-  if (s.transfers_out.contains(c.transfer_id)) return std::vector<Event>{};
+  if (auto seen = s.transfers_out.find(c.transfer_id); seen != s.transfers_out.end()) {
+    if (seen->second == TransferContent(c.to_warehouse, c.sku, c.qty)) return std::vector<Event>{};  // a retry
+    return Reject(R::kIdReused, "transfer '" + c.transfer_id + "' was made with another target, SKU or quantity");
+  }
   if (c.to_tenant != s.tenant) return Reject(R::kNotPermitted, "transfers stay within one tenant");
   if (c.to_warehouse.empty() || c.to_warehouse == s.id) {
     return Reject(R::kInvalidArgument, "a transfer goes to another warehouse");
@@ -483,7 +493,7 @@ void Apply(State& s, const Event& event) {
           },
           [&](const TransferredOut& e) {
             TakeOut(s.stock[e.sku], e.qty, e.lots);
-            s.transfers_out.insert(e.transfer_id);
+            s.transfers_out[e.transfer_id] = TransferContent(e.to_warehouse, e.sku, e.qty);
           },
           [&](const TransferredIn& e) {
             auto& st = s.stock[e.sku];
@@ -591,6 +601,10 @@ std::vector<std::int64_t> Allocate(std::int64_t amount, const std::vector<std::i
 
 std::int64_t AvailableAt(const State& state, const Sku& sku, Timestamp at) {
   return std::max<std::int64_t>(0, Available(state, sku, at));
+}
+
+std::string TransferContent(const std::string& to_warehouse, const Sku& sku, std::int64_t qty) {
+  return to_warehouse + '\n' + sku + '\n' + std::to_string(qty);
 }
 
 }  // namespace keel::domain::warehouse

@@ -141,7 +141,8 @@ TEST_CASE("credit notes never exceed the invoice they credit", "[domain][billing
   const auto total = s.invoices.at("INV-1").total;
   s = Run(s, {IssueCreditNote{"INV-1", "CN-1", "outage credit", total - 1, kT0}});
   CHECK(Refuse(IssueCreditNote{"INV-1", "CN-2", "more", 2, kT0}, s) == RejectionCode::kExceedsInvoice);
-  CHECK(Refuse(IssueCreditNote{"INV-1", "CN-1", "dup", 1, kT0}, s) == RejectionCode::kAlreadyExists);
+  CHECK(Refuse(IssueCreditNote{"INV-1", "CN-1", "dup", 1, kT0}, s) == RejectionCode::kIdReused);
+  CHECK(Accept(IssueCreditNote{"INV-1", "CN-1", "outage credit", total - 1, kT0}, s).empty());  // a retry: no-op
   CHECK(Refuse(IssueCreditNote{"INV-1", "CN-3", "", 1, kT0}, s) == RejectionCode::kInvalidArgument);
   CHECK(Run(s, {IssueCreditNote{"INV-1", "CN-2", "rest", 1, kT0}}).invoices.at("INV-1").credited == total);
 

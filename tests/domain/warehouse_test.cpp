@@ -51,6 +51,8 @@ TEST_CASE("receipts add stock at cost and refuse uncatalogued or malformed lines
   CHECK(s.stock.at("WIDGET").on_hand == 10);
   CHECK(s.stock.at("WIDGET").average_cost() == 250);
   CHECK(Accept(ReceiveStock{"r1", {{"WIDGET", 10, 250, "", 0}}, kCatalog, kT0}, s).empty());  // retry
+  CHECK(Refuse(ReceiveStock{"r1", {{"WIDGET", 12, 250, "", 0}}, kCatalog, kT0}, s) == RejectionCode::kIdReused);
+  CHECK(Refuse(ReceiveStock{"r1", {{"WIDGET", 10, 260, "", 0}}, kCatalog, kT0}, s) == RejectionCode::kIdReused);
 
   CHECK(Refuse(ReceiveStock{"r2", {{"NOPE", 1, 1, "", 0}}, kCatalog, kT0}, s) == RejectionCode::kUnknownSku);
   CHECK(Refuse(ReceiveStock{"r2", {{"WIDGET", 0, 1, "", 0}}, kCatalog, kT0}, s) == RejectionCode::kInvalidArgument);
@@ -167,6 +169,9 @@ TEST_CASE("transfers move stock between warehouses of one tenant", "[domain][war
   CHECK(Refuse(TransferOut{"t2", "w2", "acme", "SERUM", 9, kT0}, s) == RejectionCode::kInsufficientStock);
   CHECK(Refuse(TransferOut{"t2", "w1", "acme", "SERUM", 1, kT0}, s) == RejectionCode::kInvalidArgument);
   CHECK(Accept(TransferOut{"t1", "w2", "acme", "SERUM", 2, kT0}, Evolve(s, out[0])).empty());
+  // The same transfer id with another quantity, SKU or target is not a retry: 409 id_reused.
+  CHECK(Refuse(TransferOut{"t1", "w2", "acme", "SERUM", 3, kT0}, Evolve(s, out[0])) == RejectionCode::kIdReused);
+  CHECK(Refuse(TransferOut{"t1", "w3", "acme", "SERUM", 2, kT0}, Evolve(s, out[0])) == RejectionCode::kIdReused);
 
   auto w2 = Given({WarehouseCreated{"w2", "acme", "Overflow", "EUR", true, false, kT0}});
   auto in = Accept(TransferIn{"t1", "w1", "acme", "SERUM", 2, 120, e.lots, kCatalog, kT0}, w2);

@@ -164,6 +164,15 @@ TEST_CASE("a transfer between warehouses of different currencies is refused curr
   CHECK(Stock(w, "w1", "BOLT")["on_hand"] == 6);
   CHECK(Stock(w, "w2", "BOLT")["on_hand"] == 4);
   CHECK(Stock(w, "w2", "BOLT")["value"] == 1600);
+  // The same transfer again is a retry; the same id with another quantity or target is a conflict.
+  CHECK(w.CallJson("POST", "/v1/tenants/t1/warehouses/w1/transfers",
+                   {{"transfer_id", "x2"}, {"to_warehouse", "w2"}, {"sku", "BOLT"}, {"qty", 4}}, kOwnerKey, 200)["out"]["events"].empty());
+  Expect(w.Call("POST", "/v1/tenants/t1/warehouses/w1/transfers", {{"transfer_id", "x2"}, {"to_warehouse", "w2"}, {"sku", "BOLT"}, {"qty", 3}}),
+         409, "id_reused");
+  Expect(w.Call("POST", "/v1/tenants/t1/warehouses/w1/receipts",
+                {{"receipt_id", "r1"}, {"lines", Json::array({{{"sku", "BOLT"}, {"qty", 11}, {"unit_cost", 400}}})}}),
+         409, "id_reused");
+  CHECK(Stock(w, "w1", "BOLT")["on_hand"] == 6);
 }
 
 TEST_CASE("a return restocks only a warehouse that exists, at the cost it left with, and only then is refunded",

@@ -75,7 +75,7 @@ struct PaymentSeen {
 struct State {
   std::map<std::string, Invoice> invoices;
   std::map<std::string, PaymentSeen> payments;  // by payment id
-  std::set<std::string> credit_notes;
+  std::map<std::string, std::string> credit_notes;  // note id -> its invoice and amount ("<invoice>\n<amount>")
   std::set<Timestamp> periods_invoiced;
   bool operator==(const State&) const = default;
 };

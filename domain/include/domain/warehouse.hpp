@@ -315,7 +315,8 @@ struct State {
   std::map<LineKey, Reservation> reservations;
   std::set<LineKey> consumed;
   std::unordered_map<std::string, Receipt> receipts;  // looked up by id only; a busy warehouse has many
-  std::set<std::string> transfers_out, transfers_in;
+  std::map<std::string, std::string> transfers_out;  // transfer id -> its content (TransferContent)
+  std::set<std::string> transfers_in;
   std::map<Sku, Rule> rules;
   std::set<std::string> purchase_requests;
   std::map<std::string, Shipment> shipments;  // by ShipmentKey
@@ -337,6 +338,9 @@ std::expected<TransferEvents, Rejection> DecideTransfer(const Transfer& command,
 // What of `sku` can still be reserved, shipped or transferred at `at`: stock in unexpired lots (all
 // stock when the SKU is not lot-tracked) minus what is reserved. The fulfilment process plans with it.
 std::int64_t AvailableAt(const State& state, const Sku& sku, Timestamp at);
+
+// The canonical content of an outgoing transfer (target, SKU, quantity), compared on a repeated id.
+std::string TransferContent(const std::string& to_warehouse, const Sku& sku, std::int64_t qty);
 
 // Lots expired at `at` (expiry at or before it) that are still on hand, per SKU.
 std::map<Sku, std::vector<LotQty>> ExpiredLots(const State& state, Timestamp at);
