@@ -153,6 +153,11 @@ Decision<Event> Change(const ChangePlan& c, const State& s) {
   if (s.environment == Environment::kSandbox) e.limits = s.limits;
   for (Module m : s.modules) {
     if (!c.target.Allows(m)) e.removed_modules.insert(m);
+    // A module that came with the current plan (included there, not in the target plan, and not one
+    // of the template's own) goes with it: kept, it would be billed as an add-on nobody bought.
+    const bool came_with_plan = c.current.modules.contains(m) && !c.target.modules.contains(m) &&
+                                !c.segment.modules.contains(m);
+    if (came_with_plan) e.removed_modules.insert(m);
   }
   if (e.removed_modules.contains(Module::kInventory)) return Reject(R::kInvalidArgument, "every plan keeps inventory");
   return One(std::move(e));

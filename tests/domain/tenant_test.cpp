@@ -156,6 +156,21 @@ TEST_CASE("a downgrade waits for the period end and is blocked when it would dro
   CHECK(Refuse(ChangePlan{fx::Growth(), fx::Scale(), fx::Regional(), kT0}, blocked) == RejectionCode::kPlanChangesBlocked);
 }
 
+TEST_CASE("a downgrade takes away the modules that came with the bigger plan, not only those it forbids",
+          "[domain][tenant]") {
+  // growth -> scale brings lot_tracking and landed_cost; back to growth, lot_tracking would be an
+  // add-on there (billed), but nobody bought it: it goes with the plan that brought it.
+  auto up = Run(Active(), {ChangePlan{fx::Growth(), fx::Scale(), fx::Regional(), kT0 + kDayMs}});
+  REQUIRE(up.modules.contains(Module::kLotTracking));
+  auto events = Accept(ChangePlan{fx::Scale(), fx::Growth(), fx::Regional(), kT0 + 2 * kDayMs}, up);
+  const auto& down = std::get<PlanDowngradeScheduled>(events.at(0));
+  CHECK(down.removed_modules.contains(Module::kLotTracking));
+  CHECK(down.removed_modules.contains(Module::kLandedCost));
+  auto after = Run(Evolve(up, events[0]), {RenewSubscription{up.period_end}});
+  CHECK(after.plan == "growth");
+  for (Module m : after.modules) CHECK((fx::Growth().modules.contains(m) || fx::Regional().modules.contains(m)));
+}
+
 TEST_CASE("renewal starts a new period, cancellation ends the tenant at period end", "[domain][tenant]") {
   auto s = Run(Active(), {RecordUsage{120, 5000, kT0}});
   CHECK(s.period_orders == 120);
