@@ -1,5 +1,8 @@
-// Catalog decider (see catalog.hpp).
+// Catalog decider (see catalog.hpp): suppliers, item imports, customers' contract prices.
 #include "domain/catalog.hpp"
+
+#include <algorithm>
+#include <limits>
 
 #include "decider_support.hpp"
 
@@ -10,7 +13,68 @@ using R = RejectionCode;
 
 constexpr std::size_t kMaxRows = 50'000;
 
+std::string At(std::size_t i) { return "prices[" + std::to_string(i) + "]"; }
+Timestamp EndOf(const ContractPrice& p) { return p.valid_to == 0 ? std::numeric_limits<Timestamp>::max() : p.valid_to; }
+
+Decision<Event> SetContracts(const SetContractPrices& c, const State& s) {
+  if (auto bad = CheckContractPrices(c)) return Reject(R::kInvalidArgument, bad->field + ": " + bad->message);
+  ContractPricesSet e{c.customer, c.prices.empty() ? std::string() : c.currency, c.prices, c.at};
+  for (std::size_t i = 0; i < e.prices.size(); ++i) {
+    auto& p = e.prices[i];
+    if (!s.items.contains(p.sku)) return Reject(R::kUnknownSku, At(i) + ".sku: SKU '" + p.sku + "' is not in the tenant's catalog");
+    p.customer = c.customer;
+  }
+  auto it = s.contracts.find(c.customer);
+  const bool unchanged = e.prices.empty() ? it == s.contracts.end()
+                                          : it != s.contracts.end() && it->second == CustomerContract{e.currency, e.prices};
+  if (unchanged) return std::vector<Event>{};  // setting what holds already writes nothing
+  return std::vector<Event>{std::move(e)};
+}
+
 }  // namespace
+
+std::optional<FieldProblem> CheckContractPrices(const SetContractPrices& c) {
+  if (c.customer.empty() || c.customer.size() > kMaxCustomerId) {
+    return FieldProblem{"customer", "a customer id is 1 to " + std::to_string(kMaxCustomerId) + " characters"};
+  }
+  if (c.prices.empty() && c.currency.empty()) return std::nullopt;  // clearing
+  if (!IsValidCurrency(c.currency)) return FieldProblem{"currency", "expected an ISO 4217 code such as EUR"};
+  if (c.prices.size() > kMaxContractPrices) {
+    return FieldProblem{"prices", "at most " + std::to_string(kMaxContractPrices) + " prices per customer"};
+  }
+  std::map<std::string, std::vector<std::size_t>> by_sku;
+  for (std::size_t i = 0; i < c.prices.size(); ++i) {
+    const auto& p = c.prices[i];
+    if (!p.customer.empty() && p.customer != c.customer) return FieldProblem{At(i) + ".customer", "names another customer"};
+    if (p.sku.empty() || p.sku.size() > 64) return FieldProblem{At(i) + ".sku", "a SKU is 1 to 64 characters"};
+    if (p.unit_price < 0) return FieldProblem{At(i) + ".unit_price", "must not be negative"};
+    if (p.valid_from < 0) return FieldProblem{At(i) + ".valid_from", "must not be negative"};
+    if (p.valid_to != 0 && p.valid_to <= p.valid_from) {
+      return FieldProblem{At(i) + ".valid_to", "must be after valid_from (or 0: open-ended)"};
+    }
+    by_sku[p.sku].push_back(i);
+  }
+  for (auto& [sku, rows] : by_sku) {  // one price per SKU at any time: sorted by start, no window reaches the next
+    std::sort(rows.begin(), rows.end(), [&](std::size_t a, std::size_t b) {
+      return c.prices[a].valid_from < c.prices[b].valid_from || (c.prices[a].valid_from == c.prices[b].valid_from && a < b);
+    });
+    for (std::size_t k = 1; k < rows.size(); ++k) {
+      const std::size_t a = rows[k - 1], b = rows[k];
+      if (EndOf(c.prices[a]) > c.prices[b].valid_from) {
+        const auto [first, second] = std::minmax(a, b);
+        return FieldProblem{At(second) + ".sku",
+                            "SKU '" + sku + "' already has a price valid in this window (" + At(first) + ")"};
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+std::vector<ContractPrice> ContractPricesFor(const State& s, const std::string& customer, const std::string& currency) {
+  auto it = s.contracts.find(customer);
+  if (it == s.contracts.end() || it->second.currency != currency) return {};
+  return it->second.prices;
+}
 
 std::vector<RowError> Validate(const ImportItems& c, const State& s) {
   std::vector<RowError> errors;
@@ -70,6 +134,7 @@ Decision<Event> Decide(const Command& command, const State& s) {
             }
             return std::vector<Event>{std::move(e)};
           },
+          [&](const SetContractPrices& c) { return SetContracts(c, s); },
       },
       command);
 }
@@ -81,6 +146,13 @@ void Apply(State& s, const Event& event) {
                  },
                  [&](const ItemsImported& e) {
                    for (const auto& item : e.items) s.items[item.sku] = item;
+                 },
+                 [&](const ContractPricesSet& e) {
+                   if (e.prices.empty()) {
+                     s.contracts.erase(e.customer);
+                   } else {
+                     s.contracts[e.customer] = CustomerContract{e.currency, e.prices};
+                   }
                  },
              },
              event);

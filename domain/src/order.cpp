@@ -57,11 +57,13 @@ Decision<Event> Place(const PlaceOrder& c, const State& s) {
         return Reject(R::kNotPermitted, where + ": role '" + c.overrides.role + "' may not override prices");
       }
       price = *in.unit_price;
+    } else if (auto contract = ResolvePrice({}, c.contracts, c.customer, in.sku, "", in.qty, c.at)) {
+      price = *contract;  // contracts come in the order's currency: whatever the price list's
     } else {
       if (c.price_list.currency != c.currency) {
         return Reject(R::kCurrencyMismatch, "the price list is in " + c.price_list.currency + ", the order in " + c.currency);
       }
-      auto resolved = ResolvePrice(c.price_list, c.contracts, c.customer, in.sku, item->second.category, in.qty, c.at);
+      auto resolved = ResolvePrice(c.price_list, {}, c.customer, in.sku, item->second.category, in.qty, c.at);
       if (!resolved) return Reject(R::kInvalidArgument, where + ": no price for '" + in.sku + "' and none given");
       price = *resolved;
     }

@@ -30,6 +30,7 @@ const Tables& AllTables() {
     AddWarehouseHandlers(t.handlers, t.async);
     AddOrderHandlers(t.handlers, t.async);
     AddBillingHandlers(t.handlers, t.async);
+    AddContractPriceHandlers(t.handlers, t.async);
     return t;
   }();
   return tables;

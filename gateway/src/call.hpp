@@ -111,6 +111,7 @@ void AddTenantHandlers(HandlerTable& t, AsyncTable& a);
 void AddWarehouseHandlers(HandlerTable& t, AsyncTable& a);
 void AddOrderHandlers(HandlerTable& t, AsyncTable& a);
 void AddBillingHandlers(HandlerTable& t, AsyncTable& a);
+void AddContractPriceHandlers(HandlerTable& t, AsyncTable& a);
 
 // -- helpers (call.cpp) --
 Response BadField(const json::FieldError& e);

@@ -1,7 +1,8 @@
-// Handlers of the order routes: placing (priced from the partner's price list, categories from the
-// tenant's catalog, the approval threshold from its workflow rules; a given unit_price checked
-// against advanced_pricing and the rules' price_override_roles; the plan's hard monthly cap; the
-// caller's key recorded for segregation of duties), approval and rejection (the caller is the
+// Handlers of the order routes: placing (priced from the customer's contract prices in the order's
+// currency, else the partner's price list; categories and contracts from the tenant's catalog, the
+// approval threshold from its workflow rules; a given unit_price checked against advanced_pricing
+// and the rules' price_override_roles; the plan's hard monthly cap; the caller's key recorded for
+// segregation of duties), approval and rejection (the caller is the
 // approver; permitted roles and segregation from the rules), pick, ship, deliver, invoice, cancel,
 // cancelling a line's unallocated remainder, returns (window and auto-authorization from the rules;
 // a restocking receipt is appended together with the warehouse's restock), and reading an order. Refunds are not a client command: the returns process manager refunds every
@@ -49,10 +50,11 @@ Response Place(Call& c) {
   if (partner && partner->version > 0) cmd->price_list = partner->As<domain::partner::State>().prices;
   auto catalog = c.client->Get(actors::CatalogKey(tenant));
   if (catalog) {
-    const auto& items = catalog->As<domain::catalog::State>().items;
+    const auto& cat = catalog->As<domain::catalog::State>();
     for (const auto& line : cmd->lines) {
-      if (auto it = items.find(line.sku); it != items.end()) cmd->catalog[line.sku] = o::CatalogItem{it->second.category};
+      if (auto it = cat.items.find(line.sku); it != cat.items.end()) cmd->catalog[line.sku] = o::CatalogItem{it->second.category};
     }
+    cmd->contracts = domain::catalog::ContractPricesFor(cat, cmd->customer, cmd->currency);
   }
   cmd->tenant = tenant;
   cmd->approval_threshold = segment->workflow.approval_threshold;

@@ -66,6 +66,10 @@ constexpr std::array kRoutes{
     Route{"GET", "/v1/tenants/{tenant}/catalog", "get_catalog", S::kTenant, C::kRead, "The tenant's item master and suppliers", kQuery},
     Route{"POST", "/v1/tenants/{tenant}/catalog/suppliers", "register_suppliers", S::kTenant, C::kOperations, "Register suppliers", kCmd},
     Route{"POST", "/v1/tenants/{tenant}/catalog/imports", "import_items", S::kTenant, C::kOperations, "Import catalog items", kCmd},
+    Route{"GET", "/v1/tenants/{tenant}/customers/{customer}/contract-prices", "get_contract_prices", S::kTenant, C::kRead,
+          "A customer's contract prices (an empty list when it has none)", kQuery},
+    Route{"PUT", "/v1/tenants/{tenant}/customers/{customer}/contract-prices", "set_contract_prices", S::kTenant,
+          C::kOperations, "Replace a customer's contract prices (an empty list clears them)", kCmd},
     // -- warehouses --
     Route{"POST", "/v1/tenants/{tenant}/warehouses", "create_warehouse", S::kTenant, C::kOperations, "Create a warehouse", kCmd},
     Route{"GET", "/v1/tenants/{tenant}/warehouses/{warehouse}", "get_warehouse", S::kTenant, C::kRead, "A warehouse's stock", kQuery},

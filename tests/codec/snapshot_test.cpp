@@ -62,6 +62,7 @@ TEST_CASE("aggregate states survive a snapshot round trip", "[codec][snapshot]")
   catalog::State c;
   c.items["W"] = catalog::Item{"W", "Widget", "pcs", "hardware", 5, false, "S"};
   c.suppliers["S"] = catalog::Supplier{"S", "Sup"};
+  c.contracts["c1"] = catalog::CustomerContract{"EUR", {{"c1", "W", 450, 1, 2}, {"c1", "W", 400, 2, 0}}};
   catalog::State c2;
   REQUIRE(codec::DecodeSnapshot(codec::EncodeSnapshot(c), c2));
   CHECK(c2 == c);

@@ -120,6 +120,9 @@ TEST_CASE("every route answers its happy path over HTTP", "[gateway][e2e]") {
                                               {{"row", 2}, {"item", {{"sku", "GEAR"}, {"name", "Gear"}, {"unit", "each"}, {"category", "parts"}, {"supplier", "s1"}}}}})}});
   CHECK(imported["events"].size() == 1);
   CHECK(k.Ok("GET", "/v1/tenants/t1/catalog")["state"]["items"].size() == 2);
+  k.Ok("PUT", "/v1/tenants/t1/customers/contract-c/contract-prices",
+       {{"currency", "EUR"}, {"prices", Json::array({{{"sku", "GEAR"}, {"unit_price", 150}}})}});
+  CHECK(k.Ok("GET", "/v1/tenants/t1/customers/contract-c/contract-prices")["prices"][0]["unit_price"] == 150);
   auto wh = k.Ok("POST", "/v1/tenants/t1/warehouses", {{"id", "w1"}, {"name", "Main"}, {"currency", "EUR"}});
   CHECK(wh["entity"]["id"] == "w1");
   k.Ok("POST", "/v1/tenants/t1/warehouses", {{"id", "w2"}, {"name", "East"}, {"currency", "EUR"}});

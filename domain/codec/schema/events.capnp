@@ -104,6 +104,8 @@ struct RowError { row @0 :UInt32; sku @1 :Text; message @2 :Text; }
 struct Supplier { id @0 :Text; name @1 :Text; }
 struct SuppliersRegistered { suppliers @0 :List(Supplier); at @1 :Int64; }
 struct ItemsImported { items @0 :List(Item); errors @1 :List(RowError); at @2 :Int64; }
+struct ContractPrice { customer @0 :Text; sku @1 :Text; unitPrice @2 :Int64; validFrom @3 :Int64; validTo @4 :Int64; }
+struct ContractPricesSet { customer @0 :Text; currency @1 :Text; prices @2 :List(ContractPrice); at @3 :Int64; }
 
 # -- billing --
 struct InvoiceLine { kind @0 :Text; description @1 :Text; amount @2 :Int64; }

@@ -5,6 +5,7 @@ namespace keel::codec {
 
 KEEL_EVENT(d::catalog::SuppliersRegistered, SuppliersRegistered, 1)
 KEEL_EVENT(d::catalog::ItemsImported, ItemsImported, 1)
+KEEL_EVENT(d::catalog::ContractPricesSet, ContractPricesSet, 1)
 
 EncodedEvent Encode(const d::catalog::Event& event) { return EncodeVariant(event); }
 std::string_view TypeName(const d::catalog::Event& event) { return TypeNameOf(event); }

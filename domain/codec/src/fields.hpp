@@ -165,6 +165,10 @@ KEEL_FIELDS(d::catalog::RowError, v("row", e.row); v("sku", e.sku); v("message",
 KEEL_FIELDS(d::catalog::Supplier, v("id", e.id); v("name", e.name))
 KEEL_FIELDS(d::catalog::SuppliersRegistered, v("suppliers", e.suppliers); v("at", e.at))
 KEEL_FIELDS(d::catalog::ItemsImported, v("items", e.items); v("errors", e.errors); v("at", e.at))
+KEEL_FIELDS(d::ContractPrice, v("customer", e.customer); v("sku", e.sku); v("unitPrice", e.unit_price);
+            v("validFrom", e.valid_from); v("validTo", e.valid_to))
+KEEL_FIELDS(d::catalog::ContractPricesSet, v("customer", e.customer); v("currency", e.currency); v("prices", e.prices);
+            v("at", e.at))
 
 // -- billing --
 KEEL_FIELDS(d::billing::InvoiceLine, v("kind", e.kind); v("description", e.description); v("amount", e.amount))

@@ -22,7 +22,7 @@ constexpr std::uint32_t kWarehouseFormat = 0x5704;  // 0x5702: purchase requests
 constexpr std::uint32_t kOrderFormat = 0x4F02;  // 0x4F02: placed_by
 constexpr std::uint32_t kTenantFormat = 0x5404;  // 0x5402: period prorations; 0x5403: dunning causes, opening plan; 0x5404: metered_through
 constexpr std::uint32_t kPartnerFormat = 0x5001;
-constexpr std::uint32_t kCatalogFormat = 0x4301;
+constexpr std::uint32_t kCatalogFormat = 0x4302;  // 0x4302: contract prices
 constexpr std::uint32_t kBillingFormat = 0x4203;  // 0x4202: invoice lines and split, payments by id; 0x4203: credit notes by id
 
 template <class T> struct IsVector : std::false_type {};

@@ -59,7 +59,8 @@ KEEL_FIELDS(d::tenant::State, v("status", e.status); v("beforeSuspension", e.bef
 KEEL_FIELDS(d::partner::State, v("registered", e.registered); v("id", e.id); v("name", e.name);
             v("branding", e.branding); v("prices", e.prices); v("partnerBps", e.partner_bps); v("level", e.level);
             v("certified", e.certified); v("suspended", e.suspended))
-KEEL_FIELDS(d::catalog::State, v("items", e.items); v("suppliers", e.suppliers))
+KEEL_FIELDS(d::catalog::CustomerContract, v("currency", e.currency); v("prices", e.prices))
+KEEL_FIELDS(d::catalog::State, v("items", e.items); v("suppliers", e.suppliers); v("contracts", e.contracts))
 KEEL_FIELDS(d::billing::Invoice, v("total", e.total); v("paid", e.paid); v("credited", e.credited);
             v("periodStart", e.period_start); v("dueAt", e.due_at); v("overdue", e.overdue);
             v("dunningDone", e.dunning_done); v("currency", e.currency); v("periodEnd", e.period_end);

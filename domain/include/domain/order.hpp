@@ -57,7 +57,7 @@ struct PlaceOrder {
   std::vector<LineInput> lines;
   CatalogView catalog;
   PriceList price_list;
-  std::vector<ContractPrice> contracts;
+  std::vector<ContractPrice> contracts;  // the customer's, in the order's currency (win over the list)
   std::int64_t approval_threshold = 0;  // from the workflow rules; 0: never needs approval
   Timestamp at = 0;
   std::string placed_by;     // the caller's key, for segregation of duties

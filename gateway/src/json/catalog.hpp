@@ -40,6 +40,10 @@ template <> struct Describe<domain::catalog::Supplier> {
   using T = domain::catalog::Supplier;
   static constexpr auto fields = std::make_tuple(Opt("id", &T::id), Opt("name", &T::name));
 };
+template <> struct Describe<domain::catalog::CustomerContract> {
+  using T = domain::catalog::CustomerContract;
+  static constexpr auto fields = std::make_tuple(Opt("currency", &T::currency), Opt("prices", &T::prices));
+};
 
 // -- commands --
 template <> struct Describe<domain::catalog::RegisterSuppliers> {
@@ -60,11 +64,17 @@ template <> struct Describe<domain::catalog::ItemsImported> {
   using T = domain::catalog::ItemsImported;
   static constexpr auto fields = std::make_tuple(Opt("items", &T::items), Opt("errors", &T::errors), Opt("at", &T::at));
 };
+template <> struct Describe<domain::catalog::ContractPricesSet> {
+  using T = domain::catalog::ContractPricesSet;
+  static constexpr auto fields = std::make_tuple(Opt("customer", &T::customer), Opt("currency", &T::currency),
+                                                 Opt("prices", &T::prices), Opt("at", &T::at));
+};
 
 // -- state --
 template <> struct Describe<domain::catalog::State> {
   using T = domain::catalog::State;
-  static constexpr auto fields = std::make_tuple(Opt("items", &T::items), Opt("suppliers", &T::suppliers));
+  static constexpr auto fields =
+      std::make_tuple(Opt("items", &T::items), Opt("suppliers", &T::suppliers), Opt("contracts", &T::contracts));
 };
 
 }  // namespace keel::gateway::json
