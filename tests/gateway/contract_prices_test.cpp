@@ -52,12 +52,6 @@ std::int64_t PlacedUnitPrice(GatewayWorld& w, const std::string& id, const std::
   return placed["events"][0]["data"]["lines"][0]["unit_price"].get<std::int64_t>();
 }
 
-std::string ProblemType(const keel::test::HttpReply& r) {
-  auto j = Json::parse(r.body, nullptr, false);
-  if (!j.is_object() || !j.contains("type")) return "";
-  return j["type"].get<std::string>().substr(std::string("https://keel.dev/problems/").size());
-}
-
 }  // namespace
 
 TEST_CASE("a customer's contract prices are set, read back, and win over the partner's list for that customer only",
