@@ -196,6 +196,12 @@ struct Fulfilment {
     for (const auto& a : order.allocations) {
       if (a.warehouse == warehouse) recorded.insert(o::ReservationOf(a));
     }
+    // Shipped reservations are the OrderShipped handler's to consume, however late it runs: this
+    // handler may read the order after a shipment it has not seen yet (regression: adopting one gave
+    // the order an allocation without a reservation).
+    for (const auto& a : order.shipped) {
+      if (a.warehouse == warehouse) recorded.insert(o::ReservationOf(a));
+    }
     const std::string at = ":" + warehouse + ":" + std::to_string(cause.position);
     for (auto r = wh.reservations.lower_bound({order_id, 0}); r != wh.reservations.end() && r->first.first == order_id; ++r) {
       const std::uint32_t number = r->first.second;

@@ -321,6 +321,7 @@ void Apply(State& s, const Event& event) {
                  [&](const OrderShipped& e) {
                    for (const auto& l : e.lines) s.lines[l.line].shipped += l.qty;
                    std::erase_if(s.allocations, [&](const Allocation& a) { return a.warehouse == e.warehouse; });
+                   s.shipped.insert(s.shipped.end(), e.reservations.begin(), e.reservations.end());
                    s.shipped_from.insert(e.warehouse);
                    s.status = Progress(s, Status::kPicked);
                  },

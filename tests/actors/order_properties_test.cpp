@@ -7,6 +7,7 @@
 #include <random>
 
 #include "actors/fulfilment.hpp"
+#include "codec/codec.hpp"
 #include "managed_world.hpp"
 
 using namespace keel;
@@ -64,6 +65,32 @@ std::vector<std::string> RandomRun(World& world, std::uint32_t seed, int steps, 
   return orders;
 }
 
+// The log's events about `order` (its own stream, and warehouse events that name it), one per line:
+// what a failure needs to be understood.
+std::string History(World& world, const std::string& order) {
+  std::string out;
+  auto all = world.store->ReadAll(1, 1'000'000);
+  if (!all) return "(log unreadable)";
+  for (const auto& e : *all) {
+    std::string text;
+    if (e.stream == "t/acme/order/" + order) {
+      auto d = codec::DecodeOrder(e.type, e.schema_version, e.payload);
+      text = d ? codec::Describe(*d) : e.type;
+    } else if (e.stream.starts_with("t/acme/warehouse/")) {
+      auto d = codec::DecodeWarehouse(e.type, e.schema_version, e.payload);
+      if (!d) continue;
+      text = codec::Describe(*d);
+      if (text.find("\"" + order + "\"") == std::string::npos && text.find("=" + order + ",") == std::string::npos &&
+          text.find("=" + order + "}") == std::string::npos)
+        continue;
+    } else {
+      continue;
+    }
+    out += std::to_string(e.position) + " " + e.stream + " [" + e.principal + "] " + text + "\n";
+  }
+  return out;
+}
+
 }  // namespace
 
 TEST_CASE("random command sequences keep allocations equal to reservations and shipped <= allocated <= ordered - cancelled",
@@ -74,7 +101,12 @@ TEST_CASE("random command sequences keep allocations equal to reservations and s
     const auto orders = RandomRun(world, seed, 300, std::chrono::seconds(20));
     world.Settle();
     INFO("seed " << seed << ", " << orders.size() << " orders");
-    CHECK(CheckReservations(world.client, "acme", kWarehouses, orders) == "");
+    const std::string problem = CheckReservations(world.client, "acme", kWarehouses, orders);
+    if (!problem.empty()) {
+      const auto from = problem.find("order ") + 6;
+      UNSCOPED_INFO(History(world, problem.substr(from, problem.find(' ', from) - from)));
+    }
+    CHECK(problem == "");
     for (const auto& id : orders) {
       const auto s = world.Order(id);
       for (const auto& [no, line] : s.lines) {

@@ -19,7 +19,7 @@ namespace {
 
 // Format numbers: bump one when that aggregate's State (or a nested type) changes layout.
 constexpr std::uint32_t kWarehouseFormat = 0x5704;  // 0x5702: purchase requests; 0x5703: landed splits, shipments; 0x5704: transfer contents
-constexpr std::uint32_t kOrderFormat = 0x4F02;  // 0x4F02: placed_by
+constexpr std::uint32_t kOrderFormat = 0x4F03;  // 0x4F02: placed_by; 0x4F03: shipped reservations
 constexpr std::uint32_t kTenantFormat = 0x5404;  // 0x5402: period prorations; 0x5403: dunning causes, opening plan; 0x5404: metered_through
 constexpr std::uint32_t kPartnerFormat = 0x5001;
 constexpr std::uint32_t kCatalogFormat = 0x4302;  // 0x4302: contract prices

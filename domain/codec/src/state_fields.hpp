@@ -39,7 +39,7 @@ KEEL_FIELDS(d::order::Return, v("status", e.status); v("lines", e.lines); v("val
 KEEL_FIELDS(d::order::State, v("status", e.status); v("id", e.id); v("tenant", e.tenant); v("customer", e.customer);
             v("currency", e.currency); v("channel", e.channel); v("lines", e.lines); v("total", e.total);
             v("allocations", e.allocations); v("shippedFrom", e.shipped_from); v("deliveredAt", e.delivered_at);
-            v("returns", e.returns); v("placedBy", e.placed_by))
+            v("returns", e.returns); v("placedBy", e.placed_by); v("shipped", e.shipped))
 
 // -- tenant --
 KEEL_FIELDS(d::tenant::State, v("status", e.status); v("beforeSuspension", e.before_suspension); v("id", e.id);

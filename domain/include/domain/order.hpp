@@ -213,6 +213,9 @@ struct State {
   std::map<std::uint32_t, LineState> lines;
   std::int64_t total = 0;
   std::vector<Allocation> allocations;  // unshipped reservations, per warehouse
+  // Reservations that left with a shipment: their warehouse consumes them after the fact, so until it
+  // has, a reservation the order no longer lists may still be one it shipped (never one to adopt).
+  std::vector<Allocation> shipped;
   std::set<std::string> shipped_from;
   Timestamp delivered_at = 0;
   std::map<std::string, Return> returns;

@@ -191,7 +191,7 @@ template <> struct Describe<domain::order::State> {
   static constexpr auto fields = std::make_tuple(
       Opt("status", &T::status), Opt("id", &T::id), Opt("tenant", &T::tenant), Opt("customer", &T::customer),
       Opt("currency", &T::currency), Opt("channel", &T::channel), Opt("lines", &T::lines), Opt("total", &T::total),
-      Opt("allocations", &T::allocations), Opt("shipped_from", &T::shipped_from), Opt("delivered_at", &T::delivered_at),
+      Opt("allocations", &T::allocations), Opt("shipped_from", &T::shipped_from), Opt("shipped", &T::shipped), Opt("delivered_at", &T::delivered_at),
       Opt("returns", &T::returns), Opt("placed_by", &T::placed_by));
 };
 
