@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <set>
 
 #include "call.hpp"
 #include "domain_json.hpp"
@@ -102,12 +103,39 @@ std::optional<TenantInfo> Tenant(ApiContext& ctx, actors::Client& client, const 
   return info;
 }
 
-// Whether cached facts still describe the tenant's current state: its stream has not moved since they
-// were read (one index look-up). A command must pass the lifecycle gate on the current state: a
-// tenant suspended a millisecond ago (by hand or by dunning) trades no more.
-bool Current(ApiContext& ctx, const std::string& tenant, const TenantInfo& info) {
-  auto version = ctx.store.StreamVersion(actors::StreamOf(actors::TenantKey(tenant)));
-  return version && *version == info.version;
+// Tenant events that change none of the facts the gateway caches (partner, api_rps, lifecycle status).
+bool LeavesTenantInfo(std::string_view type) {
+  static const std::set<std::string_view, std::less<>> kHarmless{
+      "UsageRecorded",  "OrderMetered",      "TicketOpened",          "TicketResolved",       "MilestoneCompleted",
+      "WarehouseRegistered", "IntegrationFailed", "IntegrationRecovered", "SyncLatencyBreached", "PlanChangesBlockedSet",
+      "ModuleActivated", "ModuleDeactivated", "SubscriptionCancelled", "PlanDowngradeScheduled"};
+  return kHarmless.contains(type);
+}
+
+// Whether cached facts still describe the tenant's current state. A command must pass the lifecycle
+// gate on the current state: a tenant suspended a millisecond ago (by hand or by dunning) trades no
+// more. The facts are current when the tenant's stream has not moved since they were read (one index
+// look-up), or moved only by events that leave them as they were (usage, metering, tickets: the
+// stream's types are read, not its payloads), and then the cache moves to the new version.
+bool Current(ApiContext& ctx, const std::string& tenant, TenantInfo& info) {
+  const std::string stream = actors::StreamOf(actors::TenantKey(tenant));
+  auto version = ctx.store.StreamVersion(stream);
+  if (!version) return false;
+  if (*version == info.version) return true;
+  constexpr std::uint64_t kMaxSkipped = 64;  // further behind: read the state again
+  if (*version < info.version || *version - info.version > kMaxSkipped) return false;
+  const std::uint64_t expected = *version - info.version;
+  bool harmless = true;
+  auto scanned = ctx.store.ScanStream(
+      stream, info.version + 1, expected,
+      [&](const eventstore::EventView& e) { return harmless = LeavesTenantInfo(e.type); },
+      eventstore::EventStore::Fields::kPayloadOnly);
+  if (!scanned || *scanned != expected || !harmless) return false;
+  const std::uint64_t seen = info.version;
+  info.version = *version;
+  std::lock_guard lock(ctx.tenants_mu);
+  if (auto it = ctx.tenants.find(tenant); it != ctx.tenants.end() && it->second.version == seen) it->second.version = *version;
+  return true;
 }
 
 std::optional<std::uint64_t> ParseIfMatch(std::string v) {
