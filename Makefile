@@ -4,8 +4,10 @@
 BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= 2
-CCACHE := $(shell command -v ccache 2>/dev/null)
-CMAKE_FLAGS := -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(if $(CCACHE),-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+# ccache is looked for when cmake runs (a recipe's shell), not when make reads this file: on a fresh
+# machine `deps` installs it first, and the first build already uses it.
+CCACHE_FLAGS = $$(command -v ccache >/dev/null 2>&1 && echo -DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+CMAKE_FLAGS := -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(CCACHE_FLAGS)
 
 .PHONY: all deps configure build run test bench asan test-asan clean
 
@@ -35,7 +37,7 @@ bench: build
 
 # The same suite under AddressSanitizer + UndefinedBehaviorSanitizer, in its own build directory.
 asan: deps
-	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DKEEL_SANITIZE=ON $(if $(CCACHE),-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DKEEL_SANITIZE=ON $(CCACHE_FLAGS)
 	cmake --build build-asan -j$(JOBS)
 
 test-asan: asan
