@@ -4,7 +4,9 @@
 #include "decider_support.hpp"
 
 #include <algorithm>
+#include <map>
 #include <numeric>
+#include <set>
 
 namespace keel::domain::warehouse {
 namespace {
@@ -238,6 +240,39 @@ Decision<Event> Reserve(const ReserveStock& c, const State& s) {
   return events;
 }
 
+Decision<Event> ReserveMany(const ReserveLines& c, const State& s) {
+  if (c.order_id.empty() || c.lines.empty()) return Reject(R::kInvalidArgument, "a reservation needs an order and lines");
+  std::set<std::uint32_t> numbers;
+  for (const auto& l : c.lines) {
+    if (l.qty <= 0 || l.sku.empty()) return Reject(R::kInvalidArgument, "each line needs a SKU and a positive quantity");
+    if (!numbers.insert(l.line).second) return Reject(R::kInvalidArgument, "a reservation number appears twice");
+  }
+  std::map<Sku, std::int64_t> taken;  // by this decision, per SKU
+  std::vector<Event> events;
+  for (const auto& l : c.lines) {
+    const LineKey key{c.order_id, l.line};
+    if (s.reservations.contains(key) || s.consumed.contains(key)) continue;  // an earlier attempt's
+    const std::int64_t available = std::max<std::int64_t>(0, Available(s, l.sku, c.at)) - taken[l.sku];
+    const std::int64_t take = std::min(l.qty, available);
+    if (take <= 0) continue;
+    taken[l.sku] += take;
+    events.push_back(StockReserved{c.order_id, l.line, l.sku, take, c.at});
+  }
+  // Replenishment below a SKU's minimum, as a single reservation would ask for it (without copying
+  // the state: reserving lowers what is available by exactly what was taken).
+  for (const auto& [sku, qty] : taken) {
+    auto rule = s.rules.find(sku);
+    if (rule == s.rules.end() || rule->second.request_open) continue;
+    const Rule& r = rule->second;
+    const std::int64_t available = std::max<std::int64_t>(0, Available(s, sku, c.at) - qty);
+    if (available >= r.min) continue;
+    std::int64_t want = r.max - available;
+    if (r.multiple > 1 && want % r.multiple != 0) want += r.multiple - want % r.multiple;
+    events.push_back(ReplenishmentRequested{sku, want, available, c.at});
+  }
+  return events;
+}
+
 Decision<Event> Release(const ReleaseReservation& c, const State& s) {
   auto it = s.reservations.find({c.order_id, c.line});
   if (it == s.reservations.end()) return std::vector<Event>{};  // nothing held: idempotent
@@ -417,6 +452,7 @@ Decision<Event> Decide(const Command& command, const State& state) {
                         [&](const SetReplenishmentRule& c) { return SetRule(c, state); },
                         [&](const RequestPurchase& c) { return Purchase(c, state); },
                         [&](const RestockReturn& c) { return Restock(c, state); },
+                        [&](const ReserveLines& c) { return ReserveMany(c, state); },
                     },
                     command);
 }

@@ -122,6 +122,42 @@ TEST_CASE("reservations are idempotent per order line and never exceed what is a
   CHECK(Accept(ReleaseReservation{"o9", 1, kT0}, s).empty());  // nothing held: a retry is harmless
 }
 
+TEST_CASE("several lines are reserved in one decision, each taking what is left of its SKU",
+          "[domain][warehouse]") {
+  auto s = Given({Created(), Received("r1", {{"WIDGET", 5, 100, "", 0}, {"BOLT", 2, 10, "", 0}})});
+  // Two lines of one SKU share what is there: the second gets the rest; BOLT is short and takes 2 of 4;
+  // SERUM has no stock and takes nothing.
+  auto reserved = Accept(ReserveLines{"o1", {{1, "WIDGET", 3}, {2, "WIDGET", 3}, {3, "BOLT", 4}, {4, "SERUM", 1}}, kT0}, s);
+  CHECK(reserved == std::vector<Event>{StockReserved{"o1", 1, "WIDGET", 3, kT0}, StockReserved{"o1", 2, "WIDGET", 2, kT0},
+                                       StockReserved{"o1", 3, "BOLT", 2, kT0}});
+  for (const auto& e : reserved) s = Evolve(s, e);
+  CHECK(s.stock.at("WIDGET").available() == 0);
+  CHECK(CheckInvariants(s).empty());
+  // Lines this order already holds here are an earlier attempt's: left as they are, whatever asked.
+  CHECK(Accept(ReserveLines{"o1", {{1, "WIDGET", 9}, {3, "BOLT", 1}}, kT0}, s).empty());
+  // Nothing left: nothing taken, nothing refused.
+  CHECK(Accept(ReserveLines{"o2", {{1, "WIDGET", 1}}, kT0}, s).empty());
+  // Malformed requests are refused.
+  CHECK(Refuse(ReserveLines{"", {{1, "WIDGET", 1}}, kT0}, s) == RejectionCode::kInvalidArgument);
+  CHECK(Refuse(ReserveLines{"o2", {}, kT0}, s) == RejectionCode::kInvalidArgument);
+  CHECK(Refuse(ReserveLines{"o2", {{1, "WIDGET", 0}}, kT0}, s) == RejectionCode::kInvalidArgument);
+  CHECK(Refuse(ReserveLines{"o2", {{1, "", 1}}, kT0}, s) == RejectionCode::kInvalidArgument);
+  CHECK(Refuse(ReserveLines{"o2", {{1, "WIDGET", 1}, {1, "BOLT", 1}}, kT0}, s) == RejectionCode::kInvalidArgument);
+  CHECK(Refuse(ReserveLines{"o2", {{1, "WIDGET", 1}}, kT0}, State{}) == RejectionCode::kNotFound);
+}
+
+TEST_CASE("reserving several lines raises one replenishment request per SKU that falls short",
+          "[domain][warehouse]") {
+  auto s = Given({Created(), Received("r1", {{"WIDGET", 10, 100, "", 0}})});
+  s = Evolve(s, Accept(SetReplenishmentRule{"WIDGET", 4, 20, 6, kCatalog, kT0}, s)[0]);
+  // 4 + 3 taken: 3 left < 4 -> ask for 17, rounded up to a multiple of 6: 18 (as one reservation of 7 would).
+  auto events = Accept(ReserveLines{"o1", {{1, "WIDGET", 4}, {2, "WIDGET", 3}}, kT0}, s);
+  REQUIRE(events.size() == 3);
+  CHECK(std::get<ReplenishmentRequested>(events[2]) == ReplenishmentRequested{"WIDGET", 18, 3, kT0});
+  for (const auto& e : events) s = Evolve(s, e);
+  CHECK(Accept(ReserveLines{"o2", {{1, "WIDGET", 1}}, kT0}, s).size() == 1);  // still short: no new request
+}
+
 TEST_CASE("shipping consumes the reservation and picks lots first-expiry-first-out", "[domain][warehouse]") {
   auto s = Given({Created(),
                   Received("r1", {{"SERUM", 4, 100, "LATE", kT0 + 90 * kDayMs},
@@ -223,7 +259,13 @@ TEST_CASE("random valid command sequences keep the invariants and fold to the sa
     Command c;
     switch (pick(8)) {
       case 0: c = ReceiveStock{"r" + std::to_string(step), {{sku, 1 + pick(20), 50 + pick(100), lots ? lot : "", lots ? expiry : 0}}, kCatalog, kT0}; break;
-      case 1: c = ReserveStock{order, 1, sku, 1 + pick(8), kT0}; break;
+      case 1:
+        if (pick(2) == 0) {
+          c = ReserveStock{order, 1, sku, 1 + pick(8), kT0};
+        } else {  // several lines of one order at once, each taking what it can
+          c = ReserveLines{order, {{1, sku, 1 + pick(8)}, {2, skus[static_cast<std::size_t>(pick(3))], 1 + pick(8)}}, kT0};
+        }
+        break;
       case 2: c = ReleaseReservation{order, 1, kT0}; break;
       case 3: c = ConsumeReservation{order, 1, kT0}; break;
       case 4: c = AdjustStock{sku, pick(2) ? 1 + pick(3) : -(1 + pick(3)), "cycle count", lots ? lot : "", lots ? expiry : 0, kCatalog, kT0}; break;

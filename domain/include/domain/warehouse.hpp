@@ -92,6 +92,20 @@ struct ReserveStock {
   std::int64_t qty = 0;
   Timestamp at = 0;
 };
+// Reservations for several lines of one order in one decision (one append), as the fulfilment process
+// asks one warehouse for everything it plans to take there: each line takes what is available of its
+// quantity, up to all of it; a line whose number this order already holds or shipped here is left as
+// it is (an earlier attempt's). The StockReserved events say what was taken.
+struct ReserveLine {
+  std::uint32_t line = 0;  // the reservation number (order line, or line and slot)
+  Sku sku;
+  std::int64_t qty = 0;
+};
+struct ReserveLines {
+  std::string order_id;
+  std::vector<ReserveLine> lines;
+  Timestamp at = 0;
+};
 struct ReleaseReservation {
   std::string order_id;
   std::uint32_t line = 0;
@@ -150,7 +164,7 @@ struct RequestPurchase {
 };
 using Command = std::variant<CreateWarehouse, ReceiveStock, AllocateLandedCost, AdjustStock,
                              ReserveStock, ReleaseReservation, ConsumeReservation, TransferOut,
-                             TransferIn, SetReplenishmentRule, RequestPurchase, RestockReturn>;
+                             TransferIn, SetReplenishmentRule, RequestPurchase, RestockReturn, ReserveLines>;
 
 // -- events --
 struct WarehouseCreated {
