@@ -1,8 +1,11 @@
 // Process-manager runner: a store subscription from the checkpoint, decoding of domain events, the
 // handler, and a checkpoint saved every few hundred events or milliseconds (and on stop). A crash
 // between checkpoints replays those events; handlers are idempotent, so that is harmless.
+// Asynchronous managers hand each event's work to lanes and track which events' work is unfinished:
+// the position handled is the one before the oldest unfinished event (a low-water mark).
 #include "actors/process_manager.hpp"
 
+#include <algorithm>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -60,6 +63,13 @@ struct ProcessManager::Impl {
   std::mutex mu;
   std::condition_variable cv;
 
+  // Asynchronous mode (guarded by mu): events whose work is unfinished, and the last one seen.
+  std::shared_ptr<Lanes> lanes;
+  AsyncHandler async;
+  std::size_t max_in_flight = 0;
+  std::set<std::uint64_t> unfinished;
+  std::uint64_t dispatched = 0;
+
   Impl(std::string n, eventstore::EventStore& s, Runtime& r, Handler h, std::set<std::string, std::less<>> t)
       : name(std::move(n)), store(s), runtime(r), handler(std::move(h)), types(std::move(t)) {}
 
@@ -82,7 +92,51 @@ struct ProcessManager::Impl {
     (void)store.SaveCheckpoint(name, position);
   }
 
+  void MaybeSave(std::uint64_t position) {
+    if (position - saved >= 256 || std::chrono::steady_clock::now() - saved_at > std::chrono::milliseconds(200)) {
+      SaveAsync(position);
+    }
+  }
+
+  // Called with mu held.
+  void Advance() {
+    handled.store(unfinished.empty() ? dispatched : *unfinished.begin() - 1);
+    cv.notify_all();
+  }
+
+  void OnEventAsync(const eventstore::EventView& view) {
+    std::optional<Work> work;
+    if (types.empty() || types.contains(view.type)) {
+      std::string error;
+      if (auto event = DecodeDomainEvent(view, &error)) {
+        work = async(*event);
+      } else if (!error.empty()) {
+        ++decode_errors;
+      }
+    }
+    std::uint64_t now_handled = 0;
+    {
+      std::unique_lock lock(mu);
+      if (work) {
+        cv.wait(lock, [&] { return unfinished.size() < max_in_flight; });
+        unfinished.insert(view.position);
+      }
+      dispatched = view.position;
+      Advance();
+      now_handled = handled.load();
+    }
+    if (work) {
+      lanes->Post(work->lane, std::move(work->work), [this, position = view.position] {
+        std::lock_guard lock(mu);
+        unfinished.erase(position);
+        Advance();
+      });
+    }
+    MaybeSave(now_handled);
+  }
+
   void OnEvent(const eventstore::EventView& view) {
+    if (async) return OnEventAsync(view);
     if (types.empty() || types.contains(view.type)) {
       if (!client) client = std::make_unique<Client>(runtime);
       std::string error;
@@ -97,22 +151,35 @@ struct ProcessManager::Impl {
       std::lock_guard lock(mu);
       cv.notify_all();
     }
-    if (view.position - saved >= 256 || std::chrono::steady_clock::now() - saved_at > std::chrono::milliseconds(200)) {
-      SaveAsync(view.position);
-    }
+    MaybeSave(view.position);
+  }
+
+  void Subscribe() {
+    auto checkpoint = store.LoadCheckpoint(name);
+    const std::uint64_t from = checkpoint && *checkpoint ? **checkpoint + 1 : 1;
+    saved = from - 1;
+    dispatched = from - 1;
+    handled.store(from - 1);
+    subscription = store.Subscribe(
+        from, [this](const eventstore::EventView& v) { OnEvent(v); },
+        eventstore::SubscriptionOptions{.gather = kProcessManagerGather});
   }
 };
 
 ProcessManager::ProcessManager(std::string name, eventstore::EventStore& store, Runtime& runtime, Handler handler,
                                std::set<std::string, std::less<>> types)
     : impl_(std::make_unique<Impl>(std::move(name), store, runtime, std::move(handler), std::move(types))) {
-  auto checkpoint = store.LoadCheckpoint(impl_->name);
-  const std::uint64_t from = checkpoint && *checkpoint ? **checkpoint + 1 : 1;
-  impl_->saved = from - 1;
-  impl_->handled.store(from - 1);
-  impl_->subscription = store.Subscribe(
-      from, [impl = impl_.get()](const eventstore::EventView& v) { impl->OnEvent(v); },
-      eventstore::SubscriptionOptions{.gather = kProcessManagerGather});
+  impl_->Subscribe();
+}
+
+ProcessManager::ProcessManager(std::string name, eventstore::EventStore& store, Runtime& runtime,
+                               std::shared_ptr<Lanes> lanes, AsyncHandler handler,
+                               std::set<std::string, std::less<>> types, std::size_t max_in_flight)
+    : impl_(std::make_unique<Impl>(std::move(name), store, runtime, Handler{}, std::move(types))) {
+  impl_->lanes = std::move(lanes);
+  impl_->async = std::move(handler);
+  impl_->max_in_flight = std::max<std::size_t>(1, max_in_flight);
+  impl_->Subscribe();
 }
 
 ProcessManager::~ProcessManager() { Stop(); }
@@ -121,12 +188,20 @@ void ProcessManager::Stop() {
   if (!impl_->subscription) return;
   impl_->subscription->Stop();
   impl_->subscription.reset();
+  {  // asynchronous work still running finishes first (the runtime answers every command it was sent)
+    std::unique_lock lock(impl_->mu);
+    impl_->cv.wait(lock, [&] { return impl_->unfinished.empty(); });
+  }
   impl_->client.reset();
   impl_->SaveFinal(impl_->handled.load());
 }
 
 std::uint64_t ProcessManager::next_position() const { return impl_->handled.load() + 1; }
 std::uint64_t ProcessManager::decode_errors() const { return impl_->decode_errors.load(); }
+std::size_t ProcessManager::in_flight() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->unfinished.size();
+}
 
 bool ProcessManager::WaitUntilProcessed(std::uint64_t position, std::chrono::milliseconds timeout) {
   std::unique_lock lock(impl_->mu);

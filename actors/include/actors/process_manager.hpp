@@ -13,6 +13,7 @@
 #include <variant>
 
 #include "actors/entity.hpp"
+#include "actors/lanes.hpp"
 #include "actors/runtime.hpp"
 #include "eventstore/store.hpp"
 
@@ -47,6 +48,21 @@ class ProcessManager {
   // `types`: the event types the handler reacts to (others are skipped without decoding); empty: all.
   ProcessManager(std::string name, eventstore::EventStore& store, Runtime& runtime, Handler handler,
                  std::set<std::string, std::less<>> types = {});
+
+  // An asynchronous manager: for each event (in log order, on the subscription thread) the handler
+  // names the lane its work runs in and returns that work, or nullopt when there is none. The work
+  // runs on `lanes` — one piece at a time per lane, lanes side by side — with at most `max_in_flight`
+  // events' work unfinished at once (the subscription waits beyond that). No thread waits for a
+  // command: work awaits the runtime's answers (task.hpp). The checkpoint, next_position and
+  // WaitUntilProcessed pass an event only once its work and the work of every event before it have
+  // finished, so a crash replays everything that may not have finished.
+  struct Work {
+    std::string lane;
+    Lanes::Work work;
+  };
+  using AsyncHandler = std::function<std::optional<Work>(const DomainEvent&)>;
+  ProcessManager(std::string name, eventstore::EventStore& store, Runtime& runtime, std::shared_ptr<Lanes> lanes,
+                 AsyncHandler handler, std::set<std::string, std::less<>> types, std::size_t max_in_flight = 512);
   ~ProcessManager();  // stops and saves the checkpoint
   ProcessManager(const ProcessManager&) = delete;
   ProcessManager& operator=(const ProcessManager&) = delete;
@@ -54,6 +70,7 @@ class ProcessManager {
   void Stop();
   std::uint64_t next_position() const;  // the next log position it will look at
   std::uint64_t decode_errors() const;
+  std::size_t in_flight() const;  // events whose asynchronous work has not finished
   // Blocks until everything up to `position` has been handled (or the timeout passes).
   bool WaitUntilProcessed(std::uint64_t position, std::chrono::milliseconds timeout);
 
