@@ -89,15 +89,9 @@ std::expected<std::unique_ptr<Node>, std::string> Node::Start(NodeOptions option
   impl->runtime = std::make_unique<actors::Runtime>(*impl->store, o.runtime);
   Impl* raw = impl.get();
   actors::FulfilmentOptions fulfilment;
-  fulfilment.shortfall_rule = [raw](const std::string& tenant) {
-    thread_local std::unique_ptr<actors::Client> client;
-    if (!client) client = std::make_unique<actors::Client>(*raw->runtime);
-    auto snap = client->Get(actors::TenantKey(tenant));
-    if (snap && snap->version > 0) {
-      const auto& st = snap->As<domain::tenant::State>();
-      if (const auto* t = raw->templates.Find(st.template_id, st.template_version); t && !t->workflow.backorder_shortfalls)
-        return domain::order::ShortfallRule::kCancelLine;
-    }
+  fulfilment.shortfall_rule = [raw](const domain::tenant::State& st) {
+    if (const auto* t = raw->templates.Find(st.template_id, st.template_version); t && !t->workflow.backorder_shortfalls)
+      return domain::order::ShortfallRule::kCancelLine;
     return domain::order::ShortfallRule::kBackorder;
   };
   impl->fulfilment = actors::StartFulfilment(*impl->store, *impl->runtime, fulfilment);

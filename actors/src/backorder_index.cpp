@@ -30,6 +30,7 @@ std::string BackorderIndex::Key(const std::string& tenant, const std::string& sk
 }
 
 bool BackorderIndex::Load() {
+  std::lock_guard lock(mu_);
   auto checkpoint = store_.LoadCheckpoint(kModel);
   if (!checkpoint || !checkpoint->has_value()) return false;
   (void)store_.ReadModelScan(kModel, "", [&](std::string_view key, std::string_view) {
@@ -47,10 +48,24 @@ bool BackorderIndex::Load() {
   return true;
 }
 
-void BackorderIndex::MarkBuilt(std::uint64_t position) { Commit({}, {}, position); }
+void BackorderIndex::MarkBuilt(std::uint64_t position) {
+  std::lock_guard lock(mu_);
+  Commit({}, {}, position);
+}
+
+bool BackorderIndex::AnyWaiting(const std::string& tenant, const std::set<std::string>& skus) const {
+  std::lock_guard lock(mu_);
+  auto t = waiting_.find(tenant);
+  if (t == waiting_.end()) return false;
+  for (const auto& sku : skus) {
+    if (t->second.contains(sku)) return true;
+  }
+  return false;
+}
 
 std::vector<std::pair<std::string, std::uint32_t>> BackorderIndex::Waiting(const std::string& tenant,
                                                                            const std::string& sku) const {
+  std::lock_guard lock(mu_);
   std::vector<std::pair<std::string, std::uint32_t>> out;
   auto t = waiting_.find(tenant);
   if (t == waiting_.end()) return out;
@@ -61,6 +76,11 @@ std::vector<std::pair<std::string, std::uint32_t>> BackorderIndex::Waiting(const
 }
 
 std::set<std::uint32_t> BackorderIndex::LinesOf(const std::string& tenant, const std::string& order) const {
+  std::lock_guard lock(mu_);
+  return LinesOfLocked(tenant, order);
+}
+
+std::set<std::uint32_t> BackorderIndex::LinesOfLocked(const std::string& tenant, const std::string& order) const {
   std::set<std::uint32_t> lines;
   for (auto it = where_.lower_bound({tenant, order, 0});
        it != where_.end() && std::get<0>(it->first) == tenant && std::get<1>(it->first) == order; ++it) {
@@ -69,14 +89,16 @@ std::set<std::uint32_t> BackorderIndex::LinesOf(const std::string& tenant, const
   return lines;
 }
 
-void BackorderIndex::Put(const std::string& tenant, const std::string& sku, const std::string& order,
+bool BackorderIndex::Put(const std::string& tenant, const std::string& sku, const std::string& order,
                          std::uint32_t line, std::uint64_t since, std::uint64_t position) {
-  if (where_.contains({tenant, order, line})) return;  // waiting already: keeps its place in the queue
+  std::lock_guard lock(mu_);
+  if (where_.contains({tenant, order, line})) return false;  // waiting already: keeps its place in the queue
   Entry e{since, order, line};
   where_[{tenant, order, line}] = {sku, since};
   std::string key = Key(tenant, sku, e);
   waiting_[tenant][sku].insert(std::move(e));
   Commit({{std::move(key), std::string()}}, {}, position);
+  return true;
 }
 
 void BackorderIndex::Erase(const std::string& tenant, const std::string& order, std::uint32_t line,
@@ -95,14 +117,16 @@ void BackorderIndex::Erase(const std::string& tenant, const std::string& order, 
 
 void BackorderIndex::Remove(const std::string& tenant, const std::string& order, std::uint32_t line,
                             std::uint64_t position) {
+  std::lock_guard lock(mu_);
   std::vector<std::string> deletes;
   Erase(tenant, order, line, deletes);
   if (!deletes.empty()) Commit({}, std::move(deletes), position);
 }
 
 void BackorderIndex::RemoveOrder(const std::string& tenant, const std::string& order, std::uint64_t position) {
+  std::lock_guard lock(mu_);
   std::vector<std::string> deletes;
-  for (std::uint32_t line : LinesOf(tenant, order)) Erase(tenant, order, line, deletes);
+  for (std::uint32_t line : LinesOfLocked(tenant, order)) Erase(tenant, order, line, deletes);
   if (!deletes.empty()) Commit({}, std::move(deletes), position);
 }
 

@@ -3,12 +3,13 @@
 // that stock arriving is offered to them without scanning every order. Kept in memory and in the
 // read model `process.fulfilment.backorders` (written in log order through the store's writer, ahead
 // of the process manager's own checkpoint, so nothing the manager handled is missing after a crash).
-// Read-model key: tenant NUL sku NUL BE64(since) NUL order NUL BE32(line); value: empty.
+// Thread-safe. Read-model key: tenant NUL sku NUL BE64(since) NUL order NUL BE32(line); value: empty.
 // An entry is a hint: the order's live state decides whether the line still waits.
 #pragma once
 
 #include <cstdint>
 #include <map>
+#include <mutex>
 #include <set>
 #include <string>
 #include <tuple>
@@ -32,16 +33,22 @@ class BackorderIndex {
 
   // (order, line) waiting for `sku` in `tenant`, oldest first.
   std::vector<std::pair<std::string, std::uint32_t>> Waiting(const std::string& tenant, const std::string& sku) const;
+  // Whether any line of `tenant` waits for one of `skus`.
+  bool AnyWaiting(const std::string& tenant, const std::set<std::string>& skus) const;
   // The lines of `order` in the index.
   std::set<std::uint32_t> LinesOf(const std::string& tenant, const std::string& order) const;
 
-  // Each change is written with `position`, the log position of the event that caused it.
-  void Put(const std::string& tenant, const std::string& sku, const std::string& order, std::uint32_t line,
+  // Each change is written with `position`, the log position of the event that caused it. Put says
+  // whether the line was added (false: it waited already).
+  bool Put(const std::string& tenant, const std::string& sku, const std::string& order, std::uint32_t line,
            std::uint64_t since, std::uint64_t position);
   void Remove(const std::string& tenant, const std::string& order, std::uint32_t line, std::uint64_t position);
   void RemoveOrder(const std::string& tenant, const std::string& order, std::uint64_t position);
 
-  std::size_t size() const { return where_.size(); }
+  std::size_t size() const {
+    std::lock_guard lock(mu_);
+    return where_.size();
+  }
 
  private:
   struct Entry {
@@ -50,6 +57,7 @@ class BackorderIndex {
     std::uint32_t line = 0;
     auto operator<=>(const Entry&) const = default;
   };
+  std::set<std::uint32_t> LinesOfLocked(const std::string& tenant, const std::string& order) const;
   static std::string Key(const std::string& tenant, const std::string& sku, const Entry& e);
   void Erase(const std::string& tenant, const std::string& order, std::uint32_t line,
              std::vector<std::string>& deletes);
@@ -57,6 +65,7 @@ class BackorderIndex {
               std::uint64_t position);
 
   eventstore::EventStore& store_;
+  mutable std::mutex mu_;  // the manager's lanes use the index from several threads
   std::map<std::string, std::map<std::string, std::set<Entry>>> waiting_;  // tenant -> sku -> entries
   std::map<std::tuple<std::string, std::string, std::uint32_t>, std::pair<std::string, std::uint64_t>>
       where_;  // (tenant, order, line) -> (sku, since)

@@ -1,13 +1,18 @@
-// Fulfilment process manager (see fulfilment.hpp). Plans from the live state of the order, the
-// tenant (its warehouses) and each warehouse (availability and what this order already holds there,
-// e.g. from an attempt cut short by a crash), then reserves, records, and sweeps. Backorders wait in
-// a per-tenant index (backorder_index.hpp) and are topped up, oldest first, from stock that arrives.
-// It also meters every placed order on its tenant.
+// Fulfilment process manager (see fulfilment.hpp), asynchronous: each event's work runs in a lane —
+// an order's steps in the order's lane, stock arriving at a warehouse in that warehouse's lane — so
+// orders are fulfilled side by side while the steps of one order never interleave, and no thread
+// waits for a command (task.hpp). Allocation reads the order, the tenant's warehouses (a cached list)
+// and what each warehouse has of the order's SKUs, reserves with ONE command per warehouse for all
+// the lines it takes there (sent to the warehouses at once), records the allocation, and releases
+// whatever the order holds beyond it. Backorders wait in a per-tenant index (backorder_index.hpp) and
+// are topped up, oldest first, from stock that arrives. It also meters every placed order.
 #include "actors/fulfilment.hpp"
 
 #include <algorithm>
 #include <map>
+#include <mutex>
 
+#include "actors/task.hpp"
 #include "backorder_index.hpp"
 
 namespace keel::actors {
@@ -17,64 +22,110 @@ namespace o = domain::order;
 namespace w = domain::warehouse;
 namespace t = domain::tenant;
 
-using Held = std::map<std::pair<std::string, std::uint32_t>, std::int64_t>;  // (warehouse, line) -> qty
+using Held = std::map<std::pair<std::string, std::uint32_t>, std::int64_t>;  // (warehouse, number) -> qty
+
+std::string OrderLane(const std::string& tenant, const std::string& order) { return "o\n" + tenant + "\n" + order; }
+std::string WarehouseLane(const std::string& tenant, const std::string& warehouse) {
+  return "w\n" + tenant + "\n" + warehouse;
+}
+
+// What allocation needs to know about a tenant, cached: its warehouses and its shortfall rule. An
+// entry is dropped (on the subscription thread, in log order) when the tenant registers a warehouse
+// or moves to another template, so work for any later event reads the tenant again.
+struct TenantFacts {
+  std::vector<std::string> warehouses;
+  o::ShortfallRule shortfall = o::ShortfallRule::kBackorder;
+};
 
 struct Fulfilment {
+  Runtime* runtime;
   FulfilmentOptions options;
-  std::shared_ptr<BackorderIndex> index;  // used on the manager's thread only
+  std::shared_ptr<BackorderIndex> index;
+  std::shared_ptr<Lanes> lanes;
+  std::shared_ptr<std::mutex> facts_mu = std::make_shared<std::mutex>();
+  std::shared_ptr<std::map<std::string, TenantFacts>> facts = std::make_shared<std::map<std::string, TenantFacts>>();
 
   static CommandMeta Meta(const DomainEvent& cause, std::string key) {
     return CommandMeta{std::move(key), "process:fulfilment", "order:" + cause.key.id,
                        "position:" + std::to_string(cause.position), std::nullopt};
   }
 
-  std::vector<std::string> Warehouses(Client& client, const std::string& tenant) {
-    auto s = client.Get(TenantKey(tenant));
-    if (!s) return {};
+  Task Facts(std::string tenant, TenantFacts& out) {
+    {
+      std::lock_guard lock(*facts_mu);
+      if (auto it = facts->find(tenant); it != facts->end()) {
+        out = it->second;
+        co_return;
+      }
+    }
+    auto op1 = AwaitRead(*runtime, TenantKey(tenant));
+    auto s = co_await op1;
+    if (!s || s->version == 0) co_return;
     const auto& state = s->As<t::State>();
-    return {state.warehouses.begin(), state.warehouses.end()};
+    out.warehouses.assign(state.warehouses.begin(), state.warehouses.end());
+    out.shortfall = options.shortfall_rule(state);
+    s.reset();
+    std::lock_guard lock(*facts_mu);
+    facts->emplace(tenant, out);
+  }
+  void Forget(const std::string& tenant) {
+    std::lock_guard lock(*facts_mu);
+    facts->erase(tenant);
   }
 
-  // What each warehouse holds for this order, and what it has available per SKU.
-  void Survey(Client& client, const std::string& tenant, const std::string& order,
-              const std::vector<std::string>& warehouses, Held& held,
-              std::map<std::string, std::map<std::string, std::int64_t>>& available, domain::Timestamp at) {
-    for (const auto& wh : warehouses) {
-      auto s = client.Get(WarehouseKey(tenant, wh));
-      if (!s) continue;
-      const auto& state = s->As<w::State>();
-      for (const auto& [key, r] : state.reservations) {
-        if (key.first == order) held[{wh, key.second}] = r.qty;
+  // What each warehouse holds for this order, and, per warehouse, what is available of `skus` only.
+  Task Survey(std::string tenant, std::string order, std::vector<std::string> warehouses, std::set<std::string> skus,
+              std::int64_t at, Held& held, std::map<std::string, std::map<std::string, std::int64_t>>& available) {
+    std::vector<EntityKey> keys;
+    for (const auto& wh : warehouses) keys.push_back(WarehouseKey(tenant, wh));
+    auto op2 = AwaitReadAll(*runtime, std::move(keys));
+    auto states = co_await op2;
+    for (std::size_t i = 0; i < states.size(); ++i) {
+      if (!states[i]) continue;
+      const auto& state = states[i]->As<w::State>();
+      for (auto r = state.reservations.lower_bound({order, 0}); r != state.reservations.end() && r->first.first == order;
+           ++r) {
+        held[{warehouses[i], r->first.second}] = r->second.qty;
       }
-      for (const auto& [sku, stock] : state.stock) available[wh][sku] = w::AvailableAt(state, sku, at);
+      for (const auto& sku : skus) available[warehouses[i]][sku] = w::AvailableAt(state, sku, at);
+      states[i].reset();  // a held snapshot would make the warehouse copy its state on its next change
     }
   }
 
-  // Releases what this order holds at a warehouse beyond `keep` (line -> qty there).
-  void Sweep(Client& client, const DomainEvent& cause, const std::string& tenant, const std::string& order,
-             const Held& held, const Held& keep) {
+  // Releases what this order holds beyond `keep` (warehouse, number -> qty).
+  Task Sweep(DomainEvent cause, Held held, Held keep) {
+    std::vector<SendCommand> sends;
     for (const auto& [where, qty] : held) {
       auto k = keep.find(where);
       if (k != keep.end() && k->second == qty) continue;
-      client.Execute(WarehouseKey(tenant, where.first),
-                     w::ReleaseReservation{order, where.second, cause.timestamp_ms},
-                     Meta(cause, "fulfil:" + order + ":release:" + where.first + ":" + std::to_string(where.second) +
-                                     ":" + std::to_string(cause.position)));
+      sends.push_back({WarehouseKey(cause.key.tenant, where.first),
+                       w::ReleaseReservation{cause.key.id, where.second, cause.timestamp_ms},
+                       Meta(cause, "fulfil:" + cause.key.id + ":release:" + where.first + ":" +
+                                       std::to_string(where.second) + ":" + std::to_string(cause.position))});
     }
+    auto op3 = AwaitExecuteAll(*runtime, std::move(sends));
+    co_await op3;
   }
 
-  void Allocate(Client& client, const DomainEvent& cause) {
-    const std::string& tenant = cause.key.tenant;
-    const std::string& order_id = cause.key.id;
-    auto snap = client.Get(OrderKey(tenant, order_id));
-    if (!snap) return;
+  Task Allocate(DomainEvent cause) {
+    const std::string tenant = cause.key.tenant;
+    const std::string order_id = cause.key.id;
+    auto op4 = AwaitRead(*runtime, OrderKey(tenant, order_id));
+    auto snap = co_await op4;
+    if (!snap) co_return;
     const auto order = snap->As<o::State>();
-    if (order.status != o::Status::kPlaced) return;  // allocated already, awaiting approval, or cancelled
+    snap.reset();
+    if (order.status != o::Status::kPlaced) co_return;  // allocated already, awaiting approval, or cancelled
 
-    const auto warehouses = Warehouses(client, tenant);
+    TenantFacts tf;
+    auto op5 = Facts(tenant, tf);
+    co_await op5;
+    std::set<std::string> skus;
+    for (const auto& [line, l] : order.lines) skus.insert(l.sku);
     Held held;
     std::map<std::string, std::map<std::string, std::int64_t>> available;
-    Survey(client, tenant, order_id, warehouses, held, available, cause.timestamp_ms);
+    auto op6 = Survey(tenant, order_id, tf.warehouses, skus, cause.timestamp_ms, held, available);
+    co_await op6;
 
     // Lines still to place, after what an earlier attempt already reserved.
     std::map<std::uint32_t, std::int64_t> need;
@@ -91,7 +142,7 @@ struct Fulfilment {
     }
     // One warehouse for everything left, if one can.
     std::string single;
-    for (const auto& wh : warehouses) {
+    for (const auto& wh : tf.warehouses) {
       bool all = true;
       for (const auto& [line, qty] : need) {
         if (qty > 0 && (plan.contains({wh, line}) || available[wh][order.lines.at(line).sku] < qty)) all = false;
@@ -101,72 +152,116 @@ struct Fulfilment {
         break;
       }
     }
-    std::vector<std::pair<std::pair<std::string, std::uint32_t>, std::int64_t>> wanted;
+    std::map<std::string, std::vector<w::ReserveLine>> wanted;  // warehouse -> lines
     for (auto& [line, qty] : need) {
       if (qty <= 0) continue;
       const std::string& sku = order.lines.at(line).sku;
-      for (const auto& wh : single.empty() ? warehouses : std::vector<std::string>{single}) {
+      for (const auto& wh : single.empty() ? tf.warehouses : std::vector<std::string>{single}) {
         if (qty <= 0) break;
-        if (plan.contains({wh, line})) continue;  // one reservation per line and warehouse
+        if (plan.contains({wh, line}) || held.contains({wh, line})) continue;  // one reservation per line and warehouse
         const std::int64_t take = std::min(qty, available[wh][sku]);
         if (take <= 0) continue;
         available[wh][sku] -= take;
-        wanted.push_back({{wh, line}, take});
+        wanted[wh].push_back({line, sku, take});
         qty -= take;
       }
     }
-    for (const auto& [where, qty] : wanted) {
-      auto r = client.Execute(WarehouseKey(tenant, where.first),
-                              w::ReserveStock{order_id, where.second, order.lines.at(where.second).sku, qty,
-                                              cause.timestamp_ms},
-                              Meta(cause, "fulfil:" + order_id + ":reserve:" + where.first + ":" +
-                                              std::to_string(where.second) + ":" + std::to_string(cause.position)));
-      if (r) plan[where] = qty;  // a refusal (stock moved meanwhile) becomes part of the shortfall
+    // One command per warehouse, all at once; each takes what is still there (stock may have moved
+    // since the survey), and what it took is what its events say.
+    std::vector<SendCommand> sends;
+    std::vector<std::string> at;
+    for (auto& [wh, lines] : wanted) {
+      sends.push_back({WarehouseKey(tenant, wh), w::ReserveLines{order_id, std::move(lines), cause.timestamp_ms},
+                       Meta(cause, "fulfil:" + order_id + ":reserve:" + wh + ":" + std::to_string(cause.position))});
+      at.push_back(wh);
     }
+    auto op7 = AwaitExecuteAll(*runtime, std::move(sends));
+    auto replies = co_await op7;
+    Held reserved;
+    for (std::size_t i = 0; i < replies.size(); ++i) {
+      if (!replies[i]) continue;  // refused or unanswered: a shortfall (and anything it did is swept below)
+      for (const auto& e : std::get<std::vector<w::Event>>(replies[i]->events)) {
+        if (const auto* r = std::get_if<w::StockReserved>(&e)) reserved[{at[i], r->line}] = r->qty;
+      }
+    }
+    for (const auto& [where, qty] : reserved) plan[where] = qty;
 
-    o::RecordAllocation record{{}, options.shortfall_rule(tenant), cause.timestamp_ms};
+    o::RecordAllocation record{{}, tf.shortfall, cause.timestamp_ms};
     for (const auto& [where, qty] : plan) record.allocations.push_back({where.second, where.first, qty});
-    auto recorded = client.Execute(OrderKey(tenant, order_id), record,
-                                   Meta(cause, "fulfil:" + order_id + ":allocate:" + std::to_string(cause.position)));
+    auto op8 = AwaitExecute(*runtime, OrderKey(tenant, order_id), record,
+                                          Meta(cause, "fulfil:" + order_id + ":allocate:" + std::to_string(cause.position)));
+    auto recorded = co_await op8;
     if (!recorded) plan.clear();  // compensate: the order does not hold these, release them all
-    Held now;
-    Survey(client, tenant, order_id, warehouses, now, available, cause.timestamp_ms);
-    Sweep(client, cause, tenant, order_id, now, plan);
+    // What the order holds now: what it held before and what was just reserved (nothing else reserves
+    // for it meanwhile: every step for this order runs in its lane). A warehouse that did not answer
+    // may still have reserved: its events name nothing here, so survey those again.
+    for (const auto& [where, qty] : reserved) held[where] = qty;
+    bool unanswered = false;
+    for (const auto& r : replies) unanswered |= !r && r.error().kind == Failure::Kind::kUnavailable;
+    if (unanswered || !recorded) {
+      held.clear();
+      auto op9 = Survey(tenant, order_id, tf.warehouses, {}, cause.timestamp_ms, held, available);
+      co_await op9;
+    }
+    auto op10 = Sweep(cause, std::move(held), std::move(plan));
+    co_await op10;
   }
 
-  void Cancelled(Client& client, const DomainEvent& cause, const o::OrderCancelled& e) {
+  Task Cancelled(DomainEvent cause, o::OrderCancelled e) {
     const std::string& tenant = cause.key.tenant;
+    index->RemoveOrder(tenant, cause.key.id, cause.position);
+    std::vector<SendCommand> sends;
     for (const auto& a : e.releases) {
-      client.Execute(WarehouseKey(tenant, a.warehouse), w::ReleaseReservation{cause.key.id, o::ReservationOf(a), cause.timestamp_ms},
-                     Meta(cause, "fulfil:" + cause.key.id + ":cancel:" + a.warehouse + ":" + std::to_string(o::ReservationOf(a))));
+      sends.push_back({WarehouseKey(tenant, a.warehouse), w::ReleaseReservation{cause.key.id, o::ReservationOf(a), cause.timestamp_ms},
+                       Meta(cause, "fulfil:" + cause.key.id + ":cancel:" + a.warehouse + ":" +
+                                       std::to_string(o::ReservationOf(a)))});
     }
+    auto op11 = AwaitExecuteAll(*runtime, std::move(sends));
+    co_await op11;
     // Anything else this order still holds (an attempt that raced the cancellation) goes too.
+    TenantFacts tf;
+    auto op12 = Facts(tenant, tf);
+    co_await op12;
     Held held;
     std::map<std::string, std::map<std::string, std::int64_t>> available;
-    Survey(client, tenant, cause.key.id, Warehouses(client, tenant), held, available, cause.timestamp_ms);
-    Sweep(client, cause, tenant, cause.key.id, held, {});
+    auto op13 = Survey(tenant, cause.key.id, tf.warehouses, {}, cause.timestamp_ms, held, available);
+    co_await op13;
+    auto op14 = Sweep(cause, std::move(held), {});
+    co_await op14;
   }
 
   // Consumes the reservations the shipment took (older events name only lines: one reservation each),
   // then offers stock to the lines still open.
-  void Shipped(Client& client, const DomainEvent& cause, const o::OrderShipped& e) {
-    const std::string& tenant = cause.key.tenant;
-    const std::string& order_id = cause.key.id;
+  Task Shipped(DomainEvent cause, o::OrderShipped e) {
+    const std::string tenant = cause.key.tenant;
+    const std::string order_id = cause.key.id;
     std::vector<std::uint32_t> numbers;
     for (const auto& a : e.reservations) numbers.push_back(o::ReservationOf(a));
     if (e.reservations.empty()) {
       for (const auto& l : e.lines) numbers.push_back(l.line);
     }
+    std::vector<SendCommand> sends;
     for (std::uint32_t number : numbers) {
-      client.Execute(WarehouseKey(tenant, e.warehouse), w::ConsumeReservation{order_id, number, cause.timestamp_ms},
-                     Meta(cause, "fulfil:" + order_id + ":ship:" + e.warehouse + ":" + std::to_string(number)));
+      sends.push_back({WarehouseKey(tenant, e.warehouse), w::ConsumeReservation{order_id, number, cause.timestamp_ms},
+                       Meta(cause, "fulfil:" + order_id + ":ship:" + e.warehouse + ":" + std::to_string(number))});
     }
-    auto order = client.Get(OrderKey(tenant, order_id));
-    if (!order) return;
-    const auto state = order->As<o::State>();
-    for (const auto& wh : Warehouses(client, tenant)) {
-      for (const auto& [line, l] : state.lines) {
-        if (l.open() > 0) TopUp(client, cause, wh, order_id, line);
+    auto op15 = AwaitExecuteAll(*runtime, std::move(sends));
+    co_await op15;
+    auto op16 = AwaitRead(*runtime, OrderKey(tenant, order_id));
+    auto order = co_await op16;
+    if (!order) co_return;
+    std::vector<std::uint32_t> open;
+    for (const auto& [line, l] : order->As<o::State>().lines) {
+      if (l.open() > 0) open.push_back(line);
+    }
+    order.reset();
+    TenantFacts tf;
+    auto op17 = Facts(tenant, tf);
+    co_await op17;
+    for (const auto& wh : tf.warehouses) {
+      for (std::uint32_t line : open) {
+        auto top_up = TopUp(cause, wh, order_id, line);
+        co_await top_up;
       }
     }
   }
@@ -175,23 +270,24 @@ struct Fulfilment {
 
   // Reserves stock at `warehouse` for the open rest of an order line, under a reservation number of
   // its own (line and slot), and records it on the order. A reservation of the line there that the
-  // order does not record (an attempt cut short) is adopted if it fits, else released.
-  void TopUp(Client& client, const DomainEvent& cause, const std::string& warehouse, const std::string& order_id,
-             std::uint32_t line) {
-    const std::string& tenant = cause.key.tenant;
-    auto osnap = client.Get(OrderKey(tenant, order_id));
-    if (!osnap) return;
-    const auto& order = osnap->As<o::State>();
+  // order does not record (an attempt cut short) is adopted if it fits, else released. Runs in the
+  // order's lane.
+  Task TopUp(DomainEvent cause, std::string warehouse, std::string order_id, std::uint32_t line) {
+    const std::string tenant = cause.key.tenant;
+    std::vector<EntityKey> keys{OrderKey(tenant, order_id), WarehouseKey(tenant, warehouse)};
+    auto op18 = AwaitReadAll(*runtime, std::move(keys));
+    auto states = co_await op18;
+    if (!states[0] || !states[1]) co_return;
+    const auto& order = states[0]->As<o::State>();
     auto it = order.lines.find(line);
-    if (it == order.lines.end()) return;
+    if (it == order.lines.end()) co_return;
     const std::int64_t open = it->second.open();
     if (open <= 0 || !(order.status == o::Status::kBackordered || order.status == o::Status::kPicked ||
                        order.status == o::Status::kPartiallyShipped)) {
-      return;
+      co_return;
     }
-    auto wsnap = client.Get(WarehouseKey(tenant, warehouse));
-    if (!wsnap) return;
-    const auto& wh = wsnap->As<w::State>();
+    const std::string sku = it->second.sku;
+    const auto& wh = states[1]->As<w::State>();
     std::set<std::uint32_t> recorded;
     for (const auto& a : order.allocations) {
       if (a.warehouse == warehouse) recorded.insert(o::ReservationOf(a));
@@ -206,120 +302,177 @@ struct Fulfilment {
     for (auto r = wh.reservations.lower_bound({order_id, 0}); r != wh.reservations.end() && r->first.first == order_id; ++r) {
       const std::uint32_t number = r->first.second;
       if (o::LineOfReservation(number) != line || recorded.contains(number)) continue;
-      const auto adopted =
-          r->second.qty <= open
-              ? client.Execute(OrderKey(tenant, order_id),
-                               o::RecordAllocation{{{line, warehouse, r->second.qty, number}}, o::ShortfallRule::kBackorder,
-                                                   cause.timestamp_ms},
-                               Meta(cause, "fulfil:" + order_id + ":adopt:" + std::to_string(number) + at))
-              : Reply(std::unexpected(Failure{}));
-      if (!adopted) {
-        client.Execute(WarehouseKey(tenant, warehouse), w::ReleaseReservation{order_id, number, cause.timestamp_ms},
-                       Meta(cause, "fulfil:" + order_id + ":unadopt:" + std::to_string(number) + at));
+      const std::int64_t qty = r->second.qty;
+      states.clear();
+      bool adopted = false;
+      if (qty <= open) {
+        o::RecordAllocation adopt{{o::Allocation{line, warehouse, qty, number}}, o::ShortfallRule::kBackorder, cause.timestamp_ms};
+        auto op19 = AwaitExecute(*runtime, OrderKey(tenant, order_id), std::move(adopt),
+                                           Meta(cause, "fulfil:" + order_id + ":adopt:" + std::to_string(number) + at));
+        auto reply = co_await op19;
+        adopted = reply.has_value();
       }
-      return;  // the next arrival or shipment goes on from the order's new state
+      if (!adopted) {
+        auto op20 = AwaitExecute(*runtime, WarehouseKey(tenant, warehouse), w::ReleaseReservation{order_id, number, cause.timestamp_ms},
+                              Meta(cause, "fulfil:" + order_id + ":unadopt:" + std::to_string(number) + at));
+        co_await op20;
+      }
+      co_return;  // the next arrival or shipment goes on from the order's new state
     }
-    auto stock = wh.stock.find(it->second.sku);
-    const std::int64_t take = stock == wh.stock.end() ? 0 : std::min(open, w::AvailableAt(wh, it->second.sku, cause.timestamp_ms));
-    if (take <= 0) return;
+    const std::int64_t take = std::min(open, w::AvailableAt(wh, sku, cause.timestamp_ms));
+    if (take <= 0) co_return;
     std::uint32_t slot = 0;
     while (wh.consumed.contains({order_id, o::ReservationNumber(line, slot)}) ||
            wh.reservations.contains({order_id, o::ReservationNumber(line, slot)})) {
       ++slot;
     }
     const std::uint32_t number = o::ReservationNumber(line, slot);
-    auto reserved = client.Execute(WarehouseKey(tenant, warehouse),
-                                   w::ReserveStock{order_id, number, it->second.sku, take, cause.timestamp_ms},
-                                   Meta(cause, "fulfil:" + order_id + ":topup:" + std::to_string(number) + at));
-    if (!reserved) return;  // stock moved meanwhile: the next arrival tries again
-    auto recorded_now = client.Execute(
-        OrderKey(tenant, order_id),
-        o::RecordAllocation{{{line, warehouse, take, number}}, o::ShortfallRule::kBackorder, cause.timestamp_ms},
+    states.clear();
+    w::ReserveLines reserve{order_id, {w::ReserveLine{number, sku, take}}, cause.timestamp_ms};
+    auto op21 = AwaitExecute(*runtime, WarehouseKey(tenant, warehouse), std::move(reserve),
+                                          Meta(cause, "fulfil:" + order_id + ":topup:" + std::to_string(number) + at));
+    auto reserved = co_await op21;
+    if (!reserved) co_return;  // the next arrival tries again
+    std::int64_t got = 0;
+    for (const auto& e : std::get<std::vector<w::Event>>(reserved->events)) {
+      if (const auto* r = std::get_if<w::StockReserved>(&e); r && r->line == number) got = r->qty;
+    }
+    if (got <= 0) co_return;  // stock moved meanwhile: the next arrival tries again
+    o::RecordAllocation record{{o::Allocation{line, warehouse, got, number}}, o::ShortfallRule::kBackorder, cause.timestamp_ms};
+    auto op22 = AwaitExecute(
+        *runtime, OrderKey(tenant, order_id), std::move(record),
         Meta(cause, "fulfil:" + order_id + ":record:" + std::to_string(number) + at));
+    auto recorded_now = co_await op22;
     if (!recorded_now) {  // compensate: the order does not hold it (cancelled meanwhile, say)
-      client.Execute(WarehouseKey(tenant, warehouse), w::ReleaseReservation{order_id, number, cause.timestamp_ms},
-                     Meta(cause, "fulfil:" + order_id + ":undo:" + std::to_string(number) + at));
+      auto op23 = AwaitExecute(*runtime, WarehouseKey(tenant, warehouse), w::ReleaseReservation{order_id, number, cause.timestamp_ms},
+                            Meta(cause, "fulfil:" + order_id + ":undo:" + std::to_string(number) + at));
+      co_await op23;
     }
   }
 
-  // Stock of `sku` became available at `warehouse`: offer it to the tenant's waiting lines, oldest first.
-  void Arrived(Client& client, const DomainEvent& cause, const std::string& sku) {
-    const std::string& tenant = cause.key.tenant;
-    const auto waiting = index->Waiting(tenant, sku);
-    for (const auto& [order_id, line] : waiting) {
-      auto wsnap = client.Get(WarehouseKey(tenant, cause.key.id));
-      if (!wsnap) return;
-      if (w::AvailableAt(wsnap->As<w::State>(), sku, cause.timestamp_ms) <= 0) return;
-      TopUp(client, cause, cause.key.id, order_id, line);
+  // Stock of `skus` became available at the event's warehouse: offer it to the tenant's waiting lines,
+  // oldest first, each top-up in its order's lane. Runs in the warehouse's lane.
+  Task Arrived(DomainEvent cause, std::vector<std::string> skus) {
+    const std::string tenant = cause.key.tenant;
+    const std::string warehouse = cause.key.id;
+    for (const auto& sku : skus) {
+      for (const auto& [order_id, line] : index->Waiting(tenant, sku)) {
+        auto op24 = AwaitRead(*runtime, WarehouseKey(tenant, warehouse));
+        auto s = co_await op24;
+        if (!s) co_return;
+        const bool any = w::AvailableAt(s->As<w::State>(), sku, cause.timestamp_ms) > 0;
+        s.reset();
+        if (!any) break;
+        auto op25 = lanes->Run(OrderLane(tenant, order_id),
+                            [this, cause, warehouse, order_id, line] { return TopUp(cause, warehouse, order_id, line); });
+        co_await op25;
+      }
     }
   }
 
-  // The index follows the order's backorders as the order records them.
-  void Allocated(Client& client, const DomainEvent& cause, const o::OrderAllocated& e) {
-    const std::string& tenant = cause.key.tenant;
-    const std::string& order_id = cause.key.id;
+  // The index follows the order's backorders as the order records them. A line that starts waiting
+  // is offered the stock there is right away: stock that arrived while this step was queued may have
+  // looked for waiting lines before this one was in the index.
+  Task Allocated(DomainEvent cause, o::OrderAllocated e) {
+    const std::string tenant = cause.key.tenant;
+    const std::string order_id = cause.key.id;
     std::set<std::uint32_t> open;
     for (const auto& b : e.backordered) open.insert(b.line);
     for (std::uint32_t line : index->LinesOf(tenant, order_id)) {
       if (!open.contains(line)) index->Remove(tenant, order_id, line, cause.position);
     }
-    if (open.empty()) return;
-    auto snap = client.Get(OrderKey(tenant, order_id));
-    if (!snap) return;
-    const auto& order = snap->As<o::State>();
+    if (open.empty()) co_return;
+    auto op26 = AwaitRead(*runtime, OrderKey(tenant, order_id));
+    auto snap = co_await op26;
+    if (!snap) co_return;
+    std::vector<std::uint32_t> added;
     for (std::uint32_t line : open) {
-      if (auto it = order.lines.find(line); it != order.lines.end()) {
-        index->Put(tenant, it->second.sku, order_id, line, cause.position, cause.position);
+      const auto& lines = snap->As<o::State>().lines;
+      if (auto it = lines.find(line); it != lines.end() && it->second.open() > 0) {
+        if (index->Put(tenant, it->second.sku, order_id, line, cause.position, cause.position)) added.push_back(line);
+      }
+    }
+    snap.reset();
+    if (added.empty()) co_return;
+    TenantFacts tf;
+    auto op27 = Facts(tenant, tf);
+    co_await op27;
+    for (const auto& wh : tf.warehouses) {
+      for (std::uint32_t line : added) {
+        auto top_up = TopUp(cause, wh, order_id, line);
+        co_await top_up;
       }
     }
   }
 
   // Counts the order toward its tenant's period usage, once (the tenant keeps the last position).
-  static void Meter(Client& client, const DomainEvent& cause) {
-    client.Execute(TenantKey(cause.key.tenant), t::MeterOrder{cause.key.id, cause.position, cause.timestamp_ms},
-                   Meta(cause, "meter:" + cause.key.id + ":" + std::to_string(cause.position)));
-  }
-
-  void OnWarehouseEvent(Client& client, const DomainEvent& event, const w::Event& e) {
-    if (const auto* received = std::get_if<w::StockReceived>(&e)) {
-      std::set<std::string> skus;
-      for (const auto& l : received->lines) skus.insert(l.sku);
-      for (const auto& sku : skus) Arrived(client, event, sku);
-    } else if (const auto* in = std::get_if<w::TransferredIn>(&e)) {
-      Arrived(client, event, in->sku);
-    } else if (const auto* adjusted = std::get_if<w::StockAdjusted>(&e)) {
-      if (adjusted->delta > 0) Arrived(client, event, adjusted->sku);
-    } else if (const auto* returned = std::get_if<w::StockReturned>(&e)) {  // a restocked return
-      std::set<std::string> skus;
-      for (const auto& l : returned->lines) skus.insert(l.sku);
-      for (const auto& sku : skus) Arrived(client, event, sku);
-    } else if (const auto* released = std::get_if<w::ReservationReleased>(&e)) {
-      Arrived(client, event, released->sku);
+  Task Placed(DomainEvent cause, bool allocate) {
+    if (allocate) {
+      auto allocation = Allocate(cause);
+      co_await allocation;
     }
+    auto op28 = AwaitExecute(*runtime, TenantKey(cause.key.tenant),
+                          t::MeterOrder{cause.key.id, cause.position, cause.timestamp_ms},
+                          Meta(cause, "meter:" + cause.key.id + ":" + std::to_string(cause.position)));
+    co_await op28;
   }
 
-  void operator()(Client& client, const DomainEvent& event) {
-    if (const auto* warehouse_event = std::get_if<w::Event>(&event.event)) {
-      if (event.key.kind == Kind::kWarehouse) OnWarehouseEvent(client, event, *warehouse_event);
-      return;
+  Task IndexOnly(DomainEvent cause, std::uint32_t line) {
+    index->Remove(cause.key.tenant, cause.key.id, line, cause.position);
+    co_return;
+  }
+
+  // On the subscription thread, in log order: which lane the event's work runs in, and the work.
+  std::optional<ProcessManager::Work> Route(const DomainEvent& event) {
+    const std::string& tenant = event.key.tenant;
+    if (const auto* te = std::get_if<t::Event>(&event.event)) {
+      if (std::holds_alternative<t::WarehouseRegistered>(*te) || std::holds_alternative<t::TemplateUpgraded>(*te)) {
+        Forget(tenant);
+      }
+      return std::nullopt;
+    }
+    if (const auto* we = std::get_if<w::Event>(&event.event)) {
+      std::set<std::string> skus;
+      if (const auto* received = std::get_if<w::StockReceived>(we)) {
+        for (const auto& l : received->lines) skus.insert(l.sku);
+      } else if (const auto* in = std::get_if<w::TransferredIn>(we)) {
+        skus.insert(in->sku);
+      } else if (const auto* adjusted = std::get_if<w::StockAdjusted>(we)) {
+        if (adjusted->delta > 0) skus.insert(adjusted->sku);
+      } else if (const auto* returned = std::get_if<w::StockReturned>(we)) {  // a restocked return
+        for (const auto& l : returned->lines) skus.insert(l.sku);
+      } else if (const auto* released = std::get_if<w::ReservationReleased>(we)) {
+        skus.insert(released->sku);
+      }
+      if (skus.empty() || !index->AnyWaiting(tenant, skus)) return std::nullopt;
+      return ProcessManager::Work{WarehouseLane(tenant, event.key.id),
+                                  [this, event, list = std::vector<std::string>(skus.begin(), skus.end())] {
+                                    return Arrived(event, list);
+                                  }};
     }
     const auto* order_event = std::get_if<o::Event>(&event.event);
-    if (order_event == nullptr) return;
+    if (order_event == nullptr) return std::nullopt;
+    const std::string lane = OrderLane(tenant, event.key.id);
     if (const auto* placed = std::get_if<o::OrderPlaced>(order_event)) {
-      Meter(client, event);
-      if (!placed->requires_approval) Allocate(client, event);
-    } else if (std::holds_alternative<o::OrderApproved>(*order_event)) {
-      Allocate(client, event);
-    } else if (const auto* allocated = std::get_if<o::OrderAllocated>(order_event)) {
-      Allocated(client, event, *allocated);
-    } else if (const auto* line = std::get_if<o::OrderLineCancelled>(order_event)) {
-      index->Remove(event.key.tenant, event.key.id, line->line, event.position);
-    } else if (const auto* cancelled = std::get_if<o::OrderCancelled>(order_event)) {
-      index->RemoveOrder(event.key.tenant, event.key.id, event.position);
-      Cancelled(client, event, *cancelled);
-    } else if (const auto* shipped = std::get_if<o::OrderShipped>(order_event)) {
-      Shipped(client, event, *shipped);
+      const bool allocate = !placed->requires_approval;
+      return ProcessManager::Work{lane, [this, event, allocate] { return Placed(event, allocate); }};
     }
+    if (std::holds_alternative<o::OrderApproved>(*order_event)) {
+      return ProcessManager::Work{lane, [this, event] { return Allocate(event); }};
+    }
+    if (const auto* allocated = std::get_if<o::OrderAllocated>(order_event)) {
+      return ProcessManager::Work{lane, [this, event, e = *allocated] { return Allocated(event, e); }};
+    }
+    if (const auto* line = std::get_if<o::OrderLineCancelled>(order_event)) {
+      return ProcessManager::Work{lane, [this, event, l = line->line] { return IndexOnly(event, l); }};
+    }
+    if (const auto* cancelled = std::get_if<o::OrderCancelled>(order_event)) {
+      return ProcessManager::Work{lane, [this, event, e = *cancelled] { return Cancelled(event, e); }};
+    }
+    if (const auto* shipped = std::get_if<o::OrderShipped>(order_event)) {
+      return ProcessManager::Work{lane, [this, event, e = *shipped] { return Shipped(event, e); }};
+    }
+    return std::nullopt;
   }
 };
 
@@ -370,16 +523,22 @@ void Rebuild(eventstore::EventStore& store, Runtime& runtime, BackorderIndex& in
 
 std::unique_ptr<ProcessManager> StartFulfilment(eventstore::EventStore& store, Runtime& runtime,
                                                 FulfilmentOptions options) {
+  const std::size_t options_max_in_flight = options.max_in_flight;
   auto index = std::make_shared<BackorderIndex>(store);
   if (!index->Load()) {
     auto checkpoint = store.LoadCheckpoint("process.fulfilment");
     Rebuild(store, runtime, *index, checkpoint && checkpoint->has_value() ? **checkpoint : 0);
   }
+  auto lanes = std::make_shared<Lanes>();
+  auto fulfilment = std::make_shared<Fulfilment>(Fulfilment{&runtime, std::move(options), std::move(index), lanes});
   return std::make_unique<ProcessManager>(
-      "process.fulfilment", store, runtime, Fulfilment{std::move(options), std::move(index)},
+      "process.fulfilment", store, runtime, lanes,
+      [fulfilment](const DomainEvent& event) { return fulfilment->Route(event); },
       std::set<std::string, std::less<>>{"OrderPlaced", "OrderApproved", "OrderAllocated", "OrderLineCancelled",
                                          "OrderCancelled", "OrderShipped", "StockReceived", "TransferredIn",
-                                         "StockAdjusted", "StockReturned", "ReservationReleased"});
+                                         "StockAdjusted", "StockReturned", "ReservationReleased",
+                                         "WarehouseRegistered", "TemplateUpgraded"},
+      options_max_in_flight);
 }
 
 }  // namespace keel::actors

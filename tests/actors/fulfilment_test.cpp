@@ -60,7 +60,7 @@ TEST_CASE("shortfalls are backordered or cancelled per the tenant's rule", "[act
     CHECK(CheckReservations(world.client, "acme", 2, {"o1"}).empty());
   }
   SECTION("cancel the line") {
-    World world(FulfilmentOptions{[](const std::string&) { return o::ShortfallRule::kCancelLine; }});
+    World world(FulfilmentOptions{[](const domain::tenant::State&) { return o::ShortfallRule::kCancelLine; }});
     REQUIRE(BuildTenant(world.client, "acme", 2, 3, 0).empty());
     REQUIRE(world.client.Execute(OrderKey("acme", "o1"), PlaceOrder("acme", "o1", {{1, "WIDGET", 10, 100}})));
     world.Settle();

@@ -7,7 +7,8 @@
 // released reservation) is reserved for them and recorded on their orders. Each placed order is
 // metered on its tenant (MeterOrder with the event's log position: counted once). If a step fails
 // midway it releases what it reserved, so no reservation is left without an order that holds it.
-// Safe to replay after a crash: every step is idempotent.
+// Safe to replay after a crash: every step is idempotent. Orders are fulfilled concurrently, each
+// order's steps in order (lanes.hpp); no thread waits for a command.
 #pragma once
 
 #include <functional>
@@ -19,9 +20,12 @@
 namespace keel::actors {
 
 struct FulfilmentOptions {
-  // The tenant's shortfall rule (from its segment template's workflow rules).
-  std::function<domain::order::ShortfallRule(const std::string& tenant)> shortfall_rule =
-      [](const std::string&) { return domain::order::ShortfallRule::kBackorder; };
+  // The tenant's shortfall rule (from its segment template's workflow rules). Called from the
+  // manager's asynchronous work: it must be quick and must not block or call the runtime.
+  std::function<domain::order::ShortfallRule(const domain::tenant::State& tenant)> shortfall_rule =
+      [](const domain::tenant::State&) { return domain::order::ShortfallRule::kBackorder; };
+  // Events whose work may be unfinished at once (orders being fulfilled side by side).
+  std::size_t max_in_flight = 512;
 };
 
 std::unique_ptr<ProcessManager> StartFulfilment(eventstore::EventStore& store, Runtime& runtime,
