@@ -58,8 +58,8 @@ struct Fulfilment {
         co_return;
       }
     }
-    auto op1 = AwaitRead(*runtime, TenantKey(tenant));
-    auto s = co_await op1;
+    auto tenant_read = AwaitRead(*runtime, TenantKey(tenant));
+    auto s = co_await tenant_read;
     if (!s || s->version == 0) co_return;
     const auto& state = s->As<t::State>();
     out.warehouses.assign(state.warehouses.begin(), state.warehouses.end());
@@ -78,8 +78,8 @@ struct Fulfilment {
               std::int64_t at, Held& held, std::map<std::string, std::map<std::string, std::int64_t>>& available) {
     std::vector<EntityKey> keys;
     for (const auto& wh : warehouses) keys.push_back(WarehouseKey(tenant, wh));
-    auto op2 = AwaitReadAll(*runtime, std::move(keys));
-    auto states = co_await op2;
+    auto warehouse_reads = AwaitReadAll(*runtime, std::move(keys));
+    auto states = co_await warehouse_reads;
     for (std::size_t i = 0; i < states.size(); ++i) {
       if (!states[i]) continue;
       const auto& state = states[i]->As<w::State>();
@@ -103,29 +103,29 @@ struct Fulfilment {
                        Meta(cause, "fulfil:" + cause.key.id + ":release:" + where.first + ":" +
                                        std::to_string(where.second) + ":" + std::to_string(cause.position))});
     }
-    auto op3 = AwaitExecuteAll(*runtime, std::move(sends));
-    co_await op3;
+    auto reservations = AwaitExecuteAll(*runtime, std::move(sends));
+    co_await reservations;
   }
 
   Task Allocate(DomainEvent cause) {
     const std::string tenant = cause.key.tenant;
     const std::string order_id = cause.key.id;
-    auto op4 = AwaitRead(*runtime, OrderKey(tenant, order_id));
-    auto snap = co_await op4;
+    auto order_read = AwaitRead(*runtime, OrderKey(tenant, order_id));
+    auto snap = co_await order_read;
     if (!snap) co_return;
     const auto order = snap->As<o::State>();
     snap.reset();
     if (order.status != o::Status::kPlaced) co_return;  // allocated already, awaiting approval, or cancelled
 
     TenantFacts tf;
-    auto op5 = Facts(tenant, tf);
-    co_await op5;
+    auto facts_read = Facts(tenant, tf);
+    co_await facts_read;
     std::set<std::string> skus;
     for (const auto& [line, l] : order.lines) skus.insert(l.sku);
     Held held;
     std::map<std::string, std::map<std::string, std::int64_t>> available;
-    auto op6 = Survey(tenant, order_id, tf.warehouses, skus, cause.timestamp_ms, held, available);
-    co_await op6;
+    auto survey = Survey(tenant, order_id, tf.warehouses, skus, cause.timestamp_ms, held, available);
+    co_await survey;
 
     // Lines still to place, after what an earlier attempt already reserved.
     std::map<std::uint32_t, std::int64_t> need;
@@ -175,8 +175,8 @@ struct Fulfilment {
                        Meta(cause, "fulfil:" + order_id + ":reserve:" + wh + ":" + std::to_string(cause.position))});
       at.push_back(wh);
     }
-    auto op7 = AwaitExecuteAll(*runtime, std::move(sends));
-    auto replies = co_await op7;
+    auto reservations = AwaitExecuteAll(*runtime, std::move(sends));
+    auto replies = co_await reservations;
     Held reserved;
     for (std::size_t i = 0; i < replies.size(); ++i) {
       if (!replies[i]) continue;  // refused or unanswered: a shortfall (and anything it did is swept below)
@@ -188,9 +188,9 @@ struct Fulfilment {
 
     o::RecordAllocation record{{}, tf.shortfall, cause.timestamp_ms};
     for (const auto& [where, qty] : plan) record.allocations.push_back({where.second, where.first, qty});
-    auto op8 = AwaitExecute(*runtime, OrderKey(tenant, order_id), record,
+    auto recording = AwaitExecute(*runtime, OrderKey(tenant, order_id), record,
                                           Meta(cause, "fulfil:" + order_id + ":allocate:" + std::to_string(cause.position)));
-    auto recorded = co_await op8;
+    auto recorded = co_await recording;
     if (!recorded) plan.clear();  // compensate: the order does not hold these, release them all
     // What the order holds now: what it held before and what was just reserved (nothing else reserves
     // for it meanwhile: every step for this order runs in its lane). A warehouse that did not answer
@@ -200,11 +200,11 @@ struct Fulfilment {
     for (const auto& r : replies) unanswered |= !r && r.error().kind == Failure::Kind::kUnavailable;
     if (unanswered || !recorded) {
       held.clear();
-      auto op9 = Survey(tenant, order_id, tf.warehouses, {}, cause.timestamp_ms, held, available);
-      co_await op9;
+      auto resurvey = Survey(tenant, order_id, tf.warehouses, {}, cause.timestamp_ms, held, available);
+      co_await resurvey;
     }
-    auto op10 = Sweep(cause, std::move(held), std::move(plan));
-    co_await op10;
+    auto sweep = Sweep(cause, std::move(held), std::move(plan));
+    co_await sweep;
   }
 
   Task Cancelled(DomainEvent cause, o::OrderCancelled e) {
@@ -216,18 +216,18 @@ struct Fulfilment {
                        Meta(cause, "fulfil:" + cause.key.id + ":cancel:" + a.warehouse + ":" +
                                        std::to_string(o::ReservationOf(a)))});
     }
-    auto op11 = AwaitExecuteAll(*runtime, std::move(sends));
-    co_await op11;
+    auto releases = AwaitExecuteAll(*runtime, std::move(sends));
+    co_await releases;
     // Anything else this order still holds (an attempt that raced the cancellation) goes too.
     TenantFacts tf;
-    auto op12 = Facts(tenant, tf);
-    co_await op12;
+    auto facts_read = Facts(tenant, tf);
+    co_await facts_read;
     Held held;
     std::map<std::string, std::map<std::string, std::int64_t>> available;
-    auto op13 = Survey(tenant, cause.key.id, tf.warehouses, {}, cause.timestamp_ms, held, available);
-    co_await op13;
-    auto op14 = Sweep(cause, std::move(held), {});
-    co_await op14;
+    auto survey = Survey(tenant, cause.key.id, tf.warehouses, {}, cause.timestamp_ms, held, available);
+    co_await survey;
+    auto sweep = Sweep(cause, std::move(held), {});
+    co_await sweep;
   }
 
   // Consumes the reservations the shipment took (older events name only lines: one reservation each),
@@ -245,10 +245,10 @@ struct Fulfilment {
       sends.push_back({WarehouseKey(tenant, e.warehouse), w::ConsumeReservation{order_id, number, cause.timestamp_ms},
                        Meta(cause, "fulfil:" + order_id + ":ship:" + e.warehouse + ":" + std::to_string(number))});
     }
-    auto op15 = AwaitExecuteAll(*runtime, std::move(sends));
-    co_await op15;
-    auto op16 = AwaitRead(*runtime, OrderKey(tenant, order_id));
-    auto order = co_await op16;
+    auto releases = AwaitExecuteAll(*runtime, std::move(sends));
+    co_await releases;
+    auto order_read = AwaitRead(*runtime, OrderKey(tenant, order_id));
+    auto order = co_await order_read;
     if (!order) co_return;
     std::vector<std::uint32_t> open;
     for (const auto& [line, l] : order->As<o::State>().lines) {
@@ -256,8 +256,8 @@ struct Fulfilment {
     }
     order.reset();
     TenantFacts tf;
-    auto op17 = Facts(tenant, tf);
-    co_await op17;
+    auto facts_read = Facts(tenant, tf);
+    co_await facts_read;
     for (const auto& wh : tf.warehouses) {
       for (std::uint32_t line : open) {
         auto top_up = TopUp(cause, wh, order_id, line);
@@ -275,8 +275,8 @@ struct Fulfilment {
   Task TopUp(DomainEvent cause, std::string warehouse, std::string order_id, std::uint32_t line) {
     const std::string tenant = cause.key.tenant;
     std::vector<EntityKey> keys{OrderKey(tenant, order_id), WarehouseKey(tenant, warehouse)};
-    auto op18 = AwaitReadAll(*runtime, std::move(keys));
-    auto states = co_await op18;
+    auto reads = AwaitReadAll(*runtime, std::move(keys));
+    auto states = co_await reads;
     if (!states[0] || !states[1]) co_return;
     const auto& order = states[0]->As<o::State>();
     auto it = order.lines.find(line);
@@ -307,15 +307,15 @@ struct Fulfilment {
       bool adopted = false;
       if (qty <= open) {
         o::RecordAllocation adopt{{o::Allocation{line, warehouse, qty, number}}, o::ShortfallRule::kBackorder, cause.timestamp_ms};
-        auto op19 = AwaitExecute(*runtime, OrderKey(tenant, order_id), std::move(adopt),
+        auto adoption = AwaitExecute(*runtime, OrderKey(tenant, order_id), std::move(adopt),
                                            Meta(cause, "fulfil:" + order_id + ":adopt:" + std::to_string(number) + at));
-        auto reply = co_await op19;
+        auto reply = co_await adoption;
         adopted = reply.has_value();
       }
       if (!adopted) {
-        auto op20 = AwaitExecute(*runtime, WarehouseKey(tenant, warehouse), w::ReleaseReservation{order_id, number, cause.timestamp_ms},
+        auto release = AwaitExecute(*runtime, WarehouseKey(tenant, warehouse), w::ReleaseReservation{order_id, number, cause.timestamp_ms},
                               Meta(cause, "fulfil:" + order_id + ":unadopt:" + std::to_string(number) + at));
-        co_await op20;
+        co_await release;
       }
       co_return;  // the next arrival or shipment goes on from the order's new state
     }
@@ -329,9 +329,9 @@ struct Fulfilment {
     const std::uint32_t number = o::ReservationNumber(line, slot);
     states.clear();
     w::ReserveLines reserve{order_id, {w::ReserveLine{number, sku, take}}, cause.timestamp_ms};
-    auto op21 = AwaitExecute(*runtime, WarehouseKey(tenant, warehouse), std::move(reserve),
+    auto reservation = AwaitExecute(*runtime, WarehouseKey(tenant, warehouse), std::move(reserve),
                                           Meta(cause, "fulfil:" + order_id + ":topup:" + std::to_string(number) + at));
-    auto reserved = co_await op21;
+    auto reserved = co_await reservation;
     if (!reserved) co_return;  // the next arrival tries again
     std::int64_t got = 0;
     for (const auto& e : std::get<std::vector<w::Event>>(reserved->events)) {
@@ -339,14 +339,14 @@ struct Fulfilment {
     }
     if (got <= 0) co_return;  // stock moved meanwhile: the next arrival tries again
     o::RecordAllocation record{{o::Allocation{line, warehouse, got, number}}, o::ShortfallRule::kBackorder, cause.timestamp_ms};
-    auto op22 = AwaitExecute(
+    auto recording = AwaitExecute(
         *runtime, OrderKey(tenant, order_id), std::move(record),
         Meta(cause, "fulfil:" + order_id + ":record:" + std::to_string(number) + at));
-    auto recorded_now = co_await op22;
+    auto recorded_now = co_await recording;
     if (!recorded_now) {  // compensate: the order does not hold it (cancelled meanwhile, say)
-      auto op23 = AwaitExecute(*runtime, WarehouseKey(tenant, warehouse), w::ReleaseReservation{order_id, number, cause.timestamp_ms},
+      auto release = AwaitExecute(*runtime, WarehouseKey(tenant, warehouse), w::ReleaseReservation{order_id, number, cause.timestamp_ms},
                             Meta(cause, "fulfil:" + order_id + ":undo:" + std::to_string(number) + at));
-      co_await op23;
+      co_await release;
     }
   }
 
@@ -357,15 +357,15 @@ struct Fulfilment {
     const std::string warehouse = cause.key.id;
     for (const auto& sku : skus) {
       for (const auto& [order_id, line] : index->Waiting(tenant, sku)) {
-        auto op24 = AwaitRead(*runtime, WarehouseKey(tenant, warehouse));
-        auto s = co_await op24;
+        auto warehouse_read = AwaitRead(*runtime, WarehouseKey(tenant, warehouse));
+        auto s = co_await warehouse_read;
         if (!s) co_return;
         const bool any = w::AvailableAt(s->As<w::State>(), sku, cause.timestamp_ms) > 0;
         s.reset();
         if (!any) break;
-        auto op25 = lanes->Run(OrderLane(tenant, order_id),
+        auto top_up_in_order_lane = lanes->Run(OrderLane(tenant, order_id),
                             [this, cause, warehouse, order_id, line] { return TopUp(cause, warehouse, order_id, line); });
-        co_await op25;
+        co_await top_up_in_order_lane;
       }
     }
   }
@@ -382,8 +382,8 @@ struct Fulfilment {
       if (!open.contains(line)) index->Remove(tenant, order_id, line, cause.position);
     }
     if (open.empty()) co_return;
-    auto op26 = AwaitRead(*runtime, OrderKey(tenant, order_id));
-    auto snap = co_await op26;
+    auto order_read = AwaitRead(*runtime, OrderKey(tenant, order_id));
+    auto snap = co_await order_read;
     if (!snap) co_return;
     std::vector<std::uint32_t> added;
     for (std::uint32_t line : open) {
@@ -395,8 +395,8 @@ struct Fulfilment {
     snap.reset();
     if (added.empty()) co_return;
     TenantFacts tf;
-    auto op27 = Facts(tenant, tf);
-    co_await op27;
+    auto facts_read = Facts(tenant, tf);
+    co_await facts_read;
     for (const auto& wh : tf.warehouses) {
       for (std::uint32_t line : added) {
         auto top_up = TopUp(cause, wh, order_id, line);
@@ -411,10 +411,10 @@ struct Fulfilment {
       auto allocation = Allocate(cause);
       co_await allocation;
     }
-    auto op28 = AwaitExecute(*runtime, TenantKey(cause.key.tenant),
+    auto metering = AwaitExecute(*runtime, TenantKey(cause.key.tenant),
                           t::MeterOrder{cause.key.id, cause.position, cause.timestamp_ms},
                           Meta(cause, "meter:" + cause.key.id + ":" + std::to_string(cause.position)));
-    co_await op28;
+    co_await metering;
   }
 
   Task IndexOnly(DomainEvent cause, std::uint32_t line) {

@@ -9,6 +9,11 @@
 // Snapshot should be dropped before the next await (an entity copies its state before changing it
 // while a reader still holds it). Exceptions do not leave a Task: one is counted
 // (Task::Unhandled()) and the task ends there.
+//
+// Always await a NAMED awaitable (`auto read = AwaitRead(...); auto snap = co_await read;`), never a
+// temporary inside the co_await expression: g++ 12 destroys non-trivial temporaries of a co_await
+// full-expression twice when the coroutine suspends there (seen as a double free in ~variant of a
+// command), so fulfilment.cpp and every other coroutine here name each awaitable.
 #pragma once
 
 #include <atomic>
