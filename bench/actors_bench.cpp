@@ -88,11 +88,6 @@ double StoreRate(eventstore::EventStore& store, int senders, double seconds, con
   return static_cast<double>(done.load()) / SecondsSince(start);
 }
 
-double Percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
-}
 
 }  // namespace
 

@@ -1,4 +1,4 @@
-// Small helpers shared by keel-bench suites: a scratch directory, a stopwatch, figure printing.
+// Small helpers shared by keel-bench suites: a scratch directory, a stopwatch, quantiles, figure printing.
 #pragma once
 
 #include <algorithm>
@@ -23,6 +23,13 @@ inline double Median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   const std::size_t n = v.size();
   return n == 0 ? 0 : (n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2);
+}
+
+// The p-quantile (0..1) of `v`, nearest rank; 0 for no samples.
+inline double Percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
 }
 
 class ScratchDir {
@@ -61,5 +68,6 @@ int RunEventStoreSuite(const Settings& settings);
 int RunActorsSuite(const Settings& settings);
 int RunGatewaySuite(const Settings& settings);
 int RunFeedSuite(const Settings& settings);
+int RunFulfilmentSuite(const Settings& settings);
 
 }  // namespace keel::bench

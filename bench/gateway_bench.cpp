@@ -31,6 +31,7 @@
 
 #include "bare_beast.hpp"
 #include "bench_util.hpp"
+#include "http_client.hpp"
 #include "node.hpp"
 
 namespace keel::bench {
@@ -38,45 +39,6 @@ namespace {
 
 constexpr int kConnections = 64;
 constexpr const char* kKey = "bench_platform_owner_key_000000000";
-
-int Connect(std::uint16_t port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  int one = 1;
-  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  return fd;
-}
-
-// Sends `request` and reads one response; returns its status (0 on a broken connection).
-int RoundTrip(int fd, const std::string& request, std::string& buf) {
-  if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request.size())) return 0;
-  buf.clear();
-  std::size_t header_end = std::string::npos;
-  std::size_t need = 0;
-  char chunk[8192];
-  for (;;) {
-    if (header_end == std::string::npos) {
-      header_end = buf.find("\r\n\r\n");
-      if (header_end != std::string::npos) {
-        auto cl = buf.find("Content-Length: ");
-        if (cl == std::string::npos) cl = buf.find("content-length: ");
-        need = header_end + 4 + (cl != std::string::npos ? std::stoul(buf.substr(cl + 16)) : 0);
-      }
-    }
-    if (header_end != std::string::npos && buf.size() >= need) break;
-    auto n = ::recv(fd, chunk, sizeof chunk, 0);
-    if (n <= 0) return 0;
-    buf.append(chunk, static_cast<std::size_t>(n));
-  }
-  return std::atoi(buf.c_str() + 9);
-}
 
 struct LoadResult {
   double per_second = 0;
@@ -175,16 +137,7 @@ LoadResult Load(std::uint16_t port, const std::vector<std::string>& requests, do
   return r;
 }
 
-double Percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
-}
-
-std::string Post(const std::string& path, const std::string& body) {
-  return "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + kKey +
-         "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
-}
+std::string Post(const std::string& path, const std::string& body) { return bench::Post(kKey, path, body); }
 
 }  // namespace
 

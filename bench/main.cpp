@@ -1,5 +1,5 @@
 // keel-bench: runs benchmark suites by name (`keel-bench eventstore`, `keel-bench actors`,
-// `keel-bench gateway`, `keel-bench feed`; no name runs them all).
+// `keel-bench gateway`, `keel-bench feed`, `keel-bench fulfilment`; no name runs them all).
 // `--quick` shrinks every duration for a smoke run whose figures mean nothing; `--rounds N` sets
 // the alternating samples per configuration; `--only PREFIX` runs only configurations whose figure
 // names start with PREFIX (the summary lines then cover just those).
@@ -28,7 +28,7 @@ int main(int argc, char** argv) {
     } else if (argv[i][0] != '-') {
       suite = argv[i];
     } else {
-      std::fprintf(stderr, "usage: keel-bench [eventstore|actors|gateway|feed] [--quick] [--rounds N] [--only PREFIX]\n");
+      std::fprintf(stderr, "usage: keel-bench [eventstore|actors|gateway|feed|fulfilment] [--quick] [--rounds N] [--only PREFIX]\n");
       return 2;
     }
   }
@@ -41,12 +41,14 @@ int main(int argc, char** argv) {
   if (suite == "actors") return keel::bench::RunActorsSuite(settings);
   if (suite == "gateway") return keel::bench::RunGatewaySuite(settings);
   if (suite == "feed") return keel::bench::RunFeedSuite(settings);
+  if (suite == "fulfilment") return keel::bench::RunFulfilmentSuite(settings);
   if (suite == "all") {
     int a = keel::bench::RunEventStoreSuite(settings);
     if (a == 0) a = keel::bench::RunActorsSuite(settings);
     if (a == 0) a = keel::bench::RunGatewaySuite(settings);
-    return a != 0 ? a : keel::bench::RunFeedSuite(settings);
+    if (a == 0) a = keel::bench::RunFeedSuite(settings);
+    return a != 0 ? a : keel::bench::RunFulfilmentSuite(settings);
   }
-  std::fprintf(stderr, "keel-bench: unknown suite '%s' (known: eventstore, actors, gateway, feed)\n", suite.c_str());
+  std::fprintf(stderr, "keel-bench: unknown suite '%s' (known: eventstore, actors, gateway, feed, fulfilment)\n", suite.c_str());
   return 2;
 }
