@@ -13,6 +13,7 @@
 // and `reserved_vs_accepted_ratio` (the lowest of all configurations). Exits 1 if an order failed,
 // was backordered, or was never reserved.
 #include <pthread.h>
+#include <sys/resource.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -44,6 +45,13 @@ struct Population {
   int warehouses = 3;
   int skus = 10'000;
 };
+
+double ProcessCpuSeconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
 
 std::string Sku(int i) {
   char buf[16];
@@ -171,6 +179,7 @@ struct Tracker {
 
 struct Outcome {
   double accepted_per_s = 0, reserved_per_s = 0, p50 = 0, p99 = 0, drain_s = 0, appends_per_order = 0;
+  double appends_per_commit = 0, commits_per_s = 0, snapshot_mb_per_s = 0, cpu_cores = 0;  // load + drain
   std::uint64_t accepted = 0, reserved = 0, failed = 0, backordered = 0, backlog_at_end = 0, never = 0;
   std::string first_failure;
 };
@@ -185,7 +194,8 @@ Outcome Run(app::Node& node, Tracker& tracker, const Population& pop, int client
   std::atomic<std::uint64_t> accepted{0}, failed{0};
   std::mutex failure_mu;
   std::string first_failure;
-  const auto appends_before = node.store().writer_stats().appends;
+  const auto writer_before = node.store().writer_stats();
+  const double cpu_before = ProcessCpuSeconds();
   std::vector<std::thread> threads;
   const auto start = std::chrono::steady_clock::now();
   for (int c = 0; c < clients; ++c) {
@@ -233,7 +243,15 @@ Outcome Run(app::Node& node, Tracker& tracker, const Population& pop, int client
   out.reserved_per_s = span > 0 ? static_cast<double>(out.reserved) / std::max(span, load_s) : 0;
   out.p50 = Percentile(tracker.latencies_ms, 0.5);
   out.p99 = Percentile(tracker.latencies_ms, 0.99);
-  out.appends_per_order = out.accepted ? static_cast<double>(node.store().writer_stats().appends - appends_before) / static_cast<double>(out.accepted) : 0;
+  const auto writer = node.store().writer_stats();
+  const double elapsed = SecondsSince(start);
+  const auto appends = static_cast<double>(writer.appends - writer_before.appends);
+  const auto commits = static_cast<double>(writer.commits - writer_before.commits);
+  out.appends_per_order = out.accepted ? appends / static_cast<double>(out.accepted) : 0;
+  out.appends_per_commit = commits > 0 ? appends / commits : 0;
+  out.commits_per_s = commits / elapsed;
+  out.snapshot_mb_per_s = static_cast<double>(writer.snapshot_bytes - writer_before.snapshot_bytes) / 1e6 / elapsed;
+  out.cpu_cores = (ProcessCpuSeconds() - cpu_before) / elapsed;
   tracker.sent.clear();
   tracker.latencies_ms.clear();
   tracker.reserved = tracker.backordered = 0;
@@ -266,6 +284,8 @@ void Print(const std::string& config, const Outcome& r) {
   std::printf("place_to_reserved_p50_ms_%s: %.2f\nplace_to_reserved_p99_ms_%s: %.2f\n", config.c_str(), r.p50, config.c_str(), r.p99);
   std::printf("backlog_at_end_%s: %llu orders (drained in %.2f s)\n", config.c_str(), static_cast<unsigned long long>(r.backlog_at_end), r.drain_s);
   std::printf("appends_per_order_%s: %.2f\n", config.c_str(), r.appends_per_order);
+  std::printf("store_%s: %.0f commits/s, %.1f appends/commit, %.1f MB/s of state snapshots; process CPU %.2f cores\n", config.c_str(),
+              r.commits_per_s, r.appends_per_commit, r.snapshot_mb_per_s, r.cpu_cores);
   Ratio("reserved_vs_accepted_ratio_" + config, r.accepted_per_s > 0 ? r.reserved_per_s / r.accepted_per_s : 0);
   if (r.failed || r.backordered || r.never)
     std::fprintf(stderr, "fulfilment %s: %llu failed (first: %s), %llu backordered, %llu never reserved\n", config.c_str(),
