@@ -8,7 +8,8 @@
 // gap between the gateway and the bare server into "durability" and "everything else".
 // Prints requests per second, p50/p99 latency and `http_vs_bare_beast_ratio`. For experiments,
 // KB_IO, KB_WORKERS and KB_CAF override the io threads, handler threads and CAF scheduler threads;
-// KB_ONLY_KEEL=1 skips the baseline (for profiling).
+// KB_ONLY_KEEL=1 skips the baseline (for profiling). Before that load, orders placed per second with
+// 1 and 8 connections (RunOrders). `--only orders` / `--only http` run one of the two parts.
 #include <arpa/inet.h>
 #include <pthread.h>
 #include <netinet/in.h>
@@ -18,6 +19,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <functional>
 #include <cstring>
 #include <dirent.h>
 #include <fstream>
@@ -87,28 +89,31 @@ double ThreadCpuSeconds() {
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
 }
 
-// 64 connections, each its own thread sending `requests[i]` back to back for `seconds`.
-LoadResult Load(std::uint16_t port, const std::vector<std::string>& requests, double seconds) {
+// `connections` connections, each its own thread sending `next(i, n)` (connection i's n-th request)
+// back to back for `seconds`.
+LoadResult Load(std::uint16_t port, int connections, const std::function<std::string(int, std::uint64_t)>& next,
+                double seconds) {
   std::atomic<bool> stop{false};
   std::atomic<std::uint64_t> ok{0}, failed{0};
-  std::vector<std::vector<double>> lat(kConnections);
-  std::vector<double> client_cpu(kConnections, 0.0);
+  std::vector<std::vector<double>> lat(static_cast<std::size_t>(connections));
+  std::vector<double> client_cpu(static_cast<std::size_t>(connections), 0.0);
   const double cpu_before = ProcessCpuSeconds();
   std::vector<std::thread> threads;
   const auto start = std::chrono::steady_clock::now();
-  for (int i = 0; i < kConnections; ++i) {
+  for (int i = 0; i < connections; ++i) {
     threads.emplace_back([&, i] {
       pthread_setname_np(pthread_self(), "bench-client");
       const double cpu0 = ThreadCpuSeconds();
       int fd = Connect(port);
       std::string buf;
-      while (!stop.load(std::memory_order_relaxed)) {
+      for (std::uint64_t n = 0; !stop.load(std::memory_order_relaxed); ++n) {
         if (fd < 0) {
           failed++;
           return;
         }
+        const std::string request = next(i, n);
         const auto t0 = std::chrono::steady_clock::now();
-        const int status = RoundTrip(fd, requests[static_cast<std::size_t>(i) % requests.size()], buf);
+        const int status = RoundTrip(fd, request, buf);
         if (status >= 200 && status < 300) {
           ok++;
           lat[static_cast<std::size_t>(i)].push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
@@ -137,7 +142,76 @@ LoadResult Load(std::uint16_t port, const std::vector<std::string>& requests, do
   return r;
 }
 
+// kConnections connections, connection i sending `requests[i % size]` again and again.
+LoadResult Load(std::uint16_t port, const std::vector<std::string>& requests, double seconds) {
+  return Load(port, kConnections, [&](int i, std::uint64_t) { return requests[static_cast<std::size_t>(i) % requests.size()]; },
+              seconds);
+}
+
 std::string Post(const std::string& path, const std::string& body) { return bench::Post(kKey, path, body); }
+
+// Orders: POST /v1/tenants/<tenant>/orders with 1 and with 8 connections (one tenant each), one line
+// of a catalogued SKU priced from the partner's list, so that placing reads the tenant's facts, the
+// partner's price list and the catalog before the command. The tenants have no warehouse: the
+// fulfilment process backorders each order in the background, as it would a shop without stock.
+// Figures: orders_per_s_c1, orders_per_s_c8 and their p50 latencies (medians over rounds).
+int RunOrders(std::uint16_t port, int rounds, double seconds, double warm_up) {
+  constexpr int kMaxConnections = 8;
+  {
+    int fd = Connect(port);
+    std::string buf;
+    int failed = 0;
+    auto must = [&](const std::string& method, const std::string& path, const nlohmann::json& body) {
+      const std::string b = body.dump();
+      std::string req = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + kKey +
+                        "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(b.size()) + "\r\n\r\n" + b;
+      const int s = RoundTrip(fd, req, buf);
+      if (s < 200 || s >= 300) {
+        ++failed;
+        std::fprintf(stderr, "gateway: order setup request failed (%d): %s\n", s, buf.c_str());
+      }
+    };
+    using J = nlohmann::json;
+    must("PUT", "/v1/partners/bench/price-list",
+         {{"prices",
+           {{"currency", "EUR"},
+            {"entries", J::array({{{"category", "hardware"}, {"breaks", J::array({{{"min_qty", 1}, {"unit_price", 1000}}})}}})}}}});
+    for (int i = 0; i < kMaxConnections; ++i) {
+      const std::string t = "bo" + std::to_string(i);
+      must("POST", "/v1/partners/bench/tenants", {{"id", t}, {"name", "Bench orders"}, {"template_id", "enterprise-distributor"}});
+      must("POST", "/v1/tenants/" + t + "/catalog/imports",
+           {{"rows", J::array({{{"row", 1}, {"item", {{"sku", "BOLT"}, {"name", "Bolt"}, {"unit", "box"}, {"category", "hardware"}}}}})}});
+    }
+    ::close(fd);
+    if (failed > 0) return 1;
+  }
+  std::atomic<std::uint64_t> batch{0};  // each load's order ids are new
+  auto orders = [&](int connections, double for_seconds) {
+    const std::string prefix = "r" + std::to_string(batch.fetch_add(1)) + "-";
+    return Load(port, connections, [&prefix](int i, std::uint64_t n) {
+      return Post("/v1/tenants/bo" + std::to_string(i) + "/orders",
+                  R"({"id":")" + prefix + std::to_string(n) +
+                      R"(","customer":"c1","currency":"EUR","lines":[{"line":1,"sku":"BOLT","qty":1}]})");
+    }, for_seconds);
+  };
+  orders(kMaxConnections, warm_up);  // actors active, caches filled
+  std::vector<double> c1, c8, p50_c1, p50_c8;
+  std::uint64_t failures = 0;
+  for (int r = 0; r < rounds; ++r) {
+    const auto one = orders(1, seconds);
+    const auto eight = orders(kMaxConnections, seconds);
+    c1.push_back(one.per_second);
+    c8.push_back(eight.per_second);
+    p50_c1.push_back(Percentile(one.latencies_ms, 0.5));
+    p50_c8.push_back(Percentile(eight.latencies_ms, 0.5));
+    failures += one.failures + eight.failures;
+  }
+  Figure("orders_per_s_c1", Median(c1), "req/s");
+  Figure("orders_per_s_c8", Median(c8), "req/s");
+  std::printf("orders_latency_p50_ms_c1: %.3f\norders_latency_p50_ms_c8: %.3f\n", Median(p50_c1), Median(p50_c8));
+  if (failures > 0) std::fprintf(stderr, "gateway: %llu orders failed\n", static_cast<unsigned long long>(failures));
+  return failures > 0 ? 1 : 0;
+}
 
 }  // namespace
 
@@ -176,6 +250,15 @@ int RunGatewaySuite(const Settings& settings) {
                 nlohmann::json{{"id", "bt" + std::to_string(i)}, {"name", "Bench"}, {"template_id", "enterprise-distributor"}}.dump()));
     ::close(fd);
   }
+  const double seconds = quick ? 0.2 : 3.0;
+  const int rounds = quick ? 1 : std::max(1, std::min(settings.rounds, 5));
+  // `--only orders` runs the orders alone; `--only http` the usage load and its baselines alone.
+  int orders_failed = 0;
+  if (settings.Selected("orders")) orders_failed = RunOrders(port, rounds, seconds, quick ? 0.1 : 1.0);
+  if (!settings.Selected("http")) {
+    (*node)->Stop();
+    return orders_failed;
+  }
   std::vector<std::string> commands, bare;
   for (int i = 0; i < kConnections; ++i) {
     commands.push_back(Post("/v1/tenants/bt" + std::to_string(i) + "/usage", R"({"api_calls":1})"));
@@ -190,8 +273,6 @@ int RunGatewaySuite(const Settings& settings) {
   }
   BareBeast durable_baseline(2, durable_store->get());
 
-  const double seconds = quick ? 0.2 : 3.0;
-  const int rounds = quick ? 1 : std::max(1, std::min(settings.rounds, 5));
   std::vector<double> http_rates, bare_rates, durable_rates, latencies;
   std::map<std::string, double> http_cpu_by_name;     // server threads during the gateway's rounds
   std::map<std::string, double> durable_cpu_by_name;  // and during the durable bare server's
@@ -270,7 +351,7 @@ int RunGatewaySuite(const Settings& settings) {
   Ratio("http_vs_bare_durable_ratio", durable > 0 ? http / durable : 0);
   Ratio("http_vs_bare_beast_ratio", base > 0 ? http / base : 0);
   (*node)->Stop();
-  return failures > 0 ? 1 : 0;
+  return failures > 0 || orders_failed != 0 ? 1 : 0;
 }
 
 }  // namespace keel::bench

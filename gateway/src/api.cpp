@@ -5,7 +5,6 @@
 
 #include <chrono>
 #include <cstdio>
-#include <set>
 
 #include "call.hpp"
 #include "domain_json.hpp"
@@ -70,72 +69,6 @@ void Audit(ApiContext& ctx, const Request& req, const std::string& who, int stat
   batch.model = "audit";
   batch.puts.emplace_back(key, rec.dump(-1, ' ', false, json::Json::error_handler_t::replace));
   ctx.store.CommitReadModelAsync(std::move(batch), [](auto) {});
-}
-
-// The cached facts about a tenant, while fresh (5 s: api_rps follows plan changes within that).
-std::optional<TenantInfo> CachedTenant(ApiContext& ctx, const std::string& tenant, std::int64_t now) {
-  std::lock_guard lock(ctx.tenants_mu);
-  auto it = ctx.tenants.find(tenant);
-  if (it != ctx.tenants.end() && it->second.exists && now - it->second.fetched_at < 5000) return it->second;
-  return std::nullopt;
-}
-
-// The tenant's facts, from the cache unless `fresh` or absent there.
-std::optional<TenantInfo> Tenant(ApiContext& ctx, actors::Client& client, const std::string& tenant, std::int64_t now,
-                                 bool fresh = false) {
-  if (!fresh) {
-    if (auto cached = CachedTenant(ctx, tenant, now)) return cached;
-  }
-  auto snap = client.Get(actors::TenantKey(tenant));
-  if (!snap) return std::nullopt;
-  TenantInfo info;
-  info.fetched_at = now;
-  info.version = snap->version;
-  if (snap->version > 0) {
-    const auto& st = snap->As<domain::tenant::State>();
-    info.exists = true;
-    info.partner = st.partner;
-    info.api_rps = st.limits.api_rps;
-    info.status = st.status;
-  }
-  std::lock_guard lock(ctx.tenants_mu);
-  if (info.exists) ctx.tenants[tenant] = info;
-  return info;
-}
-
-// Tenant events that change none of the facts the gateway caches (partner, api_rps, lifecycle status).
-bool LeavesTenantInfo(std::string_view type) {
-  static const std::set<std::string_view, std::less<>> kHarmless{
-      "UsageRecorded",  "OrderMetered",      "TicketOpened",          "TicketResolved",       "MilestoneCompleted",
-      "WarehouseRegistered", "IntegrationFailed", "IntegrationRecovered", "SyncLatencyBreached", "PlanChangesBlockedSet",
-      "ModuleActivated", "ModuleDeactivated", "SubscriptionCancelled", "PlanDowngradeScheduled"};
-  return kHarmless.contains(type);
-}
-
-// Whether cached facts still describe the tenant's current state. A command must pass the lifecycle
-// gate on the current state: a tenant suspended a millisecond ago (by hand or by dunning) trades no
-// more. The facts are current when the tenant's stream has not moved since they were read (one index
-// look-up), or moved only by events that leave them as they were (usage, metering, tickets: the
-// stream's types are read, not its payloads), and then the cache moves to the new version.
-bool Current(ApiContext& ctx, const std::string& tenant, TenantInfo& info) {
-  const std::string stream = actors::StreamOf(actors::TenantKey(tenant));
-  auto version = ctx.store.StreamVersion(stream);
-  if (!version) return false;
-  if (*version == info.version) return true;
-  constexpr std::uint64_t kMaxSkipped = 64;  // further behind: read the state again
-  if (*version < info.version || *version - info.version > kMaxSkipped) return false;
-  const std::uint64_t expected = *version - info.version;
-  bool harmless = true;
-  auto scanned = ctx.store.ScanStream(
-      stream, info.version + 1, expected,
-      [&](const eventstore::EventView& e) { return harmless = LeavesTenantInfo(e.type); },
-      eventstore::EventStore::Fields::kPayloadOnly);
-  if (!scanned || *scanned != expected || !harmless) return false;
-  const std::uint64_t seen = info.version;
-  info.version = *version;
-  std::lock_guard lock(ctx.tenants_mu);
-  if (auto it = ctx.tenants.find(tenant); it != ctx.tenants.end() && it->second.version == seen) it->second.version = *version;
-  return true;
 }
 
 std::optional<std::uint64_t> ParseIfMatch(std::string v) {
@@ -252,7 +185,7 @@ Response Api::Handle(const Request& request, actors::Client& client) { return Ha
 
 // Everything before the handler: route, authentication, body, scope, role, rate, If-Match. Either a
 // final answer, or a call ready for its handler; `needs_pool` when it cannot go on without waiting
-// (only when `client` is null: a tenant not in the cache).
+// (only when `client` is null: a tenant whose facts only its actor can give).
 struct Api::Prepared {
   std::optional<Response> answer;
   // The lifecycle gate's refusal of a command that carries an Idempotency-Key: answered only after
@@ -263,6 +196,7 @@ struct Api::Prepared {
   Principal who;
   json::Json body;
   actors::CommandMeta meta;
+  TenantFactsRef tenant;  // a tenant-scoped route's tenant, as the gate saw it
   std::string route_id = "unmatched";
 };
 
@@ -340,24 +274,26 @@ Api::Prepared Api::Prepare(const Request& req, const Principal& given, actors::C
     }
   } else if (route.scope == Scope::kTenant) {
     tenant_scope = match.params.at("tenant");
-    auto info = client ? Tenant(ctx, *client, tenant_scope, now) : CachedTenant(ctx, tenant_scope, now);
-    if (info && route.command && info->exists && !Current(ctx, tenant_scope, *info))
-      info = client ? Tenant(ctx, *client, tenant_scope, now, true) : std::nullopt;
-    if (!info) {
-      if (!client) {
+    // The tenant's facts as of its stream's current version (reference_data.hpp): a tenant suspended
+    // a millisecond ago, by hand or by dunning, trades no more.
+    auto facts = ctx.reference.Tenant(tenant_scope, client);
+    if (!facts) {
+      if (facts.error().kind == ReferenceError::Kind::kWouldWait) {
         p.needs_pool = true;
         return p;
       }
       p.answer = Problem(503, "unavailable", "The service is unavailable", "the tenant did not answer");
       return p;
     }
-    if (!Sees(who, info->exists ? info->partner : "", tenant_scope) || (!info->exists && !who.partner.empty())) {
+    p.tenant = std::move(*facts);
+    const TenantFacts& info = *p.tenant;
+    if (!Sees(who, info.exists() ? info.state.partner : "", tenant_scope) || (!info.exists() && !who.partner.empty())) {
       Audit(ctx, req, who.Name(), 404, now);
       p.answer = NotFound("tenant '" + tenant_scope + "' does not exist");
       return p;
     }
-    tenant_rps = info->api_rps;
-    tenant_status = info->status;
+    tenant_rps = info.state.limits.api_rps;
+    tenant_status = info.state.status;
   }
   if (!RoleAllows(who.role, route.category)) {
     Audit(ctx, req, who.Name(), 403, now);
@@ -454,7 +390,7 @@ Response Api::HandleAs(const Request& req, const Principal& given, actors::Clien
     return finish(std::move(*p.lifecycle_refusal));
   }
 
-  Call call{ctx, &client, req, *p.match, p.who, std::move(p.body), std::move(p.meta), now};
+  Call call{ctx, &client, req, *p.match, p.who, std::move(p.body), std::move(p.meta), now, std::move(p.tenant)};
   Response response;
   try {
     response = handler->second(call);
@@ -487,7 +423,8 @@ bool Api::TryHandleAsync(const Request& req, std::function<void(Response)> done,
     finish(std::move(*prepared->answer));
     return true;
   }
-  Call call{ctx, nullptr, req, *prepared->match, prepared->who, std::move(prepared->body), prepared->meta, now};
+  Call call{ctx, nullptr, req, *prepared->match, prepared->who, std::move(prepared->body), prepared->meta, now,
+            prepared->tenant};
   const AsyncRoute route = entry->second;
   try {
     if (route.read) {

@@ -1,5 +1,5 @@
-// Shared handler helpers (see call.hpp): problem responses, loading state, running commands and
-// rendering their outcomes.
+// Shared handler helpers (see call.hpp): problem responses, loading state, reference data, running
+// commands and rendering their outcomes.
 #include "call.hpp"
 
 #include "codec/codec.hpp"
@@ -122,8 +122,40 @@ Response StateResponse(const actors::EntityKey& key, const actors::Snapshot& s) 
   return r;
 }
 
-const domain::SegmentTemplate* TemplateOf(const ApiContext& ctx, const domain::tenant::State& t) {
-  return ctx.templates.Find(t.template_id, t.template_version);
+namespace {
+Response ReferenceFailure(const ReferenceError& e) {
+  return Problem(503, "unavailable", "The service is unavailable", e.detail);
+}
+}  // namespace
+
+std::expected<TenantFactsRef, Response> TenantOf(Call& c) {
+  TenantFactsRef facts = c.tenant;
+  if (!facts) {  // not read by the pipeline (not a tenant-scoped route)
+    auto read = c.ctx.reference.Tenant(c.Param("tenant"), c.client);
+    if (!read) return std::unexpected(ReferenceFailure(read.error()));
+    facts = std::move(*read);
+  }
+  if (!facts->exists()) return std::unexpected(NotFound("tenant '" + c.Param("tenant") + "' does not exist"));
+  return facts;
+}
+
+std::expected<const domain::SegmentTemplate*, Response> TemplateOf(const TenantFacts& tenant) {
+  if (tenant.segment == nullptr)
+    return std::unexpected(Problem(503, "configuration_missing", "Configuration missing",
+                                   "the tenant's template is not in this server's configuration"));
+  return tenant.segment;
+}
+
+std::expected<actors::Snapshot, Response> PartnerOf(Call& c, const std::string& partner) {
+  auto snap = c.ctx.reference.Partner(partner, c.client);
+  if (!snap) return std::unexpected(ReferenceFailure(snap.error()));
+  return std::move(*snap);
+}
+
+std::expected<actors::Snapshot, Response> CatalogOf(Call& c) {
+  auto snap = c.ctx.reference.Catalog(c.Param("tenant"), c.client);
+  if (!snap) return std::unexpected(ReferenceFailure(snap.error()));
+  return std::move(*snap);
 }
 
 }  // namespace keel::gateway

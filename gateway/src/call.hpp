@@ -14,7 +14,6 @@
 #include <mutex>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
 #include "actors/billing_cycle.hpp"
 #include "actors/clock.hpp"
@@ -29,24 +28,15 @@
 #include "metrics.hpp"
 #include "problem.hpp"
 #include "rate_limit.hpp"
+#include "reference_data.hpp"
 
 namespace keel::gateway {
-
-// What the gateway knows of a tenant for access control and rate limiting (cached briefly).
-struct TenantInfo {
-  bool exists = false;
-  std::string partner;
-  std::int64_t api_rps = 0;
-  domain::tenant::Status status = domain::tenant::Status::kNone;  // for the lifecycle gate
-  std::uint64_t version = 0;  // the tenant stream's version these facts were read at
-  std::int64_t fetched_at = 0;
-};
 
 struct ApiContext {
   ApiContext(eventstore::EventStore& s, actors::Runtime& r, const actors::Clock& c, const domain::ServiceCatalog& cat,
              const config::TemplateRegistry& t, KeyStore& k, Metrics& m, std::int64_t idempotency_retention_ms)
       : store(s), runtime(r), clock(c), catalog(cat), templates(t), keys(k), metrics(m),
-        idempotency(s, idempotency_retention_ms) {}
+        idempotency(s, idempotency_retention_ms), reference(s, cat, t) {}
   eventstore::EventStore& store;
   actors::Runtime& runtime;
   const actors::Clock& clock;
@@ -55,6 +45,7 @@ struct ApiContext {
   KeyStore& keys;
   Metrics& metrics;
   IdempotencyCache idempotency;
+  ReferenceData reference;  // tenant facts, price lists and catalogs for every command (reference_data.hpp)
   RateLimiter limiter;
   bool rate_limits = true;
   std::int64_t audit_retention_ms = 0;
@@ -65,9 +56,6 @@ struct ApiContext {
   std::int64_t WallNowMs() const { return wall ? wall->NowMs() : clock.NowMs(); }
   std::string openapi;                                             // the OpenAPI document served as is
   std::atomic<bool> draining{false};                               // shutting down: /readyz says so
-
-  std::mutex tenants_mu;
-  std::unordered_map<std::string, TenantInfo> tenants;
 };
 
 struct Call {
@@ -79,6 +67,9 @@ struct Call {
   json::Json body;  // the request body (an object; {} when empty)
   actors::CommandMeta meta;
   std::int64_t now = 0;
+  // A tenant-scoped route's tenant as the pipeline read it for the lifecycle gate (current when the
+  // request arrived; version 0 when it does not exist); null on other routes.
+  TenantFactsRef tenant;
   const std::string& Param(const std::string& name) const { return match.params.at(name); }
 };
 
@@ -132,12 +123,14 @@ std::expected<T, Response> ParseBody(Call& c) {
 
 // The current state of an entity; 404 when it has no events.
 std::expected<actors::Snapshot, Response> Load(Call& c, const actors::EntityKey& key);
-template <class S>
-std::expected<S, Response> LoadState(Call& c, const actors::EntityKey& key) {
-  auto snap = Load(c, key);
-  if (!snap) return std::unexpected(snap.error());
-  return snap->As<S>();  // a copy: callers keep it
-}
+
+// Reference data (reference_data.hpp), as handlers need it: the request's tenant (404 when it does
+// not exist), its pinned template (503 configuration_missing when this server lacks it), and current
+// partner and catalog snapshots (503 unavailable when they cannot be read).
+std::expected<TenantFactsRef, Response> TenantOf(Call& c);
+std::expected<const domain::SegmentTemplate*, Response> TemplateOf(const TenantFacts& tenant);
+std::expected<actors::Snapshot, Response> PartnerOf(Call& c, const std::string& partner);
+std::expected<actors::Snapshot, Response> CatalogOf(Call& c);
 
 // Runs the command with the call's metadata and renders the reply (`status` on success).
 Response Run(Call& c, const actors::EntityKey& key, actors::AnyCommand command, int status = 200);
@@ -174,8 +167,5 @@ void Simple(HandlerTable& t, AsyncTable& a, std::string_view id) {
 // The reply of a command as JSON (entity, version, log position, events).
 json::Json OutcomeJson(const actors::EntityKey& key, const actors::Outcome& o);
 Response StateResponse(const actors::EntityKey& key, const actors::Snapshot& s);
-
-// The tenant's segment template (pinned version) and its plan, for commands that need them.
-const domain::SegmentTemplate* TemplateOf(const ApiContext& ctx, const domain::tenant::State& t);
 
 }  // namespace keel::gateway

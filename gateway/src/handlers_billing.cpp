@@ -32,12 +32,11 @@ std::expected<Prepared, Response> BuildOnInvoice(Call& c) {
 Response AssessOverdue(Call& c) {
   auto cmd = ParseBody<b::AssessOverdue>(c);
   if (!cmd) return cmd.error();
-  auto st = LoadState<domain::tenant::State>(c, actors::TenantKey(c.Param("tenant")));
-  if (!st) return st.error();
-  const auto* segment = TemplateOf(c.ctx, *st);
-  if (segment == nullptr)
-    return Problem(503, "configuration_missing", "Configuration missing", "the tenant's template is not configured here");
-  cmd->dunning = segment->dunning;
+  auto tenant = TenantOf(c);
+  if (!tenant) return tenant.error();
+  auto segment = TemplateOf(**tenant);
+  if (!segment) return segment.error();
+  cmd->dunning = (*segment)->dunning;
   cmd->at = c.now;
   return Run(c, Billing(c), b::Command(std::move(*cmd)));
 }

@@ -55,7 +55,7 @@ std::expected<Prepared, Response> BuildSet(Call& c) {
 }
 
 Response Get(Call& c) {
-  if (auto tenant = Load(c, actors::TenantKey(c.Param("tenant"))); !tenant) return tenant.error();
+  if (auto tenant = TenantOf(c); !tenant) return tenant.error();
   auto snap = c.client->Get(Catalog(c));
   if (!snap) return Problem(503, "unavailable", "The service is unavailable", "the catalog did not answer");
   const auto& state = snap->As<cat::State>();

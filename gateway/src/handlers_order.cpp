@@ -2,11 +2,12 @@
 // currency, else the partner's price list; categories and contracts from the tenant's catalog, the
 // approval threshold from its workflow rules; a given unit_price checked against advanced_pricing
 // and the rules' price_override_roles; the plan's hard monthly cap; the caller's key recorded for
-// segregation of duties), approval and rejection (the caller is the
-// approver; permitted roles and segregation from the rules), pick, ship, deliver, invoice, cancel,
-// cancelling a line's unallocated remainder, returns (window and auto-authorization from the rules;
-// a restocking receipt is appended together with the warehouse's restock), and reading an order. Refunds are not a client command: the returns process manager refunds every
-// received return.
+// segregation of duties; tenant, partner and catalog from the reference data, reference_data.hpp),
+// approval and rejection (the caller is the approver; permitted roles and segregation from the
+// rules), pick, ship, deliver, invoice, cancel, cancelling a line's unallocated remainder, returns
+// (window and auto-authorization from the rules; a restocking receipt is appended together with the
+// warehouse's restock), and reading an order. Refunds are not a client command: the returns process
+// manager refunds every received return.
 #include <charconv>
 #include <type_traits>
 
@@ -22,13 +23,11 @@ actors::EntityKey Order(const Call& c) { return actors::OrderKey(c.Param("tenant
 
 // The tenant's workflow rules (from its pinned template).
 std::expected<domain::WorkflowRules, Response> Rules(Call& c) {
-  auto st = LoadState<domain::tenant::State>(c, actors::TenantKey(c.Param("tenant")));
-  if (!st) return std::unexpected(st.error());
-  const auto* segment = TemplateOf(c.ctx, *st);
-  if (segment == nullptr)
-    return std::unexpected(Problem(503, "configuration_missing", "Configuration missing",
-                                   "the tenant's template is not in this server's configuration"));
-  return segment->workflow;
+  auto tenant = TenantOf(c);
+  if (!tenant) return std::unexpected(tenant.error());
+  auto segment = TemplateOf(**tenant);
+  if (!segment) return std::unexpected(segment.error());
+  return (*segment)->workflow;
 }
 
 // The role a caller acts in for workflow rules: its key's workflow role (e.g. "finance"), else its API role.
@@ -41,33 +40,34 @@ Response Place(Call& c) {
   if (!cmd) return cmd.error();
   if (cmd->id.empty() || cmd->id.find('/') != std::string::npos) return BadField({"id", "an order id is non-empty and has no '/'"});
   const std::string tenant = c.Param("tenant");
-  auto st = LoadState<domain::tenant::State>(c, actors::TenantKey(tenant));
-  if (!st) return st.error();
-  const auto* segment = TemplateOf(c.ctx, *st);
-  if (segment == nullptr)
-    return Problem(503, "configuration_missing", "Configuration missing", "the tenant's template is not configured here");
-  auto partner = c.client->Get(actors::PartnerKey(st->partner));
-  if (partner && partner->version > 0) cmd->price_list = partner->As<domain::partner::State>().prices;
-  auto catalog = c.client->Get(actors::CatalogKey(tenant));
-  if (catalog) {
-    const auto& cat = catalog->As<domain::catalog::State>();
-    for (const auto& line : cmd->lines) {
-      if (auto it = cat.items.find(line.sku); it != cat.items.end()) cmd->catalog[line.sku] = o::CatalogItem{it->second.category};
-    }
-    cmd->contracts = domain::catalog::ContractPricesFor(cat, cmd->customer, cmd->currency);
+  // Reference data from memory while it is current (reference_data.hpp): no actor round trip.
+  auto facts = TenantOf(c);
+  if (!facts) return facts.error();
+  const domain::tenant::State& st = (*facts)->state;
+  auto segment = TemplateOf(**facts);
+  if (!segment) return segment.error();
+  auto partner = PartnerOf(c, st.partner);
+  if (!partner) return partner.error();
+  auto catalog = CatalogOf(c);
+  if (!catalog) return catalog.error();
+  cmd->price_list = partner->As<domain::partner::State>().prices;  // an unknown partner: no list
+  const auto& cat = catalog->As<domain::catalog::State>();
+  for (const auto& line : cmd->lines) {
+    if (auto it = cat.items.find(line.sku); it != cat.items.end()) cmd->catalog[line.sku] = o::CatalogItem{it->second.category};
   }
+  cmd->contracts = domain::catalog::ContractPricesFor(cat, cmd->customer, cmd->currency);
   cmd->tenant = tenant;
-  cmd->approval_threshold = segment->workflow.approval_threshold;
+  cmd->approval_threshold = (*segment)->workflow.approval_threshold;
   cmd->at = c.now;
   cmd->placed_by = c.who.Name();
-  cmd->overrides.entitled = st->modules.contains(domain::Module::kAdvancedPricing);
+  cmd->overrides.entitled = st.modules.contains(domain::Module::kAdvancedPricing);
   cmd->overrides.role = ActingRole(c);
-  cmd->overrides.permitted_roles = segment->workflow.price_override_roles;
+  cmd->overrides.permitted_roles = (*segment)->workflow.price_override_roles;
   cmd->overrides.permitted_roles.push_back("platform_owner");
   // Counted as orders are metered (the fulfilment process, moments after each placement).
-  if (const auto* plan = c.ctx.catalog.FindPlan(st->plan); plan != nullptr && plan->order_hard_cap) {
-    cmd->order_cap = st->limits.monthly_orders;
-    cmd->period_orders = st->period_orders;
+  if (const auto* plan = (*facts)->plan; plan != nullptr && plan->order_hard_cap) {
+    cmd->order_cap = st.limits.monthly_orders;
+    cmd->period_orders = st.period_orders;
   }
   auto key = actors::OrderKey(tenant, cmd->id);
   return Run(c, key, o::Command(std::move(*cmd)), 201);

@@ -41,8 +41,10 @@ Response ProvisionTenant(Call& c) {
   const std::string plan_id = body->plan.value_or(segment->plan);
   const domain::Plan* plan = c.ctx.catalog.FindPlan(plan_id);
   if (plan == nullptr) return BadField({"plan", "no such plan '" + plan_id + "'"});
-  auto partner = LoadState<p::State>(c, Partner(c));
-  if (!partner) return partner.error();
+  auto snap = PartnerOf(c, c.Param("partner"));
+  if (!snap) return snap.error();
+  if (snap->version == 0) return NotFound("partner '" + c.Param("partner") + "' does not exist");
+  const auto& partner = snap->As<p::State>();
   domain::tenant::ProvisionTenant cmd;
   cmd.id = body->id;
   cmd.partner = c.Param("partner");
@@ -50,8 +52,8 @@ Response ProvisionTenant(Call& c) {
   cmd.segment = *segment;
   cmd.plan = *plan;
   cmd.environment = body->environment;
-  cmd.partner_certified = partner->certified;
-  cmd.partner_active = !partner->suspended;
+  cmd.partner_certified = partner.certified;
+  cmd.partner_active = !partner.suspended;
   cmd.at = c.now;
   if (cmd.id.empty() || cmd.id.find('/') != std::string::npos || cmd.id.starts_with("_"))
     return BadField({"id", "a tenant id is non-empty, has no '/' and does not start with '_'"});

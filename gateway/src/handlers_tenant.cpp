@@ -31,22 +31,14 @@ std::expected<Prepared, Response> BuildResolveTicket(Call& c) {
   return BuildCommand<t::Command, t::ResolveTicket, Tenant>(c);
 }
 
-// The tenant's state, its pinned template and its current plan.
-struct Context {
-  t::State state;
-  const domain::SegmentTemplate* segment = nullptr;
-  const domain::Plan* plan = nullptr;
-};
-std::expected<Context, Response> TenantContext(Call& c) {
-  auto st = LoadState<t::State>(c, Tenant(c));
-  if (!st) return std::unexpected(st.error());
-  Context ctx{std::move(*st), nullptr, nullptr};
-  ctx.segment = TemplateOf(c.ctx, ctx.state);
-  ctx.plan = c.ctx.catalog.FindPlan(ctx.state.plan);
-  if (ctx.segment == nullptr || ctx.plan == nullptr)
+// The tenant's facts with its pinned template and its current plan, both configured here.
+std::expected<TenantFactsRef, Response> TenantContext(Call& c) {
+  auto facts = TenantOf(c);
+  if (!facts) return std::unexpected(facts.error());
+  if ((*facts)->segment == nullptr || (*facts)->plan == nullptr)
     return std::unexpected(Problem(503, "configuration_missing", "Configuration missing",
                                    "the tenant's template or plan is not in this server's configuration"));
-  return ctx;
+  return facts;
 }
 
 Response ActivateModule(Call& c) {
@@ -54,8 +46,8 @@ Response ActivateModule(Call& c) {
   if (!cmd) return cmd.error();
   auto ctx = TenantContext(c);
   if (!ctx) return ctx.error();
-  cmd->plan = *ctx->plan;
-  cmd->segment = *ctx->segment;
+  cmd->plan = *(*ctx)->plan;
+  cmd->segment = *(*ctx)->segment;
   cmd->at = c.now;
   return Run(c, Tenant(c), t::Command(std::move(*cmd)));
 }
@@ -72,17 +64,18 @@ Response ChangePlan(Call& c) {
   if (target == nullptr) return BadField({"plan", "no such plan '" + body->plan + "'"});
   auto ctx = TenantContext(c);
   if (!ctx) return ctx.error();
-  return Run(c, Tenant(c), t::Command(t::ChangePlan{*ctx->plan, *target, *ctx->segment, c.now}));
+  return Run(c, Tenant(c), t::Command(t::ChangePlan{*(*ctx)->plan, *target, *(*ctx)->segment, c.now}));
 }
 
 Response UpgradeTemplate(Call& c) {
   auto body = ParseBody<json::UpgradeTemplateBody>(c);
   if (!body) return body.error();
-  auto st = LoadState<t::State>(c, Tenant(c));
-  if (!st) return st.error();
-  const domain::SegmentTemplate* segment = c.ctx.templates.Find(st->template_id, body->version);
+  auto facts = TenantOf(c);
+  if (!facts) return facts.error();
+  const std::string& id = (*facts)->state.template_id;
+  const domain::SegmentTemplate* segment = c.ctx.templates.Find(id, body->version);
   if (segment == nullptr)
-    return BadField({"version", "template '" + st->template_id + "' has no version " + std::to_string(body->version)});
+    return BadField({"version", "template '" + id + "' has no version " + std::to_string(body->version)});
   return Run(c, Tenant(c), t::Command(t::UpgradeTemplate{*segment, c.now}));
 }
 
@@ -113,7 +106,7 @@ Response IntegrationEvent(Call& c) {
     return BadField({"kind", "expected one of: failure, recovery, sync_latency"});
   auto ctx = TenantContext(c);
   if (!ctx) return ctx.error();
-  const auto& rules = ctx->segment->workflow;
+  const auto& rules = (*ctx)->segment->workflow;
   if (body->kind == "failure")
     return Run(c, Tenant(c), t::Command(t::RecordIntegrationFailure{body->integration, body->detail, rules, c.now}));
   if (body->latency_ms < 0) return BadField({"latency_ms", "must not be negative"});

@@ -2,7 +2,7 @@
 // (the warehouse and its count on the tenant in one atomic append), receipts, landed costs,
 // adjustments, transfers between the tenant's warehouses (both sides in one atomic append),
 // replenishment rules, purchase requests, and reading stock and expired lots. What the catalog says
-// about each SKU and what the tenant is entitled to come from their aggregates.
+// about each SKU and what the tenant is entitled to come from the reference data (reference_data.hpp).
 #include "eventstore/stream_id.hpp"
 #include "actors/process_managers.hpp"
 #include "call.hpp"
@@ -21,7 +21,19 @@ const std::set<std::string> kCategories{"general",  "electronics", "apparel",  "
 actors::EntityKey Warehouse(const Call& c) { return actors::WarehouseKey(c.Param("tenant"), c.Param("warehouse")); }
 actors::EntityKey Catalog(const Call& c) { return actors::CatalogKey(c.Param("tenant")); }
 
-bool Entitled(const domain::tenant::State& t, domain::Module m) { return t.modules.contains(m); }
+bool Entitled(const TenantFacts& t, domain::Module m) { return t.state.modules.contains(m); }
+
+// What the tenant's catalog says about `skus` (lot tracking), from the reference data.
+std::expected<w::CatalogView, Response> CatalogFacts(Call& c, const std::vector<std::string>& skus) {
+  auto snap = CatalogOf(c);
+  if (!snap) return std::unexpected(snap.error());
+  const auto& catalog = snap->As<cat::State>();
+  w::CatalogView view;
+  for (const auto& sku : skus) {
+    if (auto it = catalog.items.find(sku); it != catalog.items.end()) view[sku] = {it->second.lot_tracked};
+  }
+  return view;
+}
 
 Response GetCatalog(Call& c) {
   auto snap = c.client->Get(Catalog(c));
@@ -33,9 +45,9 @@ Response GetCatalog(Call& c) {
 Response ImportItems(Call& c) {
   auto cmd = ParseBody<cat::ImportItems>(c);
   if (!cmd) return cmd.error();
-  auto tenant = LoadState<domain::tenant::State>(c, actors::TenantKey(c.Param("tenant")));
+  auto tenant = TenantOf(c);
   if (!tenant) return tenant.error();
-  cmd->lot_tracking_entitled = Entitled(*tenant, domain::Module::kLotTracking);
+  cmd->lot_tracking_entitled = Entitled(**tenant, domain::Module::kLotTracking);
   cmd->units = kUnits;
   cmd->categories = kCategories;
   cmd->at = c.now;
@@ -53,11 +65,11 @@ Response CreateWarehouse(Call& c) {
     return BadField({"id", "a warehouse id is 1..128 characters of A-Z a-z 0-9 . _ : -"});
   if (cmd->name.empty()) return BadField({"name", "a warehouse needs a name"});
   if (!domain::IsValidCurrency(cmd->currency)) return BadField({"currency", "expected an ISO 4217 code such as EUR"});
-  auto tenant = LoadState<domain::tenant::State>(c, actors::TenantKey(tenant_id));
+  auto tenant = TenantOf(c);
   if (!tenant) return tenant.error();
   cmd->tenant = tenant_id;
-  cmd->lot_tracking = Entitled(*tenant, domain::Module::kLotTracking);
-  cmd->landed_cost = Entitled(*tenant, domain::Module::kLandedCost);
+  cmd->lot_tracking = Entitled(**tenant, domain::Module::kLotTracking);
+  cmd->landed_cost = Entitled(**tenant, domain::Module::kLandedCost);
   cmd->at = c.now;
   const w::CreateWarehouse create = *cmd;
   auto decide = [&](const std::vector<actors::Snapshot>& states) -> actors::JointDecision {
@@ -105,7 +117,9 @@ std::vector<std::string> Skus(const std::vector<w::ReceiptLine>& lines) {
 Response ReceiveStock(Call& c) {
   auto cmd = ParseBody<w::ReceiveStock>(c);
   if (!cmd) return cmd.error();
-  cmd->catalog = actors::CatalogFacts(*c.client, c.Param("tenant"), Skus(cmd->lines));
+  auto facts = CatalogFacts(c, Skus(cmd->lines));
+  if (!facts) return facts.error();
+  cmd->catalog = std::move(*facts);
   cmd->at = c.now;
   return Run(c, Warehouse(c), w::Command(std::move(*cmd)));
 }
@@ -118,7 +132,9 @@ std::expected<Prepared, Response> BuildLandedCost(Call& c) {
 Response AdjustStock(Call& c) {
   auto cmd = ParseBody<w::AdjustStock>(c);
   if (!cmd) return cmd.error();
-  cmd->catalog = actors::CatalogFacts(*c.client, c.Param("tenant"), {cmd->sku});
+  auto facts = CatalogFacts(c, {cmd->sku});
+  if (!facts) return facts.error();
+  cmd->catalog = std::move(*facts);
   cmd->at = c.now;
   return Run(c, Warehouse(c), w::Command(std::move(*cmd)));
 }
@@ -134,7 +150,9 @@ Response TransferStock(Call& c) {
   const auto target = actors::WarehouseKey(tenant, out->to_warehouse);
   if (auto existing = c.client->Get(target); !existing || existing->version == 0)
     return NotFound("warehouse '" + out->to_warehouse + "' does not exist");
-  w::Transfer transfer{out->transfer_id, out->sku, out->qty, actors::CatalogFacts(*c.client, tenant, {out->sku}), c.now};
+  auto facts = CatalogFacts(c, {out->sku});
+  if (!facts) return facts.error();
+  w::Transfer transfer{out->transfer_id, out->sku, out->qty, std::move(*facts), c.now};
   auto reply = actors::TransferStock(*c.client, tenant, c.Param("warehouse"), out->to_warehouse, transfer, c.meta);
   c.ctx.metrics.Command("transfer_stock", reply.has_value());
   if (!reply) return FailureResponse(reply.error());
@@ -145,7 +163,9 @@ Response SetReplenishmentRule(Call& c) {
   if (auto in = FromPath(c, "sku", "sku"); !in) return in.error();
   auto cmd = ParseBody<w::SetReplenishmentRule>(c);
   if (!cmd) return cmd.error();
-  cmd->catalog = actors::CatalogFacts(*c.client, c.Param("tenant"), {cmd->sku});
+  auto facts = CatalogFacts(c, {cmd->sku});
+  if (!facts) return facts.error();
+  cmd->catalog = std::move(*facts);
   cmd->at = c.now;
   return Run(c, Warehouse(c), w::Command(std::move(*cmd)));
 }
