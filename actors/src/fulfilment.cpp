@@ -25,6 +25,7 @@ namespace t = domain::tenant;
 using Held = std::map<std::pair<std::string, std::uint32_t>, std::int64_t>;  // (warehouse, number) -> qty
 
 std::string OrderLane(const std::string& tenant, const std::string& order) { return "o\n" + tenant + "\n" + order; }
+std::string MeterLane(const std::string& tenant) { return "m\n" + tenant; }
 std::string WarehouseLane(const std::string& tenant, const std::string& warehouse) {
   return "w\n" + tenant + "\n" + warehouse;
 }
@@ -35,6 +36,11 @@ std::string WarehouseLane(const std::string& tenant, const std::string& warehous
 struct TenantFacts {
   std::vector<std::string> warehouses;
   o::ShortfallRule shortfall = o::ShortfallRule::kBackorder;
+};
+
+// One piece of work for an event.
+struct Single : std::vector<ProcessManager::Work> {
+  Single(std::string lane, Lanes::Work work) { push_back({std::move(lane), std::move(work)}); }
 };
 
 struct Fulfilment {
@@ -140,51 +146,79 @@ struct Fulfilment {
         n->second -= take;
       }
     }
-    // One warehouse for everything left, if one can.
-    std::string single;
-    for (const auto& wh : tf.warehouses) {
-      bool all = true;
-      for (const auto& [line, qty] : need) {
-        if (qty > 0 && (plan.contains({wh, line}) || available[wh][order.lines.at(line).sku] < qty)) all = false;
-      }
-      if (all) {
-        single = wh;
-        break;
-      }
-    }
-    std::map<std::string, std::vector<w::ReserveLine>> wanted;  // warehouse -> lines
-    for (auto& [line, qty] : need) {
-      if (qty <= 0) continue;
-      const std::string& sku = order.lines.at(line).sku;
-      for (const auto& wh : single.empty() ? tf.warehouses : std::vector<std::string>{single}) {
-        if (qty <= 0) break;
-        if (plan.contains({wh, line}) || held.contains({wh, line})) continue;  // one reservation per line and warehouse
-        const std::int64_t take = std::min(qty, available[wh][sku]);
-        if (take <= 0) continue;
-        available[wh][sku] -= take;
-        wanted[wh].push_back({line, sku, take});
-        qty -= take;
-      }
-    }
-    // One command per warehouse, all at once; each takes what is still there (stock may have moved
-    // since the survey), and what it took is what its events say.
-    std::vector<SendCommand> sends;
-    std::vector<std::string> at;
-    for (auto& [wh, lines] : wanted) {
-      sends.push_back({WarehouseKey(tenant, wh), w::ReserveLines{order_id, std::move(lines), cause.timestamp_ms},
-                       Meta(cause, "fulfil:" + order_id + ":reserve:" + wh + ":" + std::to_string(cause.position))});
-      at.push_back(wh);
-    }
-    auto reservations = AwaitExecuteAll(*runtime, std::move(sends));
-    auto replies = co_await reservations;
+    // Reserve what is left: one command per warehouse, all at once; each takes what is still there,
+    // and what it took is what its events say. Another order may have taken stock since the survey:
+    // then what is still missing is looked for again (a few rounds), so an order is not backordered
+    // while stock it could have sits in another warehouse.
     Held reserved;
-    for (std::size_t i = 0; i < replies.size(); ++i) {
-      if (!replies[i]) continue;  // refused or unanswered: a shortfall (and anything it did is swept below)
-      for (const auto& e : std::get<std::vector<w::Event>>(replies[i]->events)) {
-        if (const auto* r = std::get_if<w::StockReserved>(&e)) reserved[{at[i], r->line}] = r->qty;
+    bool unanswered = false;
+    for (int round = 0; round < 3; ++round) {
+      if (round > 0) {
+        std::set<std::string> missing;
+        for (const auto& [line, qty] : need) if (qty > 0) missing.insert(order.lines.at(line).sku);
+        Held ignored;
+        available.clear();
+        auto again = Survey(tenant, order_id, tf.warehouses, std::move(missing), cause.timestamp_ms, ignored, available);
+        co_await again;
       }
+      // One warehouse for everything left, if one can.
+      std::string single;
+      for (const auto& wh : tf.warehouses) {
+        bool all = true;
+        for (const auto& [line, qty] : need) {
+          if (qty > 0 && (plan.contains({wh, line}) || available[wh][order.lines.at(line).sku] < qty)) all = false;
+        }
+        if (all) {
+          single = wh;
+          break;
+        }
+      }
+      std::map<std::string, std::vector<w::ReserveLine>> wanted;  // warehouse -> lines
+      for (auto& [line, qty] : need) {
+        if (qty <= 0) continue;
+        const std::string& sku = order.lines.at(line).sku;
+        for (const auto& wh : single.empty() ? tf.warehouses : std::vector<std::string>{single}) {
+          if (qty <= 0) break;
+          if (plan.contains({wh, line}) || held.contains({wh, line})) continue;  // one reservation per line and warehouse
+          const std::int64_t take = std::min(qty, available[wh][sku]);
+          if (take <= 0) continue;
+          available[wh][sku] -= take;
+          wanted[wh].push_back({line, sku, take});
+          qty -= take;
+        }
+      }
+      if (wanted.empty()) break;
+      std::vector<SendCommand> sends;
+      std::vector<std::pair<std::string, std::vector<w::ReserveLine>>> asked;
+      for (auto& [wh, lines] : wanted) {
+        sends.push_back({WarehouseKey(tenant, wh), w::ReserveLines{order_id, lines, cause.timestamp_ms},
+                         Meta(cause, "fulfil:" + order_id + ":reserve:" + wh + ":" + std::to_string(cause.position) +
+                                         (round > 0 ? ":" + std::to_string(round) : ""))});
+        asked.emplace_back(wh, std::move(lines));
+      }
+      auto reservations = AwaitExecuteAll(*runtime, std::move(sends));
+      auto replies = co_await reservations;
+      bool short_taken = false;
+      for (std::size_t i = 0; i < replies.size(); ++i) {
+        const std::string& wh = asked[i].first;
+        if (replies[i]) {
+          for (const auto& e : std::get<std::vector<w::Event>>(replies[i]->events)) {
+            if (const auto* r = std::get_if<w::StockReserved>(&e)) reserved[{wh, r->line}] = plan[{wh, r->line}] = r->qty;
+          }
+        } else {
+          unanswered |= replies[i].error().kind == Failure::Kind::kUnavailable;  // refused: a shortfall
+        }
+        for (const auto& l : asked[i].second) {  // give back to `need` what was asked and not taken
+          auto got = reserved.find({wh, l.line});
+          const std::int64_t taken = got == reserved.end() ? 0 : got->second;
+          if (taken < l.qty) {
+            need[l.line] += l.qty - taken;
+            short_taken |= static_cast<bool>(replies[i]);
+          }
+        }
+      }
+      if (!short_taken || unanswered) break;
     }
-    for (const auto& [where, qty] : reserved) plan[where] = qty;
 
     o::RecordAllocation record{{}, tf.shortfall, cause.timestamp_ms};
     for (const auto& [where, qty] : plan) record.allocations.push_back({where.second, where.first, qty});
@@ -196,8 +230,6 @@ struct Fulfilment {
     // for it meanwhile: every step for this order runs in its lane). A warehouse that did not answer
     // may still have reserved: its events name nothing here, so survey those again.
     for (const auto& [where, qty] : reserved) held[where] = qty;
-    bool unanswered = false;
-    for (const auto& r : replies) unanswered |= !r && r.error().kind == Failure::Kind::kUnavailable;
     if (unanswered || !recorded) {
       held.clear();
       auto resurvey = Survey(tenant, order_id, tf.warehouses, {}, cause.timestamp_ms, held, available);
@@ -405,12 +437,9 @@ struct Fulfilment {
     }
   }
 
-  // Counts the order toward its tenant's period usage, once (the tenant keeps the last position).
-  Task Placed(DomainEvent cause, bool allocate) {
-    if (allocate) {
-      auto allocation = Allocate(cause);
-      co_await allocation;
-    }
+  // Counts the order toward its tenant's period usage, once: the tenant keeps the last position it
+  // metered, so meters must reach it in log order — this runs in the tenant's metering lane.
+  Task Meter(DomainEvent cause) {
     auto metering = AwaitExecute(*runtime, TenantKey(cause.key.tenant),
                           t::MeterOrder{cause.key.id, cause.position, cause.timestamp_ms},
                           Meta(cause, "meter:" + cause.key.id + ":" + std::to_string(cause.position)));
@@ -423,13 +452,13 @@ struct Fulfilment {
   }
 
   // On the subscription thread, in log order: which lane the event's work runs in, and the work.
-  std::optional<ProcessManager::Work> Route(const DomainEvent& event) {
+  std::vector<ProcessManager::Work> Route(const DomainEvent& event) {
     const std::string& tenant = event.key.tenant;
     if (const auto* te = std::get_if<t::Event>(&event.event)) {
       if (std::holds_alternative<t::WarehouseRegistered>(*te) || std::holds_alternative<t::TemplateUpgraded>(*te)) {
         Forget(tenant);
       }
-      return std::nullopt;
+      return {};
     }
     if (const auto* we = std::get_if<w::Event>(&event.event)) {
       std::set<std::string> skus;
@@ -444,35 +473,40 @@ struct Fulfilment {
       } else if (const auto* released = std::get_if<w::ReservationReleased>(we)) {
         skus.insert(released->sku);
       }
-      if (skus.empty() || !index->AnyWaiting(tenant, skus)) return std::nullopt;
-      return ProcessManager::Work{WarehouseLane(tenant, event.key.id),
+      if (skus.empty() || !index->AnyWaiting(tenant, skus)) return {};
+      return Single{WarehouseLane(tenant, event.key.id),
                                   [this, event, list = std::vector<std::string>(skus.begin(), skus.end())] {
                                     return Arrived(event, list);
                                   }};
     }
     const auto* order_event = std::get_if<o::Event>(&event.event);
-    if (order_event == nullptr) return std::nullopt;
+    if (order_event == nullptr) return {};
     const std::string lane = OrderLane(tenant, event.key.id);
     if (const auto* placed = std::get_if<o::OrderPlaced>(order_event)) {
       const bool allocate = !placed->requires_approval;
-      return ProcessManager::Work{lane, [this, event, allocate] { return Placed(event, allocate); }};
+      // Metering runs in the tenant's metering lane, in log order (the tenant counts each order once by
+      // its position); allocation in the order's lane, side by side with it.
+      std::vector<ProcessManager::Work> work;
+      if (allocate) work.push_back({lane, [this, event] { return Allocate(event); }});
+      work.push_back({MeterLane(tenant), [this, event] { return Meter(event); }});
+      return work;
     }
     if (std::holds_alternative<o::OrderApproved>(*order_event)) {
-      return ProcessManager::Work{lane, [this, event] { return Allocate(event); }};
+      return Single{lane, [this, event] { return Allocate(event); }};
     }
     if (const auto* allocated = std::get_if<o::OrderAllocated>(order_event)) {
-      return ProcessManager::Work{lane, [this, event, e = *allocated] { return Allocated(event, e); }};
+      return Single{lane, [this, event, e = *allocated] { return Allocated(event, e); }};
     }
     if (const auto* line = std::get_if<o::OrderLineCancelled>(order_event)) {
-      return ProcessManager::Work{lane, [this, event, l = line->line] { return IndexOnly(event, l); }};
+      return Single{lane, [this, event, l = line->line] { return IndexOnly(event, l); }};
     }
     if (const auto* cancelled = std::get_if<o::OrderCancelled>(order_event)) {
-      return ProcessManager::Work{lane, [this, event, e = *cancelled] { return Cancelled(event, e); }};
+      return Single{lane, [this, event, e = *cancelled] { return Cancelled(event, e); }};
     }
     if (const auto* shipped = std::get_if<o::OrderShipped>(order_event)) {
-      return ProcessManager::Work{lane, [this, event, e = *shipped] { return Shipped(event, e); }};
+      return Single{lane, [this, event, e = *shipped] { return Shipped(event, e); }};
     }
-    return std::nullopt;
+    return {};
   }
 };
 

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -67,7 +68,7 @@ struct ProcessManager::Impl {
   std::shared_ptr<Lanes> lanes;
   AsyncHandler async;
   std::size_t max_in_flight = 0;
-  std::set<std::uint64_t> unfinished;
+  std::map<std::uint64_t, std::size_t> unfinished;  // position -> pieces of its work still running
   std::uint64_t dispatched = 0;
 
   Impl(std::string n, eventstore::EventStore& s, Runtime& r, Handler h, std::set<std::string, std::less<>> t)
@@ -100,12 +101,12 @@ struct ProcessManager::Impl {
 
   // Called with mu held.
   void Advance() {
-    handled.store(unfinished.empty() ? dispatched : *unfinished.begin() - 1);
+    handled.store(unfinished.empty() ? dispatched : unfinished.begin()->first - 1);
     cv.notify_all();
   }
 
   void OnEventAsync(const eventstore::EventView& view) {
-    std::optional<Work> work;
+    std::vector<Work> work;
     if (types.empty() || types.contains(view.type)) {
       std::string error;
       if (auto event = DecodeDomainEvent(view, &error)) {
@@ -117,19 +118,21 @@ struct ProcessManager::Impl {
     std::uint64_t now_handled = 0;
     {
       std::unique_lock lock(mu);
-      if (work) {
+      if (!work.empty()) {
         cv.wait(lock, [&] { return unfinished.size() < max_in_flight; });
-        unfinished.insert(view.position);
+        unfinished.emplace(view.position, work.size());
       }
       dispatched = view.position;
       Advance();
       now_handled = handled.load();
     }
-    if (work) {
-      lanes->Post(work->lane, std::move(work->work), [this, position = view.position] {
+    for (auto& piece : work) {
+      lanes->Post(piece.lane, std::move(piece.work), [this, position = view.position] {
         std::lock_guard lock(mu);
-        unfinished.erase(position);
-        Advance();
+        if (auto it = unfinished.find(position); it != unfinished.end() && --it->second == 0) {
+          unfinished.erase(it);
+          Advance();
+        }
       });
     }
     MaybeSave(now_handled);

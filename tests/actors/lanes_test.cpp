@@ -153,16 +153,16 @@ TEST_CASE("an asynchronous manager runs lanes side by side and never checkpoints
   std::mutex mu;
   std::vector<std::string> finished;  // receipt ids whose work finished
   std::uint64_t first_position = 0;
-  auto handler = [&](const DomainEvent& e) -> std::optional<ProcessManager::Work> {
+  auto handler = [&](const DomainEvent& e) -> std::vector<ProcessManager::Work> {
     const auto& received = std::get<w::StockReceived>(std::get<w::Event>(e.event));
     const bool hold = received.receipt_id == "r1";
     if (hold) first_position = e.position;
     const std::string id = received.receipt_id;
-    return ProcessManager::Work{e.key.id, [&, hold, id]() -> Task {
+    return {ProcessManager::Work{e.key.id, [&, hold, id]() -> Task {
                                   if (hold) co_await held;
                                   std::lock_guard lock(mu);
                                   finished.push_back(id);
-                                }};
+                                }}};
   };
   auto manager = std::make_unique<ProcessManager>("test.async", *world.store, world.runtime, lanes, handler,
                                                   std::set<std::string, std::less<>>{"StockReceived"});
@@ -202,11 +202,11 @@ TEST_CASE("an asynchronous manager stopped with work held finishes it first and 
   auto lanes = std::make_shared<Lanes>();
   Latch held;
   std::atomic<int> runs{0};
-  auto handler = [&](const DomainEvent&) -> std::optional<ProcessManager::Work> {
-    return ProcessManager::Work{"w1", [&]() -> Task {
+  auto handler = [&](const DomainEvent&) -> std::vector<ProcessManager::Work> {
+    return {ProcessManager::Work{"w1", [&]() -> Task {
                                   ++runs;
                                   co_await held;
-                                }};
+                                }}};
   };
   auto manager = std::make_unique<ProcessManager>("test.async.stop", *world.store, world.runtime, lanes, handler,
                                                   std::set<std::string, std::less<>>{"StockReceived"});

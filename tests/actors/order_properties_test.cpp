@@ -150,6 +150,10 @@ TEST_CASE("random command sequences from several clients at once keep the invari
     for (const auto& p : placed) orders.insert(orders.end(), p.begin(), p.end());
     INFO("seed " << seed << ", " << orders.size() << " orders");
     CheckQuiet(world, orders);
+    // Orders placed side by side are each metered once on their tenant (metering keeps log order).
+    std::size_t existing = 0;
+    for (const auto& id : orders) existing += world.client.Get(OrderKey("acme", id))->version > 0 ? 1 : 0;
+    CHECK(static_cast<std::size_t>(StateOf<keel::domain::tenant::State>(*world.client.Get(TenantKey("acme"))).period_orders) == existing);
   }
 }
 

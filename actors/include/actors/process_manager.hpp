@@ -50,17 +50,18 @@ class ProcessManager {
                  std::set<std::string, std::less<>> types = {});
 
   // An asynchronous manager: for each event (in log order, on the subscription thread) the handler
-  // names the lane its work runs in and returns that work, or nullopt when there is none. The work
+  // returns the pieces of work the event asks for (none: an empty list), each naming its lane. Work
   // runs on `lanes` — one piece at a time per lane, lanes side by side — with at most `max_in_flight`
   // events' work unfinished at once (the subscription waits beyond that). No thread waits for a
   // command: work awaits the runtime's answers (task.hpp). The checkpoint, next_position and
   // WaitUntilProcessed pass an event only once its work and the work of every event before it have
-  // finished, so a crash replays everything that may not have finished.
+  // finished (every piece of it), so a crash replays everything that may not have finished. Pieces
+  // of one lane run in log order, so a lane can keep a per-key order (e.g. a tenant's metering).
   struct Work {
     std::string lane;
     Lanes::Work work;
   };
-  using AsyncHandler = std::function<std::optional<Work>(const DomainEvent&)>;
+  using AsyncHandler = std::function<std::vector<Work>(const DomainEvent&)>;
   ProcessManager(std::string name, eventstore::EventStore& store, Runtime& runtime, std::shared_ptr<Lanes> lanes,
                  AsyncHandler handler, std::set<std::string, std::less<>> types, std::size_t max_in_flight = 512);
   ~ProcessManager();  // stops and saves the checkpoint
