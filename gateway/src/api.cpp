@@ -429,6 +429,10 @@ bool Api::TryHandleAsync(const Request& req, std::function<void(Response)> done,
   try {
     if (route.read) {
       const actors::EntityKey key = route.read(call);
+      if (!ValidKey(key)) {  // no entity can have that id
+        finish(NotFound(std::string(actors::KindName(key.kind)) + " '" + key.id + "' does not exist"));
+        return true;
+      }
       ctx.runtime.GetAsync(key, [finish, key, empty_is_404 = route.empty_is_404, metrics = &ctx.metrics,
                                  offload = std::move(offload)](std::optional<actors::Snapshot> s) {
         try {
@@ -464,6 +468,10 @@ bool Api::TryHandleAsync(const Request& req, std::function<void(Response)> done,
     }
     const actors::EntityKey key = built->key;
     const int status = built->status;
+    if (!ValidKey(key)) {
+      finish(NotFound(std::string(actors::KindName(key.kind)) + " '" + key.id + "' does not exist"));
+      return true;
+    }
     ctx.runtime.ExecuteAsync(key, std::move(built->command), call.meta,
                              [&ctx, finish, key, status, route_id = prepared->route_id](actors::Reply reply) {
                                try {

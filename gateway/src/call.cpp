@@ -2,6 +2,8 @@
 // commands and rendering their outcomes.
 #include "call.hpp"
 
+#include "eventstore/stream_id.hpp"
+
 #include "codec/codec.hpp"
 #include "domain_json.hpp"
 
@@ -72,11 +74,26 @@ std::expected<void, Response> FromPath(Call& c, const std::string& param, const 
   return {};
 }
 
+bool ValidKey(const actors::EntityKey& key) {
+  return key.id.find('/') == std::string::npos && eventstore::ParseStreamId(actors::StreamOf(key)).has_value();
+}
+
+std::optional<Response> BadId(const actors::EntityKey& key, const std::string& field) {
+  if (ValidKey(key)) return std::nullopt;
+  return BadField({field, "an id is 1..128 characters of A-Z a-z 0-9 . _ : -"});
+}
+
+namespace {
+Response NoSuch(const actors::EntityKey& key) {
+  return NotFound(std::string(actors::KindName(key.kind)) + " '" + key.id + "' does not exist");
+}
+}  // namespace
+
 std::expected<actors::Snapshot, Response> Load(Call& c, const actors::EntityKey& key) {
+  if (!ValidKey(key)) return std::unexpected(NoSuch(key));  // no entity can have that id
   auto snap = c.client->Get(key);
   if (!snap) return std::unexpected(Problem(503, "unavailable", "The service is unavailable", "the entity did not answer"));
-  if (snap->version == 0)
-    return std::unexpected(NotFound(std::string(actors::KindName(key.kind)) + " '" + key.id + "' does not exist"));
+  if (snap->version == 0) return std::unexpected(NoSuch(key));
   return std::move(*snap);
 }
 
@@ -111,6 +128,8 @@ Response RenderReply(ApiContext& ctx, std::string_view route, const actors::Enti
 }
 
 Response Run(Call& c, const actors::EntityKey& key, actors::AnyCommand command, int status) {
+  // A creating handler checks its new id first (BadId); an id from the path that no entity can have:
+  if (!ValidKey(key)) return NoSuch(key);
   auto reply = c.client->Execute(key, std::move(command), c.meta);
   return RenderReply(c.ctx, c.match.route->id, key, reply, status);
 }

@@ -122,6 +122,10 @@ std::expected<T, Response> ParseBody(Call& c) {
 }
 
 // The current state of an entity; 404 when it has no events.
+// Whether an entity can have this key (its stream id is valid); BadId: 400 naming `field` if not.
+bool ValidKey(const actors::EntityKey& key);
+std::optional<Response> BadId(const actors::EntityKey& key, const std::string& field);
+// The entity's state; 404 when it does not exist (or no entity can have that key).
 std::expected<actors::Snapshot, Response> Load(Call& c, const actors::EntityKey& key);
 
 // Reference data (reference_data.hpp), as handlers need it: the request's tenant (404 when it does

@@ -38,8 +38,8 @@ std::string ActingRole(const Call& c) {
 Response Place(Call& c) {
   auto cmd = ParseBody<o::PlaceOrder>(c);
   if (!cmd) return cmd.error();
-  if (cmd->id.empty() || cmd->id.find('/') != std::string::npos) return BadField({"id", "an order id is non-empty and has no '/'"});
   const std::string tenant = c.Param("tenant");
+  if (auto bad = BadId(actors::OrderKey(tenant, cmd->id), "id")) return *bad;
   // Reference data from memory while it is current (reference_data.hpp): no actor round trip.
   auto facts = TenantOf(c);
   if (!facts) return facts.error();

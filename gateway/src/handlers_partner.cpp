@@ -14,6 +14,7 @@ Response Register(Call& c) {
   if (!cmd) return cmd.error();
   cmd->at = c.now;
   auto key = actors::PartnerKey(cmd->id);
+  if (auto bad = BadId(key, "id")) return *bad;
   return Run(c, key, p::Command(std::move(*cmd)), 201);
 }
 
@@ -58,6 +59,7 @@ Response ProvisionTenant(Call& c) {
   if (cmd.id.empty() || cmd.id.find('/') != std::string::npos || cmd.id.starts_with("_"))
     return BadField({"id", "a tenant id is non-empty, has no '/' and does not start with '_'"});
   const auto key = actors::TenantKey(cmd.id);
+  if (auto bad = BadId(key, "id")) return *bad;
   return Run(c, key, domain::tenant::Command(std::move(cmd)), 201);
 }
 

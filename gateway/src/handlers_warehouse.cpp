@@ -61,8 +61,7 @@ Response CreateWarehouse(Call& c) {
   if (!cmd) return cmd.error();
   const std::string tenant_id = c.Param("tenant");
   const auto key = actors::WarehouseKey(tenant_id, cmd->id);
-  if (cmd->id.empty() || cmd->id.find('/') != std::string::npos || !eventstore::ParseStreamId(actors::StreamOf(key)))
-    return BadField({"id", "a warehouse id is 1..128 characters of A-Z a-z 0-9 . _ : -"});
+  if (auto bad = BadId(key, "id")) return *bad;
   if (cmd->name.empty()) return BadField({"name", "a warehouse needs a name"});
   if (!domain::IsValidCurrency(cmd->currency)) return BadField({"currency", "expected an ISO 4217 code such as EUR"});
   auto tenant = TenantOf(c);

@@ -396,3 +396,29 @@ TEST_CASE("an Idempotency-Key retention beyond the store's default raises the st
   CHECK(retried_after(48 * kHour, 30 * kHour));   // still a duplicate at 30 h: the store keeps keys 48 h
   CHECK(!retried_after(24 * kHour, 30 * kHour));  // the default: forgotten after 24 h
 }
+
+// An id no entity can have (a space, a non-ASCII letter, a tab, over 128 characters) is bad input
+// naming the field when it would create one, and 404 in a path — never a 503, and nothing is written.
+TEST_CASE("ids with characters outside the id alphabet are 400 invalid_field naming id, or 404 in a path",
+          "[gateway][e2e][ids]") {
+  GatewayWorld w;
+  Seed(w);
+  const auto head = w.head();
+  for (const std::string& bad : std::vector<std::string>{"a b", "o-\xc3\xa9", "tab\there", std::string(129, 'x')}) {
+    INFO("id '" << bad << "'");
+    Json order = kOrder;
+    order["id"] = bad;
+    auto placed = w.Call("POST", "/v1/tenants/t1/orders", order);
+    ExpectProblem(placed, 400, "invalid_field");
+    CHECK(Json::parse(placed.body, nullptr, false).value("field", "") == "id");
+    auto partner = w.Call("POST", "/v1/partners", {{"id", bad}, {"name", "P"}});
+    ExpectProblem(partner, 400, "invalid_field");
+    CHECK(Json::parse(partner.body, nullptr, false).value("field", "") == "id");
+    auto tenant = w.Call("POST", "/v1/partners/p1/tenants", {{"id", bad}, {"name", "T"}, {"template_id", "regional-distributor"}});
+    ExpectProblem(tenant, 400, "invalid_field");
+    CHECK(Json::parse(tenant.body, nullptr, false).value("field", "") == "id");
+  }
+  ExpectProblem(w.Call("GET", "/v1/tenants/t1/orders/a%20b"), 404, "not_found");
+  ExpectProblem(w.Call("POST", "/v1/tenants/t1/orders/a%20b/cancellation", Json::object()), 404, "not_found");
+  CHECK(w.head() == head);  // nothing written
+}
