@@ -341,6 +341,10 @@ caf::behavior Entity(Self<K>* self, Context* ctx, EntityKey key, caf::actor shar
   st.key = std::move(key);
   st.stream = StreamOf(st.key);
   st.shard = std::move(shard);
+  // The shard learns of this actor's exit from the actor itself (one attachable here) rather than by
+  // a link: a shard linked to every live entity scans all its links on each exit (CAF keeps them in
+  // a list), which made every passivation cost O(live actors).
+  self->attach_functor([shard = st.shard, me = self->address()] { caf::anon_send(shard, exited_atom::value, me); });
   Load(self);
   Touch(self);
   return {

@@ -79,22 +79,29 @@ struct Fulfilment {
     facts->erase(tenant);
   }
 
-  // What each warehouse holds for this order, and, per warehouse, what is available of `skus` only.
+  // What each warehouse holds for this order, and, per warehouse, what is available of `skus` only:
+  // read on each warehouse's own thread as it answers (AwaitInspectAll), so no snapshot is held.
   Task Survey(std::string tenant, std::string order, std::vector<std::string> warehouses, std::set<std::string> skus,
               std::int64_t at, Held& held, std::map<std::string, std::map<std::string, std::int64_t>>& available) {
+    struct Seen {
+      std::vector<std::pair<std::uint32_t, std::int64_t>> held;  // number -> qty
+      std::map<std::string, std::int64_t> available;
+    };
+    std::vector<Seen> seen(warehouses.size());
     std::vector<EntityKey> keys;
     for (const auto& wh : warehouses) keys.push_back(WarehouseKey(tenant, wh));
-    auto warehouse_reads = AwaitReadAll(*runtime, std::move(keys));
-    auto states = co_await warehouse_reads;
-    for (std::size_t i = 0; i < states.size(); ++i) {
-      if (!states[i]) continue;
-      const auto& state = states[i]->As<w::State>();
-      for (auto r = state.reservations.lower_bound({order, 0}); r != state.reservations.end() && r->first.first == order;
-           ++r) {
-        held[{warehouses[i], r->first.second}] = r->second.qty;
+    auto warehouse_reads = AwaitInspectAll(*runtime, std::move(keys), [&](std::size_t i, const Snapshot* snap) {
+      if (snap == nullptr) return;
+      const auto& state = snap->As<w::State>();
+      for (auto r = state.reservations.lower_bound({order, 0}); r != state.reservations.end() && r->first.first == order; ++r) {
+        seen[i].held.emplace_back(r->first.second, r->second.qty);
       }
-      for (const auto& sku : skus) available[warehouses[i]][sku] = w::AvailableAt(state, sku, at);
-      states[i].reset();  // a held snapshot would make the warehouse copy its state on its next change
+      for (const auto& sku : skus) seen[i].available[sku] = w::AvailableAt(state, sku, at);
+    });
+    co_await warehouse_reads;
+    for (std::size_t i = 0; i < warehouses.size(); ++i) {
+      for (const auto& [number, qty] : seen[i].held) held[{warehouses[i], number}] = qty;
+      for (auto& [sku, qty] : seen[i].available) available[warehouses[i]][sku] = qty;
     }
   }
 

@@ -21,6 +21,7 @@ using appended_atom = caf::atom_constant<caf::atom("appended")>;
 using idle_atom = caf::atom_constant<caf::atom("idle")>;
 using passivate_atom = caf::atom_constant<caf::atom("passivate")>;
 using stop_atom = caf::atom_constant<caf::atom("stop")>;
+using exited_atom = caf::atom_constant<caf::atom("exited")>;  // an entity tells its shard it quit
 using stats_atom = caf::atom_constant<caf::atom("stats")>;
 using refresh_atom = caf::atom_constant<caf::atom("refresh")>;  // reload if the stream moved (joint appends)
 

@@ -45,9 +45,8 @@ const caf::actor& Route(caf::stateful_actor<ShardState>* self, Context* ctx, con
     return it->second.actor;
   }
   caf::actor actor = SpawnEntity(self, ctx, key, caf::actor_cast<caf::actor>(self));
-  // Linked: when the shard shuts down, its entities go with it. An entity's own exit (passivation,
-  // or a failure) does not take the shard down; see the exit handler.
-  self->link_to(actor);
+  // Not linked (a link per entity makes each exit scan them all): an entity tells its shard when it
+  // quits (`exited`), and a shard that shuts down stops its entities (see the exit handler).
   ++st.activations;
   st.lru.push_front(k);
   st.by_actor[actor.address()] = k;
@@ -63,23 +62,26 @@ namespace {
 
 caf::behavior RegistryShard(caf::stateful_actor<ShardState>* self, Context* ctx) {
   self->set_exit_handler([=](caf::exit_msg& em) {
-    auto& st = self->state;
-    auto it = st.by_actor.find(em.source);
-    if (it == st.by_actor.end()) {
-      // Not a routed entity: the runtime shutting us down (entities follow through their links),
-      // or an entity that was already forgotten and has now quit.
-      if (em.reason == caf::exit_reason::user_shutdown) self->quit(em.reason);
-      return;
-    }
-    // A live entity stopped on its own (an error): forget it so the next message respawns it.
-    std::string key = it->second;
-    st.by_actor.erase(it);
-    if (auto live = st.live.find(key); live != st.live.end()) {
-      st.lru.erase(live->second.lru);
-      st.live.erase(live);
+    // The runtime shutting us down: the live entities go too.
+    if (em.reason == caf::exit_reason::user_shutdown) {
+      for (auto& [key, entry] : self->state.live) self->send_exit(entry.actor, em.reason);
+      self->quit(em.reason);
     }
   });
   return {
+      [=](exited_atom, const caf::actor_addr& who) {
+        // A live entity stopped on its own (an error): forget it so the next message respawns it. One
+        // already forgotten (passivated, evicted) is not found.
+        auto& st = self->state;
+        auto it = st.by_actor.find(who);
+        if (it == st.by_actor.end()) return;
+        std::string key = it->second;
+        st.by_actor.erase(it);
+        if (auto live = st.live.find(key); live != st.live.end()) {
+          st.lru.erase(live->second.lru);
+          st.live.erase(live);
+        }
+      },
       [=](cmd_atom, CommandEnvelope& envelope) {
         // The envelope carries its own answer path (ReplySink), so a plain send is enough.
         const caf::actor& target = Route(self, ctx, envelope.key);

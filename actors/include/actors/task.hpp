@@ -194,6 +194,37 @@ class AwaitReadAll {
   detail::Gate gate_;
 };
 
+// co_await AwaitInspectAll(runtime, keys, inspect): reads the entities at once and calls
+// inspect(i, state) (nullptr: no answer) as each answers — on the entity's own thread, before it
+// handles its next message — then drops the snapshot. So nothing is held across the wait and the
+// entity never copies its state for this reader, however many commands follow. `inspect` runs on
+// several threads at once for different i: it must write only to slot i of what it fills.
+class AwaitInspectAll {
+ public:
+  using Inspect = std::function<void(std::size_t, const Snapshot*)>;
+  AwaitInspectAll(Runtime& runtime, std::vector<EntityKey> keys, Inspect inspect)
+      : runtime_(runtime), keys_(std::move(keys)), inspect_(std::move(inspect)), gate_(static_cast<int>(keys_.size())) {}
+  bool await_ready() const noexcept { return keys_.empty(); }
+  bool await_suspend(std::coroutine_handle<> h) {
+    gate_.waiter = h;
+    for (std::size_t i = 0; i < keys_.size(); ++i) {
+      runtime_.GetAsync(keys_[i], [this, i](std::optional<Snapshot> s) {
+        inspect_(i, s ? &*s : nullptr);
+        s.reset();
+        gate_.Arrive();
+      });
+    }
+    return gate_.Suspend(h);
+  }
+  void await_resume() {}
+
+ private:
+  Runtime& runtime_;
+  std::vector<EntityKey> keys_;
+  Inspect inspect_;
+  detail::Gate gate_;
+};
+
 // co_await AwaitRead(runtime, key): one entity's state.
 class AwaitRead {
  public:
