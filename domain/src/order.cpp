@@ -60,6 +60,9 @@ Decision<Event> Place(const PlaceOrder& c, const State& s) {
     } else if (auto contract = ResolvePrice({}, c.contracts, c.customer, in.sku, "", in.qty, c.at)) {
       price = *contract;  // contracts come in the order's currency: whatever the price list's
     } else {
+      if (c.price_list.currency.empty()) {
+        return Reject(R::kCurrencyMismatch, where + ": the partner has no price list yet and the line gives no unit price");
+      }
       if (c.price_list.currency != c.currency) {
         return Reject(R::kCurrencyMismatch, "the price list is in " + c.price_list.currency + ", the order in " + c.currency);
       }

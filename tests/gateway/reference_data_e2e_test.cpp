@@ -139,7 +139,10 @@ TEST_CASE("what cannot be priced or is not catalogued is a clear problem+json, a
   w.LiveTenant("p2", "t2");
   RequireProblem(Place(w, "o3", kOwnerKey, "BOLT", "EUR", "t2"), 422, "unknown_sku");
   w.CallJson("POST", "/v1/tenants/t2/catalog/imports", ImportRows("BOLT"), kOwnerKey, 200);
-  RequireProblem(Place(w, "o4", kOwnerKey, "BOLT", "EUR", "t2"), 422, "currency_mismatch");
+  const auto no_list = Place(w, "o4", kOwnerKey, "BOLT", "EUR", "t2");
+  RequireProblem(no_list, 422, "currency_mismatch");
+  CHECK(no_list.body.find("no price list") != std::string::npos);  // not "the price list is in , ..."
+
 
   RequireProblem(Place(w, "o5", kOwnerKey, "BOLT", "EUR", "nobody"), 404, "not_found");
   const std::string partner_key = w.Key("partner_admin", "p1");
