@@ -1,33 +1,13 @@
 // Demo data (see demo.hpp), sent as API requests by the platform owner.
 #include "demo.hpp"
 
+#include "in_process_api.hpp"
+
 #include <nlohmann/json.hpp>
 
 namespace keel::app {
 namespace {
 using Json = nlohmann::json;
-
-struct Seeder {
-  gateway::Api& api;
-  actors::Client client;
-  std::string error;
-
-  Json Send(const std::string& method, const std::string& path, const Json& body = Json::object()) {
-    if (!error.empty()) return nullptr;
-    gateway::Request req;
-    req.method = method;
-    req.target = path;
-    req.headers["authorization"] = std::string("Bearer ") + kDemoOwnerKey;
-    req.headers["content-type"] = "application/json";
-    req.body = body.dump();
-    auto r = api.Handle(req, client);
-    if (r.status >= 400) {
-      error = method + " " + path + " -> " + std::to_string(r.status) + ": " + r.body;
-      return nullptr;
-    }
-    return Json::parse(r.body, nullptr, false);
-  }
-};
 
 struct DemoTenant {
   const char *partner, *id, *name, *template_id;
@@ -36,7 +16,7 @@ struct DemoTenant {
 }  // namespace
 
 std::expected<DemoSummary, std::string> SeedDemo(gateway::Api& api, actors::Runtime& runtime) {
-  Seeder s{api, actors::Client(runtime), {}};
+  InProcessApi s{api, actors::Client(runtime), kDemoOwnerKey, {}};
   DemoSummary summary;
   struct P {
     const char *id, *name, *colour, *domain;

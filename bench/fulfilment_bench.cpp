@@ -30,6 +30,7 @@
 #include "bench_util.hpp"
 #include "codec/codec.hpp"
 #include "http_client.hpp"
+#include "in_process_api.hpp"
 #include "node.hpp"
 
 namespace keel::bench {
@@ -89,30 +90,8 @@ std::vector<o::LineInput> DrawLines(const Zipf& zipf, std::mt19937_64& rng, int 
   return lines;
 }
 
-// Requests through the API in-process (no socket): the set-up, not measured.
-struct Setup {
-  gateway::Api& api;
-  actors::Client client;
-  std::string error;
-  Json Send(const std::string& method, const std::string& path, const Json& body = Json::object()) {
-    if (!error.empty()) return nullptr;
-    gateway::Request req;
-    req.method = method;
-    req.target = path;
-    req.headers["authorization"] = std::string("Bearer ") + kKey;
-    req.headers["content-type"] = "application/json";
-    req.body = body.dump();
-    auto r = api.Handle(req, client);
-    if (r.status >= 400) {
-      error = method + " " + path + " -> " + std::to_string(r.status) + ": " + r.body.substr(0, 300);
-      return nullptr;
-    }
-    return Json::parse(r.body, nullptr, false);
-  }
-};
-
 std::string Populate(app::Node& node, const Population& pop) {
-  Setup s{node.api(), actors::Client(node.runtime()), {}};
+  app::InProcessApi s{node.api(), actors::Client(node.runtime()), kKey, {}};  // the set-up, not measured
   s.Send("POST", "/v1/partners", {{"id", "fbench"}, {"name", "Fulfilment bench"}});
   s.Send("POST", "/v1/partners/fbench/certification");
   s.Send("PUT", "/v1/partners/fbench/price-list",

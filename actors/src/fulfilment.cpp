@@ -294,15 +294,8 @@ struct Fulfilment {
       if (l.open() > 0) open.push_back(line);
     }
     order.reset();
-    TenantFacts tf;
-    auto facts_read = Facts(tenant, tf);
-    co_await facts_read;
-    for (const auto& wh : tf.warehouses) {
-      for (std::uint32_t line : open) {
-        auto top_up = TopUp(cause, wh, order_id, line);
-        co_await top_up;
-      }
-    }
+    auto offer = OfferEveryWarehouse(cause, tenant, order_id, std::move(open));
+    co_await offer;
   }
 
   // -- backorders --
@@ -433,11 +426,17 @@ struct Fulfilment {
     }
     snap.reset();
     if (added.empty()) co_return;
+    auto offer = OfferEveryWarehouse(cause, tenant, order_id, std::move(added));
+    co_await offer;
+  }
+
+  // Offers each of the order's `lines` what every warehouse of the tenant has (TopUp, in turn).
+  Task OfferEveryWarehouse(DomainEvent cause, std::string tenant, std::string order_id, std::vector<std::uint32_t> lines) {
     TenantFacts tf;
     auto facts_read = Facts(tenant, tf);
     co_await facts_read;
     for (const auto& wh : tf.warehouses) {
-      for (std::uint32_t line : added) {
+      for (std::uint32_t line : lines) {
         auto top_up = TopUp(cause, wh, order_id, line);
         co_await top_up;
       }
