@@ -53,6 +53,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     }
     if (ec) return WriteError(400, "bad_request", "Bad request", "the request is not valid HTTP/1.1: " + ec.message());
 
+    state_.NoteRead();
     auto req = parser_->release();
     version_ = req.version();
     keep_alive_ = req.keep_alive();
@@ -164,7 +165,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     res->keep_alive(keep_alive_ && !state_.draining);
     res->prepare_payload();
     stream_.expires_after(state_.options.read_timeout);
+    state_.writing.fetch_add(1);
     http::async_write(stream_, *res, [self = shared_from_this(), res, counted](beast::error_code ec, std::size_t) {
+      self->state_.writing.fetch_sub(1);
       if (counted) self->state_.open_requests.fetch_sub(1);
       if (ec || !res->keep_alive()) return self->Close();
       self->Read();

@@ -2,10 +2,12 @@
 // stop (see server.hpp).
 #include "gateway/server.hpp"
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 
 #include <pthread.h>
 
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -27,6 +29,10 @@ struct Server::Impl {
   WorkerPool pool;
   ServerState state;
   net::io_context ioc;
+  // Keeps the io threads running while the server lives: without it they return once the listener is
+  // closed and no socket is waiting, and answers posted after that (a command that completes during the
+  // drain) would never be written.
+  std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
   std::shared_ptr<Listener> listener;
   std::vector<std::thread> threads;
   std::uint16_t port = 0;
@@ -45,6 +51,7 @@ std::expected<void, std::string> Server::Start() {
   if (!bound) return std::unexpected(bound.error());
   impl_->port = *bound;
   impl_->listener->Run();
+  impl_->work.emplace(impl_->ioc.get_executor());
   for (std::size_t i = 0; i < impl_->io_threads; ++i) impl_->threads.emplace_back([this] {
       pthread_setname_np(pthread_self(), "keel-io");
       impl_->ioc.run();
@@ -62,11 +69,19 @@ void Server::Stop() {
   st.draining = true;
   st.api.SetDraining(true);
   impl_->listener->Close();
-  // Let every accepted request be answered (its command is durable before its answer is written).
-  const auto deadline = std::chrono::steady_clock::now() + impl_->options.drain_timeout;
-  while ((st.open_requests.load() > 0 || impl_->pool.in_flight() > 0) && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  // Let every accepted request be answered (its command is durable before its answer is written), and
+  // every answer be written, including the 503 'draining' of a request read during the drain. Then wait
+  // for a short quiet spell, so that a request already in a socket buffer is read and answered rather
+  // than cut off with its connection.
+  using Clock = std::chrono::steady_clock;
+  const auto deadline = Clock::now() + impl_->options.drain_timeout;
+  auto busy = [&] {
+    return st.open_requests.load() > 0 || st.writing.load() > 0 || impl_->pool.in_flight() > 0 ||
+           Clock::now() - st.LastRead() < impl_->options.drain_quiet;
+  };
+  while (busy() && Clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(2));
   st.StopFeeds();
+  impl_->work.reset();
   impl_->ioc.stop();
   for (auto& t : impl_->threads) t.join();
   impl_->threads.clear();

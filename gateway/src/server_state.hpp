@@ -3,6 +3,8 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -33,9 +35,15 @@ struct ServerState {
   FeedHub hub;  // every WebSocket feed
   std::atomic<bool> draining{false};
   std::atomic<std::size_t> open_requests{0};  // submitted, response not yet written
+  std::atomic<std::size_t> writing{0};        // answers being written (any kind)
+  std::atomic<std::int64_t> last_read_ns{0};  // steady clock, when a request was last read
   std::atomic<std::size_t> subscriptions{0};
 
   void StopFeeds() { hub.Stop(); }
+  void NoteRead() { last_read_ns = std::chrono::steady_clock::now().time_since_epoch().count(); }
+  std::chrono::steady_clock::time_point LastRead() const {
+    return std::chrono::steady_clock::time_point(std::chrono::steady_clock::duration(last_read_ns.load()));
+  }
 };
 
 }  // namespace keel::gateway

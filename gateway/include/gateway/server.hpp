@@ -31,6 +31,9 @@ struct ServerOptions {
   std::size_t max_subscriptions = 4096;  // WebSocket feeds at once (a caught-up feed costs no thread)
   std::size_t max_feed_catch_ups = 64;   // feeds reading history on a thread of their own at once
   std::chrono::milliseconds drain_timeout{15'000};  // how long Stop waits for in-flight requests
+  // Stop also waits until no request has been read for this long (a request already sent on a
+  // keep-alive connection is answered 503 'draining' rather than cut off).
+  std::chrono::milliseconds drain_quiet{50};
 };
 
 // The close code a WebSocket client gets when it reads the feed too slowly.
