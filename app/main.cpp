@@ -114,6 +114,7 @@ int main(int argc, char** argv) {
   if (simulated) options.simulated_clock = &simulated_clock;
   if (const char* key = std::getenv("KEEL_BOOTSTRAP_KEY"); key && *key) options.bootstrap_key = key;
   if (demo && options.bootstrap_key.empty()) options.bootstrap_key = keel::app::kDemoOwnerKey;
+  options.defer_ready = true;  // ready once the demo data (if any) is in
 
   // Signals are taken by sigwait below, in this thread only: block them before any thread starts.
   sigset_t signals;
@@ -153,6 +154,7 @@ int main(int argc, char** argv) {
               << "try: curl -H 'Authorization: Bearer " << keel::app::kDemoPartnerKey << "' " << url
               << "/v1/tenants/acme-dist/orders/ord-1001\n";
   }
+  n.MarkReady();
   std::cout << "keel serving on " << url << " (data: " << options.data_dir << ")";
   if (simulated)
     std::cout << "; business time is simulated, now " << simulated_clock.NowMs()

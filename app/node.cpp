@@ -109,6 +109,7 @@ std::expected<std::unique_ptr<Node>, std::string> Node::Start(NodeOptions option
   api_options.simulated_clock = o.simulated_clock;
   impl->api = std::make_unique<gateway::Api>(*impl->store, *impl->runtime, *impl->clock, impl->catalog, impl->templates,
                                              api_options);
+  impl->api->SetReady(!o.defer_ready);
   auto started = impl->api->Start(o.bootstrap_key);
   if (!started) return std::unexpected("api keys: " + started.error());
   impl->generated_key = *started;
@@ -175,6 +176,10 @@ void Node::Stop() {
   i.server.reset();
   i.api.reset();
   i.store.reset();  // closes RocksDB (every acknowledged write is already synced)
+}
+
+void Node::MarkReady() {
+  if (impl_->api) impl_->api->SetReady(true);
 }
 
 std::uint16_t Node::port() const { return impl_->server ? impl_->server->port() : 0; }

@@ -37,6 +37,8 @@ struct NodeOptions {
   // The housekeeping tick: closes billing periods and purges expired Idempotency-Key responses.
   std::chrono::milliseconds billing_interval{60'000};  // 0: no timer (POST /v1/billing/period-close only)
   std::string bootstrap_key;  // KEEL_BOOTSTRAP_KEY
+  // Start with /readyz answering 503 'starting' until MarkReady() (keel serve --demo seeds first).
+  bool defer_ready = false;
   // How long the gateway keeps stored Idempotency-Key answers and records of refused requests
   // (`keel serve --idempotency-retention-hours`, `--audit-retention-days`); ApiOptions' defaults.
   std::int64_t idempotency_retention_ms = gateway::ApiOptions{}.idempotency_retention_ms;
@@ -49,6 +51,7 @@ class Node {
   static std::expected<std::unique_ptr<Node>, std::string> Start(NodeOptions options);
   ~Node();  // Stop()
   void Stop();  // graceful: the server drains, then process managers, runtime and store close
+  void MarkReady();  // /readyz says ready from now on (NodeOptions::defer_ready)
 
   std::uint16_t port() const;
   gateway::Api& api();

@@ -133,6 +133,7 @@ std::expected<void, std::string> Api::ImportKey(const std::string& token, Role r
 }
 
 void Api::SetDraining(bool draining) { ctx_->draining = draining; }
+void Api::SetReady(bool ready) { ctx_->ready = ready; }
 std::expected<std::size_t, std::string> Api::PurgeExpiredIdempotency(std::int64_t now_ms, std::size_t limit) {
   auto purged = ctx_->idempotency.PurgeExpired(now_ms, limit);
   if (!purged) return std::unexpected(purged.error().ToString());

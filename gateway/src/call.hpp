@@ -56,6 +56,7 @@ struct ApiContext {
   std::int64_t WallNowMs() const { return wall ? wall->NowMs() : clock.NowMs(); }
   std::string openapi;                                             // the OpenAPI document served as is
   std::atomic<bool> draining{false};                               // shutting down: /readyz says so
+  std::atomic<bool> ready{true};  // false while the node still starts (seeding): /readyz says 'starting'
 };
 
 struct Call {

@@ -23,8 +23,10 @@ namespace {
 
 Response Healthz(Call&) { return JsonResponse(200, {{"status", "ok"}}); }
 
+// Status only (DESIGN.md §4, listeners): what a load balancer needs.
 Response Readyz(Call& c) {
   if (c.ctx.draining) return Problem(503, "draining", "Shutting down", "the server is draining connections");
+  if (!c.ctx.ready) return Problem(503, "starting", "Starting", "the node is still starting (seeding, process managers)");
   if (c.ctx.store.fail_stopped())
     return Problem(503, "store_fail_stopped", "The event store cannot take writes", "an earlier write failed");
   return JsonResponse(200, {{"status", "ready"}, {"position", c.ctx.store.HeadPosition()}});

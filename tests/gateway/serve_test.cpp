@@ -1,10 +1,13 @@
 // `keel serve` as a process: it starts on the given data directory with the bootstrap key, serves a
 // command, and on SIGTERM drains and exits 0 with the command durable.
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <regex>
+#include <thread>
 
 #include "child_process.hpp"
+#include "demo.hpp"
 #include "gateway_world.hpp"
 
 using keel::test::Json;
@@ -64,4 +67,75 @@ TEST_CASE("keel serve refuses a retention that is not a whole number in range, b
   CHECK(missing.exit_code == 2);
   CHECK(missing.output.find("--audit-retention-days needs a value") != std::string::npos);
   CHECK(!std::filesystem::exists(dir.str() + "/data"));  // refused before the store was opened
+}
+
+namespace {
+// A port that was free a moment ago (the kernel hands out ephemeral ports round-robin).
+std::uint16_t FreePort() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+}  // namespace
+
+TEST_CASE("keel serve --demo answers /readyz 503 'starting' until the demo data is in, then ready", "[gateway][serve][ready]") {
+  keel::eventstore::test::TempDir dir;
+  const auto port = FreePort();
+  std::atomic<bool> done{false};
+  std::vector<std::string> answers;  // every /readyz answer, in order
+  int order_when_ready = 0, partner_key_when_ready = 0;
+  std::thread poller([&] {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (!done && std::chrono::steady_clock::now() < until) {
+      RawHttp http(port, std::chrono::seconds(5));
+      if (!http.connected()) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        continue;
+      }
+      auto r = http.Request("GET", "/readyz");
+      if (r.status == 0) continue;
+      answers.push_back(std::to_string(r.status) + " " + (r.status == 200 ? std::string("ready") : keel::test::ProblemType(r)));
+      if (r.status != 200) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        continue;
+      }
+      // What a client asks next, trusting the answer: the last tenant's demo order, with the demo keys.
+      order_when_ready = http.Request("GET", "/v1/tenants/pixel-shop/orders/ord-1001", {},
+                                      "Authorization: Bearer " + std::string(keel::app::kDemoOwnerKey) + "\r\n")
+                             .status;
+      partner_key_when_ready = http.Request("GET", "/v1/tenants/acme-dist", {},
+                                            "Authorization: Bearer " + std::string(keel::app::kDemoPartnerKey) + "\r\n")
+                                   .status;
+      break;
+    }
+    done = true;
+  });
+  auto run = keel::test::RunUntilKilled(
+      KEEL_BINARY, {"serve", "--data", dir.str() + "/data", "--listen", "127.0.0.1:" + std::to_string(port), "--demo"},
+      [&](const std::string& out) {
+        if (out.find("serving on") == std::string::npos) return false;
+        poller.join();
+        return true;
+      },
+      SIGTERM);
+  done = true;
+  if (poller.joinable()) poller.join();
+  INFO(run.output);
+  REQUIRE(run.spawned);
+  CHECK(run.exit_code == 0);
+  REQUIRE(!answers.empty());
+  std::string seen;
+  for (const auto& a : answers) seen += a + "; ";
+  INFO("readyz answers: " << seen);
+  CHECK(answers.front() == "503 starting");  // the port was open while seeding went on
+  CHECK(answers.back() == "200 ready");
+  for (std::size_t i = 0; i + 1 < answers.size(); ++i) CHECK(answers[i] == "503 starting");
+  CHECK(order_when_ready == 200);
+  CHECK(partner_key_when_ready == 200);
 }

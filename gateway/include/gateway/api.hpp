@@ -72,6 +72,9 @@ class Api {
   std::expected<void, std::string> ImportKey(const std::string& token, Role role, const std::string& name,
                                              const std::string& partner = {}, const std::string& tenant = {});
   void SetDraining(bool draining);
+  // Whether the node can serve what a client will ask next (seeding done, process managers running):
+  // until then /readyz answers 503 'starting'.
+  void SetReady(bool ready);
   // Housekeeping: deletes stored Idempotency-Key responses whose retention ended (at most `limit` per
   // call, oldest first); returns how many. Run it periodically off the io threads (keel serve does,
   // with the billing tick).
