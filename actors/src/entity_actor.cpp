@@ -141,7 +141,9 @@ template <Kind K>
 std::optional<Reply> Remembered(Self<K>* self, const CommandMeta& meta) {
   auto& st = self->state;
   if (meta.idempotency_key.empty()) return std::nullopt;
-  auto found = st.ctx->store->LookupIdempotency(st.key.tenant, meta.idempotency_key);
+  auto found = st.ctx->store->LookupIdempotency(st.key.tenant, meta.idempotency_key, meta.fingerprint);
+  if (!found && found.error().code == eventstore::Errc::kIdempotencyConflict)
+    return Reply(std::unexpected(Fail(Failure::Kind::kKeyReused, found.error().message)));
   if (!found || !*found) return std::nullopt;
   const eventstore::AppendResult& first = **found;
   std::vector<typename Traits<K>::Event> events;
@@ -250,6 +252,7 @@ void Pump(Self<K>* self) {
     const CommandMeta& meta = p.envelope.meta;
     request.metadata = {0, meta.principal, meta.correlation_id, meta.causation_id};
     request.idempotency_key = meta.idempotency_key;
+    request.fingerprint = meta.fingerprint;
     st.in_flight = true;
     st.in_flight_events = std::move(*decision);
     caf::actor me = caf::actor_cast<caf::actor>(self);
@@ -312,8 +315,10 @@ void OnAppended(Self<K>* self, AppendDone& done) {
              ++p.attempts <= st.ctx->config.max_conflict_retries) {
     Load(self);  // another writer moved the stream: decide again on fresh state
   } else {
-    const auto kind = done.result.error().code == eventstore::Errc::kVersionConflict ? Failure::Kind::kConflict
-                                                                                        : Failure::Kind::kStore;
+    const auto code = done.result.error().code;
+    const auto kind = code == eventstore::Errc::kVersionConflict       ? Failure::Kind::kConflict
+                      : code == eventstore::Errc::kIdempotencyConflict ? Failure::Kind::kKeyReused
+                                                                       : Failure::Kind::kStore;
     p.envelope.reply.Deliver(Reply(std::unexpected(Fail(kind, done.result.error().ToString()))),
                              caf::actor_cast<caf::actor>(self));
     st.queue.pop_front();

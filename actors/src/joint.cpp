@@ -131,7 +131,9 @@ JointReply Client::ExecuteJoint(const std::vector<EntityKey>& keys, const JointD
     if (k.tenant != keys[0].tenant) return std::unexpected(Fail(Failure::Kind::kInvalid, "a joint command stays within one tenant"));
   }
   if (!meta.idempotency_key.empty()) {
-    auto found = ctx.store->LookupIdempotency(keys[0].tenant, meta.idempotency_key);
+    auto found = ctx.store->LookupIdempotency(keys[0].tenant, meta.idempotency_key, meta.fingerprint);
+    if (!found && found.error().code == eventstore::Errc::kIdempotencyConflict)
+      return std::unexpected(Fail(Failure::Kind::kKeyReused, found.error().message));
     if (found && *found) return FromResult(ctx, keys, {}, **found, true);
   }
   const auto until = std::chrono::steady_clock::now() + timeout;
@@ -186,15 +188,18 @@ JointReply Client::ExecuteJoint(const std::vector<EntityKey>& keys, const JointD
     }
     request.metadata = {0, meta.principal, meta.correlation_id, meta.causation_id};
     request.idempotency_key = meta.idempotency_key;
+    request.fingerprint = meta.fingerprint;
     auto appended = ctx.store->Append(std::move(request));
     if (!appended) {
       if (appended.error().code == eventstore::Errc::kVersionConflict && may_retry) {
         Refresh(ctx, keys, timeout);
         continue;
       }
-      const auto kind = appended.error().code == eventstore::Errc::kVersionConflict ? Failure::Kind::kConflict
-                        : appended.error().code == eventstore::Errc::kInvalidArgument ? Failure::Kind::kInvalid
-                                                                                       : Failure::Kind::kStore;
+      const auto code = appended.error().code;
+      const auto kind = code == eventstore::Errc::kVersionConflict       ? Failure::Kind::kConflict
+                        : code == eventstore::Errc::kInvalidArgument     ? Failure::Kind::kInvalid
+                        : code == eventstore::Errc::kIdempotencyConflict ? Failure::Kind::kKeyReused
+                                                                         : Failure::Kind::kStore;
       return std::unexpected(Fail(kind, appended.error().ToString()));
     }
     Refresh(ctx, keys, timeout);

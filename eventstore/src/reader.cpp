@@ -295,8 +295,8 @@ Result<std::uint64_t> EventStore::ReadModelScan(
   return count;
 }
 
-Result<std::optional<AppendResult>> EventStore::LookupIdempotency(std::string_view tenant,
-                                                                  std::string_view key) const {
+Result<std::optional<AppendResult>> EventStore::LookupIdempotency(std::string_view tenant, std::string_view key,
+                                                                  std::string_view fingerprint) const {
   if (!IsValidTenant(tenant) || key.empty()) {
     return MakeError(Errc::kInvalidArgument, "lookup needs a valid tenant and a non-empty key");
   }
@@ -309,6 +309,9 @@ Result<std::optional<AppendResult>> EventStore::LookupIdempotency(std::string_vi
   if (core_->RetentionNowMs() - entry->written_at_ms >= core_->options.idempotency_retention.count()) {
     return std::optional<AppendResult>{};
   }
+  if (!fingerprint.empty() && entry->fingerprint != "command:" + std::string(fingerprint))
+    return MakeError(Errc::kIdempotencyConflict,
+                     "idempotency key '" + std::string(key) + "' was already used for a different request");
   return std::optional<AppendResult>(std::move(entry->result));
 }
 

@@ -115,7 +115,8 @@ Result<AppendJob> Validate(AppendRequest request, const Options& options) {
     return bad("an append holds at most " + std::to_string(options.max_events_per_append) +
                " events");
   }
-  if (!request.idempotency_key.empty()) job.fingerprint = Fingerprint(request);
+  if (!request.idempotency_key.empty())
+    job.fingerprint = request.fingerprint.empty() ? Fingerprint(request) : "command:" + request.fingerprint;
   job.request = std::move(request);
   return job;
 }

@@ -371,7 +371,7 @@ Response Api::HandleAs(const Request& req, const Principal& given, actors::Clien
         return finish(Problem(400, "invalid_idempotency_key", "Invalid Idempotency-Key",
                               "an Idempotency-Key is 1 to 255 visible ASCII characters"));
       slot = p.who.key_id + '\0' + key;
-      fingerprint = Sha256Hex(req.method + '\n' + req.target + '\n' + req.body);
+      fingerprint = CommandFingerprint(req, p.who.key_id);
       auto seen = ctx.idempotency.Begin(slot, fingerprint, wall);
       switch (seen.verdict) {
         case IdempotencyCache::Verdict::kReplay: return finish(std::move(seen.response));
@@ -384,6 +384,7 @@ Response Api::HandleAs(const Request& req, const Principal& given, actors::Clien
         case IdempotencyCache::Verdict::kNew: break;
       }
       p.meta.idempotency_key = "http:" + p.who.key_id + ":" + key;
+      p.meta.fingerprint = fingerprint;  // the store checks it too: 409 even if this answer is never stored
     }
   }
   if (p.lifecycle_refusal) {
@@ -398,7 +399,13 @@ Response Api::HandleAs(const Request& req, const Principal& given, actors::Clien
   } catch (...) {
     response = Problem(500, "internal", "Internal error", "the request could not be handled");
   }
-  if (!slot.empty()) ctx.idempotency.Finish(slot, fingerprint, response, wall);
+  if (!slot.empty()) {
+    // The key belongs to an earlier command (the store said so): this answer is not the key's to keep.
+    if (!response.keep_for_key)
+      ctx.idempotency.Abandon(slot);
+    else
+      ctx.idempotency.Finish(slot, fingerprint, response, wall);
+  }
   return finish(std::move(response));
 }
 

@@ -42,6 +42,12 @@ Response FailureResponse(const actors::Failure& f) {
       return Problem(422, code, "The command was refused", f.rejection.message, extra);
     }
     case K::kConflict: return Problem(409, "version_conflict", "The entity has moved on", f.message);
+    case K::kKeyReused: {
+      Response r = Problem(409, "idempotency_key_reused", "Idempotency-Key reused",
+                           "this Idempotency-Key was first used for a different request");
+      r.keep_for_key = false;
+      return r;
+    }
     case K::kInvalid: return Problem(400, "invalid_command", "The command is not valid here", f.message);
     case K::kUnavailable: return Problem(503, "unavailable", "The service is unavailable", f.message);
     case K::kStore: return Problem(503, "store_unavailable", "The event store cannot take writes", f.message);

@@ -8,7 +8,19 @@
 
 #include <nlohmann/json.hpp>
 
+#include "keys.hpp"
+
 namespace keel::gateway {
+
+std::string CommandFingerprint(const Request& req, const std::string& key_id) {
+  std::string body = req.body;
+  if (!body.empty()) {
+    auto parsed = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+    if (!parsed.is_discarded()) body = parsed.dump();  // objects keep their keys sorted: canonical
+  }
+  return Sha256Hex(req.method + '\n' + req.target + '\n' + key_id + '\n' + body);
+}
+
 namespace {
 constexpr std::string_view kModel = "http_idempotency";
 constexpr char kExpiryPrefix = '\x01';

@@ -18,6 +18,11 @@
 
 namespace keel::gateway {
 
+// The command's canonical fingerprint (DESIGN.md §4): SHA-256 of the method, the target, the key that
+// sent it and the body as canonical JSON (keys sorted, no whitespace; a body that is not JSON as is).
+// A retry that only reformats its body is the same command.
+std::string CommandFingerprint(const Request& req, const std::string& key_id);
+
 class IdempotencyCache {
  public:
   IdempotencyCache(eventstore::EventStore& store, std::int64_t retention_ms) : store_(store), retention_ms_(retention_ms) {}

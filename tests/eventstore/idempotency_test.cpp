@@ -85,6 +85,25 @@ TEST_CASE("idempotency keys are scoped to their tenant", "[eventstore][idempoten
   CHECK(store->LookupIdempotency("no tenant", "k1").error().code == Errc::kInvalidArgument);
 }
 
+TEST_CASE("a caller's command fingerprint decides sameness, at append and at lookup", "[eventstore][idempotency]") {
+  TempDir dir;
+  auto store = OpenOrDie(dir.str());
+  auto first = Place("t/acme/order/1", "{\"qty\":2}", "k1");
+  first.fingerprint = "cmd-A";
+  REQUIRE(store->Append(first));
+  // Different events, same command: a retry decided on newer state is still the first command.
+  auto retry = Place("t/acme/order/1", "{\"qty\":2,\"at\":5}", "k1");
+  retry.fingerprint = "cmd-A";
+  CHECK(store->Append(retry)->duplicate);
+  auto other = Place("t/acme/order/1", "{\"qty\":2}", "k1");
+  other.fingerprint = "cmd-B";
+  CHECK(store->Append(other).error().code == Errc::kIdempotencyConflict);
+  CHECK(store->LookupIdempotency("acme", "k1", "cmd-A").value()->first_position == 1);
+  CHECK(store->LookupIdempotency("acme", "k1", "cmd-B").error().code == Errc::kIdempotencyConflict);
+  CHECK(store->LookupIdempotency("acme", "k1").value()->first_position == 1);  // no fingerprint: no check
+  CHECK(store->HeadPosition() == 1);
+}
+
 TEST_CASE("remembered keys survive a restart", "[eventstore][idempotency]") {
   TempDir dir;
   {

@@ -217,6 +217,48 @@ TEST_CASE("a retried command with its Idempotency-Key returns the first response
   CHECK(w.head() == head);
 }
 
+// A crash between the append and the stored HTTP answer leaves only the store's record of the key.
+// The gateway's stored answers are dropped here (a purge far in the future) to reach that state.
+TEST_CASE("an Idempotency-Key reused with another body is 409 even when its stored answer was lost",
+          "[gateway][e2e][idempotency]") {
+  GatewayWorld w;
+  Seed(w);
+  Json order = kOrder;
+  order["id"] = "o-idem";
+  auto first = w.Call("POST", "/v1/tenants/t1/orders", order, keel::test::kOwnerKey, "Idempotency-Key: place-o-idem\r\n");
+  REQUIRE(first.status == 201);
+  const Json partner{{"id", "p-idem"}, {"name", "Partner"}};
+  REQUIRE(w.Call("POST", "/v1/partners", partner, keel::test::kOwnerKey, "Idempotency-Key: reg-p-idem\r\n").status == 201);
+  auto purged = w.node->api().PurgeExpiredIdempotency(w.clock.NowMs() + 100LL * 365 * 24 * 3600 * 1000);
+  REQUIRE(purged.has_value());
+  REQUIRE(*purged == 2);
+  const auto head = w.head();
+
+  Json other = order;
+  other["lines"][0]["qty"] = 7;
+  ExpectProblem(w.Call("POST", "/v1/tenants/t1/orders", other, keel::test::kOwnerKey, "Idempotency-Key: place-o-idem\r\n"),
+                409, "idempotency_key_reused");
+  ExpectProblem(w.Call("POST", "/v1/partners", Json{{"id", "p-idem"}, {"name", "Renamed"}}, keel::test::kOwnerKey,
+                       "Idempotency-Key: reg-p-idem\r\n"),
+                409, "idempotency_key_reused");
+  // Another key's holder sending the same key is another command.
+  const auto analyst = w.Key("platform_owner");
+  ExpectProblem(w.Call("POST", "/v1/tenants/t1/orders", order, analyst, "Idempotency-Key: place-o-idem\r\n"), 422,
+                "already_exists");
+  CHECK(w.KeyEventsSince(head).empty());  // (fulfilment may still be writing for the order)
+
+  // The same command again, even with its body laid out differently, is the first one's answer.
+  RawHttp http(w.port());
+  const std::string reordered = R"({ "lines": [ {"unit_price": 100, "qty": 1, "sku": "BOLT", "line": 1} ],
+                                     "currency": "EUR", "customer": "c1", "id": "o-idem" })";
+  auto again = http.Request("POST", "/v1/tenants/t1/orders", reordered,
+                            "Authorization: Bearer " + std::string(keel::test::kOwnerKey) + "\r\nIdempotency-Key: place-o-idem\r\n");
+  INFO(again.body);
+  CHECK(again.status == 201);
+  CHECK(again.body.find("o-idem") != std::string::npos);
+  CHECK(w.KeyEventsSince(head).empty());
+}
+
 TEST_CASE("a client that disconnects mid-request loses nothing", "[gateway][e2e]") {
   GatewayWorld w;
   Seed(w);

@@ -59,6 +59,9 @@ struct CommandMeta {
   std::string correlation_id;
   std::string causation_id;
   std::optional<std::uint64_t> expected_version;  // If-Match: refuse with kConflict unless the entity is at it
+  // The command's canonical fingerprint (DESIGN.md §4): the same key with another fingerprint is
+  // Failure::kKeyReused, wherever the first attempt got to. Empty: the events decide sameness.
+  std::string fingerprint = {};
 };
 
 struct Outcome {
@@ -69,7 +72,8 @@ struct Outcome {
 };
 
 struct Failure {
-  enum class Kind : std::uint8_t { kRejected, kConflict, kStore, kInvalid, kUnavailable };
+  // kKeyReused: the idempotency key was first used for a different command.
+  enum class Kind : std::uint8_t { kRejected, kConflict, kStore, kInvalid, kUnavailable, kKeyReused };
   Kind kind = Kind::kRejected;
   domain::Rejection rejection{domain::RejectionCode::kInvalidArgument, {}};  // kRejected
   std::string message;                                                     // the others

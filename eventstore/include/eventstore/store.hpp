@@ -99,9 +99,11 @@ class EventStore {
   // Visits a read model's entries whose key starts with `prefix`, in key order; false stops.
   Result<std::uint64_t> ReadModelScan(std::string_view model, std::string_view prefix,
                                       const std::function<bool(std::string_view key, std::string_view value)>& visit) const;
-  // The remembered result of the append that used `key` in `tenant`, while it is retained.
-  Result<std::optional<AppendResult>> LookupIdempotency(std::string_view tenant,
-                                                        std::string_view key) const;
+  // The remembered result of the append that used `key` in `tenant`, while it is retained. With a
+  // `fingerprint` (AppendRequest::fingerprint), a key first used for another request is
+  // kIdempotencyConflict: the check does not depend on any record but the store's own.
+  Result<std::optional<AppendResult>> LookupIdempotency(std::string_view tenant, std::string_view key,
+                                                        std::string_view fingerprint = {}) const;
 
   // -- integrity --
   // Walks the hash chain over [from, to] (to = 0: the head) and reports the first bad event.

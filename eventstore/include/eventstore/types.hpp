@@ -60,6 +60,9 @@ struct AppendRequest {
   std::vector<StreamAppend> streams;
   Metadata metadata;
   std::string idempotency_key;  // empty: not idempotent; else scoped to the tenant
+  // What makes a retry "the same request" (DESIGN.md §4: the command's canonical fingerprint, which the
+  // caller computes); empty: a hash of the streams, expected versions, events and principal.
+  std::string fingerprint;
 };
 
 struct StreamResult {

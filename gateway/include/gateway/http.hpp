@@ -25,6 +25,9 @@ struct Response {
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers (Allow, Retry-After, ETag, ...)
   std::string body;
+  // False for an answer that must not be stored as an Idempotency-Key's answer (the key turned out to
+  // belong to an earlier, different command).
+  bool keep_for_key = true;
 };
 
 }  // namespace keel::gateway
