@@ -11,6 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -23,6 +24,7 @@
 namespace keel::eventstore {
 
 class Writer;
+class Recovery;
 using LiveBatch = std::shared_ptr<const std::vector<RecordedEvent>>;
 
 // Live subscribers and the published head. The writer publishes a committed batch under `mu`, and a
@@ -38,7 +40,11 @@ struct SubscriptionHub {
 struct StoreCore {
   Options options;
   std::string dir;
+  // Guards `db` and the handles: every read and every commit holds it shared; reopening after a full
+  // disk (recovery.hpp) holds it exclusively. `db` is null only if a reopen failed altogether.
+  mutable std::shared_mutex db_mu;
   rocksdb::DB* db = nullptr;
+  std::shared_ptr<rocksdb::Logger> info_log;  // info_log.hpp
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::ColumnFamilyHandle* meta = nullptr;
   rocksdb::ColumnFamilyHandle* log = nullptr;
@@ -50,7 +56,11 @@ struct StoreCore {
   rocksdb::ColumnFamilyHandle* read_models = nullptr;
 
   std::atomic<std::uint64_t> head{0};  // last published (durable, visible) position
-  std::atomic<bool> failed{false};
+  std::atomic<bool> failed{false};  // writes refused (health_mu says why)
+  mutable std::mutex health_mu;
+  StoreHealth health;  // under health_mu; health.writable mirrors !failed
+  OpenReport open_report;
+  std::unique_ptr<Recovery> recovery;
   // Group-commit statistics (written by the writer thread, read by metrics).
   std::atomic<std::uint64_t> commits{0}, committed_appends{0}, committed_events{0};
   std::atomic<std::uint64_t> committed_snapshots{0}, committed_snapshot_bytes{0};
@@ -60,10 +70,28 @@ struct StoreCore {
   std::unique_ptr<rocksdb::CompactionFilter> idempotency_expiry;  // outlives `db`
   SubscriptionHub hub;
 
+  void Notice(const std::string& line) const {
+    if (options.notice) try {
+        options.notice(line);
+      } catch (...) {
+      }
+  }
   std::int64_t NowMs() const;           // stamps events (Options::clock_ms)
   std::int64_t RetentionNowMs() const;  // ages idempotency keys (Options::retention_clock_ms)
   ~StoreCore();  // stops subscriptions and writer, then closes RocksDB
 };
+
+// Holds core.db_mu shared for one read; false when the database is not open (a reopen failed).
+class DbRead {
+ public:
+  explicit DbRead(const StoreCore& core) : lock_(core.db_mu), open_(core.db != nullptr) {}
+  explicit operator bool() const { return open_; }
+
+ private:
+  std::shared_lock<std::shared_mutex> lock_;
+  bool open_;
+};
+inline std::unexpected<Error> NotOpen() { return MakeError(Errc::kIo, "the event store's database is not open"); }
 
 // Called by the writer after a successful commit: publishes the new head and hands the batch
 // (null when it was not materialized because nobody was live) to live subscribers.

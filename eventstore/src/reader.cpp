@@ -106,6 +106,8 @@ std::optional<StreamEntry> ParseStreamEntry(const rocksdb::Iterator& it, std::st
 
 Result<std::uint64_t> EventStore::ScanAll(std::uint64_t from_position, std::size_t max_count,
                                           const std::function<bool(const EventView&)>& visit) const {
+  DbRead guard(*core_);
+  if (!guard) return NotOpen();
   const std::uint64_t head = core_->head.load();
   if (from_position == 0) from_position = 1;
   if (from_position > head || max_count == 0) return 0;
@@ -168,6 +170,8 @@ Result<std::vector<PositionRange>> StreamRanges(const StoreCore& core, const Rea
 
 Result<std::vector<RecordedEvent>> EventStore::ReadStream(std::string_view stream, std::uint64_t from_version,
                                                           std::size_t max_count) const {
+  DbRead guard(*core_);
+  if (!guard) return NotOpen();
   if (auto id = ParseStreamId(stream); !id) return std::unexpected(id.error());
   const std::uint64_t head = core_->head.load();
   ReadView view(*core_);
@@ -178,6 +182,8 @@ Result<std::vector<RecordedEvent>> EventStore::ReadStream(std::string_view strea
 
 Result<std::uint64_t> EventStore::ScanStream(std::string_view stream, std::uint64_t from_version, std::size_t max_count,
                                              const std::function<bool(const EventView&)>& visit, Fields fields) const {
+  DbRead guard(*core_);
+  if (!guard) return NotOpen();
   if (auto id = ParseStreamId(stream); !id) return std::unexpected(id.error());
   const std::uint64_t head = core_->head.load();
   ReadView view(*core_);
@@ -189,6 +195,8 @@ Result<std::uint64_t> EventStore::ScanStream(std::string_view stream, std::uint6
 Result<std::vector<RecordedEvent>> EventStore::ReadTenant(std::string_view tenant,
                                                           std::uint64_t from_position,
                                                           std::size_t max_count) const {
+  DbRead guard(*core_);
+  if (!guard) return NotOpen();
   if (!IsValidTenant(tenant)) {
     return MakeError(Errc::kInvalidArgument, "tenant must be 1..128 characters of [A-Za-z0-9._:-]");
   }
@@ -218,6 +226,8 @@ Result<std::vector<RecordedEvent>> EventStore::ReadTenant(std::string_view tenan
 }
 
 Result<std::uint64_t> EventStore::StreamVersion(std::string_view stream) const {
+  DbRead guard(*core_);
+  if (!guard) return NotOpen();
   if (auto id = ParseStreamId(stream); !id) return std::unexpected(id.error());
   const std::uint64_t head = core_->head.load();
   ReadView view(*core_);
@@ -235,6 +245,8 @@ Result<std::uint64_t> EventStore::StreamVersion(std::string_view stream) const {
 }
 
 Result<std::vector<std::string>> EventStore::ListTenants() const {
+  DbRead guard(*core_);
+  if (!guard) return NotOpen();
   std::vector<std::string> tenants;
   ReadView view(*core_);
   std::unique_ptr<rocksdb::Iterator> it(core_->db->NewIterator(view.options(), core_->tenant_index));
@@ -253,6 +265,8 @@ Result<std::vector<std::string>> EventStore::ListTenants() const {
 }
 
 Result<std::optional<Snapshot>> EventStore::LoadSnapshot(std::string_view stream) const {
+  DbRead guard(*core_);
+  if (!guard) return NotOpen();
   if (auto id = ParseStreamId(stream); !id) return std::unexpected(id.error());
   std::string value;
   auto st = core_->db->Get({}, core_->snapshots, stream, &value);
@@ -263,6 +277,8 @@ Result<std::optional<Snapshot>> EventStore::LoadSnapshot(std::string_view stream
 }
 
 Result<std::optional<std::uint64_t>> EventStore::LoadCheckpoint(std::string_view name) const {
+  DbRead guard(*core_);
+  if (!guard) return NotOpen();
   std::string value;
   auto st = core_->db->Get({}, core_->checkpoints, name, &value);
   if (st.IsNotFound()) return std::optional<std::uint64_t>{};
@@ -273,6 +289,8 @@ Result<std::optional<std::uint64_t>> EventStore::LoadCheckpoint(std::string_view
 
 Result<std::optional<std::string>> EventStore::ReadModelGet(std::string_view model,
                                                             std::string_view key) const {
+  DbRead guard(*core_);
+  if (!guard) return NotOpen();
   std::string value;
   auto st = core_->db->Get({}, core_->read_models, keys::ReadModel(model, key), &value);
   if (st.IsNotFound()) return std::optional<std::string>{};
@@ -283,6 +301,8 @@ Result<std::optional<std::string>> EventStore::ReadModelGet(std::string_view mod
 Result<std::uint64_t> EventStore::ReadModelScan(
     std::string_view model, std::string_view prefix,
     const std::function<bool(std::string_view key, std::string_view value)>& visit) const {
+  DbRead guard(*core_);
+  if (!guard) return NotOpen();
   const std::string start = keys::ReadModel(model, prefix);
   const std::size_t model_prefix = model.size() + 1;
   std::unique_ptr<rocksdb::Iterator> it(core_->db->NewIterator({}, core_->read_models));
@@ -297,6 +317,8 @@ Result<std::uint64_t> EventStore::ReadModelScan(
 
 Result<std::optional<AppendResult>> EventStore::LookupIdempotency(std::string_view tenant, std::string_view key,
                                                                   std::string_view fingerprint) const {
+  DbRead guard(*core_);
+  if (!guard) return NotOpen();
   if (!IsValidTenant(tenant) || key.empty()) {
     return MakeError(Errc::kInvalidArgument, "lookup needs a valid tenant and a non-empty key");
   }

@@ -3,7 +3,6 @@
 #include "eventstore/store.hpp"
 
 #include <rocksdb/options.h>
-#include <rocksdb/table.h>
 
 #include <chrono>
 #include <filesystem>
@@ -13,8 +12,10 @@
 #include "eventstore/stream_id.hpp"
 #include "idempotency.hpp"
 #include "idempotency_expiry.hpp"
-#include "insert_hints.hpp"
+#include "info_log.hpp"
 #include "keys.hpp"
+#include "open_db.hpp"
+#include "recovery.hpp"
 #include "sync_wait.hpp"
 #include "verify.hpp"
 #include "writer.hpp"
@@ -35,41 +36,17 @@ std::int64_t StoreCore::NowMs() const {
 
 StoreCore::~StoreCore() {
   StopAllSubscriptions(*this);
+  if (recovery) recovery->Stop();
+  recovery.reset();
   if (writer) writer->Stop();
   writer.reset();
-  if (db != nullptr) {
-    for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
-    db->Close();
-    delete db;
-  }
+  CloseDb(*this);
 }
 
 namespace {
 
 constexpr std::size_t kMaxMetadataField = 1024;
 constexpr std::size_t kMaxTypeName = 256;
-
-const std::shared_ptr<const rocksdb::SliceTransform>& InsertHints() {
-  static const std::shared_ptr<const rocksdb::SliceTransform> hints = std::make_shared<TrailingNumberPrefix>();
-  return hints;
-}
-
-// The index column families: append-only keys, inserted at a remembered point (insert_hints.hpp).
-rocksdb::ColumnFamilyOptions IndexOptions() {
-  rocksdb::ColumnFamilyOptions cf;
-  cf.memtable_insert_with_hint_prefix_extractor = InsertHints();
-  return cf;
-}
-
-rocksdb::ColumnFamilyOptions LogOptions() {
-  rocksdb::ColumnFamilyOptions cf;
-  cf.memtable_insert_with_hint_prefix_extractor = InsertHints();
-  cf.write_buffer_size = 64u << 20;
-  rocksdb::BlockBasedTableOptions table;
-  table.block_size = 16 * 1024;
-  cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-  return cf;
-}
 
 Result<AppendJob> Validate(AppendRequest request, const Options& options) {
   auto bad = [](std::string why, std::string stream = {}) {
@@ -124,6 +101,7 @@ Result<AppendJob> Validate(AppendRequest request, const Options& options) {
 }  // namespace
 
 Result<std::unique_ptr<EventStore>> EventStore::Open(const std::string& dir, Options options) {
+  const auto started = std::chrono::steady_clock::now();
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return MakeError(Errc::kIo, "cannot create " + dir + ": " + ec.message());
@@ -131,43 +109,26 @@ Result<std::unique_ptr<EventStore>> EventStore::Open(const std::string& dir, Opt
   auto core = std::make_unique<StoreCore>();
   core->options = std::move(options);
   core->dir = dir;
-
-  rocksdb::DBOptions db_options;
-  db_options.create_if_missing = true;
-  db_options.create_missing_column_families = true;
-  db_options.max_background_jobs = 2;
-  if (core->options.env) db_options.env = core->options.env.get();
-
+  core->open_report.removed_old_logs = InfoLog::RemoveRolledLogs(dir);
+  core->info_log = std::make_shared<InfoLog>(dir, core->options.info_log_max_bytes);
   core->idempotency_expiry = std::make_unique<IdempotencyExpiry>(
       [c = core.get()] { return c->RetentionNowMs(); }, core->options.idempotency_retention.count());
-  rocksdb::ColumnFamilyOptions idempotency_cf;
-  idempotency_cf.compaction_filter = core->idempotency_expiry.get();
 
-  std::vector<rocksdb::ColumnFamilyDescriptor> cfs = {
-      {rocksdb::kDefaultColumnFamilyName, {}},
-      {std::string(keys::kLog), LogOptions()},
-      {std::string(keys::kStreamIndex), IndexOptions()},
-      {std::string(keys::kTenantIndex), IndexOptions()},
-      {std::string(keys::kIdempotency), idempotency_cf},
-      {std::string(keys::kSnapshots), {}},
-      {std::string(keys::kCheckpoints), {}},
-      {std::string(keys::kReadModels), {}},
-  };
-  rocksdb::Status st = rocksdb::DB::Open(db_options, dir, cfs, &core->handles, &core->db);
-  if (!st.ok()) return MakeError(Errc::kIo, "cannot open event store at " + dir + ": " + st.ToString());
-  auto& h = core->handles;
-  core->meta = h[0];
-  core->log = h[1];
-  core->stream_index = h[2];
-  core->tenant_index = h[3];
-  core->idempotency = h[4];
-  core->snapshots = h[5];
-  core->checkpoints = h[6];
-  core->read_models = h[7];
+  // No space to open for writing (RocksDB writes a new WAL, MANIFEST and OPTIONS file at open): an
+  // existing store opens read-only, which writes nothing, and takes writes once the disk has room.
+  bool no_space = false;
+  auto opened = OpenDb(*core, /*read_only=*/false, &no_space);
+  if (!opened) {
+    if (!no_space || !std::filesystem::exists(dir + "/CURRENT", ec)) return std::unexpected(opened.error());
+    auto read_only = OpenDb(*core, /*read_only=*/true);
+    if (!read_only) return std::unexpected(read_only.error());
+    core->open_report.read_only = true;
+    core->health.read_only = true;
+  }
 
   std::string format;
-  st = core->db->Get({}, core->meta, keys::kFormatKey, &format);
-  if (st.IsNotFound()) {
+  rocksdb::Status st = core->db->Get({}, core->meta, keys::kFormatKey, &format);
+  if (st.IsNotFound() && !core->open_report.read_only) {
     rocksdb::WriteOptions wo;
     wo.sync = true;
     st = core->db->Put(wo, core->meta, keys::kFormatKey, keys::kFormatVersion);
@@ -178,24 +139,12 @@ Result<std::unique_ptr<EventStore>> EventStore::Open(const std::string& dir, Opt
     return MakeError(Errc::kCorruption, "unknown on-disk format '" + format + "' in " + dir);
   }
 
-  // Recover the head and the chain tail from the last log entry.
-  std::uint64_t head = 0;
-  std::string tail_hash(keys::kHashBytes, '\0');
-  {
-    std::unique_ptr<rocksdb::Iterator> it(core->db->NewIterator({}, core->log));
-    it->SeekToLast();
-    if (it->Valid()) {
-      if (it->key().size() != 8 || it->value().size() < keys::kHashBytes) {
-        Error e{Errc::kCorruption, "last log entry is malformed"};
-        return std::unexpected(std::move(e));
-      }
-      head = keys::DecodeBE64(it->key().ToStringView());
-      tail_hash = it->value().ToString().substr(0, keys::kHashBytes);
-    } else if (!it->status().ok()) {
-      return MakeError(Errc::kIo, "cannot read the log tail: " + it->status().ToString());
-    }
-  }
+  auto tail = RecoverTail(*core);
+  if (!tail) return std::unexpected(tail.error());
+  const std::uint64_t head = tail->head;
   core->head.store(head);
+  core->open_report.head = head;
+  core->open_report.verify = core->options.verify_on_open;
 
   if (core->options.verify_on_open != VerifyOnOpen::kNone && head > 0) {
     std::uint64_t from = 1;
@@ -204,6 +153,9 @@ Result<std::unique_ptr<EventStore>> EventStore::Open(const std::string& dir, Opt
     }
     auto report = VerifyChain(*core, from, head);
     if (!report) return std::unexpected(report.error());
+    core->open_report.verified_from = from;
+    core->open_report.verified_to = head;
+    core->open_report.chain_ok = report->ok;
     if (!report->ok) {
       if (!core->options.allow_broken_chain) {
         Error e{Errc::kCorruption,
@@ -216,7 +168,11 @@ Result<std::unique_ptr<EventStore>> EventStore::Open(const std::string& dir, Opt
     }
   }
 
-  core->writer = std::make_unique<Writer>(*core, head, std::move(tail_hash));
+  core->writer = std::make_unique<Writer>(*core, head, std::move(tail->hash));
+  core->recovery = std::make_unique<Recovery>(*core);
+  if (core->open_report.read_only)
+    MarkUnavailable(*core, "no space left on the device to open the store for writing", /*recoverable=*/true);
+  core->open_report.open_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   return std::unique_ptr<EventStore>(new EventStore(std::move(core)));
 }
 
@@ -228,7 +184,7 @@ namespace {
 
 void SubmitAppend(StoreCore& core, AppendRequest request, AppendCallback done, bool may_run_inline) {
   if (core.failed.load()) {
-    done(MakeError(Errc::kFailStopped, "an earlier write failed; the store is fail-stopped"));
+    done(std::unexpected(UnavailableError(core)));
     return;
   }
   auto job = Validate(std::move(request), core.options);
@@ -298,6 +254,8 @@ Result<void> EventStore::SaveCheckpoint(std::string name, std::uint64_t position
 }
 
 Result<void> EventStore::PurgeExpiredIdempotencyKeys() {
+  DbRead guard(*core_);
+  if (!guard || core_->failed.load()) return std::unexpected(UnavailableError(*core_));
   rocksdb::CompactRangeOptions options;
   options.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
   auto st = core_->db->CompactRange(options, core_->idempotency, nullptr, nullptr);
@@ -307,6 +265,11 @@ Result<void> EventStore::PurgeExpiredIdempotencyKeys() {
 
 std::optional<VerifyReport> EventStore::broken_chain() const { return core_->broken_chain; }
 bool EventStore::fail_stopped() const { return core_->failed.load(); }
+StoreHealth EventStore::health() const {
+  std::lock_guard lock(core_->health_mu);
+  return core_->health;
+}
+const OpenReport& EventStore::open_report() const { return core_->open_report; }
 
 WriterStats EventStore::writer_stats() const {
   WriterStats s;

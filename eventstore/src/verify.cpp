@@ -58,6 +58,8 @@ Result<VerifyReport> VerifyChain(const StoreCore& core, std::uint64_t from, std:
 }
 
 Result<VerifyReport> EventStore::Verify(std::uint64_t from, std::uint64_t to) const {
+  DbRead guard(*core_);
+  if (!guard) return NotOpen();
   const std::uint64_t head = core_->head.load();
   if (to == 0 || to > head) to = head;
   return VerifyChain(*core_, from, to);

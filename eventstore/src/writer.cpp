@@ -1,6 +1,6 @@
 // Group-commit writer (see writer.hpp). Per group: validate and stage every job against a private
 // overlay of stream versions, idempotency keys and the chain tail, write one WriteBatch, then either
-// adopt the overlay and publish, or discard it and fail-stop.
+// adopt the overlay and publish, or discard it and stop writes (recovery.hpp).
 #include "writer.hpp"
 
 #include <rocksdb/write_batch.h>
@@ -9,11 +9,14 @@
 
 #include <chrono>
 #include <exception>
+#include <shared_mutex>
 #include <thread>
 
 #include "envelope_codec.hpp"
 #include "idempotency.hpp"
 #include "keys.hpp"
+#include "open_db.hpp"
+#include "recovery.hpp"
 
 namespace keel::eventstore {
 namespace {
@@ -138,9 +141,16 @@ void Answer(Callback& done, Value value) {
 
 }  // namespace
 
+void Writer::Reset(std::uint64_t head, std::string tail_hash) {
+  head_ = head;
+  tail_hash_ = std::move(tail_hash);
+  versions_.clear();
+}
+
 void Writer::Commit(std::vector<WriterJob>& jobs) {
-  if (core_.failed.load()) {
-    auto stopped = MakeError(Errc::kFailStopped, "an earlier write failed; the store is fail-stopped");
+  std::shared_lock db_lock(core_.db_mu);  // the database stays the same one for the whole commit
+  if (core_.failed.load() || core_.db == nullptr) {
+    auto stopped = std::unexpected(UnavailableError(core_));
     for (auto& job : jobs) std::visit([&](auto& j) { Answer(j.done, stopped); }, job);
     return;
   }
@@ -178,8 +188,10 @@ void Writer::Commit(std::vector<WriterJob>& jobs) {
     wo.sync = core_.options.durability == Durability::kSync;
     rocksdb::Status status = core_.db->Write(wo, &group.batch);
     if (!status.ok()) {
-      core_.failed.store(true);
-      auto err = MakeError(Errc::kIo, "write failed, store is now fail-stopped: " + status.ToString());
+      const bool no_space = IsNoSpace(status);
+      MarkUnavailable(core_, "a write failed: " + status.ToString(), no_space);
+      auto err = MakeError(Errc::kIo, "the write failed (" + status.ToString() + "); its outcome is unknown until " +
+                                          (no_space ? "writes resume" : "a restart") + ": retry with the same idempotency key");
       for (auto& job : jobs) std::visit([&](auto& j) { Answer(j.done, err); }, job);
       return;
     }

@@ -1,7 +1,7 @@
 // The single writer thread: takes queued appends and read-model/snapshot writes, checks versions and
 // idempotency against its own view of the log, chains and encodes the events, and commits the whole
 // group in one RocksDB WriteBatch (one fsync). Callers are answered only after that write returns.
-// A failed write puts the store into fail-stop. Only a synchronous caller ever commits on its own
+// A failed write stops writes (recovery.hpp). Only a synchronous caller ever commits on its own
 // thread (TryCommitInline); asynchronous callers, such as actors, never block on a write.
 #pragma once
 
@@ -52,6 +52,9 @@ class Writer {
   // hand-offs. Returns false, leaving `job` untouched, when the writer is busy.
   bool TryCommitInline(WriterJob& job);
   void Stop();  // finishes queued work, then joins
+  // After the database was reopened (recovery.hpp): the head and tail on disk, no cached versions.
+  // The caller holds core.db_mu exclusively, so no commit is running.
+  void Reset(std::uint64_t head, std::string tail_hash);
 
  private:
   struct Group;

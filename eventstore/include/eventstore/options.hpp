@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
 
 namespace rocksdb {
 class Env;
@@ -45,6 +46,17 @@ struct Options {
   std::size_t stream_version_cache = 1'000'000;  // writer's cache of stream heads (entries)
 
   std::shared_ptr<rocksdb::Env> env;  // empty: RocksDB's default Env
+
+  // A full disk (recovery.hpp): a write that fails for lack of space makes the store refuse writes
+  // (reads go on); every `recovery_interval` it looks at the free space and, once `resume_free_bytes`
+  // are free, reopens the database and takes writes again. A store opened on a full disk opens
+  // read-only and does the same. Any other write failure stops writes until a restart.
+  std::chrono::milliseconds recovery_interval{2'000};
+  std::uint64_t resume_free_bytes = 64u << 20;
+  std::size_t info_log_max_bytes = 4u << 20;  // RocksDB's info log <dir>/LOG; past it: LOG.old (one kept)
+  // Told when writes stop and when they resume (one line each; `keel serve` prints them on stderr).
+  // Called on the store's writer or recovery thread: quick, no throwing.
+  std::function<void(const std::string&)> notice;
 };
 
 }  // namespace keel::eventstore

@@ -47,6 +47,26 @@ struct WriterStats {
   std::array<std::uint64_t, kCommitSizeBuckets> commit_sizes{};
 };
 
+// Whether the store takes writes, and if not why (StoreCore's health; see Options::recovery_interval).
+struct StoreHealth {
+  bool writable = true;
+  bool recovering = false;  // writes stopped for lack of space: they resume on their own when space returns
+  bool read_only = false;   // the database is open read-only (the disk was full when it was (re)opened)
+  std::string reason;       // why writes stopped ("" while writable)
+  std::uint64_t recoveries = 0;  // times writes resumed since open
+};
+
+// What opening found (the start line of `keel serve`).
+struct OpenReport {
+  double open_ms = 0;
+  std::uint64_t head = 0;  // recovered head = events in the log (positions are dense from 1)
+  VerifyOnOpen verify = VerifyOnOpen::kNone;
+  std::uint64_t verified_from = 0, verified_to = 0;  // the range re-hashed (0, 0: none)
+  bool chain_ok = true;
+  bool read_only = false;  // no space to open for writing
+  std::size_t removed_old_logs = 0;  // RocksDB LOG.old.* files of earlier opens, removed
+};
+
 struct StoreCore;  // private
 
 class EventStore {
@@ -110,7 +130,9 @@ class EventStore {
   Result<VerifyReport> Verify(std::uint64_t from = 1, std::uint64_t to = 0) const;
   // The report of the open-time check when the store was opened with allow_broken_chain.
   std::optional<VerifyReport> broken_chain() const;
-  bool fail_stopped() const;
+  bool fail_stopped() const;  // writes refused right now (health().writable == false)
+  StoreHealth health() const;
+  const OpenReport& open_report() const;
   WriterStats writer_stats() const;
 
   // -- maintenance (blocks the caller: operator tooling, not actors) --

@@ -1,0 +1,119 @@
+// Opening and closing RocksDB for a store (see open_db.hpp).
+#include "open_db.hpp"
+
+#include <rocksdb/listener.h>
+#include <rocksdb/options.h>
+#include <rocksdb/table.h>
+
+#include "insert_hints.hpp"
+#include "keys.hpp"
+
+namespace keel::eventstore {
+namespace {
+
+const std::shared_ptr<const rocksdb::SliceTransform>& InsertHints() {
+  static const std::shared_ptr<const rocksdb::SliceTransform> hints = std::make_shared<TrailingNumberPrefix>();
+  return hints;
+}
+
+// The index column families: append-only keys, inserted at a remembered point (insert_hints.hpp).
+rocksdb::ColumnFamilyOptions IndexOptions() {
+  rocksdb::ColumnFamilyOptions cf;
+  cf.memtable_insert_with_hint_prefix_extractor = InsertHints();
+  return cf;
+}
+
+rocksdb::ColumnFamilyOptions LogOptions() {
+  rocksdb::ColumnFamilyOptions cf;
+  cf.memtable_insert_with_hint_prefix_extractor = InsertHints();
+  cf.write_buffer_size = 64u << 20;
+  rocksdb::BlockBasedTableOptions table;
+  table.block_size = 16 * 1024;
+  cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  return cf;
+}
+
+// The store recovers from a full disk itself, by reopening (recovery.hpp): RocksDB's own automatic
+// recovery is switched off, as 7.8's can resume on a failed WAL writer and then abort on an assertion.
+class NoAutoRecovery : public rocksdb::EventListener {
+ public:
+  void OnErrorRecoveryBegin(rocksdb::BackgroundErrorReason, rocksdb::Status, bool* auto_recovery) override {
+    if (auto_recovery) *auto_recovery = false;
+  }
+};
+
+}  // namespace
+
+bool IsNoSpace(const rocksdb::Status& st) {
+  return st.IsNoSpace() || st.ToString().find("No space left") != std::string::npos;
+}
+
+Result<void> OpenDb(StoreCore& core, bool read_only, bool* no_space) {
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = !read_only;
+  db_options.create_missing_column_families = !read_only;
+  db_options.max_background_jobs = 2;
+  db_options.info_log = core.info_log;  // never RocksDB's own file logger (info_log.hpp)
+  db_options.info_log_level = rocksdb::InfoLogLevel::INFO_LEVEL;
+  db_options.listeners.push_back(std::make_shared<NoAutoRecovery>());
+  if (core.options.env) db_options.env = core.options.env.get();
+
+  rocksdb::ColumnFamilyOptions idempotency_cf;
+  idempotency_cf.compaction_filter = core.idempotency_expiry.get();
+  std::vector<rocksdb::ColumnFamilyDescriptor> cfs = {
+      {rocksdb::kDefaultColumnFamilyName, {}},
+      {std::string(keys::kLog), LogOptions()},
+      {std::string(keys::kStreamIndex), IndexOptions()},
+      {std::string(keys::kTenantIndex), IndexOptions()},
+      {std::string(keys::kIdempotency), idempotency_cf},
+      {std::string(keys::kSnapshots), {}},
+      {std::string(keys::kCheckpoints), {}},
+      {std::string(keys::kReadModels), {}},
+  };
+  core.handles.clear();
+  rocksdb::Status st = read_only ? rocksdb::DB::OpenForReadOnly(db_options, core.dir, cfs, &core.handles, &core.db)
+                                 : rocksdb::DB::Open(db_options, core.dir, cfs, &core.handles, &core.db);
+  if (no_space) *no_space = !st.ok() && IsNoSpace(st);
+  if (!st.ok()) {
+    core.db = nullptr;
+    core.handles.clear();
+    return MakeError(Errc::kIo, std::string("cannot open event store at ") + core.dir + (read_only ? " read-only" : "") +
+                                    ": " + st.ToString());
+  }
+  auto& h = core.handles;
+  core.meta = h[0];
+  core.log = h[1];
+  core.stream_index = h[2];
+  core.tenant_index = h[3];
+  core.idempotency = h[4];
+  core.snapshots = h[5];
+  core.checkpoints = h[6];
+  core.read_models = h[7];
+  return {};
+}
+
+void CloseDb(StoreCore& core) {
+  if (core.db == nullptr) return;
+  for (auto* h : core.handles) core.db->DestroyColumnFamilyHandle(h);
+  core.handles.clear();
+  core.db->Close();  // after a failed write it may report that error again: nothing more to do
+  delete core.db;
+  core.db = nullptr;
+}
+
+Result<Tail> RecoverTail(const StoreCore& core) {
+  Tail tail{0, std::string(keys::kHashBytes, '\0')};
+  std::unique_ptr<rocksdb::Iterator> it(core.db->NewIterator({}, core.log));
+  it->SeekToLast();
+  if (it->Valid()) {
+    if (it->key().size() != 8 || it->value().size() < keys::kHashBytes)
+      return MakeError(Errc::kCorruption, "last log entry is malformed");
+    tail.head = keys::DecodeBE64(it->key().ToStringView());
+    tail.hash = it->value().ToString().substr(0, keys::kHashBytes);
+  } else if (!it->status().ok()) {
+    return MakeError(Errc::kIo, "cannot read the log tail: " + it->status().ToString());
+  }
+  return tail;
+}
+
+}  // namespace keel::eventstore
