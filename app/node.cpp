@@ -7,6 +7,7 @@
 
 #include <pthread.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -40,6 +41,35 @@ struct Node::Impl {
   std::mutex timer_mu;
   std::condition_variable timer_cv;
   bool stopping = false, stopped = false;
+
+  // After the store takes writes again (a full disk had stopped them), the process managers start
+  // over from their durable checkpoints, as after a crash: an event whose handling was cut short by a
+  // refused write is handled again (every command they send carries an idempotency key).
+  std::thread restarter;
+  std::atomic<std::uint64_t> process_manager_restarts{0};
+
+  void StartProcessManagers() {
+    actors::FulfilmentOptions fulfilment_options;
+    fulfilment_options.shortfall_rule = [this](const domain::tenant::State& st) {
+      if (const auto* t = templates.Find(st.template_id, st.template_version); t && !t->workflow.backorder_shortfalls)
+        return domain::order::ShortfallRule::kCancelLine;
+      return domain::order::ShortfallRule::kBackorder;
+    };
+    fulfilment = actors::StartFulfilment(*store, *runtime, fulfilment_options);
+    returns = actors::StartReturns(*store, *runtime);
+    replenishment = actors::StartReplenishment(*store, *runtime);
+    exceptions = std::make_unique<actors::ExceptionRouter>(*store);
+  }
+  void StopProcessManagers() {
+    if (fulfilment) fulfilment->Stop();
+    if (returns) returns->Stop();
+    if (replenishment) replenishment->Stop();
+    if (exceptions) exceptions->Stop();
+    fulfilment.reset();
+    returns.reset();
+    replenishment.reset();
+    exceptions.reset();
+  }
 
   actors::BillingTick CloseBilling(std::int64_t now) {
     std::lock_guard lock(billing_mu);
@@ -88,16 +118,7 @@ std::expected<std::unique_ptr<Node>, std::string> Node::Start(NodeOptions option
 
   impl->runtime = std::make_unique<actors::Runtime>(*impl->store, o.runtime);
   Impl* raw = impl.get();
-  actors::FulfilmentOptions fulfilment;
-  fulfilment.shortfall_rule = [raw](const domain::tenant::State& st) {
-    if (const auto* t = raw->templates.Find(st.template_id, st.template_version); t && !t->workflow.backorder_shortfalls)
-      return domain::order::ShortfallRule::kCancelLine;
-    return domain::order::ShortfallRule::kBackorder;
-  };
-  impl->fulfilment = actors::StartFulfilment(*impl->store, *impl->runtime, fulfilment);
-  impl->returns = actors::StartReturns(*impl->store, *impl->runtime);
-  impl->replenishment = actors::StartReplenishment(*impl->store, *impl->runtime);
-  impl->exceptions = std::make_unique<actors::ExceptionRouter>(*impl->store);
+  impl->StartProcessManagers();
   impl->billing = std::make_unique<actors::BillingCycle>(*impl->store, *impl->runtime, impl->catalog, impl->templates);
 
   gateway::ApiOptions api_options;
@@ -114,6 +135,23 @@ std::expected<std::unique_ptr<Node>, std::string> Node::Start(NodeOptions option
   if (!started) return std::unexpected("api keys: " + started.error());
   impl->generated_key = *started;
 
+  impl->restarter = std::thread([raw] {
+    pthread_setname_np(pthread_self(), "keel-pm-restart");
+    std::uint64_t seen = raw->store->health().recoveries;
+    std::unique_lock lock(raw->timer_mu);
+    while (!raw->stopping) {
+      raw->timer_cv.wait_for(lock, std::chrono::milliseconds(200), [raw] { return raw->stopping; });
+      if (raw->stopping) break;
+      const auto now = raw->store->health().recoveries;
+      if (now == seen) continue;
+      seen = now;
+      lock.unlock();
+      raw->StopProcessManagers();
+      raw->StartProcessManagers();
+      ++raw->process_manager_restarts;
+      lock.lock();
+    }
+  });
   if (o.billing_interval.count() > 0) {
     impl->billing_timer = std::thread([raw] {
       pthread_setname_np(pthread_self(), "keel-housekeep");
@@ -161,14 +199,8 @@ void Node::Stop() {
   }
   i.timer_cv.notify_all();
   if (i.billing_timer.joinable()) i.billing_timer.join();
-  if (i.fulfilment) i.fulfilment->Stop();
-  if (i.returns) i.returns->Stop();
-  if (i.replenishment) i.replenishment->Stop();
-  if (i.exceptions) i.exceptions->Stop();
-  i.fulfilment.reset();
-  i.returns.reset();
-  i.replenishment.reset();
-  i.exceptions.reset();
+  if (i.restarter.joinable()) i.restarter.join();
+  i.StopProcessManagers();
   i.billing.reset();
   // The runtime goes before the server and the API: a request still in flight after the drain timeout
   // gets its (error) reply now, while the API it reports to and the io_context it posts to still exist.

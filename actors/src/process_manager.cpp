@@ -55,6 +55,7 @@ struct ProcessManager::Impl {
   Handler handler;
   std::set<std::string, std::less<>> types;
   std::unique_ptr<Client> client;  // created on the subscription thread
+  std::uint64_t epoch = 0;  // the store's write epoch when this run started
   std::unique_ptr<eventstore::Subscription> subscription;
   std::atomic<std::uint64_t> handled{0};  // last handled position
   std::atomic<std::uint64_t> decode_errors{0};
@@ -84,13 +85,18 @@ struct ProcessManager::Impl {
     eventstore::ReadModelBatch batch;
     batch.model = name;
     batch.checkpoint = position;
+    batch.epoch = epoch;
     ++saves_in_flight;
     store.CommitReadModelAsync(std::move(batch), [this](eventstore::Result<void>) { --saves_in_flight; });
   }
   // On stop: the last position, durably, after the ones still in flight.
   void SaveFinal(std::uint64_t position) {
     while (saves_in_flight.load() != 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    (void)store.SaveCheckpoint(name, position);
+    eventstore::ReadModelBatch batch;
+    batch.model = name;
+    batch.checkpoint = position;
+    batch.epoch = epoch;
+    (void)store.CommitReadModel(std::move(batch));
   }
 
   void MaybeSave(std::uint64_t position) {
@@ -158,6 +164,10 @@ struct ProcessManager::Impl {
   }
 
   void Subscribe() {
+    // Checkpoints are fenced to the store's write epoch: should a full disk stop writes, no checkpoint
+    // passes an event whose commands were refused; the node starts the process managers over after
+    // writes resume (app/node.cpp), and they handle such events again.
+    epoch = store.health().epoch();
     auto checkpoint = store.LoadCheckpoint(name);
     const std::uint64_t from = checkpoint && *checkpoint ? **checkpoint + 1 : 1;
     saved = from - 1;

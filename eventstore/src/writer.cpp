@@ -171,8 +171,7 @@ void Writer::Commit(std::vector<WriterJob>& jobs) {
         PrepareSnapshot(*s, group);
         write_results.push_back({});
       } else {
-        PrepareReadModel(std::get<ReadModelJob>(job), group);
-        write_results.push_back({});
+        write_results.push_back(PrepareReadModel(std::get<ReadModelJob>(job), group));
       }
     }
   } catch (const std::exception& e) {
@@ -362,13 +361,19 @@ void Writer::PrepareSnapshot(SnapshotJob& job, Group& group) {
   group.snapshot_versions[job.stream] = job.snapshot.version;
 }
 
-void Writer::PrepareReadModel(ReadModelJob& job, Group& group) {
+Result<void> Writer::PrepareReadModel(ReadModelJob& job, Group& group) {
   const ReadModelBatch& b = job.batch;
+  if (b.epoch != 0) {
+    std::lock_guard lock(core_.health_mu);
+    if (b.epoch != core_.health.epoch())
+      return MakeError(Errc::kFailStopped, "the store reopened after a full disk since this write was fenced");
+  }
   for (const auto& key : b.deletes) group.batch.Delete(core_.read_models, keys::ReadModel(b.model, key));
   for (const auto& [key, value] : b.puts) {
     group.batch.Put(core_.read_models, keys::ReadModel(b.model, key), value);
   }
   group.batch.Put(core_.checkpoints, b.model, keys::BE64(b.checkpoint));
+  return {};
 }
 
 }  // namespace keel::eventstore

@@ -62,7 +62,7 @@ class Writer {
   void Commit(std::vector<WriterJob>& jobs);
   Result<AppendResult> PrepareAppend(AppendJob& job, Group& group);
   void PrepareSnapshot(SnapshotJob& job, Group& group);
-  void PrepareReadModel(ReadModelJob& job, Group& group);
+  Result<void> PrepareReadModel(ReadModelJob& job, Group& group);
   Result<std::uint64_t> CurrentVersion(const std::string& stream, const Group& group);
 
   StoreCore& core_;

@@ -50,7 +50,7 @@ Response FailureResponse(const actors::Failure& f) {
     }
     case K::kInvalid: return Problem(400, "invalid_command", "The command is not valid here", f.message);
     case K::kUnavailable: return Problem(503, "unavailable", "The service is unavailable", f.message);
-    case K::kStore: return Problem(503, "store_unavailable", "The event store cannot take writes", f.message);
+    case K::kStore: return StoreUnavailable(f.message);
   }
   return Problem(500, "internal", "Internal error", f.message);
 }

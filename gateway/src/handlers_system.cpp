@@ -27,9 +27,13 @@ Response Healthz(Call&) { return JsonResponse(200, {{"status", "ok"}}); }
 Response Readyz(Call& c) {
   if (c.ctx.draining) return Problem(503, "draining", "Shutting down", "the server is draining connections");
   if (!c.ctx.ready) return Problem(503, "starting", "Starting", "the node is still starting (seeding, process managers)");
-  if (c.ctx.store.fail_stopped())
-    return Problem(503, "store_fail_stopped", "The event store cannot take writes", "an earlier write failed");
-  return JsonResponse(200, {{"status", "ready"}, {"position", c.ctx.store.HeadPosition()}});
+  // Writes refused for lack of space: reads are served and writes resume on their own, so the node
+  // stays in rotation as 'degraded'. Refused for any other failure: out until an operator restarts it.
+  const auto health = c.ctx.store.health();
+  if (!health.writable && !health.recovering)
+    return Problem(503, "store_fail_stopped", "The event store cannot take writes", "a write failed; restart the server");
+  if (!health.writable) return JsonResponse(200, {{"status", "degraded"}});
+  return JsonResponse(200, {{"status", "ready"}});
 }
 
 Response MetricsText(Call& c) {
@@ -87,7 +91,7 @@ Response CreateKey(Call& c) {
       return Unprocessable(domain::RejectionCodeName(refused->code), refused->message);
   }
   auto issued = c.ctx.keys.Create(*role, body->partner, body->tenant, body->name, c.now, body->workflow_role);
-  if (!issued) return Problem(503, "store_unavailable", "The event store cannot take writes", issued.error());
+  if (!issued) return StoreUnavailable(issued.error());
   return JsonResponse(201, {{"id", issued->record.id},
                             {"token", issued->token},
                             {"role", body->role},
@@ -101,7 +105,7 @@ Response RevokeKey(Call& c) {
   auto key = c.ctx.keys.Find(c.Param("key"));
   if (!key || !MayIssue(c.who, key->role, key->partner, key->tenant)) return NotFound("key '" + c.Param("key") + "' does not exist");
   if (auto done = c.ctx.keys.Revoke(key->id); !done)
-    return Problem(503, "store_unavailable", "The event store cannot take writes", done.error());
+    return StoreUnavailable(done.error());
   return JsonResponse(200, {{"id", key->id}, {"revoked", true}});
 }
 

@@ -28,4 +28,12 @@ inline Response Problem(int status, std::string_view type, std::string_view titl
   return r;
 }
 
+// 503 store_unavailable: the event store takes no writes right now (a full disk: they resume on their
+// own; reads still work). Retry-After tells a client when to try again.
+inline Response StoreUnavailable(std::string detail) {
+  Response r = Problem(503, "store_unavailable", "The event store cannot take writes", std::move(detail));
+  r.headers.emplace_back("Retry-After", "5");
+  return r;
+}
+
 }  // namespace keel::gateway

@@ -29,6 +29,8 @@ struct WorldOptions {
   int ws_send_buffer = 0;
   std::size_t max_subscriptions = 4096;
   std::shared_ptr<rocksdb::Env> store_env;  // the fault-injection seam
+  std::chrono::milliseconds store_recovery_interval{2'000};  // eventstore::Options::recovery_interval
+  std::uint64_t store_resume_free_bytes = 64u << 20;
   std::int64_t idempotency_retention_ms = gateway::ApiOptions{}.idempotency_retention_ms;
   std::int64_t audit_retention_ms = gateway::ApiOptions{}.audit_retention_ms;
   // As `keel serve --clock simulated`: `clock` is business time that POST /v1/admin/clock/advance
@@ -60,6 +62,8 @@ class GatewayWorld {
     o.server.ws_send_buffer = w.ws_send_buffer;
     o.server.max_subscriptions = w.max_subscriptions;
     o.store.env = w.store_env;
+    o.store.recovery_interval = w.store_recovery_interval;
+    o.store.resume_free_bytes = w.store_resume_free_bytes;
     o.server.drain_timeout = std::chrono::seconds(5);
     o.rate_limits = w.rate_limits;
     o.idempotency_retention_ms = w.idempotency_retention_ms;

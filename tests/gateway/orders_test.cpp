@@ -5,6 +5,7 @@
 #include <functional>
 #include <thread>
 
+#include "fault_fs.hpp"
 #include "gateway_world.hpp"
 
 using keel::test::GatewayWorld;
@@ -198,4 +199,48 @@ TEST_CASE("the key that placed an order may not approve it", "[gateway][e2e][ord
   CHECK(Type(own) == "not_permitted");
   w.CallJson("POST", "/v1/tenants/t1/orders/o1/approval", nullptr, other, 200);
   WaitFor(w, "/v1/tenants/t1/orders/o1", [](const Json& s) { return s["status"] == "reserved"; });
+}
+
+// A full disk (the fault-injecting file system plays it) while orders come in: writes are refused
+// with 503 and Retry-After, reads and /readyz go on ('degraded'); once the disk has room writes resume
+// on their own, and the order whose fulfilment the full disk cut short ends reserved all the same.
+TEST_CASE("a full disk: writes 503 with Retry-After, reads go on; with room again writes resume and fulfilment catches up",
+          "[gateway][e2e][full_disk]") {
+  auto switches = std::make_shared<keel::eventstore::test::FaultSwitches>();
+  keel::test::WorldOptions o;
+  o.store_env = keel::eventstore::test::MakeFaultEnv(switches);
+  o.store_recovery_interval = std::chrono::milliseconds(50);
+  o.store_resume_free_bytes = 1;
+  GatewayWorld w(o);
+  Seed(w, "t1", "regional-distributor", "production", 10);
+  CHECK(w.CallJson("GET", "/readyz", nullptr, "")["status"] == "ready");
+  w.CallJson("POST", "/v1/tenants/t1/orders", Order("o-before", 2), kOwnerKey, 201);
+  switches->disk_full = true;  // fulfilment of o-before may or may not have written yet
+
+  auto refused = w.Call("POST", "/v1/tenants/t1/orders", Order("o-during", 3));
+  CHECK(refused.status == 503);
+  CHECK(keel::test::ProblemType(refused) == "store_unavailable");
+  CHECK(refused.Header("retry-after") == "5");
+  auto receipt = w.Call("POST", "/v1/tenants/t1/warehouses/w1/receipts",
+                        {{"receipt_id", "r-full"}, {"lines", Json::array({{{"sku", "BOLT"}, {"qty", 1}, {"unit_cost", 400}}})}});
+  CHECK(receipt.status == 503);
+  CHECK(w.Call("GET", "/v1/tenants/t1/orders/o-before").status == 200);
+  CHECK(w.Call("GET", "/v1/tenants/t1/warehouses/w1").status == 200);
+  CHECK(w.CallJson("GET", "/readyz", nullptr, "")["status"] == "degraded");
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // recovery looks, and the disk is still full
+  CHECK(w.Call("POST", "/v1/tenants/t1/orders", Order("o-during", 3)).status == 503);
+
+  switches->disk_full = false;
+  bool ready = false;
+  for (int i = 0; i < 500 && !ready; ++i) {
+    ready = w.CallJson("GET", "/readyz", nullptr, "")["status"] == "ready";
+    if (!ready) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  REQUIRE(ready);
+  w.CallJson("POST", "/v1/tenants/t1/orders", Order("o-during", 3), kOwnerKey, 201);
+  WaitFor(w, "/v1/tenants/t1/orders/o-before", [](const Json& s) { return s["status"] == "reserved"; });
+  WaitFor(w, "/v1/tenants/t1/orders/o-during", [](const Json& s) { return s["status"] == "reserved"; });
+  auto stock = WaitFor(w, "/v1/tenants/t1/warehouses/w1", [](const Json& s) { return s["stock"]["BOLT"]["reserved"] == 5; });
+  CHECK(stock["stock"]["BOLT"]["on_hand"] == 10);
+  CHECK(switches->no_space.load() >= 1);
 }

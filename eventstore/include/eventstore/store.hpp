@@ -31,6 +31,10 @@ struct ReadModelBatch {
   std::vector<std::pair<std::string, std::string>> puts;
   std::vector<std::string> deletes;
   std::uint64_t checkpoint = 0;  // the last log position folded into this batch
+  // Non-zero: written only while the store's write epoch (StoreHealth::epoch) is still this one, else
+  // refused with kFailStopped. A process manager whose commands met a full disk fences its checkpoints
+  // so that none passes an event it could not finish (it starts over from the last one after recovery).
+  std::uint64_t epoch = 0;
 };
 
 // Invoked on the writer thread once the outcome is durable (or refused). Must be quick and must not
@@ -54,6 +58,7 @@ struct StoreHealth {
   bool read_only = false;   // the database is open read-only (the disk was full when it was (re)opened)
   std::string reason;       // why writes stopped ("" while writable)
   std::uint64_t recoveries = 0;  // times writes resumed since open
+  std::uint64_t epoch() const { return recoveries + 1; }  // changes each time writes resume
 };
 
 // What opening found (the start line of `keel serve`).
