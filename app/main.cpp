@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "demo.hpp"
+#include "start_line.hpp"
 #include "node.hpp"
 
 namespace {
@@ -123,12 +124,15 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  // The store tells when writes stop (a full disk) and when they resume: one line each on stderr.
+  options.store.notice = [](const std::string& line) { std::cerr << "keel: " << line << std::endl; };
   auto node = keel::app::Node::Start(options);
   if (!node) {
     std::cerr << "keel: " << node.error() << "\n";
     return 1;
   }
   auto& n = **node;
+  std::cerr << "keel: " << keel::app::StartLine(options.data_dir, n.store()) << std::endl;
   const std::string url = "http://" + options.server.address + ":" + std::to_string(n.port());
   if (n.generated_key()) {
     std::cout << "platform owner API key (shown once, store it now): " << *n.generated_key() << "\n";

@@ -30,7 +30,7 @@ struct WorldOptions {
   std::size_t max_subscriptions = 4096;
   std::shared_ptr<rocksdb::Env> store_env;  // the fault-injection seam
   std::chrono::milliseconds store_recovery_interval{2'000};  // eventstore::Options::recovery_interval
-  std::uint64_t store_resume_free_bytes = 64u << 20;
+  std::uint64_t store_resume_free_bytes = 8u << 20;
   std::int64_t idempotency_retention_ms = gateway::ApiOptions{}.idempotency_retention_ms;
   std::int64_t audit_retention_ms = gateway::ApiOptions{}.audit_retention_ms;
   // As `keel serve --clock simulated`: `clock` is business time that POST /v1/admin/clock/advance

@@ -139,3 +139,40 @@ TEST_CASE("keel serve --demo answers /readyz 503 'starting' until the demo data 
   CHECK(order_when_ready == 200);
   CHECK(partner_key_when_ready == 200);
 }
+
+TEST_CASE("keel serve says on stderr what opening the store found, and restarts leave no pile of info logs",
+          "[gateway][serve][start_line]") {
+  keel::eventstore::test::TempDir dir;
+  ::setenv("KEEL_BOOTSTRAP_KEY", keel::test::kOwnerKey, 1);
+  std::vector<std::string> lines;
+  for (int start = 0; start < 4; ++start) {
+    auto run = keel::test::RunUntilKilled(
+        KEEL_BINARY, {"serve", "--data", dir.str() + "/data", "--listen", "127.0.0.1:0"},
+        [&](const std::string& out) {
+          std::smatch m;
+          if (!std::regex_search(out, m, std::regex("serving on http://127\\.0\\.0\\.1:([0-9]+)"))) return false;
+          RawHttp http(static_cast<std::uint16_t>(std::stoi(m[1])));
+          http.Request("POST", "/v1/partners", Json{{"id", "p" + std::to_string(start)}, {"name", "P"}}.dump(),
+                       std::string("Authorization: Bearer ") + keel::test::kOwnerKey + "\r\n");
+          return true;
+        },
+        SIGTERM, /*with_stderr=*/true);
+    INFO(run.output);
+    REQUIRE(run.exit_code == 0);
+    std::smatch m;
+    REQUIRE(std::regex_search(run.output, m, std::regex("keel: event store [^\\n]* opened in [0-9.]+ ms: head ([0-9]+) \\(([0-9]+) events\\); verify on open: ([^\\n]*)")));
+    lines.push_back(m[0]);
+    CHECK(m[1] == m[2]);
+    if (start == 0) {
+      CHECK(m[3] == "nothing to check");
+    } else {
+      CHECK(std::stoull(m[1]) >= static_cast<unsigned long long>(start));  // a partner per earlier start, at least
+      CHECK(m[3].str().find("re-hashed, chain intact") != std::string::npos);
+    }
+  }
+  ::unsetenv("KEEL_BOOTSTRAP_KEY");
+  std::size_t info_logs = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir.str() + "/data"))
+    if (e.path().filename().string().starts_with("LOG")) ++info_logs;
+  CHECK(info_logs <= 2);  // LOG and at most one LOG.old, however many starts
+}

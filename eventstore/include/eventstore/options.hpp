@@ -52,7 +52,7 @@ struct Options {
   // are free, reopens the database and takes writes again. A store opened on a full disk opens
   // read-only and does the same. Any other write failure stops writes until a restart.
   std::chrono::milliseconds recovery_interval{2'000};
-  std::uint64_t resume_free_bytes = 64u << 20;
+  std::uint64_t resume_free_bytes = 8u << 20;
   std::size_t info_log_max_bytes = 4u << 20;  // RocksDB's info log <dir>/LOG; past it: LOG.old (one kept)
   // Told when writes stop and when they resume (one line each; `keel serve` prints them on stderr).
   // Called on the store's writer or recovery thread: quick, no throwing.
