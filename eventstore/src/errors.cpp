@@ -13,6 +13,7 @@ std::string_view ErrcName(Errc code) {
     case Errc::kIo: return "io";
     case Errc::kFailStopped: return "fail_stopped";
     case Errc::kClosed: return "closed";
+    case Errc::kUnavailable: return "unavailable";
   }
   return "unknown";
 }

@@ -58,10 +58,19 @@ void InfoLog::Write(rocksdb::InfoLogLevel level, const char* format, va_list ap)
   if (m < 0) return;
   std::size_t len = std::min(sizeof line - 2, static_cast<std::size_t>(n + m));
   if (len == 0 || line[len - 1] != '\n') line[len++] = '\n';
-  if (level >= rocksdb::InfoLogLevel::ERROR_LEVEL) {
-    std::fprintf(stderr, "keel: rocksdb: %.*s", static_cast<int>(len), line);
-  }
   std::lock_guard lock(mu_);
+  if (level >= rocksdb::InfoLogLevel::ERROR_LEVEL) {  // a few per minute on stderr; all of them in LOG
+    if (now.tv_sec - echo_window_start_ >= 60) {
+      echo_window_start_ = now.tv_sec;
+      echoed_ = 0;
+    }
+    if (echoed_ < kEchoPerMinute) {
+      std::fprintf(stderr, "keel: rocksdb: %.*s", static_cast<int>(len), line);
+    } else if (echoed_ == kEchoPerMinute) {
+      std::fprintf(stderr, "keel: rocksdb: more errors this minute are in %s only\n", path_.c_str());
+    }
+    ++echoed_;
+  }
   if (size_ + len > max_bytes_ && file_) {  // keep one older file: LOG.old
     std::fclose(file_);
     std::error_code ec;

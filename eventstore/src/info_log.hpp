@@ -31,6 +31,9 @@ class InfoLog : public rocksdb::Logger {
   mutable std::mutex mu_;
   std::FILE* file_ = nullptr;
   std::size_t size_ = 0;
+  static constexpr int kEchoPerMinute = 3;
+  long echo_window_start_ = 0;
+  int echoed_ = 0;
 };
 
 }  // namespace keel::eventstore

@@ -5,31 +5,52 @@
 
 #include <pthread.h>
 
+#include <filesystem>
+
 #include "open_db.hpp"
 #include "writer.hpp"
 
 namespace keel::eventstore {
+namespace {
+std::string MiB(std::uint64_t bytes) { return std::to_string((bytes + (1u << 20) - 1) >> 20) + " MiB"; }
+}  // namespace
 
-void MarkUnavailable(StoreCore& core, const std::string& reason, bool recoverable) {
+void MarkUnavailable(StoreCore& core, const std::string& reason, bool recoverable, bool quiet) {
+  const std::uint64_t room = recoverable ? RoomNeeded(core) : 0;
   {
     std::lock_guard lock(core.health_mu);
     if (!core.health.writable && !core.health.recovering) return;  // already stopped for good
     core.health.writable = false;
     core.health.recovering = recoverable;
     core.health.reason = reason;
+    core.health.room = "about " + MiB(room) + " are free";
     core.failed.store(true);
   }
+  if (quiet) return;
   core.Notice(std::string("event store: writes refused: ") + reason +
-              (recoverable ? "; they resume once the disk has room" : "; they resume after a restart"));
+              (recoverable ? "; they resume once about " + MiB(room) + " are free" : "; they resume after a restart"));
   if (recoverable && core.recovery) core.recovery->Wake();
 }
 
 Error UnavailableError(const StoreCore& core) {
   std::lock_guard lock(core.health_mu);
-  return Error{Errc::kFailStopped, "the event store takes no writes (" + core.health.reason + "); " +
-                                       (core.health.recovering ? "writes resume once the disk has room"
-                                                               : "writes resume after a restart")};
+  if (core.health.recovering)
+    return Error{Errc::kUnavailable, "the event store takes no writes (" + core.health.reason + "); they resume once " +
+                                         core.health.room};
+  return Error{Errc::kFailStopped, "the event store takes no writes (" + core.health.reason + "); they resume after a restart"};
 }
+
+std::uint64_t RoomNeeded(const StoreCore& core) {
+  // Reopening replays the write-ahead log into memory and may write it out as a table file: room for
+  // what the WAL holds, plus the configured margin.
+  std::uint64_t wal = 0;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(core.dir, ec)) {
+    if (entry.path().extension() == ".log") wal += entry.file_size(ec);
+  }
+  return wal + core.options.resume_free_bytes;
+}
+
 
 Recovery::Recovery(StoreCore& core) : core_(core) {
   thread_ = std::thread([this] {
@@ -71,8 +92,14 @@ void Recovery::Run() {
 bool Recovery::TryReopen() {
   rocksdb::Env* env = core_.options.env ? core_.options.env.get() : rocksdb::Env::Default();
   std::uint64_t free = 0;
-  // (A file system that cannot say how much is free gets a reopen attempt each time.)
-  if (env->GetFreeSpace(core_.dir, &free).ok() && free < core_.options.resume_free_bytes) return false;
+  // (A file system that cannot say how much is free gets a reopen attempt each time.) Attempts that
+  // cannot succeed are not made: each would write to the info log and the disk for nothing.
+  const std::uint64_t room = RoomNeeded(core_);
+  if (env->GetFreeSpace(core_.dir, &free).ok() && free < room) {
+    std::lock_guard health(core_.health_mu);
+    core_.health.room = "about " + MiB(room) + " are free (" + MiB(free) + " now)";
+    return false;
+  }
 
   std::unique_lock db_lock(core_.db_mu);  // no read and no commit runs while the database changes
   CloseDb(core_);

@@ -17,7 +17,10 @@
 namespace keel::eventstore {
 
 // Refuses writes from now on; `recoverable`: for lack of space (the recovery thread takes over).
-void MarkUnavailable(StoreCore& core, const std::string& reason, bool recoverable);
+// `quiet`: no notice (at open, where the start line says it).
+void MarkUnavailable(StoreCore& core, const std::string& reason, bool recoverable, bool quiet = false);
+// Free bytes a reopen needs: what the write-ahead log holds plus Options::resume_free_bytes.
+std::uint64_t RoomNeeded(const StoreCore& core);
 // The error a refused write gets.
 Error UnavailableError(const StoreCore& core);
 

@@ -171,7 +171,8 @@ Result<std::unique_ptr<EventStore>> EventStore::Open(const std::string& dir, Opt
   core->writer = std::make_unique<Writer>(*core, head, std::move(tail->hash));
   core->recovery = std::make_unique<Recovery>(*core);
   if (core->open_report.read_only)
-    MarkUnavailable(*core, "no space left on the device to open the store for writing", /*recoverable=*/true);
+    MarkUnavailable(*core, "no space left on the device to open the store for writing", /*recoverable=*/true,
+                    /*quiet=*/true);
   core->open_report.open_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   return std::unique_ptr<EventStore>(new EventStore(std::move(core)));
 }

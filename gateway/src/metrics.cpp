@@ -91,7 +91,10 @@ std::string Metrics::Render() {
   const auto stats = impl_->runtime.Stats();
   impl_->gauges.Add({{"what", "live_actors"}}).Set(static_cast<double>(stats.live_actors));
   impl_->gauges.Add({{"what", "store_head_position"}}).Set(static_cast<double>(impl_->store.HeadPosition()));
-  impl_->gauges.Add({{"what", "store_fail_stopped"}}).Set(impl_->store.fail_stopped() ? 1.0 : 0.0);
+  const auto health = impl_->store.health();
+  // Writes refused until a restart, and writes refused for lack of space (they resume on their own).
+  impl_->gauges.Add({{"what", "store_fail_stopped"}}).Set(!health.writable && !health.recovering ? 1.0 : 0.0);
+  impl_->gauges.Add({{"what", "store_degraded"}}).Set(!health.writable && health.recovering ? 1.0 : 0.0);
   auto set_total = [&](const char* what, std::uint64_t v) {
     auto& c = impl_->totals.Add({{"what", what}});
     c.Increment(static_cast<double>(v) - c.Value());

@@ -82,9 +82,10 @@ TEST_CASE("a full disk refuses writes, keeps reads, and writes resume once there
     // Every write is refused with a clear error while the disk is full; reads go on.
     auto refused = store->Append("t/acme/order/3", ExpectedVersion::Any(), {Ev("C")});
     REQUIRE_FALSE(refused);
-    CHECK(refused.error().code == Errc::kFailStopped);
-    CHECK(refused.error().message.find("resume once the disk has room") != std::string::npos);
-    CHECK(store->SaveCheckpoint("p", 1).error().code == Errc::kFailStopped);
+    CHECK(refused.error().code == Errc::kUnavailable);
+    CHECK(refused.error().message.find("they resume once about ") != std::string::npos);
+    CHECK(refused.error().message.find(" MiB ") != std::string::npos);
+    CHECK(store->SaveCheckpoint("p", 1).error().code == Errc::kUnavailable);
     CHECK(store->ReadAll(1).value().size() == 2);
     CHECK(store->ReadStream("t/acme/order/1", 1).value().size() == 2);
     std::this_thread::sleep_for(std::chrono::milliseconds(100));  // recovery tries, the disk is still full
@@ -141,7 +142,7 @@ TEST_CASE("a store opened on a full disk opens read-only, serves reads, and take
   CHECK_FALSE(store.health().writable);
   CHECK(store.health().read_only);
   CHECK(store.ReadAll(1).value().size() == 2);
-  CHECK(store.Append("t/acme/order/1", ExpectedVersion::Exact(2), {Ev("C")}).error().code == Errc::kFailStopped);
+  CHECK(store.Append("t/acme/order/1", ExpectedVersion::Exact(2), {Ev("C")}).error().code == Errc::kUnavailable);
   switches->disk_full = false;
   REQUIRE(WaitWritable(store));
   CHECK_FALSE(store.health().read_only);

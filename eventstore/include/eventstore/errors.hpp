@@ -18,6 +18,7 @@ enum class Errc : std::uint8_t {
   kIo,                   // RocksDB reported an I/O failure; the store is now fail-stopped
   kFailStopped,          // an earlier write failed; the store refuses every append until reopened
   kClosed,               // the store is shutting down
+  kUnavailable,          // writes refused for now (a full disk); they resume on their own once there is room
 };
 
 std::string_view ErrcName(Errc code);
