@@ -27,7 +27,9 @@ void Lanes::Launch(const std::string& lane, Item item) {
   auto run = [this, lane, item = std::move(item)]() mutable {
     // The work object lives until its task finishes: a coroutine lambda's captures live in it.
     auto work = std::make_shared<Work>(std::move(item.work));
-    Task::Start((*work)(), [this, lane, work, done = std::move(item.done)] {
+    // `done` may let the owner stop and drop these lanes (the last piece of work finished): when they
+    // are owned by a shared_ptr, the finishing task keeps them alive until Finish has run.
+    Task::Start((*work)(), [this, keep = weak_from_this().lock(), lane, work, done = std::move(item.done)] {
       if (done) done();
       Finish(lane);
     });

@@ -11,6 +11,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 
@@ -18,7 +19,7 @@
 
 namespace keel::actors {
 
-class Lanes {
+class Lanes : public std::enable_shared_from_this<Lanes> {
  public:
   using Work = std::function<Task()>;
 
