@@ -71,4 +71,9 @@ class BackorderIndex {
       where_;  // (tenant, order, line) -> (sku, since)
 };
 
+class Runtime;
+// The index's first build on a log written before it existed: the backorders the log holds up to
+// `through` (what the manager has handled), each checked against its order's live state.
+void RebuildBackorderIndex(eventstore::EventStore& store, Runtime& runtime, BackorderIndex& index, std::uint64_t through);
+
 }  // namespace keel::actors
