@@ -46,7 +46,6 @@ struct Node::Impl {
   // over from their durable checkpoints, as after a crash: an event whose handling was cut short by a
   // refused write is handled again (every command they send carries an idempotency key).
   std::thread restarter;
-  std::atomic<std::uint64_t> process_manager_restarts{0};
 
   void StartProcessManagers() {
     actors::FulfilmentOptions fulfilment_options;
@@ -118,6 +117,7 @@ std::expected<std::unique_ptr<Node>, std::string> Node::Start(NodeOptions option
 
   impl->runtime = std::make_unique<actors::Runtime>(*impl->store, o.runtime);
   Impl* raw = impl.get();
+  const std::uint64_t pm_recoveries = impl->store->health().recoveries;  // before they read the epoch
   impl->StartProcessManagers();
   impl->billing = std::make_unique<actors::BillingCycle>(*impl->store, *impl->runtime, impl->catalog, impl->templates);
 
@@ -135,20 +135,19 @@ std::expected<std::unique_ptr<Node>, std::string> Node::Start(NodeOptions option
   if (!started) return std::unexpected("api keys: " + started.error());
   impl->generated_key = *started;
 
-  impl->restarter = std::thread([raw] {
+  impl->restarter = std::thread([raw, pm_recoveries] {
     pthread_setname_np(pthread_self(), "keel-pm-restart");
-    std::uint64_t seen = raw->store->health().recoveries;
+    std::uint64_t seen = pm_recoveries;
     std::unique_lock lock(raw->timer_mu);
     while (!raw->stopping) {
       raw->timer_cv.wait_for(lock, std::chrono::milliseconds(200), [raw] { return raw->stopping; });
       if (raw->stopping) break;
       const auto now = raw->store->health().recoveries;
       if (now == seen) continue;
-      seen = now;
+      seen = now;  // read before the managers start again: a recovery meanwhile restarts them once more
       lock.unlock();
       raw->StopProcessManagers();
       raw->StartProcessManagers();
-      ++raw->process_manager_restarts;
       lock.lock();
     }
   });

@@ -30,6 +30,7 @@ struct ExceptionRouter::Impl {
   eventstore::EventStore& store;
   std::unique_ptr<eventstore::Subscription> subscription;
   std::atomic<std::uint64_t> handled{0};
+  std::uint64_t epoch = 0;  // the store's write epoch when this run started
   std::uint64_t saved = 0;  // last checkpoint handed to the writer
   std::atomic<int> saves_in_flight{0};
   std::mutex mu;
@@ -64,6 +65,7 @@ struct ExceptionRouter::Impl {
     }
     // Changes go with their checkpoint, synchronously (a later recovery scans what is written);
     // quiet stretches checkpoint now and then in the writer's next group commit, without waiting.
+    batch.epoch = epoch;  // fenced like the process managers' checkpoints (process_manager.cpp)
     if (!batch.puts.empty() || !batch.deletes.empty()) {
       if (store.CommitReadModel(std::move(batch))) saved = view.position;
     } else if (view.position - saved >= 256) {
@@ -78,6 +80,7 @@ struct ExceptionRouter::Impl {
 };
 
 ExceptionRouter::ExceptionRouter(eventstore::EventStore& store) : impl_(std::make_unique<Impl>(store)) {
+  impl_->epoch = store.health().epoch();
   auto checkpoint = store.LoadCheckpoint(kModel);
   const std::uint64_t from = checkpoint && *checkpoint ? **checkpoint + 1 : 1;
   impl_->saved = from - 1;
@@ -94,7 +97,13 @@ void ExceptionRouter::Stop() {
   impl_->subscription->Stop();
   impl_->subscription.reset();
   while (impl_->saves_in_flight.load() != 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  if (impl_->handled.load() > impl_->saved) impl_->store.SaveCheckpoint(std::string(kModel), impl_->handled.load());
+  if (impl_->handled.load() > impl_->saved) {
+    eventstore::ReadModelBatch batch;
+    batch.model = std::string(kModel);
+    batch.checkpoint = impl_->handled.load();
+    batch.epoch = impl_->epoch;
+    (void)impl_->store.CommitReadModel(std::move(batch));
+  }
 }
 
 bool ExceptionRouter::WaitUntilProcessed(std::uint64_t position, std::chrono::milliseconds timeout) {

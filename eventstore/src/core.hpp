@@ -41,7 +41,10 @@ struct StoreCore {
   Options options;
   std::string dir;
   // Guards `db` and the handles: every read and every commit holds it shared; reopening after a full
-  // disk (recovery.hpp) holds it exclusively. `db` is null only if a reopen failed altogether.
+  // disk (recovery.hpp) holds it exclusively. `db` is null only if a reopen failed altogether. A scan's
+  // callback may read the store again on the same thread (a subscription's handler does): this relies
+  // on glibc's rwlock preferring readers (std::shared_mutex's default there), so a nested shared lock
+  // never waits behind a pending reopen; the reopen waits for the scans to end.
   mutable std::shared_mutex db_mu;
   rocksdb::DB* db = nullptr;
   std::shared_ptr<rocksdb::Logger> info_log;  // info_log.hpp

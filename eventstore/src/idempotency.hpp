@@ -15,6 +15,11 @@ namespace keel::eventstore {
 // versions, payloads and principal. Not the time, correlation or causation ids, which a client's
 // retry may legitimately change.
 std::string Fingerprint(const AppendRequest& request);
+// What the store keeps for an append: the caller's command fingerprint when it gave one (marked so it
+// never equals a computed one), else Fingerprint(request).
+inline std::string StoredFingerprint(std::string_view command_fingerprint) {
+  return "command:" + std::string(command_fingerprint);
+}
 
 struct IdempotencyEntry {
   std::int64_t written_at_ms = 0;

@@ -331,7 +331,7 @@ Result<std::optional<AppendResult>> EventStore::LookupIdempotency(std::string_vi
   if (core_->RetentionNowMs() - entry->written_at_ms >= core_->options.idempotency_retention.count()) {
     return std::optional<AppendResult>{};
   }
-  if (!fingerprint.empty() && entry->fingerprint != "command:" + std::string(fingerprint))
+  if (!fingerprint.empty() && entry->fingerprint != StoredFingerprint(fingerprint))
     return MakeError(Errc::kIdempotencyConflict,
                      "idempotency key '" + std::string(key) + "' was already used for a different request");
   return std::optional<AppendResult>(std::move(entry->result));

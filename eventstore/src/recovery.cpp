@@ -112,6 +112,7 @@ bool Recovery::TryReopen() {
     {
       std::lock_guard health(core_.health_mu);
       core_.health.read_only = read_only.has_value();
+      core_.health.readable = read_only.has_value();
       if (!no_space) {  // not a matter of space: stop trying
         core_.health.recovering = false;
         core_.health.reason = tail.error().ToString();
@@ -132,6 +133,7 @@ bool Recovery::TryReopen() {
     core_.health.writable = true;
     core_.health.recovering = false;
     core_.health.read_only = false;
+    core_.health.readable = true;
     core_.health.reason.clear();
     ++core_.health.recoveries;
     core_.failed.store(false);

@@ -93,7 +93,7 @@ Result<AppendJob> Validate(AppendRequest request, const Options& options) {
                " events");
   }
   if (!request.idempotency_key.empty())
-    job.fingerprint = request.fingerprint.empty() ? Fingerprint(request) : "command:" + request.fingerprint;
+    job.fingerprint = request.fingerprint.empty() ? Fingerprint(request) : StoredFingerprint(request.fingerprint);
   job.request = std::move(request);
   return job;
 }

@@ -191,6 +191,7 @@ void Writer::Commit(std::vector<WriterJob>& jobs) {
       MarkUnavailable(core_, "a write failed: " + status.ToString(), no_space);
       auto err = MakeError(Errc::kIo, "the write failed (" + status.ToString() + "); its outcome is unknown until " +
                                           (no_space ? "writes resume" : "a restart") + ": retry with the same idempotency key");
+      db_lock.unlock();
       for (auto& job : jobs) std::visit([&](auto& j) { Answer(j.done, err); }, job);
       return;
     }
@@ -213,6 +214,7 @@ void Writer::Commit(std::vector<WriterJob>& jobs) {
     core_.commit_sizes[bucket].fetch_add(1, std::memory_order_relaxed);
   }
 
+  db_lock.unlock();  // callers are answered (and may call the store again) without the database lock
   std::uint32_t group_appends = 0;
   for (const auto& r : append_results) group_appends += (r.has_value() && !r->duplicate) ? 1 : 0;
   std::size_t ai = 0, wi = 0;

@@ -30,6 +30,8 @@ Response Readyz(Call& c) {
   // Writes refused for lack of space: reads are served and writes resume on their own, so the node
   // stays in rotation as 'degraded'. Refused for any other failure: out until an operator restarts it.
   const auto health = c.ctx.store.health();
+  if (!health.readable)
+    return Problem(503, "store_unreadable", "The event store cannot be read", "reopening the store failed; it keeps trying");
   if (!health.writable && !health.recovering)
     return Problem(503, "store_fail_stopped", "The event store cannot take writes", "a write failed; restart the server");
   if (!health.writable) return JsonResponse(200, {{"status", "degraded"}});

@@ -69,12 +69,13 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     }
     request.body = std::move(req.body());
 
-    if (state_.draining) {
-      keep_alive_ = false;
-      return Write(Problem(503, "draining", "Shutting down", "the server is shutting down; retry on another instance"));
-    }
-    if (state_.open_requests.fetch_add(1) >= state_.options.max_in_flight) {
+    // Counted before the draining check: a stop that sees no open request never misses this one.
+    if (state_.open_requests.fetch_add(1) >= state_.options.max_in_flight || state_.draining) {
       state_.open_requests.fetch_sub(1);
+      if (state_.draining) {
+        keep_alive_ = false;
+        return Write(Problem(503, "draining", "Shutting down", "the server is shutting down; retry on another instance"));
+      }
       Response r = Problem(503, "overloaded", "Overloaded", "too many requests in flight; retry shortly");
       r.headers.emplace_back("Retry-After", "1");
       return Write(std::move(r));

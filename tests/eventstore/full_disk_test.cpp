@@ -94,6 +94,13 @@ TEST_CASE("a full disk refuses writes, keeps reads, and writes resume once there
     switches->disk_full = false;
     REQUIRE(WaitWritable(*store));
     CHECK(store->health().recoveries == 1);
+    // A checkpoint fenced to the epoch before the outage is refused; one of the new epoch is written.
+    ReadModelBatch stale{"pm", {}, {}, 7, /*epoch=*/1};
+    CHECK(store->CommitReadModel(stale).error().code == Errc::kFailStopped);
+    CHECK_FALSE(store->LoadCheckpoint("pm").value().has_value());
+    ReadModelBatch current{"pm", {}, {}, 7, store->health().epoch()};
+    REQUIRE(store->CommitReadModel(current));
+    CHECK(store->LoadCheckpoint("pm").value() == std::optional<std::uint64_t>(7));
     // The failed append's outcome was unknown: its retry with the same key is applied exactly once.
     auto retry = store->Append(Keyed("t/acme/order/2", "Placed", "place-2"));
     REQUIRE(retry);

@@ -56,6 +56,7 @@ struct StoreHealth {
   bool writable = true;
   bool recovering = false;  // writes stopped for lack of space: they resume on their own when space returns
   bool read_only = false;   // the database is open read-only (the disk was full when it was (re)opened)
+  bool readable = true;     // false only if a reopen failed altogether: reads fail too
   std::string reason;       // why writes stopped ("" while writable)
   std::string room;         // while recovering: how much free space writes wait for
   std::uint64_t recoveries = 0;  // times writes resumed since open
