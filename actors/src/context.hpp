@@ -37,6 +37,22 @@ struct Client::Impl {
 // Spawns the actor for `key` (used by the registry shards).
 caf::actor SpawnEntity(caf::local_actor* parent, Context* ctx, const EntityKey& key, const caf::actor& shard);
 
+inline Failure Fail(Failure::Kind kind, std::string message) {
+  Failure f;
+  f.kind = kind;
+  f.message = std::move(message);
+  return f;
+}
+// A refused append as the caller sees it (entities and joint commands alike).
+inline Failure StoreFailure(const eventstore::Error& e) {
+  using E = eventstore::Errc;
+  const auto kind = e.code == E::kVersionConflict       ? Failure::Kind::kConflict
+                    : e.code == E::kInvalidArgument     ? Failure::Kind::kInvalid
+                    : e.code == E::kIdempotencyConflict ? Failure::Kind::kKeyReused
+                                                        : Failure::Kind::kStore;
+  return Fail(kind, e.ToString());
+}
+
 // Spawns one registry shard.
 caf::actor SpawnRegistryShard(caf::actor_system& system, Context* ctx);
 

@@ -79,13 +79,6 @@ struct DirectReply {
   std::vector<typename Traits<K>::Event> events;
 };
 
-Failure Fail(Failure::Kind kind, std::string message) {
-  Failure f;
-  f.kind = kind;
-  f.message = std::move(message);
-  return f;
-}
-
 // Rebuilds the state: the latest snapshot if it decodes, then every later event of the stream.
 template <Kind K>
 void Load(Self<K>* self) {
@@ -143,7 +136,7 @@ std::optional<Reply> Remembered(Self<K>* self, const CommandMeta& meta) {
   if (meta.idempotency_key.empty()) return std::nullopt;
   auto found = st.ctx->store->LookupIdempotency(st.key.tenant, meta.idempotency_key, meta.fingerprint);
   if (!found && found.error().code == eventstore::Errc::kIdempotencyConflict)
-    return Reply(std::unexpected(Fail(Failure::Kind::kKeyReused, found.error().message)));
+    return Reply(std::unexpected(StoreFailure(found.error())));
   if (!found || !*found) return std::nullopt;
   const eventstore::AppendResult& first = **found;
   std::vector<typename Traits<K>::Event> events;
@@ -315,11 +308,7 @@ void OnAppended(Self<K>* self, AppendDone& done) {
              ++p.attempts <= st.ctx->config.max_conflict_retries) {
     Load(self);  // another writer moved the stream: decide again on fresh state
   } else {
-    const auto code = done.result.error().code;
-    const auto kind = code == eventstore::Errc::kVersionConflict       ? Failure::Kind::kConflict
-                      : code == eventstore::Errc::kIdempotencyConflict ? Failure::Kind::kKeyReused
-                                                                       : Failure::Kind::kStore;
-    p.envelope.reply.Deliver(Reply(std::unexpected(Fail(kind, done.result.error().ToString()))),
+    p.envelope.reply.Deliver(Reply(std::unexpected(StoreFailure(done.result.error()))),
                              caf::actor_cast<caf::actor>(self));
     st.queue.pop_front();
   }

@@ -15,13 +15,6 @@
 namespace keel::actors {
 namespace {
 
-Failure Fail(Failure::Kind kind, std::string message) {
-  Failure f;
-  f.kind = kind;
-  f.message = std::move(message);
-  return f;
-}
-
 // Asks every entity to reload if its stream moved, and waits (bounded) for all of them.
 void Refresh(Context& ctx, const std::vector<EntityKey>& keys, std::chrono::milliseconds timeout) {
   std::vector<std::future<void>> done;
@@ -133,7 +126,7 @@ JointReply Client::ExecuteJoint(const std::vector<EntityKey>& keys, const JointD
   if (!meta.idempotency_key.empty()) {
     auto found = ctx.store->LookupIdempotency(keys[0].tenant, meta.idempotency_key, meta.fingerprint);
     if (!found && found.error().code == eventstore::Errc::kIdempotencyConflict)
-      return std::unexpected(Fail(Failure::Kind::kKeyReused, found.error().message));
+      return std::unexpected(StoreFailure(found.error()));
     if (found && *found) return FromResult(ctx, keys, {}, **found, true);
   }
   const auto until = std::chrono::steady_clock::now() + timeout;
@@ -195,12 +188,7 @@ JointReply Client::ExecuteJoint(const std::vector<EntityKey>& keys, const JointD
         Refresh(ctx, keys, timeout);
         continue;
       }
-      const auto code = appended.error().code;
-      const auto kind = code == eventstore::Errc::kVersionConflict       ? Failure::Kind::kConflict
-                        : code == eventstore::Errc::kInvalidArgument     ? Failure::Kind::kInvalid
-                        : code == eventstore::Errc::kIdempotencyConflict ? Failure::Kind::kKeyReused
-                                                                         : Failure::Kind::kStore;
-      return std::unexpected(Fail(kind, appended.error().ToString()));
+      return std::unexpected(StoreFailure(appended.error()));
     }
     Refresh(ctx, keys, timeout);
     if (appended->duplicate) return FromResult(ctx, keys, states, *appended, true);
