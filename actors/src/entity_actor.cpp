@@ -10,6 +10,7 @@
 
 #include "actors/snapshot_policy.hpp"
 #include "context.hpp"
+#include "ledger.hpp"
 #include "messages.hpp"
 #include "traits.hpp"
 
@@ -45,6 +46,9 @@ struct EntityState {
   // saw the event in the log (a process manager) never gets the state from before it.
   std::vector<SnapshotSink> waiting_reads;
   Clock::time_point last_active = Clock::now();
+  // A warehouse whose ledger is being backfilled into the store keeps the whole ledger in its state
+  // until that write is durable (ledger.hpp); otherwise its state holds no ledger between commands.
+  bool keep_ledger = false;
   bool idle_timer = false;
   bool stop_requested = false;
 };
@@ -88,7 +92,17 @@ void Load(Self<K>* self) {
   auto& state = std::get<static_cast<std::size_t>(K)>(*st.shared);
   st.version = 0;
   st.load_error.clear();
-  auto snap = st.ctx->store->LoadSnapshot(st.stream);
+  bool marked = true;  // kinds without a ledger, and warehouses whose ledger is in the store
+  if constexpr (kHasLedger<K>) {
+    auto mark = LedgerMarked(*st.ctx->store, st.stream);
+    if (!mark) {
+      st.load_error = "cannot read " + st.stream + ": " + mark.error().ToString();
+      return;
+    }
+    marked = *mark;
+  }
+  // Without the mark the ledger must be folded from the whole stream: no snapshot then.
+  auto snap = marked ? st.ctx->store->LoadSnapshot(st.stream) : eventstore::Result<std::optional<eventstore::Snapshot>>{};
   st.since_snapshot = {};
   if (snap && *snap && codec::DecodeSnapshot((*snap)->bytes, state)) {
     st.version = (*snap)->version;
@@ -115,6 +129,18 @@ void Load(Self<K>* self) {
   }
   if (!st.load_error.empty()) return;
   st.since_snapshot = replayed;
+  if constexpr (kHasLedger<K>) {
+    st.keep_ledger = !marked && st.version > 0;
+    if (st.keep_ledger) {
+      // Written before the ledger left the state: store it once, and keep it until that is durable.
+      caf::actor me = caf::actor_cast<caf::actor>(self);
+      st.ctx->store->SaveRecordsAsync(BackfillRecords(st.stream, state.ledger), [me](eventstore::Result<void> r) {
+        caf::anon_send(me, ledger_atom::value, r.has_value());
+      });
+    } else {
+      state.ledger = {};
+    }
+  }
 }
 
 template <Kind K>
@@ -211,7 +237,20 @@ void Pump(Self<K>* self) {
                                                                  ", the entity is at version " + std::to_string(st.version))));
       continue;
     }
+    if constexpr (kHasLedger<K>) {
+      if (auto keys = domain::warehouse::LedgerKeys(*command); !keys.empty()) {
+        if (auto filled = FillLedger(*st.ctx->store, st.stream, keys, Mutable(st).ledger); !filled) {
+          answer(std::unexpected(StoreFailure(filled.error())));
+          continue;
+        }
+      }
+    }
     auto decision = Traits<K>::Decide(*command, View(st));
+    std::vector<eventstore::StreamRecord> records;
+    if constexpr (kHasLedger<K>) {
+      if (decision && !decision->empty()) records = LedgerRecords(st.stream, st.version, View(st).ledger, *decision);
+      if (!st.keep_ledger && !View(st).ledger.empty()) Mutable(st).ledger = {};
+    }
     if (!decision && p.attempts < st.ctx->config.max_conflict_retries) {
       // A refusal appends nothing, so no conflict would reveal stale state: check the stream's
       // version first, and decide again on fresh state if another writer moved it.
@@ -242,6 +281,7 @@ void Pump(Self<K>* self) {
       append.events.push_back({std::move(encoded.type), encoded.schema_version, std::move(encoded.payload)});
     }
     request.streams.push_back(std::move(append));
+    request.records = std::move(records);
     const CommandMeta& meta = p.envelope.meta;
     request.metadata = {0, meta.principal, meta.correlation_id, meta.causation_id};
     request.idempotency_key = meta.idempotency_key;
@@ -294,6 +334,9 @@ void OnAppended(Self<K>* self, AppendDone& done) {
     } else {
       auto& state = Mutable(st);
       for (const auto& e : st.in_flight_events) Traits<K>::Apply(state, e);
+      if constexpr (kHasLedger<K>) {
+        if (!st.keep_ledger) state.ledger = {};  // the entries are in the store now
+      }
       st.version = r.streams.at(0).last_version;
       st.since_snapshot.events += st.in_flight_events.size();
       st.since_snapshot.event_bytes += st.in_flight_bytes;
@@ -368,6 +411,16 @@ caf::behavior Entity(Self<K>* self, Context* ctx, EntityKey key, caf::actor shar
         sink.Deliver(Current(self), caf::actor_cast<caf::actor>(self));
       },
       [=](appended_atom, AppendDone& done) { OnAppended(self, done); },
+      [=](ledger_atom, bool saved) {
+        // The backfill is durable (or failed: the next load tries again; the state stays whole).
+        if constexpr (kHasLedger<K>) {
+          auto& s = self->state;
+          if (saved && s.keep_ledger) {
+            s.keep_ledger = false;
+            if (!View(s).ledger.empty()) Mutable(s).ledger = {};
+          }
+        }
+      },
       [=](idle_atom) {
         auto& s = self->state;
         s.idle_timer = false;

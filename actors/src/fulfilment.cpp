@@ -50,6 +50,7 @@ struct Fulfilment {
   std::shared_ptr<Lanes> lanes;
   std::shared_ptr<std::mutex> facts_mu = std::make_shared<std::mutex>();
   std::shared_ptr<std::map<std::string, TenantFacts>> facts = std::make_shared<std::map<std::string, TenantFacts>>();
+  eventstore::EventStore* store = nullptr;  // the warehouses' ledgers (shipped reservation numbers)
 
   static CommandMeta Meta(const DomainEvent& cause, std::string key) {
     return CommandMeta{std::move(key), "process:fulfilment", "order:" + cause.key.id,
@@ -354,8 +355,14 @@ struct Fulfilment {
     const std::int64_t take = std::min(open, w::AvailableAt(wh, sku, cause.timestamp_ms));
     if (take <= 0) co_return;
     std::uint32_t slot = 0;
-    while (wh.consumed.contains({order_id, o::ReservationNumber(line, slot)}) ||
-           wh.reservations.contains({order_id, o::ReservationNumber(line, slot)})) {
+    // A number already shipped from here is in the warehouse's ledger (an unreadable one counts as used).
+    const std::string wh_stream = StreamOf(WarehouseKey(tenant, warehouse));
+    auto shipped = [&](std::uint32_t number) {
+      auto found = store->LookupRecord(wh_stream, w::ShippedKey(order_id, number));
+      return !found || found->has_value();
+    };
+    while (wh.reservations.contains({order_id, o::ReservationNumber(line, slot)}) ||
+           shipped(o::ReservationNumber(line, slot))) {
       ++slot;
     }
     const std::uint32_t number = o::ReservationNumber(line, slot);
@@ -528,6 +535,7 @@ std::unique_ptr<ProcessManager> StartFulfilment(eventstore::EventStore& store, R
   }
   auto lanes = std::make_shared<Lanes>();
   auto fulfilment = std::make_shared<Fulfilment>(Fulfilment{&runtime, std::move(options), std::move(index), lanes});
+  fulfilment->store = &store;
   return std::make_unique<ProcessManager>(
       "process.fulfilment", store, runtime, lanes,
       [fulfilment](const DomainEvent& event) { return fulfilment->Route(event); },

@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "context.hpp"
+#include "ledger.hpp"
 #include "messages.hpp"
 #include "traits.hpp"
 
@@ -117,7 +118,7 @@ eventstore::StreamAppend Encode(const EntityKey& key, std::uint64_t version, con
 }  // namespace
 
 JointReply Client::ExecuteJoint(const std::vector<EntityKey>& keys, const JointDecider& decide, CommandMeta meta,
-                                std::chrono::milliseconds timeout) {
+                                std::chrono::milliseconds timeout, const std::vector<std::vector<std::string>>& ledger_keys) {
   Context& ctx = ContextOf(impl_->rt);
   if (keys.empty()) return std::unexpected(Fail(Failure::Kind::kInvalid, "a joint command needs entities"));
   for (const auto& k : keys) {
@@ -137,6 +138,11 @@ JointReply Client::ExecuteJoint(const std::vector<EntityKey>& keys, const JointD
       auto snap = Get(k, std::max(std::chrono::milliseconds(1), std::chrono::duration_cast<std::chrono::milliseconds>(
                                                                     until - std::chrono::steady_clock::now())));
       if (!snap) return std::unexpected(Fail(Failure::Kind::kUnavailable, "no state for " + StreamOf(k)));
+      if (const std::size_t i = states.size(); i < ledger_keys.size()) {
+        auto filled = WithLedger(k, std::move(*snap), ledger_keys[i]);
+        if (!filled) return std::unexpected(filled.error());
+        snap = std::move(*filled);
+      }
       states.push_back(std::move(*snap));
     }
     if (meta.expected_version && *meta.expected_version != states[0].version) {
@@ -167,7 +173,14 @@ JointReply Client::ExecuteJoint(const std::vector<EntityKey>& keys, const JointD
       if ((*decision)[i].index() != static_cast<std::size_t>(keys[i].kind)) {
         return std::unexpected(Fail(Failure::Kind::kInvalid, "events do not belong to a " + std::string(KindName(keys[i].kind))));
       }
-      if (CountOf((*decision)[i]) > 0) request.streams.push_back(Encode(keys[i], states[i].version, (*decision)[i]));
+      if (CountOf((*decision)[i]) == 0) continue;
+      request.streams.push_back(Encode(keys[i], states[i].version, (*decision)[i]));
+      if (keys[i].kind == Kind::kWarehouse) {
+        auto records = LookUpAndRecord(*ctx.store, StreamOf(keys[i]), states[i].version,
+                                       std::get<std::vector<domain::warehouse::Event>>((*decision)[i]));
+        if (!records) return std::unexpected(StoreFailure(records.error()));
+        for (auto& r : *records) request.records.push_back(std::move(r));
+      }
     }
     if (request.streams.empty()) {  // an idempotent no-op everywhere
       std::vector<Outcome> out;

@@ -24,6 +24,7 @@ using stop_atom = caf::atom_constant<caf::atom("stop")>;
 using exited_atom = caf::atom_constant<caf::atom("exited")>;  // an entity tells its shard it quit
 using stats_atom = caf::atom_constant<caf::atom("stats")>;
 using refresh_atom = caf::atom_constant<caf::atom("refresh")>;  // reload if the stream moved (joint appends)
+using ledger_atom = caf::atom_constant<caf::atom("ledger")>;  // a warehouse's ledger backfill is written (ledger.hpp)
 
 // A one-shot answer path carried in the message instead of a CAF request id, so that whoever has
 // the answer first can give it: the entity on its worker, or, for a command, the store's writer

@@ -18,9 +18,11 @@ void OnRequested(Client& client, const DomainEvent& cause, const w::Replenishmen
   const std::string transfer_id = "repl-" + target + "-" + std::to_string(cause.position);
   // Handled before a crash: the transfer is in the target (both sides were appended together), so
   // the sources' stock, lower now, is not surveyed again.
-  auto here = client.Get(WarehouseKey(tenant, target));
+  auto here_read = client.Get(WarehouseKey(tenant, target));
+  if (!here_read) return;
+  auto here = client.WithLedger(WarehouseKey(tenant, target), std::move(*here_read), {w::TransferInKey(transfer_id)});
   if (!here) return;
-  if (here->As<w::State>().transfers_in.contains(transfer_id)) return;
+  if (here->As<w::State>().ledger.transfers_in.contains(transfer_id)) return;
   auto tenant_state = client.Get(TenantKey(tenant));
   if (!tenant_state) return;
   const auto& warehouses = tenant_state->As<t::State>().warehouses;

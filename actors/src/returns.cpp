@@ -34,9 +34,12 @@ std::expected<std::vector<w::ReceiptLine>, domain::Rejection> RestockLines(Clien
     std::int64_t shipped = 0, value = 0;
     std::map<std::string, domain::Timestamp> lots;
     for (const auto& from : order.shipped_from) {
-      auto snap = client.Get(WarehouseKey(order.tenant, from));
+      const EntityKey from_key = WarehouseKey(order.tenant, from);
+      auto snap = client.Get(from_key);
       if (!snap) continue;
-      const auto& ships = snap->As<w::State>().shipments;
+      auto with = client.WithLedger(from_key, std::move(*snap), {w::ShippedKey(order.id, returned.line)});
+      if (!with) continue;
+      const auto& ships = with->As<w::State>().ledger.shipments;
       auto it = ships.find(w::ShipmentKey(order.id, returned.line));
       if (it == ships.end()) continue;
       shipped += it->second.qty;

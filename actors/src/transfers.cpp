@@ -13,7 +13,10 @@ JointReply TransferStock(Client& client, const std::string& tenant, const std::s
     if (!both) return std::unexpected(both.error());
     return std::vector<AnyEvents>{std::move(both->out), std::move(both->in)};
   };
-  return client.ExecuteJoint({WarehouseKey(tenant, from), WarehouseKey(tenant, to)}, decide, std::move(meta));
+  // Each side's ledger entry of the transfer's id (a retry finds it done).
+  return client.ExecuteJoint({WarehouseKey(tenant, from), WarehouseKey(tenant, to)}, decide, std::move(meta),
+                             std::chrono::seconds(30),
+                             {{w::TransferOutKey(transfer.transfer_id)}, {w::TransferInKey(transfer.transfer_id)}});
 }
 
 }  // namespace keel::actors

@@ -28,6 +28,8 @@ std::int64_t Available(const State& s, const Sku& sku) {
 
 bool Expired(Timestamp expiry, Timestamp at) { return expiry != 0 && expiry <= at; }
 
+bool Shipped(const State& s, const LineKey& key) { return s.ledger.shipments.contains(ShipmentKey(key.first, key.second)); }
+
 // What can still be reserved, shipped or transferred at `at`: unexpired stock minus what is reserved.
 std::int64_t Available(const State& s, const Sku& sku, Timestamp at) {
   const SkuStock* st = Find(s, sku);
@@ -99,7 +101,7 @@ Decision<Event> Create(const CreateWarehouse& c, const State& s) {
 
 Decision<Event> Receive(const ReceiveStock& c, const State& s) {
   if (c.receipt_id.empty()) return Reject(R::kInvalidArgument, "a receipt needs an id");
-  if (auto seen = s.receipts.find(c.receipt_id); seen != s.receipts.end()) {
+  if (auto seen = s.ledger.receipts.find(c.receipt_id); seen != s.ledger.receipts.end()) {
     const auto& had = seen->second.lines;
     bool same = had.size() == c.lines.size();
     for (std::size_t i = 0; same && i < had.size(); ++i)
@@ -140,8 +142,8 @@ Decision<Event> Receive(const ReceiveStock& c, const State& s) {
 
 Decision<Event> AllocateLanded(const AllocateLandedCost& c, const State& s) {
   if (!s.landed_cost) return Reject(R::kModuleNotEntitled, "landed_cost is not active for this tenant");
-  auto receipt = s.receipts.find(c.receipt_id);
-  if (receipt == s.receipts.end()) return Reject(R::kNotFound, "no receipt " + c.receipt_id);
+  auto receipt = s.ledger.receipts.find(c.receipt_id);
+  if (receipt == s.ledger.receipts.end()) return Reject(R::kNotFound, "no receipt " + c.receipt_id);
   if (c.allocation_id.empty()) return Reject(R::kInvalidArgument, "a landed-cost allocation needs an id");
   if (c.charges.empty()) return Reject(R::kInvalidArgument, "no charges to allocate");
   std::int64_t amount = 0;
@@ -229,7 +231,7 @@ Decision<Event> Reserve(const ReserveStock& c, const State& s) {
     if (it->second.sku == c.sku && it->second.qty == c.qty) return std::vector<Event>{};  // retry
     return Reject(R::kAlreadyExists, "order line already holds a different reservation here");
   }
-  if (s.consumed.contains(key)) return Reject(R::kAlreadyDone, "order line already shipped from here");
+  if (Shipped(s, key)) return Reject(R::kAlreadyDone, "order line already shipped from here");
   const std::int64_t available = std::max<std::int64_t>(0, Available(s, c.sku, c.at));
   if (available < c.qty) {
     return Reject(R::kInsufficientStock, "only " + std::to_string(available) + " of '" + c.sku +
@@ -251,7 +253,7 @@ Decision<Event> ReserveMany(const ReserveLines& c, const State& s) {
   std::vector<Event> events;
   for (const auto& l : c.lines) {
     const LineKey key{c.order_id, l.line};
-    if (s.reservations.contains(key) || s.consumed.contains(key)) continue;  // an earlier attempt's
+    if (s.reservations.contains(key) || Shipped(s, key)) continue;  // an earlier attempt's
     const std::int64_t available = std::max<std::int64_t>(0, Available(s, l.sku, c.at)) - taken[l.sku];
     const std::int64_t take = std::min(l.qty, available);
     if (take <= 0) continue;
@@ -281,7 +283,7 @@ Decision<Event> Release(const ReleaseReservation& c, const State& s) {
 
 Decision<Event> Consume(const ConsumeReservation& c, const State& s) {
   const LineKey key{c.order_id, c.line};
-  if (s.consumed.contains(key)) return std::vector<Event>{};  // retry after shipment
+  if (Shipped(s, key)) return std::vector<Event>{};  // retry after shipment
   auto it = s.reservations.find(key);
   if (it == s.reservations.end()) return Reject(R::kNotFound, "no reservation for this order line");
   const SkuStock& st = s.stock.at(it->second.sku);
@@ -320,7 +322,7 @@ Decision<Event> Consume(const ConsumeReservation& c, const State& s) {
 
 Decision<Event> Out(const TransferOut& c, const State& s) {
   if (c.transfer_id.empty() || c.qty <= 0) return Reject(R::kInvalidArgument, "a transfer needs an id and a quantity");
-  if (auto seen = s.transfers_out.find(c.transfer_id); seen != s.transfers_out.end()) {
+  if (auto seen = s.ledger.transfers_out.find(c.transfer_id); seen != s.ledger.transfers_out.end()) {
     if (seen->second == TransferContent(c.to_warehouse, c.sku, c.qty)) return std::vector<Event>{};  // a retry
     return Reject(R::kIdReused, "transfer '" + c.transfer_id + "' was made with another target, SKU or quantity");
   }
@@ -344,7 +346,7 @@ Decision<Event> In(const TransferIn& c, const State& s) {
   if (c.transfer_id.empty() || c.qty <= 0 || c.unit_cost < 0) {
     return Reject(R::kInvalidArgument, "a transfer needs an id, a quantity and a cost");
   }
-  if (s.transfers_in.contains(c.transfer_id)) return std::vector<Event>{};
+  if (s.ledger.transfers_in.contains(c.transfer_id)) return std::vector<Event>{};
   if (c.from_tenant != s.tenant) return Reject(R::kNotPermitted, "transfers stay within one tenant");
   bool lot_tracked = false;
   if (auto bad = CheckItem(s, c.catalog, c.sku, &lot_tracked)) return std::unexpected(*bad);
@@ -397,7 +399,7 @@ Decision<Event> Purchase(const RequestPurchase& c, const State& s) {
   if (c.request_id.empty() || c.sku.empty() || c.qty <= 0) {
     return Reject(R::kInvalidArgument, "a purchase request needs an id, a SKU and a quantity");
   }
-  if (s.purchase_requests.contains(c.request_id)) return std::vector<Event>{};  // retry
+  if (s.ledger.purchase_requests.contains(c.request_id)) return std::vector<Event>{};  // retry
   return One(PurchaseRequested{c.request_id, c.sku, c.qty, c.reason, c.at});
 }
 
@@ -478,25 +480,12 @@ void Apply(State& s, const Event& event) {
               PutIn(st, line.qty, line.unit_cost, lots);
               RefreshRule(s, line.sku);
             }
-            s.receipts[e.receipt_id] = Receipt{e.lines, false, {}, {}};
           },
           [&](const LandedCostAllocated& e) {
-            auto& receipt = s.receipts[e.receipt_id];
-            const auto method = static_cast<std::size_t>(e.method);
-            if (receipt.splits.size() <= method) receipt.splits.resize(method + 1);
-            auto& split = receipt.splits[method];
-            if (split.per_line.size() < receipt.lines.size()) split.per_line.resize(receipt.lines.size());
-            std::int64_t charged = 0;
-            for (const auto& ch : e.charges) charged += ch.amount;
             for (const auto& a : e.allocations) {
               auto& st = s.stock[a.sku];
               (st.on_hand > 0 ? st.value : st.unabsorbed_landed) += a.amount;
-              if (a.line < split.per_line.size()) split.per_line[a.line] += a.amount;
-              if (e.charges.empty()) charged += a.amount;  // an allocation from before charges were recorded
             }
-            split.total += charged;
-            receipt.landed = true;
-            receipt.allocations[e.allocation_id] = LandedContent(e.method, e.charges);
           },
           [&](const StockAdjusted& e) {
             auto& st = s.stock[e.sku];
@@ -524,18 +513,14 @@ void Apply(State& s, const Event& event) {
             st.reserved -= e.qty;
             TakeOut(st, e.qty, e.lots);
             s.reservations.erase({e.order_id, e.line});
-            s.consumed.insert({e.order_id, e.line});
-            s.shipments[ShipmentKey(e.order_id, e.line)] = Shipment{e.sku, e.qty, e.unit_cost, e.lots};
           },
           [&](const TransferredOut& e) {
             TakeOut(s.stock[e.sku], e.qty, e.lots);
-            s.transfers_out[e.transfer_id] = TransferContent(e.to_warehouse, e.sku, e.qty);
           },
           [&](const TransferredIn& e) {
             auto& st = s.stock[e.sku];
             st.lot_tracked = st.lot_tracked || !e.lots.empty();
             PutIn(st, e.qty, e.unit_cost, e.lots);
-            s.transfers_in.insert(e.transfer_id);
             RefreshRule(s, e.sku);
           },
           [&](const ReplenishmentRuleSet& e) {
@@ -546,7 +531,7 @@ void Apply(State& s, const Event& event) {
             RefreshRule(s, e.sku);
           },
           [&](const ReplenishmentRequested& e) { s.rules[e.sku].request_open = true; },
-          [&](const PurchaseRequested& e) { s.purchase_requests.insert(e.request_id); },
+          [&](const PurchaseRequested&) {},
           [&](const StockReturned& e) {
             for (const auto& line : e.lines) {
               auto& st = s.stock[line.sku];
@@ -559,6 +544,38 @@ void Apply(State& s, const Event& event) {
           },
       },
       event);
+  ApplyLedger(s.ledger, event);
+}
+
+void ApplyLedger(Ledger& l, const Event& event) {
+  std::visit(
+      Overloaded{
+          [&](const StockReceived& e) { l.receipts[e.receipt_id] = Receipt{e.lines, false, {}, {}}; },
+          [&](const LandedCostAllocated& e) {
+            auto& receipt = l.receipts[e.receipt_id];
+            const auto method = static_cast<std::size_t>(e.method);
+            if (receipt.splits.size() <= method) receipt.splits.resize(method + 1);
+            auto& split = receipt.splits[method];
+            if (split.per_line.size() < receipt.lines.size()) split.per_line.resize(receipt.lines.size());
+            std::int64_t charged = 0;
+            for (const auto& ch : e.charges) charged += ch.amount;
+            for (const auto& a : e.allocations) {
+              if (a.line < split.per_line.size()) split.per_line[a.line] += a.amount;
+              if (e.charges.empty()) charged += a.amount;  // an allocation from before charges were recorded
+            }
+            split.total += charged;
+            receipt.landed = true;
+            receipt.allocations[e.allocation_id] = LandedContent(e.method, e.charges);
+          },
+          [&](const ReservationConsumed& e) {
+            l.shipments[ShipmentKey(e.order_id, e.line)] = Shipment{e.sku, e.qty, e.unit_cost, e.lots};
+          },
+          [&](const TransferredOut& e) { l.transfers_out[e.transfer_id] = TransferContent(e.to_warehouse, e.sku, e.qty); },
+          [&](const TransferredIn& e) { l.transfers_in.insert(e.transfer_id); },
+          [&](const PurchaseRequested& e) { l.purchase_requests.insert(e.request_id); },
+          [](const auto&) {},
+      },
+      event);
 }
 
 State Evolve(State s, const Event& event) {
@@ -568,6 +585,56 @@ State Evolve(State s, const Event& event) {
 
 std::string ShipmentKey(const std::string& order_id, std::uint32_t line) {
   return order_id + "#" + std::to_string(line);
+}
+
+std::string ReceiptKey(const std::string& receipt_id) { return "r:" + receipt_id; }
+std::string TransferOutKey(const std::string& transfer_id) { return "o:" + transfer_id; }
+std::string TransferInKey(const std::string& transfer_id) { return "i:" + transfer_id; }
+std::string PurchaseKey(const std::string& request_id) { return "p:" + request_id; }
+std::string ShippedKey(const std::string& order_id, std::uint32_t line) { return "s:" + ShipmentKey(order_id, line); }
+
+std::vector<std::string> LedgerKeys(const Command& command) {
+  return std::visit(
+      Overloaded{
+          [](const ReceiveStock& c) { return std::vector<std::string>{ReceiptKey(c.receipt_id)}; },
+          [](const AllocateLandedCost& c) { return std::vector<std::string>{ReceiptKey(c.receipt_id)}; },
+          [](const ReserveStock& c) { return std::vector<std::string>{ShippedKey(c.order_id, c.line)}; },
+          [](const ReserveLines& c) {
+            std::vector<std::string> keys;
+            for (const auto& l : c.lines) keys.push_back(ShippedKey(c.order_id, l.line));
+            return keys;
+          },
+          [](const ConsumeReservation& c) { return std::vector<std::string>{ShippedKey(c.order_id, c.line)}; },
+          [](const TransferOut& c) { return std::vector<std::string>{TransferOutKey(c.transfer_id)}; },
+          [](const TransferIn& c) { return std::vector<std::string>{TransferInKey(c.transfer_id)}; },
+          [](const RequestPurchase& c) { return std::vector<std::string>{PurchaseKey(c.request_id)}; },
+          [](const auto&) { return std::vector<std::string>{}; },
+      },
+      command);
+}
+
+std::vector<std::string> LedgerKeys(const Event& event) {
+  return std::visit(
+      Overloaded{
+          [](const StockReceived& e) { return std::vector<std::string>{ReceiptKey(e.receipt_id)}; },
+          [](const LandedCostAllocated& e) { return std::vector<std::string>{ReceiptKey(e.receipt_id)}; },
+          [](const ReservationConsumed& e) { return std::vector<std::string>{ShippedKey(e.order_id, e.line)}; },
+          [](const TransferredOut& e) { return std::vector<std::string>{TransferOutKey(e.transfer_id)}; },
+          [](const TransferredIn& e) { return std::vector<std::string>{TransferInKey(e.transfer_id)}; },
+          [](const PurchaseRequested& e) { return std::vector<std::string>{PurchaseKey(e.request_id)}; },
+          [](const auto&) { return std::vector<std::string>{}; },
+      },
+      event);
+}
+
+std::vector<std::string> LedgerKeys(const Ledger& l) {
+  std::vector<std::string> keys;
+  for (const auto& [id, r] : l.receipts) keys.push_back(ReceiptKey(id));
+  for (const auto& [id, c] : l.transfers_out) keys.push_back(TransferOutKey(id));
+  for (const auto& id : l.transfers_in) keys.push_back(TransferInKey(id));
+  for (const auto& id : l.purchase_requests) keys.push_back(PurchaseKey(id));
+  for (const auto& [key, sh] : l.shipments) keys.push_back("s:" + key);
+  return keys;
 }
 
 std::string LandedContent(AllocationMethod method, const std::vector<LandedCharge>& charges) {

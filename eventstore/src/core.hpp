@@ -57,6 +57,8 @@ struct StoreCore {
   rocksdb::ColumnFamilyHandle* snapshots = nullptr;
   rocksdb::ColumnFamilyHandle* checkpoints = nullptr;
   rocksdb::ColumnFamilyHandle* read_models = nullptr;
+  // Null only in a read-only open of a store written before stream records existed (none to read).
+  rocksdb::ColumnFamilyHandle* stream_records = nullptr;
 
   std::atomic<std::uint64_t> head{0};  // last published (durable, visible) position
   std::atomic<bool> failed{false};  // writes refused (health_mu says why)

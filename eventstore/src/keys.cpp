@@ -65,4 +65,11 @@ std::string ReadModel(std::string_view model, std::string_view key) {
   return k;
 }
 
+std::string StreamRecord(std::string_view stream, std::string_view key) {
+  std::string k(stream);
+  k.push_back('\0');
+  k.append(key);
+  return k;
+}
+
 }  // namespace keel::eventstore::keys

@@ -6,6 +6,7 @@
 //   snapshots     stream                         -> BE64(version) || snapshot bytes
 //   checkpoints   name                           -> BE64(position)
 //   read_models   model \0 key                   -> value
+//   stream_records stream \0 key                  -> value (StreamRecord: an aggregate's ids by key)
 //   default       "format"                       -> "1" (on-disk format version)
 // Index entries are ranges, one per append (and stream): an append's events for one stream have
 // consecutive versions at consecutive positions, and an append never spans tenants. Keying a range
@@ -27,6 +28,7 @@ inline constexpr std::string_view kIdempotency = "idempotency";
 inline constexpr std::string_view kSnapshots = "snapshots";
 inline constexpr std::string_view kCheckpoints = "checkpoints";
 inline constexpr std::string_view kReadModels = "read_models";
+inline constexpr std::string_view kStreamRecords = "stream_records";
 inline constexpr std::string_view kFormatKey = "format";
 inline constexpr std::string_view kFormatVersion = "1";
 inline constexpr std::size_t kHashBytes = 32;
@@ -43,5 +45,6 @@ std::string TenantIndex(std::string_view tenant, std::uint64_t last_position);
 std::string TenantPrefix(std::string_view tenant);  // tenant \0
 std::string Idempotency(std::string_view tenant, std::string_view key);
 std::string ReadModel(std::string_view model, std::string_view key);
+std::string StreamRecord(std::string_view stream, std::string_view key);  // stream \0 key
 
 }  // namespace keel::eventstore::keys

@@ -1,6 +1,9 @@
 // Opening and closing RocksDB for a store (see open_db.hpp).
 #include "open_db.hpp"
 
+#include <algorithm>
+
+#include <rocksdb/filter_policy.h>
 #include <rocksdb/listener.h>
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
@@ -29,6 +32,17 @@ rocksdb::ColumnFamilyOptions LogOptions() {
   cf.write_buffer_size = 64u << 20;
   rocksdb::BlockBasedTableOptions table;
   table.block_size = 16 * 1024;
+  cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  return cf;
+}
+
+// Stream records are point-looked-up, mostly for ids never seen before: a Bloom filter answers those
+// without reading a block.
+rocksdb::ColumnFamilyOptions RecordOptions() {
+  rocksdb::ColumnFamilyOptions cf;
+  rocksdb::BlockBasedTableOptions table;
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  table.whole_key_filtering = true;
   cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   return cf;
 }
@@ -69,7 +83,18 @@ Result<void> OpenDb(StoreCore& core, bool read_only, bool* no_space) {
       {std::string(keys::kSnapshots), {}},
       {std::string(keys::kCheckpoints), {}},
       {std::string(keys::kReadModels), {}},
+      {std::string(keys::kStreamRecords), RecordOptions()},
   };
+  if (read_only) {
+    // A read-only open cannot create a column family: one that a store written by an older version
+    // lacks (stream_records) is left out, and reads of it find nothing.
+    std::vector<std::string> existing;
+    if (rocksdb::DB::ListColumnFamilies(db_options, core.dir, &existing).ok()) {
+      std::erase_if(cfs, [&](const rocksdb::ColumnFamilyDescriptor& d) {
+        return d.name == keys::kStreamRecords && std::find(existing.begin(), existing.end(), d.name) == existing.end();
+      });
+    }
+  }
   core.handles.clear();
   rocksdb::Status st = read_only ? rocksdb::DB::OpenForReadOnly(db_options, core.dir, cfs, &core.handles, &core.db)
                                  : rocksdb::DB::Open(db_options, core.dir, cfs, &core.handles, &core.db);
@@ -89,6 +114,7 @@ Result<void> OpenDb(StoreCore& core, bool read_only, bool* no_space) {
   core.snapshots = h[5];
   core.checkpoints = h[6];
   core.read_models = h[7];
+  core.stream_records = h.size() > 8 ? h[8] : nullptr;
   return {};
 }
 

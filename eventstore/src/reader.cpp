@@ -298,6 +298,17 @@ Result<std::optional<std::string>> EventStore::ReadModelGet(std::string_view mod
   return std::optional<std::string>(std::move(value));
 }
 
+Result<std::optional<std::string>> EventStore::LookupRecord(std::string_view stream, std::string_view key) const {
+  DbRead guard(*core_);
+  if (!guard) return NotOpen();
+  if (core_->stream_records == nullptr) return std::optional<std::string>{};  // read-only, older store
+  std::string value;
+  auto st = core_->db->Get({}, core_->stream_records, keys::StreamRecord(stream, key), &value);
+  if (st.IsNotFound()) return std::optional<std::string>{};
+  if (!st.ok()) return std::unexpected(IoError(st, "reading a stream record"));
+  return std::optional<std::string>(std::move(value));
+}
+
 Result<std::uint64_t> EventStore::ReadModelScan(
     std::string_view model, std::string_view prefix,
     const std::function<bool(std::string_view key, std::string_view value)>& visit) const {

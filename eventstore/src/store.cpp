@@ -47,6 +47,7 @@ namespace {
 
 constexpr std::size_t kMaxMetadataField = 1024;
 constexpr std::size_t kMaxTypeName = 256;
+constexpr std::size_t kMaxRecordKey = 512;
 
 Result<AppendJob> Validate(AppendRequest request, const Options& options) {
   auto bad = [](std::string why, std::string stream = {}) {
@@ -91,6 +92,13 @@ Result<AppendJob> Validate(AppendRequest request, const Options& options) {
   if (events > options.max_events_per_append) {
     return bad("an append holds at most " + std::to_string(options.max_events_per_append) +
                " events");
+  }
+  for (const auto& r : request.records) {
+    if (!seen.contains(r.stream)) return bad("a record belongs to a stream the append writes", r.stream);
+    if (r.key.empty() || r.key.size() > kMaxRecordKey || r.key.find('\0') != std::string::npos)
+      return bad("a record key is 1..512 bytes without NUL", r.stream);
+    if (r.value.size() > options.max_event_bytes) return bad("a record is larger than an event may be", r.stream);
+    job.bytes += r.key.size() + r.value.size();
   }
   if (!request.idempotency_key.empty())
     job.fingerprint = request.fingerprint.empty() ? Fingerprint(request) : StoredFingerprint(request.fingerprint);
@@ -252,6 +260,24 @@ Result<void> EventStore::SaveCheckpoint(std::string name, std::uint64_t position
   batch.model = std::move(name);
   batch.checkpoint = position;
   return CommitReadModel(std::move(batch));
+}
+
+void EventStore::SaveRecordsAsync(std::vector<StreamRecord> records, WriteCallback done) {
+  for (const auto& r : records) {
+    if (auto id = ParseStreamId(r.stream); !id) {
+      done(std::unexpected(id.error()));
+      return;
+    }
+    if (r.key.empty() || r.key.size() > kMaxRecordKey || r.key.find('\0') != std::string::npos) {
+      done(MakeError(Errc::kInvalidArgument, "a record key is 1..512 bytes without NUL", r.stream));
+      return;
+    }
+  }
+  if (core_->failed.load()) {
+    done(std::unexpected(UnavailableError(*core_)));
+    return;
+  }
+  core_->writer->Submit(RecordsJob{std::move(records), std::move(done)});
 }
 
 Result<void> EventStore::PurgeExpiredIdempotencyKeys() {

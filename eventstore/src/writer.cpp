@@ -170,6 +170,10 @@ void Writer::Commit(std::vector<WriterJob>& jobs) {
       } else if (auto* s = std::get_if<SnapshotJob>(&job)) {
         PrepareSnapshot(*s, group);
         write_results.push_back({});
+      } else if (auto* r = std::get_if<RecordsJob>(&job)) {
+        for (const auto& rec : r->records)
+          group.batch.Put(core_.stream_records, keys::StreamRecord(rec.stream, rec.key), rec.value);
+        write_results.push_back({});
       } else {
         write_results.push_back(PrepareReadModel(std::get<ReadModelJob>(job), group));
       }
@@ -332,6 +336,7 @@ Result<AppendResult> Writer::PrepareAppend(AppendJob& job, Group& group) {
     group.versions[s.stream] = version;
     result.streams.push_back(std::move(sr));
   }
+  for (const auto& r : req.records) group.batch.Put(core_.stream_records, keys::StreamRecord(r.stream, r.key), r.value);
   result.last_position = group.position;
   group.batch.Put(core_.tenant_index, keys::TenantIndex(job.tenant, result.last_position),
                   keys::BE64(result.first_position));

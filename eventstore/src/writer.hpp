@@ -40,7 +40,12 @@ struct ReadModelJob {
   WriteCallback done;
 };
 
-using WriterJob = std::variant<AppendJob, SnapshotJob, ReadModelJob>;
+struct RecordsJob {  // stream records written on their own (a one-time backfill from the log)
+  std::vector<StreamRecord> records;
+  WriteCallback done;
+};
+
+using WriterJob = std::variant<AppendJob, SnapshotJob, ReadModelJob, RecordsJob>;
 
 class Writer {
  public:

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "actors/process_manager.hpp"
+#include "codec/codec.hpp"
 #include "world.hpp"
 
 namespace keel::actors::test {
@@ -28,6 +29,18 @@ struct ManagedWorld {
   }
   domain::warehouse::State Warehouse(const std::string& id) {
     return StateOf<domain::warehouse::State>(*client.Get(WarehouseKey("acme", id)));
+  }
+  // The warehouse folded from its whole stream, ledger and all (the live state holds no ledger).
+  domain::warehouse::State WarehouseFromLog(const std::string& id) {
+    domain::warehouse::State s;
+    auto events = store->ReadStream(StreamOf(WarehouseKey("acme", id)), 1);
+    REQUIRE(events);
+    for (const auto& r : *events) {
+      auto e = codec::DecodeWarehouse(r.type, r.schema_version, r.payload);
+      REQUIRE(e);
+      domain::warehouse::Apply(s, *e);
+    }
+    return s;
   }
   domain::order::State Order(const std::string& id) {
     return StateOf<domain::order::State>(*client.Get(OrderKey("acme", id)));

@@ -81,7 +81,7 @@ TEST_CASE("a replenishment request transfers from a warehouse with surplus", "[a
   world.Settle();
   CHECK(world.Warehouse("w1").stock.at("WIDGET").on_hand == 10 + 18);  // up to max: 20 - 2
   CHECK(world.Warehouse("w2").stock.at("WIDGET").on_hand == 50 - 18);
-  CHECK(world.Warehouse("w1").transfers_in.size() == 1);
+  CHECK(world.WarehouseFromLog("w1").ledger.transfers_in.size() == 1);
 }
 
 TEST_CASE("a replenishment request never transfers from a warehouse in another currency", "[actors][replenishment]") {
@@ -95,8 +95,8 @@ TEST_CASE("a replenishment request never transfers from a warehouse in another c
   REQUIRE(world.client.Execute(WarehouseKey("acme", "w1"), w::ReserveStock{"o-x", 1, "WIDGET", 8, kT0}));
   world.Settle();
   CHECK(world.Warehouse("us").stock.at("WIDGET").on_hand == 40);
-  CHECK(world.Warehouse("w1").transfers_in.empty());
-  CHECK(world.Warehouse("w1").purchase_requests.size() == 1);
+  CHECK(world.WarehouseFromLog("w1").ledger.transfers_in.empty());
+  CHECK(world.WarehouseFromLog("w1").ledger.purchase_requests.size() == 1);
 }
 
 TEST_CASE("a replenishment request with no surplus anywhere raises a purchase request", "[actors][replenishment]") {
@@ -106,8 +106,8 @@ TEST_CASE("a replenishment request with no surplus anywhere raises a purchase re
   REQUIRE(world.client.Execute(WarehouseKey("acme", "w1"), w::SetReplenishmentRule{"WIDGET", 5, 30, 10, catalog, kT0}));
   REQUIRE(world.client.Execute(WarehouseKey("acme", "w1"), w::ReserveStock{"o-x", 1, "WIDGET", 4, kT0}));
   world.Settle();
-  const auto w1 = world.Warehouse("w1");
-  CHECK(w1.purchase_requests.size() == 1);
-  CHECK(w1.transfers_in.empty());
+  const auto w1 = world.WarehouseFromLog("w1");
+  CHECK(w1.ledger.purchase_requests.size() == 1);
+  CHECK(w1.ledger.transfers_in.empty());
   CHECK(world.Warehouse("w2").stock.at("WIDGET").on_hand == 6);
 }

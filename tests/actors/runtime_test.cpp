@@ -91,10 +91,9 @@ TEST_CASE("a read shares the entity state and a held snapshot never changes unde
         auto s = reader.Get(key);
         if (!s) continue;
         const auto& st = StateOf<w::State>(*s);
-        std::int64_t sum = 0;
-        for (const auto& [id, receipt] : st.receipts)
-          for (const auto& line : receipt.lines) sum += line.qty;
-        if (sum != st.stock.at("WIDGET").on_hand) ++torn;  // each receipt adds its quantity, nothing else moves stock
+        // Each later receipt adds 1 and one version: the state and its version agree, or it is torn.
+        const auto on_hand = st.stock.at("WIDGET").on_hand;
+        if (on_hand != 15 + static_cast<std::int64_t>(s->version - after->version)) ++torn;
         ++reads;
       }
     });
@@ -238,7 +237,8 @@ TEST_CASE("the live-actor cap evicts the least recently used", "[actors]") {
 }
 
 namespace {
-// A warehouse's state folded from every event of its stream, without actors or snapshots.
+// A warehouse's state folded from every event of its stream, without actors or snapshots, as the
+// runtime holds it between commands: without the ledger (that is in the store, see ledger.hpp).
 w::State FullReplay(keel::eventstore::EventStore& store, const std::string& stream_id) {
   w::State replayed;
   auto stream = store.ReadStream(stream_id, 1);
@@ -248,6 +248,7 @@ w::State FullReplay(keel::eventstore::EventStore& store, const std::string& stre
     if (!e) FAIL(e.error().message);
     replayed = w::Evolve(std::move(replayed), *e);
   }
+  replayed.ledger = {};
   return replayed;
 }
 }  // namespace
@@ -301,8 +302,9 @@ TEST_CASE("the snapshot policy waits for the tail to amortize the snapshot, up t
 }
 
 namespace {
-// Sends `receipts` receipts to one warehouse with a snapshot allowed after every event; returns the
-// store's count and bytes of snapshots written, and the last snapshot's version.
+// Sends `receipts` commands that each leave the state bigger (a reservation held for another order;
+// receipts no longer do: they go to the ledger) to one warehouse with a snapshot allowed after every
+// event; returns the store's count and bytes of snapshots written, and the last snapshot's version.
 struct SnapshotRun {
   std::uint64_t snapshots = 0, snapshot_bytes = 0;
   std::uint64_t last_version = 0;
@@ -317,7 +319,9 @@ SnapshotRun GrowWarehouse(keel::eventstore::EventStore& store, double ratio, int
     Client client(runtime);
     const auto key = WarehouseKey("acme", "w1");
     REQUIRE(client.Execute(key, CreateWarehouse("acme", "w1")));
-    for (int i = 0; i < receipts; ++i) REQUIRE(client.Execute(key, Receive("receipt-" + std::to_string(i), 1)));
+    REQUIRE(client.Execute(key, Receive("receipt", receipts)));
+    for (int i = 1; i < receipts; ++i)
+      REQUIRE(client.Execute(key, w::ReserveStock{"order-" + std::to_string(i), 1, "WIDGET", 1, kT0}));
     // Answered once the last append is applied, and so after its snapshot job went to the writer
     // (the command's own answer may come straight from the writer, before that).
     REQUIRE(client.Get(key));

@@ -146,7 +146,7 @@ TEST_CASE("a shipment records its cost and a restock brings goods back at it, in
   auto s = Given({Created(), StockReceived{"r1", {{"WIDGET", 4, 250, "", 0}, {"SERUM", 3, 80, "L1", kT0 + 30 * kDayMs}}, kT0},
                   StockReserved{"o1", 1, "WIDGET", 2, kT0}});
   s = Apply(s, Accept(ConsumeReservation{"o1", 1, kT0}, s));
-  CHECK(s.shipments.at(ShipmentKey("o1", 1)) == Shipment{"WIDGET", 2, 250, {}});
+  CHECK(s.ledger.shipments.at(ShipmentKey("o1", 1)) == Shipment{"WIDGET", 2, 250, {}});
 
   CHECK(Refuse(RestockReturn{"o1", "rma-1", {{"SERUM", 1, 80, "", 0}}, kCatalog, kT0}, s) == RejectionCode::kInvalidArgument);
   CHECK(Refuse(RestockReturn{"o1", "rma-1", {{"SERUM", 1, 80, "L1", kT0 - 1}}, kCatalog, kT0}, s) ==

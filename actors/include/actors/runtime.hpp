@@ -85,6 +85,12 @@ class Client {
                 std::chrono::milliseconds timeout = std::chrono::seconds(30));
   std::optional<Snapshot> Get(const EntityKey& key, std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
+  // `snapshot` (of `key`) with the ledger entries `ledger_keys` names filled in from the store: a
+  // warehouse keeps what it must remember by id for good (receipts, transfers, shipped lines) out of
+  // its state (DESIGN.md §4, domain::warehouse::Ledger). Other kinds, or no keys: the snapshot as is.
+  std::expected<Snapshot, Failure> WithLedger(const EntityKey& key, Snapshot snapshot,
+                                              const std::vector<std::string>& ledger_keys);
+
   // One decision over several entities of one tenant, appended atomically (joint.cpp): `decide`
   // gets their current states (in `keys` order) and returns each one's events, or a rejection; the
   // events of every stream that has some go into ONE multi-stream append, each stream at the version
@@ -93,8 +99,10 @@ class Client {
   // entities are refreshed before the reply, so the caller then reads its own writes. The meta's
   // idempotency key covers the whole append (a retry gets the first outcome, `duplicate` set); its
   // expected_version applies to keys[0]. A stream left without events is not version-checked.
+  // `ledger_keys[i]`, when given, names the ledger entries keys[i]'s state needs (see WithLedger).
   JointReply ExecuteJoint(const std::vector<EntityKey>& keys, const JointDecider& decide, CommandMeta meta = {},
-                          std::chrono::milliseconds timeout = std::chrono::seconds(30));
+                          std::chrono::milliseconds timeout = std::chrono::seconds(30),
+                          const std::vector<std::vector<std::string>>& ledger_keys = {});
 
  private:
   struct Impl;

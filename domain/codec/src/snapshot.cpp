@@ -18,7 +18,8 @@ namespace keel::codec {
 namespace {
 
 // Format numbers: bump one when that aggregate's State (or a nested type) changes layout.
-constexpr std::uint32_t kWarehouseFormat = 0x5704;  // 0x5702: purchase requests; 0x5703: landed splits, shipments; 0x5704: transfer contents
+constexpr std::uint32_t kWarehouseFormat = 0x5705;  // 0x5702: purchase requests; 0x5703: landed splits, shipments; 0x5704: transfer contents; 0x5705: the ledger leaves the snapshot
+constexpr std::uint32_t kLedgerFormat = 0x4C01;  // one warehouse ledger entry
 constexpr std::uint32_t kOrderFormat = 0x4F03;  // 0x4F02: placed_by; 0x4F03: shipped reservations
 constexpr std::uint32_t kTenantFormat = 0x5404;  // 0x5402: period prorations; 0x5403: dunning causes, opening plan; 0x5404: metered_through
 constexpr std::uint32_t kPartnerFormat = 0x5001;
@@ -216,7 +217,88 @@ Decoded<bool> Decode(std::uint32_t format, std::string_view bytes, State& s) {
   return true;
 }
 
+template <class T>
+std::string EncodeEntry(const T& value) {
+  Out out;
+  out.Value(kLedgerFormat);
+  out.Value(value);
+  return std::move(out.bytes);
+}
+
+template <class T>
+Decoded<bool> DecodeEntry(std::string_view bytes, T& value) {
+  In in{bytes, 0, {}};
+  std::uint32_t found = 0;
+  in.Value(found);
+  if (in.error.empty() && found != kLedgerFormat) return std::unexpected(CodecError{"ledger entry has another format"});
+  in.Value(value);
+  if (in.error.empty() && in.at != bytes.size()) in.error = "ledger entry has trailing bytes";
+  if (!in.error.empty()) return std::unexpected(CodecError{in.error});
+  return true;
+}
+
+struct Seen {};  // an entry that only says "this id was used"
+template <class V, class Self>
+  requires std::same_as<std::remove_const_t<Self>, Seen>
+void Fields(V&, Self&) {}
+
 }  // namespace
+
+std::optional<std::string> EncodeLedgerEntry(const d::warehouse::Ledger& l, std::string_view key) {
+  if (key.size() < 2 || key[1] != ':') return std::nullopt;
+  const std::string id(key.substr(2));
+  switch (key[0]) {
+    case 'r':
+      if (auto it = l.receipts.find(id); it != l.receipts.end()) return EncodeEntry(it->second);
+      break;
+    case 'o':
+      if (auto it = l.transfers_out.find(id); it != l.transfers_out.end()) return EncodeEntry(it->second);
+      break;
+    case 'i':
+      if (l.transfers_in.contains(id)) return EncodeEntry(Seen{});
+      break;
+    case 'p':
+      if (l.purchase_requests.contains(id)) return EncodeEntry(Seen{});
+      break;
+    case 's':
+      if (auto it = l.shipments.find(id); it != l.shipments.end()) return EncodeEntry(it->second);
+      break;
+  }
+  return std::nullopt;
+}
+
+Decoded<bool> DecodeLedgerEntry(std::string_view key, std::string_view bytes, d::warehouse::Ledger& l) {
+  if (key.size() < 2 || key[1] != ':') return std::unexpected(CodecError{"not a ledger key"});
+  const std::string id(key.substr(2));
+  switch (key[0]) {
+    case 'r': {
+      d::warehouse::Receipt r;
+      auto ok = DecodeEntry(bytes, r);
+      if (ok) l.receipts[id] = std::move(r);
+      return ok;
+    }
+    case 'o': {
+      std::string content;
+      auto ok = DecodeEntry(bytes, content);
+      if (ok) l.transfers_out[id] = std::move(content);
+      return ok;
+    }
+    case 'i':
+    case 'p': {
+      Seen seen;
+      auto ok = DecodeEntry(bytes, seen);
+      if (ok) (key[0] == 'i' ? l.transfers_in : l.purchase_requests).insert(id);
+      return ok;
+    }
+    case 's': {
+      d::warehouse::Shipment sh;
+      auto ok = DecodeEntry(bytes, sh);
+      if (ok) l.shipments[id] = std::move(sh);
+      return ok;
+    }
+  }
+  return std::unexpected(CodecError{"not a ledger key"});
+}
 
 std::string EncodeSnapshot(const d::warehouse::State& s) { return Encode(kWarehouseFormat, s); }
 std::string EncodeSnapshot(const d::order::State& s) { return Encode(kOrderFormat, s); }

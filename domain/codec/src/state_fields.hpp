@@ -28,9 +28,7 @@ KEEL_FIELDS(d::warehouse::Receipt, v("lines", e.lines); v("landed", e.landed); v
 KEEL_FIELDS(d::warehouse::Shipment, v("sku", e.sku); v("qty", e.qty); v("unitCost", e.unit_cost); v("lots", e.lots))
 KEEL_FIELDS(d::warehouse::State, v("created", e.created); v("id", e.id); v("tenant", e.tenant); v("name", e.name);
             v("currency", e.currency); v("lotTracking", e.lot_tracking); v("landedCost", e.landed_cost);
-            v("stock", e.stock); v("reservations", e.reservations); v("consumed", e.consumed);
-            v("receipts", e.receipts); v("transfersOut", e.transfers_out); v("transfersIn", e.transfers_in);
-            v("rules", e.rules); v("purchaseRequests", e.purchase_requests); v("shipments", e.shipments))
+            v("stock", e.stock); v("reservations", e.reservations); v("rules", e.rules))  // not the ledger
 
 // -- order --
 KEEL_FIELDS(d::order::LineState, v("sku", e.sku); v("qty", e.qty); v("unitPrice", e.unit_price); v("amount", e.amount);

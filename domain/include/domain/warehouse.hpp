@@ -321,26 +321,56 @@ struct Shipment {
 std::string ShipmentKey(const std::string& order_id, std::uint32_t line);  // "<order>#<line>"
 using LineKey = std::pair<std::string, std::uint32_t>;  // order id, line
 
+// What the warehouse remembers by id for good (DESIGN.md §4): receipts (with their landed cost),
+// transfers out and in, purchase requests, shipped order lines. Decisions read it, Apply writes it, but
+// it grows with history, so the runtime keeps it out of the hot state: each entry is a record of the
+// stream in the store (one key per id, written in the same batch as its events), and before a decision
+// the runtime fills in only the entries the command names (LedgerKeys). Folding events into a State
+// outside the runtime (tests, replays) fills the whole ledger.
+struct Ledger {
+  std::map<std::string, Receipt> receipts;
+  std::map<std::string, std::string> transfers_out;  // transfer id -> its content (TransferContent)
+  std::set<std::string> transfers_in;
+  std::set<std::string> purchase_requests;
+  std::map<std::string, Shipment> shipments;  // by ShipmentKey: an order line shipped from here
+  bool empty() const {
+    return receipts.empty() && transfers_out.empty() && transfers_in.empty() && purchase_requests.empty() &&
+           shipments.empty();
+  }
+  bool operator==(const Ledger&) const = default;
+};
+
 struct State {
   bool created = false;
   std::string id, tenant, name, currency;
   bool lot_tracking = false, landed_cost = false;
   std::map<Sku, SkuStock> stock;
-  std::map<LineKey, Reservation> reservations;
-  std::set<LineKey> consumed;
-  std::unordered_map<std::string, Receipt> receipts;  // looked up by id only; a busy warehouse has many
-  std::map<std::string, std::string> transfers_out;  // transfer id -> its content (TransferContent)
-  std::set<std::string> transfers_in;
+  std::map<LineKey, Reservation> reservations;  // open ones only
   std::map<Sku, Rule> rules;
-  std::set<std::string> purchase_requests;
-  std::map<std::string, Shipment> shipments;  // by ShipmentKey
+  Ledger ledger;  // not in snapshots (see Ledger)
   bool operator==(const State&) const = default;
 };
+
+// Ledger keys: one per entry, "<kind>:<id>" with kind r (receipt), o (transfer out), i (transfer in),
+// p (purchase request), s (shipment, id = ShipmentKey).
+std::string ReceiptKey(const std::string& receipt_id);
+std::string TransferOutKey(const std::string& transfer_id);
+std::string TransferInKey(const std::string& transfer_id);
+std::string PurchaseKey(const std::string& request_id);
+std::string ShippedKey(const std::string& order_id, std::uint32_t line);
+// The entries a command's decision reads (DecideTransfer: TransferOut on the source, TransferIn on the
+// target), and the entries an event writes.
+std::vector<std::string> LedgerKeys(const Command& command);
+std::vector<std::string> LedgerKeys(const Event& event);
+// Every entry's key (a backfill writes them all).
+std::vector<std::string> LedgerKeys(const Ledger& ledger);
 
 Decision<Event> Decide(const Command& command, const State& state);
 State Evolve(State state, const Event& event);
 // Evolve in place (same rules, no copy or move of the state): for replaying long streams.
 void Apply(State& state, const Event& event);
+// The ledger's part of Apply alone (what an event writes into the entries it touches).
+void ApplyLedger(Ledger& ledger, const Event& event);
 
 // Both sides of a transfer: the events for the source and for the target warehouse, or a refusal
 // (currency_mismatch when their currencies differ; the target must exist and take the lots).

@@ -97,6 +97,9 @@ class EventStore {
   void CommitReadModelAsync(ReadModelBatch batch, WriteCallback done);
   Result<void> CommitReadModel(ReadModelBatch batch);
   Result<void> SaveCheckpoint(std::string name, std::uint64_t position);
+  // Stream records without events: a one-time backfill, folded from the streams' own events by the
+  // caller (an aggregate whose records predate them). An append's own records go in AppendRequest.
+  void SaveRecordsAsync(std::vector<StreamRecord> records, WriteCallback done);
 
   // -- reads (caller's thread) --
   std::uint64_t HeadPosition() const;  // last committed position; 0 when empty
@@ -121,6 +124,8 @@ class EventStore {
   // Every tenant that has at least one event, in name order (one seek per tenant).
   Result<std::vector<std::string>> ListTenants() const;
   Result<std::optional<Snapshot>> LoadSnapshot(std::string_view stream) const;
+  // The newest value of a stream record (see StreamRecord); nullopt when none was written.
+  Result<std::optional<std::string>> LookupRecord(std::string_view stream, std::string_view key) const;
   Result<std::optional<std::uint64_t>> LoadCheckpoint(std::string_view name) const;
   Result<std::optional<std::string>> ReadModelGet(std::string_view model, std::string_view key) const;
   // Visits a read model's entries whose key starts with `prefix`, in key order; false stops.

@@ -56,8 +56,21 @@ struct StreamAppend {
 };
 
 // An append to one or more streams of one tenant: all or nothing.
+// A keyed record of one stream (DESIGN.md §4, "ids a decision needs forever"): what an aggregate must
+// remember by id for good (a receipt, a transfer, a shipped order line) without keeping it in its
+// state. The store keeps the newest value per (stream, key), written in the same batch as the events
+// that made it, and answers LookupRecord; it never interprets the bytes. Keys are 1..512 bytes
+// without NUL.
+struct StreamRecord {
+  std::string stream, key, value;
+  bool operator==(const StreamRecord&) const = default;
+};
+
 struct AppendRequest {
   std::vector<StreamAppend> streams;
+  // Written with the events, atomically; each record's stream must be one of `streams`. A duplicate
+  // (the same idempotency key again) writes none.
+  std::vector<StreamRecord> records;
   Metadata metadata;
   std::string idempotency_key;  // empty: not idempotent; else scoped to the tenant
   // What makes a retry "the same request" (DESIGN.md §4: the command's canonical fingerprint, which the

@@ -253,9 +253,8 @@ template <> struct Describe<domain::warehouse::State> {
   static constexpr auto fields = std::make_tuple(
       Opt("created", &T::created), Opt("id", &T::id), Opt("tenant", &T::tenant), Opt("name", &T::name),
       Opt("currency", &T::currency), Opt("lot_tracking", &T::lot_tracking), Opt("landed_cost", &T::landed_cost),
-      Opt("stock", &T::stock), Opt("reservations", &T::reservations), Opt("consumed", &T::consumed),
-      Opt("receipts", &T::receipts), Opt("transfers_out", &T::transfers_out), Opt("transfers_in", &T::transfers_in),
-      Opt("rules", &T::rules), Opt("purchase_requests", &T::purchase_requests), Opt("shipments", &T::shipments));
+      Opt("stock", &T::stock), Opt("reservations", &T::reservations), Opt("rules", &T::rules));
+  // Not the ledger (receipts, transfers, shipped lines): it is kept by id in the store, not in the state.
 };
 
 }  // namespace keel::gateway::json

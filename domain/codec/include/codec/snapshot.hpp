@@ -3,6 +3,7 @@
 // (the caller then replays the stream from the start), so a stale snapshot can never be misread.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -24,5 +25,11 @@ Decoded<bool> DecodeSnapshot(std::string_view bytes, domain::tenant::State& out)
 Decoded<bool> DecodeSnapshot(std::string_view bytes, domain::partner::State& out);
 Decoded<bool> DecodeSnapshot(std::string_view bytes, domain::catalog::State& out);
 Decoded<bool> DecodeSnapshot(std::string_view bytes, domain::billing::State& out);
+
+// One entry of a warehouse's ledger (domain::warehouse::Ledger) by its key ("r:<receipt>", ...), as
+// the store keeps it in a stream record. Encode: nullopt when the ledger has no such entry. Decode:
+// adds the entry to `out`; an error for an unknown key or bytes of another format.
+std::optional<std::string> EncodeLedgerEntry(const domain::warehouse::Ledger& ledger, std::string_view key);
+Decoded<bool> DecodeLedgerEntry(std::string_view key, std::string_view bytes, domain::warehouse::Ledger& out);
 
 }  // namespace keel::codec
