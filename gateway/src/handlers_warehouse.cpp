@@ -95,6 +95,34 @@ Response GetWarehouse(Call& c) {
   return StateResponse(Warehouse(c), *snap);
 }
 
+// One receipt as the warehouse remembers it (its ledger, kept by id in the store rather than in the
+// warehouse's state): its lines and the landed cost allocated to each line so far.
+Response GetReceipt(Call& c) {
+  auto snap = Load(c, Warehouse(c));
+  if (!snap) return snap.error();
+  const std::string id = c.Param("receipt");
+  auto with = c.client->WithLedger(Warehouse(c), std::move(*snap), {w::ReceiptKey(id)});
+  if (!with) return FailureResponse(with.error());
+  const auto& receipts = with->As<w::State>().ledger.receipts;
+  auto it = receipts.find(id);
+  if (it == receipts.end()) return NotFound("receipt '" + id + "' does not exist in warehouse '" + c.Param("warehouse") + "'");
+  const w::Receipt& r = it->second;
+  std::vector<std::int64_t> landed(r.lines.size(), 0);
+  for (const auto& split : r.splits) {
+    for (std::size_t i = 0; i < split.per_line.size() && i < landed.size(); ++i) landed[i] += split.per_line[i];
+  }
+  json::Json lines = json::Json::array();
+  for (std::size_t i = 0; i < r.lines.size(); ++i) {
+    json::Json line = json::ToJson(r.lines[i]);
+    line["landed_cost"] = landed[i];
+    lines.push_back(std::move(line));
+  }
+  json::Json allocations = json::Json::array();
+  for (const auto& [allocation, content] : r.allocations) allocations.push_back(allocation);
+  return JsonResponse(200, {{"warehouse", c.Param("warehouse")}, {"receipt_id", id}, {"lines", lines},
+                            {"landed", r.landed}, {"allocation_ids", allocations}});
+}
+
 // Lots on hand whose expiry has passed (by the server's clock): they are never shipped, reserved or
 // transferred; an adjustment scraps them.
 Response GetExpiredLots(Call& c) {
@@ -181,6 +209,7 @@ void AddWarehouseHandlers(HandlerTable& t, AsyncTable& a) {
   t["get_warehouse"] = GetWarehouse;
   a["get_warehouse"].read = Warehouse;
   t["get_expired_lots"] = GetExpiredLots;
+  t["get_receipt"] = GetReceipt;
   t["receive_stock"] = ReceiveStock;
   Both(t, a, "allocate_landed_cost", RunBuilt<BuildLandedCost>, BuildLandedCost);
   t["adjust_stock"] = AdjustStock;

@@ -76,6 +76,8 @@ constexpr std::array kRoutes{
     Route{"GET", "/v1/tenants/{tenant}/warehouses/{warehouse}/expired-lots", "get_expired_lots", S::kTenant, C::kRead,
           "Lots on hand whose expiry has passed (never shipped; scrap them by adjustment)", kQuery},
     Route{"POST", "/v1/tenants/{tenant}/warehouses/{warehouse}/receipts", "receive_stock", S::kTenant, C::kOperations, "Receive stock", kCmd},
+    Route{"GET", "/v1/tenants/{tenant}/warehouses/{warehouse}/receipts/{receipt}", "get_receipt", S::kTenant, C::kRead,
+          "A receipt and its landed cost", kQuery},
     Route{"POST", "/v1/tenants/{tenant}/warehouses/{warehouse}/receipts/{receipt}/landed-costs", "allocate_landed_cost",
           S::kTenant, C::kOperations, "Allocate landed cost to a receipt", kCmd},
     Route{"POST", "/v1/tenants/{tenant}/warehouses/{warehouse}/adjustments", "adjust_stock", S::kTenant, C::kOperations, "Adjust stock", kCmd},

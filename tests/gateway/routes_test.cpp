@@ -130,6 +130,7 @@ TEST_CASE("every route answers its happy path over HTTP", "[gateway][e2e]") {
        {{"receipt_id", "r1"}, {"lines", Json::array({{{"sku", "BOLT"}, {"qty", 100}, {"unit_cost", 400}}, {{"sku", "GEAR"}, {"qty", 50}, {"unit_cost", 200}}})}});
   k.Ok("POST", "/v1/tenants/t1/warehouses/w1/receipts/r1/landed-costs",
        {{"allocation_id", "freight-1"}, {"charges", Json::array({{{"kind", "freight"}, {"amount", 1500}}})}, {"method", "quantity"}});
+  CHECK(k.Ok("GET", "/v1/tenants/t1/warehouses/w1/receipts/r1")["lines"][0]["landed_cost"] == 1000);  // 1500 over 100 and 50
   k.Ok("POST", "/v1/tenants/t1/warehouses/w1/adjustments", {{"sku", "BOLT"}, {"delta", -2}, {"reason", "cycle count"}});
   auto moved = k.Ok("POST", "/v1/tenants/t1/warehouses/w1/transfers", {{"transfer_id", "x1"}, {"to_warehouse", "w2"}, {"sku", "GEAR"}, {"qty", 5}});
   CHECK(moved["in"]["entity"]["id"] == "w2");

@@ -263,3 +263,42 @@ TEST_CASE("landed costs arriving apart are each applied once, split as one amoun
   Expect(w.Call("POST", base + "/receipts/r1/landed-costs", {{"charges", Json::array({{{"kind", "duty"}, {"amount", 1}}})}}), 400,
          "invalid_field");
 }
+
+TEST_CASE("a receipt is remembered by id for good and read back with its landed cost, outside the warehouse's state",
+          "[gateway][e2e][stock][ledger]") {
+  GatewayWorld w;
+  Seed(w);
+  const std::string base = "/v1/tenants/t1/warehouses/w1";
+  const Json lines = Json::array({{{"sku", "BOLT"}, {"qty", 1}, {"unit_cost", 10}}, {{"sku", "BOLT"}, {"qty", 3}, {"unit_cost", 10}}});
+  w.CallJson("POST", base + "/receipts", {{"receipt_id", "r1"}, {"lines", lines}}, kOwnerKey, 200);
+  for (int i = 0; i < 20; ++i)
+    w.CallJson("POST", base + "/receipts", {{"receipt_id", "bulk-" + std::to_string(i)}, {"lines", Json::array({{{"sku", "BOLT"}, {"qty", 1}, {"unit_cost", 10}}})}},
+               kOwnerKey, 200);
+  w.CallJson("POST", base + "/receipts/r1/landed-costs",
+             {{"allocation_id", "freight-1"}, {"charges", Json::array({{{"kind", "freight"}, {"amount", 40}}})}, {"method", "quantity"}},
+             kOwnerKey, 200);
+  // The same receipt again (another request, no Idempotency-Key): nothing happens; other lines: 409.
+  const auto head = w.head();
+  auto again = w.CallJson("POST", base + "/receipts", {{"receipt_id", "r1"}, {"lines", lines}}, kOwnerKey, 200);
+  CHECK(again["events"].empty());
+  Expect(w.Call("POST", base + "/receipts", {{"receipt_id", "r1"}, {"lines", Json::array({{{"sku", "BOLT"}, {"qty", 2}, {"unit_cost", 10}}})}}),
+         409, "id_reused");
+  CHECK(w.head() == head);
+  CHECK(Stock(w, "w1", "BOLT")["on_hand"] == 4 + 20);
+
+  auto receipt = w.CallJson("GET", base + "/receipts/r1", nullptr, kOwnerKey, 200);
+  CHECK(receipt["receipt_id"] == "r1");
+  REQUIRE(receipt["lines"].size() == 2);
+  CHECK(receipt["lines"][0]["qty"] == 1);
+  CHECK(receipt["lines"][0]["landed_cost"] == 10);  // 40 by quantity over 1 and 3
+  CHECK(receipt["lines"][1]["landed_cost"] == 30);
+  CHECK(receipt["landed"] == true);
+  CHECK(receipt["allocation_ids"] == Json::array({"freight-1"}));
+  CHECK(w.CallJson("GET", base + "/receipts/bulk-7", nullptr, kOwnerKey, 200)["landed"] == false);
+  Expect(w.Call("GET", base + "/receipts/nope"), 404, "not_found");
+  Expect(w.Call("GET", "/v1/tenants/t1/warehouses/w9/receipts/r1"), 404, "not_found");
+  // The warehouse's state holds stock, open reservations and rules: not its 21 receipts.
+  auto state = w.CallJson("GET", base, nullptr, kOwnerKey, 200)["state"];
+  CHECK_FALSE(state.contains("receipts"));
+  CHECK(state.contains("stock"));
+}
