@@ -299,8 +299,8 @@ Api::Prepared Api::Prepare(const Request& req, const Principal& given, actors::C
   if (!RoleAllows(who.role, route.category)) {
     Audit(ctx, req, who.Name(), 403, now);
     p.answer = Problem(403, "forbidden", "Forbidden",
-                       std::string(RoleName(who.role)) + " may not perform " + std::string(CategoryName(route.category)) +
-                           " operations");
+                       std::string(RoleName(who.role)) + " may not use " + std::string(CategoryName(route.category)) +
+                           " routes");
     return p;
   }
 

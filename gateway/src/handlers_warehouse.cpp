@@ -101,6 +101,7 @@ Response GetReceipt(Call& c) {
   auto snap = Load(c, Warehouse(c));
   if (!snap) return snap.error();
   const std::string id = c.Param("receipt");
+  if (!eventstore::IsValidId(id)) return NotFound("receipt '" + id + "' does not exist in warehouse '" + c.Param("warehouse") + "'");
   auto with = c.client->WithLedger(Warehouse(c), std::move(*snap), {w::ReceiptKey(id)});
   if (!with) return FailureResponse(with.error());
   const auto& receipts = with->As<w::State>().ledger.receipts;

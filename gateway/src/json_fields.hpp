@@ -21,6 +21,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "eventstore/stream_id.hpp"
+
 namespace keel::gateway::json {
 
 using Json = nlohmann::json;
@@ -35,11 +37,18 @@ struct Field {
   std::string_view name;
   M T::*member;
   bool required;
+  bool id = false;  // a string that follows the id rule (IdRuleError)
 };
 template <class T, class M>
 constexpr Field<T, M> Req(std::string_view name, M T::*member) { return {name, member, true}; }
 template <class T, class M>
 constexpr Field<T, M> Opt(std::string_view name, M T::*member) { return {name, member, false}; }
+// An id the platform keeps (a receipt's, a transfer's, ...): required, and 1..128 characters of
+// A-Z a-z 0-9 . _ : - (the rule of entity ids, eventstore::IsValidId).
+template <class T>
+constexpr Field<T, std::string> ReqId(std::string_view name, std::string T::*member) { return {name, member, true, true}; }
+
+inline constexpr std::string_view kIdRule = "an id is 1..128 characters of A-Z a-z 0-9 . _ : -";
 
 template <class T>
 struct Describe;  // specialize: static constexpr auto fields = std::make_tuple(Req("id", &T::id), ...);
@@ -236,6 +245,10 @@ std::optional<FieldError> FromJson(const Json& j, T& out, const std::string& pat
                   return;
                 }
                 err = FromJson(*it, out.*(f.member), Join(path, f.name));
+                if constexpr (std::is_same_v<std::decay_t<decltype(out.*(f.member))>, std::string>) {
+                  if (!err && f.id && !eventstore::IsValidId(out.*(f.member)))
+                    err = FieldError{Join(path, f.name), std::string(kIdRule)};
+                }
               }(),
               ...);
         },

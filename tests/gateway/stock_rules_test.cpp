@@ -297,6 +297,28 @@ TEST_CASE("a receipt is remembered by id for good and read back with its landed 
   CHECK(w.CallJson("GET", base + "/receipts/bulk-7", nullptr, kOwnerKey, 200)["landed"] == false);
   Expect(w.Call("GET", base + "/receipts/nope"), 404, "not_found");
   Expect(w.Call("GET", "/v1/tenants/t1/warehouses/w9/receipts/r1"), 404, "not_found");
+  // Ids the warehouse keeps follow the id rule: anything else is 400 naming the field, and nothing happens.
+  auto bad_id = [&](const std::string& path, const Json& body, const std::string& field) {
+    auto r = w.Call("POST", path, body);
+    INFO(path << " " << body.dump() << " -> " << r.status << " " << r.body);
+    CHECK(r.status == 400);
+    CHECK(ProblemType(r) == "invalid_field");
+    CHECK(Json::parse(r.body, nullptr, false)["field"] == field);
+    CHECK(r.body.find("t/t1/") == std::string::npos);  // no stream id in a problem
+  };
+  const Json one = Json::array({{{"sku", "BOLT"}, {"qty", 1}, {"unit_cost", 10}}});
+  for (const std::string& id : {std::string("r/slash"), std::string(" "), std::string("r 1"), std::string("r\u00e9"),
+                                std::string(129, 'r'), std::string(600, 'r'), std::string("")}) {
+    bad_id(base + "/receipts", {{"receipt_id", id}, {"lines", one}}, "receipt_id");
+  }
+  bad_id(base + "/receipts/r1/landed-costs",
+         {{"allocation_id", "a/b"}, {"charges", Json::array({{{"kind", "freight"}, {"amount", 1}}})}}, "allocation_id");
+  bad_id(base + "/transfers", {{"transfer_id", "t 1"}, {"to_warehouse", "w2"}, {"sku", "BOLT"}, {"qty", 1}}, "transfer_id");
+  bad_id(base + "/purchase-requests", {{"request_id", std::string(200, 'p')}, {"sku", "BOLT"}, {"qty", 1}}, "request_id");
+  CHECK(w.head() == head);
+  Expect(w.Call("GET", base + "/receipts/r%2Fslash"), 404, "not_found");
+  Expect(w.Call("GET", base + "/receipts/" + std::string(129, 'r')), 404, "not_found");
+
   // The warehouse's state holds stock, open reservations and rules: not its 21 receipts.
   auto state = w.CallJson("GET", base, nullptr, kOwnerKey, 200)["state"];
   CHECK_FALSE(state.contains("receipts"));

@@ -54,12 +54,12 @@ template <> struct Describe<domain::warehouse::CreateWarehouse> {
 };
 template <> struct Describe<domain::warehouse::ReceiveStock> {
   using T = domain::warehouse::ReceiveStock;
-  static constexpr auto fields = std::make_tuple(Req("receipt_id", &T::receipt_id), Req("lines", &T::lines));
+  static constexpr auto fields = std::make_tuple(ReqId("receipt_id", &T::receipt_id), Req("lines", &T::lines));
 };
 template <> struct Describe<domain::warehouse::AllocateLandedCost> {
   using T = domain::warehouse::AllocateLandedCost;
   static constexpr auto fields =
-      std::make_tuple(Req("receipt_id", &T::receipt_id), Req("allocation_id", &T::allocation_id),
+      std::make_tuple(ReqId("receipt_id", &T::receipt_id), ReqId("allocation_id", &T::allocation_id),
                       Req("charges", &T::charges), Opt("method", &T::method));
 };
 template <> struct Describe<domain::warehouse::AdjustStock> {
@@ -84,7 +84,7 @@ template <> struct Describe<domain::warehouse::ConsumeReservation> {
 template <> struct Describe<domain::warehouse::TransferOut> {  // to_tenant: the caller's tenant
   using T = domain::warehouse::TransferOut;
   static constexpr auto fields =
-      std::make_tuple(Req("transfer_id", &T::transfer_id), Req("to_warehouse", &T::to_warehouse), Req("sku", &T::sku),
+      std::make_tuple(ReqId("transfer_id", &T::transfer_id), Req("to_warehouse", &T::to_warehouse), Req("sku", &T::sku),
                       Req("qty", &T::qty));
 };
 template <> struct Describe<domain::warehouse::TransferIn> {  // from_tenant: the caller's tenant
@@ -100,7 +100,7 @@ template <> struct Describe<domain::warehouse::SetReplenishmentRule> {
 };
 template <> struct Describe<domain::warehouse::RequestPurchase> {
   using T = domain::warehouse::RequestPurchase;
-  static constexpr auto fields = std::make_tuple(Req("request_id", &T::request_id), Req("sku", &T::sku),
+  static constexpr auto fields = std::make_tuple(ReqId("request_id", &T::request_id), Req("sku", &T::sku),
                                                  Req("qty", &T::qty), Opt("reason", &T::reason));
 };
 
