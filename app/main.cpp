@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -113,8 +114,16 @@ int main(int argc, char** argv) {
   }
   keel::actors::SimulatedClock simulated_clock(clock_start.value_or(keel::actors::SystemClock{}.NowMs()));
   if (simulated) options.simulated_clock = &simulated_clock;
-  if (const char* key = std::getenv("KEEL_BOOTSTRAP_KEY"); key && *key) options.bootstrap_key = key;
-  if (demo && options.bootstrap_key.empty()) options.bootstrap_key = keel::app::kDemoOwnerKey;
+  if (const char* key = std::getenv("KEEL_BOOTSTRAP_KEY"); key && *key) {
+    options.bootstrap_key = key;
+    if (auto weak = keel::gateway::WeakBootstrapKey(options.bootstrap_key); !weak.empty()) {
+      std::cerr << "keel: KEEL_BOOTSTRAP_KEY refused: " << weak << "\n";
+      return 2;
+    }
+  }
+  // --demo seeds only a data directory that holds nothing yet: into one with data it imports no key.
+  const bool fresh = !std::filesystem::exists(std::filesystem::path(options.data_dir) / "CURRENT");
+  if (demo && fresh && options.bootstrap_key.empty()) options.bootstrap_key = keel::app::kDemoOwnerKey;
   options.defer_ready = true;  // ready once the demo data (if any) is in
 
   // Signals are taken by sigwait below, in this thread only: block them before any thread starts.
@@ -133,12 +142,13 @@ int main(int argc, char** argv) {
   }
   auto& n = **node;
   std::cerr << "keel: " << keel::app::StartLine(options.data_dir, n.store()) << std::endl;
+  for (const auto& notice : n.notices()) std::cerr << "keel: " << notice << std::endl;
   const std::string url = "http://" + options.server.address + ":" + std::to_string(n.port());
   if (n.generated_key()) {
     std::cout << "platform owner API key (shown once, store it now): " << *n.generated_key() << "\n";
   }
   if (demo) {
-    if (n.store().HeadPosition() == 0) {
+    if (fresh && n.store().HeadPosition() == 0) {
       if (auto owner = n.api().ImportKey(keel::app::kDemoOwnerKey, keel::gateway::Role::kPlatformOwner, "demo owner"); !owner) {
         std::cerr << "keel: demo key: " << owner.error() << "\n";
         return 1;
@@ -150,13 +160,16 @@ int main(int argc, char** argv) {
       }
       std::cout << "demo data: " << seeded->partners.size() << " partners, " << seeded->tenants.size() << " tenants, "
                 << seeded->warehouses << " warehouses, " << seeded->orders << " orders\n";
+      std::cout << "demo platform owner key: " << keel::app::kDemoOwnerKey << "\n"
+                << "demo partner admin key (northwind): " << keel::app::kDemoPartnerKey << "\n"
+                << "try: curl -H 'Authorization: Bearer " << keel::app::kDemoPartnerKey << "' " << url
+                << "/v1/tenants/acme-dist/orders/ord-1001\n";
     } else {
-      std::cout << "demo data: the data directory already has " << n.store().HeadPosition() << " events; not seeding\n";
+      // The demo keys are public: they are imported into an empty data directory only, and never again
+      // (one revoked there stays revoked).
+      std::cout << "demo data: the data directory already has data (" << n.store().HeadPosition()
+                << " events); not seeding, and the demo keys are as they were left\n";
     }
-    std::cout << "demo platform owner key: " << keel::app::kDemoOwnerKey << "\n"
-              << "demo partner admin key (northwind): " << keel::app::kDemoPartnerKey << "\n"
-              << "try: curl -H 'Authorization: Bearer " << keel::app::kDemoPartnerKey << "' " << url
-              << "/v1/tenants/acme-dist/orders/ord-1001\n";
   }
   n.MarkReady();
   std::cout << "keel serving on " << url << " (data: " << options.data_dir << ")";

@@ -4,6 +4,7 @@
 #include "node.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 
 #include <pthread.h>
 
@@ -17,6 +18,7 @@
 #include "actors/fulfilment.hpp"
 #include "actors/process_managers.hpp"
 #include "config/loader.hpp"
+#include "master_key.hpp"
 
 namespace keel::app {
 
@@ -36,6 +38,7 @@ struct Node::Impl {
   std::unique_ptr<gateway::Api> api;
   std::unique_ptr<gateway::Server> server;
   std::optional<std::string> generated_key;
+  std::vector<std::string> notices;
 
   std::thread billing_timer;
   std::mutex timer_mu;
@@ -121,7 +124,17 @@ std::expected<std::unique_ptr<Node>, std::string> Node::Start(NodeOptions option
   impl->StartProcessManagers();
   impl->billing = std::make_unique<actors::BillingCycle>(*impl->store, *impl->runtime, impl->catalog, impl->templates);
 
+  std::string master = o.master_key;
+  if (master.empty()) {
+    auto loaded = LoadOrCreateMasterKey(o.data_dir, o.master_key_file, std::getenv("KEEL_MASTER_KEY"));
+    if (!loaded) return std::unexpected("master key: " + loaded.error());
+    if (loaded->created)
+      impl->notices.push_back("created the master key file " + loaded->source +
+                              " (API keys depend on it: back it up with the data directory, apart from it)");
+    master = std::move(loaded->bytes);
+  }
   gateway::ApiOptions api_options;
+  api_options.master_key = std::move(master);
   api_options.rate_limits = o.rate_limits;
   api_options.idempotency_retention_ms = o.idempotency_retention_ms;
   api_options.audit_retention_ms = o.audit_retention_ms;
@@ -133,7 +146,8 @@ std::expected<std::unique_ptr<Node>, std::string> Node::Start(NodeOptions option
   impl->api->SetReady(!o.defer_ready);
   auto started = impl->api->Start(o.bootstrap_key);
   if (!started) return std::unexpected("api keys: " + started.error());
-  impl->generated_key = *started;
+  impl->generated_key = started->generated_token;
+  if (!started->notice.empty()) impl->notices.push_back(started->notice);
 
   impl->restarter = std::thread([raw, pm_recoveries] {
     pthread_setname_np(pthread_self(), "keel-pm-restart");
@@ -218,5 +232,6 @@ gateway::Api& Node::api() { return *impl_->api; }
 eventstore::EventStore& Node::store() { return *impl_->store; }
 actors::Runtime& Node::runtime() { return *impl_->runtime; }
 const std::optional<std::string>& Node::generated_key() const { return impl_->generated_key; }
+const std::vector<std::string>& Node::notices() const { return impl_->notices; }
 
 }  // namespace keel::app

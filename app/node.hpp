@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "actors/clock.hpp"
 #include "actors/runtime.hpp"
@@ -37,6 +38,10 @@ struct NodeOptions {
   // The housekeeping tick: closes billing periods and purges expired Idempotency-Key responses.
   std::chrono::milliseconds billing_interval{60'000};  // 0: no timer (POST /v1/billing/period-close only)
   std::string bootstrap_key;  // KEEL_BOOTSTRAP_KEY
+  // The master key (master_key.hpp): its 32 bytes, or "" to take KEEL_MASTER_KEY or the file
+  // `master_key_file` ("" = `<data_dir>.master-key`), created on first start.
+  std::string master_key;
+  std::string master_key_file;
   // Start with /readyz answering 503 'starting' until MarkReady() (keel serve --demo seeds first).
   bool defer_ready = false;
   // How long the gateway keeps stored Idempotency-Key answers and records of refused requests
@@ -58,6 +63,9 @@ class Node {
   eventstore::EventStore& store();
   actors::Runtime& runtime();
   const std::optional<std::string>& generated_key() const;  // a new platform-owner key, shown once
+  // What starting found that an operator should read (KEEL_BOOTSTRAP_KEY ignored, a new master key
+  // file): lines for stderr, never a secret.
+  const std::vector<std::string>& notices() const;
 
   struct Impl;
 

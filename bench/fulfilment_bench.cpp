@@ -286,6 +286,7 @@ int RunFulfilmentSuite(const Settings& settings) {
   options.rate_limits = false;
   options.billing_interval = std::chrono::milliseconds(0);
   options.bootstrap_key = kKey;
+  options.master_key = std::string(32, 'm');  // a scratch store: no file beside it
   auto started = app::Node::Start(options);
   if (!started) {
     std::fprintf(stderr, "fulfilment: %s\n", started.error().c_str());

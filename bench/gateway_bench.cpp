@@ -228,6 +228,7 @@ int RunGatewaySuite(const Settings& settings) {
   o.rate_limits = false;
   o.billing_interval = std::chrono::milliseconds(0);
   o.bootstrap_key = kKey;
+  o.master_key = std::string(32, 'm');  // a scratch store: no file beside it
   auto node = app::Node::Start(o);
   if (!node) {
     std::fprintf(stderr, "gateway: %s\n", node.error().c_str());

@@ -3,6 +3,9 @@
 // counted and audited (read model "audit", one record per refusal).
 #include "gateway/api.hpp"
 
+#include <cctype>
+#include <set>
+
 #include <chrono>
 #include <cstdio>
 
@@ -56,6 +59,35 @@ std::string BearerToken(const Request& req) {
 // denial is counted in the metrics either way.
 constexpr std::int64_t kAuditPerSecond = 200;
 
+// A request target as it may be kept (audit): the values of query parameters that may carry a secret
+// (key, token, ...) replaced by "REDACTED".
+std::string RedactTarget(std::string_view target) {
+  const auto q = target.find('?');
+  if (q == std::string_view::npos) return std::string(target);
+  static const std::set<std::string> kSecret{"key", "api_key", "apikey", "token", "access_token",
+                                             "secret", "password", "authorization", "bearer"};
+  std::string out(target.substr(0, q + 1));
+  std::string_view rest = target.substr(q + 1);
+  bool first = true;
+  while (!rest.empty() || first) {
+    const auto amp = rest.find('&');
+    std::string_view part = rest.substr(0, amp);
+    rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
+    if (!first) out += '&';
+    first = false;
+    const auto eq = part.find('=');
+    std::string name(part.substr(0, eq));
+    for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (eq != std::string_view::npos && kSecret.contains(name)) {
+      out.append(part.substr(0, eq + 1)).append("REDACTED");
+    } else {
+      out.append(part);
+    }
+    if (amp == std::string_view::npos) break;
+  }
+  return out;
+}
+
 void Audit(ApiContext& ctx, const Request& req, const std::string& who, int status, std::int64_t now) {
   ctx.metrics.Denied();
   if (ctx.limiter.Take("\0audit", kAuditPerSecond, now) > 0) return;
@@ -63,7 +95,7 @@ void Audit(ApiContext& ctx, const Request& req, const std::string& who, int stat
   char key[48];
   std::snprintf(key, sizeof key, "%020lld-%010llu", static_cast<long long>(now),
                 static_cast<unsigned long long>(seq.fetch_add(1)));
-  json::Json rec{{"at", now}, {"who", who}, {"method", req.method}, {"target", req.target.substr(0, 512)},
+  json::Json rec{{"at", now}, {"who", who}, {"method", req.method}, {"target", RedactTarget(req.target).substr(0, 512)},
                  {"status", status}};
   eventstore::ReadModelBatch batch;
   batch.model = "audit";
@@ -95,7 +127,8 @@ bool ValidIdempotencyKey(const std::string& k) {
 Api::Api(eventstore::EventStore& store, actors::Runtime& runtime, const actors::Clock& clock,
          const domain::ServiceCatalog& catalog, const config::TemplateRegistry& templates, ApiOptions options) {
   metrics_ = std::make_unique<Metrics>(store, runtime);
-  keys_ = std::make_unique<KeyStore>(store);
+  keys_ = std::make_unique<KeyStore>(store, options.master_key.empty() ? std::string()
+                                                                      : HmacSha256Hex(options.master_key, "keel/api-keys/v1"));
   ctx_ = std::make_unique<ApiContext>(store, runtime, clock, catalog, templates, *keys_, *metrics_,
                                       options.idempotency_retention_ms);
   ctx_->rate_limits = options.rate_limits;
@@ -108,26 +141,36 @@ Api::Api(eventstore::EventStore& store, actors::Runtime& runtime, const actors::
 
 Api::~Api() = default;
 
-std::expected<std::optional<std::string>, std::string> Api::Start(const std::string& bootstrap_token) {
+std::string WeakBootstrapKey(const std::string& token) { return WeakTokenReason(token); }
+
+std::expected<KeysReport, std::string> Api::Start(const std::string& bootstrap_token) {
   if (auto loaded = keys_->Load(); !loaded) return std::unexpected(loaded.error());
   if (auto indexed = ctx_->idempotency.IndexUnindexed(); !indexed) {
     return std::unexpected("idempotency index: " + indexed.error().ToString());
   }
-  const auto now = ctx_->clock.NowMs();
+  const auto now = ctx_->WallNowMs();
+  KeysReport report;
   if (!bootstrap_token.empty()) {
-    auto imported = keys_->Import(bootstrap_token, Role::kPlatformOwner, "bootstrap", now);
-    if (!imported) return std::unexpected("KEEL_BOOTSTRAP_KEY: " + imported.error());
-    return std::optional<std::string>{};
+    if (auto weak = WeakTokenReason(bootstrap_token); !weak.empty()) return std::unexpected("KEEL_BOOTSTRAP_KEY: " + weak);
+    if (auto known = keys_->FindByToken(bootstrap_token)) {
+      if (!known->Active(now)) report.notice = "KEEL_BOOTSTRAP_KEY names a revoked or expired key: it stays so";
+    } else if (keys_->EverHadPlatformOwner()) {
+      report.notice = "KEEL_BOOTSTRAP_KEY ignored: it is imported once, and this data directory has platform-owner keys";
+    } else {
+      auto imported = keys_->Import(bootstrap_token, Role::kPlatformOwner, "bootstrap", now);
+      if (!imported) return std::unexpected("KEEL_BOOTSTRAP_KEY: " + imported.error());
+    }
   }
-  if (keys_->AnyPlatformOwner()) return std::optional<std::string>{};
+  if (keys_->AnyPlatformOwner(now)) return report;
   auto issued = keys_->Create(Role::kPlatformOwner, "", "", "bootstrap", now);
   if (!issued) return std::unexpected(issued.error());
-  return std::optional<std::string>{issued->token};
+  report.generated_token = issued->token;
+  return report;
 }
 
 std::expected<void, std::string> Api::ImportKey(const std::string& token, Role role, const std::string& name,
                                                const std::string& partner, const std::string& tenant) {
-  auto r = keys_->Import(token, role, name, ctx_->clock.NowMs(), partner, tenant);
+  auto r = keys_->Import(token, role, name, ctx_->WallNowMs(), partner, tenant);
   if (!r) return std::unexpected(r.error());
   return {};
 }
@@ -173,14 +216,16 @@ KeyStore& Api::keys() { return *keys_; }
 const actors::Clock& Api::clock() const { return ctx_->clock; }
 std::int64_t Api::WallNowMs() const { return ctx_->WallNowMs(); }
 
-std::optional<Principal> Api::Authenticate(const Request& request) const { return keys_->Verify(BearerToken(request)); }
+std::optional<Principal> Api::Authenticate(const Request& request) const {
+  return keys_->Verify(BearerToken(request), ctx_->WallNowMs());
+}
 
 bool Api::KeyActive(const std::string& key_id) const {
   auto key = keys_->Find(key_id);
-  return key && !key->revoked;
+  return key && key->Active(ctx_->WallNowMs());
 }
 
-std::uint64_t Api::KeyRevocations() const { return keys_->Revocations(); }
+std::uint64_t Api::KeyRevocations() const { return keys_->Changes(ctx_->WallNowMs()); }
 
 Response Api::Handle(const Request& request, actors::Client& client) { return HandleAs(request, Principal{}, client); }
 
@@ -403,9 +448,16 @@ Response Api::HandleAs(const Request& req, const Principal& given, actors::Clien
     // The key belongs to an earlier command (the store said so): this answer is not the key's to keep.
     if (!response.keep_for_key)
       ctx.idempotency.Abandon(slot);
-    else
+    else if (response.stored_body) {
+      Response kept = response;
+      kept.body = *kept.stored_body;
+      kept.stored_body.reset();
+      ctx.idempotency.Finish(slot, fingerprint, kept, wall);
+    } else {
       ctx.idempotency.Finish(slot, fingerprint, response, wall);
+    }
   }
+  response.stored_body.reset();
   return finish(std::move(response));
 }
 

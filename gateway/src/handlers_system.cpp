@@ -7,6 +7,10 @@ namespace keel::gateway {
 namespace {
 struct CreateKeyBody {
   std::string role, name, partner, tenant, workflow_role;
+  std::optional<std::int64_t> expires_in_days;
+};
+struct RotateKeyBody {
+  std::optional<std::int64_t> grace_seconds;
 };
 }  // namespace
 
@@ -15,7 +19,12 @@ template <>
 struct Describe<CreateKeyBody> {
   static constexpr auto fields = std::make_tuple(Req("role", &CreateKeyBody::role), Opt("name", &CreateKeyBody::name),
                                                  Opt("partner", &CreateKeyBody::partner), Opt("tenant", &CreateKeyBody::tenant),
-                                                 Opt("workflow_role", &CreateKeyBody::workflow_role));
+                                                 Opt("workflow_role", &CreateKeyBody::workflow_role),
+                                                 Opt("expires_in_days", &CreateKeyBody::expires_in_days));
+};
+template <>
+struct Describe<RotateKeyBody> {
+  static constexpr auto fields = std::make_tuple(Opt("grace_seconds", &RotateKeyBody::grace_seconds));
 };
 }  // namespace json
 
@@ -67,6 +76,35 @@ Response ListTemplates(Call& c) {
   return JsonResponse(200, {{"templates", list}});
 }
 
+json::Json KeyJson(const KeyRecord& k, std::int64_t now) {
+  auto opt_time = [](std::int64_t t) { return t == 0 ? json::Json(nullptr) : json::Json(t); };
+  return {{"id", k.id},
+          {"name", k.name},
+          {"role", RoleName(k.role)},
+          {"partner", k.partner},
+          {"tenant", k.tenant},
+          {"workflow_role", k.workflow_role},
+          {"created_at", k.created_at},
+          {"expires_at", opt_time(k.expires_at)},
+          {"last_used_at", opt_time(k.last_used_at)},
+          {"revoked", k.revoked},
+          {"rotated_to", k.rotated_to.empty() ? json::Json(nullptr) : json::Json(k.rotated_to)},
+          {"active", k.Active(now)}};
+}
+
+// 201 with the new key and its token, shown this once: what an Idempotency-Key replay gets back is the
+// same answer with "token": null (the secret is never stored).
+Response IssuedResponse(const IssuedKey& issued, json::Json extra) {
+  json::Json body = KeyJson(issued.record, issued.record.created_at);
+  for (auto& [k, v] : extra.items()) body[k] = v;
+  body["token"] = nullptr;
+  const std::string stored = body.dump();
+  body["token"] = issued.token;
+  Response r = JsonResponse(201, body);
+  r.stored_body = stored;
+  return r;
+}
+
 Response CreateKey(Call& c) {
   auto body = ParseBody<CreateKeyBody>(c);
   if (!body) return body.error();
@@ -92,15 +130,44 @@ Response CreateKey(Call& c) {
     if (auto refused = domain::lifecycle::PartnerAdmits(st.suspended, domain::lifecycle::PartnerActivity::kOwnWrite))
       return Unprocessable(domain::RejectionCodeName(refused->code), refused->message);
   }
-  auto issued = c.ctx.keys.Create(*role, body->partner, body->tenant, body->name, c.now, body->workflow_role);
+  std::int64_t expires_at = 0;
+  if (body->expires_in_days) {
+    if (*body->expires_in_days < 1 || *body->expires_in_days > 3650)
+      return BadField({"expires_in_days", "a key lives 1 to 3650 days (leave it out: no expiry)"});
+    expires_at = c.ctx.WallNowMs() + *body->expires_in_days * 86'400'000;
+  }
+  auto issued = c.ctx.keys.Create(*role, body->partner, body->tenant, body->name, c.ctx.WallNowMs(), body->workflow_role,
+                                  expires_at);
   if (!issued) return StoreUnavailable(issued.error());
-  return JsonResponse(201, {{"id", issued->record.id},
-                            {"token", issued->token},
-                            {"role", body->role},
-                            {"partner", body->partner},
-                            {"tenant", body->tenant},
-                            {"name", body->name},
-                            {"workflow_role", body->workflow_role}});
+  return IssuedResponse(*issued, {});
+}
+
+// Every key the caller could have issued (a partner admin: its partner's and its tenants' keys), without
+// secrets: ids, bindings, expiry, last use, revocation, rotation.
+Response ListKeys(Call& c) {
+  json::Json keys = json::Json::array();
+  const std::int64_t now = c.ctx.WallNowMs();
+  for (const auto& k : c.ctx.keys.List()) {
+    if (MayIssue(c.who, k.role, k.partner, k.tenant)) keys.push_back(KeyJson(k, now));
+  }
+  return JsonResponse(200, {{"keys", keys}});
+}
+
+// A new key with the same role, binding and name; the old one keeps working for `grace_seconds`
+// (default a day, 0: it stops now), so a partner app can switch without an outage.
+Response RotateKey(Call& c) {
+  auto body = ParseBody<RotateKeyBody>(c);
+  if (!body) return body.error();
+  const std::int64_t grace = body->grace_seconds.value_or(86'400);
+  if (grace < 0 || grace > 30 * 86'400) return BadField({"grace_seconds", "0 to 2592000 (30 days)"});
+  auto key = c.ctx.keys.Find(c.Param("key"));
+  if (!key || !MayIssue(c.who, key->role, key->partner, key->tenant)) return NotFound("key '" + c.Param("key") + "' does not exist");
+  const std::int64_t now = c.ctx.WallNowMs();
+  if (!key->Active(now)) return Unprocessable("key_inactive", "key '" + key->id + "' is revoked or expired: issue a new one");
+  auto issued = c.ctx.keys.Rotate(key->id, now, now + grace * 1000);
+  if (!issued) return StoreUnavailable(issued.error());
+  auto old = c.ctx.keys.Find(key->id);
+  return IssuedResponse(*issued, {{"replaces", KeyJson(old ? *old : *key, now)}});
 }
 
 Response RevokeKey(Call& c) {
@@ -133,6 +200,8 @@ void AddSystemHandlers(HandlerTable& t) {
   t["list_templates"] = ListTemplates;
   t["create_key"] = CreateKey;
   t["revoke_key"] = RevokeKey;
+  t["list_keys"] = ListKeys;
+  t["rotate_key"] = RotateKey;
   t["close_billing_periods"] = CloseBillingPeriods;
 }
 

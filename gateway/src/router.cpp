@@ -20,7 +20,10 @@ constexpr std::array kRoutes{
     Route{"GET", "/v1/ws", "websocket", S::kPlatform, C::kRead, "WebSocket: commands and the live event feed", kQuery},
     // -- keys --
     Route{"POST", "/v1/keys", "create_key", S::kPlatform, C::kKeys, "Create an API key (the secret is shown once)", kCmd},
+    Route{"GET", "/v1/keys", "list_keys", S::kPlatform, C::kKeys, "The API keys the caller may manage (no secrets)", kQuery},
     Route{"DELETE", "/v1/keys/{key}", "revoke_key", S::kPlatform, C::kKeys, "Revoke an API key", kCmd},
+    Route{"POST", "/v1/keys/{key}/rotation", "rotate_key", S::kPlatform, C::kKeys,
+          "Rotate an API key: a new secret, the old one kept for a grace period", kCmd},
     // -- configuration --
     Route{"GET", "/v1/plans", "list_plans", S::kPlatform, C::kRead, "The service catalog's plans", kQuery},
     Route{"GET", "/v1/templates", "list_templates", S::kPlatform, C::kRead, "Segment templates, every version", kQuery},

@@ -209,6 +209,7 @@ TEST_CASE("a retried command with its Idempotency-Key returns the first response
   o.wall_clock = &w.clock;  // the same wall time as before the restart: the answer is within its retention
   o.billing_interval = std::chrono::milliseconds(0);
   o.bootstrap_key = keel::test::kOwnerKey;
+  o.master_key = keel::test::kMasterKey;
   auto restarted = keel::app::Node::Start(o);
   REQUIRE(restarted.has_value());
   w.node = std::move(*restarted);

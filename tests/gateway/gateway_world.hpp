@@ -18,6 +18,8 @@ namespace keel::test {
 using Json = nlohmann::json;
 
 inline constexpr const char* kOwnerKey = "test_platform_owner_key_000000000";
+// The node's master key in tests (32 bytes; keel serve keeps its own in a file beside the data dir).
+inline const std::string kMasterKey(32, 'K');
 inline constexpr std::int64_t kStart = 1'767'225'600'000;  // 2026-01-01T00:00:00Z
 
 struct WorldOptions {
@@ -73,6 +75,7 @@ class GatewayWorld {
     if (w.simulated_admin_clock) o.simulated_clock = &clock;
     o.billing_interval = std::chrono::milliseconds(0);
     o.bootstrap_key = kOwnerKey;
+    o.master_key = kMasterKey;
     o.runtime.scheduler_threads = 2;
     auto started = app::Node::Start(o);
     REQUIRE(started.has_value());

@@ -193,7 +193,10 @@ TEST_CASE("every route answers its happy path over HTTP", "[gateway][e2e]") {
   auto key = k.Ok("POST", "/v1/keys", {{"role", "analyst"}, {"partner", "p1"}, {"name", "bi"}});
   const std::string token = key["token"];
   CHECK(w.Call("GET", "/v1/tenants/t1", nullptr, token).status == 200);
-  k.Ok("DELETE", "/v1/keys/" + key["id"].get<std::string>());
+  CHECK(k.Ok("GET", "/v1/keys")["keys"].size() >= 2);
+  auto rotated = k.Ok("POST", "/v1/keys/" + key["id"].get<std::string>() + "/rotation", {{"grace_seconds", 0}});
+  CHECK(rotated["replaces"]["id"] == key["id"]);
+  k.Ok("DELETE", "/v1/keys/" + rotated["id"].get<std::string>());
   CHECK(w.Call("GET", "/v1/tenants/t1", nullptr, token).status == 401);
 
   // Metrics last, so they include what happened above.

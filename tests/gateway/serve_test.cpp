@@ -1,5 +1,7 @@
 // `keel serve` as a process: it starts on the given data directory with the bootstrap key, serves a
 // command, and on SIGTERM drains and exits 0 with the command durable.
+#include <sys/stat.h>
+
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
@@ -178,4 +180,96 @@ TEST_CASE("keel serve says on stderr what opening the store found, and restarts 
   for (const auto& e : std::filesystem::directory_iterator(dir.str() + "/data"))
     if (e.path().filename().string().starts_with("LOG")) ++info_logs;
   CHECK(info_logs <= 2);  // LOG and at most one LOG.old, however many starts
+}
+
+namespace {
+// Starts `keel serve` on `data` with --demo when asked, runs `probe(port)` once it serves, then stops
+// it with SIGTERM. The environment is set by the caller.
+keel::test::KilledRun ServeOnce(const std::string& data, bool demo, const std::function<void(std::uint16_t)>& probe) {
+  std::vector<std::string> args{"serve", "--data", data, "--listen", "127.0.0.1:0"};
+  if (demo) args.push_back("--demo");
+  return keel::test::RunUntilKilled(
+      KEEL_BINARY, args,
+      [&](const std::string& out) {
+        std::smatch m;
+        if (!std::regex_search(out, m, std::regex("serving on http://127\\.0\\.0\\.1:([0-9]+)"))) return false;
+        probe(static_cast<std::uint16_t>(std::stoi(m[1])));
+        return true;
+      },
+      SIGTERM, /*with_stderr=*/true);
+}
+int StatusWith(std::uint16_t port, const std::string& method, const std::string& target, const std::string& key) {
+  RawHttp http(port);
+  return http.Request(method, target, "", "Authorization: Bearer " + key + "\r\n").status;
+}
+}  // namespace
+
+TEST_CASE("keel serve keeps revoked demo and bootstrap keys revoked across restarts and refuses weak or foreign keys",
+          "[gateway][serve][keys]") {
+  keel::eventstore::test::TempDir dir;
+  const std::string data = dir.str() + "/data";
+  const std::string owner = keel::test::kOwnerKey, demo_owner = keel::app::kDemoOwnerKey;
+  ::setenv("KEEL_BOOTSTRAP_KEY", owner.c_str(), 1);
+  // 1. A fresh data dir with --demo: both owner keys work; the bootstrap owner revokes the demo owner key.
+  int revoked = 0, demo_after_revoke = 0;
+  auto first = ServeOnce(data, true, [&](std::uint16_t port) {
+    RawHttp http(port);
+    auto keys = Json::parse(http.Request("GET", "/v1/keys", "", "Authorization: Bearer " + owner + "\r\n").body, nullptr, false);
+    for (const auto& k : keys["keys"])
+      if (k["name"] == "demo owner") revoked = StatusWith(port, "DELETE", "/v1/keys/" + k["id"].get<std::string>(), owner);
+    demo_after_revoke = StatusWith(port, "GET", "/v1/keys", demo_owner);
+  });
+  INFO(first.output);
+  REQUIRE(first.exit_code == 0);
+  CHECK(revoked == 200);
+  CHECK(demo_after_revoke == 401);
+  // The master key file was created beside the data directory, readable by its owner only.
+  struct stat st {};
+  REQUIRE(::stat((data + ".master-key").c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  CHECK(first.output.find("created the master key file") != std::string::npos);
+
+  // 2. Restarted with --demo again (the data dir has data): the demo owner key stays revoked.
+  int demo_again = 0, owner_again = 0;
+  auto second = ServeOnce(data, true, [&](std::uint16_t port) {
+    demo_again = StatusWith(port, "GET", "/v1/keys", demo_owner);
+    owner_again = StatusWith(port, "GET", "/v1/keys", owner);
+  });
+  INFO(second.output);
+  CHECK(second.exit_code == 0);
+  CHECK(demo_again == 401);
+  CHECK(owner_again == 200);
+  CHECK(second.output.find("not seeding") != std::string::npos);
+
+  // 3. Another KEEL_BOOTSTRAP_KEY later is not imported: the data dir has platform-owner keys.
+  const std::string other = "another_strong_owner_key_9876543210";
+  ::setenv("KEEL_BOOTSTRAP_KEY", other.c_str(), 1);
+  int other_status = 0;
+  auto third = ServeOnce(data, false, [&](std::uint16_t port) { other_status = StatusWith(port, "GET", "/v1/keys", other); });
+  INFO(third.output);
+  CHECK(third.exit_code == 0);
+  CHECK(other_status == 401);
+  CHECK(third.output.find("KEEL_BOOTSTRAP_KEY ignored") != std::string::npos);
+
+  // 4. A weak bootstrap key is refused before anything starts (exit 2), short or with few characters.
+  for (const std::string weak : {"short_key", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "abababababababababababababab"}) {
+    ::setenv("KEEL_BOOTSTRAP_KEY", weak.c_str(), 1);
+    auto refused = ServeOnce(data, false, [](std::uint16_t) {});
+    INFO(weak << ": " << refused.output);
+    CHECK(refused.exit_code == 2);
+    CHECK(refused.output.find("KEEL_BOOTSTRAP_KEY refused") != std::string::npos);
+  }
+  ::unsetenv("KEEL_BOOTSTRAP_KEY");
+
+  // 5. A master key other than the one the keys were made under is refused with a clear message.
+  ::setenv("KEEL_MASTER_KEY", std::string(64, 'a').c_str(), 1);
+  auto foreign = ServeOnce(data, false, [](std::uint16_t) {});
+  ::unsetenv("KEEL_MASTER_KEY");
+  INFO(foreign.output);
+  CHECK(foreign.exit_code != 0);
+  CHECK(foreign.output.find("master key") != std::string::npos);
+  // With the right one (the file), the owner key still works.
+  int owner_last = 0;
+  auto last = ServeOnce(data, false, [&](std::uint16_t port) { owner_last = StatusWith(port, "GET", "/v1/keys", owner); });
+  CHECK(owner_last == 200);
 }

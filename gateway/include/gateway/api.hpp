@@ -32,6 +32,20 @@ struct ApiOptions {
   // When business time is simulated (`keel serve --clock simulated`): the clock the platform owner
   // moves with POST /v1/admin/clock/advance. nullptr: the admin clock routes answer 404.
   actors::SimulatedClock* simulated_clock = nullptr;
+  // The node's master key (DESIGN.md §4, secrets; at least 32 bytes): API keys are stored as HMACs
+  // under a key derived from it. Start refuses to run without one, or with another than the one the
+  // data directory's keys were made under.
+  std::string master_key;
+};
+
+// Why a KEEL_BOOTSTRAP_KEY is too weak to guard the platform ("" when it is fine): 24..256 printable
+// ASCII characters without spaces, at least 10 of them distinct. `keel serve` refuses a weak one (exit 2).
+std::string WeakBootstrapKey(const std::string& token);
+
+// What starting the API found about its keys (Api::Start).
+struct KeysReport {
+  std::optional<std::string> generated_token;  // a new platform-owner key (no active one existed): print it once
+  std::string notice;                          // something the operator should know ("" when nothing)
 };
 
 class Metrics;
@@ -46,7 +60,9 @@ class Api {
 
   // Loads the stored API keys; creates the platform owner's first key when there is none (from
   // `bootstrap_token` when given, else a random one, returned so the caller can print it once).
-  std::expected<std::optional<std::string>, std::string> Start(const std::string& bootstrap_token);
+  // KEEL_BOOTSTRAP_KEY (`bootstrap_token`) is imported once: into a data directory that never had a
+  // platform-owner key. Later it is left alone (a revoked one stays revoked) and the report says so.
+  std::expected<KeysReport, std::string> Start(const std::string& bootstrap_token);
 
   Response Handle(const Request& request, actors::Client& client);
   // Answers without waiting when it can: routing, authentication, parsing and access run on the calling
@@ -64,8 +80,8 @@ class Api {
   std::optional<Principal> Authenticate(const Request& request) const;
   // Whether the key with this public id exists and is not revoked (long-lived connections re-check).
   bool KeyActive(const std::string& key_id) const;
-  // Grows with every key revocation (after the key reads as revoked): lets the feed hub look a key up
-  // again only when one happened.
+  // Grows whenever a key stops working (revoked, or its expiry passed): lets the feed hub look a key
+  // up again only when one did.
   std::uint64_t KeyRevocations() const;
 
   // A key whose token the operator chose (demo keys, KEEL_BOOTSTRAP_KEY); kept if it exists.

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -28,6 +29,9 @@ struct Response {
   // False for an answer that must not be stored as an Idempotency-Key's answer (the key turned out to
   // belong to an earlier, different command).
   bool keep_for_key = true;
+  // When set, what is stored as the Idempotency-Key's answer instead of `body`: an answer holding a
+  // secret shown once (a new API key's token) is kept without it.
+  std::optional<std::string> stored_body;
 };
 
 }  // namespace keel::gateway
