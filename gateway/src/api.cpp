@@ -322,7 +322,9 @@ Api::Prepared Api::Prepare(const Request& req, const Principal& given, actors::C
     tenant_scope = match.params.at("tenant");
     // The tenant's facts as of its stream's current version (reference_data.hpp): a tenant suspended
     // a millisecond ago, by hand or by dunning, trades no more.
-    auto facts = ctx.reference.Tenant(tenant_scope, client);
+    static const TenantFactsRef kNoTenant = std::make_shared<const TenantFacts>();
+    auto facts = eventstore::IsValidId(tenant_scope) ? ctx.reference.Tenant(tenant_scope, client)
+                                                     : ReferenceResult<TenantFactsRef>(kNoTenant);  // no such tenant can exist
     if (!facts) {
       if (facts.error().kind == ReferenceError::Kind::kWouldWait) {
         p.needs_pool = true;
@@ -346,6 +348,22 @@ Api::Prepared Api::Prepare(const Request& req, const Principal& given, actors::C
     p.answer = Problem(403, "forbidden", "Forbidden",
                        std::string(RoleName(who.role)) + " may not use " + std::string(CategoryName(route.category)) +
                            " routes");
+    return p;
+  }
+  // Path ids follow the id rule like body ids: 400 naming the parameter (the value is not echoed: it
+  // may hold anything). After authorization (a caller learns nothing of another scope), before any
+  // existence check.
+  for (const auto& [name, value] : match.params) {
+    if (!eventstore::IsValidId(value)) {
+      p.answer = BadField({name, std::string(json::kIdRule)});
+      return p;
+    }
+  }
+  // Authorization first, then existence: a tenant that does not exist is 404 on every route, for every
+  // role its scope covers (a partner-bound key already got 404 above, as for another partner's tenant).
+  if (route.scope == Scope::kTenant && p.tenant && !p.tenant->exists()) {
+    Audit(ctx, req, who.Name(), 404, now);
+    p.answer = NotFound("tenant '" + tenant_scope + "' does not exist");
     return p;
   }
 

@@ -18,7 +18,7 @@ namespace json {
 template <>
 struct Describe<CreateKeyBody> {
   static constexpr auto fields = std::make_tuple(Req("role", &CreateKeyBody::role), Opt("name", &CreateKeyBody::name),
-                                                 Opt("partner", &CreateKeyBody::partner), Opt("tenant", &CreateKeyBody::tenant),
+                                                 OptId("partner", &CreateKeyBody::partner), OptId("tenant", &CreateKeyBody::tenant),
                                                  Opt("workflow_role", &CreateKeyBody::workflow_role),
                                                  Opt("expires_in_days", &CreateKeyBody::expires_in_days));
 };

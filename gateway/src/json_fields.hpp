@@ -47,6 +47,9 @@ constexpr Field<T, M> Opt(std::string_view name, M T::*member) { return {name, m
 // A-Z a-z 0-9 . _ : - (the rule of entity ids, eventstore::IsValidId).
 template <class T>
 constexpr Field<T, std::string> ReqId(std::string_view name, std::string T::*member) { return {name, member, true, true}; }
+// The same, optional: "" (or absent) means none; anything else follows the id rule.
+template <class T>
+constexpr Field<T, std::string> OptId(std::string_view name, std::string T::*member) { return {name, member, false, true}; }
 
 inline constexpr std::string_view kIdRule = "an id is 1..128 characters of A-Z a-z 0-9 . _ : -";
 
@@ -246,7 +249,7 @@ std::optional<FieldError> FromJson(const Json& j, T& out, const std::string& pat
                 }
                 err = FromJson(*it, out.*(f.member), Join(path, f.name));
                 if constexpr (std::is_same_v<std::decay_t<decltype(out.*(f.member))>, std::string>) {
-                  if (!err && f.id && !eventstore::IsValidId(out.*(f.member)))
+                  if (!err && f.id && (f.required || !(out.*(f.member)).empty()) && !eventstore::IsValidId(out.*(f.member)))
                     err = FieldError{Join(path, f.name), std::string(kIdRule)};
                 }
               }(),

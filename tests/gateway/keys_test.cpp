@@ -134,7 +134,7 @@ TEST_CASE("no API key secret reaches the disk: stored answers and audited query 
   }
 }
 
-TEST_CASE("a key store from before keyed hashes verifies its keys and upgrades them; another master key is refused",
+TEST_CASE("a key store from before keyed hashes verifies its keys and upgrades them, and another master key is refused",
           "[gateway][keys]") {
   keel::eventstore::test::TempDir dir;
   const std::string token = "keel_legacy_analyst_key_0123456789abcdef";

@@ -317,7 +317,7 @@ TEST_CASE("a receipt is remembered by id for good and read back with its landed 
   bad_id(base + "/purchase-requests", {{"request_id", std::string(200, 'p')}, {"sku", "BOLT"}, {"qty", 1}}, "request_id");
   CHECK(w.head() == head);
   Expect(w.Call("GET", base + "/receipts/r%2Fslash"), 404, "not_found");
-  Expect(w.Call("GET", base + "/receipts/" + std::string(129, 'r')), 404, "not_found");
+  Expect(w.Call("GET", base + "/receipts/" + std::string(129, 'r')), 400, "invalid_field");
 
   // The warehouse's state holds stock, open reservations and rules: not its 21 receipts.
   auto state = w.CallJson("GET", base, nullptr, kOwnerKey, 200)["state"];

@@ -44,16 +44,16 @@ template <> struct Describe<domain::billing::RevenueSplit> {
 template <> struct Describe<domain::billing::IssueInvoice> {
   using T = domain::billing::IssueInvoice;
   static constexpr auto fields = std::make_tuple(
-      Req("invoice_id", &T::invoice_id), Req("period_start", &T::period_start), Req("period_end", &T::period_end));
+      ReqId("invoice_id", &T::invoice_id), Req("period_start", &T::period_start), Req("period_end", &T::period_end));
 };
 template <> struct Describe<domain::billing::RecordPayment> {
   using T = domain::billing::RecordPayment;
   static constexpr auto fields =
-      std::make_tuple(Req("invoice_id", &T::invoice_id), Req("payment_id", &T::payment_id), Req("amount", &T::amount));
+      std::make_tuple(ReqId("invoice_id", &T::invoice_id), ReqId("payment_id", &T::payment_id), Req("amount", &T::amount));
 };
 template <> struct Describe<domain::billing::IssueCreditNote> {
   using T = domain::billing::IssueCreditNote;
-  static constexpr auto fields = std::make_tuple(Req("invoice_id", &T::invoice_id), Req("note_id", &T::note_id),
+  static constexpr auto fields = std::make_tuple(ReqId("invoice_id", &T::invoice_id), ReqId("note_id", &T::note_id),
                                                  Opt("reason", &T::reason), Req("amount", &T::amount));
 };
 template <> struct Describe<domain::billing::AssessOverdue> { static constexpr auto fields = std::make_tuple(); };

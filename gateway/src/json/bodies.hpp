@@ -43,7 +43,7 @@ struct UpgradeTemplateBody {
 template <> struct Describe<ProvisionTenantBody> {
   using T = ProvisionTenantBody;
   static constexpr auto fields = std::make_tuple(
-      Req("id", &T::id), Opt("name", &T::name), Req("template_id", &T::template_id),
+      ReqId("id", &T::id), Opt("name", &T::name), ReqId("template_id", &T::template_id),
       Opt("template_version", &T::template_version), Opt("plan", &T::plan), Opt("environment", &T::environment));
 };
 template <> struct Describe<ChangePlanBody> {

@@ -24,9 +24,9 @@ namespace keel::gateway::json {
 
 template <> struct Describe<domain::catalog::Item> {
   using T = domain::catalog::Item;
-  static constexpr auto fields = std::make_tuple(Opt("sku", &T::sku), Opt("name", &T::name), Opt("unit", &T::unit),
+  static constexpr auto fields = std::make_tuple(ReqId("sku", &T::sku), Opt("name", &T::name), Opt("unit", &T::unit),
                                                  Opt("category", &T::category), Opt("weight_grams", &T::weight_grams),
-                                                 Opt("lot_tracked", &T::lot_tracked), Opt("supplier", &T::supplier));
+                                                 Opt("lot_tracked", &T::lot_tracked), OptId("supplier", &T::supplier));
 };
 template <> struct Describe<domain::catalog::ItemRow> {  // a command's row: both required
   using T = domain::catalog::ItemRow;
@@ -38,7 +38,7 @@ template <> struct Describe<domain::catalog::RowError> {
 };
 template <> struct Describe<domain::catalog::Supplier> {
   using T = domain::catalog::Supplier;
-  static constexpr auto fields = std::make_tuple(Opt("id", &T::id), Opt("name", &T::name));
+  static constexpr auto fields = std::make_tuple(ReqId("id", &T::id), Opt("name", &T::name));
 };
 template <> struct Describe<domain::catalog::CustomerContract> {
   using T = domain::catalog::CustomerContract;

@@ -28,7 +28,7 @@ template <> struct Describe<domain::order::CatalogItem> {
 };
 template <> struct Describe<domain::order::LineInput> {  // only in a command
   using T = domain::order::LineInput;
-  static constexpr auto fields = std::make_tuple(Req("line", &T::line), Req("sku", &T::sku), Req("qty", &T::qty),
+  static constexpr auto fields = std::make_tuple(Req("line", &T::line), ReqId("sku", &T::sku), Req("qty", &T::qty),
                                                  Opt("unit_price", &T::unit_price));
 };
 template <> struct Describe<domain::order::Allocation> {
@@ -51,7 +51,7 @@ template <> struct Describe<domain::order::PricedLine> {
 template <> struct Describe<domain::order::PlaceOrder> {  // tenant, catalog, prices, threshold: resolved
   using T = domain::order::PlaceOrder;
   static constexpr auto fields =
-      std::make_tuple(Req("id", &T::id), Req("customer", &T::customer), Req("currency", &T::currency),
+      std::make_tuple(ReqId("id", &T::id), ReqId("customer", &T::customer), Req("currency", &T::currency),
                       Opt("channel", &T::channel), Req("lines", &T::lines));
 };
 template <> struct Describe<domain::order::ApproveOrder> {  // by, role: the caller; roles: the rules
@@ -68,12 +68,12 @@ template <> struct Describe<domain::order::RecordAllocation> {
 template <> struct Describe<domain::order::PickOrder> { static constexpr auto fields = std::make_tuple(); };
 template <> struct Describe<domain::order::ShipOrder> {
   using T = domain::order::ShipOrder;
-  static constexpr auto fields = std::make_tuple(Req("warehouse", &T::warehouse), Opt("tracking", &T::tracking));
+  static constexpr auto fields = std::make_tuple(ReqId("warehouse", &T::warehouse), Opt("tracking", &T::tracking));
 };
 template <> struct Describe<domain::order::DeliverOrder> { static constexpr auto fields = std::make_tuple(); };
 template <> struct Describe<domain::order::InvoiceOrder> {
   using T = domain::order::InvoiceOrder;
-  static constexpr auto fields = std::make_tuple(Req("invoice_id", &T::invoice_id));
+  static constexpr auto fields = std::make_tuple(ReqId("invoice_id", &T::invoice_id));
 };
 template <> struct Describe<domain::order::CancelOrder> {
   using T = domain::order::CancelOrder;
@@ -85,20 +85,20 @@ template <> struct Describe<domain::order::CancelLineRemainder> {  // the line c
 };
 template <> struct Describe<domain::order::RequestReturn> {  // window and auto-authorization: the rules
   using T = domain::order::RequestReturn;
-  static constexpr auto fields = std::make_tuple(Req("rma", &T::rma), Req("lines", &T::lines));
+  static constexpr auto fields = std::make_tuple(ReqId("rma", &T::rma), Req("lines", &T::lines));
 };
 template <> struct Describe<domain::order::AuthorizeReturn> {  // `by` is the caller
   using T = domain::order::AuthorizeReturn;
-  static constexpr auto fields = std::make_tuple(Req("rma", &T::rma));
+  static constexpr auto fields = std::make_tuple(ReqId("rma", &T::rma));
 };
 template <> struct Describe<domain::order::ReceiveReturn> {
   using T = domain::order::ReceiveReturn;
   static constexpr auto fields =
-      std::make_tuple(Req("rma", &T::rma), Opt("disposition", &T::disposition), Opt("warehouse", &T::warehouse));
+      std::make_tuple(ReqId("rma", &T::rma), Opt("disposition", &T::disposition), OptId("warehouse", &T::warehouse));
 };
 template <> struct Describe<domain::order::RefundReturn> {
   using T = domain::order::RefundReturn;
-  static constexpr auto fields = std::make_tuple(Req("rma", &T::rma), Req("amount", &T::amount));
+  static constexpr auto fields = std::make_tuple(ReqId("rma", &T::rma), Req("amount", &T::amount));
 };
 
 // -- events --

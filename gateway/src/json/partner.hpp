@@ -33,7 +33,7 @@ template <> struct Describe<domain::partner::Branding> {
 // -- commands --
 template <> struct Describe<domain::partner::RegisterPartner> {
   using T = domain::partner::RegisterPartner;
-  static constexpr auto fields = std::make_tuple(Req("id", &T::id), Opt("name", &T::name));
+  static constexpr auto fields = std::make_tuple(ReqId("id", &T::id), Opt("name", &T::name));
 };
 template <> struct Describe<domain::partner::UpdateBranding> {
   using T = domain::partner::UpdateBranding;

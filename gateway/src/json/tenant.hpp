@@ -32,7 +32,7 @@ template <> struct Describe<domain::tenant::MilestoneState> {
 template <> struct Describe<domain::tenant::StartOnboarding> { static constexpr auto fields = std::make_tuple(); };
 template <> struct Describe<domain::tenant::CompleteMilestone> {
   using T = domain::tenant::CompleteMilestone;
-  static constexpr auto fields = std::make_tuple(Req("milestone", &T::milestone));  // `by` is the caller
+  static constexpr auto fields = std::make_tuple(ReqId("milestone", &T::milestone));  // `by` is the caller
 };
 template <> struct Describe<domain::tenant::GoLive> { static constexpr auto fields = std::make_tuple(); };
 template <> struct Describe<domain::tenant::SuspendTenant> {
@@ -54,7 +54,7 @@ template <> struct Describe<domain::tenant::DeactivateModule> {
 };
 template <> struct Describe<domain::tenant::RegisterWarehouse> {
   using T = domain::tenant::RegisterWarehouse;
-  static constexpr auto fields = std::make_tuple(Req("warehouse", &T::warehouse));
+  static constexpr auto fields = std::make_tuple(ReqId("warehouse", &T::warehouse));
 };
 template <> struct Describe<domain::tenant::RecordUsage> {
   using T = domain::tenant::RecordUsage;
@@ -69,11 +69,11 @@ template <> struct Describe<domain::tenant::CancelSubscription> {
 template <> struct Describe<domain::tenant::OpenTicket> {
   using T = domain::tenant::OpenTicket;
   static constexpr auto fields =
-      std::make_tuple(Req("ticket", &T::ticket), Opt("subject", &T::subject), Opt("severity", &T::severity));
+      std::make_tuple(ReqId("ticket", &T::ticket), Opt("subject", &T::subject), Opt("severity", &T::severity));
 };
 template <> struct Describe<domain::tenant::ResolveTicket> {
   using T = domain::tenant::ResolveTicket;
-  static constexpr auto fields = std::make_tuple(Req("ticket", &T::ticket));
+  static constexpr auto fields = std::make_tuple(ReqId("ticket", &T::ticket));
 };
 template <> struct Describe<domain::tenant::RecordIntegrationFailure> {
   using T = domain::tenant::RecordIntegrationFailure;

@@ -25,7 +25,7 @@ namespace keel::gateway::json {
 
 template <> struct Describe<domain::warehouse::LotQty> {
   using T = domain::warehouse::LotQty;
-  static constexpr auto fields = std::make_tuple(Opt("lot", &T::lot), Opt("expiry", &T::expiry), Opt("qty", &T::qty));
+  static constexpr auto fields = std::make_tuple(OptId("lot", &T::lot), Opt("expiry", &T::expiry), Opt("qty", &T::qty));
 };
 template <> struct Describe<domain::warehouse::ItemFacts> {
   using T = domain::warehouse::ItemFacts;
@@ -34,7 +34,7 @@ template <> struct Describe<domain::warehouse::ItemFacts> {
 template <> struct Describe<domain::warehouse::ReceiptLine> {
   using T = domain::warehouse::ReceiptLine;
   static constexpr auto fields =
-      std::make_tuple(Opt("sku", &T::sku), Opt("qty", &T::qty), Opt("unit_cost", &T::unit_cost), Opt("lot", &T::lot),
+      std::make_tuple(ReqId("sku", &T::sku), Opt("qty", &T::qty), Opt("unit_cost", &T::unit_cost), OptId("lot", &T::lot),
                       Opt("expiry", &T::expiry));
 };
 template <> struct Describe<domain::warehouse::LandedCharge> {
@@ -50,7 +50,7 @@ template <> struct Describe<domain::warehouse::LineCharge> {
 template <> struct Describe<domain::warehouse::CreateWarehouse> {
   using T = domain::warehouse::CreateWarehouse;
   static constexpr auto fields =
-      std::make_tuple(Req("id", &T::id), Opt("name", &T::name), Req("currency", &T::currency));
+      std::make_tuple(ReqId("id", &T::id), Opt("name", &T::name), Req("currency", &T::currency));
 };
 template <> struct Describe<domain::warehouse::ReceiveStock> {
   using T = domain::warehouse::ReceiveStock;
@@ -65,26 +65,26 @@ template <> struct Describe<domain::warehouse::AllocateLandedCost> {
 template <> struct Describe<domain::warehouse::AdjustStock> {
   using T = domain::warehouse::AdjustStock;
   static constexpr auto fields =
-      std::make_tuple(Req("sku", &T::sku), Req("delta", &T::delta), Opt("reason", &T::reason), Opt("lot", &T::lot),
+      std::make_tuple(ReqId("sku", &T::sku), Req("delta", &T::delta), Opt("reason", &T::reason), OptId("lot", &T::lot),
                       Opt("expiry", &T::expiry));
 };
 template <> struct Describe<domain::warehouse::ReserveStock> {
   using T = domain::warehouse::ReserveStock;
   static constexpr auto fields =
-      std::make_tuple(Req("order_id", &T::order_id), Req("line", &T::line), Req("sku", &T::sku), Req("qty", &T::qty));
+      std::make_tuple(ReqId("order_id", &T::order_id), Req("line", &T::line), ReqId("sku", &T::sku), Req("qty", &T::qty));
 };
 template <> struct Describe<domain::warehouse::ReleaseReservation> {
   using T = domain::warehouse::ReleaseReservation;
-  static constexpr auto fields = std::make_tuple(Req("order_id", &T::order_id), Req("line", &T::line));
+  static constexpr auto fields = std::make_tuple(ReqId("order_id", &T::order_id), Req("line", &T::line));
 };
 template <> struct Describe<domain::warehouse::ConsumeReservation> {
   using T = domain::warehouse::ConsumeReservation;
-  static constexpr auto fields = std::make_tuple(Req("order_id", &T::order_id), Req("line", &T::line));
+  static constexpr auto fields = std::make_tuple(ReqId("order_id", &T::order_id), Req("line", &T::line));
 };
 template <> struct Describe<domain::warehouse::TransferOut> {  // to_tenant: the caller's tenant
   using T = domain::warehouse::TransferOut;
   static constexpr auto fields =
-      std::make_tuple(ReqId("transfer_id", &T::transfer_id), Req("to_warehouse", &T::to_warehouse), Req("sku", &T::sku),
+      std::make_tuple(ReqId("transfer_id", &T::transfer_id), ReqId("to_warehouse", &T::to_warehouse), ReqId("sku", &T::sku),
                       Req("qty", &T::qty));
 };
 template <> struct Describe<domain::warehouse::TransferIn> {  // from_tenant: the caller's tenant
@@ -96,11 +96,11 @@ template <> struct Describe<domain::warehouse::TransferIn> {  // from_tenant: th
 template <> struct Describe<domain::warehouse::SetReplenishmentRule> {
   using T = domain::warehouse::SetReplenishmentRule;
   static constexpr auto fields =
-      std::make_tuple(Req("sku", &T::sku), Req("min", &T::min), Req("max", &T::max), Opt("multiple", &T::multiple));
+      std::make_tuple(ReqId("sku", &T::sku), Req("min", &T::min), Req("max", &T::max), Opt("multiple", &T::multiple));
 };
 template <> struct Describe<domain::warehouse::RequestPurchase> {
   using T = domain::warehouse::RequestPurchase;
-  static constexpr auto fields = std::make_tuple(ReqId("request_id", &T::request_id), Req("sku", &T::sku),
+  static constexpr auto fields = std::make_tuple(ReqId("request_id", &T::request_id), ReqId("sku", &T::sku),
                                                  Req("qty", &T::qty), Opt("reason", &T::reason));
 };
 
