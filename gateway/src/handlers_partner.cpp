@@ -39,6 +39,9 @@ Response ProvisionTenant(Call& c) {
                                                ? c.ctx.templates.Find(body->template_id, *body->template_version)
                                                : c.ctx.templates.Latest(body->template_id);
   if (segment == nullptr) return BadField({"template_id", "no such segment template (version)"});
+  // The plan is a commercial choice: a partner admin's or the platform owner's (as plan changes are).
+  if (body->plan && c.who.role != Role::kPartnerAdmin && c.who.role != Role::kPlatformOwner)
+    return Problem(403, "forbidden", "Forbidden", "choosing a plan is for a partner admin or the platform owner; leave 'plan' out for the template's");
   const std::string plan_id = body->plan.value_or(segment->plan);
   const domain::Plan* plan = c.ctx.catalog.FindPlan(plan_id);
   if (plan == nullptr) return BadField({"plan", "no such plan '" + plan_id + "'"});

@@ -1,5 +1,7 @@
 // Handlers of the system routes: health, readiness, metrics, the OpenAPI document, the service
 // catalog and templates, API keys, and closing billing periods.
+#include <set>
+
 #include "call.hpp"
 #include "domain_json.hpp"
 
@@ -115,13 +117,33 @@ Response CreateKey(Call& c) {
     return BadField({"partner", "this role needs " + std::string(*role == Role::kPlatformOwner ? "no partner or tenant"
                                                                : *role == Role::kTenantOperator ? "a partner and a tenant"
                                                                                                 : "a partner")});
-  if (!body->tenant.empty()) {
-    auto tenant = c.client->Get(actors::TenantKey(body->tenant));
-    if (!tenant || tenant->version == 0 || tenant->As<domain::tenant::State>().partner != body->partner)
-      return NotFound("tenant '" + body->tenant + "' of partner '" + body->partner + "' does not exist");
-  }
+  // Authorization before existence: whether another partner's tenant exists is not this caller's to learn.
   if (!MayIssue(c.who, *role, body->partner, body->tenant))
     return Problem(403, "forbidden", "Forbidden", "this key may not issue a " + body->role + " key with that scope");
+  const domain::SegmentTemplate* segment = nullptr;
+  if (!body->tenant.empty()) {
+    auto tenant = c.ctx.reference.Tenant(body->tenant, c.client);
+    if (!tenant) return Problem(503, "unavailable", "The service is unavailable", "the tenant did not answer");
+    if (!(*tenant)->exists() || (*tenant)->state.partner != body->partner)
+      return NotFound("tenant '" + body->tenant + "' of partner '" + body->partner + "' does not exist");
+    segment = (*tenant)->segment;
+  }
+  // A workflow role is one the tenant's template names (approvers, price overrides, exception routing),
+  // never a key role: it cannot make a key more than its role.
+  if (!body->workflow_role.empty()) {
+    if (segment == nullptr)
+      return BadField({"workflow_role", "a workflow role belongs to a key bound to a tenant (its template names the roles)"});
+    std::set<std::string> known(segment->workflow.approver_roles.begin(), segment->workflow.approver_roles.end());
+    known.insert(segment->workflow.price_override_roles.begin(), segment->workflow.price_override_roles.end());
+    for (const auto& [what, routed_to] : segment->workflow.exception_routing) known.insert(routed_to);
+    for (const char* key_role : {"platform_owner", "partner_admin", "implementation", "tenant_operator", "analyst"})
+      known.erase(key_role);
+    if (!known.contains(body->workflow_role)) {
+      std::string list;
+      for (const auto& r : known) list += (list.empty() ? "" : ", ") + r;
+      return BadField({"workflow_role", "not a workflow role of this tenant's template (" + (list.empty() ? "none" : list) + ")"});
+    }
+  }
   if (!body->partner.empty()) {  // minting keys is one of the partner's own writes (lifecycle table)
     auto partner = c.client->Get(actors::PartnerKey(body->partner));
     if (!partner) return Problem(503, "unavailable", "The service is unavailable", "the partner did not answer");

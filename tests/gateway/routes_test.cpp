@@ -156,7 +156,7 @@ TEST_CASE("every route answers its happy path over HTTP", "[gateway][e2e]") {
   // Approval: above the template's threshold (2500000) the order waits for an approver.
   k.Ok("POST", "/v1/tenants/t1/orders", {{"id", "o2"}, {"customer", "c1"}, {"currency", "EUR"}, {"lines", Lines({{"BOLT", 3000}})}});
   CHECK(k.Ok("GET", "/v1/tenants/t1/orders/o2")["state"]["status"] == "awaiting_approval");
-  k.Ok("POST", "/v1/tenants/t1/orders/o2/approval", nullptr, w.Key("partner_admin", "p1", "", "finance"));  // not the placer
+  k.Ok("POST", "/v1/tenants/t1/orders/o2/approval", nullptr, w.Key("tenant_operator", "p1", "t1", "finance"));  // not the placer
   k.Ok("POST", "/v1/tenants/t1/orders", {{"id", "o3"}, {"customer", "c1"}, {"currency", "EUR"}, {"lines", Lines({{"BOLT", 3000}})}});
   k.Ok("POST", "/v1/tenants/t1/orders/o3/rejection", {{"reason", "credit hold"}});
   k.Ok("POST", "/v1/tenants/t1/orders", {{"id", "o4"}, {"customer", "c2"}, {"currency", "EUR"}, {"lines", Lines({{"GEAR", 1}})}});
