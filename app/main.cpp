@@ -35,6 +35,8 @@ int Usage() {
                "  --data DIR          event store directory (default ./data, created if missing)\n"
                "  --listen HOST:PORT  address to serve on (default 127.0.0.1:8080)\n"
                "  --demo              seed a demo platform into an empty data directory\n"
+               "  --cors-origin ORIGIN  a browser origin allowed to call the API (repeatable; * for any)\n"
+               "  --master-key-file F   the node's master key (default: <data dir>.master-key, created once)\n"
                "  --config DIR        plans.json and templates/ (default: the repository's config/data)\n"
                "  --idempotency-retention-hours N\n"
                "                      keep answers to Idempotency-Key requests N hours (1..8760, default 24)\n"
@@ -46,7 +48,9 @@ int Usage() {
                "                      retention keep the wall clock either way\n"
                "  --clock-start MS    where a simulated clock starts, Unix epoch ms (default: now, or the newest\n"
                "                      event's time if later)\n"
-               "environment: KEEL_BOOTSTRAP_KEY = the first platform owner's API key (24+ characters)\n";
+               "environment: KEEL_BOOTSTRAP_KEY = the first platform owner's API key (24+ characters, 10+ distinct;\n"
+               "             imported once, into a data directory without owner keys)\n"
+               "             KEEL_MASTER_KEY = the node's master key as 64 hex digits (instead of the file)\n";
   return 2;
 }
 
@@ -103,6 +107,15 @@ int main(int argc, char** argv) {
       if (!clock_start) return Usage();
     } else if (arg == "--demo") {
       demo = true;
+    } else if (arg == "--cors-origin") {
+      const std::string origin = value();
+      if (origin != "*" && !(origin.starts_with("http://") || origin.starts_with("https://"))) {
+        std::cerr << "--cors-origin: expected an origin such as https://app.example.com, or *\n";
+        return Usage();
+      }
+      options.server.cors_origins.push_back(origin);
+    } else if (arg == "--master-key-file") {
+      options.master_key_file = value();
     } else {
       std::cerr << "unknown option " << arg << "\n";
       return Usage();

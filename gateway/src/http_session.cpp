@@ -13,6 +13,7 @@
 #include <cctype>
 #include <optional>
 
+#include "http_extras.hpp"
 #include "problem.hpp"
 #include "sessions.hpp"
 #include "ws_protocols.hpp"
@@ -43,6 +44,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
         ec == net::error::connection_reset || ec == net::error::eof) {
       return Close();
     }
+    request_id_.clear();  // a refusal before the request is parsed gets a new id (Write)
+    origin_.clear();
     if (ec == http::error::body_limit) {
       return WriteError(413, "payload_too_large", "Payload too large",
                         "the body is larger than " + std::to_string(state_.options.body_limit) + " bytes");
@@ -68,6 +71,11 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
       request.headers[name] = std::string(field.value());
     }
     request.body = std::move(req.body());
+    request_id_ = RequestIdFor(request.Header("x-request-id"));
+    request.headers["x-request-id"] = request_id_;
+    origin_ = request.Header("origin");
+    if (request.method == "OPTIONS" && !request.Header("access-control-request-method").empty())
+      return Write(Preflight(state_.options.cors_origins, origin_));
 
     // Counted before the draining check: a stop that sees no open request never misses this one.
     if (state_.open_requests.fetch_add(1) >= state_.options.max_in_flight || state_.draining) {
@@ -158,6 +166,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
   // `counted`: the answer of a request that was submitted to the pool (open_requests counts it).
   void Write(Response r, bool counted = false) {
+    if (request_id_.empty()) request_id_ = RequestIdFor("");
+    StampRequestId(r, request_id_);
+    if (OriginAllowed(state_.options.cors_origins, origin_) && r.status != 204) AddCorsHeaders(r, origin_);
     auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(r.status), version_);
     res->set(http::field::server, "keel");
     res->set(http::field::content_type, r.content_type);
@@ -199,6 +210,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   ServerState& state_;
   unsigned version_ = 11;
   bool keep_alive_ = true;
+  std::string request_id_;  // the current request's (X-Request-Id)
+  std::string origin_;      // the current request's Origin header
 };
 
 }  // namespace

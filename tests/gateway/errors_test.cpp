@@ -380,7 +380,14 @@ TEST_CASE("stored Idempotency-Key responses are purged once their retention ends
   REQUIRE(purged.has_value());
   CHECK(*purged == 1);  // "purge-b"; "purge-a" was stored again and keeps its new answer
   CHECK(stored() == before + 2);
-  CHECK(w.Call("POST", "/v1/partners", p8, keel::test::kOwnerKey, "Idempotency-Key: purge-a\r\n").body == again.body);
+  // The stored answer again (a problem names each occurrence in `instance`: the rest is the same bytes).
+  auto without_instance = [](const std::string& body) {
+    Json j = Json::parse(body);
+    j.erase("instance");
+    return j;
+  };
+  CHECK(without_instance(w.Call("POST", "/v1/partners", p8, keel::test::kOwnerKey, "Idempotency-Key: purge-a\r\n").body) ==
+        without_instance(again.body));
 
   // A day later the rest goes too, and a limit bounds each call.
   w.clock.Advance(25LL * 3600 * 1000);

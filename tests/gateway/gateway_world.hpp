@@ -38,6 +38,7 @@ struct WorldOptions {
   // As `keel serve --clock simulated`: `clock` is business time that POST /v1/admin/clock/advance
   // moves, and `wall` is the wall clock apart from it. Otherwise `clock` serves as both.
   bool simulated_admin_clock = false;
+  std::vector<std::string> cors_origins;  // ServerOptions::cors_origins
 };
 
 // The stable name in a problem+json answer's `type` ("" when the body is not a problem).
@@ -63,6 +64,7 @@ class GatewayWorld {
     o.server.slow_consumer_grace = w.slow_consumer_grace;
     o.server.ws_send_buffer = w.ws_send_buffer;
     o.server.max_subscriptions = w.max_subscriptions;
+    o.server.cors_origins = w.cors_origins;
     o.store.env = w.store_env;
     o.store.recovery_interval = w.store_recovery_interval;
     o.store.resume_free_bytes = w.store_resume_free_bytes;

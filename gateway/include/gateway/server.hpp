@@ -9,6 +9,7 @@
 #include <expected>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "actors/runtime.hpp"
 #include "eventstore/store.hpp"
@@ -34,6 +35,9 @@ struct ServerOptions {
   // Stop also waits until no request has been read for this long (a request already sent on a
   // keep-alive connection is answered 503 'draining' rather than cut off).
   std::chrono::milliseconds drain_quiet{50};
+  // Browser origins allowed to call the API (CORS; `keel serve --cors-origin`): exact origins such as
+  // "https://app.example.com", or "*". Empty: no CORS headers, preflights refused.
+  std::vector<std::string> cors_origins;
 };
 
 // The close code a WebSocket client gets when it reads the feed too slowly.
