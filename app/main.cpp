@@ -37,6 +37,9 @@ int Usage() {
                "  --demo              seed a demo platform into an empty data directory\n"
                "  --cors-origin ORIGIN  a browser origin allowed to call the API (repeatable; * for any)\n"
                "  --master-key-file F   the node's master key (default: <data dir>.master-key, created once)\n"
+               "  --log-level L       debug|info|warn|error|off: one line per request on stderr (default info;\n"
+               "                      answers below 400 are info, 4xx warn, 5xx error)\n"
+               "  --log-format F      json|text (default json)\n"
                "  --config DIR        plans.json and templates/ (default: the repository's config/data)\n"
                "  --idempotency-retention-hours N\n"
                "                      keep answers to Idempotency-Key requests N hours (1..8760, default 24)\n"
@@ -60,6 +63,7 @@ int main(int argc, char** argv) {
   if (argc < 2 || std::string(argv[1]) != "serve") return Usage();
   keel::app::NodeOptions options;
   bool demo = false;
+  keel::gateway::LogOptions log;  // json, info
   bool simulated = false;
   std::optional<std::int64_t> clock_start;
   for (int i = 2; i < argc; ++i) {
@@ -114,6 +118,10 @@ int main(int argc, char** argv) {
         return Usage();
       }
       options.server.cors_origins.push_back(origin);
+    } else if (arg == "--log-level") {
+      log.level = value();
+    } else if (arg == "--log-format") {
+      log.format = value();
     } else if (arg == "--master-key-file") {
       options.master_key_file = value();
     } else {
@@ -121,6 +129,11 @@ int main(int argc, char** argv) {
       return Usage();
     }
   }
+  if (auto bad = keel::gateway::CheckLogOptions(log); !bad.empty()) {
+    std::cerr << "--" << bad << "\n";
+    return Usage();
+  }
+  options.request_log = log;
   if (clock_start && !simulated) {
     std::cerr << "--clock-start needs --clock simulated\n";
     return Usage();

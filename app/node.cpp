@@ -135,6 +135,10 @@ std::expected<std::unique_ptr<Node>, std::string> Node::Start(NodeOptions option
   }
   gateway::ApiOptions api_options;
   api_options.master_key = std::move(master);
+  if (o.request_log) {
+    if (auto bad = gateway::CheckLogOptions(*o.request_log); !bad.empty()) return std::unexpected(bad);
+    api_options.request_log = std::make_shared<gateway::RequestLog>(*o.request_log);
+  }
   api_options.rate_limits = o.rate_limits;
   api_options.idempotency_retention_ms = o.idempotency_retention_ms;
   api_options.audit_retention_ms = o.audit_retention_ms;

@@ -16,6 +16,7 @@
 #include "actors/runtime.hpp"
 #include "eventstore/store.hpp"
 #include "gateway/api.hpp"
+#include "gateway/request_log.hpp"
 #include "gateway/server.hpp"
 
 namespace keel::app {
@@ -42,6 +43,8 @@ struct NodeOptions {
   // `master_key_file` ("" = `<data_dir>.master-key`), created on first start.
   std::string master_key;
   std::string master_key_file;
+  // The operators' request log (gateway/request_log.hpp): one line per request; unset: none.
+  std::optional<gateway::LogOptions> request_log;
   // Start with /readyz answering 503 'starting' until MarkReady() (keel serve --demo seeds first).
   bool defer_ready = false;
   // How long the gateway keeps stored Idempotency-Key answers and records of refused requests

@@ -8,7 +8,7 @@ packages=(
   build-essential cmake ccache
   librocksdb-dev libcapnp-dev capnproto libssl-dev
   nlohmann-json3-dev libcaf-dev catch2
-  libboost1.81-dev libboost-system1.81-dev prometheus-cpp-dev libjemalloc-dev
+  libboost1.81-dev libboost-system1.81-dev prometheus-cpp-dev libjemalloc-dev libspdlog-dev
 )
 
 missing=()

@@ -10,6 +10,7 @@
 #include <cstdio>
 
 #include "call.hpp"
+#include "gateway/request_log.hpp"
 #include "domain_json.hpp"
 #include "openapi_document.hpp"
 
@@ -137,6 +138,7 @@ Api::Api(eventstore::EventStore& store, actors::Runtime& runtime, const actors::
   ctx_->wall = options.wall_clock;
   ctx_->simulated = options.simulated_clock;
   ctx_->openapi = std::string(OpenApiDocument());
+  ctx_->request_log = std::move(options.request_log);
 }
 
 Api::~Api() = default;
@@ -417,6 +419,7 @@ Response Api::HandleAs(const Request& req, const Principal& given, actors::Clien
   auto finish = [&](Response r) {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     ctx.metrics.Request(p.route_id, r.status, seconds);
+    if (ctx.request_log) ctx.request_log->Write(req, req.body.size(), p.who, p.route_id, r, seconds);
     return r;
   };
   if (p.answer) return finish(std::move(*p.answer));
@@ -492,9 +495,13 @@ bool Api::TryHandleAsync(const Request& req, std::function<void(Response)> done,
   const std::int64_t now = ctx.clock.NowMs();
   auto prepared = std::make_shared<Prepared>(Prepare(req, Principal{}, nullptr, ctx.WallNowMs()));
   if (prepared->needs_pool) return false;
-  auto finish = [&ctx, started, route = prepared->route_id, done](Response r) {
+  // What the request log needs of the request, without its body (only when there is a log).
+  std::shared_ptr<const Request> logged;
+  if (ctx.request_log) logged = std::make_shared<const Request>(Request{req.method, req.target, req.headers, {}, req.source});
+  auto finish = [&ctx, started, route = prepared->route_id, done, logged, bytes_in = req.body.size(), prepared](Response r) {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     ctx.metrics.Request(route, r.status, seconds);
+    if (logged) ctx.request_log->Write(*logged, bytes_in, prepared->who, route, r, seconds);
     done(std::move(r));
   };
   if (prepared->answer) {

@@ -21,6 +21,7 @@
 #include "config/loader.hpp"
 #include "gateway/access.hpp"
 #include "gateway/http.hpp"
+#include "gateway/request_log.hpp"
 #include "gateway/router.hpp"
 #include "idempotency.hpp"
 #include "json_fields.hpp"
@@ -46,6 +47,7 @@ struct ApiContext {
   Metrics& metrics;
   IdempotencyCache idempotency;
   ReferenceData reference;  // tenant facts, price lists and catalogs for every command (reference_data.hpp)
+  std::shared_ptr<RequestLog> request_log;  // the operators' request log; null: none
   RateLimiter limiter;
   bool rate_limits = true;
   std::int64_t audit_retention_ms = 0;

@@ -71,6 +71,11 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
       request.headers[name] = std::string(field.value());
     }
     request.body = std::move(req.body());
+    {
+      beast::error_code ignored;
+      const auto remote = stream_.socket().remote_endpoint(ignored);
+      if (!ignored) request.source = remote.address().to_string() + ":" + std::to_string(remote.port());
+    }
     request_id_ = RequestIdFor(request.Header("x-request-id"));
     request.headers["x-request-id"] = request_id_;
     origin_ = request.Header("origin");

@@ -39,6 +39,9 @@ struct WorldOptions {
   // moves, and `wall` is the wall clock apart from it. Otherwise `clock` serves as both.
   bool simulated_admin_clock = false;
   std::vector<std::string> cors_origins;  // ServerOptions::cors_origins
+  // The request log's lines (NodeOptions::request_log), called on the log's thread; unset: no log.
+  std::function<void(const std::string&)> log_sink;
+  std::string log_format = "json";
 };
 
 // The stable name in a problem+json answer's `type` ("" when the body is not a problem).
@@ -65,6 +68,7 @@ class GatewayWorld {
     o.server.ws_send_buffer = w.ws_send_buffer;
     o.server.max_subscriptions = w.max_subscriptions;
     o.server.cors_origins = w.cors_origins;
+    if (w.log_sink) o.request_log = gateway::LogOptions{"info", w.log_format, w.log_sink};
     o.store.env = w.store_env;
     o.store.recovery_interval = w.store_recovery_interval;
     o.store.resume_free_bytes = w.store_resume_free_bytes;

@@ -1,7 +1,9 @@
 // What every answer carries over plain HTTP: an X-Request-Id (the client's when usable, else a new
 // one) that a problem document also names as its `instance`; CORS for configured browser origins,
 // preflights included, and nothing for others.
+#include <mutex>
 #include <regex>
+#include <thread>
 
 #include "gateway_world.hpp"
 
@@ -63,4 +65,59 @@ TEST_CASE("CORS answers configured origins, preflights included, and no one else
   // Without configured origins: no CORS headers at all.
   GatewayWorld plain;
   CHECK(plain.Call("GET", "/v1/plans", nullptr, kOwnerKey, "Origin: https://app.example.com\r\n").Header("access-control-allow-origin").empty());
+}
+
+TEST_CASE("the request log has one line per request with who, what and how it went, and never a secret",
+          "[gateway][e2e][http][log]") {
+  std::mutex mu;
+  std::vector<std::string> lines;
+  WorldOptions o;
+  o.log_sink = [&](const std::string& line) {
+    std::lock_guard lock(mu);
+    lines.push_back(line);
+  };
+  GatewayWorld w(o);
+  w.CallJson("POST", "/v1/partners", {{"id", "p1"}, {"name", "P1"}}, kOwnerKey, 201);
+  auto issued = w.CallJson("POST", "/v1/keys", {{"role", "analyst"}, {"partner", "p1"}, {"name", "bi"}}, kOwnerKey, 201);
+  const std::string token = issued["token"];
+  auto refused = w.Call("POST", "/v1/partners", {{"id", "p1"}, {"name", "again"}}, kOwnerKey, "X-Request-Id: dup-1\r\n");
+  CHECK(refused.status == 422);
+  CHECK(w.Call("GET", "/v1/partners/p1?key=" + token, nullptr, "").status == 401);
+  CHECK(w.Call("GET", "/v1/partners/p1", nullptr, token).status == 200);
+  std::vector<std::string> seen;
+  for (int i = 0; i < 200; ++i) {
+    {
+      std::lock_guard lock(mu);
+      seen = lines;
+    }
+    if (seen.size() >= 5) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  REQUIRE(seen.size() == 5);
+  std::vector<Json> parsed;
+  for (const auto& l : seen) {
+    INFO(l);
+    CHECK(l.find(kOwnerKey) == std::string::npos);
+    CHECK(l.find(token) == std::string::npos);
+    auto j = Json::parse(l, nullptr, false);
+    REQUIRE(j.is_object());
+    for (const char* field : {"time", "level", "request_id", "source", "method", "route", "path", "status", "latency_ms",
+                              "bytes_in", "bytes_out", "key", "role", "tenant"})
+      CHECK(j.contains(field));
+    CHECK(j["source"].get<std::string>().starts_with("127.0.0.1:"));
+    parsed.push_back(j);
+  }
+  CHECK(parsed[0]["route"] == "register_partner");
+  CHECK(parsed[0]["status"] == 201);
+  CHECK(parsed[0]["level"] == "info");
+  CHECK(parsed[0]["role"] == "platform_owner");
+  CHECK(parsed[2]["request_id"] == "dup-1");
+  CHECK(parsed[2]["level"] == "warn");
+  CHECK(parsed[2]["problem"] == "already_exists");
+  CHECK(parsed[3]["status"] == 401);
+  CHECK(parsed[3]["path"] == "/v1/partners/p1");  // no query string
+  CHECK(parsed[3]["key"] == "");
+  CHECK(parsed[4]["key"] == issued["id"]);
+  CHECK(parsed[4]["role"] == "analyst");
+  CHECK(parsed[4]["partner"] == "p1");
 }

@@ -273,3 +273,35 @@ TEST_CASE("keel serve keeps revoked demo and bootstrap keys revoked across resta
   auto last = ServeOnce(data, false, [&](std::uint16_t port) { owner_last = StatusWith(port, "GET", "/v1/keys", owner); });
   CHECK(owner_last == 200);
 }
+
+TEST_CASE("keel serve writes its request log at the level and in the format asked, and refuses unknown ones",
+          "[gateway][serve][log]") {
+  keel::eventstore::test::TempDir dir;
+  ::setenv("KEEL_BOOTSTRAP_KEY", keel::test::kOwnerKey, 1);
+  const std::string data = dir.str() + "/data";
+  auto run = keel::test::RunUntilKilled(
+      KEEL_BINARY, {"serve", "--data", data, "--listen", "127.0.0.1:0", "--log-format", "text", "--log-level", "warn"},
+      [&](const std::string& out) {
+        std::smatch m;
+        if (!std::regex_search(out, m, std::regex("serving on http://127\\.0\\.0\\.1:([0-9]+)"))) return false;
+        const auto port = static_cast<std::uint16_t>(std::stoi(m[1]));
+        StatusWith(port, "GET", "/v1/plans", keel::test::kOwnerKey);           // 200: info, below the level
+        StatusWith(port, "GET", "/v1/partners/nope", keel::test::kOwnerKey);   // 404: warn
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));          // the log is written off the request's thread
+        return true;
+      },
+      SIGTERM, /*with_stderr=*/true);
+  ::unsetenv("KEEL_BOOTSTRAP_KEY");
+  INFO(run.output);
+  CHECK(run.exit_code == 0);
+  CHECK(std::regex_search(run.output, std::regex("WARN  [0-9a-f]{16} 127\\.0\\.0\\.1:[0-9]+ GET /v1/partners/nope get_partner 404 ")));
+  CHECK(run.output.find("/v1/plans") == std::string::npos);
+  CHECK(run.output.find(keel::test::kOwnerKey) == std::string::npos);
+  for (const auto& [flag, value] : std::vector<std::pair<std::string, std::string>>{{"--log-format", "xml"}, {"--log-level", "loud"}}) {
+    auto refused = keel::test::RunUntilKilled(KEEL_BINARY, {"serve", "--data", data, "--listen", "127.0.0.1:0", flag, value},
+                                              [](const std::string& out) { return out.find("serving on") != std::string::npos; },
+                                              SIGTERM, true);
+    INFO(flag << " " << value << ": " << refused.output);
+    CHECK(refused.exit_code == 2);
+  }
+}

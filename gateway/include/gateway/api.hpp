@@ -21,6 +21,8 @@
 
 namespace keel::gateway {
 
+class RequestLog;
+
 struct ApiOptions {
   bool rate_limits = true;  // per-tenant token buckets at the tenant's api_rps
   std::int64_t idempotency_retention_ms = 24LL * 3600 * 1000;
@@ -36,6 +38,8 @@ struct ApiOptions {
   // under a key derived from it. Start refuses to run without one, or with another than the one the
   // data directory's keys were made under.
   std::string master_key;
+  // The operators' request log (request_log.hpp); null: none.
+  std::shared_ptr<RequestLog> request_log;
 };
 
 // Why a KEEL_BOOTSTRAP_KEY is too weak to guard the platform ("" when it is fine): 24..256 printable

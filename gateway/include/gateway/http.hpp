@@ -15,6 +15,7 @@ struct Request {
   std::string target;  // path and query, as sent
   std::map<std::string, std::string> headers;  // names lower-cased
   std::string body;
+  std::string source;  // the client's address and port, for the request log ("" when not over a socket)
   std::string Header(const std::string& lower_name) const {
     auto it = headers.find(lower_name);
     return it == headers.end() ? std::string() : it->second;
