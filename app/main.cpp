@@ -34,6 +34,8 @@ int Usage() {
   std::cerr << "usage: keel serve [--data DIR] [--listen HOST:PORT] [--demo] [--config DIR]\n"
                "  --data DIR          event store directory (default ./data, created if missing)\n"
                "  --listen HOST:PORT  address to serve on (default 127.0.0.1:8080)\n"
+               "  --admin-listen HOST:PORT  the admin listener: /metrics, detailed /readyz, /v1/admin/*\n"
+               "                      (default 127.0.0.1:0, any free loopback port, printed at start)\n"
                "  --demo              seed a demo platform into an empty data directory\n"
                "  --cors-origin ORIGIN  a browser origin allowed to call the API (repeatable; * for any)\n"
                "  --master-key-file F   the node's master key (default: <data dir>.master-key, created once)\n"
@@ -89,6 +91,14 @@ int main(int argc, char** argv) {
       } catch (...) {
         return Usage();
       }
+    } else if (arg == "--admin-listen") {
+      const std::string listen = value();
+      const auto colon = listen.rfind(':');
+      if (colon == std::string::npos) return Usage();
+      options.server.admin_address = listen.substr(0, colon);
+      const auto port = Bounded(arg, listen.substr(colon + 1), 0, 65535);
+      if (!port) return Usage();
+      options.server.admin_port = static_cast<std::uint16_t>(*port);
     } else if (arg == "--config") {
       options.config_dir = value();
     } else if (arg == "--idempotency-retention-hours") {
@@ -198,7 +208,8 @@ int main(int argc, char** argv) {
     }
   }
   n.MarkReady();
-  std::cout << "keel serving on " << url << " (data: " << options.data_dir << ")";
+  std::cout << "keel serving on " << url << " (data: " << options.data_dir << "); admin on http://"
+            << options.server.admin_address << ":" << n.admin_port();
   if (simulated)
     std::cout << "; business time is simulated, now " << simulated_clock.NowMs()
               << " ms (move it: POST /v1/admin/clock/advance as the platform owner)";

@@ -232,6 +232,7 @@ void Node::MarkReady() {
 }
 
 std::uint16_t Node::port() const { return impl_->server ? impl_->server->port() : 0; }
+std::uint16_t Node::admin_port() const { return impl_->server ? impl_->server->admin_port() : 0; }
 gateway::Api& Node::api() { return *impl_->api; }
 eventstore::EventStore& Node::store() { return *impl_->store; }
 actors::Runtime& Node::runtime() { return *impl_->runtime; }

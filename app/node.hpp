@@ -62,6 +62,7 @@ class Node {
   void MarkReady();  // /readyz says ready from now on (NodeOptions::defer_ready)
 
   std::uint16_t port() const;
+  std::uint16_t admin_port() const;  // the admin listener (metrics, detailed readiness, /v1/admin/*)
   gateway::Api& api();
   eventstore::EventStore& store();
   actors::Runtime& runtime();

@@ -267,6 +267,16 @@ Api::Prepared Api::Prepare(const Request& req, const Principal& given, actors::C
   p.match = std::move(*matched);
   const RouteMatch& match = *p.match;
   const Route& route = *match.route;
+  // Two listeners (DESIGN.md §4): the admin one serves /metrics and /v1/admin/* and nothing of the API;
+  // the public one the reverse; both serve /healthz and /readyz (the admin's with details).
+  if (const std::string_view pattern = route.pattern; pattern != "/healthz" && pattern != "/readyz") {
+    const bool admin_route = pattern == "/metrics" || pattern.starts_with("/v1/admin/");
+    if (admin_route != req.admin) {
+      p.answer = NotFound(std::string("no route for ") + req.method + " " + req.target.substr(0, req.target.find('?')) +
+                          (admin_route ? " here: it is on the admin listener" : " on the admin listener"));
+      return p;
+    }
+  }
   p.route_id = std::string(route.id);
 
   // Authentication (a WebSocket session arrives authenticated, but its key may since have been revoked).

@@ -45,8 +45,13 @@ Response Readyz(Call& c) {
     return Problem(503, "store_unreadable", "The event store cannot be read", "reopening the store failed; it keeps trying");
   if (!health.writable && !health.recovering)
     return Problem(503, "store_fail_stopped", "The event store cannot take writes", "a write failed; restart the server");
-  if (!health.writable) return JsonResponse(200, {{"status", "degraded"}});
-  return JsonResponse(200, {{"status", "ready"}});
+  json::Json body{{"status", health.writable ? "ready" : "degraded"}};
+  if (c.req.admin) {  // the admin listener's readiness: what an operator needs to see
+    body["head"] = c.ctx.store.HeadPosition();
+    body["store"] = {{"writable", health.writable},       {"recovering", health.recovering}, {"read_only", health.read_only},
+                     {"reason", health.reason},           {"room", health.room},             {"recoveries", health.recoveries}};
+  }
+  return JsonResponse(200, body);
 }
 
 Response MetricsText(Call& c) {

@@ -23,7 +23,8 @@ namespace {
 
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
-  HttpSession(tcp::socket socket, ServerState& state) : stream_(std::move(socket)), state_(state) {}
+  HttpSession(tcp::socket socket, ServerState& state, bool admin)
+      : stream_(std::move(socket)), state_(state), admin_(admin) {}
 
   void Run() {
     net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->Read(); });
@@ -60,7 +61,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     auto req = parser_->release();
     version_ = req.version();
     keep_alive_ = req.keep_alive();
-    if (boost::beast::websocket::is_upgrade(req)) return Upgrade(std::move(req));
+    if (boost::beast::websocket::is_upgrade(req)) {
+      if (admin_) return WriteError(404, "not_found", "Not found", "the admin listener serves no WebSocket");
+      return Upgrade(std::move(req));
+    }
 
     Request request;
     request.method = std::string(req.method_string());
@@ -71,6 +75,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
       request.headers[name] = std::string(field.value());
     }
     request.body = std::move(req.body());
+    request.admin = admin_;
     {
       beast::error_code ignored;
       const auto remote = stream_.socket().remote_endpoint(ignored);
@@ -215,14 +220,15 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   ServerState& state_;
   unsigned version_ = 11;
   bool keep_alive_ = true;
+  bool admin_ = false;  // on the admin listener
   std::string request_id_;  // the current request's (X-Request-Id)
   std::string origin_;      // the current request's Origin header
 };
 
 }  // namespace
 
-void StartHttpSession(tcp::socket socket, ServerState& state) {
-  std::make_shared<HttpSession>(std::move(socket), state)->Run();
+void StartHttpSession(tcp::socket socket, ServerState& state, bool admin) {
+  std::make_shared<HttpSession>(std::move(socket), state, admin)->Run();
 }
 
 }  // namespace keel::gateway

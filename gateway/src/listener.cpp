@@ -6,7 +6,8 @@
 
 namespace keel::gateway {
 
-Listener::Listener(net::io_context& ioc, ServerState& state) : ioc_(ioc), acceptor_(net::make_strand(ioc)), state_(state) {}
+Listener::Listener(net::io_context& ioc, ServerState& state, bool admin)
+    : ioc_(ioc), acceptor_(net::make_strand(ioc)), state_(state), admin_(admin) {}
 
 std::expected<std::uint16_t, std::string> Listener::Open(const std::string& address, std::uint16_t port) {
   beast::error_code ec;
@@ -35,7 +36,7 @@ void Listener::Accept() {
     if (ec == net::error::operation_aborted || !self->acceptor_.is_open()) return;
     if (!ec) {
       socket.set_option(tcp::no_delay(true), ec);
-      StartHttpSession(std::move(socket), self->state_);
+      StartHttpSession(std::move(socket), self->state_, self->admin_);
     }
     self->Accept();
   });

@@ -15,7 +15,8 @@ namespace keel::gateway {
 
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
-  Listener(net::io_context& ioc, ServerState& state);
+  // `admin`: the admin listener (its sessions mark their requests Request::admin).
+  Listener(net::io_context& ioc, ServerState& state, bool admin = false);
   std::expected<std::uint16_t, std::string> Open(const std::string& address, std::uint16_t port);
   void Run();
   void Close();
@@ -25,6 +26,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
   net::io_context& ioc_;
   tcp::acceptor acceptor_;
   ServerState& state_;
+  bool admin_ = false;
 };
 
 }  // namespace keel::gateway

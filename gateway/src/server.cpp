@@ -33,9 +33,9 @@ struct Server::Impl {
   // closed and no socket is waiting, and answers posted after that (a command that completes during the
   // drain) would never be written.
   std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
-  std::shared_ptr<Listener> listener;
+  std::shared_ptr<Listener> listener, admin_listener;
   std::vector<std::thread> threads;
-  std::uint16_t port = 0;
+  std::uint16_t port = 0, admin_port = 0;
   bool started = false, stopped = false;
 };
 
@@ -50,7 +50,12 @@ std::expected<void, std::string> Server::Start() {
   auto bound = impl_->listener->Open(impl_->options.address, impl_->options.port);
   if (!bound) return std::unexpected(bound.error());
   impl_->port = *bound;
+  impl_->admin_listener = std::make_shared<Listener>(impl_->ioc, impl_->state, /*admin=*/true);
+  auto admin_bound = impl_->admin_listener->Open(impl_->options.admin_address, impl_->options.admin_port);
+  if (!admin_bound) return std::unexpected("admin listener: " + admin_bound.error());
+  impl_->admin_port = *admin_bound;
   impl_->listener->Run();
+  impl_->admin_listener->Run();
   impl_->work.emplace(impl_->ioc.get_executor());
   for (std::size_t i = 0; i < impl_->io_threads; ++i) impl_->threads.emplace_back([this] {
       pthread_setname_np(pthread_self(), "keel-io");
@@ -61,6 +66,7 @@ std::expected<void, std::string> Server::Start() {
 }
 
 std::uint16_t Server::port() const { return impl_->port; }
+std::uint16_t Server::admin_port() const { return impl_->admin_port; }
 
 void Server::Stop() {
   if (!impl_->started || impl_->stopped) return;
@@ -69,6 +75,7 @@ void Server::Stop() {
   st.draining = true;
   st.api.SetDraining(true);
   impl_->listener->Close();
+  impl_->admin_listener->Close();
   // Let every accepted request be answered (its command is durable before its answer is written), and
   // every answer be written, including the 503 'draining' of a request read during the drain. Then wait
   // for a short quiet spell, so that a request already in a socket buffer is read and answered rather

@@ -19,7 +19,7 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = net::ip::tcp;
 
-void StartHttpSession(tcp::socket socket, ServerState& state);
+void StartHttpSession(tcp::socket socket, ServerState& state, bool admin = false);
 void StartWebSocketSession(beast::tcp_stream stream, http::request<http::string_body> upgrade, Principal who,
                            ServerState& state);
 

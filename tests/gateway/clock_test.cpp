@@ -130,7 +130,7 @@ TEST_CASE("keel serve --clock simulated serves a clock the owner moves", "[gatew
        std::to_string(keel::test::kStart)},
       [&](const std::string& out) {
         std::smatch m;
-        if (!std::regex_search(out, m, std::regex("serving on http://127\\.0\\.0\\.1:([0-9]+)"))) return false;
+        if (!std::regex_search(out, m, std::regex("admin on http://127\\.0\\.0\\.1:([0-9]+)"))) return false;
         RawHttp http(static_cast<std::uint16_t>(std::stoi(m[1])));
         auto r = http.Request("POST", "/v1/admin/clock/advance", Json{{"days", 30}}.dump(),
                               std::string("Authorization: Bearer ") + keel::test::kOwnerKey + "\r\n");

@@ -89,11 +89,14 @@ class GatewayWorld {
   }
 
   std::uint16_t port() const { return node->port(); }
+  std::uint16_t admin_port() const { return node->admin_port(); }
 
   // One request on a fresh connection, with `key` as the bearer token ("" = none).
   HttpReply Call(const std::string& method, const std::string& path, const Json& body = nullptr,
                  const std::string& key = kOwnerKey, const std::string& headers = {}) {
-    RawHttp http(port());
+    // /metrics and /v1/admin/* are served on the admin listener only (DESIGN.md §4): sent there.
+    const bool admin = path.starts_with("/metrics") || path.starts_with("/v1/admin/");
+    RawHttp http(admin ? admin_port() : port());
     std::string h = headers;
     if (!key.empty()) h += "Authorization: Bearer " + key + "\r\n";
     return http.Request(method, path, body.is_null() ? std::string() : body.dump(), h);

@@ -121,3 +121,36 @@ TEST_CASE("the request log has one line per request with who, what and how it we
   CHECK(parsed[4]["role"] == "analyst");
   CHECK(parsed[4]["partner"] == "p1");
 }
+
+TEST_CASE("metrics, detailed readiness and /v1/admin are on the admin listener only; the API on the public one only",
+          "[gateway][e2e][http][admin]") {
+  GatewayWorld w;
+  REQUIRE(w.admin_port() != 0);
+  REQUIRE(w.admin_port() != w.port());
+  auto on = [&](std::uint16_t port, const std::string& method, const std::string& path) {
+    RawHttp http(port);
+    return http.Request(method, path, "", "Authorization: Bearer " + std::string(kOwnerKey) + "\r\n");
+  };
+  // Public: the API, /healthz and a status-only /readyz; no metrics, no admin routes.
+  CHECK(on(w.port(), "GET", "/v1/plans").status == 200);
+  CHECK(on(w.port(), "GET", "/healthz").status == 200);
+  auto ready = Json::parse(on(w.port(), "GET", "/readyz").body);
+  CHECK(ready == Json{{"status", "ready"}});
+  CHECK(on(w.port(), "GET", "/metrics").status == 404);
+  CHECK(on(w.port(), "GET", "/v1/admin/clock").status == 404);
+  // Admin: metrics, a detailed /readyz, the admin routes; none of the API, no WebSocket.
+  auto metrics = on(w.admin_port(), "GET", "/metrics");
+  CHECK(metrics.status == 200);
+  CHECK(metrics.body.find("keel_") != std::string::npos);
+  auto detailed = Json::parse(on(w.admin_port(), "GET", "/readyz").body);
+  CHECK(detailed["status"] == "ready");
+  CHECK(detailed.contains("head"));
+  CHECK(detailed["store"]["writable"] == true);
+  CHECK(on(w.admin_port(), "GET", "/v1/admin/clock").status == 200);
+  CHECK(on(w.admin_port(), "GET", "/v1/plans").status == 404);
+  RawHttp ws(w.admin_port());
+  auto upgrade = ws.Request("GET", "/v1/ws", "",
+                            "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
+                            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nAuthorization: Bearer " + std::string(kOwnerKey) + "\r\n");
+  CHECK(upgrade.status == 404);
+}

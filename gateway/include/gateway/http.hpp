@@ -16,6 +16,7 @@ struct Request {
   std::map<std::string, std::string> headers;  // names lower-cased
   std::string body;
   std::string source;  // the client's address and port, for the request log ("" when not over a socket)
+  bool admin = false;  // it came on the admin listener (ServerOptions::admin_port)
   std::string Header(const std::string& lower_name) const {
     auto it = headers.find(lower_name);
     return it == headers.end() ? std::string() : it->second;

@@ -38,6 +38,11 @@ struct ServerOptions {
   // Browser origins allowed to call the API (CORS; `keel serve --cors-origin`): exact origins such as
   // "https://app.example.com", or "*". Empty: no CORS headers, preflights refused.
   std::vector<std::string> cors_origins;
+  // The admin listener (DESIGN.md §4, listeners; `keel serve --admin-listen`, loopback by default):
+  // /metrics, the detailed /readyz and /v1/admin/*, which the public listener does not serve. Port 0:
+  // any free port (Server::admin_port).
+  std::string admin_address = "127.0.0.1";
+  std::uint16_t admin_port = 0;
 };
 
 // The close code a WebSocket client gets when it reads the feed too slowly.
@@ -52,6 +57,7 @@ class Server {
 
   std::expected<void, std::string> Start();  // binds and starts serving
   std::uint16_t port() const;                // the bound port
+  std::uint16_t admin_port() const;          // the admin listener's bound port
   // Graceful: stop accepting, answer 503 to new requests, wait (up to drain_timeout) for in-flight
   // requests to be answered, stop feeds, close connections. Idempotent.
   void Stop();
