@@ -59,6 +59,7 @@ std::string BearerToken(const Request& req) {
 // At most kAuditPerSecond audit records a second (a flood of bad keys must not fill the disk); the
 // denial is counted in the metrics either way.
 constexpr std::int64_t kAuditPerSecond = 200;
+constexpr std::int64_t kAuditPerSource = 20;  // one address cannot take the whole budget
 
 // A request target as it may be kept (audit): the values of query parameters that may carry a secret
 // (key, token, ...) replaced by "REDACTED".
@@ -89,15 +90,35 @@ std::string RedactTarget(std::string_view target) {
   return out;
 }
 
-void Audit(ApiContext& ctx, const Request& req, const std::string& who, int status, std::int64_t now) {
+// Records a refused request: every 401 and 403, and what a step marks (Response::audit: a 404 for what is
+// outside the caller's scope, a refused key operation), with who (key id or anonymous), role and scope,
+// route, method, target (secrets redacted), status, source address and time. A flood is capped per
+// source address and overall; what the caps drop is counted (keel_audit_dropped_total{cap}).
+void Audit(ApiContext& ctx, const Request& req, const Principal& who, std::string_view route, int status, std::int64_t now) {
   ctx.metrics.Denied();
-  if (ctx.limiter.Take("\0audit", kAuditPerSecond, now) > 0) return;
+  const std::string source_ip = req.source.substr(0, req.source.rfind(':'));
+  if (ctx.limiter.Take("audit-source:" + source_ip, kAuditPerSource, now) > 0) {
+    ctx.metrics.AuditDropped("per_source");
+    return;
+  }
+  if (ctx.limiter.Take("audit-all", kAuditPerSecond, now) > 0) {
+    ctx.metrics.AuditDropped("overall");
+    return;
+  }
   static std::atomic<std::uint64_t> seq{0};
   char key[48];
   std::snprintf(key, sizeof key, "%020lld-%010llu", static_cast<long long>(now),
                 static_cast<unsigned long long>(seq.fetch_add(1)));
-  json::Json rec{{"at", now}, {"who", who}, {"method", req.method}, {"target", RedactTarget(req.target).substr(0, 512)},
-                 {"status", status}};
+  json::Json rec{{"at", now},
+                 {"who", who.key_id.empty() ? std::string("anonymous") : who.Name()},
+                 {"role", who.key_id.empty() ? std::string() : std::string(RoleName(who.role))},
+                 {"scope", {{"partner", who.partner}, {"tenant", who.tenant}}},
+                 {"route", std::string(route)},
+                 {"method", req.method},
+                 {"target", RedactTarget(req.target).substr(0, 512)},
+                 {"status", status},
+                 {"source", req.source},
+                 {"request_id", req.Header("x-request-id")}};
   eventstore::ReadModelBatch batch;
   batch.model = "audit";
   batch.puts.emplace_back(key, rec.dump(-1, ' ', false, json::Json::error_handler_t::replace));
@@ -227,6 +248,10 @@ bool Api::KeyActive(const std::string& key_id) const {
   return key && key->Active(ctx_->WallNowMs());
 }
 
+void Api::AuditRefused(const Request& request, int status) {
+  Audit(*ctx_, request, Principal{}, "websocket", status, ctx_->WallNowMs());
+}
+
 std::uint64_t Api::KeyRevocations() const { return keys_->Changes(ctx_->WallNowMs()); }
 
 Response Api::Handle(const Request& request, actors::Client& client) { return HandleAs(request, Principal{}, client); }
@@ -285,7 +310,6 @@ Api::Prepared Api::Prepare(const Request& req, const Principal& given, actors::C
   if (route.category != Category::kPublic && p.who.key_id.empty()) {
     auto verified = Authenticate(req);
     if (!verified) {
-      Audit(ctx, req, "anonymous", 401, now);
       Response r = Problem(401, "unauthorized", "Missing or invalid API key", "send the key as 'Authorization: Bearer <key>'");
       r.headers.emplace_back("WWW-Authenticate", "Bearer");
       p.answer = std::move(r);
@@ -326,8 +350,8 @@ Api::Prepared Api::Prepare(const Request& req, const Principal& given, actors::C
   domain::tenant::Status tenant_status = domain::tenant::Status::kNone;
   if (route.scope == Scope::kPartner) {
     if (!Sees(who, match.params.at("partner"), "")) {
-      Audit(ctx, req, who.Name(), 404, now);
       p.answer = NotFound("partner '" + match.params.at("partner") + "' does not exist");
+      p.answer->audit = true;
       return p;
     }
   } else if (route.scope == Scope::kTenant) {
@@ -348,15 +372,15 @@ Api::Prepared Api::Prepare(const Request& req, const Principal& given, actors::C
     p.tenant = std::move(*facts);
     const TenantFacts& info = *p.tenant;
     if (!Sees(who, info.exists() ? info.state.partner : "", tenant_scope) || (!info.exists() && !who.partner.empty())) {
-      Audit(ctx, req, who.Name(), 404, now);
       p.answer = NotFound("tenant '" + tenant_scope + "' does not exist");
+    p.answer->audit = true;
+      p.answer->audit = true;
       return p;
     }
     tenant_rps = info.state.limits.api_rps;
     tenant_status = info.state.status;
   }
   if (!RoleAllows(who.role, route.category)) {
-    Audit(ctx, req, who.Name(), 403, now);
     p.answer = Problem(403, "forbidden", "Forbidden",
                        std::string(RoleName(who.role)) + " may not use " + std::string(CategoryName(route.category)) +
                            " routes");
@@ -374,7 +398,6 @@ Api::Prepared Api::Prepare(const Request& req, const Principal& given, actors::C
   // Authorization first, then existence: a tenant that does not exist is 404 on every route, for every
   // role its scope covers (a partner-bound key already got 404 above, as for another partner's tenant).
   if (route.scope == Scope::kTenant && p.tenant && !p.tenant->exists()) {
-    Audit(ctx, req, who.Name(), 404, now);
     p.answer = NotFound("tenant '" + tenant_scope + "' does not exist");
     return p;
   }
@@ -429,6 +452,7 @@ Response Api::HandleAs(const Request& req, const Principal& given, actors::Clien
   auto finish = [&](Response r) {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     ctx.metrics.Request(p.route_id, r.status, seconds);
+    if (r.audit || r.status == 401 || r.status == 403) Audit(ctx, req, p.who, p.route_id, r.status, wall);
     if (ctx.request_log) ctx.request_log->Write(req, req.body.size(), p.who, p.route_id, r, seconds);
     return r;
   };
@@ -507,10 +531,14 @@ bool Api::TryHandleAsync(const Request& req, std::function<void(Response)> done,
   if (prepared->needs_pool) return false;
   // What the request log needs of the request, without its body (only when there is a log).
   std::shared_ptr<const Request> logged;
-  if (ctx.request_log) logged = std::make_shared<const Request>(Request{req.method, req.target, req.headers, {}, req.source});
-  auto finish = [&ctx, started, route = prepared->route_id, done, logged, bytes_in = req.body.size(), prepared](Response r) {
+  if (ctx.request_log) logged = std::make_shared<const Request>(Request{req.method, req.target, req.headers, {}, req.source, req.admin});
+  // ... and what the audit needs of it (only its line: a refusal is rare, the copy is not).
+  const Request audited{req.method, req.target, {{"x-request-id", req.Header("x-request-id")}}, {}, req.source, req.admin};
+  auto finish = [&ctx, started, route = prepared->route_id, done, logged, audited, bytes_in = req.body.size(),
+                 prepared](Response r) {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     ctx.metrics.Request(route, r.status, seconds);
+    if (r.audit || r.status == 401 || r.status == 403) Audit(ctx, audited, prepared->who, route, r.status, ctx.WallNowMs());
     if (logged) ctx.request_log->Write(*logged, bytes_in, prepared->who, route, r, seconds);
     done(std::move(r));
   };

@@ -188,7 +188,11 @@ Response RotateKey(Call& c) {
   const std::int64_t grace = body->grace_seconds.value_or(86'400);
   if (grace < 0 || grace > 30 * 86'400) return BadField({"grace_seconds", "0 to 2592000 (30 days)"});
   auto key = c.ctx.keys.Find(c.Param("key"));
-  if (!key || !MayIssue(c.who, key->role, key->partner, key->tenant)) return NotFound("key '" + c.Param("key") + "' does not exist");
+  if (!key || !MayIssue(c.who, key->role, key->partner, key->tenant)) {
+    Response r = NotFound("key '" + c.Param("key") + "' does not exist");
+    r.audit = key.has_value();  // another scope's key: a refused rotation
+    return r;
+  }
   const std::int64_t now = c.ctx.WallNowMs();
   if (!key->Active(now)) return Unprocessable("key_inactive", "key '" + key->id + "' is revoked or expired: issue a new one");
   auto issued = c.ctx.keys.Rotate(key->id, now, now + grace * 1000);
@@ -199,7 +203,11 @@ Response RotateKey(Call& c) {
 
 Response RevokeKey(Call& c) {
   auto key = c.ctx.keys.Find(c.Param("key"));
-  if (!key || !MayIssue(c.who, key->role, key->partner, key->tenant)) return NotFound("key '" + c.Param("key") + "' does not exist");
+  if (!key || !MayIssue(c.who, key->role, key->partner, key->tenant)) {
+    Response r = NotFound("key '" + c.Param("key") + "' does not exist");
+    r.audit = key.has_value();  // another scope's key: a refused revocation
+    return r;
+  }
   if (auto done = c.ctx.keys.Revoke(key->id); !done)
     return StoreUnavailable(done.error());
   return JsonResponse(200, {{"id", key->id}, {"revoked", true}});

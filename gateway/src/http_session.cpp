@@ -160,6 +160,12 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     }
     auto who = state_.api.Authenticate(probe);
     if (!who) {
+      probe.method = "GET";
+      probe.target = target;
+      beast::error_code ignored;
+      if (const auto remote = stream_.socket().remote_endpoint(ignored); !ignored)
+        probe.source = remote.address().to_string() + ":" + std::to_string(remote.port());
+      state_.api.AuditRefused(probe, 401);
       Response r = Problem(401, "unauthorized", "Missing or invalid API key", "send the key as 'Authorization: Bearer <key>'");
       r.headers.emplace_back("WWW-Authenticate", "Bearer");
       keep_alive_ = false;

@@ -31,6 +31,8 @@ struct Metrics::Impl {
       prometheus::BuildCounter().Name("keel_commands_total").Help("Commands by type and outcome").Register(registry);
   prometheus::Family<prometheus::Counter>& denied =
       prometheus::BuildCounter().Name("keel_denied_requests_total").Help("Requests refused by authentication or access control").Register(registry);
+  prometheus::Family<prometheus::Counter>& audit_dropped =
+      prometheus::BuildCounter().Name("keel_audit_dropped_total").Help("Audit records of refused requests dropped by a cap, by cap").Register(registry);
   prometheus::Family<prometheus::Counter>& offloaded =
       prometheus::BuildCounter().Name("keel_http_reads_offloaded_total").Help("Reads of large states rendered on the worker pool").Register(registry);
   prometheus::Family<prometheus::Gauge>& gauges =
@@ -76,6 +78,11 @@ void Metrics::Command(std::string_view type, bool accepted) {
 void Metrics::Denied() {
   std::lock_guard lock(impl_->mu);
   impl_->denied.Add({}).Increment();
+}
+
+void Metrics::AuditDropped(std::string_view cap) {
+  std::lock_guard lock(impl_->mu);
+  impl_->audit_dropped.Add({{"cap", std::string(cap)}}).Increment();
 }
 
 void Metrics::ReadOffloaded() {

@@ -19,6 +19,7 @@ class Metrics {
   void Request(std::string_view route, int status, double seconds);
   void Command(std::string_view type, bool accepted);
   void Denied();        // a request refused by authentication or access control
+  void AuditDropped(std::string_view cap);  // an audit record the per-source or overall cap dropped
   void ReadOffloaded();  // a read of a large state rendered on the worker pool
   void WebSocketOpened();
   void WebSocketClosed();

@@ -302,17 +302,46 @@ std::size_t SettledAudits(GatewayWorld& w) {
 
 }  // namespace
 
-TEST_CASE("a flood of bad keys is counted but audited at a bounded rate", "[gateway][e2e]") {
+TEST_CASE("a flood of bad keys is counted but audited at a bounded rate, per source and overall", "[gateway][e2e]") {
   GatewayWorld w;
   auto settled = [&] { return SettledAudits(w); };
   RawHttp http(w.port());
   for (int i = 0; i < 500; ++i) REQUIRE(http.Request("GET", "/v1/plans", "", "Authorization: Bearer nope\r\n").status == 401);
-  CHECK(settled() == 200);  // one simulated second's worth, not one more
-  const std::string metrics = w.Call("GET", "/metrics", nullptr, "").body;
+  CHECK(settled() == 20);  // one source: one simulated second's worth of its own budget, not one more
+  std::string metrics = w.Call("GET", "/metrics", nullptr, "").body;
   CHECK(metrics.find("keel_denied_requests_total 500") != std::string::npos);
+  CHECK(metrics.find("keel_audit_dropped_total{cap=\"per_source\"} 480") != std::string::npos);
+  // Many sources at once: the overall budget holds too.
+  keel::actors::Client client(w.node->runtime());
+  for (int i = 0; i < 300; ++i) {
+    keel::gateway::Request req;
+    req.method = "GET";
+    req.target = "/v1/plans";
+    req.headers["authorization"] = "Bearer nope";
+    req.source = "10.0." + std::to_string(i / 250) + "." + std::to_string(i % 250) + ":4000";
+    REQUIRE(w.node->api().Handle(req, client).status == 401);
+  }
+  CHECK(settled() == 200);  // 20 + 180 more from other sources, then the overall cap
+  metrics = w.Call("GET", "/metrics", nullptr, "").body;
+  CHECK(metrics.find("keel_audit_dropped_total{cap=\"overall\"} 120") != std::string::npos);
   w.clock.Advance(1000);
   CHECK(w.Call("GET", "/v1/plans", nullptr, "bad-key-bad-key-bad-key").status == 401);
   CHECK(settled() == 201);
+  // What a record holds: who, route, status, source, request id; never the key it was refused with.
+  bool found = false;
+  REQUIRE(w.node->store().ReadModelScan("audit", "", [&](std::string_view, std::string_view v) {
+    auto rec = Json::parse(v);
+    if (rec["source"] == "10.0.0.5:4000") {
+      found = true;
+      CHECK(rec["who"] == "anonymous");
+      CHECK(rec["route"] == "list_plans");
+      CHECK(rec["status"] == 401);
+      CHECK(rec["method"] == "GET");
+      CHECK(v.find("nope") == std::string_view::npos);
+    }
+    return true;
+  }));
+  CHECK(found);
 }
 
 TEST_CASE("audit records are purged once their retention ends, oldest first, in bounded batches", "[gateway][e2e]") {

@@ -205,3 +205,42 @@ TEST_CASE("a key's workflow role comes from its tenant's template, and existence
          403, "forbidden");
   w.CallJson("POST", "/v1/partners/p1/tenants", {{"id", "t3"}, {"name", "T3"}, {"template_id", "regional-distributor"}}, impl, 201);
 }
+
+TEST_CASE("refused key escalations, cross-scope revocations and failed WebSocket upgrades are audited with who and where",
+          "[gateway][e2e][keys][audit]") {
+  GatewayWorld w;
+  for (const std::string p : {"p1", "p2"}) w.CallJson("POST", "/v1/partners", {{"id", p}, {"name", p}}, kOwnerKey, 201);
+  const std::string admin1 = w.Key("partner_admin", "p1", "");
+  auto other = w.CallJson("POST", "/v1/keys", {{"role", "analyst"}, {"partner", "p2"}, {"name", "p2 bi"}}, kOwnerKey, 201);
+  auto records = [&] {
+    std::vector<Json> out;
+    REQUIRE(w.node->store().SaveCheckpoint("flush", 1));  // audit writes queued before are committed
+    REQUIRE(w.node->store().ReadModelScan("audit", "", [&](std::string_view, std::string_view v) {
+      out.push_back(Json::parse(v));
+      return true;
+    }));
+    return out;
+  };
+  const auto before = records().size();
+  Expect(w.Call("POST", "/v1/keys", {{"role", "platform_owner"}}, admin1), 403, "forbidden");  // escalation
+  Expect(w.Call("DELETE", "/v1/keys/" + other["id"].get<std::string>(), nullptr, admin1), 404, "not_found");  // another scope's key
+  keel::test::RawHttp ws(w.port());
+  auto upgrade = ws.Request("GET", "/v1/ws", "",
+                            "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
+                            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nAuthorization: Bearer not-a-key-at-all-0123456789\r\n");
+  CHECK(upgrade.status == 401);
+  const auto all = records();
+  REQUIRE(all.size() == before + 3);
+  const Json& escalation = all[before];
+  CHECK(escalation["route"] == "create_key");
+  CHECK(escalation["status"] == 403);
+  CHECK(escalation["role"] == "partner_admin");
+  CHECK(escalation["scope"]["partner"] == "p1");
+  CHECK(escalation["source"].get<std::string>().starts_with("127.0.0.1:"));
+  CHECK(all[before + 1]["route"] == "revoke_key");
+  CHECK(all[before + 1]["status"] == 404);
+  CHECK(all[before + 2]["route"] == "websocket");
+  CHECK(all[before + 2]["who"] == "anonymous");
+  CHECK(all[before + 2]["status"] == 401);
+  CHECK(all[before + 2].dump().find("not-a-key-at-all") == std::string::npos);
+}

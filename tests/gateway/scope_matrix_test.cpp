@@ -83,7 +83,7 @@ TEST_CASE("every role on every route inside and outside its scope", "[gateway][e
         if (route.scope == Scope::kTenant) visible = caller.bound == Caller::Bound::kPlatform || !foreign;
         const bool allowed = Allows(caller.role, route.category);
 
-        w.clock.Advance(10);  // 100 requests per (simulated) second: under the audit throttle
+        w.clock.Advance(60);  // under 20 requests per (simulated) second: under the per-source audit cap
         const auto head = w.head();
         const auto audits = AuditCount(w);
         auto r = w.Call(std::string(route.method), path, route.command ? Json::object() : Json(nullptr), caller.token);

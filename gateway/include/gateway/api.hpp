@@ -87,6 +87,8 @@ class Api {
   // Grows whenever a key stops working (revoked, or its expiry passed): lets the feed hub look a key
   // up again only when one did.
   std::uint64_t KeyRevocations() const;
+  // Keeps a refusal the pipeline did not see (a WebSocket upgrade without a valid key) in the audit.
+  void AuditRefused(const Request& request, int status);
 
   // A key whose token the operator chose (demo keys, KEEL_BOOTSTRAP_KEY); kept if it exists.
   std::expected<void, std::string> ImportKey(const std::string& token, Role role, const std::string& name,

@@ -34,6 +34,9 @@ struct Response {
   // When set, what is stored as the Idempotency-Key's answer instead of `body`: an answer holding a
   // secret shown once (a new API key's token) is kept without it.
   std::optional<std::string> stored_body;
+  // A refusal to keep in the audit (besides every 401 and 403): a 404 for what is outside the caller's
+  // scope, a refused key operation.
+  bool audit = false;
 };
 
 }  // namespace keel::gateway
