@@ -60,6 +60,8 @@ std::string BearerToken(const Request& req) {
 // denial is counted in the metrics either way.
 constexpr std::int64_t kAuditPerSecond = 200;
 constexpr std::int64_t kAuditPerSource = 20;  // one address cannot take the whole budget
+// A key's share of its tenant's api_rps (at least 1 request per second).
+constexpr std::int64_t kKeySharePercent = 50;
 
 // A request target as it may be kept (audit): the values of query parameters that may carry a secret
 // (key, token, ...) replaced by "REDACTED".
@@ -270,6 +272,7 @@ struct Api::Prepared {
   json::Json body;
   actors::CommandMeta meta;
   TenantFactsRef tenant;  // a tenant-scoped route's tenant, as the gate saw it
+  std::vector<std::pair<std::string, std::string>> rate_headers;  // RateLimit-*: on whatever is answered
   std::string route_id = "unmatched";
 };
 
@@ -403,11 +406,26 @@ Api::Prepared Api::Prepare(const Request& req, const Principal& given, actors::C
   }
 
   // Rate: the tenant's api_rps, for the partners' and tenants' own keys (the platform operator's
-  // maintenance and seeding are not throttled by a tenant's plan).
-  if (ctx.rate_limits && !tenant_scope.empty() && who.role != Role::kPlatformOwner) {
-    if (auto wait_ms = ctx.limiter.Take(tenant_scope, tenant_rps, now); wait_ms > 0) {
+  // maintenance and seeding are not throttled by a tenant's plan), and within it each key's share
+  // (kKeySharePercent), so that one key — an analyst's dashboard gone wild — cannot take the tenant's
+  // whole budget. Every answer says where the caller stands (RateLimit-* headers).
+  if (ctx.rate_limits && !tenant_scope.empty() && who.role != Role::kPlatformOwner && tenant_rps > 0) {
+    const std::int64_t key_rps = std::max<std::int64_t>(1, tenant_rps * kKeySharePercent / 100);
+    std::int64_t key_left = 0, tenant_left = 0;
+    const std::int64_t key_wait = ctx.limiter.Take("key:" + who.key_id + "@" + tenant_scope, key_rps, now, &key_left);
+    const std::int64_t tenant_wait = key_wait > 0 ? 0 : ctx.limiter.Take(tenant_scope, tenant_rps, now, &tenant_left);
+    const std::int64_t wait_ms = std::max(key_wait, tenant_wait);
+    p.rate_headers = {{"RateLimit-Limit", std::to_string(key_rps)},
+                      {"RateLimit-Remaining", std::to_string(wait_ms > 0 ? 0 : std::min(key_left, tenant_left))},
+                      {"RateLimit-Reset", std::to_string(wait_ms > 0 ? (wait_ms + 999) / 1000 : 1)},
+                      {"RateLimit-Policy", std::to_string(key_rps) + ";w=1;comment=\"per key; the tenant " +
+                                               std::to_string(tenant_rps) + "/s across its keys\""}};
+    if (wait_ms > 0) {
       Response r = Problem(429, "rate_limited", "Too many requests",
-                           "tenant '" + tenant_scope + "' is limited to " + std::to_string(tenant_rps) + " requests per second");
+                           key_wait > 0 ? "this key may send " + std::to_string(key_rps) + " of tenant '" + tenant_scope + "''s " +
+                                              std::to_string(tenant_rps) + " requests per second"
+                                        : "tenant '" + tenant_scope + "' is limited to " + std::to_string(tenant_rps) +
+                                              " requests per second across its keys");
       r.headers.emplace_back("Retry-After", std::to_string((wait_ms + 999) / 1000));
       p.answer = std::move(r);
       return p;
@@ -450,6 +468,7 @@ Response Api::HandleAs(const Request& req, const Principal& given, actors::Clien
   const std::int64_t wall = ctx.WallNowMs();   // rate limits, retention, caches
   Prepared p = Prepare(req, given, &client, wall);
   auto finish = [&](Response r) {
+    for (const auto& h : p.rate_headers) r.headers.push_back(h);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     ctx.metrics.Request(p.route_id, r.status, seconds);
     if (r.audit || r.status == 401 || r.status == 403) Audit(ctx, req, p.who, p.route_id, r.status, wall);
@@ -536,6 +555,7 @@ bool Api::TryHandleAsync(const Request& req, std::function<void(Response)> done,
   const Request audited{req.method, req.target, {{"x-request-id", req.Header("x-request-id")}}, {}, req.source, req.admin};
   auto finish = [&ctx, started, route = prepared->route_id, done, logged, audited, bytes_in = req.body.size(),
                  prepared](Response r) {
+    for (const auto& h : prepared->rate_headers) r.headers.push_back(h);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     ctx.metrics.Request(route, r.status, seconds);
     if (r.audit || r.status == 401 || r.status == 403) Audit(ctx, audited, prepared->who, route, r.status, ctx.WallNowMs());

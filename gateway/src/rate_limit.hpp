@@ -13,8 +13,8 @@ namespace keel::gateway {
 class RateLimiter {
  public:
   // Takes a token for `tenant`; 0 when allowed, else the milliseconds until one is available.
-  // A rate of 0 or less means unlimited.
-  std::int64_t Take(const std::string& tenant, std::int64_t rate, std::int64_t now_ms) {
+  // A rate of 0 or less means unlimited. `remaining`: the whole tokens left after this one.
+  std::int64_t Take(const std::string& tenant, std::int64_t rate, std::int64_t now_ms, std::int64_t* remaining = nullptr) {
     if (rate <= 0) return 0;
     std::lock_guard lock(mu_);
     auto [it, fresh] = buckets_.try_emplace(tenant, Bucket{static_cast<double>(rate), now_ms});
@@ -26,8 +26,10 @@ class RateLimiter {
     }
     if (b.tokens >= 1.0) {
       b.tokens -= 1.0;
+      if (remaining) *remaining = static_cast<std::int64_t>(b.tokens);
       return 0;
     }
+    if (remaining) *remaining = 0;
     return std::max<std::int64_t>(1, static_cast<std::int64_t>((1.0 - b.tokens) * 1000.0 / capacity + 0.999));
   }
 

@@ -105,12 +105,24 @@ TEST_CASE("after a template upgrade its new limits apply to the very next reques
   GatewayWorld w(rate_limited);
   Seed(w);
   const std::string op = w.Key("tenant_operator", "p1", "t1");
-  auto admitted = [&] {
+  const std::string op2 = w.Key("tenant_operator", "p1", "t1");
+  const std::string bi = w.Key("analyst", "p1", "t1");
+  auto admitted = [&](const std::string& key) {
     int n = 0;
-    while (n < 100 && w.Call("GET", "/v1/tenants/t1", nullptr, op).status == 200) ++n;
+    while (n < 100 && w.Call("GET", "/v1/tenants/t1", nullptr, key).status == 200) ++n;
     return n;
   };
-  CHECK(admitted() == 30);  // regional-distributor v1: 30 requests per second
+  // regional-distributor v1: 30 requests per second for the tenant, half of it at most for one key.
+  auto first = w.Call("GET", "/v1/tenants/t1", nullptr, bi);
+  CHECK(first.Header("ratelimit-limit") == "15");
+  CHECK(first.Header("ratelimit-remaining") == "14");
+  CHECK(admitted(bi) == 14);  // the analyst's dashboard takes its share, not the tenant's budget
+  auto refused = w.Call("GET", "/v1/tenants/t1", nullptr, bi);
+  CHECK(refused.status == 429);
+  CHECK(refused.Header("ratelimit-remaining") == "0");
+  CHECK(!refused.Header("retry-after").empty());
+  CHECK(admitted(op) == 15);  // the tenant's own keys still get through
+  CHECK(admitted(op2) == 0);  // the tenant's 30 are spent
 
   // v2 allows 5 warehouses and 40 requests per second (the owner's requests are not throttled).
   for (const char* id : {"w1", "w2", "w3"})
@@ -119,8 +131,9 @@ TEST_CASE("after a template upgrade its new limits apply to the very next reques
                  422, "limit_exceeded");
   w.CallJson("PUT", "/v1/tenants/t1/template", {{"version", 2}}, kOwnerKey, 200);
   CHECK(w.Call("POST", "/v1/tenants/t1/warehouses", {{"id", "w4"}, {"name", "w4"}, {"currency", "EUR"}}).status == 201);
-  w.clock.Advance(1000);  // the bucket refills to the new rate
-  CHECK(admitted() == 40);
+  w.clock.Advance(1000);  // the buckets refill to the new rate
+  CHECK(admitted(op) == 20);
+  CHECK(admitted(op2) == 20);
 
   // Lot tracking is an add-on of the plan: refused for a lot-tracked item until activated, then not.
   RequireProblem(w.Call("POST", "/v1/tenants/t1/catalog/imports", ImportRows("LOT1", true)), 422, "import_rejected");
