@@ -17,17 +17,26 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+# Node.js and npm come with the machine; install Debian's only where they are missing.
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 
-if [ "$(id -u)" -eq 0 ]; then
-  sudo=()
-elif command -v sudo >/dev/null 2>&1; then
-  sudo=(sudo)
-else
-  echo "install-deps: missing packages (${missing[*]}) and neither root nor sudo is available" >&2
-  exit 1
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    sudo=()
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo=(sudo)
+  else
+    echo "install-deps: missing packages (${missing[*]}) and neither root nor sudo is available" >&2
+    exit 1
+  fi
+  echo "install-deps: installing ${missing[*]}"
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-echo "install-deps: installing ${missing[*]}"
-"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# The Node tools the suite runs (tools/README.md: the OpenAPI linter), pinned in tools/npm.
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+if [ ! -x "$repo/tools/npm/node_modules/.bin/redocly" ]; then
+  echo "install-deps: installing the Node tools in tools/npm"
+  (cd "$repo/tools/npm" && npm install --no-audit --no-fund --silent >/dev/null)
+fi
