@@ -24,7 +24,7 @@ bool IsValidSegment(std::string_view s, bool allow_slash) {
 }  // namespace
 
 bool IsValidTenant(std::string_view tenant) { return IsValidSegment(tenant, false); }
-bool IsValidId(std::string_view id) { return IsValidSegment(id, false); }
+bool IsValidId(std::string_view id) { return IsValidSegment(id, false) && id != "." && id != ".."; }
 
 Result<StreamId> ParseStreamId(std::string_view stream) {
   auto bad = [&](std::string why) {

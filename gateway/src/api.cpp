@@ -11,6 +11,7 @@
 
 #include "call.hpp"
 #include "gateway/request_log.hpp"
+#include "http_extras.hpp"
 #include "domain_json.hpp"
 #include "openapi_document.hpp"
 
@@ -313,7 +314,16 @@ Api::Prepared Api::Prepare(const Request& req, const Principal& given, actors::C
   if (route.category != Category::kPublic && p.who.key_id.empty()) {
     auto verified = Authenticate(req);
     if (!verified) {
-      Response r = Problem(401, "unauthorized", "Missing or invalid API key", "send the key as 'Authorization: Bearer <key>'");
+      // Whoever holds a token may learn why it no longer works (revoked, expired: rotate or ask for a new one).
+      std::string detail = "send the key as 'Authorization: Bearer <key>'";
+      if (const std::string token = BearerToken(req); !token.empty()) {
+        if (auto known = keys_->FindByToken(token); known && known->revoked) {
+          detail = "this API key was revoked";
+        } else if (known && !known->Active(now)) {
+          detail = known->rotated_to.empty() ? "this API key has expired" : "this API key was rotated and its grace period has ended";
+        }
+      }
+      Response r = Problem(401, "unauthorized", "Missing or invalid API key", detail);
       r.headers.emplace_back("WWW-Authenticate", "Bearer");
       p.answer = std::move(r);
       return p;
@@ -469,6 +479,7 @@ Response Api::HandleAs(const Request& req, const Principal& given, actors::Clien
   Prepared p = Prepare(req, given, &client, wall);
   auto finish = [&](Response r) {
     for (const auto& h : p.rate_headers) r.headers.push_back(h);
+    if (const std::string id = req.Header("x-request-id"); !id.empty()) StampRequestId(r, id);  // before the log counts bytes
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     ctx.metrics.Request(p.route_id, r.status, seconds);
     if (r.audit || r.status == 401 || r.status == 403) Audit(ctx, req, p.who, p.route_id, r.status, wall);
@@ -556,6 +567,7 @@ bool Api::TryHandleAsync(const Request& req, std::function<void(Response)> done,
   auto finish = [&ctx, started, route = prepared->route_id, done, logged, audited, bytes_in = req.body.size(),
                  prepared](Response r) {
     for (const auto& h : prepared->rate_headers) r.headers.push_back(h);
+    if (!audited.Header("x-request-id").empty()) StampRequestId(r, audited.Header("x-request-id"));
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     ctx.metrics.Request(route, r.status, seconds);
     if (r.audit || r.status == 401 || r.status == 403) Audit(ctx, audited, prepared->who, route, r.status, ctx.WallNowMs());

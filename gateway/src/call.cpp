@@ -81,12 +81,13 @@ std::expected<void, Response> FromPath(Call& c, const std::string& param, const 
 }
 
 bool ValidKey(const actors::EntityKey& key) {
-  return key.id.find('/') == std::string::npos && eventstore::ParseStreamId(actors::StreamOf(key)).has_value();
+  return key.id.find('/') == std::string::npos && eventstore::IsValidId(key.id) &&
+         eventstore::ParseStreamId(actors::StreamOf(key)).has_value();
 }
 
 std::optional<Response> BadId(const actors::EntityKey& key, const std::string& field) {
   if (ValidKey(key)) return std::nullopt;
-  return BadField({field, "an id is 1..128 characters of A-Z a-z 0-9 . _ : -"});
+  return BadField({field, std::string(json::kIdRule)});
 }
 
 namespace {

@@ -30,7 +30,7 @@ namespace json {
 template <>
 struct Describe<ContractPriceBody> {
   using T = ContractPriceBody;
-  static constexpr auto fields = std::make_tuple(Req("sku", &T::sku), Req("unit_price", &T::unit_price),
+  static constexpr auto fields = std::make_tuple(ReqSku("sku", &T::sku), Req("unit_price", &T::unit_price),
                                                  Opt("valid_from", &T::valid_from), Opt("valid_to", &T::valid_to));
 };
 template <>

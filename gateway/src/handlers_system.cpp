@@ -118,10 +118,23 @@ Response CreateKey(Call& c) {
   auto role = ParseRole(body->role);
   if (!role)
     return BadField({"role", "expected one of: platform_owner, partner_admin, implementation, tenant_operator, analyst"});
-  if (!ValidBinding(*role, body->partner, body->tenant))
-    return BadField({"partner", "this role needs " + std::string(*role == Role::kPlatformOwner ? "no partner or tenant"
-                                                               : *role == Role::kTenantOperator ? "a partner and a tenant"
-                                                                                                : "a partner")});
+  if (body->name.size() > 200) return BadField({"name", "a key's name is at most 200 characters"});
+  // A partner-bound caller's keys are its partner's: `partner` may be left out.
+  if (body->partner.empty() && !c.who.partner.empty() && *role != Role::kPlatformOwner) body->partner = c.who.partner;
+  if (!ValidBinding(*role, body->partner, body->tenant)) {
+    switch (*role) {
+      case Role::kPlatformOwner:
+        return BadField({body->partner.empty() ? "tenant" : "partner", "a platform_owner key is bound to no partner or tenant"});
+      case Role::kPartnerAdmin:
+      case Role::kImplementation:
+        return BadField({body->partner.empty() ? "partner" : "tenant",
+                         "a " + body->role + " key is bound to a partner and to no tenant"});
+      case Role::kTenantOperator:
+        return BadField({body->partner.empty() ? "partner" : "tenant", "a tenant_operator key is bound to a partner and one of its tenants"});
+      case Role::kAnalyst:
+        return BadField({"partner", "an analyst key bound to a tenant names its partner too"});
+    }
+  }
   // Authorization before existence: whether another partner's tenant exists is not this caller's to learn.
   if (!MayIssue(c.who, *role, body->partner, body->tenant))
     return Problem(403, "forbidden", "Forbidden", "this key may not issue a " + body->role + " key with that scope");

@@ -30,7 +30,9 @@ inline std::string RequestIdFor(std::string_view offered) {
 
 // Adds X-Request-Id, and `instance` to a problem document (RFC 9457: this occurrence).
 inline void StampRequestId(Response& r, const std::string& request_id) {
-  r.headers.emplace_back("X-Request-Id", request_id);
+  bool has_header = false;
+  for (const auto& [k, v] : r.headers) has_header = has_header || k == "X-Request-Id";
+  if (!has_header) r.headers.emplace_back("X-Request-Id", request_id);
   if (r.content_type == "application/problem+json" && r.body.size() >= 2 && r.body.back() == '}' &&
       r.body.find("\"instance\"") == std::string::npos) {
     r.body.pop_back();
@@ -50,7 +52,7 @@ inline bool OriginAllowed(const std::vector<std::string>& allowed, std::string_v
 inline void AddCorsHeaders(Response& r, std::string_view origin) {
   r.headers.emplace_back("Access-Control-Allow-Origin", std::string(origin));
   r.headers.emplace_back("Vary", "Origin");
-  r.headers.emplace_back("Access-Control-Expose-Headers", "ETag, X-Request-Id, Retry-After, WWW-Authenticate, Allow");
+  r.headers.emplace_back("Access-Control-Expose-Headers", "ETag, X-Request-Id, Retry-After, WWW-Authenticate, Allow, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, RateLimit-Policy");
 }
 
 // The answer to a preflight (OPTIONS with Access-Control-Request-Method): 204 with what a browser may

@@ -47,6 +47,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     }
     request_id_.clear();  // a refusal before the request is parsed gets a new id (Write)
     origin_.clear();
+    if (ec == http::error::body_limit || ec == http::error::header_limit) {
+      // The headers were read (or most of them): a usable X-Request-Id of the client's still names this answer.
+      if (parser_) request_id_ = RequestIdFor(std::string(parser_->get()["X-Request-Id"]));
+    }
     if (ec == http::error::body_limit) {
       return WriteError(413, "payload_too_large", "Payload too large",
                         "the body is larger than " + std::to_string(state_.options.body_limit) + " bytes");
@@ -84,6 +88,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     request_id_ = RequestIdFor(request.Header("x-request-id"));
     request.headers["x-request-id"] = request_id_;
     origin_ = request.Header("origin");
+    if (admin_) origin_.clear();  // no browser calls the admin listener: no CORS there
     if (request.method == "OPTIONS" && !request.Header("access-control-request-method").empty())
       return Write(Preflight(state_.options.cors_origins, origin_));
 

@@ -38,6 +38,7 @@ struct Field {
   M T::*member;
   bool required;
   bool id = false;  // a string that follows the id rule (IdRuleError)
+  std::size_t max = 128;  // an id's longest length (SKUs: 64)
 };
 template <class T, class M>
 constexpr Field<T, M> Req(std::string_view name, M T::*member) { return {name, member, true}; }
@@ -50,8 +51,14 @@ constexpr Field<T, std::string> ReqId(std::string_view name, std::string T::*mem
 // The same, optional: "" (or absent) means none; anything else follows the id rule.
 template <class T>
 constexpr Field<T, std::string> OptId(std::string_view name, std::string T::*member) { return {name, member, false, true}; }
+// A SKU: the id rule, at most 64 characters (what the catalog keeps).
+inline constexpr std::string_view kSkuRule = "a SKU is 1..64 characters of A-Z a-z 0-9 . _ : -";
+template <class T>
+constexpr Field<T, std::string> ReqSku(std::string_view name, std::string T::*member) { return {name, member, true, true, 64}; }
+template <class T>
+constexpr Field<T, std::string> OptSku(std::string_view name, std::string T::*member) { return {name, member, false, true, 64}; }
 
-inline constexpr std::string_view kIdRule = "an id is 1..128 characters of A-Z a-z 0-9 . _ : -";
+inline constexpr std::string_view kIdRule = "an id is 1..128 characters of A-Z a-z 0-9 . _ : - (not . or ..)";
 
 template <class T>
 struct Describe;  // specialize: static constexpr auto fields = std::make_tuple(Req("id", &T::id), ...);
@@ -249,8 +256,9 @@ std::optional<FieldError> FromJson(const Json& j, T& out, const std::string& pat
                 }
                 err = FromJson(*it, out.*(f.member), Join(path, f.name));
                 if constexpr (std::is_same_v<std::decay_t<decltype(out.*(f.member))>, std::string>) {
-                  if (!err && f.id && (f.required || !(out.*(f.member)).empty()) && !eventstore::IsValidId(out.*(f.member)))
-                    err = FieldError{Join(path, f.name), std::string(kIdRule)};
+                  if (!err && f.id && (f.required || !(out.*(f.member)).empty()) &&
+                      (!eventstore::IsValidId(out.*(f.member)) || (out.*(f.member)).size() > f.max))
+                    err = FieldError{Join(path, f.name), std::string(f.max < 128 ? kSkuRule : kIdRule)};
                 }
               }(),
               ...);

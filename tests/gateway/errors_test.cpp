@@ -557,6 +557,15 @@ TEST_CASE("every id in a body follows the id rule: 400 naming the field before a
       {"POST", "/v1/tenants/t1/invoices/inv-1/payments", {{"payment_id", bad}, {"amount", 1}}, "payment_id"},
       {"POST", "/v1/tenants/t1/invoices/inv-1/credit-notes", {{"note_id", bad}, {"amount", 1}}, "note_id"},
       {"POST", "/v1/keys", {{"role", "analyst"}, {"partner", bad}}, "partner"},
+      {"PUT", "/v1/tenants/t1/customers/c1/contract-prices", {{"currency", "EUR"}, {"prices", Json::array({{{"sku", bad}, {"unit_price", 1}}})}},
+       "prices[0].sku"},
+      {"PUT", "/v1/tenants/t1/customers/c1/contract-prices",
+       {{"currency", "EUR"}, {"prices", Json::array({{{"sku", std::string(65, 'S')}, {"unit_price", 1}}})}}, "prices[0].sku"},
+      {"POST", "/v1/tenants/t1/orders",
+       {{"id", "o3"}, {"customer", "c1"}, {"currency", "EUR"}, {"lines", Json::array({{{"line", 1}, {"sku", std::string(65, 'S')}, {"qty", 1}}})}},
+       "lines[0].sku"},
+      {"PUT", "/v1/tenants/t1/customers/../contract-prices", {{"currency", "EUR"}, {"prices", Json::array()}}, "customer"},
+      {"POST", "/v1/tenants/t1/orders/./cancellation", Json::object(), "order"},
       {"POST", "/v1/keys", {{"role", "tenant_operator"}, {"partner", "p1"}, {"tenant", bad}}, "tenant"},
   };
   for (const auto& c : cases) {

@@ -35,6 +35,11 @@ TEST_CASE("every answer carries a request id, echoed from the client when usable
                           "Authorization: Bearer " + std::string(kOwnerKey) + "\r\nContent-Type: application/json\r\n");
   CHECK(big.status == 413);
   CHECK(std::regex_match(big.Header("x-request-id"), std::regex("[0-9a-f]{16}")));
+  RawHttp http2(w.port());
+  auto big_named = http2.Request("POST", "/v1/partners", std::string(2 * 1024 * 1024, 'x'),
+                                 "Authorization: Bearer " + std::string(kOwnerKey) + "\r\nContent-Type: application/json\r\nX-Request-Id: big-1\r\n");
+  CHECK(big_named.status == 413);
+  CHECK(big_named.Header("x-request-id") == "big-1");
 }
 
 TEST_CASE("CORS answers configured origins, preflights included, and no one else", "[gateway][e2e][http]") {
@@ -44,6 +49,11 @@ TEST_CASE("CORS answers configured origins, preflights included, and no one else
   auto allowed = w.Call("GET", "/v1/plans", nullptr, kOwnerKey, "Origin: https://app.example.com\r\n");
   CHECK(allowed.Header("access-control-allow-origin") == "https://app.example.com");
   CHECK(allowed.Header("access-control-expose-headers").find("X-Request-Id") != std::string::npos);
+  CHECK(allowed.Header("access-control-expose-headers").find("RateLimit-Remaining") != std::string::npos);
+  RawHttp admin_http(w.admin_port());
+  auto admin_preflight = admin_http.Request("OPTIONS", "/metrics", "",
+                                            "Origin: https://app.example.com\r\nAccess-Control-Request-Method: GET\r\n");
+  CHECK(admin_preflight.status == 403);  // no browser calls the admin listener
   auto other = w.Call("GET", "/v1/plans", nullptr, kOwnerKey, "Origin: https://evil.example.com\r\n");
   CHECK(other.status == 200);
   CHECK(other.Header("access-control-allow-origin").empty());
@@ -117,6 +127,7 @@ TEST_CASE("the request log has one line per request with who, what and how it we
   CHECK(parsed[3]["status"] == 401);
   CHECK(parsed[3]["path"] == "/v1/partners/p1");  // no query string
   CHECK(parsed[3]["key"] == "");
+  CHECK(parsed[2]["bytes_out"] == refused.body.size());  // what was sent, `instance` included
   CHECK(parsed[4]["key"] == issued["id"]);
   CHECK(parsed[4]["role"] == "analyst");
   CHECK(parsed[4]["partner"] == "p1");

@@ -97,6 +97,19 @@ TEST_CASE("API keys are listed by scope without secrets, expire, and rotate with
   CHECK(w.Call("GET", "/v1/partners/p1", nullptr, t1).status == 401);
   CHECK(w.Call("GET", "/v1/partners/p1", nullptr, t1b).status == 200);
   Expect(w.Call("POST", "/v1/keys/" + id1 + "/rotation", nullptr, t1b), 422, "key_inactive");
+  // A key that stopped working says why (to whoever holds it).
+  CHECK(Json::parse(w.Call("GET", "/v1/partners/p1", nullptr, t1).body)["detail"] ==
+        "this API key was rotated and its grace period has ended");
+  CHECK(Json::parse(w.Call("GET", "/v1/partners/p1", nullptr, bi["token"]).body)["detail"] == "this API key has expired");
+  w.CallJson("DELETE", "/v1/keys/" + rotated["id"].get<std::string>(), nullptr, kOwnerKey, 200);
+  CHECK(Json::parse(w.Call("GET", "/v1/partners/p1", nullptr, t1b).body)["detail"] == "this API key was revoked");
+  // A partner admin may leave out its own partner; a binding that does not fit names the field at fault.
+  const std::string admin = w.Key("partner_admin", "p1", "");
+  CHECK(w.CallJson("POST", "/v1/keys", {{"role", "analyst"}, {"name", "own partner"}}, admin, 201)["partner"] == "p1");
+  auto misbound = w.Call("POST", "/v1/keys", {{"role", "implementation"}, {"partner", "p1"}, {"tenant", "t1"}});
+  Expect(misbound, 400, "invalid_field");
+  CHECK(Json::parse(misbound.body)["field"] == "tenant");
+  Expect(w.Call("POST", "/v1/keys", {{"role", "analyst"}, {"partner", "p1"}, {"name", std::string(201, 'n')}}), 400, "invalid_field");
 }
 
 TEST_CASE("no API key secret reaches the disk: stored answers and audited query strings are redacted", "[gateway][e2e][keys]") {

@@ -20,7 +20,8 @@ Result<StreamId> ParseStreamId(std::string_view stream);
 
 // Whether `tenant` is a valid tenant segment.
 bool IsValidTenant(std::string_view tenant);
-// The id rule of every segment: 1..128 characters of [A-Za-z0-9._:-] (no '/').
+// The id rule of every id the API takes: 1..128 characters of [A-Za-z0-9._:-] (no '/'), and not "."
+// or ".." (which a client or proxy would resolve as a path).
 bool IsValidId(std::string_view id);
 
 std::string MakeStreamId(std::string_view tenant, std::string_view kind, std::string_view id);

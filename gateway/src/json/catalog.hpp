@@ -24,7 +24,7 @@ namespace keel::gateway::json {
 
 template <> struct Describe<domain::catalog::Item> {
   using T = domain::catalog::Item;
-  static constexpr auto fields = std::make_tuple(ReqId("sku", &T::sku), Opt("name", &T::name), Opt("unit", &T::unit),
+  static constexpr auto fields = std::make_tuple(ReqSku("sku", &T::sku), Opt("name", &T::name), Opt("unit", &T::unit),
                                                  Opt("category", &T::category), Opt("weight_grams", &T::weight_grams),
                                                  Opt("lot_tracked", &T::lot_tracked), OptId("supplier", &T::supplier));
 };

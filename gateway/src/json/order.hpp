@@ -28,7 +28,7 @@ template <> struct Describe<domain::order::CatalogItem> {
 };
 template <> struct Describe<domain::order::LineInput> {  // only in a command
   using T = domain::order::LineInput;
-  static constexpr auto fields = std::make_tuple(Req("line", &T::line), ReqId("sku", &T::sku), Req("qty", &T::qty),
+  static constexpr auto fields = std::make_tuple(Req("line", &T::line), ReqSku("sku", &T::sku), Req("qty", &T::qty),
                                                  Opt("unit_price", &T::unit_price));
 };
 template <> struct Describe<domain::order::Allocation> {

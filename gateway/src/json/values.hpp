@@ -36,7 +36,7 @@ template <> struct Describe<domain::PriceBreak> {
 template <> struct Describe<domain::PriceEntry> {
   using T = domain::PriceEntry;
   static constexpr auto fields =
-      std::make_tuple(OptId("sku", &T::sku), OptId("category", &T::category), Opt("breaks", &T::breaks),
+      std::make_tuple(OptSku("sku", &T::sku), OptId("category", &T::category), Opt("breaks", &T::breaks),
                       Opt("valid_from", &T::valid_from), Opt("valid_to", &T::valid_to));
 };
 template <> struct Describe<domain::PriceList> {
@@ -46,7 +46,7 @@ template <> struct Describe<domain::PriceList> {
 template <> struct Describe<domain::ContractPrice> {
   using T = domain::ContractPrice;
   static constexpr auto fields =
-      std::make_tuple(OptId("customer", &T::customer), ReqId("sku", &T::sku), Opt("unit_price", &T::unit_price),
+      std::make_tuple(OptId("customer", &T::customer), ReqSku("sku", &T::sku), Opt("unit_price", &T::unit_price),
                       Opt("valid_from", &T::valid_from), Opt("valid_to", &T::valid_to));
 };
 template <> struct Describe<domain::Limits> {

@@ -34,7 +34,7 @@ template <> struct Describe<domain::warehouse::ItemFacts> {
 template <> struct Describe<domain::warehouse::ReceiptLine> {
   using T = domain::warehouse::ReceiptLine;
   static constexpr auto fields =
-      std::make_tuple(ReqId("sku", &T::sku), Opt("qty", &T::qty), Opt("unit_cost", &T::unit_cost), OptId("lot", &T::lot),
+      std::make_tuple(ReqSku("sku", &T::sku), Opt("qty", &T::qty), Opt("unit_cost", &T::unit_cost), OptId("lot", &T::lot),
                       Opt("expiry", &T::expiry));
 };
 template <> struct Describe<domain::warehouse::LandedCharge> {
@@ -65,13 +65,13 @@ template <> struct Describe<domain::warehouse::AllocateLandedCost> {
 template <> struct Describe<domain::warehouse::AdjustStock> {
   using T = domain::warehouse::AdjustStock;
   static constexpr auto fields =
-      std::make_tuple(ReqId("sku", &T::sku), Req("delta", &T::delta), Opt("reason", &T::reason), OptId("lot", &T::lot),
+      std::make_tuple(ReqSku("sku", &T::sku), Req("delta", &T::delta), Opt("reason", &T::reason), OptId("lot", &T::lot),
                       Opt("expiry", &T::expiry));
 };
 template <> struct Describe<domain::warehouse::ReserveStock> {
   using T = domain::warehouse::ReserveStock;
   static constexpr auto fields =
-      std::make_tuple(ReqId("order_id", &T::order_id), Req("line", &T::line), ReqId("sku", &T::sku), Req("qty", &T::qty));
+      std::make_tuple(ReqId("order_id", &T::order_id), Req("line", &T::line), ReqSku("sku", &T::sku), Req("qty", &T::qty));
 };
 template <> struct Describe<domain::warehouse::ReleaseReservation> {
   using T = domain::warehouse::ReleaseReservation;
@@ -84,7 +84,7 @@ template <> struct Describe<domain::warehouse::ConsumeReservation> {
 template <> struct Describe<domain::warehouse::TransferOut> {  // to_tenant: the caller's tenant
   using T = domain::warehouse::TransferOut;
   static constexpr auto fields =
-      std::make_tuple(ReqId("transfer_id", &T::transfer_id), ReqId("to_warehouse", &T::to_warehouse), ReqId("sku", &T::sku),
+      std::make_tuple(ReqId("transfer_id", &T::transfer_id), ReqId("to_warehouse", &T::to_warehouse), ReqSku("sku", &T::sku),
                       Req("qty", &T::qty));
 };
 template <> struct Describe<domain::warehouse::TransferIn> {  // from_tenant: the caller's tenant
@@ -96,11 +96,11 @@ template <> struct Describe<domain::warehouse::TransferIn> {  // from_tenant: th
 template <> struct Describe<domain::warehouse::SetReplenishmentRule> {
   using T = domain::warehouse::SetReplenishmentRule;
   static constexpr auto fields =
-      std::make_tuple(ReqId("sku", &T::sku), Req("min", &T::min), Req("max", &T::max), Opt("multiple", &T::multiple));
+      std::make_tuple(ReqSku("sku", &T::sku), Req("min", &T::min), Req("max", &T::max), Opt("multiple", &T::multiple));
 };
 template <> struct Describe<domain::warehouse::RequestPurchase> {
   using T = domain::warehouse::RequestPurchase;
-  static constexpr auto fields = std::make_tuple(ReqId("request_id", &T::request_id), ReqId("sku", &T::sku),
+  static constexpr auto fields = std::make_tuple(ReqId("request_id", &T::request_id), ReqSku("sku", &T::sku),
                                                  Req("qty", &T::qty), Opt("reason", &T::reason));
 };
 
