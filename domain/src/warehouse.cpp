@@ -78,12 +78,12 @@ void MaybeRequestReplenishment(const State& before, std::vector<Event>& events, 
 }
 
 std::optional<Rejection> CheckItem(const State& s, const CatalogView& catalog, const Sku& sku,
-                                   bool* lot_tracked) {
+                                   bool* lot_tracked, const Entitlements& now = {}) {
   auto item = catalog.find(sku);
   if (sku.empty() || item == catalog.end()) {
     return Rejection{R::kUnknownSku, "SKU '" + sku + "' is not in the tenant's catalog"};
   }
-  if (item->second.lot_tracked && !s.lot_tracking) {
+  if (item->second.lot_tracked && !now.lot_tracking.value_or(s.lot_tracking)) {
     return Rejection{R::kModuleNotEntitled, "SKU '" + sku + "' is lot-tracked but lot_tracking is not active"};
   }
   *lot_tracked = item->second.lot_tracked;
@@ -113,7 +113,7 @@ Decision<Event> Receive(const ReceiveStock& c, const State& s) {
   std::map<std::pair<Sku, std::string>, Timestamp> expiries;
   for (const auto& line : c.lines) {
     bool lot_tracked = false;
-    if (auto bad = CheckItem(s, c.catalog, line.sku, &lot_tracked)) return std::unexpected(*bad);
+    if (auto bad = CheckItem(s, c.catalog, line.sku, &lot_tracked, c.entitlements)) return std::unexpected(*bad);
     if (line.qty <= 0) return Reject(R::kInvalidArgument, "received quantity must be positive");
     if (line.unit_cost < 0) return Reject(R::kInvalidArgument, "unit cost must not be negative");
     if (!MulChecked(line.qty, line.unit_cost)) return Reject(R::kInvalidArgument, "line value overflows");
@@ -141,7 +141,8 @@ Decision<Event> Receive(const ReceiveStock& c, const State& s) {
 }
 
 Decision<Event> AllocateLanded(const AllocateLandedCost& c, const State& s) {
-  if (!s.landed_cost) return Reject(R::kModuleNotEntitled, "landed_cost is not active for this tenant");
+  if (!c.entitlements.landed_cost.value_or(s.landed_cost))
+    return Reject(R::kModuleNotEntitled, "landed_cost is not active for this tenant");
   auto receipt = s.ledger.receipts.find(c.receipt_id);
   if (receipt == s.ledger.receipts.end()) return Reject(R::kNotFound, "no receipt " + c.receipt_id);
   if (c.allocation_id.empty()) return Reject(R::kInvalidArgument, "a landed-cost allocation needs an id");
@@ -187,7 +188,7 @@ Decision<Event> AllocateLanded(const AllocateLandedCost& c, const State& s) {
 
 Decision<Event> Adjust(const AdjustStock& c, const State& s) {
   bool lot_tracked = false;
-  if (auto bad = CheckItem(s, c.catalog, c.sku, &lot_tracked)) return std::unexpected(*bad);
+  if (auto bad = CheckItem(s, c.catalog, c.sku, &lot_tracked, c.entitlements)) return std::unexpected(*bad);
   if (c.delta == 0) return Reject(R::kInvalidArgument, "an adjustment changes the quantity");
   if (c.reason.empty()) return Reject(R::kInvalidArgument, "an adjustment needs a reason");
   if (lot_tracked == c.lot.empty()) {

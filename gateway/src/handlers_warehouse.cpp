@@ -142,9 +142,19 @@ std::vector<std::string> Skus(const std::vector<w::ReceiptLine>& lines) {
   return skus;
 }
 
+// The tenant's entitlements now (its modules), for commands whose rules depend on them.
+std::expected<w::Entitlements, Response> EntitlementsNow(Call& c) {
+  auto tenant = TenantOf(c);
+  if (!tenant) return std::unexpected(tenant.error());
+  return w::Entitlements{Entitled(**tenant, domain::Module::kLotTracking), Entitled(**tenant, domain::Module::kLandedCost)};
+}
+
 Response ReceiveStock(Call& c) {
   auto cmd = ParseBody<w::ReceiveStock>(c);
   if (!cmd) return cmd.error();
+  auto entitled = EntitlementsNow(c);
+  if (!entitled) return entitled.error();
+  cmd->entitlements = *entitled;
   auto facts = CatalogFacts(c, Skus(cmd->lines));
   if (!facts) return facts.error();
   cmd->catalog = std::move(*facts);
@@ -154,12 +164,20 @@ Response ReceiveStock(Call& c) {
 
 std::expected<Prepared, Response> BuildLandedCost(Call& c) {
   if (auto in = FromPath(c, "receipt", "receipt_id"); !in) return std::unexpected(in.error());
-  return BuildCommand<w::Command, w::AllocateLandedCost, Warehouse>(c);
+  auto cmd = ParseBody<w::AllocateLandedCost>(c);
+  if (!cmd) return std::unexpected(cmd.error());
+  if (!c.tenant) return std::unexpected(Problem(503, "unavailable", "The service is unavailable", "the tenant's facts are not at hand"));
+  cmd->entitlements.landed_cost = Entitled(*c.tenant, domain::Module::kLandedCost);
+  cmd->at = c.now;
+  return Prepared{Warehouse(c), w::Command(std::move(*cmd)), 200};
 }
 
 Response AdjustStock(Call& c) {
   auto cmd = ParseBody<w::AdjustStock>(c);
   if (!cmd) return cmd.error();
+  auto entitled = EntitlementsNow(c);
+  if (!entitled) return entitled.error();
+  cmd->entitlements = *entitled;
   auto facts = CatalogFacts(c, {cmd->sku});
   if (!facts) return facts.error();
   cmd->catalog = std::move(*facts);

@@ -324,3 +324,30 @@ TEST_CASE("a receipt is remembered by id for good and read back with its landed 
   CHECK_FALSE(state.contains("receipts"));
   CHECK(state.contains("stock"));
 }
+
+TEST_CASE("a plan change reaches warehouses created before it: landed cost follows the tenant's modules now",
+          "[gateway][e2e][stock][landed]") {
+  GatewayWorld w;
+  w.LiveTenant("p1", "t9");  // regional-distributor on growth: no landed_cost
+  const std::string base = "/v1/tenants/t9/warehouses/w1";
+  w.CallJson("POST", "/v1/tenants/t9/catalog/imports",
+             {{"rows", Json::array({{{"row", 1}, {"item", {{"sku", "BOLT"}, {"name", "Bolt"}, {"unit", "box"}, {"category", "hardware"}}}}})}},
+             kOwnerKey, 200);
+  w.CallJson("POST", "/v1/tenants/t9/warehouses", {{"id", "w1"}, {"name", "Main"}, {"currency", "EUR"}}, kOwnerKey, 201);
+  w.CallJson("POST", base + "/receipts", {{"receipt_id", "r1"}, {"lines", Json::array({{{"sku", "BOLT"}, {"qty", 4}, {"unit_cost", 10}}})}},
+             kOwnerKey, 200);
+  auto landed = [&](const std::string& id) {
+    return w.Call("POST", base + "/receipts/r1/landed-costs",
+                  {{"allocation_id", id}, {"charges", Json::array({{{"kind", "freight"}, {"amount", 8}}})}, {"method", "quantity"}});
+  };
+  Expect(landed("f1"), 422, "module_not_entitled");
+  auto upgraded = w.CallJson("PUT", "/v1/tenants/t9/plan", {{"plan", "scale"}}, kOwnerKey, 200);
+  INFO(upgraded.dump());
+  REQUIRE(w.CallJson("GET", "/v1/tenants/t9", nullptr, kOwnerKey, 200)["state"]["modules"].dump().find("landed_cost") != std::string::npos);
+  auto applied = landed("f1");  // the warehouse was created before the upgrade: the tenant's modules decide
+  INFO(applied.body);
+  CHECK(applied.status == 200);
+  CHECK(w.CallJson("GET", base, nullptr, kOwnerKey, 200)["state"]["stock"]["BOLT"]["value"] == 40 + 8);
+  w.CallJson("DELETE", "/v1/tenants/t9/modules/landed_cost", nullptr, kOwnerKey, 200);
+  Expect(landed("f2"), 422, "module_not_entitled");  // and a module taken away stops at once
+}

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -40,6 +41,14 @@ using CatalogView = std::map<Sku, ItemFacts>;
 
 enum class AllocationMethod : std::uint8_t { kEqual, kQuantity, kValue };
 
+// The tenant's entitlements as the caller resolved them for this command (the gateway: from the
+// tenant's modules now, so a plan change reaches warehouses created before it); unset: the flags the
+// warehouse was created with.
+struct Entitlements {
+  std::optional<bool> lot_tracking, landed_cost;
+  bool operator==(const Entitlements&) const = default;
+};
+
 // -- commands --
 struct CreateWarehouse {
   std::string id, tenant, name, currency;
@@ -60,6 +69,7 @@ struct ReceiveStock {
   std::vector<ReceiptLine> lines;
   CatalogView catalog;
   Timestamp at = 0;
+  Entitlements entitlements;
 };
 struct LandedCharge {
   std::string kind;  // freight, duty, insurance
@@ -75,6 +85,7 @@ struct AllocateLandedCost {
   std::vector<LandedCharge> charges;
   AllocationMethod method = AllocationMethod::kValue;
   Timestamp at = 0;
+  Entitlements entitlements;
 };
 struct AdjustStock {  // cycle count and other corrections
   Sku sku;
@@ -84,6 +95,7 @@ struct AdjustStock {  // cycle count and other corrections
   Timestamp expiry = 0;  // for a new lot found by a count
   CatalogView catalog;
   Timestamp at = 0;
+  Entitlements entitlements;
 };
 struct ReserveStock {
   std::string order_id;
