@@ -69,7 +69,7 @@ struct ReceiveStock {
   std::vector<ReceiptLine> lines;
   CatalogView catalog;
   Timestamp at = 0;
-  Entitlements entitlements;
+  Entitlements entitlements = {};
 };
 struct LandedCharge {
   std::string kind;  // freight, duty, insurance
@@ -85,7 +85,7 @@ struct AllocateLandedCost {
   std::vector<LandedCharge> charges;
   AllocationMethod method = AllocationMethod::kValue;
   Timestamp at = 0;
-  Entitlements entitlements;
+  Entitlements entitlements = {};
 };
 struct AdjustStock {  // cycle count and other corrections
   Sku sku;
@@ -95,7 +95,7 @@ struct AdjustStock {  // cycle count and other corrections
   Timestamp expiry = 0;  // for a new lot found by a count
   CatalogView catalog;
   Timestamp at = 0;
-  Entitlements entitlements;
+  Entitlements entitlements = {};
 };
 struct ReserveStock {
   std::string order_id;
