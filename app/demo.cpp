@@ -1,6 +1,7 @@
 // Demo data (see demo.hpp), sent as API requests by the platform owner.
 #include "demo.hpp"
 
+#include "gateway/access.hpp"
 #include "in_process_api.hpp"
 
 #include <nlohmann/json.hpp>
@@ -10,7 +11,7 @@ namespace {
 using Json = nlohmann::json;
 
 struct DemoTenant {
-  const char *partner, *id, *name, *template_id;
+  const char *partner, *reference, *name, *template_id;  // the tenant's id is "<partner>:<reference>"
 };
 
 }  // namespace
@@ -50,9 +51,10 @@ std::expected<DemoSummary, std::string> SeedDemo(gateway::Api& api, actors::Runt
       {"bluepeak", "pixel-shop", "Pixel Shop", "ecommerce-merchant"},
   };
   for (const auto& t : tenants) {
-    const std::string base = std::string("/v1/tenants/") + t.id;
+    const std::string id = gateway::TenantId(t.partner, t.reference);
+    const std::string base = "/v1/tenants/" + id;
     s.Send("POST", std::string("/v1/partners/") + t.partner + "/tenants",
-           {{"id", t.id}, {"name", t.name}, {"template_id", t.template_id}});
+           {{"reference", t.reference}, {"name", t.name}, {"template_id", t.template_id}});
     s.Send("POST", base + "/onboarding");
     Json tenant = s.Send("GET", base);
     if (tenant.is_object())
@@ -77,7 +79,7 @@ std::expected<DemoSummary, std::string> SeedDemo(gateway::Api& api, actors::Runt
            {{"id", "ord-1001"}, {"customer", "cust-1"}, {"currency", "EUR"},
             {"lines", Json::array({{{"line", 1}, {"sku", "BOLT-M8"}, {"qty", 20}}, {{"line", 2}, {"sku", "GEAR-20"}, {"qty", 40}}})}});
     ++summary.orders;
-    summary.tenants.push_back(t.id);
+    summary.tenants.push_back(id);
   }
   if (!s.error.empty()) return std::unexpected(s.error);
   // The partner admin's demo key.

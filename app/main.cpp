@@ -199,7 +199,7 @@ int main(int argc, char** argv) {
       std::cout << "demo platform owner key: " << keel::app::kDemoOwnerKey << "\n"
                 << "demo partner admin key (northwind): " << keel::app::kDemoPartnerKey << "\n"
                 << "try: curl -H 'Authorization: Bearer " << keel::app::kDemoPartnerKey << "' " << url
-                << "/v1/tenants/acme-dist/orders/ord-1001\n";
+                << "/v1/tenants/northwind:acme-dist/orders/ord-1001\n";
     } else {
       // The demo keys are public: they are imported into an empty data directory only, and never again
       // (one revoked there stays revoked).

@@ -59,7 +59,8 @@ std::string Sku(int i) {
   std::snprintf(buf, sizeof buf, "S%05d", i);
   return buf;
 }
-std::string TenantId(int i) { return "ft" + std::to_string(i); }
+std::string Reference(int i) { return "ft" + std::to_string(i); }
+std::string TenantId(int i) { return "fbench:" + Reference(i); }
 
 // Zipf(s = 1) over ranks 0..n-1 by inverse CDF; rank i is SKU i.
 class Zipf {
@@ -98,7 +99,7 @@ std::string Populate(app::Node& node, const Population& pop) {
          {{"prices", {{"currency", "EUR"}, {"entries", Json::array({{{"category", "parts"}, {"breaks", Json::array({{{"min_qty", 1}, {"unit_price", 480}}})}}})}}}});
   for (int t = 0; t < pop.tenants && s.error.empty(); ++t) {
     const std::string base = "/v1/tenants/" + TenantId(t);
-    s.Send("POST", "/v1/partners/fbench/tenants", {{"id", TenantId(t)}, {"name", "Bench"}, {"template_id", "enterprise-distributor"}});
+    s.Send("POST", "/v1/partners/fbench/tenants", {{"reference", Reference(t)}, {"name", "Bench"}, {"template_id", "enterprise-distributor"}});
     s.Send("POST", base + "/onboarding");
     Json tenant = s.Send("GET", base);
     if (tenant.is_object())

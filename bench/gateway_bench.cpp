@@ -177,8 +177,8 @@ int RunOrders(std::uint16_t port, int rounds, double seconds, double warm_up) {
            {{"currency", "EUR"},
             {"entries", J::array({{{"category", "hardware"}, {"breaks", J::array({{{"min_qty", 1}, {"unit_price", 1000}}})}}})}}}});
     for (int i = 0; i < kMaxConnections; ++i) {
-      const std::string t = "bo" + std::to_string(i);
-      must("POST", "/v1/partners/bench/tenants", {{"id", t}, {"name", "Bench orders"}, {"template_id", "enterprise-distributor"}});
+      const std::string t = "bench:bo" + std::to_string(i);
+      must("POST", "/v1/partners/bench/tenants", {{"reference", "bo" + std::to_string(i)}, {"name", "Bench orders"}, {"template_id", "enterprise-distributor"}});
       must("POST", "/v1/tenants/" + t + "/catalog/imports",
            {{"rows", J::array({{{"row", 1}, {"item", {{"sku", "BOLT"}, {"name", "Bolt"}, {"unit", "box"}, {"category", "hardware"}}}}})}});
     }
@@ -189,7 +189,7 @@ int RunOrders(std::uint16_t port, int rounds, double seconds, double warm_up) {
   auto orders = [&](int connections, double for_seconds) {
     const std::string prefix = "r" + std::to_string(batch.fetch_add(1)) + "-";
     return Load(port, connections, [&prefix](int i, std::uint64_t n) {
-      return Post("/v1/tenants/bo" + std::to_string(i) + "/orders",
+      return Post("/v1/tenants/bench:bo" + std::to_string(i) + "/orders",
                   R"({"id":")" + prefix + std::to_string(n) +
                       R"(","customer":"c1","currency":"EUR","lines":[{"line":1,"sku":"BOLT","qty":1}]})");
     }, for_seconds);
@@ -248,7 +248,7 @@ int RunGatewaySuite(const Settings& settings) {
     must(Post("/v1/partners/bench/certification", "{}"));
     for (int i = 0; i < kConnections; ++i)
       must(Post("/v1/partners/bench/tenants",
-                nlohmann::json{{"id", "bt" + std::to_string(i)}, {"name", "Bench"}, {"template_id", "enterprise-distributor"}}.dump()));
+                nlohmann::json{{"reference", "bt" + std::to_string(i)}, {"name", "Bench"}, {"template_id", "enterprise-distributor"}}.dump()));
     ::close(fd);
   }
   const double seconds = quick ? 0.2 : 3.0;
@@ -262,8 +262,8 @@ int RunGatewaySuite(const Settings& settings) {
   }
   std::vector<std::string> commands, bare;
   for (int i = 0; i < kConnections; ++i) {
-    commands.push_back(Post("/v1/tenants/bt" + std::to_string(i) + "/usage", R"({"api_calls":1})"));
-    bare.push_back(Post("/v1/tenants/bt" + std::to_string(i) + "/usage", R"({"api_calls":1})"));
+    commands.push_back(Post("/v1/tenants/bench:bt" + std::to_string(i) + "/usage", R"({"api_calls":1})"));
+    bare.push_back(Post("/v1/tenants/bench:bt" + std::to_string(i) + "/usage", R"({"api_calls":1})"));
   }
   BareBeast baseline(2);
   ScratchDir durable_dir("gateway-bare-durable");

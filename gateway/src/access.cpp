@@ -58,6 +58,26 @@ bool Sees(const Principal& p, std::string_view partner, std::string_view tenant)
   return !tenant.empty() && p.tenant == tenant;
 }
 
+std::string TenantId(std::string_view partner, std::string_view reference) {
+  std::string id;
+  id.reserve(partner.size() + 1 + reference.size());
+  id.append(partner).push_back(kTenantSeparator);
+  id.append(reference);
+  return id;
+}
+
+std::string_view TenantNamespace(std::string_view tenant) {
+  const auto at = tenant.find(kTenantSeparator);
+  return at == std::string_view::npos ? std::string_view() : tenant.substr(0, at);
+}
+
+bool OutsideByName(const Principal& p, std::string_view tenant) {
+  if (p.partner.empty()) return false;  // platform scope
+  if (!p.tenant.empty()) return p.tenant != tenant;
+  const auto ns = TenantNamespace(tenant);
+  return !ns.empty() && ns != p.partner;
+}
+
 bool MayIssue(const Principal& creator, Role role, const std::string& partner, const std::string& tenant) {
   if (!ValidBinding(role, partner, tenant)) return false;
   if (creator.role == Role::kPlatformOwner) return true;

@@ -369,6 +369,13 @@ Api::Prepared Api::Prepare(const Request& req, const Principal& given, actors::C
     }
   } else if (route.scope == Scope::kTenant) {
     tenant_scope = match.params.at("tenant");
+    // A tenant outside the caller's scope by its id alone (access.hpp) is answered before any look-up:
+    // another partner's tenant and a missing one cost the same and read the same.
+    if (OutsideByName(who, tenant_scope)) {
+      p.answer = NotFound("tenant '" + tenant_scope + "' does not exist");
+      p.answer->audit = true;
+      return p;
+    }
     // The tenant's facts as of its stream's current version (reference_data.hpp): a tenant suspended
     // a millisecond ago, by hand or by dunning, trades no more.
     static const TenantFactsRef kNoTenant = std::make_shared<const TenantFacts>();
@@ -386,7 +393,6 @@ Api::Prepared Api::Prepare(const Request& req, const Principal& given, actors::C
     const TenantFacts& info = *p.tenant;
     if (!Sees(who, info.exists() ? info.state.partner : "", tenant_scope) || (!info.exists() && !who.partner.empty())) {
       p.answer = NotFound("tenant '" + tenant_scope + "' does not exist");
-    p.answer->audit = true;
       p.answer->audit = true;
       return p;
     }

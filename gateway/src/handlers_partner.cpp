@@ -15,6 +15,8 @@ Response Register(Call& c) {
   cmd->at = c.now;
   auto key = actors::PartnerKey(cmd->id);
   if (auto bad = BadId(key, "id")) return *bad;
+  if (cmd->id.find(kTenantSeparator) != std::string::npos)
+    return BadField({"id", "a partner id holds no ':' (it namespaces the partner's tenant ids)"});
   return Run(c, key, p::Command(std::move(*cmd)), 201);
 }
 
@@ -50,7 +52,7 @@ Response ProvisionTenant(Call& c) {
   if (snap->version == 0) return NotFound("partner '" + c.Param("partner") + "' does not exist");
   const auto& partner = snap->As<p::State>();
   domain::tenant::ProvisionTenant cmd;
-  cmd.id = body->id;
+  cmd.id = TenantId(c.Param("partner"), body->reference);
   cmd.partner = c.Param("partner");
   cmd.name = body->name;
   cmd.segment = *segment;
@@ -59,10 +61,13 @@ Response ProvisionTenant(Call& c) {
   cmd.partner_certified = partner.certified;
   cmd.partner_active = !partner.suspended;
   cmd.at = c.now;
-  if (cmd.id.empty() || cmd.id.find('/') != std::string::npos || cmd.id.starts_with("_"))
-    return BadField({"id", "a tenant id is non-empty, has no '/' and does not start with '_'"});
+  // The tenant's id is "<partner>:<reference>" (access.hpp): the reference is unique within the
+  // partner only, so provisioning tells a partner nothing of other partners' tenants.
+  if (!eventstore::IsValidId(cmd.id))
+    return BadField({"reference", "with its partner's namespace ('" + cmd.partner +
+                                      ":') the tenant id would be longer than 128 characters"});
   const auto key = actors::TenantKey(cmd.id);
-  if (auto bad = BadId(key, "id")) return *bad;
+  if (auto bad = BadId(key, "reference")) return *bad;
   return Run(c, key, domain::tenant::Command(std::move(cmd)), 201);
 }
 

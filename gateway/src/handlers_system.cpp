@@ -57,7 +57,7 @@ Response Readyz(Call& c) {
 Response MetricsText(Call& c) {
   Response r;
   r.content_type = "text/plain; version=0.0.4";
-  r.body = c.ctx.metrics.Render();
+  r.body = c.ctx.metrics.Render(c.ctx.reference.stats());
   return r;
 }
 
@@ -140,6 +140,10 @@ Response CreateKey(Call& c) {
     return Problem(403, "forbidden", "Forbidden", "this key may not issue a " + body->role + " key with that scope");
   const domain::SegmentTemplate* segment = nullptr;
   if (!body->tenant.empty()) {
+    // Another partner's namespace is answered as a missing tenant, before any look-up (access.hpp).
+    const auto ns = TenantNamespace(body->tenant);
+    if (!ns.empty() && ns != body->partner)
+      return NotFound("tenant '" + body->tenant + "' of partner '" + body->partner + "' does not exist");
     auto tenant = c.ctx.reference.Tenant(body->tenant, c.client);
     if (!tenant) return Problem(503, "unavailable", "The service is unavailable", "the tenant did not answer");
     if (!(*tenant)->exists() || (*tenant)->state.partner != body->partner)

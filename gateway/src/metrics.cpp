@@ -39,6 +39,8 @@ struct Metrics::Impl {
       prometheus::BuildGauge().Name("keel_state").Help("Point-in-time figures: live actors, store head, websockets").Register(registry);
   prometheus::Family<prometheus::Counter>& totals =
       prometheus::BuildCounter().Name("keel_store_totals").Help("Store and runtime totals since start").Register(registry);
+  prometheus::Family<prometheus::Counter>& reference =
+      prometheus::BuildCounter().Name("keel_reference_data_total").Help("Tenant, partner and catalog facts answered from memory (hits), brought up to date (catch_ups) or read from an actor (reloads), forgotten (evictions); tenant look-ups").Register(registry);
   prometheus::Gauge& websockets = gauges.Add({{"what", "websockets_open"}});
   // The series of each route and status, found once: Family::Add builds and hashes a label map.
   struct RequestSeries {
@@ -93,7 +95,7 @@ void Metrics::ReadOffloaded() {
 void Metrics::WebSocketOpened() { impl_->websockets.Increment(); }
 void Metrics::WebSocketClosed() { impl_->websockets.Decrement(); }
 
-std::string Metrics::Render() {
+std::string Metrics::Render(const ReferenceData::Stats& reference) {
   std::lock_guard lock(impl_->mu);
   const auto stats = impl_->runtime.Stats();
   impl_->gauges.Add({{"what", "live_actors"}}).Set(static_cast<double>(stats.live_actors));
@@ -114,6 +116,15 @@ std::string Metrics::Render() {
   set_total("store_events", ws.events);
   set_total("store_snapshots", ws.snapshots);
   set_total("store_snapshot_bytes", ws.snapshot_bytes);
+  auto set_reference = [&](const char* what, std::uint64_t v) {
+    auto& c = impl_->reference.Add({{"what", what}});
+    c.Increment(static_cast<double>(v) - c.Value());
+  };
+  set_reference("hits", reference.hits);
+  set_reference("catch_ups", reference.catch_ups);
+  set_reference("reloads", reference.reloads);
+  set_reference("evictions", reference.evictions);
+  set_reference("tenant_lookups", reference.tenant_lookups);
 
   auto families = impl_->registry.Collect();
   // Appends per group commit, from the store's log2 buckets.

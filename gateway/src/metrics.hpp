@@ -1,6 +1,6 @@
 // The gateway's Prometheus metrics (prometheus-cpp): requests and latency by route and status,
 // commands by type, plus figures read at scrape time — live actors and activations, the store's head
-// position and its group-commit sizes. Render() returns the text exposition format.
+// position and its group-commit sizes, the reference data's hits and look-ups. Render() returns the text exposition format.
 #pragma once
 
 #include <memory>
@@ -9,6 +9,7 @@
 
 #include "actors/runtime.hpp"
 #include "eventstore/store.hpp"
+#include "reference_data.hpp"
 
 namespace keel::gateway {
 
@@ -23,7 +24,7 @@ class Metrics {
   void ReadOffloaded();  // a read of a large state rendered on the worker pool
   void WebSocketOpened();
   void WebSocketClosed();
-  std::string Render();
+  std::string Render(const ReferenceData::Stats& reference);
 
  private:
   struct Impl;

@@ -65,6 +65,7 @@ TenantFactsRef ReferenceData::CatchUp(const TenantFacts& from, const std::string
 
 ReferenceResult<TenantFactsRef> ReferenceData::Tenant(const std::string& tenant, actors::Client* client) {
   static const auto absent = std::make_shared<const TenantFacts>();
+  tenant_lookups_.fetch_add(1, std::memory_order_relaxed);
   const actors::EntityKey key = actors::TenantKey(tenant);
   const std::string stream = actors::StreamOf(key);
   auto version = VersionOf(store_, stream);
@@ -131,7 +132,8 @@ ReferenceResult<actors::Snapshot> ReferenceData::Catalog(const std::string& tena
 ReferenceData::Stats ReferenceData::stats() const {
   return Stats{hits_.load(std::memory_order_relaxed), catch_ups_.load(std::memory_order_relaxed),
                reloads_.load(std::memory_order_relaxed),
-               tenants_.evictions() + partners_.evictions() + catalogs_.evictions()};
+               tenants_.evictions() + partners_.evictions() + catalogs_.evictions(),
+               tenant_lookups_.load(std::memory_order_relaxed)};
 }
 
 }  // namespace keel::gateway

@@ -61,6 +61,7 @@ class ReferenceData {
     std::uint64_t catch_ups = 0;  // tenant facts brought up to date by applying new events
     std::uint64_t reloads = 0;    // read from the entity's actor
     std::uint64_t evictions = 0;  // entries forgotten for room
+    std::uint64_t tenant_lookups = 0;  // calls of Tenant (each reads the tenant's stream version)
   };
 
   ReferenceData(const eventstore::EventStore& store, const domain::ServiceCatalog& catalog,
@@ -93,7 +94,7 @@ class ReferenceData {
   LruMap<std::string, TenantFactsRef> tenants_;
   SnapshotCache partners_;
   SnapshotCache catalogs_;
-  std::atomic<std::uint64_t> hits_{0}, catch_ups_{0}, reloads_{0};
+  std::atomic<std::uint64_t> hits_{0}, catch_ups_{0}, reloads_{0}, tenant_lookups_{0};
 };
 
 }  // namespace keel::gateway

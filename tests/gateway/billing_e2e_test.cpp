@@ -22,7 +22,7 @@ void Seed(GatewayWorld& w, std::initializer_list<const char*> tenants) {
   w.CallJson("PUT", "/v1/partners/p1/revenue-share", {{"partner_bps", 2000}}, kOwnerKey, 200);
   w.CallJson("POST", "/v1/partners/p1/certification", nullptr, kOwnerKey, 200);
   for (const char* t : tenants) {
-    w.CallJson("POST", "/v1/partners/p1/tenants", {{"id", t}, {"name", t}, {"template_id", "regional-distributor"}}, kOwnerKey,
+    w.CallJson("POST", "/v1/partners/p1/tenants", {{"reference", GatewayWorld::Reference(t)}, {"name", t}, {"template_id", "regional-distributor"}}, kOwnerKey,
                201);
     const std::string base = std::string("/v1/tenants/") + t;
     w.CallJson("POST", base + "/onboarding", nullptr, kOwnerKey, 200);
@@ -66,12 +66,12 @@ Json WaitTenant(GatewayWorld& w, const std::string& tenant, const std::function<
 TEST_CASE("a mid-period upgrade is invoiced by the day: the old plan's days and the new plan's, not the new fee twice",
           "[gateway][e2e][billing]") {
   GatewayWorld w;
-  Seed(w, {"t1"});
+  Seed(w, {"p1:t1"});
   w.clock.Advance(10 * kDay);  // day 10 of 30: 10 days of growth, 20 of scale
-  w.CallJson("PUT", "/v1/tenants/t1/plan", {{"plan", "scale"}}, kOwnerKey, 200);
+  w.CallJson("PUT", "/v1/tenants/p1:t1/plan", {{"plan", "scale"}}, kOwnerKey, 200);
   w.clock.Advance(20 * kDay + 60'000);  // just past the period end
   CHECK(w.CallJson("POST", "/v1/billing/period-close", nullptr, kOwnerKey, 200)["invoices"] == 1);
-  const Json invoices = Invoices(w, "t1");
+  const Json invoices = Invoices(w, "p1:t1");
   REQUIRE(invoices.size() == 1);
   const Json& invoice = invoices.begin().value();
   INFO(invoice.dump());
@@ -86,7 +86,7 @@ TEST_CASE("a mid-period upgrade is invoiced by the day: the old plan's days and 
   // The next period opens on scale: its full fee, no proration.
   w.clock.Advance(30 * kDay);
   w.CallJson("POST", "/v1/billing/period-close", nullptr, kOwnerKey, 200);
-  const Json next = Invoices(w, "t1");
+  const Json next = Invoices(w, "p1:t1");
   REQUIRE(next.size() == 2);
   for (const auto& [id, inv] : next.items()) {
     if (id == invoices.begin().key()) continue;
@@ -94,14 +94,14 @@ TEST_CASE("a mid-period upgrade is invoiced by the day: the old plan's days and 
   }
 }
 
-TEST_CASE("a payment id reused with another amount is a 409 id_reused; with the same amount a no-op",
+TEST_CASE("a payment id reused with another amount is a 409 id_reused, with the same amount a no-op",
           "[gateway][e2e][billing]") {
   GatewayWorld w;
-  Seed(w, {"t1"});
+  Seed(w, {"p1:t1"});
   w.clock.Advance(31 * kDay);
   w.CallJson("POST", "/v1/billing/period-close", nullptr, kOwnerKey, 200);
-  const std::string invoice = Invoices(w, "t1").begin().key();
-  const std::string path = "/v1/tenants/t1/invoices/" + invoice + "/payments";
+  const std::string invoice = Invoices(w, "p1:t1").begin().key();
+  const std::string path = "/v1/tenants/p1:t1/invoices/" + invoice + "/payments";
   auto first = w.CallJson("POST", path, {{"payment_id", "pay-1"}, {"amount", 100}}, kOwnerKey, 200);
   CHECK(first["events"].size() == 1);
   auto again = w.CallJson("POST", path, {{"payment_id", "pay-1"}, {"amount", 100}}, kOwnerKey, 200);
@@ -110,22 +110,22 @@ TEST_CASE("a payment id reused with another amount is a 409 id_reused; with the 
   CHECK(other.status == 409);
   CHECK(other.Header("content-type") == "application/problem+json");
   CHECK(Json::parse(other.body)["code"] == "id_reused");
-  CHECK(Invoices(w, "t1")[invoice]["paid"] == 100);  // paid once
+  CHECK(Invoices(w, "p1:t1")[invoice]["paid"] == 100);  // paid once
 }
 
 TEST_CASE("the billing read shows the revenue split to the partner and the platform owner only",
           "[gateway][e2e][billing]") {
   GatewayWorld w;
-  Seed(w, {"t1"});
+  Seed(w, {"p1:t1"});
   w.clock.Advance(31 * kDay);
   w.CallJson("POST", "/v1/billing/period-close", nullptr, kOwnerKey, 200);
   for (const auto& [key, sees_split] : std::vector<std::pair<std::string, bool>>{
            {kOwnerKey, true},
            {w.Key("partner_admin", "p1"), true},
            {w.Key("analyst", "p1"), true},
-           {w.Key("tenant_operator", "p1", "t1"), false},
-           {w.Key("analyst", "p1", "t1"), false}}) {
-    const Json invoice = Invoices(w, "t1", key).begin().value();
+           {w.Key("tenant_operator", "p1", "p1:t1"), false},
+           {w.Key("analyst", "p1", "p1:t1"), false}}) {
+    const Json invoice = Invoices(w, "p1:t1", key).begin().value();
     INFO(invoice.dump());
     CHECK(invoice["total"].get<std::int64_t>() > 0);
     CHECK(invoice["lines"].size() >= 1);
@@ -137,29 +137,29 @@ TEST_CASE("the billing read shows the revenue split to the partner and the platf
 TEST_CASE("paying everything overdue lifts dunning's suspension and block, but not an operator's suspension",
           "[gateway][e2e][billing][dunning]") {
   GatewayWorld w;
-  Seed(w, {"t1", "t2"});
-  w.CallJson("POST", "/v1/tenants/t2/suspension", {{"reason", "fraud review"}}, kOwnerKey, 200);  // by hand
+  Seed(w, {"p1:t1", "p1:t2"});
+  w.CallJson("POST", "/v1/tenants/p1:t2/suspension", {{"reason", "fraud review"}}, kOwnerKey, 200);  // by hand
   w.clock.Advance(30 * kDay + 60'000);
   w.CallJson("POST", "/v1/billing/period-close", nullptr, kOwnerKey, 200);
   w.clock.Advance(30 * kDay + 46 * kDay);  // the first invoices are 46 days overdue
   w.CallJson("POST", "/v1/billing/period-close", nullptr, kOwnerKey, 200);
-  auto t1 = w.CallJson("GET", "/v1/tenants/t1", nullptr, kOwnerKey, 200)["state"];
+  auto t1 = w.CallJson("GET", "/v1/tenants/p1:t1", nullptr, kOwnerKey, 200)["state"];
   REQUIRE(t1["status"] == "suspended");
   CHECK(t1["suspended_by"] == "dunning");
   CHECK(t1["plan_changes_blocked"] == true);
   CHECK(t1["plan_changes_blocked_by"] == "dunning");
-  CHECK(w.Call("PUT", "/v1/tenants/t1/plan", Json{{"plan", "scale"}}).status == 422);
+  CHECK(w.Call("PUT", "/v1/tenants/p1:t1/plan", Json{{"plan", "scale"}}).status == 422);
 
-  PayEverything(w, "t2");  // first: the relief handles payments in log order
-  PayEverything(w, "t1");
-  t1 = WaitTenant(w, "t1", [](const Json& s) { return s["status"] == "active" && s["plan_changes_blocked"] == false; });
-  w.CallJson("PUT", "/v1/tenants/t1/plan", {{"plan", "scale"}}, kOwnerKey, 200);
-  const auto t2 = w.CallJson("GET", "/v1/tenants/t2", nullptr, kOwnerKey, 200)["state"];
+  PayEverything(w, "p1:t2");  // first: the relief handles payments in log order
+  PayEverything(w, "p1:t1");
+  t1 = WaitTenant(w, "p1:t1", [](const Json& s) { return s["status"] == "active" && s["plan_changes_blocked"] == false; });
+  w.CallJson("PUT", "/v1/tenants/p1:t1/plan", {{"plan", "scale"}}, kOwnerKey, 200);
+  const auto t2 = w.CallJson("GET", "/v1/tenants/p1:t2", nullptr, kOwnerKey, 200)["state"];
   CHECK(t2["status"] == "suspended");
   CHECK(t2["suspended_by"] == "operator");
 
   // The tenant's log says why it was suspended and why it came back.
-  auto log = w.node->store().ReadStream("t/t1/tenant/t1", 1);
+  auto log = w.node->store().ReadStream("t/p1:t1/tenant/p1:t1", 1);
   REQUIRE(log.has_value());
   int suspended = 0, reinstated = 0;
   for (const auto& r : *log) {

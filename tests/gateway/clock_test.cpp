@@ -26,12 +26,12 @@ keel::test::WorldOptions Simulated() {
 
 TEST_CASE("the platform owner moves simulated business time and billing follows it", "[gateway][e2e][clock]") {
   GatewayWorld w(Simulated());
-  w.LiveTenant("p1", "t1");
+  w.LiveTenant("p1", "p1:t1");
   auto clock = w.CallJson("GET", "/v1/admin/clock", nullptr, keel::test::kOwnerKey, 200);
   CHECK(clock["mode"] == "simulated");
   CHECK(clock["now"] == keel::test::kStart);
 
-  const Json before = w.CallJson("GET", "/v1/tenants/t1", nullptr, keel::test::kOwnerKey, 200);
+  const Json before = w.CallJson("GET", "/v1/tenants/p1:t1", nullptr, keel::test::kOwnerKey, 200);
   const std::int64_t period_end = before["state"]["period_end"];
   auto moved = w.CallJson("POST", "/v1/admin/clock/advance", {{"days", 31}, {"hours", 1}}, keel::test::kOwnerKey, 200);
   CHECK(moved["from"] == keel::test::kStart);
@@ -41,12 +41,12 @@ TEST_CASE("the platform owner moves simulated business time and billing follows 
   CHECK(w.clock.NowMs() == keel::test::kStart + 31 * kDay + 3'600'000);
   CHECK(w.wall.NowMs() == keel::test::kStart);  // the wall clock did not move
 
-  const Json billing = w.CallJson("GET", "/v1/tenants/t1/billing", nullptr, keel::test::kOwnerKey, 200);
+  const Json billing = w.CallJson("GET", "/v1/tenants/p1:t1/billing", nullptr, keel::test::kOwnerKey, 200);
   CHECK(billing["state"]["invoices"].size() == 1);
-  const Json after = w.CallJson("GET", "/v1/tenants/t1", nullptr, keel::test::kOwnerKey, 200);
+  const Json after = w.CallJson("GET", "/v1/tenants/p1:t1", nullptr, keel::test::kOwnerKey, 200);
   CHECK(after["state"]["period_start"] == period_end);  // renewed into the next period
   // Commands take their time from business time.
-  auto ticket = w.CallJson("POST", "/v1/tenants/t1/tickets", {{"ticket", "tk1"}, {"subject", "Hi"}, {"severity", "low"}},
+  auto ticket = w.CallJson("POST", "/v1/tenants/p1:t1/tickets", {{"ticket", "tk1"}, {"subject", "Hi"}, {"severity", "low"}},
                            keel::test::kOwnerKey, 200);
   CHECK(ticket["events"][0]["data"]["at"] == keel::test::kStart + 31 * kDay + 3'600'000);
 
@@ -56,14 +56,14 @@ TEST_CASE("the platform owner moves simulated business time and billing follows 
   const std::int64_t period_days = (period_end - keel::test::kStart) / kDay;
   const std::int64_t periods = (now - keel::test::kStart) / (period_days * kDay);
   CHECK(far["billing"]["invoices"] == periods - 1);
-  CHECK(w.CallJson("GET", "/v1/tenants/t1", nullptr, keel::test::kOwnerKey, 200)["state"]["period_end"].get<std::int64_t>() > now);
-  CHECK(w.CallJson("GET", "/v1/tenants/t1/billing", nullptr, keel::test::kOwnerKey, 200)["state"]["invoices"].size() ==
+  CHECK(w.CallJson("GET", "/v1/tenants/p1:t1", nullptr, keel::test::kOwnerKey, 200)["state"]["period_end"].get<std::int64_t>() > now);
+  CHECK(w.CallJson("GET", "/v1/tenants/p1:t1/billing", nullptr, keel::test::kOwnerKey, 200)["state"]["invoices"].size() ==
         static_cast<std::size_t>(periods));
 }
 
 TEST_CASE("only the platform owner moves the clock, only forward, with a body that says how far", "[gateway][e2e][clock]") {
   GatewayWorld w(Simulated());
-  w.LiveTenant("p1", "t1");
+  w.LiveTenant("p1", "p1:t1");
   const std::string admin = w.Key("partner_admin", "p1");
   auto denied = w.Call("POST", "/v1/admin/clock/advance", {{"days", 1}}, admin);
   CHECK(denied.status == 403);
@@ -87,23 +87,23 @@ TEST_CASE("only the platform owner moves the clock, only forward, with a body th
 
 TEST_CASE("moving business time never lets a retried command apply twice", "[gateway][e2e][clock]") {
   GatewayWorld w(Simulated());
-  w.LiveTenant("p1", "t1");
+  w.LiveTenant("p1", "p1:t1");
   const std::string idem = "Idempotency-Key: open-tk1\r\n";
-  auto first = w.Call("POST", "/v1/tenants/t1/tickets", {{"ticket", "tk1"}, {"subject", "Hi"}, {"severity", "low"}},
+  auto first = w.Call("POST", "/v1/tenants/p1:t1/tickets", {{"ticket", "tk1"}, {"subject", "Hi"}, {"severity", "low"}},
                       keel::test::kOwnerKey, idem);
   REQUIRE(first.status == 200);
-  w.CallJson("POST", "/v1/tenants/t1/tickets/tk1/resolution", nullptr, keel::test::kOwnerKey, 200);
+  w.CallJson("POST", "/v1/tenants/p1:t1/tickets/tk1/resolution", nullptr, keel::test::kOwnerKey, 200);
   w.CallJson("POST", "/v1/admin/clock/advance", {{"days", 400}}, keel::test::kOwnerKey, 200);
   const auto head = w.head();
   // 400 days of business time later (and seconds of wall time), the retry gets the first answer.
-  auto retry = w.Call("POST", "/v1/tenants/t1/tickets", {{"ticket", "tk1"}, {"subject", "Hi"}, {"severity", "low"}},
+  auto retry = w.Call("POST", "/v1/tenants/p1:t1/tickets", {{"ticket", "tk1"}, {"subject", "Hi"}, {"severity", "low"}},
                       keel::test::kOwnerKey, idem);
   CHECK(retry.status == 200);
   CHECK(retry.body == first.body);
   CHECK(w.head() == head);
   // Past the wall clock's retention it is a new request again.
   w.wall.Advance(25LL * 3'600'000);
-  auto later = w.Call("POST", "/v1/tenants/t1/tickets", {{"ticket", "tk1"}, {"subject", "Hi"}, {"severity", "low"}},
+  auto later = w.Call("POST", "/v1/tenants/p1:t1/tickets", {{"ticket", "tk1"}, {"subject", "Hi"}, {"severity", "low"}},
                       keel::test::kOwnerKey, idem);
   CHECK(later.status == 200);
   CHECK(later.body != first.body);

@@ -11,7 +11,7 @@ using keel::test::kOwnerKey;
 
 namespace {
 
-const std::string kPath = "/v1/tenants/t1/customers/c1/contract-prices";
+const std::string kPath = "/v1/tenants/p1:t1/customers/c1/contract-prices";
 
 // Partner p1 (certified; hardware at 12,500 EUR), its live tenant t1 with BOLT in the catalog.
 void Seed(GatewayWorld& w) {
@@ -23,13 +23,13 @@ void Seed(GatewayWorld& w) {
                                                     {"breaks", Json::array({{{"min_qty", 1}, {"unit_price", 12500}}})}}})}}}},
              kOwnerKey, 200);
   w.CallJson("POST", "/v1/partners/p1/tenants",
-             {{"id", "t1"}, {"name", "t1"}, {"template_id", "regional-distributor"}, {"environment", "production"}}, kOwnerKey, 201);
-  w.CallJson("POST", "/v1/tenants/t1/onboarding", nullptr, kOwnerKey, 200);
-  const Json state = w.CallJson("GET", "/v1/tenants/t1", nullptr, kOwnerKey, 200);
+             {{"reference", "t1"}, {"name", "p1:t1"}, {"template_id", "regional-distributor"}, {"environment", "production"}}, kOwnerKey, 201);
+  w.CallJson("POST", "/v1/tenants/p1:t1/onboarding", nullptr, kOwnerKey, 200);
+  const Json state = w.CallJson("GET", "/v1/tenants/p1:t1", nullptr, kOwnerKey, 200);
   for (const auto& m : state["state"]["milestones"])
-    w.CallJson("POST", "/v1/tenants/t1/milestones/" + m["id"].get<std::string>() + "/completion", nullptr, kOwnerKey, 200);
-  w.CallJson("POST", "/v1/tenants/t1/go-live", nullptr, kOwnerKey, 200);
-  w.CallJson("POST", "/v1/tenants/t1/catalog/imports",
+    w.CallJson("POST", "/v1/tenants/p1:t1/milestones/" + m["id"].get<std::string>() + "/completion", nullptr, kOwnerKey, 200);
+  w.CallJson("POST", "/v1/tenants/p1:t1/go-live", nullptr, kOwnerKey, 200);
+  w.CallJson("POST", "/v1/tenants/p1:t1/catalog/imports",
              {{"rows", Json::array({{{"row", 1}, {"item", {{"sku", "BOLT"}, {"name", "Bolt"}, {"unit", "box"}, {"category", "hardware"}}}}})}},
              kOwnerKey, 200);
 }
@@ -46,7 +46,7 @@ Json BoltAt(std::int64_t unit_price) { return Json::array({{{"sku", "BOLT"}, {"u
 std::int64_t PlacedUnitPrice(GatewayWorld& w, const std::string& id, const std::string& customer,
                              const std::string& currency = "EUR") {
   const Json placed = w.CallJson(
-      "POST", "/v1/tenants/t1/orders",
+      "POST", "/v1/tenants/p1:t1/orders",
       {{"id", id}, {"customer", customer}, {"currency", currency}, {"lines", Json::array({{{"line", 1}, {"sku", "BOLT"}, {"qty", 2}}})}},
       kOwnerKey, 201);
   return placed["events"][0]["data"]["lines"][0]["unit_price"].get<std::int64_t>();
@@ -58,7 +58,7 @@ TEST_CASE("a customer's contract prices are set, read back, and win over the par
           "[gateway][e2e][contracts]") {
   GatewayWorld w;
   Seed(w);
-  const std::string op = w.Key("tenant_operator", "p1", "t1");
+  const std::string op = w.Key("tenant_operator", "p1", "p1:t1");
   const std::string analyst = w.Key("analyst", "p1");
 
   const Json set = w.CallJson("PUT", kPath, Prices("EUR", BoltAt(9000)), op, 200);
@@ -69,7 +69,7 @@ TEST_CASE("a customer's contract prices are set, read back, and win over the par
   CHECK(read["customer"] == "c1");
   CHECK(read["currency"] == "EUR");
   CHECK(read["prices"] == Json::array({{{"sku", "BOLT"}, {"unit_price", 9000}, {"valid_from", 0}, {"valid_to", 0}}}));
-  const Json none = w.CallJson("GET", "/v1/tenants/t1/customers/c2/contract-prices", nullptr, analyst, 200);
+  const Json none = w.CallJson("GET", "/v1/tenants/p1:t1/customers/c2/contract-prices", nullptr, analyst, 200);
   CHECK(none["prices"] == Json::array());
   CHECK(none["currency"] == "");
 
@@ -93,7 +93,7 @@ TEST_CASE("a contract price applies to orders in its currency, even when the par
   w.CallJson("PUT", kPath, Prices("USD", BoltAt(9900)), kOwnerKey, 200);
   CHECK(PlacedUnitPrice(w, "o1", "c1", "USD") == 9900);   // the list (EUR) would have refused a USD order
   CHECK(PlacedUnitPrice(w, "o2", "c1", "EUR") == 12500);  // a USD contract does not price an EUR order
-  auto other = w.Call("POST", "/v1/tenants/t1/orders",
+  auto other = w.Call("POST", "/v1/tenants/p1:t1/orders",
                       {{"id", "o3"}, {"customer", "c2"}, {"currency", "USD"},
                        {"lines", Json::array({{{"line", 1}, {"sku", "BOLT"}, {"qty", 1}}})}});
   CHECK(other.status == 422);
@@ -104,7 +104,7 @@ TEST_CASE("bad contract-price input is refused 400 naming the field, a SKU outsi
           "[gateway][e2e][contracts]") {
   GatewayWorld w;
   Seed(w);
-  const std::string op = w.Key("tenant_operator", "p1", "t1");
+  const std::string op = w.Key("tenant_operator", "p1", "p1:t1");
   const auto head = w.head();
   struct Case {
     std::string path;
@@ -134,7 +134,7 @@ TEST_CASE("bad contract-price input is refused 400 naming the field, a SKU outsi
       {kPath, Prices("EUR", Json::array({bolt, with(bolt, "unit_price", 90)})), "prices[1].sku"},
       {kPath, Prices("EUR", Json::array({with(bolt, "customer", "c2")})), "prices[0].customer"},
       {kPath, {{"currency", "EUR"}, {"prices", Json::array({bolt})}, {"customer", "c2"}}, "customer"},
-      {"/v1/tenants/t1/customers/" + std::string(129, 'c') + "/contract-prices", Prices("EUR", Json::array({bolt})), "customer"},
+      {"/v1/tenants/p1:t1/customers/" + std::string(129, 'c') + "/contract-prices", Prices("EUR", Json::array({bolt})), "customer"},
   };
   for (const auto& c : cases) {
     auto r = w.Call("PUT", c.path, c.body, op);
@@ -149,7 +149,7 @@ TEST_CASE("bad contract-price input is refused 400 naming the field, a SKU outsi
   CHECK(w.CallJson("GET", kPath, nullptr, op, 200)["prices"] == Json::array());
 }
 
-TEST_CASE("tenant operators and partner admins set contract prices; analysts only read them; other tenants see nothing",
+TEST_CASE("tenant operators and partner admins set contract prices, analysts only read them, other tenants see nothing",
           "[gateway][e2e][contracts]") {
   GatewayWorld w;
   Seed(w);
@@ -158,12 +158,12 @@ TEST_CASE("tenant operators and partner admins set contract prices; analysts onl
   CHECK(analyst_put.status == 403);
   CHECK(w.KeyEventsSince(head).empty());
   CHECK(w.Call("PUT", kPath, Prices("EUR", BoltAt(8000)), w.Key("partner_admin", "p1")).status == 200);
-  CHECK(w.Call("PUT", kPath, Prices("EUR", BoltAt(7000)), w.Key("tenant_operator", "p1", "t1")).status == 200);
+  CHECK(w.Call("PUT", kPath, Prices("EUR", BoltAt(7000)), w.Key("tenant_operator", "p1", "p1:t1")).status == 200);
   CHECK(w.CallJson("GET", kPath, nullptr, w.Key("analyst", "p1"), 200)["prices"][0]["unit_price"] == 7000);
-  w.CallJson("POST", "/v1/partners/p1/tenants", {{"id", "t2"}, {"name", "t2"}, {"template_id", "regional-distributor"}},
+  w.CallJson("POST", "/v1/partners/p1/tenants", {{"reference", "t2"}, {"name", "p1:t2"}, {"template_id", "regional-distributor"}},
              kOwnerKey, 201);
   w.CallJson("POST", "/v1/partners", {{"id", "p2"}, {"name", "P2"}}, kOwnerKey, 201);
-  CHECK(w.Call("GET", kPath, nullptr, w.Key("tenant_operator", "p1", "t2")).status == 404);
+  CHECK(w.Call("GET", kPath, nullptr, w.Key("tenant_operator", "p1", "p1:t2")).status == 404);
   CHECK(w.Call("PUT", kPath, Prices("EUR", BoltAt(1)), w.Key("partner_admin", "p2")).status == 404);
   CHECK(w.Call("GET", "/v1/tenants/nope/customers/c1/contract-prices").status == 404);
 }
@@ -172,9 +172,9 @@ TEST_CASE("a suspended or terminated tenant refuses to set contract prices and s
           "[gateway][e2e][contracts][lifecycle]") {
   GatewayWorld w;
   Seed(w);
-  const std::string op = w.Key("tenant_operator", "p1", "t1");
+  const std::string op = w.Key("tenant_operator", "p1", "p1:t1");
   w.CallJson("PUT", kPath, Prices("EUR", BoltAt(9000)), op, 200);
-  w.CallJson("POST", "/v1/tenants/t1/suspension", {{"reason", "fraud check"}}, kOwnerKey, 200);
+  w.CallJson("POST", "/v1/tenants/p1:t1/suspension", {{"reason", "fraud check"}}, kOwnerKey, 200);
   const auto head = w.head();
   auto suspended = w.Call("PUT", kPath, Prices("EUR", BoltAt(1)), op);
   CHECK(suspended.status == 422);
@@ -183,7 +183,7 @@ TEST_CASE("a suspended or terminated tenant refuses to set contract prices and s
   CHECK(w.CallJson("GET", kPath, nullptr, op, 200)["prices"][0]["unit_price"] == 9000);
   CHECK(w.KeyEventsSince(head).empty());
 
-  w.CallJson("POST", "/v1/tenants/t1/termination", {{"reason", "contract ended"}}, kOwnerKey, 200);
+  w.CallJson("POST", "/v1/tenants/p1:t1/termination", {{"reason", "contract ended"}}, kOwnerKey, 200);
   const auto terminated_head = w.head();
   auto terminated = w.Call("PUT", kPath, Prices("EUR", BoltAt(1)));
   CHECK(terminated.status == 422);

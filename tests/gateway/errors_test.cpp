@@ -25,19 +25,19 @@ void ExpectProblem(const HttpReply& r, int status, const std::string& type) {
 void Seed(GatewayWorld& w) {
   w.CallJson("POST", "/v1/partners", {{"id", "p1"}, {"name", "P1"}}, keel::test::kOwnerKey, 201);
   w.CallJson("POST", "/v1/partners/p1/certification", nullptr, keel::test::kOwnerKey, 200);
-  w.CallJson("POST", "/v1/partners/p1/tenants", {{"id", "t1"}, {"name", "T1"}, {"template_id", "regional-distributor"}},
+  w.CallJson("POST", "/v1/partners/p1/tenants", {{"reference", "t1"}, {"name", "T1"}, {"template_id", "regional-distributor"}},
              keel::test::kOwnerKey, 201);
-  w.CallJson("POST", "/v1/tenants/t1/onboarding", nullptr, keel::test::kOwnerKey, 200);
-  const Json tenant = w.CallJson("GET", "/v1/tenants/t1", nullptr, keel::test::kOwnerKey, 200);
+  w.CallJson("POST", "/v1/tenants/p1:t1/onboarding", nullptr, keel::test::kOwnerKey, 200);
+  const Json tenant = w.CallJson("GET", "/v1/tenants/p1:t1", nullptr, keel::test::kOwnerKey, 200);
   for (const auto& m : tenant["state"]["milestones"])
-    w.CallJson("POST", "/v1/tenants/t1/milestones/" + m["id"].get<std::string>() + "/completion", nullptr, keel::test::kOwnerKey, 200);
-  w.CallJson("POST", "/v1/tenants/t1/go-live", nullptr, keel::test::kOwnerKey, 200);
-  w.CallJson("POST", "/v1/tenants/t1/catalog/imports",
+    w.CallJson("POST", "/v1/tenants/p1:t1/milestones/" + m["id"].get<std::string>() + "/completion", nullptr, keel::test::kOwnerKey, 200);
+  w.CallJson("POST", "/v1/tenants/p1:t1/go-live", nullptr, keel::test::kOwnerKey, 200);
+  w.CallJson("POST", "/v1/tenants/p1:t1/catalog/imports",
              {{"rows", Json::array({{{"row", 1}, {"item", {{"sku", "BOLT"}, {"name", "Bolt"}, {"unit", "box"}, {"category", "hardware"}}}}})}},
              keel::test::kOwnerKey, 200);
-  w.CallJson("POST", "/v1/tenants/t1/warehouses", {{"id", "w1"}, {"name", "Main"}, {"currency", "EUR"}}, keel::test::kOwnerKey, 201);
+  w.CallJson("POST", "/v1/tenants/p1:t1/warehouses", {{"id", "w1"}, {"name", "Main"}, {"currency", "EUR"}}, keel::test::kOwnerKey, 201);
   // kOrder gives its unit price: that needs advanced_pricing (the owner may override).
-  w.CallJson("POST", "/v1/tenants/t1/modules", {{"module", "advanced_pricing"}}, keel::test::kOwnerKey, 200);
+  w.CallJson("POST", "/v1/tenants/p1:t1/modules", {{"module", "advanced_pricing"}}, keel::test::kOwnerKey, 200);
 }
 
 const Json kOrder = {{"id", "o1"}, {"customer", "c1"}, {"currency", "EUR"},
@@ -55,7 +55,7 @@ TEST_CASE("each error status comes as problem+json with its stable type", "[gate
     RawHttp http(w.port());
     ExpectProblem(http.Request("POST", "/v1/partners", "{\"id\": ", "Authorization: Bearer " + std::string(keel::test::kOwnerKey) + "\r\n"),
                   400, "malformed_json");
-    auto wrong = w.Call("POST", "/v1/tenants/t1/orders", {{"id", "o9"}, {"customer", "c"}, {"currency", "EUR"}, {"lines", Json::array({{{"line", 1}, {"sku", "BOLT"}, {"qty", "ten"}}})}});
+    auto wrong = w.Call("POST", "/v1/tenants/p1:t1/orders", {{"id", "o9"}, {"customer", "c"}, {"currency", "EUR"}, {"lines", Json::array({{{"line", 1}, {"sku", "BOLT"}, {"qty", "ten"}}})}});
     ExpectProblem(wrong, 400, "invalid_field");
     CHECK(Json::parse(wrong.body)["field"] == "lines[0].qty");
     auto unknown = w.Call("POST", "/v1/partners", {{"id", "p2"}, {"name", "x"}, {"at", 5}});
@@ -63,27 +63,27 @@ TEST_CASE("each error status comes as problem+json with its stable type", "[gate
     CHECK(Json::parse(unknown.body)["field"] == "at");
     auto missing = w.Call("POST", "/v1/partners", {{"name", "x"}});
     CHECK(Json::parse(missing.body)["field"] == "id");
-    ExpectProblem(w.Call("POST", "/v1/tenants/t1/orders/o1/shipments", nullptr, keel::test::kOwnerKey, "If-Match: abc\r\n"), 400,
+    ExpectProblem(w.Call("POST", "/v1/tenants/p1:t1/orders/o1/shipments", nullptr, keel::test::kOwnerKey, "If-Match: abc\r\n"), 400,
                   "invalid_if_match");
   }
   SECTION("401: no key, an unknown key") {
-    auto none = w.Call("GET", "/v1/tenants/t1", nullptr, "");
+    auto none = w.Call("GET", "/v1/tenants/p1:t1", nullptr, "");
     ExpectProblem(none, 401, "unauthorized");
     CHECK(none.Header("www-authenticate") == "Bearer");
-    ExpectProblem(w.Call("GET", "/v1/tenants/t1", nullptr, "not-a-key-at-all-but-long-enough"), 401, "unauthorized");
+    ExpectProblem(w.Call("GET", "/v1/tenants/p1:t1", nullptr, "not-a-key-at-all-but-long-enough"), 401, "unauthorized");
   }
   SECTION("403: the role forbids it") {
     const auto analyst = w.Key("analyst", "p1");
-    ExpectProblem(w.Call("POST", "/v1/tenants/t1/orders", kOrder, analyst), 403, "forbidden");
+    ExpectProblem(w.Call("POST", "/v1/tenants/p1:t1/orders", kOrder, analyst), 403, "forbidden");
     const auto impl = w.Key("implementation", "p1");
-    ExpectProblem(w.Call("PUT", "/v1/tenants/t1/plan", {{"plan", "scale"}}, impl), 403, "forbidden");
+    ExpectProblem(w.Call("PUT", "/v1/tenants/p1:t1/plan", {{"plan", "scale"}}, impl), 403, "forbidden");
   }
   SECTION("404: unknown route, unknown entity, an entity outside the caller's scope") {
     ExpectProblem(w.Call("GET", "/v1/nothing-here"), 404, "not_found");
-    ExpectProblem(w.Call("GET", "/v1/tenants/t1/orders/nope"), 404, "not_found");
+    ExpectProblem(w.Call("GET", "/v1/tenants/p1:t1/orders/nope"), 404, "not_found");
     w.CallJson("POST", "/v1/partners", {{"id", "p2"}, {"name", "P2"}}, keel::test::kOwnerKey, 201);
     const auto other = w.Key("partner_admin", "p2");
-    auto hidden = w.Call("GET", "/v1/tenants/t1", nullptr, other);
+    auto hidden = w.Call("GET", "/v1/tenants/p1:t1", nullptr, other);
     auto absent = w.Call("GET", "/v1/tenants/no-such-tenant", nullptr, other);
     ExpectProblem(hidden, 404, "not_found");
     ExpectProblem(absent, 404, "not_found");
@@ -91,20 +91,20 @@ TEST_CASE("each error status comes as problem+json with its stable type", "[gate
     CHECK(Json::parse(hidden.body)["title"] == Json::parse(absent.body)["title"]);
   }
   SECTION("405: a known path with another method") {
-    auto r = w.Call("DELETE", "/v1/tenants/t1/orders");
+    auto r = w.Call("DELETE", "/v1/tenants/p1:t1/orders");
     ExpectProblem(r, 405, "method_not_allowed");
     CHECK(r.Header("allow") == "POST");
   }
   SECTION("409: If-Match on a stale version, an Idempotency-Key reused for another body") {
-    ExpectProblem(w.Call("POST", "/v1/tenants/t1/warehouses/w1/adjustments", {{"sku", "BOLT"}, {"delta", 1}, {"reason", "count"}},
+    ExpectProblem(w.Call("POST", "/v1/tenants/p1:t1/warehouses/w1/adjustments", {{"sku", "BOLT"}, {"delta", 1}, {"reason", "count"}},
                          keel::test::kOwnerKey, "If-Match: \"7\"\r\n"),
                   409, "version_conflict");
-    CHECK(w.Call("POST", "/v1/tenants/t1/warehouses/w1/adjustments", {{"sku", "BOLT"}, {"delta", 1}, {"reason", "count"}},
+    CHECK(w.Call("POST", "/v1/tenants/p1:t1/warehouses/w1/adjustments", {{"sku", "BOLT"}, {"delta", 1}, {"reason", "count"}},
                  keel::test::kOwnerKey, "If-Match: \"1\"\r\n").status == 200);
-    CHECK(w.Call("POST", "/v1/tenants/t1/orders", kOrder, keel::test::kOwnerKey, "Idempotency-Key: k-1\r\n").status == 201);
+    CHECK(w.Call("POST", "/v1/tenants/p1:t1/orders", kOrder, keel::test::kOwnerKey, "Idempotency-Key: k-1\r\n").status == 201);
     Json other = kOrder;
     other["customer"] = "c2";
-    ExpectProblem(w.Call("POST", "/v1/tenants/t1/orders", other, keel::test::kOwnerKey, "Idempotency-Key: k-1\r\n"), 409,
+    ExpectProblem(w.Call("POST", "/v1/tenants/p1:t1/orders", other, keel::test::kOwnerKey, "Idempotency-Key: k-1\r\n"), 409,
                   "idempotency_key_reused");
   }
   SECTION("413: a body over the limit") {
@@ -120,10 +120,10 @@ TEST_CASE("each error status comes as problem+json with its stable type", "[gate
                   415, "unsupported_media_type");
   }
   SECTION("422: a domain rejection carries its code") {
-    auto r = w.Call("POST", "/v1/tenants/t1/warehouses/w1/adjustments", {{"sku", "BOLT"}, {"delta", -5}, {"reason", "count"}});
+    auto r = w.Call("POST", "/v1/tenants/p1:t1/warehouses/w1/adjustments", {{"sku", "BOLT"}, {"delta", -5}, {"reason", "count"}});
     ExpectProblem(r, 422, "insufficient_stock");
     CHECK(Json::parse(r.body)["code"] == "insufficient_stock");
-    auto unknown_sku = w.Call("POST", "/v1/tenants/t1/orders", {{"id", "o7"}, {"customer", "c"}, {"currency", "EUR"}, {"lines", Json::array({{{"line", 1}, {"sku", "NOPE"}, {"qty", 1}}})}});
+    auto unknown_sku = w.Call("POST", "/v1/tenants/p1:t1/orders", {{"id", "o7"}, {"customer", "c"}, {"currency", "EUR"}, {"lines", Json::array({{{"line", 1}, {"sku", "NOPE"}, {"qty", 1}}})}});
     ExpectProblem(unknown_sku, 422, "unknown_sku");
   }
   // Refusals write nothing (the successful commands of the 404 and 409 sections aside).
@@ -140,11 +140,11 @@ TEST_CASE("429 over the tenant's rate with Retry-After", "[gateway][e2e]") {
   Seed(w);  // regional-distributor: 30 requests per second
   const auto partner = w.Key("partner_admin", "p1");
   // The platform owner is not throttled by a tenant's plan.
-  for (int i = 0; i < 40; ++i) REQUIRE(w.Call("GET", "/v1/tenants/t1").status == 200);
+  for (int i = 0; i < 40; ++i) REQUIRE(w.Call("GET", "/v1/tenants/p1:t1").status == 200);
   int limited = 0;
   HttpReply last;
   for (int i = 0; i < 80 && limited == 0; ++i) {
-    auto r = w.Call("GET", "/v1/tenants/t1", nullptr, partner);
+    auto r = w.Call("GET", "/v1/tenants/p1:t1", nullptr, partner);
     if (r.status == 429) {
       limited++;
       last = r;
@@ -155,7 +155,7 @@ TEST_CASE("429 over the tenant's rate with Retry-After", "[gateway][e2e]") {
   CHECK(std::stoi(last.Header("retry-after")) >= 1);
   // Another tenant's budget is its own; the time moves on and the bucket refills.
   w.clock.Advance(2000);
-  CHECK(w.Call("GET", "/v1/tenants/t1", nullptr, partner).status == 200);
+  CHECK(w.Call("GET", "/v1/tenants/p1:t1", nullptr, partner).status == 200);
 }
 
 TEST_CASE("503 when more requests are in flight than the server takes", "[gateway][e2e]") {
@@ -226,7 +226,7 @@ TEST_CASE("an Idempotency-Key reused with another body is 409 even when its stor
   Seed(w);
   Json order = kOrder;
   order["id"] = "o-idem";
-  auto first = w.Call("POST", "/v1/tenants/t1/orders", order, keel::test::kOwnerKey, "Idempotency-Key: place-o-idem\r\n");
+  auto first = w.Call("POST", "/v1/tenants/p1:t1/orders", order, keel::test::kOwnerKey, "Idempotency-Key: place-o-idem\r\n");
   REQUIRE(first.status == 201);
   const Json partner{{"id", "p-idem"}, {"name", "Partner"}};
   REQUIRE(w.Call("POST", "/v1/partners", partner, keel::test::kOwnerKey, "Idempotency-Key: reg-p-idem\r\n").status == 201);
@@ -237,14 +237,14 @@ TEST_CASE("an Idempotency-Key reused with another body is 409 even when its stor
 
   Json other = order;
   other["lines"][0]["qty"] = 7;
-  ExpectProblem(w.Call("POST", "/v1/tenants/t1/orders", other, keel::test::kOwnerKey, "Idempotency-Key: place-o-idem\r\n"),
+  ExpectProblem(w.Call("POST", "/v1/tenants/p1:t1/orders", other, keel::test::kOwnerKey, "Idempotency-Key: place-o-idem\r\n"),
                 409, "idempotency_key_reused");
   ExpectProblem(w.Call("POST", "/v1/partners", Json{{"id", "p-idem"}, {"name", "Renamed"}}, keel::test::kOwnerKey,
                        "Idempotency-Key: reg-p-idem\r\n"),
                 409, "idempotency_key_reused");
   // Another key's holder sending the same key is another command.
   const auto analyst = w.Key("platform_owner");
-  ExpectProblem(w.Call("POST", "/v1/tenants/t1/orders", order, analyst, "Idempotency-Key: place-o-idem\r\n"), 422,
+  ExpectProblem(w.Call("POST", "/v1/tenants/p1:t1/orders", order, analyst, "Idempotency-Key: place-o-idem\r\n"), 422,
                 "already_exists");
   CHECK(w.KeyEventsSince(head).empty());  // (fulfilment may still be writing for the order)
 
@@ -252,7 +252,7 @@ TEST_CASE("an Idempotency-Key reused with another body is 409 even when its stor
   RawHttp http(w.port());
   const std::string reordered = R"({ "lines": [ {"unit_price": 100, "qty": 1, "sku": "BOLT", "line": 1} ],
                                      "currency": "EUR", "customer": "c1", "id": "o-idem" })";
-  auto again = http.Request("POST", "/v1/tenants/t1/orders", reordered,
+  auto again = http.Request("POST", "/v1/tenants/p1:t1/orders", reordered,
                             "Authorization: Bearer " + std::string(keel::test::kOwnerKey) + "\r\nIdempotency-Key: place-o-idem\r\n");
   INFO(again.body);
   CHECK(again.status == 201);
@@ -268,7 +268,7 @@ TEST_CASE("a client that disconnects mid-request loses nothing", "[gateway][e2e]
     Json order = kOrder;
     order["id"] = "gone-" + std::to_string(i);
     const std::string body = order.dump();
-    http.SendRaw("POST /v1/tenants/t1/orders HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + std::string(keel::test::kOwnerKey) +
+    http.SendRaw("POST /v1/tenants/p1:t1/orders HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + std::string(keel::test::kOwnerKey) +
                  "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
     http.Close();  // before any answer
   }
@@ -276,7 +276,7 @@ TEST_CASE("a client that disconnects mid-request loses nothing", "[gateway][e2e]
   for (int i = 0; i < 20; ++i) {
     int status = 0;
     for (int t = 0; t < 200 && status != 200; ++t) {
-      status = w.Call("GET", "/v1/tenants/t1/orders/gone-" + std::to_string(i)).status;
+      status = w.Call("GET", "/v1/tenants/p1:t1/orders/gone-" + std::to_string(i)).status;
       if (status != 200) std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     CHECK(status == 200);
@@ -487,19 +487,19 @@ TEST_CASE("ids with characters outside the id alphabet are 400 invalid_field nam
     INFO("id '" << bad << "'");
     Json order = kOrder;
     order["id"] = bad;
-    auto placed = w.Call("POST", "/v1/tenants/t1/orders", order);
+    auto placed = w.Call("POST", "/v1/tenants/p1:t1/orders", order);
     ExpectProblem(placed, 400, "invalid_field");
     CHECK(Json::parse(placed.body, nullptr, false).value("field", "") == "id");
     auto partner = w.Call("POST", "/v1/partners", {{"id", bad}, {"name", "P"}});
     ExpectProblem(partner, 400, "invalid_field");
     CHECK(Json::parse(partner.body, nullptr, false).value("field", "") == "id");
-    auto tenant = w.Call("POST", "/v1/partners/p1/tenants", {{"id", bad}, {"name", "T"}, {"template_id", "regional-distributor"}});
+    auto tenant = w.Call("POST", "/v1/partners/p1/tenants", {{"reference", bad}, {"name", "T"}, {"template_id", "regional-distributor"}});
     ExpectProblem(tenant, 400, "invalid_field");
-    CHECK(Json::parse(tenant.body, nullptr, false).value("field", "") == "id");
+    CHECK(Json::parse(tenant.body, nullptr, false).value("field", "") == "reference");
   }
   for (const auto& [method, path] : std::vector<std::pair<std::string, std::string>>{
-           {"GET", "/v1/tenants/t1/orders/a%20b"}, {"POST", "/v1/tenants/t1/orders/a%20b/cancellation"},
-           {"GET", "/v1/tenants/t1/orders/" + std::string(129, 'o')}}) {
+           {"GET", "/v1/tenants/p1:t1/orders/a%20b"}, {"POST", "/v1/tenants/p1:t1/orders/a%20b/cancellation"},
+           {"GET", "/v1/tenants/p1:t1/orders/" + std::string(129, 'o')}}) {
     auto r = w.Call(method, path, method == "POST" ? Json::object() : Json(nullptr));
     ExpectProblem(r, 400, "invalid_field");
     CHECK(Json::parse(r.body, nullptr, false).value("field", "") == "order");
@@ -515,7 +515,7 @@ TEST_CASE("every id in a body follows the id rule: 400 naming the field before a
           "[gateway][e2e][ids]") {
   GatewayWorld w;
   Seed(w);
-  w.CallJson("POST", "/v1/tenants/t1/orders", kOrder, keel::test::kOwnerKey, 201);
+  w.CallJson("POST", "/v1/tenants/p1:t1/orders", kOrder, keel::test::kOwnerKey, 201);
   w.CallJson("POST", "/v1/keys", {{"role", "analyst"}, {"partner", "p1"}, {"name", "bi"}}, keel::test::kOwnerKey, 201);
   // The order's fulfilment appends on its own: wait until the log is quiet.
   auto head = w.head();
@@ -533,39 +533,39 @@ TEST_CASE("every id in a body follows the id rule: 400 naming the field before a
   const Json line = {{"sku", "BOLT"}, {"qty", 1}, {"unit_cost", 10}};
   const std::vector<Case> cases = {
       {"PUT", "/v1/partners/p1/price-list", {{"prices", {{"currency", "EUR"}, {"entries", Json::array({{{"sku", bad}}})}}}}, "prices.entries[0].sku"},
-      {"POST", "/v1/tenants/t1/tickets", {{"ticket", bad}, {"subject", "s"}}, "ticket"},
-      {"POST", "/v1/tenants/t1/catalog/suppliers", {{"suppliers", Json::array({{{"id", bad}, {"name", "S"}}})}}, "suppliers[0].id"},
-      {"POST", "/v1/tenants/t1/catalog/imports",
+      {"POST", "/v1/tenants/p1:t1/tickets", {{"ticket", bad}, {"subject", "s"}}, "ticket"},
+      {"POST", "/v1/tenants/p1:t1/catalog/suppliers", {{"suppliers", Json::array({{{"id", bad}, {"name", "S"}}})}}, "suppliers[0].id"},
+      {"POST", "/v1/tenants/p1:t1/catalog/imports",
        {{"rows", Json::array({{{"row", 1}, {"item", {{"sku", "GEAR"}, {"name", "G"}, {"unit", "box"}, {"category", "hardware"}, {"supplier", bad}}}}})}},
        "rows[0].item.supplier"},
-      {"POST", "/v1/tenants/t1/catalog/imports",
+      {"POST", "/v1/tenants/p1:t1/catalog/imports",
        {{"rows", Json::array({{{"row", 1}, {"item", {{"sku", "x/y"}, {"name", "G"}, {"unit", "box"}, {"category", "hardware"}}}}})}},
        "rows[0].item.sku"},
-      {"POST", "/v1/tenants/t1/warehouses/w1/receipts",
+      {"POST", "/v1/tenants/p1:t1/warehouses/w1/receipts",
        {{"receipt_id", "r1"}, {"lines", Json::array({{{"sku", "BOLT"}, {"qty", 1}, {"unit_cost", 10}, {"lot", bad}, {"expiry", 1}}})}},
        "lines[0].lot"},
-      {"POST", "/v1/tenants/t1/warehouses/w1/receipts", {{"receipt_id", "r1"}, {"lines", Json::array({{{"qty", 1}, {"unit_cost", 10}}})}},
+      {"POST", "/v1/tenants/p1:t1/warehouses/w1/receipts", {{"receipt_id", "r1"}, {"lines", Json::array({{{"qty", 1}, {"unit_cost", 10}}})}},
        "lines[0].sku"},
-      {"POST", "/v1/tenants/t1/warehouses/w1/adjustments", {{"sku", "BOLT"}, {"delta", 1}, {"reason", "count"}, {"lot", bad}}, "lot"},
-      {"POST", "/v1/tenants/t1/warehouses/w1/purchase-requests", {{"request_id", "pr1"}, {"sku", bad}, {"qty", 1}}, "sku"},
-      {"POST", "/v1/tenants/t1/warehouses/w1/transfers", {{"transfer_id", "x1"}, {"to_warehouse", bad}, {"sku", "BOLT"}, {"qty", 1}}, "to_warehouse"},
-      {"POST", "/v1/tenants/t1/orders",
+      {"POST", "/v1/tenants/p1:t1/warehouses/w1/adjustments", {{"sku", "BOLT"}, {"delta", 1}, {"reason", "count"}, {"lot", bad}}, "lot"},
+      {"POST", "/v1/tenants/p1:t1/warehouses/w1/purchase-requests", {{"request_id", "pr1"}, {"sku", bad}, {"qty", 1}}, "sku"},
+      {"POST", "/v1/tenants/p1:t1/warehouses/w1/transfers", {{"transfer_id", "x1"}, {"to_warehouse", bad}, {"sku", "BOLT"}, {"qty", 1}}, "to_warehouse"},
+      {"POST", "/v1/tenants/p1:t1/orders",
        {{"id", "o2"}, {"customer", bad}, {"currency", "EUR"}, {"lines", Json::array({{{"line", 1}, {"sku", "BOLT"}, {"qty", 1}}})}}, "customer"},
-      {"POST", "/v1/tenants/t1/orders/o1/shipments", {{"warehouse", bad}}, "warehouse"},
-      {"POST", "/v1/tenants/t1/orders/o1/invoice", {{"invoice_id", bad}}, "invoice_id"},
-      {"POST", "/v1/tenants/t1/orders/o1/returns", {{"rma", bad}, {"lines", Json::array()}}, "rma"},
-      {"POST", "/v1/tenants/t1/invoices/inv-1/payments", {{"payment_id", bad}, {"amount", 1}}, "payment_id"},
-      {"POST", "/v1/tenants/t1/invoices/inv-1/credit-notes", {{"note_id", bad}, {"amount", 1}}, "note_id"},
+      {"POST", "/v1/tenants/p1:t1/orders/o1/shipments", {{"warehouse", bad}}, "warehouse"},
+      {"POST", "/v1/tenants/p1:t1/orders/o1/invoice", {{"invoice_id", bad}}, "invoice_id"},
+      {"POST", "/v1/tenants/p1:t1/orders/o1/returns", {{"rma", bad}, {"lines", Json::array()}}, "rma"},
+      {"POST", "/v1/tenants/p1:t1/invoices/inv-1/payments", {{"payment_id", bad}, {"amount", 1}}, "payment_id"},
+      {"POST", "/v1/tenants/p1:t1/invoices/inv-1/credit-notes", {{"note_id", bad}, {"amount", 1}}, "note_id"},
       {"POST", "/v1/keys", {{"role", "analyst"}, {"partner", bad}}, "partner"},
-      {"PUT", "/v1/tenants/t1/customers/c1/contract-prices", {{"currency", "EUR"}, {"prices", Json::array({{{"sku", bad}, {"unit_price", 1}}})}},
+      {"PUT", "/v1/tenants/p1:t1/customers/c1/contract-prices", {{"currency", "EUR"}, {"prices", Json::array({{{"sku", bad}, {"unit_price", 1}}})}},
        "prices[0].sku"},
-      {"PUT", "/v1/tenants/t1/customers/c1/contract-prices",
+      {"PUT", "/v1/tenants/p1:t1/customers/c1/contract-prices",
        {{"currency", "EUR"}, {"prices", Json::array({{{"sku", std::string(65, 'S')}, {"unit_price", 1}}})}}, "prices[0].sku"},
-      {"POST", "/v1/tenants/t1/orders",
+      {"POST", "/v1/tenants/p1:t1/orders",
        {{"id", "o3"}, {"customer", "c1"}, {"currency", "EUR"}, {"lines", Json::array({{{"line", 1}, {"sku", std::string(65, 'S')}, {"qty", 1}}})}},
        "lines[0].sku"},
-      {"PUT", "/v1/tenants/t1/customers/../contract-prices", {{"currency", "EUR"}, {"prices", Json::array()}}, "customer"},
-      {"POST", "/v1/tenants/t1/orders/./cancellation", Json::object(), "order"},
+      {"PUT", "/v1/tenants/p1:t1/customers/../contract-prices", {{"currency", "EUR"}, {"prices", Json::array()}}, "customer"},
+      {"POST", "/v1/tenants/p1:t1/orders/./cancellation", Json::object(), "order"},
       {"POST", "/v1/keys", {{"role", "tenant_operator"}, {"partner", "p1"}, {"tenant", bad}}, "tenant"},
   };
   for (const auto& c : cases) {
@@ -597,11 +597,11 @@ TEST_CASE("a tenant that does not exist is 404 on every route for every role tha
     }
   }
   // Writes: the owner gets 404; the analyst, who may not write anywhere, 403 as for an existing tenant.
-  const Json suppliers = {{"suppliers", Json::array({{{"id", "s1"}, {"name", "S"}}})}};
+  const Json suppliers = {{"suppliers", Json::array({{{"id", "p1:s1"}, {"name", "S"}}})}};
   auto owner_write = w.Call("POST", "/v1/tenants/ghost/catalog/suppliers", suppliers);
   CHECK(owner_write.status == 404);
   CHECK(w.Call("POST", "/v1/tenants/ghost/catalog/suppliers", suppliers, analyst_key).status == 403);
-  CHECK(w.Call("POST", "/v1/tenants/t1/catalog/suppliers", suppliers, analyst_key).status == 403);
+  CHECK(w.Call("POST", "/v1/tenants/p1:t1/catalog/suppliers", suppliers, analyst_key).status == 403);
   CHECK(w.Call("PUT", "/v1/tenants/ghost/customers/c1/contract-prices",
                {{"currency", "EUR"}, {"prices", Json::array({{{"sku", "BOLT"}, {"unit_price", 1}}})}})
             .status == 404);

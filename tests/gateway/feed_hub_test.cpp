@@ -238,7 +238,7 @@ TEST_CASE("a client that falls behind goes back to the store, catches up and ret
   CHECK(w.hub->stats().catching_up == 0);
 }
 
-TEST_CASE("a client that stops reading is ended as a slow consumer after the grace; the others go on",
+TEST_CASE("a client that stops reading is ended as a slow consumer after the grace, the others go on",
           "[gateway][feed]") {
   FeedHubOptions options;
   options.queue_limit = 5;
@@ -261,7 +261,7 @@ TEST_CASE("a client that stops reading is ended as a slow consumer after the gra
   CHECK(stuck.Count() == 5);
 }
 
-TEST_CASE("feeds reading history at once are capped; live feeds are not", "[gateway][feed]") {
+TEST_CASE("feeds reading history at once are capped, live feeds are not", "[gateway][feed]") {
   FeedHubOptions options;
   options.queue_limit = 1;
   options.slow_consumer_grace = std::chrono::seconds(30);  // they stay on their catch-up threads

@@ -118,7 +118,9 @@ class GatewayWorld {
                       kOwnerKey, 201);
     return j["token"].get<std::string>();
   }
-  // Registers and certifies `partner` (if new) and takes `tenant` live on `template_id` v1, as a client does.
+  // The partner's own reference in a namespaced tenant id ("p1:t1" -> "t1", access.hpp).
+  static std::string Reference(const std::string& tenant) { return tenant.substr(tenant.find(':') + 1); }
+  // Registers and certifies `partner` (if new) and takes `tenant` ("<partner>:<reference>") live on `template_id` v1, as a client does.
   void LiveTenant(const std::string& partner, const std::string& tenant,
                   const std::string& template_id = "regional-distributor") {
     if (Call("GET", "/v1/partners/" + partner).status == 404) {
@@ -126,7 +128,7 @@ class GatewayWorld {
       CallJson("POST", "/v1/partners/" + partner + "/certification", nullptr, kOwnerKey, 200);
     }
     CallJson("POST", "/v1/partners/" + partner + "/tenants",
-             {{"id", tenant}, {"name", "Tenant " + tenant}, {"template_id", template_id}, {"template_version", 1}},
+             {{"reference", Reference(tenant)}, {"name", "Tenant " + tenant}, {"template_id", template_id}, {"template_version", 1}},
              kOwnerKey, 201);
     const std::string base = "/v1/tenants/" + tenant;
     CallJson("POST", base + "/onboarding", nullptr, kOwnerKey, 200);

@@ -59,7 +59,7 @@ TEST_CASE("CORS answers configured origins, preflights included, and no one else
   CHECK(other.Header("access-control-allow-origin").empty());
 
   RawHttp http(w.port());
-  auto preflight = http.Request("OPTIONS", "/v1/tenants/t1/orders", "",
+  auto preflight = http.Request("OPTIONS", "/v1/tenants/p1:t1/orders", "",
                                 "Origin: https://app.example.com\r\nAccess-Control-Request-Method: POST\r\n"
                                 "Access-Control-Request-Headers: authorization, content-type, idempotency-key\r\n");
   CHECK(preflight.status == 204);
@@ -67,7 +67,7 @@ TEST_CASE("CORS answers configured origins, preflights included, and no one else
   CHECK(preflight.Header("access-control-allow-methods").find("POST") != std::string::npos);
   CHECK(preflight.Header("access-control-allow-headers").find("Idempotency-Key") != std::string::npos);
   RawHttp http2(w.port());
-  auto refused = http2.Request("OPTIONS", "/v1/tenants/t1/orders", "",
+  auto refused = http2.Request("OPTIONS", "/v1/tenants/p1:t1/orders", "",
                                "Origin: https://evil.example.com\r\nAccess-Control-Request-Method: POST\r\n");
   CHECK(refused.status == 403);
   CHECK(refused.Header("access-control-allow-origin").empty());
@@ -133,7 +133,7 @@ TEST_CASE("the request log has one line per request with who, what and how it we
   CHECK(parsed[4]["partner"] == "p1");
 }
 
-TEST_CASE("metrics, detailed readiness and /v1/admin are on the admin listener only; the API on the public one only",
+TEST_CASE("metrics, detailed readiness and /v1/admin are on the admin listener only, the API on the public one only",
           "[gateway][e2e][http][admin]") {
   GatewayWorld w;
   REQUIRE(w.admin_port() != 0);

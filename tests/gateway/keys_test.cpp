@@ -106,7 +106,7 @@ TEST_CASE("API keys are listed by scope without secrets, expire, and rotate with
   // A partner admin may leave out its own partner; a binding that does not fit names the field at fault.
   const std::string admin = w.Key("partner_admin", "p1", "");
   CHECK(w.CallJson("POST", "/v1/keys", {{"role", "analyst"}, {"name", "own partner"}}, admin, 201)["partner"] == "p1");
-  auto misbound = w.Call("POST", "/v1/keys", {{"role", "implementation"}, {"partner", "p1"}, {"tenant", "t1"}});
+  auto misbound = w.Call("POST", "/v1/keys", {{"role", "implementation"}, {"partner", "p1"}, {"tenant", "p1:t1"}});
   Expect(misbound, 400, "invalid_field");
   CHECK(Json::parse(misbound.body)["field"] == "tenant");
   Expect(w.Call("POST", "/v1/keys", {{"role", "analyst"}, {"partner", "p1"}, {"name", std::string(201, 'n')}}), 400, "invalid_field");
@@ -194,29 +194,29 @@ TEST_CASE("a key's workflow role comes from its tenant's template, and existence
     w.CallJson("POST", "/v1/partners", {{"id", p}, {"name", p}}, kOwnerKey, 201);
     w.CallJson("POST", "/v1/partners/" + p + "/certification", nullptr, kOwnerKey, 200);
   }
-  w.CallJson("POST", "/v1/partners/p1/tenants", {{"id", "t1"}, {"name", "T1"}, {"template_id", "regional-distributor"}}, kOwnerKey, 201);
-  w.CallJson("POST", "/v1/partners/p2/tenants", {{"id", "t2"}, {"name", "T2"}, {"template_id", "regional-distributor"}}, kOwnerKey, 201);
+  w.CallJson("POST", "/v1/partners/p1/tenants", {{"reference", "t1"}, {"name", "T1"}, {"template_id", "regional-distributor"}}, kOwnerKey, 201);
+  w.CallJson("POST", "/v1/partners/p2/tenants", {{"reference", "t2"}, {"name", "T2"}, {"template_id", "regional-distributor"}}, kOwnerKey, 201);
   const std::string admin1 = w.Key("partner_admin", "p1", "");
   // The template's roles are accepted; a key role, an unknown name, or a key not bound to a tenant are not.
-  w.CallJson("POST", "/v1/keys", {{"role", "tenant_operator"}, {"partner", "p1"}, {"tenant", "t1"}, {"workflow_role", "finance"}}, admin1, 201);
+  w.CallJson("POST", "/v1/keys", {{"role", "tenant_operator"}, {"partner", "p1"}, {"tenant", "p1:t1"}, {"workflow_role", "finance"}}, admin1, 201);
   for (const std::string role : {"platform_owner", "partner_admin", "ceo"}) {
-    auto r = w.Call("POST", "/v1/keys", {{"role", "tenant_operator"}, {"partner", "p1"}, {"tenant", "t1"}, {"workflow_role", role}}, admin1);
+    auto r = w.Call("POST", "/v1/keys", {{"role", "tenant_operator"}, {"partner", "p1"}, {"tenant", "p1:t1"}, {"workflow_role", role}}, admin1);
     INFO(role << ": " << r.body);
     Expect(r, 400, "invalid_field");
     CHECK(Json::parse(r.body)["field"] == "workflow_role");
   }
   Expect(w.Call("POST", "/v1/keys", {{"role", "analyst"}, {"partner", "p1"}, {"workflow_role", "finance"}}, admin1), 400, "invalid_field");
   // Another partner's tenant, existing or not: the same 403, decided before anything is looked up.
-  auto existing = w.Call("POST", "/v1/keys", {{"role", "tenant_operator"}, {"partner", "p2"}, {"tenant", "t2"}}, admin1);
-  auto missing = w.Call("POST", "/v1/keys", {{"role", "tenant_operator"}, {"partner", "p2"}, {"tenant", "t9"}}, admin1);
+  auto existing = w.Call("POST", "/v1/keys", {{"role", "tenant_operator"}, {"partner", "p2"}, {"tenant", "p2:t2"}}, admin1);
+  auto missing = w.Call("POST", "/v1/keys", {{"role", "tenant_operator"}, {"partner", "p2"}, {"tenant", "p1:t9"}}, admin1);
   Expect(existing, 403, "forbidden");
   Expect(missing, 403, "forbidden");
   CHECK(Json::parse(existing.body)["detail"] == Json::parse(missing.body)["detail"]);
   // An implementation key provisions from the template's plan, never a plan of its choosing.
   const std::string impl = w.Key("implementation", "p1", "");
-  Expect(w.Call("POST", "/v1/partners/p1/tenants", {{"id", "t3"}, {"name", "T3"}, {"template_id", "regional-distributor"}, {"plan", "scale"}}, impl),
+  Expect(w.Call("POST", "/v1/partners/p1/tenants", {{"reference", "t3"}, {"name", "T3"}, {"template_id", "regional-distributor"}, {"plan", "scale"}}, impl),
          403, "forbidden");
-  w.CallJson("POST", "/v1/partners/p1/tenants", {{"id", "t3"}, {"name", "T3"}, {"template_id", "regional-distributor"}}, impl, 201);
+  w.CallJson("POST", "/v1/partners/p1/tenants", {{"reference", "t3"}, {"name", "T3"}, {"template_id", "regional-distributor"}}, impl, 201);
 }
 
 TEST_CASE("refused key escalations, cross-scope revocations and failed WebSocket upgrades are audited with who and where",

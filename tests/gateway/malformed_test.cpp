@@ -15,7 +15,7 @@ TEST_CASE("malformed input gets 4xx and writes nothing while the server keeps se
   GatewayWorld w;
   w.CallJson("POST", "/v1/partners", {{"id", "p1"}, {"name", "P1"}}, keel::test::kOwnerKey, 201);
   w.CallJson("POST", "/v1/partners/p1/certification", nullptr, keel::test::kOwnerKey, 200);
-  w.CallJson("POST", "/v1/partners/p1/tenants", {{"id", "t1"}, {"name", "T1"}, {"template_id", "regional-distributor"}},
+  w.CallJson("POST", "/v1/partners/p1/tenants", {{"reference", "t1"}, {"name", "T1"}, {"template_id", "regional-distributor"}},
              keel::test::kOwnerKey, 201);
   const auto head = w.head();
 
@@ -40,7 +40,7 @@ TEST_CASE("malformed input gets 4xx and writes nothing while the server keeps se
   };
   for (const auto& [name, body] : bodies) {
     RawHttp http(w.port());
-    auto r = http.Request("POST", "/v1/tenants/t1/orders", body, kAuth);
+    auto r = http.Request("POST", "/v1/tenants/p1:t1/orders", body, kAuth);
     INFO(name << " -> " << r.status << " " << r.body.substr(0, 300));
     CHECK(r.status >= 400);
     CHECK(r.status < 500);
@@ -90,5 +90,5 @@ TEST_CASE("malformed input gets 4xx and writes nothing while the server keeps se
   }
   CHECK(w.head() == head);
   CHECK(w.Call("GET", "/healthz").status == 200);
-  CHECK(w.Call("GET", "/v1/tenants/t1").status == 200);
+  CHECK(w.Call("GET", "/v1/tenants/p1:t1").status == 200);
 }

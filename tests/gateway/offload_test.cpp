@@ -22,14 +22,14 @@ constexpr std::size_t kItems = Api::kOffloadElements + 200;
 void BigCatalog(GatewayWorld& w) {
   w.CallJson("POST", "/v1/partners", {{"id", "p1"}, {"name", "Partner One"}}, keel::test::kOwnerKey, 201);
   w.CallJson("POST", "/v1/partners/p1/certification", Json::object(), keel::test::kOwnerKey, 200);
-  w.CallJson("POST", "/v1/partners/p1/tenants", {{"id", "t1"}, {"name", "Tenant"}, {"template_id", "enterprise-distributor"}},
+  w.CallJson("POST", "/v1/partners/p1/tenants", {{"reference", "t1"}, {"name", "Tenant"}, {"template_id", "enterprise-distributor"}},
              keel::test::kOwnerKey, 201);
   Json rows = Json::array();
   for (std::size_t i = 0; i < kItems; ++i) {
     rows.push_back({{"row", i + 1},
                     {"item", {{"sku", "SKU-" + std::to_string(i)}, {"name", "Item"}, {"unit", "each"}, {"category", "parts"}}}});
   }
-  w.CallJson("POST", "/v1/tenants/t1/catalog/imports", {{"rows", rows}}, keel::test::kOwnerKey, 200);
+  w.CallJson("POST", "/v1/tenants/p1:t1/catalog/imports", {{"rows", rows}}, keel::test::kOwnerKey, 200);
 }
 
 // A series' value from /metrics (0 before its first sample).
@@ -89,16 +89,16 @@ TEST_CASE("a read of a large state is rendered through the offload hook, a small
   GatewayWorld w;
   BigCatalog(w);
   // Over HTTP first: the tenant is cached afterwards, so the asynchronous path can serve t1.
-  auto over_http = w.CallJson("GET", "/v1/tenants/t1/catalog", nullptr, keel::test::kOwnerKey, 200);
+  auto over_http = w.CallJson("GET", "/v1/tenants/p1:t1/catalog", nullptr, keel::test::kOwnerKey, 200);
   CHECK(over_http["state"]["items"].size() == kItems);
   // Again, with the tenant surely cached: the server's own asynchronous path, through its pool.
   const double offloaded_before = Offloaded(w);
-  CHECK(w.CallJson("GET", "/v1/tenants/t1/catalog", nullptr, keel::test::kOwnerKey, 200) == over_http);
+  CHECK(w.CallJson("GET", "/v1/tenants/p1:t1/catalog", nullptr, keel::test::kOwnerKey, 200) == over_http);
   CHECK(Offloaded(w) == offloaded_before + 1);
   // Each answer is counted once under its route and status, however it was rendered.
   CHECK(Metric(w, "keel_http_requests_total{route=\"get_catalog\",status=\"200\"}") == 2);
 
-  auto big = AsyncGet(w.node->api(), "/v1/tenants/t1/catalog");
+  auto big = AsyncGet(w.node->api(), "/v1/tenants/p1:t1/catalog");
   REQUIRE(big.handled);
   CHECK(big.offloaded == 1);
   REQUIRE(big.response.status == 200);
@@ -107,13 +107,13 @@ TEST_CASE("a read of a large state is rendered through the offload hook, a small
   CHECK(body["state"]["items"]["SKU-7"]["name"] == "Item");
   CHECK(body == over_http);
 
-  auto small = AsyncGet(w.node->api(), "/v1/tenants/t1");
+  auto small = AsyncGet(w.node->api(), "/v1/tenants/p1:t1");
   REQUIRE(small.handled);
   CHECK(small.offloaded == 0);
   CHECK(small.response.status == 200);
   CHECK(Json::parse(small.response.body)["state"]["partner"] == "p1");
 
-  auto missing = AsyncGet(w.node->api(), "/v1/tenants/t1/warehouses/nope");
+  auto missing = AsyncGet(w.node->api(), "/v1/tenants/p1:t1/warehouses/nope");
   REQUIRE(missing.handled);
   CHECK(missing.offloaded == 0);
   CHECK(missing.response.status == 404);

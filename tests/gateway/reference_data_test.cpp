@@ -74,28 +74,28 @@ TEST_CASE("tenant facts are read from the actor once, then caught up by applying
           "[gateway][reference]") {
   World w;
   w.Partner("p1");
-  w.Tenant("t1");
-  auto first = w.reference.Tenant("t1", &w.client);
+  w.Tenant("p1:t1");
+  auto first = w.reference.Tenant("p1:t1", &w.client);
   REQUIRE(first.has_value());
   CHECK((*first)->exists());
   CHECK((*first)->segment == w.templates.Find("regional-distributor", 1));
   CHECK((*first)->plan == w.catalog.FindPlan("growth"));
   CHECK(w.reference.stats().reloads == 1);
 
-  w.Usage("t1", 3);
-  w.Must(actors::TenantKey("t1"), t::SuspendTenant{"fraud check", kT0});
+  w.Usage("p1:t1", 3);
+  w.Must(actors::TenantKey("p1:t1"), t::SuspendTenant{"fraud check", kT0});
   // No client: the io thread's call, which must not wait for an actor, is answered all the same.
-  auto caught = w.reference.Tenant("t1", nullptr);
+  auto caught = w.reference.Tenant("p1:t1", nullptr);
   REQUIRE(caught.has_value());
   CHECK((*caught)->version == (*first)->version + 4);
   CHECK((*caught)->state.status == t::Status::kSuspended);
-  CHECK((*caught)->state == w.ActorState("t1"));
+  CHECK((*caught)->state == w.ActorState("p1:t1"));
   CHECK((*first)->state.status != t::Status::kSuspended);  // what a reader held is never changed under it
   const auto stats = w.reference.stats();
   CHECK(stats.catch_ups == 1);
   CHECK(stats.reloads == 1);
 
-  auto again = w.reference.Tenant("t1", nullptr);
+  auto again = w.reference.Tenant("p1:t1", nullptr);
   REQUIRE(again.has_value());
   CHECK(again->get() == caught->get());  // the stream has not moved: the same facts
   CHECK(w.reference.stats().hits == stats.hits + 1);
@@ -104,23 +104,23 @@ TEST_CASE("tenant facts are read from the actor once, then caught up by applying
 TEST_CASE("tenant facts more than 64 events behind are read again from the actor", "[gateway][reference]") {
   World w;
   w.Partner("p1");
-  w.Tenant("t1");
-  REQUIRE(w.reference.Tenant("t1", &w.client).has_value());
+  w.Tenant("p1:t1");
+  REQUIRE(w.reference.Tenant("p1:t1", &w.client).has_value());
 
-  w.Usage("t1", 64);  // exactly the limit: still caught up from the log
-  auto caught = w.reference.Tenant("t1", nullptr);
+  w.Usage("p1:t1", 64);  // exactly the limit: still caught up from the log
+  auto caught = w.reference.Tenant("p1:t1", nullptr);
   REQUIRE(caught.has_value());
   CHECK((*caught)->state.period_api_calls == 64);
   CHECK(w.reference.stats().catch_ups == 1);
 
-  w.Usage("t1", 65);
-  auto behind = w.reference.Tenant("t1", nullptr);
+  w.Usage("p1:t1", 65);
+  auto behind = w.reference.Tenant("p1:t1", nullptr);
   REQUIRE_FALSE(behind.has_value());
   CHECK(behind.error().kind == ReferenceError::Kind::kWouldWait);
-  auto reloaded = w.reference.Tenant("t1", &w.client);
+  auto reloaded = w.reference.Tenant("p1:t1", &w.client);
   REQUIRE(reloaded.has_value());
   CHECK((*reloaded)->state.period_api_calls == 129);
-  CHECK((*reloaded)->state == w.ActorState("t1"));
+  CHECK((*reloaded)->state == w.ActorState("p1:t1"));
   CHECK(w.reference.stats().reloads == 2);
   CHECK(w.reference.stats().catch_ups == 1);
 }
@@ -148,19 +148,19 @@ TEST_CASE("partner and catalog snapshots are served while their stream has not m
           "[gateway][reference]") {
   World w;
   w.Partner("p1");
-  w.Tenant("t1");
+  w.Tenant("p1:t1");
   w.Must(actors::PartnerKey("p1"), domain::partner::SetPriceList{Prices(1000), kT0});
-  w.Must(actors::CatalogKey("t1"), domain::catalog::ImportItems{{{1, {"BOLT", "Bolt", "box", "hardware", 10, false, ""}}},
+  w.Must(actors::CatalogKey("p1:t1"), domain::catalog::ImportItems{{{1, {"BOLT", "Bolt", "box", "hardware", 10, false, ""}}},
                                                                  true, false, {"box"}, {"hardware"}, kT0});
 
   auto partner = w.reference.Partner("p1", &w.client);
-  auto catalog = w.reference.Catalog("t1", &w.client);
+  auto catalog = w.reference.Catalog("p1:t1", &w.client);
   REQUIRE(partner.has_value());
   REQUIRE(catalog.has_value());
   CHECK(w.reference.stats().reloads == 2);
   // Hits: answered without waiting, from the same state.
   auto partner_hit = w.reference.Partner("p1", nullptr);
-  auto catalog_hit = w.reference.Catalog("t1", nullptr);
+  auto catalog_hit = w.reference.Catalog("p1:t1", nullptr);
   REQUIRE(partner_hit.has_value());
   REQUIRE(catalog_hit.has_value());
   CHECK(partner_hit->state == partner->state);
@@ -170,13 +170,13 @@ TEST_CASE("partner and catalog snapshots are served while their stream has not m
 
   // Misses: the streams moved, only the actor knows the new state.
   w.Must(actors::PartnerKey("p1"), domain::partner::SetPriceList{Prices(1200), kT0});
-  w.Must(actors::CatalogKey("t1"), domain::catalog::ImportItems{{{1, {"NUT", "Nut", "box", "hardware", 10, false, ""}}},
+  w.Must(actors::CatalogKey("p1:t1"), domain::catalog::ImportItems{{{1, {"NUT", "Nut", "box", "hardware", 10, false, ""}}},
                                                                  true, false, {"box"}, {"hardware"}, kT0});
   auto partner_miss = w.reference.Partner("p1", nullptr);
   REQUIRE_FALSE(partner_miss.has_value());
   CHECK(partner_miss.error().kind == ReferenceError::Kind::kWouldWait);
   auto partner_new = w.reference.Partner("p1", &w.client);
-  auto catalog_new = w.reference.Catalog("t1", &w.client);
+  auto catalog_new = w.reference.Catalog("p1:t1", &w.client);
   REQUIRE(partner_new.has_value());
   REQUIRE(catalog_new.has_value());
   CHECK(partner_new->version == partner->version + 1);
@@ -207,18 +207,18 @@ TEST_CASE("the least recently used entry is forgotten beyond the capacity", "[ga
     small.tenants = 2;
     World w(small);
     w.Partner("p1");
-    for (const char* id : {"t1", "t2", "t3"}) {
+    for (const char* id : {"p1:t1", "p2:t2", "p1:t3"}) {
       w.Tenant(id);
       REQUIRE(w.reference.Tenant(id, &w.client).has_value());
     }
     CHECK(w.reference.stats().evictions == 1);
-    auto forgotten = w.reference.Tenant("t1", nullptr);
+    auto forgotten = w.reference.Tenant("p1:t1", nullptr);
     REQUIRE_FALSE(forgotten.has_value());
     CHECK(forgotten.error().kind == ReferenceError::Kind::kWouldWait);
-    CHECK(w.reference.Tenant("t3", nullptr).has_value());
-    CHECK(w.reference.Tenant("t1", &w.client).has_value());  // back, at t2's expense
+    CHECK(w.reference.Tenant("p1:t3", nullptr).has_value());
+    CHECK(w.reference.Tenant("p1:t1", &w.client).has_value());  // back, at t2's expense
     CHECK(w.reference.stats().evictions == 2);
-    CHECK_FALSE(w.reference.Tenant("t2", nullptr).has_value());
+    CHECK_FALSE(w.reference.Tenant("p2:t2", nullptr).has_value());
   }
 }
 
@@ -228,7 +228,7 @@ TEST_CASE("readers on many threads always see one consistent, current-or-newer t
   small.tenants = 3;  // the readers also evict each other
   World w(small);
   w.Partner("p1");
-  const std::vector<std::string> tenants{"t1", "t2", "t3", "t4"};
+  const std::vector<std::string> tenants{"p1:t1", "p2:t2", "p1:t3", "p1:t4"};
   for (const auto& id : tenants) w.Tenant(id);
   std::vector<std::uint64_t> base;
   for (const auto& id : tenants) base.push_back(w.client.Get(actors::TenantKey(id))->version);

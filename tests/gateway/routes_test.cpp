@@ -86,10 +86,10 @@ TEST_CASE("every route answers its happy path over HTTP", "[gateway][e2e]") {
   CHECK(partner["state"]["partner_bps"] == 2000);
 
   // -- tenants: t1 (midmarket importer: landed cost), t2 (regional distributor v1: plan and template moves) --
-  for (const char* t : {"t1", "t2"}) {
-    const std::string segment = std::string(t) == "t1" ? "midmarket-importer" : "regional-distributor";
+  for (const char* t : {"p1:t1", "p1:t2"}) {
+    const std::string segment = std::string(t) == "p1:t1" ? "midmarket-importer" : "regional-distributor";
     auto prov = k.Ok("POST", "/v1/partners/p1/tenants",
-                     {{"id", t}, {"name", std::string("Tenant ") + t}, {"template_id", segment}, {"template_version", 1}});
+                     {{"reference", GatewayWorld::Reference(t)}, {"name", std::string("Tenant ") + t}, {"template_id", segment}, {"template_version", 1}});
     CHECK(prov["entity"]["kind"] == "tenant");
     const std::string base = std::string("/v1/tenants/") + t;
     k.Ok("POST", base + "/onboarding");
@@ -98,106 +98,106 @@ TEST_CASE("every route answers its happy path over HTTP", "[gateway][e2e]") {
       k.Ok("POST", base + "/milestones/" + m["id"].get<std::string>() + "/completion");
     k.Ok("POST", base + "/go-live");
   }
-  CHECK(k.Ok("GET", "/v1/tenants/t1")["state"]["status"] == "active");
-  k.Ok("PUT", "/v1/tenants/t2/template", {{"version", 2}});
-  k.Ok("POST", "/v1/tenants/t2/modules", {{"module", "crm_integration"}});
-  k.Ok("DELETE", "/v1/tenants/t2/modules/crm_integration");
-  k.Ok("PUT", "/v1/tenants/t2/plan", {{"plan", "scale"}});
-  CHECK(k.Ok("GET", "/v1/tenants/t2")["state"]["plan"] == "scale");
-  k.Ok("POST", "/v1/tenants/t2/usage", {{"api_calls", 40}});  // orders are metered as placed
-  k.Ok("POST", "/v1/tenants/t2/tickets", {{"ticket", "tk-1"}, {"subject", "Printer labels"}, {"severity", "low"}});
-  k.Ok("POST", "/v1/tenants/t2/tickets/tk-1/resolution");
-  k.Ok("POST", "/v1/tenants/t2/integration-events", {{"kind", "failure"}, {"integration", "edi"}, {"detail", "AS2 timeout"}});
-  k.Ok("POST", "/v1/tenants/t2/integration-events", {{"kind", "sync_latency"}, {"integration", "edi"}, {"latency_ms", 500000}});
-  k.Ok("POST", "/v1/tenants/t2/integration-events", {{"kind", "recovery"}, {"integration", "edi"}});
-  k.Ok("PUT", "/v1/tenants/t2/plan-changes-block", {{"blocked", true}, {"reason", "manual hold"}});
-  k.Ok("PUT", "/v1/tenants/t2/plan-changes-block", {{"blocked", false}, {"reason", "released"}});
+  CHECK(k.Ok("GET", "/v1/tenants/p1:t1")["state"]["status"] == "active");
+  k.Ok("PUT", "/v1/tenants/p1:t2/template", {{"version", 2}});
+  k.Ok("POST", "/v1/tenants/p1:t2/modules", {{"module", "crm_integration"}});
+  k.Ok("DELETE", "/v1/tenants/p1:t2/modules/crm_integration");
+  k.Ok("PUT", "/v1/tenants/p1:t2/plan", {{"plan", "scale"}});
+  CHECK(k.Ok("GET", "/v1/tenants/p1:t2")["state"]["plan"] == "scale");
+  k.Ok("POST", "/v1/tenants/p1:t2/usage", {{"api_calls", 40}});  // orders are metered as placed
+  k.Ok("POST", "/v1/tenants/p1:t2/tickets", {{"ticket", "tk-1"}, {"subject", "Printer labels"}, {"severity", "low"}});
+  k.Ok("POST", "/v1/tenants/p1:t2/tickets/tk-1/resolution");
+  k.Ok("POST", "/v1/tenants/p1:t2/integration-events", {{"kind", "failure"}, {"integration", "edi"}, {"detail", "AS2 timeout"}});
+  k.Ok("POST", "/v1/tenants/p1:t2/integration-events", {{"kind", "sync_latency"}, {"integration", "edi"}, {"latency_ms", 500000}});
+  k.Ok("POST", "/v1/tenants/p1:t2/integration-events", {{"kind", "recovery"}, {"integration", "edi"}});
+  k.Ok("PUT", "/v1/tenants/p1:t2/plan-changes-block", {{"blocked", true}, {"reason", "manual hold"}});
+  k.Ok("PUT", "/v1/tenants/p1:t2/plan-changes-block", {{"blocked", false}, {"reason", "released"}});
 
   // -- catalog and warehouses (t1) --
-  k.Ok("POST", "/v1/tenants/t1/catalog/suppliers", {{"suppliers", Json::array({{{"id", "s1"}, {"name", "Supplier"}}})}});
-  auto imported = k.Ok("POST", "/v1/tenants/t1/catalog/imports",
+  k.Ok("POST", "/v1/tenants/p1:t1/catalog/suppliers", {{"suppliers", Json::array({{{"id", "p1:s1"}, {"name", "Supplier"}}})}});
+  auto imported = k.Ok("POST", "/v1/tenants/p1:t1/catalog/imports",
                        {{"rows", Json::array({{{"row", 1}, {"item", {{"sku", "BOLT"}, {"name", "Bolt"}, {"unit", "box"}, {"category", "hardware"}}}},
-                                              {{"row", 2}, {"item", {{"sku", "GEAR"}, {"name", "Gear"}, {"unit", "each"}, {"category", "parts"}, {"supplier", "s1"}}}}})}});
+                                              {{"row", 2}, {"item", {{"sku", "GEAR"}, {"name", "Gear"}, {"unit", "each"}, {"category", "parts"}, {"supplier", "p1:s1"}}}}})}});
   CHECK(imported["events"].size() == 1);
-  CHECK(k.Ok("GET", "/v1/tenants/t1/catalog")["state"]["items"].size() == 2);
-  k.Ok("PUT", "/v1/tenants/t1/customers/contract-c/contract-prices",
+  CHECK(k.Ok("GET", "/v1/tenants/p1:t1/catalog")["state"]["items"].size() == 2);
+  k.Ok("PUT", "/v1/tenants/p1:t1/customers/contract-c/contract-prices",
        {{"currency", "EUR"}, {"prices", Json::array({{{"sku", "GEAR"}, {"unit_price", 150}}})}});
-  CHECK(k.Ok("GET", "/v1/tenants/t1/customers/contract-c/contract-prices")["prices"][0]["unit_price"] == 150);
-  auto wh = k.Ok("POST", "/v1/tenants/t1/warehouses", {{"id", "w1"}, {"name", "Main"}, {"currency", "EUR"}});
+  CHECK(k.Ok("GET", "/v1/tenants/p1:t1/customers/contract-c/contract-prices")["prices"][0]["unit_price"] == 150);
+  auto wh = k.Ok("POST", "/v1/tenants/p1:t1/warehouses", {{"id", "w1"}, {"name", "Main"}, {"currency", "EUR"}});
   CHECK(wh["entity"]["id"] == "w1");
-  k.Ok("POST", "/v1/tenants/t1/warehouses", {{"id", "w2"}, {"name", "East"}, {"currency", "EUR"}});
-  k.Ok("POST", "/v1/tenants/t1/warehouses/w1/receipts",
+  k.Ok("POST", "/v1/tenants/p1:t1/warehouses", {{"id", "w2"}, {"name", "East"}, {"currency", "EUR"}});
+  k.Ok("POST", "/v1/tenants/p1:t1/warehouses/w1/receipts",
        {{"receipt_id", "r1"}, {"lines", Json::array({{{"sku", "BOLT"}, {"qty", 100}, {"unit_cost", 400}}, {{"sku", "GEAR"}, {"qty", 50}, {"unit_cost", 200}}})}});
-  k.Ok("POST", "/v1/tenants/t1/warehouses/w1/receipts/r1/landed-costs",
+  k.Ok("POST", "/v1/tenants/p1:t1/warehouses/w1/receipts/r1/landed-costs",
        {{"allocation_id", "freight-1"}, {"charges", Json::array({{{"kind", "freight"}, {"amount", 1500}}})}, {"method", "quantity"}});
-  CHECK(k.Ok("GET", "/v1/tenants/t1/warehouses/w1/receipts/r1")["lines"][0]["landed_cost"] == 1000);  // 1500 over 100 and 50
-  k.Ok("POST", "/v1/tenants/t1/warehouses/w1/adjustments", {{"sku", "BOLT"}, {"delta", -2}, {"reason", "cycle count"}});
-  auto moved = k.Ok("POST", "/v1/tenants/t1/warehouses/w1/transfers", {{"transfer_id", "x1"}, {"to_warehouse", "w2"}, {"sku", "GEAR"}, {"qty", 5}});
+  CHECK(k.Ok("GET", "/v1/tenants/p1:t1/warehouses/w1/receipts/r1")["lines"][0]["landed_cost"] == 1000);  // 1500 over 100 and 50
+  k.Ok("POST", "/v1/tenants/p1:t1/warehouses/w1/adjustments", {{"sku", "BOLT"}, {"delta", -2}, {"reason", "cycle count"}});
+  auto moved = k.Ok("POST", "/v1/tenants/p1:t1/warehouses/w1/transfers", {{"transfer_id", "x1"}, {"to_warehouse", "w2"}, {"sku", "GEAR"}, {"qty", 5}});
   CHECK(moved["in"]["entity"]["id"] == "w2");
-  k.Ok("PUT", "/v1/tenants/t1/warehouses/w1/replenishment-rules/BOLT", {{"min", 10}, {"max", 200}, {"multiple", 10}});
-  k.Ok("POST", "/v1/tenants/t1/warehouses/w1/purchase-requests", {{"request_id", "pr1"}, {"sku", "BOLT"}, {"qty", 50}, {"reason", "season"}});
-  CHECK(k.Ok("GET", "/v1/tenants/t1/warehouses/w1/expired-lots")["lots"].empty());
-  auto stock = k.Ok("GET", "/v1/tenants/t1/warehouses/w2");
+  k.Ok("PUT", "/v1/tenants/p1:t1/warehouses/w1/replenishment-rules/BOLT", {{"min", 10}, {"max", 200}, {"multiple", 10}});
+  k.Ok("POST", "/v1/tenants/p1:t1/warehouses/w1/purchase-requests", {{"request_id", "pr1"}, {"sku", "BOLT"}, {"qty", 50}, {"reason", "season"}});
+  CHECK(k.Ok("GET", "/v1/tenants/p1:t1/warehouses/w1/expired-lots")["lots"].empty());
+  auto stock = k.Ok("GET", "/v1/tenants/p1:t1/warehouses/w2");
   CHECK(stock["version"].get<int>() >= 2);
 
   // -- orders (t1): place, allocate (fulfilment), pick, ship, deliver, invoice, return, refund --
-  auto placed = k.Ok("POST", "/v1/tenants/t1/orders", {{"id", "o1"}, {"customer", "c1"}, {"currency", "EUR"}, {"lines", Lines({{"BOLT", 10}, {"GEAR", 4}})}});
+  auto placed = k.Ok("POST", "/v1/tenants/p1:t1/orders", {{"id", "o1"}, {"customer", "c1"}, {"currency", "EUR"}, {"lines", Lines({{"BOLT", 10}, {"GEAR", 4}})}});
   CHECK(placed["entity"]["id"] == "o1");
-  k.WaitOrder("t1", "o1", [](const Json& s) { return s["status"] == "reserved"; });
-  k.Ok("POST", "/v1/tenants/t1/orders/o1/pick");
-  k.Ok("POST", "/v1/tenants/t1/orders/o1/shipments", {{"warehouse", "w1"}, {"tracking", "TRK1"}});
-  k.Ok("POST", "/v1/tenants/t1/orders/o1/delivery");
-  k.Ok("POST", "/v1/tenants/t1/orders/o1/invoice", {{"invoice_id", "inv-o1"}});
-  k.Ok("POST", "/v1/tenants/t1/orders/o1/returns", {{"rma", "rma1"}, {"lines", Json::array({{{"line", 1}, {"qty", 2}}})}});
-  k.Ok("POST", "/v1/tenants/t1/orders/o1/returns/rma1/authorization");
-  k.Ok("POST", "/v1/tenants/t1/orders/o1/returns/rma1/receipt", {{"disposition", "restock"}, {"warehouse", "w1"}});
+  k.WaitOrder("p1:t1", "o1", [](const Json& s) { return s["status"] == "reserved"; });
+  k.Ok("POST", "/v1/tenants/p1:t1/orders/o1/pick");
+  k.Ok("POST", "/v1/tenants/p1:t1/orders/o1/shipments", {{"warehouse", "w1"}, {"tracking", "TRK1"}});
+  k.Ok("POST", "/v1/tenants/p1:t1/orders/o1/delivery");
+  k.Ok("POST", "/v1/tenants/p1:t1/orders/o1/invoice", {{"invoice_id", "inv-o1"}});
+  k.Ok("POST", "/v1/tenants/p1:t1/orders/o1/returns", {{"rma", "rma1"}, {"lines", Json::array({{{"line", 1}, {"qty", 2}}})}});
+  k.Ok("POST", "/v1/tenants/p1:t1/orders/o1/returns/rma1/authorization");
+  k.Ok("POST", "/v1/tenants/p1:t1/orders/o1/returns/rma1/receipt", {{"disposition", "restock"}, {"warehouse", "w1"}});
   // Restocked with the receipt; the returns process manager refunds.
-  k.WaitOrder("t1", "o1", [](const Json& s) { return s["returns"]["rma1"]["status"] == "refunded"; });
+  k.WaitOrder("p1:t1", "o1", [](const Json& s) { return s["returns"]["rma1"]["status"] == "refunded"; });
   // Approval: above the template's threshold (2500000) the order waits for an approver.
-  k.Ok("POST", "/v1/tenants/t1/orders", {{"id", "o2"}, {"customer", "c1"}, {"currency", "EUR"}, {"lines", Lines({{"BOLT", 3000}})}});
-  CHECK(k.Ok("GET", "/v1/tenants/t1/orders/o2")["state"]["status"] == "awaiting_approval");
-  k.Ok("POST", "/v1/tenants/t1/orders/o2/approval", nullptr, w.Key("tenant_operator", "p1", "t1", "finance"));  // not the placer
-  k.Ok("POST", "/v1/tenants/t1/orders", {{"id", "o3"}, {"customer", "c1"}, {"currency", "EUR"}, {"lines", Lines({{"BOLT", 3000}})}});
-  k.Ok("POST", "/v1/tenants/t1/orders/o3/rejection", {{"reason", "credit hold"}});
-  k.Ok("POST", "/v1/tenants/t1/orders", {{"id", "o4"}, {"customer", "c2"}, {"currency", "EUR"}, {"lines", Lines({{"GEAR", 1}})}});
-  k.Ok("POST", "/v1/tenants/t1/orders/o4/cancellation", {{"reason", "customer changed mind"}});
+  k.Ok("POST", "/v1/tenants/p1:t1/orders", {{"id", "o2"}, {"customer", "c1"}, {"currency", "EUR"}, {"lines", Lines({{"BOLT", 3000}})}});
+  CHECK(k.Ok("GET", "/v1/tenants/p1:t1/orders/o2")["state"]["status"] == "awaiting_approval");
+  k.Ok("POST", "/v1/tenants/p1:t1/orders/o2/approval", nullptr, w.Key("tenant_operator", "p1", "p1:t1", "finance"));  // not the placer
+  k.Ok("POST", "/v1/tenants/p1:t1/orders", {{"id", "o3"}, {"customer", "c1"}, {"currency", "EUR"}, {"lines", Lines({{"BOLT", 3000}})}});
+  k.Ok("POST", "/v1/tenants/p1:t1/orders/o3/rejection", {{"reason", "credit hold"}});
+  k.Ok("POST", "/v1/tenants/p1:t1/orders", {{"id", "o4"}, {"customer", "c2"}, {"currency", "EUR"}, {"lines", Lines({{"GEAR", 1}})}});
+  k.Ok("POST", "/v1/tenants/p1:t1/orders/o4/cancellation", {{"reason", "customer changed mind"}});
   // A backorder's remainder: 50 gears are there (less the 4 shipped and 5 transferred), 60 asked.
-  k.Ok("POST", "/v1/tenants/t1/orders", {{"id", "o5"}, {"customer", "c2"}, {"currency", "EUR"}, {"lines", Lines({{"GEAR", 60}})}});
-  k.WaitOrder("t1", "o5", [](const Json& s) { return s["status"] == "backordered"; });
-  k.Ok("POST", "/v1/tenants/t1/orders/o5/lines/1/cancellation", {{"reason", "supplier discontinued"}});
+  k.Ok("POST", "/v1/tenants/p1:t1/orders", {{"id", "o5"}, {"customer", "c2"}, {"currency", "EUR"}, {"lines", Lines({{"GEAR", 60}})}});
+  k.WaitOrder("p1:t1", "o5", [](const Json& s) { return s["status"] == "backordered"; });
+  k.Ok("POST", "/v1/tenants/p1:t1/orders/o5/lines/1/cancellation", {{"reason", "supplier discontinued"}});
 
   // -- billing: the period ends, the cycle invoices and renews; payments, credit notes, dunning --
   w.clock.Advance(40LL * 86'400'000);
   auto closed = k.Ok("POST", "/v1/billing/period-close");
   CHECK(closed["invoices"].get<int>() >= 2);
-  auto billing = k.Ok("GET", "/v1/tenants/t1/billing");
+  auto billing = k.Ok("GET", "/v1/tenants/p1:t1/billing");
   REQUIRE(!billing["state"]["invoices"].empty());
   const std::string invoice = billing["state"]["invoices"].begin().key();
-  k.Ok("POST", "/v1/tenants/t1/invoices/" + invoice + "/payments", {{"payment_id", "pay1"}, {"amount", 100}});
-  k.Ok("POST", "/v1/tenants/t1/invoices/" + invoice + "/credit-notes", {{"note_id", "cn1"}, {"reason", "goodwill"}, {"amount", 50}});
+  k.Ok("POST", "/v1/tenants/p1:t1/invoices/" + invoice + "/payments", {{"payment_id", "pay1"}, {"amount", 100}});
+  k.Ok("POST", "/v1/tenants/p1:t1/invoices/" + invoice + "/credit-notes", {{"note_id", "cn1"}, {"reason", "goodwill"}, {"amount", 50}});
   CHECK(k.Ok("GET", "/v1/admin/clock")["mode"] == "simulated");
   CHECK(k.Ok("POST", "/v1/admin/clock/advance", {{"days", 20}})["advanced_ms"] == 20LL * 86'400'000);
-  k.Ok("POST", "/v1/tenants/t1/billing/overdue-assessment");
+  k.Ok("POST", "/v1/tenants/p1:t1/billing/overdue-assessment");
   w.clock.Advance(40LL * 86'400'000);
-  k.Ok("POST", "/v1/tenants/t2/subscription/renewal");
-  k.Ok("POST", "/v1/tenants/t2/subscription/cancellation", {{"reason", "moving on"}});
+  k.Ok("POST", "/v1/tenants/p1:t2/subscription/renewal");
+  k.Ok("POST", "/v1/tenants/p1:t2/subscription/cancellation", {{"reason", "moving on"}});
 
   // -- lifecycle ends: tenant and partner suspension, reinstatement, termination --
-  k.Ok("POST", "/v1/tenants/t2/suspension", {{"reason", "unpaid"}});
-  k.Ok("POST", "/v1/tenants/t2/reinstatement");
-  k.Ok("POST", "/v1/tenants/t2/termination", {{"reason", "contract ended"}});
+  k.Ok("POST", "/v1/tenants/p1:t2/suspension", {{"reason", "unpaid"}});
+  k.Ok("POST", "/v1/tenants/p1:t2/reinstatement");
+  k.Ok("POST", "/v1/tenants/p1:t2/termination", {{"reason", "contract ended"}});
   k.Ok("POST", "/v1/partners/p1/suspension", {{"reason", "audit"}});
   k.Ok("POST", "/v1/partners/p1/reinstatement");
 
   // -- keys --
   auto key = k.Ok("POST", "/v1/keys", {{"role", "analyst"}, {"partner", "p1"}, {"name", "bi"}});
   const std::string token = key["token"];
-  CHECK(w.Call("GET", "/v1/tenants/t1", nullptr, token).status == 200);
+  CHECK(w.Call("GET", "/v1/tenants/p1:t1", nullptr, token).status == 200);
   CHECK(k.Ok("GET", "/v1/keys")["keys"].size() >= 2);
   auto rotated = k.Ok("POST", "/v1/keys/" + key["id"].get<std::string>() + "/rotation", {{"grace_seconds", 0}});
   CHECK(rotated["replaces"]["id"] == key["id"]);
   k.Ok("DELETE", "/v1/keys/" + rotated["id"].get<std::string>());
-  CHECK(w.Call("GET", "/v1/tenants/t1", nullptr, token).status == 401);
+  CHECK(w.Call("GET", "/v1/tenants/p1:t1", nullptr, token).status == 401);
 
   // Metrics last, so they include what happened above.
   const std::string metrics = k.Ok("GET", "/metrics").get<std::string>();

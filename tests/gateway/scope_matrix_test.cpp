@@ -58,16 +58,16 @@ TEST_CASE("every role on every route inside and outside its scope", "[gateway][e
     w.CallJson("POST", "/v1/partners", {{"id", p}, {"name", p}}, keel::test::kOwnerKey, 201);
     w.CallJson("POST", std::string("/v1/partners/") + p + "/certification", nullptr, keel::test::kOwnerKey, 200);
   }
-  w.CallJson("POST", "/v1/partners/p1/tenants", {{"id", "t1"}, {"name", "T1"}, {"template_id", "regional-distributor"}}, keel::test::kOwnerKey, 201);
-  w.CallJson("POST", "/v1/partners/p2/tenants", {{"id", "t2"}, {"name", "T2"}, {"template_id", "regional-distributor"}}, keel::test::kOwnerKey, 201);
+  w.CallJson("POST", "/v1/partners/p1/tenants", {{"reference", "t1"}, {"name", "T1"}, {"template_id", "regional-distributor"}}, keel::test::kOwnerKey, 201);
+  w.CallJson("POST", "/v1/partners/p2/tenants", {{"reference", "t2"}, {"name", "T2"}, {"template_id", "regional-distributor"}}, keel::test::kOwnerKey, 201);
 
   const std::vector<Caller> callers{
       {"platform_owner", keel::test::kOwnerKey, Caller::Bound::kPlatform},
       {"partner_admin", w.Key("partner_admin", "p1"), Caller::Bound::kPartner},
       {"implementation", w.Key("implementation", "p1"), Caller::Bound::kPartner},
-      {"tenant_operator", w.Key("tenant_operator", "p1", "t1"), Caller::Bound::kTenant},
+      {"tenant_operator", w.Key("tenant_operator", "p1", "p1:t1"), Caller::Bound::kTenant},
       {"analyst", w.Key("analyst", "p1"), Caller::Bound::kPartner},
-      {"analyst", w.Key("analyst", "p1", "t1"), Caller::Bound::kTenant},
+      {"analyst", w.Key("analyst", "p1", "p1:t1"), Caller::Bound::kTenant},
   };
 
   int checked = 0, denied = 0;
@@ -76,7 +76,7 @@ TEST_CASE("every role on every route inside and outside its scope", "[gateway][e
     for (const auto& caller : callers) {
       for (bool foreign : {false, true}) {
         if (route.scope == Scope::kPlatform && foreign) continue;
-        const std::string path = Fill(std::string(route.pattern), foreign ? "p2" : "p1", foreign ? "t2" : "t1");
+        const std::string path = Fill(std::string(route.pattern), foreign ? "p2" : "p1", foreign ? "p2:t2" : "p1:t1");
         bool visible = true;
         if (route.scope == Scope::kPartner)
           visible = caller.bound == Caller::Bound::kPlatform || (caller.bound == Caller::Bound::kPartner && !foreign);

@@ -108,10 +108,10 @@ TEST_CASE("keel serve --demo answers /readyz 503 'starting' until the demo data 
         continue;
       }
       // What a client asks next, trusting the answer: the last tenant's demo order, with the demo keys.
-      order_when_ready = http.Request("GET", "/v1/tenants/pixel-shop/orders/ord-1001", {},
+      order_when_ready = http.Request("GET", "/v1/tenants/bluepeak:pixel-shop/orders/ord-1001", {},
                                       "Authorization: Bearer " + std::string(keel::app::kDemoOwnerKey) + "\r\n")
                              .status;
-      partner_key_when_ready = http.Request("GET", "/v1/tenants/acme-dist", {},
+      partner_key_when_ready = http.Request("GET", "/v1/tenants/northwind:acme-dist", {},
                                             "Authorization: Bearer " + std::string(keel::app::kDemoPartnerKey) + "\r\n")
                                    .status;
       break;

@@ -32,33 +32,33 @@ void Expect(const HttpReply& r, int status, const std::string& type) {
 void Seed(GatewayWorld& w) {
   w.CallJson("POST", "/v1/partners", {{"id", "p1"}, {"name", "P1"}}, kOwnerKey, 201);
   w.CallJson("POST", "/v1/partners/p1/certification", nullptr, kOwnerKey, 200);
-  w.CallJson("POST", "/v1/partners/p1/tenants", {{"id", "t1"}, {"name", "T1"}, {"template_id", "midmarket-importer"}},
+  w.CallJson("POST", "/v1/partners/p1/tenants", {{"reference", "t1"}, {"name", "T1"}, {"template_id", "midmarket-importer"}},
              kOwnerKey, 201);
-  w.CallJson("POST", "/v1/tenants/t1/onboarding", nullptr, kOwnerKey, 200);
-  const Json tenant = w.CallJson("GET", "/v1/tenants/t1", nullptr, kOwnerKey, 200);
+  w.CallJson("POST", "/v1/tenants/p1:t1/onboarding", nullptr, kOwnerKey, 200);
+  const Json tenant = w.CallJson("GET", "/v1/tenants/p1:t1", nullptr, kOwnerKey, 200);
   for (const auto& m : tenant["state"]["milestones"])
-    w.CallJson("POST", "/v1/tenants/t1/milestones/" + m["id"].get<std::string>() + "/completion", nullptr, kOwnerKey, 200);
-  w.CallJson("POST", "/v1/tenants/t1/go-live", nullptr, kOwnerKey, 200);
-  w.CallJson("POST", "/v1/tenants/t1/catalog/imports",
+    w.CallJson("POST", "/v1/tenants/p1:t1/milestones/" + m["id"].get<std::string>() + "/completion", nullptr, kOwnerKey, 200);
+  w.CallJson("POST", "/v1/tenants/p1:t1/go-live", nullptr, kOwnerKey, 200);
+  w.CallJson("POST", "/v1/tenants/p1:t1/catalog/imports",
              {{"rows", Json::array({{{"row", 1}, {"item", {{"sku", "BOLT"}, {"name", "Bolt"}, {"unit", "box"}, {"category", "hardware"}}}},
                                     {{"row", 2}, {"item", {{"sku", "SERUM"}, {"name", "Serum"}, {"unit", "ml"}, {"category", "pharma"},
                                                           {"lot_tracked", true}}}}})}},
              kOwnerKey, 200);
-  w.CallJson("POST", "/v1/tenants/t1/warehouses", {{"id", "w1"}, {"name", "Main"}, {"currency", "EUR"}}, kOwnerKey, 201);
+  w.CallJson("POST", "/v1/tenants/p1:t1/warehouses", {{"id", "w1"}, {"name", "Main"}, {"currency", "EUR"}}, kOwnerKey, 201);
 }
 
 std::size_t WarehouseCount(GatewayWorld& w) {
-  return w.CallJson("GET", "/v1/tenants/t1", nullptr, kOwnerKey, 200)["state"]["warehouses"].size();
+  return w.CallJson("GET", "/v1/tenants/p1:t1", nullptr, kOwnerKey, 200)["state"]["warehouses"].size();
 }
 
 Json Stock(GatewayWorld& w, const std::string& wh, const std::string& sku) {
-  return w.CallJson("GET", "/v1/tenants/t1/warehouses/" + wh, nullptr, kOwnerKey, 200)["state"]["stock"][sku];
+  return w.CallJson("GET", "/v1/tenants/p1:t1/warehouses/" + wh, nullptr, kOwnerKey, 200)["state"]["stock"][sku];
 }
 
 Json WaitOrder(GatewayWorld& w, const std::string& order, const std::function<bool(const Json&)>& pred) {
   Json last;
   for (int i = 0; i < 400; ++i) {
-    last = w.CallJson("GET", "/v1/tenants/t1/orders/" + order)["state"];
+    last = w.CallJson("GET", "/v1/tenants/p1:t1/orders/" + order)["state"];
     if (pred(last)) return last;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
@@ -69,14 +69,14 @@ Json WaitOrder(GatewayWorld& w, const std::string& order, const std::function<bo
 
 // Places an order for `qty` BOLT, waits for fulfilment, ships it from w1 and delivers it.
 void ShipBolts(GatewayWorld& w, const std::string& order, int qty) {
-  w.CallJson("POST", "/v1/tenants/t1/orders",
+  w.CallJson("POST", "/v1/tenants/p1:t1/orders",
              {{"id", order}, {"customer", "c1"}, {"currency", "EUR"},
               {"lines", Json::array({{{"line", 1}, {"sku", "BOLT"}, {"qty", qty}, {"unit_price", 900}}})}},
              kOwnerKey, 201);
   WaitOrder(w, order, [](const Json& s) { return s["status"] == "reserved"; });
-  w.CallJson("POST", "/v1/tenants/t1/orders/" + order + "/pick", nullptr, kOwnerKey, 200);
-  w.CallJson("POST", "/v1/tenants/t1/orders/" + order + "/shipments", {{"warehouse", "w1"}, {"tracking", "T"}}, kOwnerKey, 200);
-  w.CallJson("POST", "/v1/tenants/t1/orders/" + order + "/delivery", nullptr, kOwnerKey, 200);
+  w.CallJson("POST", "/v1/tenants/p1:t1/orders/" + order + "/pick", nullptr, kOwnerKey, 200);
+  w.CallJson("POST", "/v1/tenants/p1:t1/orders/" + order + "/shipments", {{"warehouse", "w1"}, {"tracking", "T"}}, kOwnerKey, 200);
+  w.CallJson("POST", "/v1/tenants/p1:t1/orders/" + order + "/delivery", nullptr, kOwnerKey, 200);
 }
 
 }  // namespace
@@ -85,28 +85,28 @@ TEST_CASE("a warehouse create that fails leaves the tenant's warehouse count as 
   GatewayWorld w;
   Seed(w);
   REQUIRE(WarehouseCount(w) == 1);
-  Expect(w.Call("POST", "/v1/tenants/t1/warehouses", {{"id", "w2"}, {"currency", "EUR"}}), 400, "invalid_field");
+  Expect(w.Call("POST", "/v1/tenants/p1:t1/warehouses", {{"id", "w2"}, {"currency", "EUR"}}), 400, "invalid_field");
   CHECK(WarehouseCount(w) == 1);
-  auto bad_id = w.Call("POST", "/v1/tenants/t1/warehouses", {{"id", "w#2"}, {"name", "Hash"}, {"currency", "EUR"}});
+  auto bad_id = w.Call("POST", "/v1/tenants/p1:t1/warehouses", {{"id", "w#2"}, {"name", "Hash"}, {"currency", "EUR"}});
   Expect(bad_id, 400, "invalid_field");
   CHECK(Json::parse(bad_id.body)["field"] == "id");
   CHECK(WarehouseCount(w) == 1);
-  Expect(w.Call("POST", "/v1/tenants/t1/warehouses", {{"id", "w1"}, {"name", "Again"}, {"currency", "EUR"}}), 422,
+  Expect(w.Call("POST", "/v1/tenants/p1:t1/warehouses", {{"id", "w1"}, {"name", "Again"}, {"currency", "EUR"}}), 422,
          "already_exists");
   CHECK(WarehouseCount(w) == 1);
   // The limit (8) counts only warehouses that exist: seven more fit, the ninth does not.
   for (int i = 2; i <= 8; ++i)
-    w.CallJson("POST", "/v1/tenants/t1/warehouses", {{"id", "w" + std::to_string(i)}, {"name", "W"}, {"currency", "EUR"}}, kOwnerKey, 201);
-  Expect(w.Call("POST", "/v1/tenants/t1/warehouses", {{"id", "w9"}, {"name", "W"}, {"currency", "EUR"}}), 422, "limit_exceeded");
+    w.CallJson("POST", "/v1/tenants/p1:t1/warehouses", {{"id", "w" + std::to_string(i)}, {"name", "W"}, {"currency", "EUR"}}, kOwnerKey, 201);
+  Expect(w.Call("POST", "/v1/tenants/p1:t1/warehouses", {{"id", "w9"}, {"name", "W"}, {"currency", "EUR"}}), 422, "limit_exceeded");
   CHECK(WarehouseCount(w) == 8);
-  Expect(w.Call("GET", "/v1/tenants/t1/warehouses/w9"), 404, "not_found");
+  Expect(w.Call("GET", "/v1/tenants/p1:t1/warehouses/w9"), 404, "not_found");
 }
 
 TEST_CASE("an expired lot is refused at receipt, never shipped, listed, and scrapped by adjustment",
           "[gateway][e2e][stock]") {
   GatewayWorld w;
   Seed(w);
-  const std::string base = "/v1/tenants/t1/warehouses/w1";
+  const std::string base = "/v1/tenants/p1:t1/warehouses/w1";
   Expect(w.Call("POST", base + "/receipts",
                 {{"receipt_id", "r0"}, {"lines", Json::array({{{"sku", "SERUM"}, {"qty", 5}, {"unit_cost", 100}, {"lot", "GONE"},
                                                                {"expiry", keel::test::kStart - kDay}}})}}),
@@ -122,7 +122,7 @@ TEST_CASE("an expired lot is refused at receipt, never shipped, listed, and scra
   CHECK(expired["lots"][0]["lot"] == "OLD");
   CHECK(expired["lots"][0]["qty"] == 5);
   // An order for 4 cannot be served from the 3 unexpired: nothing of OLD is reserved for it.
-  w.CallJson("POST", "/v1/tenants/t1/orders",
+  w.CallJson("POST", "/v1/tenants/p1:t1/orders",
              {{"id", "o1"}, {"customer", "c1"}, {"currency", "EUR"},
               {"lines", Json::array({{{"line", 1}, {"sku", "SERUM"}, {"qty", 4}, {"unit_price", 900}}})}},
              kOwnerKey, 201);
@@ -132,7 +132,7 @@ TEST_CASE("an expired lot is refused at receipt, never shipped, listed, and scra
   CHECK(order["lines"]["1"]["allocated"] == 3);
   CHECK(Stock(w, "w1", "SERUM")["reserved"] == 3);
   // A transfer of expired stock is refused too.
-  w.CallJson("POST", "/v1/tenants/t1/warehouses", {{"id", "w2"}, {"name", "East"}, {"currency", "EUR"}}, kOwnerKey, 201);
+  w.CallJson("POST", "/v1/tenants/p1:t1/warehouses", {{"id", "w2"}, {"name", "East"}, {"currency", "EUR"}}, kOwnerKey, 201);
   Expect(w.Call("POST", base + "/transfers", {{"transfer_id", "x1"}, {"to_warehouse", "w2"}, {"sku", "SERUM"}, {"qty", 4}}), 422,
          "insufficient_stock");
   // Scrapped by an adjustment, it is no longer listed.
@@ -145,31 +145,31 @@ TEST_CASE("a transfer between warehouses of different currencies is refused curr
           "[gateway][e2e][stock]") {
   GatewayWorld w;
   Seed(w);
-  w.CallJson("POST", "/v1/tenants/t1/warehouses", {{"id", "us"}, {"name", "US"}, {"currency", "USD"}}, kOwnerKey, 201);
-  w.CallJson("POST", "/v1/tenants/t1/warehouses", {{"id", "w2"}, {"name", "East"}, {"currency", "EUR"}}, kOwnerKey, 201);
-  w.CallJson("POST", "/v1/tenants/t1/warehouses/w1/receipts",
+  w.CallJson("POST", "/v1/tenants/p1:t1/warehouses", {{"id", "us"}, {"name", "US"}, {"currency", "USD"}}, kOwnerKey, 201);
+  w.CallJson("POST", "/v1/tenants/p1:t1/warehouses", {{"id", "w2"}, {"name", "East"}, {"currency", "EUR"}}, kOwnerKey, 201);
+  w.CallJson("POST", "/v1/tenants/p1:t1/warehouses/w1/receipts",
              {{"receipt_id", "r1"}, {"lines", Json::array({{{"sku", "BOLT"}, {"qty", 10}, {"unit_cost", 400}}})}}, kOwnerKey, 200);
-  Expect(w.Call("POST", "/v1/tenants/t1/warehouses/w1/transfers", {{"transfer_id", "x1"}, {"to_warehouse", "us"}, {"sku", "BOLT"}, {"qty", 4}}),
+  Expect(w.Call("POST", "/v1/tenants/p1:t1/warehouses/w1/transfers", {{"transfer_id", "x1"}, {"to_warehouse", "us"}, {"sku", "BOLT"}, {"qty", 4}}),
          422, "currency_mismatch");
   CHECK(Stock(w, "w1", "BOLT")["on_hand"] == 10);
   CHECK(Stock(w, "us", "BOLT").is_null());
-  Expect(w.Call("POST", "/v1/tenants/t1/warehouses/w1/transfers", {{"transfer_id", "x1"}, {"to_warehouse", "nowhere"}, {"sku", "BOLT"}, {"qty", 4}}),
+  Expect(w.Call("POST", "/v1/tenants/p1:t1/warehouses/w1/transfers", {{"transfer_id", "x1"}, {"to_warehouse", "nowhere"}, {"sku", "BOLT"}, {"qty", 4}}),
          404, "not_found");
-  Expect(w.Call("POST", "/v1/tenants/t1/warehouses/w1/transfers", {{"transfer_id", "x1"}, {"sku", "BOLT"}, {"qty", 4}}), 400,
+  Expect(w.Call("POST", "/v1/tenants/p1:t1/warehouses/w1/transfers", {{"transfer_id", "x1"}, {"sku", "BOLT"}, {"qty", 4}}), 400,
          "invalid_field");
   // Same currency: both sides in one append (consecutive log positions), cost carried.
-  auto moved = w.CallJson("POST", "/v1/tenants/t1/warehouses/w1/transfers",
+  auto moved = w.CallJson("POST", "/v1/tenants/p1:t1/warehouses/w1/transfers",
                           {{"transfer_id", "x2"}, {"to_warehouse", "w2"}, {"sku", "BOLT"}, {"qty", 4}}, kOwnerKey, 200);
   CHECK(moved["in"]["position"].get<std::uint64_t>() == moved["out"]["position"].get<std::uint64_t>() + 1);
   CHECK(Stock(w, "w1", "BOLT")["on_hand"] == 6);
   CHECK(Stock(w, "w2", "BOLT")["on_hand"] == 4);
   CHECK(Stock(w, "w2", "BOLT")["value"] == 1600);
   // The same transfer again is a retry; the same id with another quantity or target is a conflict.
-  CHECK(w.CallJson("POST", "/v1/tenants/t1/warehouses/w1/transfers",
+  CHECK(w.CallJson("POST", "/v1/tenants/p1:t1/warehouses/w1/transfers",
                    {{"transfer_id", "x2"}, {"to_warehouse", "w2"}, {"sku", "BOLT"}, {"qty", 4}}, kOwnerKey, 200)["out"]["events"].empty());
-  Expect(w.Call("POST", "/v1/tenants/t1/warehouses/w1/transfers", {{"transfer_id", "x2"}, {"to_warehouse", "w2"}, {"sku", "BOLT"}, {"qty", 3}}),
+  Expect(w.Call("POST", "/v1/tenants/p1:t1/warehouses/w1/transfers", {{"transfer_id", "x2"}, {"to_warehouse", "w2"}, {"sku", "BOLT"}, {"qty", 3}}),
          409, "id_reused");
-  Expect(w.Call("POST", "/v1/tenants/t1/warehouses/w1/receipts",
+  Expect(w.Call("POST", "/v1/tenants/p1:t1/warehouses/w1/receipts",
                 {{"receipt_id", "r1"}, {"lines", Json::array({{{"sku", "BOLT"}, {"qty", 11}, {"unit_cost", 400}}})}}),
          409, "id_reused");
   CHECK(Stock(w, "w1", "BOLT")["on_hand"] == 6);
@@ -179,22 +179,22 @@ TEST_CASE("a return restocks only a warehouse that exists, at the cost it left w
           "[gateway][e2e][stock][returns]") {
   GatewayWorld w;
   Seed(w);
-  w.CallJson("POST", "/v1/tenants/t1/warehouses/w1/receipts",
+  w.CallJson("POST", "/v1/tenants/p1:t1/warehouses/w1/receipts",
              {{"receipt_id", "r1"}, {"lines", Json::array({{{"sku", "BOLT"}, {"qty", 4}, {"unit_cost", 400}}})}}, kOwnerKey, 200);
   ShipBolts(w, "o1", 4);  // all of it: w1 has nothing left to average over
   // Consumption is the fulfilment manager's step after the shipment.
   for (int i = 0; i < 400 && Stock(w, "w1", "BOLT")["on_hand"] != 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   REQUIRE(Stock(w, "w1", "BOLT")["on_hand"] == 0);
-  w.CallJson("POST", "/v1/tenants/t1/orders/o1/returns", {{"rma", "rma1"}, {"lines", Json::array({{{"line", 1}, {"qty", 3}}})}}, kOwnerKey, 200);
-  w.CallJson("POST", "/v1/tenants/t1/orders/o1/returns/rma1/authorization", nullptr, kOwnerKey, 200);
+  w.CallJson("POST", "/v1/tenants/p1:t1/orders/o1/returns", {{"rma", "rma1"}, {"lines", Json::array({{{"line", 1}, {"qty", 3}}})}}, kOwnerKey, 200);
+  w.CallJson("POST", "/v1/tenants/p1:t1/orders/o1/returns/rma1/authorization", nullptr, kOwnerKey, 200);
 
-  Expect(w.Call("POST", "/v1/tenants/t1/orders/o1/returns/rma1/receipt", {{"disposition", "restock"}, {"warehouse", "ghost"}}), 404,
+  Expect(w.Call("POST", "/v1/tenants/p1:t1/orders/o1/returns/rma1/receipt", {{"disposition", "restock"}, {"warehouse", "ghost"}}), 404,
          "not_found");
-  Expect(w.Call("POST", "/v1/tenants/t1/orders/o1/returns/rma1/receipt", {{"disposition", "restock"}}), 400, "invalid_field");
+  Expect(w.Call("POST", "/v1/tenants/p1:t1/orders/o1/returns/rma1/receipt", {{"disposition", "restock"}}), 400, "invalid_field");
   std::this_thread::sleep_for(std::chrono::milliseconds(100));  // a refund would have come by now
-  CHECK(w.CallJson("GET", "/v1/tenants/t1/orders/o1")["state"]["returns"]["rma1"]["status"] == "authorized");
+  CHECK(w.CallJson("GET", "/v1/tenants/p1:t1/orders/o1")["state"]["returns"]["rma1"]["status"] == "authorized");
 
-  w.CallJson("POST", "/v1/tenants/t1/orders/o1/returns/rma1/receipt", {{"disposition", "restock"}, {"warehouse", "w1"}}, kOwnerKey, 200);
+  w.CallJson("POST", "/v1/tenants/p1:t1/orders/o1/returns/rma1/receipt", {{"disposition", "restock"}, {"warehouse", "w1"}}, kOwnerKey, 200);
   CHECK(Stock(w, "w1", "BOLT")["on_hand"] == 3);
   CHECK(Stock(w, "w1", "BOLT")["value"] == 1200);  // 3 at 400, not at 0
   WaitOrder(w, "o1", [](const Json& s) { return s["returns"]["rma1"]["status"] == "refunded"; });
@@ -203,25 +203,25 @@ TEST_CASE("a return restocks only a warehouse that exists, at the cost it left w
 TEST_CASE("a lot-tracked return needs a lot it shipped in", "[gateway][e2e][stock][returns]") {
   GatewayWorld w;
   Seed(w);
-  w.CallJson("POST", "/v1/tenants/t1/warehouses/w1/receipts",
+  w.CallJson("POST", "/v1/tenants/p1:t1/warehouses/w1/receipts",
              {{"receipt_id", "r1"},
               {"lines", Json::array({{{"sku", "SERUM"}, {"qty", 2}, {"unit_cost", 100}, {"lot", "A"}, {"expiry", keel::test::kStart + 30 * kDay}},
                                      {{"sku", "SERUM"}, {"qty", 2}, {"unit_cost", 300}, {"lot", "B"}, {"expiry", keel::test::kStart + 60 * kDay}}})}},
              kOwnerKey, 200);
-  w.CallJson("POST", "/v1/tenants/t1/orders",
+  w.CallJson("POST", "/v1/tenants/p1:t1/orders",
              {{"id", "o1"}, {"customer", "c1"}, {"currency", "EUR"},
               {"lines", Json::array({{{"line", 1}, {"sku", "SERUM"}, {"qty", 3}, {"unit_price", 900}}})}},
              kOwnerKey, 201);
   WaitOrder(w, "o1", [](const Json& s) { return s["status"] == "reserved"; });
-  w.CallJson("POST", "/v1/tenants/t1/orders/o1/pick", nullptr, kOwnerKey, 200);
-  w.CallJson("POST", "/v1/tenants/t1/orders/o1/shipments", {{"warehouse", "w1"}, {"tracking", "T"}}, kOwnerKey, 200);
+  w.CallJson("POST", "/v1/tenants/p1:t1/orders/o1/pick", nullptr, kOwnerKey, 200);
+  w.CallJson("POST", "/v1/tenants/p1:t1/orders/o1/shipments", {{"warehouse", "w1"}, {"tracking", "T"}}, kOwnerKey, 200);
   // Shipped first-expiry-first: A (2) and B (1); consumption is the fulfilment manager's step.
   for (int i = 0; i < 400 && Stock(w, "w1", "SERUM")["on_hand"] != 1; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   REQUIRE(Stock(w, "w1", "SERUM")["on_hand"] == 1);
-  w.CallJson("POST", "/v1/tenants/t1/orders/o1/delivery", nullptr, kOwnerKey, 200);
-  w.CallJson("POST", "/v1/tenants/t1/orders/o1/returns", {{"rma", "rma1"}, {"lines", Json::array({{{"line", 1}, {"qty", 1}}})}}, kOwnerKey, 200);
-  w.CallJson("POST", "/v1/tenants/t1/orders/o1/returns/rma1/authorization", nullptr, kOwnerKey, 200);
-  const std::string receipt = "/v1/tenants/t1/orders/o1/returns/rma1/receipt";
+  w.CallJson("POST", "/v1/tenants/p1:t1/orders/o1/delivery", nullptr, kOwnerKey, 200);
+  w.CallJson("POST", "/v1/tenants/p1:t1/orders/o1/returns", {{"rma", "rma1"}, {"lines", Json::array({{{"line", 1}, {"qty", 1}}})}}, kOwnerKey, 200);
+  w.CallJson("POST", "/v1/tenants/p1:t1/orders/o1/returns/rma1/authorization", nullptr, kOwnerKey, 200);
+  const std::string receipt = "/v1/tenants/p1:t1/orders/o1/returns/rma1/receipt";
   Expect(w.Call("POST", receipt, {{"disposition", "restock"}, {"warehouse", "w1"}}), 422, "invalid_argument");  // A or B?
   Expect(w.Call("POST", receipt, {{"disposition", "restock"}, {"warehouse", "w1"}, {"lots", Json::array({{{"line", 1}, {"lot", "Z"}}})}}),
          422, "invalid_argument");
@@ -238,7 +238,7 @@ TEST_CASE("a lot-tracked return needs a lot it shipped in", "[gateway][e2e][stoc
 TEST_CASE("landed costs arriving apart are each applied once, split as one amount", "[gateway][e2e][stock][landed]") {
   GatewayWorld w;
   Seed(w);
-  const std::string base = "/v1/tenants/t1/warehouses/w1";
+  const std::string base = "/v1/tenants/p1:t1/warehouses/w1";
   w.CallJson("POST", base + "/receipts",
              {{"receipt_id", "r1"}, {"lines", Json::array({{{"sku", "BOLT"}, {"qty", 1}, {"unit_cost", 10}},
                                                            {{"sku", "BOLT"}, {"qty", 2}, {"unit_cost", 10}}})}},
@@ -268,7 +268,7 @@ TEST_CASE("a receipt is remembered by id for good and read back with its landed 
           "[gateway][e2e][stock][ledger]") {
   GatewayWorld w;
   Seed(w);
-  const std::string base = "/v1/tenants/t1/warehouses/w1";
+  const std::string base = "/v1/tenants/p1:t1/warehouses/w1";
   const Json lines = Json::array({{{"sku", "BOLT"}, {"qty", 1}, {"unit_cost", 10}}, {{"sku", "BOLT"}, {"qty", 3}, {"unit_cost", 10}}});
   w.CallJson("POST", base + "/receipts", {{"receipt_id", "r1"}, {"lines", lines}}, kOwnerKey, 200);
   for (int i = 0; i < 20; ++i)
@@ -296,7 +296,7 @@ TEST_CASE("a receipt is remembered by id for good and read back with its landed 
   CHECK(receipt["allocation_ids"] == Json::array({"freight-1"}));
   CHECK(w.CallJson("GET", base + "/receipts/bulk-7", nullptr, kOwnerKey, 200)["landed"] == false);
   Expect(w.Call("GET", base + "/receipts/nope"), 404, "not_found");
-  Expect(w.Call("GET", "/v1/tenants/t1/warehouses/w9/receipts/r1"), 404, "not_found");
+  Expect(w.Call("GET", "/v1/tenants/p1:t1/warehouses/w9/receipts/r1"), 404, "not_found");
   // Ids the warehouse keeps follow the id rule: anything else is 400 naming the field, and nothing happens.
   auto bad_id = [&](const std::string& path, const Json& body, const std::string& field) {
     auto r = w.Call("POST", path, body);
@@ -304,7 +304,7 @@ TEST_CASE("a receipt is remembered by id for good and read back with its landed 
     CHECK(r.status == 400);
     CHECK(ProblemType(r) == "invalid_field");
     CHECK(Json::parse(r.body, nullptr, false)["field"] == field);
-    CHECK(r.body.find("t/t1/") == std::string::npos);  // no stream id in a problem
+    CHECK(r.body.find("t/p1:t1/") == std::string::npos);  // no stream id in a problem
   };
   const Json one = Json::array({{{"sku", "BOLT"}, {"qty", 1}, {"unit_cost", 10}}});
   for (const std::string& id : {std::string("r/slash"), std::string(" "), std::string("r 1"), std::string("r\u00e9"),
@@ -328,12 +328,12 @@ TEST_CASE("a receipt is remembered by id for good and read back with its landed 
 TEST_CASE("a plan change reaches warehouses created before it: landed cost follows the tenant's modules now",
           "[gateway][e2e][stock][landed]") {
   GatewayWorld w;
-  w.LiveTenant("p1", "t9");  // regional-distributor on growth: no landed_cost
-  const std::string base = "/v1/tenants/t9/warehouses/w1";
-  w.CallJson("POST", "/v1/tenants/t9/catalog/imports",
+  w.LiveTenant("p1", "p1:t9");  // regional-distributor on growth: no landed_cost
+  const std::string base = "/v1/tenants/p1:t9/warehouses/w1";
+  w.CallJson("POST", "/v1/tenants/p1:t9/catalog/imports",
              {{"rows", Json::array({{{"row", 1}, {"item", {{"sku", "BOLT"}, {"name", "Bolt"}, {"unit", "box"}, {"category", "hardware"}}}}})}},
              kOwnerKey, 200);
-  w.CallJson("POST", "/v1/tenants/t9/warehouses", {{"id", "w1"}, {"name", "Main"}, {"currency", "EUR"}}, kOwnerKey, 201);
+  w.CallJson("POST", "/v1/tenants/p1:t9/warehouses", {{"id", "w1"}, {"name", "Main"}, {"currency", "EUR"}}, kOwnerKey, 201);
   w.CallJson("POST", base + "/receipts", {{"receipt_id", "r1"}, {"lines", Json::array({{{"sku", "BOLT"}, {"qty", 4}, {"unit_cost", 10}}})}},
              kOwnerKey, 200);
   auto landed = [&](const std::string& id) {
@@ -341,13 +341,13 @@ TEST_CASE("a plan change reaches warehouses created before it: landed cost follo
                   {{"allocation_id", id}, {"charges", Json::array({{{"kind", "freight"}, {"amount", 8}}})}, {"method", "quantity"}});
   };
   Expect(landed("f1"), 422, "module_not_entitled");
-  auto upgraded = w.CallJson("PUT", "/v1/tenants/t9/plan", {{"plan", "scale"}}, kOwnerKey, 200);
+  auto upgraded = w.CallJson("PUT", "/v1/tenants/p1:t9/plan", {{"plan", "scale"}}, kOwnerKey, 200);
   INFO(upgraded.dump());
-  REQUIRE(w.CallJson("GET", "/v1/tenants/t9", nullptr, kOwnerKey, 200)["state"]["modules"].dump().find("landed_cost") != std::string::npos);
+  REQUIRE(w.CallJson("GET", "/v1/tenants/p1:t9", nullptr, kOwnerKey, 200)["state"]["modules"].dump().find("landed_cost") != std::string::npos);
   auto applied = landed("f1");  // the warehouse was created before the upgrade: the tenant's modules decide
   INFO(applied.body);
   CHECK(applied.status == 200);
   CHECK(w.CallJson("GET", base, nullptr, kOwnerKey, 200)["state"]["stock"]["BOLT"]["value"] == 40 + 8);
-  w.CallJson("DELETE", "/v1/tenants/t9/modules/landed_cost", nullptr, kOwnerKey, 200);
+  w.CallJson("DELETE", "/v1/tenants/p1:t9/modules/landed_cost", nullptr, kOwnerKey, 200);
   Expect(landed("f2"), 422, "module_not_entitled");  // and a module taken away stops at once
 }

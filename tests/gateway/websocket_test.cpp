@@ -73,8 +73,8 @@ void Seed(GatewayWorld& w) {
     w.CallJson("POST", "/v1/partners", {{"id", p}, {"name", p}}, keel::test::kOwnerKey, 201);
     w.CallJson("POST", std::string("/v1/partners/") + p + "/certification", nullptr, keel::test::kOwnerKey, 200);
   }
-  w.CallJson("POST", "/v1/partners/p1/tenants", {{"id", "t1"}, {"name", "T1"}, {"template_id", "regional-distributor"}}, keel::test::kOwnerKey, 201);
-  w.CallJson("POST", "/v1/partners/p2/tenants", {{"id", "t2"}, {"name", "T2"}, {"template_id", "regional-distributor"}}, keel::test::kOwnerKey, 201);
+  w.CallJson("POST", "/v1/partners/p1/tenants", {{"reference", "t1"}, {"name", "T1"}, {"template_id", "regional-distributor"}}, keel::test::kOwnerKey, 201);
+  w.CallJson("POST", "/v1/partners/p2/tenants", {{"reference", "t2"}, {"name", "T2"}, {"template_id", "regional-distributor"}}, keel::test::kOwnerKey, 201);
 }
 
 Json Usage(int calls) { return {{"api_calls", calls}}; }  // orders are metered, not reported
@@ -85,14 +85,14 @@ TEST_CASE("WebSocket commands carry their request id and act like HTTP", "[gatew
   GatewayWorld w;
   Seed(w);
   WsClient c(w.port(), keel::test::kOwnerKey);
-  c.Send({{"type", "command"}, {"id", "req-1"}, {"method", "POST"}, {"path", "/v1/tenants/t1/usage"}, {"body", Usage(2)},
+  c.Send({{"type", "command"}, {"id", "req-1"}, {"method", "POST"}, {"path", "/v1/tenants/p1:t1/usage"}, {"body", Usage(2)},
           {"idempotency_key", "ws-usage-1"}});
   auto reply = c.NextOf("reply");
   CHECK(reply["id"] == "req-1");
   CHECK(reply["status"] == 200);
   CHECK(reply["body"]["events"][0]["type"] == "UsageRecorded");
   const auto head = w.head();
-  c.Send({{"type", "command"}, {"id", 2}, {"method", "POST"}, {"path", "/v1/tenants/t1/usage"}, {"body", Usage(2)},
+  c.Send({{"type", "command"}, {"id", 2}, {"method", "POST"}, {"path", "/v1/tenants/p1:t1/usage"}, {"body", Usage(2)},
           {"idempotency_key", "ws-usage-1"}});
   auto again = c.NextOf("reply");
   CHECK(again["id"] == 2);
@@ -112,8 +112,8 @@ TEST_CASE("the feed resumes from a position: history then live with no gap and o
   const std::string partner_key = w.Key("partner_admin", "p1");
   const auto start = w.head();
   for (int i = 0; i < 30; ++i) {
-    w.CallJson("POST", "/v1/tenants/t1/usage", Usage(i + 1), keel::test::kOwnerKey, 200);
-    w.CallJson("POST", "/v1/tenants/t2/usage", Usage(i + 1), keel::test::kOwnerKey, 200);
+    w.CallJson("POST", "/v1/tenants/p1:t1/usage", Usage(i + 1), keel::test::kOwnerKey, 200);
+    w.CallJson("POST", "/v1/tenants/p2:t2/usage", Usage(i + 1), keel::test::kOwnerKey, 200);
   }
   WsClient c(w.port(), partner_key);
   c.Send({{"type", "subscribe"}, {"id", "s"}, {"from", start + 1}});
@@ -121,8 +121,8 @@ TEST_CASE("the feed resumes from a position: history then live with no gap and o
   // 30 historical t1 events, then 30 live ones written while subscribed.
   std::thread writer([&] {
     for (int i = 0; i < 30; ++i) {
-      w.Call("POST", "/v1/tenants/t1/usage", Usage(100 + i));
-      w.Call("POST", "/v1/tenants/t2/usage", Usage(100 + i));
+      w.Call("POST", "/v1/tenants/p1:t1/usage", Usage(100 + i));
+      w.Call("POST", "/v1/tenants/p2:t2/usage", Usage(100 + i));
     }
   });
   std::uint64_t last = start;
@@ -136,7 +136,7 @@ TEST_CASE("the feed resumes from a position: history then live with no gap and o
     CHECK(e["data"]["api_calls"].get<int>() == (i < 30 ? i + 1 : 100 + (i - 30)));  // in order, none missing
   }
   writer.join();
-  CHECK(tenants == std::set<std::string>{"t1"});
+  CHECK(tenants == std::set<std::string>{"p1:t1"});
 }
 
 TEST_CASE("a slow feed consumer is closed with 4008 and the server stays healthy", "[gateway][ws]") {
@@ -151,7 +151,7 @@ TEST_CASE("a slow feed consumer is closed with 4008 and the server stays healthy
   for (int batch = 0; batch < 10; ++batch) {
     std::vector<keel::eventstore::EventData> events;
     for (int i = 0; i < 500; ++i) events.push_back({"Filler", 1, std::string(400, 'x')});
-    REQUIRE(w.node->store().Append("t/t1/filler/f" + std::to_string(batch), keel::eventstore::ExpectedVersion::Any(),
+    REQUIRE(w.node->store().Append("t/p1:t1/filler/f" + std::to_string(batch), keel::eventstore::ExpectedVersion::Any(),
                                    std::move(events)).has_value());
   }
   // A small receive window, so that the server's writes back up; then no reading for a while.
@@ -199,10 +199,10 @@ TEST_CASE("a key revoked while its WebSocket is open stops working at once", "[g
   Seed(w);
   auto key = w.CallJson("POST", "/v1/keys", {{"role", "partner_admin"}, {"partner", "p1"}}, keel::test::kOwnerKey, 201);
   WsClient c(w.port(), key["token"].get<std::string>());
-  c.Send({{"type", "command"}, {"id", 1}, {"method", "GET"}, {"path", "/v1/tenants/t1"}});
+  c.Send({{"type", "command"}, {"id", 1}, {"method", "GET"}, {"path", "/v1/tenants/p1:t1"}});
   CHECK(c.NextOf("reply")["status"] == 200);
   w.CallJson("DELETE", "/v1/keys/" + key["id"].get<std::string>(), nullptr, keel::test::kOwnerKey, 200);
-  c.Send({{"type", "command"}, {"id", 2}, {"method", "GET"}, {"path", "/v1/tenants/t1"}});
+  c.Send({{"type", "command"}, {"id", 2}, {"method", "GET"}, {"path", "/v1/tenants/p1:t1"}});
   CHECK(c.NextOf("reply")["status"] == 401);
   bool closed = false;
   try {
@@ -213,7 +213,7 @@ TEST_CASE("a key revoked while its WebSocket is open stops working at once", "[g
   CHECK(closed);
 }
 
-TEST_CASE("feeds beyond the server's limit are refused with 503 until one ends; many share the hub", "[gateway][ws]") {
+TEST_CASE("feeds beyond the server's limit are refused with 503 until one ends, many share the hub", "[gateway][ws]") {
   keel::test::WorldOptions o;
   o.max_subscriptions = 40;
   GatewayWorld w(o);
@@ -232,10 +232,10 @@ TEST_CASE("feeds beyond the server's limit are refused with 503 until one ends; 
   CHECK(refused["status"] == 503);
   CHECK(refused["body"]["type"] == "https://keel.dev/problems/too_many_subscriptions");
   // Every feed sees a new event once.
-  w.CallJson("POST", "/v1/tenants/t1/usage", Usage(3), keel::test::kOwnerKey, 200);
+  w.CallJson("POST", "/v1/tenants/p1:t1/usage", Usage(3), keel::test::kOwnerKey, 200);
   for (auto& c : clients) {
     auto event = c->NextOf("event");
-    CHECK(event["stream"] == "t/t1/tenant/t1");
+    CHECK(event["stream"] == "t/p1:t1/tenant/p1:t1");
   }
   // One ends: its place is free again.
   clients.front()->Send({{"type", "unsubscribe"}, {"id", "bye"}});
@@ -277,7 +277,7 @@ Handshake OfferProtocols(std::uint16_t port, const std::string& protocols, const
 }
 }  // namespace
 
-TEST_CASE("a browser sends its key as a WebSocket subprotocol; keel.v1 is selected and the key never echoed", "[gateway][ws]") {
+TEST_CASE("a browser sends its key as a WebSocket subprotocol, keel.v1 is selected and the key never echoed", "[gateway][ws]") {
   GatewayWorld w;
   const std::string key = keel::test::kOwnerKey;
   auto ok = OfferProtocols(w.port(), "keel.v1, keel.bearer." + key);
@@ -309,11 +309,11 @@ TEST_CASE("a feed whose key is revoked is closed with the next event", "[gateway
   WsClient c(w.port(), key["token"].get<std::string>());
   c.Send({{"type", "subscribe"}, {"id", "s"}});
   CHECK(c.NextOf("subscribed")["id"] == "s");
-  w.CallJson("POST", "/v1/tenants/t1/usage", Usage(1), keel::test::kOwnerKey, 200);
-  CHECK(c.NextOf("event")["tenant"] == "t1");
+  w.CallJson("POST", "/v1/tenants/p1:t1/usage", Usage(1), keel::test::kOwnerKey, 200);
+  CHECK(c.NextOf("event")["tenant"] == "p1:t1");
   w.CallJson("DELETE", "/v1/keys/" + key["id"].get<std::string>(), nullptr, keel::test::kOwnerKey, 200);
   // Without a message from the client: the feed itself notices, on the next event of any scope.
-  w.CallJson("POST", "/v1/tenants/t2/usage", Usage(1), keel::test::kOwnerKey, 200);
+  w.CallJson("POST", "/v1/tenants/p2:t2/usage", Usage(1), keel::test::kOwnerKey, 200);
   bool closed = false;
   try {
     for (int i = 0; i < 10; ++i) {
@@ -333,7 +333,7 @@ TEST_CASE("an invoice's feed frame carries the revenue split for the partner's f
   Seed(w);
   w.CallJson("PUT", "/v1/partners/p1/revenue-share", {{"partner_bps", 2000}}, keel::test::kOwnerKey, 200);
   WsClient partner(w.port(), w.Key("partner_admin", "p1"));
-  WsClient tenant(w.port(), w.Key("tenant_operator", "p1", "t1"));
+  WsClient tenant(w.port(), w.Key("tenant_operator", "p1", "p1:t1"));
   for (auto* c : {&partner, &tenant}) {
     c->Send({{"type", "subscribe"}, {"id", "s"}, {"from", w.head() + 1}});
     c->NextOf("subscribed");
@@ -343,7 +343,7 @@ TEST_CASE("an invoice's feed frame carries the revenue split for the partner's f
   auto invoice_of = [](WsClient& c) {
     for (;;) {
       auto e = c.NextOf("event");
-      if (e["event_type"] == "InvoiceIssued" && e["tenant"] == "t1") return e;
+      if (e["event_type"] == "InvoiceIssued" && e["tenant"] == "p1:t1") return e;
     }
   };
   const Json seen_by_partner = invoice_of(partner);

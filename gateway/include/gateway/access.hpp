@@ -37,6 +37,19 @@ bool RoleAllows(Role role, Category category);
 // resource). `partner` is the resource's owning partner ("" when unknown: only the platform sees it).
 bool Sees(const Principal& p, std::string_view partner, std::string_view tenant);
 
+// Tenant ids are namespaced by their partner: "<partner>:<reference>", the reference being the
+// partner's own name for the tenant. So a partner's tenants are known from their ids alone, and the
+// scope check of a partner-bound caller needs no look-up: another partner's tenant and a tenant that does
+// not exist get the same answer, in the same time. Partner ids hold no ':'.
+inline constexpr char kTenantSeparator = ':';
+std::string TenantId(std::string_view partner, std::string_view reference);
+// The partner a tenant id names ("" for an id without a namespace: a tenant provisioned before ids were
+// namespaced, whose partner only its state knows).
+std::string_view TenantNamespace(std::string_view tenant);
+// Whether the caller's scope excludes `tenant` on its id alone (no look-up): a partner-bound caller and
+// a namespaced id of another partner, or a tenant-bound caller and another id.
+bool OutsideByName(const Principal& p, std::string_view tenant);
+
 // Whether `creator` may issue a key with this role and binding (never above its own role or outside
 // its own scope).
 bool MayIssue(const Principal& creator, Role role, const std::string& partner, const std::string& tenant);

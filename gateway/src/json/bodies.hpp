@@ -26,7 +26,7 @@ namespace keel::gateway::json {
 // POST /v1/partners/{partner}/tenants: the gateway resolves the template (newest version when none is
 // given), the plan (the template's when none is given) and the partner's certification.
 struct ProvisionTenantBody {
-  std::string id, name, template_id;
+  std::string reference, name, template_id;  // reference: the partner's own id for the tenant
   std::optional<int> template_version;
   std::optional<std::string> plan;
   domain::Environment environment = domain::Environment::kProduction;
@@ -43,7 +43,7 @@ struct UpgradeTemplateBody {
 template <> struct Describe<ProvisionTenantBody> {
   using T = ProvisionTenantBody;
   static constexpr auto fields = std::make_tuple(
-      ReqId("id", &T::id), Opt("name", &T::name), ReqId("template_id", &T::template_id),
+      ReqId("reference", &T::reference), Req("name", &T::name), ReqId("template_id", &T::template_id),
       Opt("template_version", &T::template_version), Opt("plan", &T::plan), Opt("environment", &T::environment));
 };
 template <> struct Describe<ChangePlanBody> {
