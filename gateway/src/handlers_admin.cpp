@@ -6,21 +6,6 @@
 
 namespace keel::gateway {
 namespace {
-struct AdvanceClockBody {
-  std::int64_t days = 0, hours = 0, minutes = 0, ms = 0;
-};
-}  // namespace
-
-namespace json {
-template <>
-struct Describe<AdvanceClockBody> {
-  static constexpr auto fields =
-      std::make_tuple(Opt("days", &AdvanceClockBody::days), Opt("hours", &AdvanceClockBody::hours),
-                      Opt("minutes", &AdvanceClockBody::minutes), Opt("ms", &AdvanceClockBody::ms));
-};
-}  // namespace json
-
-namespace {
 
 constexpr std::int64_t kMaxAdvanceMs = 3660LL * 86'400'000;  // ten years in one move at most
 
@@ -36,7 +21,7 @@ Response GetClock(Call& c) { return JsonResponse(200, ClockJson(c, c.ctx.clock.N
 
 Response AdvanceClock(Call& c) {
   if (c.ctx.simulated == nullptr) return NotSimulated();
-  auto body = ParseBody<AdvanceClockBody>(c);
+  auto body = ParseBody<json::AdvanceClockBody>(c);
   if (!body) return body.error();
   // Each part in range on its own, so that the sum cannot overflow.
   const std::pair<const char*, std::int64_t> parts[] = {

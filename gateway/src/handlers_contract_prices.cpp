@@ -14,38 +14,11 @@ namespace keel::gateway {
 namespace {
 namespace cat = domain::catalog;
 
-struct ContractPriceBody {
-  std::string sku;
-  std::int64_t unit_price = 0;
-  domain::Timestamp valid_from = 0;
-  domain::Timestamp valid_to = 0;  // 0: open-ended; otherwise exclusive
-};
-struct ContractPricesBody {
-  std::string currency;
-  std::vector<ContractPriceBody> prices;
-};
-}  // namespace
-
-namespace json {
-template <>
-struct Describe<ContractPriceBody> {
-  using T = ContractPriceBody;
-  static constexpr auto fields = std::make_tuple(ReqSku("sku", &T::sku), Req("unit_price", &T::unit_price),
-                                                 Opt("valid_from", &T::valid_from), Opt("valid_to", &T::valid_to));
-};
-template <>
-struct Describe<ContractPricesBody> {
-  using T = ContractPricesBody;
-  static constexpr auto fields = std::make_tuple(Opt("currency", &T::currency), Req("prices", &T::prices));
-};
-}  // namespace json
-
-namespace {
 
 actors::EntityKey Catalog(const Call& c) { return actors::CatalogKey(c.Param("tenant")); }
 
 std::expected<Prepared, Response> BuildSet(Call& c) {
-  auto body = ParseBody<ContractPricesBody>(c);
+  auto body = ParseBody<json::ContractPricesBody>(c);
   if (!body) return std::unexpected(body.error());
   cat::SetContractPrices cmd{c.Param("customer"), body->currency, {}, c.now};
   cmd.prices.reserve(body->prices.size());

@@ -115,38 +115,13 @@ Response AuthorizeReturn(Call& c) {
   return Run(c, Order(c), o::Command(std::move(*cmd)));
 }
 
-// The body of a return's receipt: the order's ReceiveReturn, and for lot-tracked SKUs the lot each
-// returned line comes back in (needed when the line left in more than one lot).
-struct ReceiveReturnBody {
-  std::string rma;
-  o::Disposition disposition = o::Disposition::kRestock;
-  std::string warehouse;
-  std::vector<actors::ReturnLot> lots;
-};
-}  // namespace
-
-namespace json {
-template <>
-struct Describe<actors::ReturnLot> {
-  using T = actors::ReturnLot;
-  static constexpr auto fields = std::make_tuple(Req("line", &T::line), Req("lot", &T::lot));
-};
-template <>
-struct Describe<ReceiveReturnBody> {
-  using T = ReceiveReturnBody;
-  static constexpr auto fields = std::make_tuple(Req("rma", &T::rma), Opt("disposition", &T::disposition),
-                                                 Opt("warehouse", &T::warehouse), Opt("lots", &T::lots));
-};
-}  // namespace json
-
-namespace {
 
 // A restocked return is received together with the warehouse's restock, in one atomic append
 // (actors::ReceiveReturn): the refund follows only a receipt that happened, and a restock goes only
 // into a warehouse of the tenant that exists.
 Response ReceiveReturn(Call& c) {
   if (auto in = FromPath(c, "rma", "rma"); !in) return in.error();
-  auto body = ParseBody<ReceiveReturnBody>(c);
+  auto body = ParseBody<json::ReceiveReturnBody>(c);
   if (!body) return body.error();
   if (body->disposition == o::Disposition::kRestock && body->warehouse.empty())
     return BadField({"warehouse", "restocking names the warehouse that takes the goods back"});

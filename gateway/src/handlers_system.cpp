@@ -7,30 +7,6 @@
 
 namespace keel::gateway {
 namespace {
-struct CreateKeyBody {
-  std::string role, name, partner, tenant, workflow_role;
-  std::optional<std::int64_t> expires_in_days;
-};
-struct RotateKeyBody {
-  std::optional<std::int64_t> grace_seconds;
-};
-}  // namespace
-
-namespace json {
-template <>
-struct Describe<CreateKeyBody> {
-  static constexpr auto fields = std::make_tuple(Req("role", &CreateKeyBody::role), Opt("name", &CreateKeyBody::name),
-                                                 OptId("partner", &CreateKeyBody::partner), OptId("tenant", &CreateKeyBody::tenant),
-                                                 Opt("workflow_role", &CreateKeyBody::workflow_role),
-                                                 Opt("expires_in_days", &CreateKeyBody::expires_in_days));
-};
-template <>
-struct Describe<RotateKeyBody> {
-  static constexpr auto fields = std::make_tuple(Opt("grace_seconds", &RotateKeyBody::grace_seconds));
-};
-}  // namespace json
-
-namespace {
 
 Response Healthz(Call&) { return JsonResponse(200, {{"status", "ok"}}); }
 
@@ -113,7 +89,7 @@ Response IssuedResponse(const IssuedKey& issued, json::Json extra) {
 }
 
 Response CreateKey(Call& c) {
-  auto body = ParseBody<CreateKeyBody>(c);
+  auto body = ParseBody<json::CreateKeyBody>(c);
   if (!body) return body.error();
   auto role = ParseRole(body->role);
   if (!role)
@@ -200,7 +176,7 @@ Response ListKeys(Call& c) {
 // A new key with the same role, binding and name; the old one keeps working for `grace_seconds`
 // (default a day, 0: it stops now), so a partner app can switch without an outage.
 Response RotateKey(Call& c) {
-  auto body = ParseBody<RotateKeyBody>(c);
+  auto body = ParseBody<json::RotateKeyBody>(c);
   if (!body) return body.error();
   const std::int64_t grace = body->grace_seconds.value_or(86'400);
   if (grace < 0 || grace > 30 * 86'400) return BadField({"grace_seconds", "0 to 2592000 (30 days)"});

@@ -79,36 +79,17 @@ Response UpgradeTemplate(Call& c) {
   return Run(c, Tenant(c), t::Command(t::UpgradeTemplate{*segment, c.now}));
 }
 
-// POST /integration-events: {"kind": "failure"|"recovery"|"sync_latency", "integration", "detail", "latency_ms"}.
-struct IntegrationEventBody {
-  std::string kind;
-  t::Integration integration = t::Integration::kEdi;
-  std::string detail;
-  std::int64_t latency_ms = 0;
-};
-}  // namespace
-
-namespace json {
-template <>
-struct Describe<IntegrationEventBody> {
-  using T = IntegrationEventBody;
-  static constexpr auto fields = std::make_tuple(Req("kind", &T::kind), Req("integration", &T::integration),
-                                                 Opt("detail", &T::detail), Opt("latency_ms", &T::latency_ms));
-};
-}  // namespace json
-
-namespace {
 Response IntegrationEvent(Call& c) {
-  auto body = ParseBody<IntegrationEventBody>(c);
+  auto body = ParseBody<json::IntegrationEventBody>(c);
   if (!body) return body.error();
-  if (body->kind == "recovery") return Run(c, Tenant(c), t::Command(t::RecordIntegrationRecovery{body->integration, c.now}));
-  if (body->kind != "failure" && body->kind != "sync_latency")
-    return BadField({"kind", "expected one of: failure, recovery, sync_latency"});
+  using Kind = json::IntegrationEventKind;
+  if (body->kind == Kind::kRecovery) return Run(c, Tenant(c), t::Command(t::RecordIntegrationRecovery{body->integration, c.now}));
   auto ctx = TenantContext(c);
   if (!ctx) return ctx.error();
   const auto& rules = (*ctx)->segment->workflow;
-  if (body->kind == "failure")
+  if (body->kind == Kind::kFailure)
     return Run(c, Tenant(c), t::Command(t::RecordIntegrationFailure{body->integration, body->detail, rules, c.now}));
+  if (!c.body.contains("latency_ms")) return BadField({"latency_ms", "is required for a sync_latency event"});
   if (body->latency_ms < 0) return BadField({"latency_ms", "must not be negative"});
   return Run(c, Tenant(c), t::Command(t::RecordSyncLatency{body->integration, body->latency_ms, rules, c.now}));
 }

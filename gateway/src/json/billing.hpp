@@ -54,7 +54,7 @@ template <> struct Describe<domain::billing::RecordPayment> {
 template <> struct Describe<domain::billing::IssueCreditNote> {
   using T = domain::billing::IssueCreditNote;
   static constexpr auto fields = std::make_tuple(ReqId("invoice_id", &T::invoice_id), ReqId("note_id", &T::note_id),
-                                                 Opt("reason", &T::reason), Req("amount", &T::amount));
+                                                 Req("reason", &T::reason), Req("amount", &T::amount));
 };
 template <> struct Describe<domain::billing::AssessOverdue> { static constexpr auto fields = std::make_tuple(); };
 

@@ -39,7 +39,7 @@ template <> struct Describe<domain::order::Allocation> {
 };
 template <> struct Describe<domain::order::ReturnLine> {
   using T = domain::order::ReturnLine;
-  static constexpr auto fields = std::make_tuple(Opt("line", &T::line), Opt("qty", &T::qty));
+  static constexpr auto fields = std::make_tuple(Req("line", &T::line), Req("qty", &T::qty));
 };
 template <> struct Describe<domain::order::PricedLine> {
   using T = domain::order::PricedLine;
@@ -59,7 +59,7 @@ template <> struct Describe<domain::order::ApproveOrder> {  // by, role: the cal
 };
 template <> struct Describe<domain::order::RejectOrder> {
   using T = domain::order::RejectOrder;
-  static constexpr auto fields = std::make_tuple(Opt("reason", &T::reason));
+  static constexpr auto fields = std::make_tuple(Req("reason", &T::reason));
 };
 template <> struct Describe<domain::order::RecordAllocation> {
   using T = domain::order::RecordAllocation;

@@ -33,7 +33,7 @@ template <> struct Describe<domain::partner::Branding> {
 // -- commands --
 template <> struct Describe<domain::partner::RegisterPartner> {
   using T = domain::partner::RegisterPartner;
-  static constexpr auto fields = std::make_tuple(ReqId("id", &T::id), Opt("name", &T::name));
+  static constexpr auto fields = std::make_tuple(ReqId("id", &T::id), Req("name", &T::name));
 };
 template <> struct Describe<domain::partner::UpdateBranding> {
   using T = domain::partner::UpdateBranding;
@@ -56,7 +56,7 @@ template <> struct Describe<domain::partner::CertifyPartner> {
 };
 template <> struct Describe<domain::partner::SuspendPartner> {
   using T = domain::partner::SuspendPartner;
-  static constexpr auto fields = std::make_tuple(Opt("reason", &T::reason));
+  static constexpr auto fields = std::make_tuple(Req("reason", &T::reason));
 };
 template <> struct Describe<domain::partner::ReinstatePartner> { static constexpr auto fields = std::make_tuple(); };
 

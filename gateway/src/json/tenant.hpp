@@ -37,12 +37,12 @@ template <> struct Describe<domain::tenant::CompleteMilestone> {
 template <> struct Describe<domain::tenant::GoLive> { static constexpr auto fields = std::make_tuple(); };
 template <> struct Describe<domain::tenant::SuspendTenant> {
   using T = domain::tenant::SuspendTenant;
-  static constexpr auto fields = std::make_tuple(Opt("reason", &T::reason));
+  static constexpr auto fields = std::make_tuple(Req("reason", &T::reason));
 };
 template <> struct Describe<domain::tenant::ReinstateTenant> { static constexpr auto fields = std::make_tuple(); };
 template <> struct Describe<domain::tenant::TerminateTenant> {
   using T = domain::tenant::TerminateTenant;
-  static constexpr auto fields = std::make_tuple(Opt("reason", &T::reason));
+  static constexpr auto fields = std::make_tuple(Req("reason", &T::reason));
 };
 template <> struct Describe<domain::tenant::ActivateModule> {
   using T = domain::tenant::ActivateModule;
@@ -69,7 +69,7 @@ template <> struct Describe<domain::tenant::CancelSubscription> {
 template <> struct Describe<domain::tenant::OpenTicket> {
   using T = domain::tenant::OpenTicket;
   static constexpr auto fields =
-      std::make_tuple(ReqId("ticket", &T::ticket), Opt("subject", &T::subject), Opt("severity", &T::severity));
+      std::make_tuple(ReqId("ticket", &T::ticket), Req("subject", &T::subject), Opt("severity", &T::severity));
 };
 template <> struct Describe<domain::tenant::ResolveTicket> {
   using T = domain::tenant::ResolveTicket;

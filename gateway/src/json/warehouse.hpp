@@ -34,7 +34,7 @@ template <> struct Describe<domain::warehouse::ItemFacts> {
 template <> struct Describe<domain::warehouse::ReceiptLine> {
   using T = domain::warehouse::ReceiptLine;
   static constexpr auto fields =
-      std::make_tuple(ReqSku("sku", &T::sku), Opt("qty", &T::qty), Opt("unit_cost", &T::unit_cost), OptId("lot", &T::lot),
+      std::make_tuple(ReqSku("sku", &T::sku), Req("qty", &T::qty), Opt("unit_cost", &T::unit_cost), OptId("lot", &T::lot),
                       Opt("expiry", &T::expiry));
 };
 template <> struct Describe<domain::warehouse::LandedCharge> {
@@ -50,7 +50,7 @@ template <> struct Describe<domain::warehouse::LineCharge> {
 template <> struct Describe<domain::warehouse::CreateWarehouse> {
   using T = domain::warehouse::CreateWarehouse;
   static constexpr auto fields =
-      std::make_tuple(ReqId("id", &T::id), Opt("name", &T::name), Req("currency", &T::currency));
+      std::make_tuple(ReqId("id", &T::id), Req("name", &T::name), Req("currency", &T::currency));
 };
 template <> struct Describe<domain::warehouse::ReceiveStock> {
   using T = domain::warehouse::ReceiveStock;
@@ -65,7 +65,7 @@ template <> struct Describe<domain::warehouse::AllocateLandedCost> {
 template <> struct Describe<domain::warehouse::AdjustStock> {
   using T = domain::warehouse::AdjustStock;
   static constexpr auto fields =
-      std::make_tuple(ReqSku("sku", &T::sku), Req("delta", &T::delta), Opt("reason", &T::reason), OptId("lot", &T::lot),
+      std::make_tuple(ReqSku("sku", &T::sku), Req("delta", &T::delta), Req("reason", &T::reason), OptId("lot", &T::lot),
                       Opt("expiry", &T::expiry));
 };
 template <> struct Describe<domain::warehouse::ReserveStock> {
