@@ -65,6 +65,13 @@ struct Describe;  // specialize: static constexpr auto fields = std::make_tuple(
 template <class E>
 struct EnumNames;  // specialize: static constexpr std::array<std::pair<E, std::string_view>, N> names{...};
 
+// A type written by its own ToJson / FromJson specialization names the type whose JSON shape it has
+// (for the schemas of json_schema.hpp).
+template <class T>
+struct WrittenAs {
+  using type = T;
+};
+
 template <class T, class = void>
 struct IsDescribed : std::false_type {};
 template <class T>

@@ -67,7 +67,9 @@ Schema FieldSchema(const Field<T, M>& f, Direction d) {
 template <class T>
 Schema SchemaOf(Direction d) {
   using namespace schema_detail;
-  if constexpr (std::is_same_v<T, std::string>) {
+  if constexpr (!std::is_same_v<typename WrittenAs<T>::type, T>) {
+    return SchemaOf<typename WrittenAs<T>::type>(d);
+  } else if constexpr (std::is_same_v<T, std::string>) {
     return {{"type", "string"}};
   } else if constexpr (std::is_same_v<T, bool>) {
     return {{"type", "boolean"}};

@@ -78,7 +78,7 @@ const std::vector<RouteSchema>& Routes() {
       {"receive_stock", Body<w::ReceiveStock>, "WarehouseCommandReply"},
       {"allocate_landed_cost", Body<w::AllocateLandedCost>, "WarehouseCommandReply", {"receipt_id"}},
       {"adjust_stock", Body<w::AdjustStock>, "WarehouseCommandReply"},
-      {"transfer_stock", Body<w::TransferOut>, "WarehouseCommandReply"},
+      {"transfer_stock", Body<w::TransferOut>, "TransferReply"},
       {"set_replenishment_rule", Body<w::SetReplenishmentRule>, "WarehouseCommandReply", {"sku"}},
       {"request_purchase", Body<w::RequestPurchase>, "WarehouseCommandReply"},
       // order
@@ -119,7 +119,7 @@ void AddKind(Schema& schemas, const std::string& name) {
       {"required", Schema::array({"entity", "version", "state"})},
       {"properties",
        {{"entity", {{"$ref", "#/components/schemas/Entity"}}},
-        {"version", {{"type", "integer"}, {"minimum", 1}}},
+        {"version", {{"type", "integer"}, {"minimum", 0}}},  // 0: a catalog or billing without events yet
         {"state", {{"$ref", "#/components/schemas/" + name + "State"}}}}}};
   schemas[name + "CommandReply"] = {
       {"type", "object"},
@@ -140,6 +140,19 @@ Schema Generated() {
   AddKind<w::State, w::Event>(schemas, "Warehouse");
   AddKind<o::State, o::Event>(schemas, "Order");
   AddKind<b::State, b::Event>(schemas, "Billing");
+  // The revenue split is left out for callers it is not for (json::RedactRevenueSplit).
+  for (auto* invoice : {&schemas["BillingState"]["properties"]["invoices"]["additionalProperties"],
+                        &schemas["BillingEvent"]["oneOf"][0]["properties"]["data"]})
+    for (auto& required = (*invoice)["required"]; const char* name : {"partner_share", "platform_share"})
+      required.erase(std::find(required.begin(), required.end(), name));
+  // A transfer's answer: the source warehouse's reply (out) and the target's (in), one atomic append.
+  schemas["TransferReply"] = {
+      {"type", "object"},
+      {"additionalProperties", false},
+      {"required", Schema::array({"out", "in"})},
+      {"properties",
+       {{"out", {{"$ref", "#/components/schemas/WarehouseCommandReply"}}},
+        {"in", {{"$ref", "#/components/schemas/WarehouseCommandReply"}}}}}};
   return schemas;
 }
 

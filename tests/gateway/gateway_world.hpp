@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include <catch2/catch.hpp>
@@ -10,6 +11,7 @@
 
 #include "actors/clock.hpp"
 #include "node.hpp"
+#include "openapi_check.hpp"
 #include "raw_http.hpp"
 #include "test_support.hpp"
 
@@ -99,7 +101,24 @@ class GatewayWorld {
     RawHttp http(admin ? admin_port() : port());
     std::string h = headers;
     if (!key.empty()) h += "Authorization: Bearer " + key + "\r\n";
-    return http.Request(method, path, body.is_null() ? std::string() : body.dump(), h);
+    HttpReply reply = http.Request(method, path, body.is_null() ? std::string() : body.dump(), h);
+    Conform(method, path, reply);
+    return reply;
+  }
+  // Every answer is checked against the API document (openapi_check.hpp); what does not follow it
+  // fails the test when the world ends (answers may come on other threads than the test's).
+  void Conform(const std::string& method, const std::string& path, const HttpReply& reply) {
+    if (reply.status == 0 || method == "OPTIONS" || method == "HEAD") return;
+    const std::string why = OpenApiCheck::Instance().Check(method, path, reply.status, reply.Header("content-type"), reply.body);
+    if (why.empty()) return;
+    std::lock_guard lock(nonconforming_mu_);
+    nonconforming_.push_back(method + " " + path + " -> " + std::to_string(reply.status) + ": " + why + "\n  body: " +
+                             reply.body.substr(0, 600));
+  }
+  ~GatewayWorld() {
+    if (std::uncaught_exceptions() > 0) return;
+    std::lock_guard lock(nonconforming_mu_);
+    for (const auto& n : nonconforming_) FAIL_CHECK("an answer does not follow gateway/openapi.json: " << n);
   }
   Json CallJson(const std::string& method, const std::string& path, const Json& body = nullptr,
                 const std::string& key = kOwnerKey, int expect = 0) {
@@ -152,6 +171,10 @@ class GatewayWorld {
   actors::SimulatedClock clock;
   actors::SimulatedClock wall;  // the wall clock, when WorldOptions::simulated_admin_clock
   std::unique_ptr<app::Node> node;
+
+ private:
+  std::mutex nonconforming_mu_;
+  std::vector<std::string> nonconforming_;
 };
 
 }  // namespace keel::test

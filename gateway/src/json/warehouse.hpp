@@ -227,6 +227,9 @@ template <> struct Describe<ReservationEntry> {
       std::make_tuple(Opt("order_id", &T::order_id), Opt("line", &T::line), Opt("sku", &T::sku), Opt("qty", &T::qty));
 };
 using Reservations = std::map<domain::warehouse::LineKey, domain::warehouse::Reservation>;
+template <> struct WrittenAs<Reservations> {
+  using type = std::vector<ReservationEntry>;
+};
 
 template <> inline Json ToJson<Reservations>(const Reservations& value) {
   Json out = Json::array();
