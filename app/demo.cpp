@@ -17,7 +17,7 @@ struct DemoTenant {
 }  // namespace
 
 std::expected<DemoSummary, std::string> SeedDemo(gateway::Api& api, actors::Runtime& runtime) {
-  InProcessApi s{api, actors::Client(runtime), kDemoOwnerKey, {}};
+  InProcessApi s{api, actors::Client(runtime), kDemoOwnerKey, {}, "demo-seed"};
   DemoSummary summary;
   struct P {
     const char *id, *name, *colour, *domain;

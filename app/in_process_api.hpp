@@ -17,6 +17,8 @@ struct InProcessApi {
   actors::Client client;
   std::string key;    // the caller's API key
   std::string error;  // the first refusal: "METHOD path -> status: body"
+  std::string source = "in-process";  // the request log's source and request ids: in-process-1, -2, ...
+  std::uint64_t sent = 0;
 
   nlohmann::json Send(const std::string& method, const std::string& path, const nlohmann::json& body = nlohmann::json::object()) {
     if (!error.empty()) return nullptr;
@@ -25,6 +27,8 @@ struct InProcessApi {
     req.target = path;
     req.headers["authorization"] = "Bearer " + key;
     req.headers["content-type"] = "application/json";
+    req.headers["x-request-id"] = source + "-" + std::to_string(++sent);
+    req.source = source;
     req.body = body.dump();
     auto r = api.Handle(req, client);
     if (r.status >= 400) {

@@ -172,9 +172,9 @@ int main(int argc, char** argv) {
   // The store tells when writes stop (a full disk) and when they resume: one line each on stderr.
   options.store.notice = [](const std::string& line) { std::cerr << "keel: " << line << std::endl; };
   auto node = keel::app::Node::Start(options);
-  if (!node) {
+  if (!node) {  // the environment: the data directory, the master key, the listen address
     std::cerr << "keel: " << node.error() << "\n";
-    return 1;
+    return 2;
   }
   auto& n = **node;
   std::cerr << "keel: " << keel::app::StartLine(options.data_dir, n.store()) << std::endl;
@@ -184,7 +184,9 @@ int main(int argc, char** argv) {
     std::cout << "platform owner API key (shown once, store it now): " << *n.generated_key() << "\n";
   }
   if (demo) {
-    if (fresh && n.store().HeadPosition() == 0) {
+    // No event yet: a new directory, or one a failed start left behind (its port was taken, say).
+    // Keys imported before stay as they are (an import never overwrites, a revoked key stays revoked).
+    if (n.store().HeadPosition() == 0) {
       if (auto owner = n.api().ImportKey(keel::app::kDemoOwnerKey, keel::gateway::Role::kPlatformOwner, "demo owner"); !owner) {
         std::cerr << "keel: demo key: " << owner.error() << "\n";
         return 1;

@@ -57,7 +57,7 @@ Decision<Event> Pay(const RecordPayment& c, const State& s) {
 Decision<Event> Credit(const IssueCreditNote& c, const State& s) {
   if (c.note_id.empty() || c.reason.empty()) return Reject(R::kInvalidArgument, "a credit note needs an id and a reason");
   if (auto seen = s.credit_notes.find(c.note_id); seen != s.credit_notes.end()) {
-    if (seen->second == c.invoice_id + '\n' + std::to_string(c.amount)) return std::vector<Event>{};  // a retry
+    if (seen->second.invoice_id == c.invoice_id && seen->second.amount == c.amount) return std::vector<Event>{};  // a retry
     return Reject(R::kIdReused, "credit note " + c.note_id + " was issued for another invoice or amount");
   }
   const Invoice* inv = Find(s, c.invoice_id);
@@ -117,7 +117,7 @@ void Apply(State& s, const Event& event) {
                  },
                  [&](const CreditNoteIssued& e) {
                    s.invoices[e.invoice_id].credited += e.amount;
-                   s.credit_notes[e.note_id] = e.invoice_id + '\n' + std::to_string(e.amount);
+                   s.credit_notes[e.note_id] = PaymentSeen{e.invoice_id, e.amount};
                  },
                  [&](const InvoiceOverdue& e) { s.invoices[e.invoice_id].overdue = true; },
                  [&](const DunningStepReached& e) { s.invoices[e.invoice_id].dunning_done.insert(e.days_overdue); },

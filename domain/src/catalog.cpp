@@ -76,6 +76,15 @@ std::vector<ContractPrice> ContractPricesFor(const State& s, const std::string& 
   return it->second.prices;
 }
 
+namespace {
+// "a, b, c": the names a row may use, for a refusal that says what would do.
+std::string Listed(const std::set<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+}  // namespace
+
 std::vector<RowError> Validate(const ImportItems& c, const State& s) {
   std::vector<RowError> errors;
   std::map<std::string, std::uint32_t> first_row;
@@ -88,8 +97,14 @@ std::vector<RowError> Validate(const ImportItems& c, const State& s) {
       continue;
     }
     if (item.name.empty()) { bad("name is required"); continue; }
-    if (!c.units.contains(item.unit)) { bad("unknown unit of measure '" + item.unit + "'"); continue; }
-    if (!c.categories.contains(item.category)) { bad("unknown category '" + item.category + "'"); continue; }
+    if (!c.units.contains(item.unit)) {
+      bad("unknown unit of measure '" + item.unit + "' (known: " + Listed(c.units) + ")");
+      continue;
+    }
+    if (!c.categories.contains(item.category)) {
+      bad("unknown category '" + item.category + "' (known: " + Listed(c.categories) + ")");
+      continue;
+    }
     if (item.weight_grams < 0) { bad("weight must not be negative"); continue; }
     if (item.lot_tracked && !c.lot_tracking_entitled) { bad("lot tracking is not active for this tenant"); continue; }
     if (!item.supplier.empty() && !s.suppliers.contains(item.supplier)) {

@@ -188,7 +188,8 @@ Decision<Event> RequestRma(const RequestReturn& c, const State& s) {
   ReturnRequested e{c.rma, c.lines, 0, c.at};
   for (const auto& l : c.lines) {
     auto it = s.lines.find(l.line);
-    if (it == s.lines.end()) return Reject(R::kNotFound, "no line " + std::to_string(l.line));
+    // A line the order does not have is the request's fault, not a missing resource.
+    if (it == s.lines.end()) return Reject(R::kInvalidArgument, "the order has no line " + std::to_string(l.line));
     if (l.qty <= 0) return Reject(R::kInvalidArgument, "returned quantity must be positive");
     asked[l.line] += l.qty;
     if (it->second.returned + asked[l.line] > it->second.shipped) {

@@ -125,7 +125,10 @@ Decision<Event> Deactivate(const DeactivateModule& c, const State& s) {
 
 Decision<Event> Change(const ChangePlan& c, const State& s) {
   if (!Live(s)) return std::unexpected(Illegal(s, "change the plan of"));
-  if (s.plan_changes_blocked) return Reject(R::kPlanChangesBlocked, "plan changes are blocked until overdue invoices are paid");
+  if (s.plan_changes_blocked)
+    return Reject(R::kPlanChangesBlocked, s.plan_changes_blocked_by == ImposedBy::kDunning
+                                              ? "plan changes are blocked until overdue invoices are paid"
+                                              : "plan changes are blocked by an operator until the block is lifted");
   if (c.current.id != s.plan) return Reject(R::kInvalidArgument, "the command carries another current plan");
   if (c.target.id == s.plan) return Reject(R::kAlreadyDone, "the tenant is already on plan " + s.plan);
   if (s.pending_downgrade) return Reject(R::kIllegalTransition, "a downgrade is already scheduled");
@@ -202,6 +205,10 @@ Decision<Event> Failure(const RecordIntegrationFailure& c, const State& s) {
 
 Decision<Event> Latency(const RecordSyncLatency& c, const State& s) {
   if (!Live(s)) return std::unexpected(Illegal(s, "record integration health of"));
+  // As for failures: an integration's health is recorded only for a module the tenant has.
+  if (!s.modules.contains(ModuleOf(c.integration))) {
+    return Reject(R::kModuleNotEntitled, std::string(ModuleName(ModuleOf(c.integration))) + " is not active");
+  }
   if (c.latency_ms < 0) return Reject(R::kInvalidArgument, "latency must not be negative");
   if (c.rules.sync_latency_threshold_ms <= 0 || c.latency_ms <= c.rules.sync_latency_threshold_ms) {
     return std::vector<Event>{};  // within bounds: nothing to record
@@ -305,6 +312,7 @@ Decision<Event> Decide(const Command& command, const State& s) {
           [&](const RecordUsage& c) -> Decision<Event> {
             if (s.status == Status::kTerminated) return std::unexpected(Illegal(s, "record usage of"));
             if (c.orders < 0 || c.api_calls < 0) return Reject(R::kInvalidArgument, "usage must not be negative");
+            if (c.orders == 0 && c.api_calls == 0) return std::vector<Event>{};  // nothing used: nothing to record
             return One(UsageRecorded{c.orders, c.api_calls, s.period_start, c.at});
           },
           [&](const RenewSubscription& c) { return Renew(c, s); },

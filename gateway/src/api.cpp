@@ -251,8 +251,12 @@ bool Api::KeyActive(const std::string& key_id) const {
   return key && key->Active(ctx_->WallNowMs());
 }
 
-void Api::AuditRefused(const Request& request, int status) {
-  Audit(*ctx_, request, Principal{}, "websocket", status, ctx_->WallNowMs());
+void Api::LogAnswer(const Request& request, std::string_view route, const Response& response) const {
+  if (ctx_->request_log) ctx_->request_log->Write(request, request.body.size(), Principal{}, route, response, 0.0);
+}
+
+void Api::AuditRefused(const Request& request, int status, const Principal& who) {
+  Audit(*ctx_, request, who, "websocket", status, ctx_->WallNowMs());
 }
 
 std::uint64_t Api::KeyRevocations() const { return keys_->Changes(ctx_->WallNowMs()); }

@@ -89,18 +89,24 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     request.headers["x-request-id"] = request_id_;
     origin_ = request.Header("origin");
     if (admin_) origin_.clear();  // no browser calls the admin listener: no CORS there
-    if (request.method == "OPTIONS" && !request.Header("access-control-request-method").empty())
-      return Write(Preflight(state_.options.cors_origins, origin_));
+    if (request.method == "OPTIONS" && !request.Header("access-control-request-method").empty()) {
+      Response preflight = Preflight(state_.options.cors_origins, origin_);
+      state_.api.LogAnswer(request, "preflight", preflight);  // refused ones (403) show who tried
+      return Write(std::move(preflight));
+    }
 
     // Counted before the draining check: a stop that sees no open request never misses this one.
     if (state_.open_requests.fetch_add(1) >= state_.options.max_in_flight || state_.draining) {
       state_.open_requests.fetch_sub(1);
       if (state_.draining) {
         keep_alive_ = false;
-        return Write(Problem(503, "draining", "Shutting down", "the server is shutting down; retry on another instance"));
+        Response r = Problem(503, "draining", "Shutting down", "the server is shutting down; retry on another instance");
+        state_.api.LogAnswer(request, "-", r);
+        return Write(std::move(r));
       }
       Response r = Problem(503, "overloaded", "Overloaded", "too many requests in flight; retry shortly");
       r.headers.emplace_back("Retry-After", "1");
+      state_.api.LogAnswer(request, "-", r);
       return Write(std::move(r));
     }
     auto executor = stream_.get_executor();

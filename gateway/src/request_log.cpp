@@ -1,6 +1,7 @@
 // The operators' request log (see request_log.hpp), on spdlog.
 #include "gateway/request_log.hpp"
 
+#include <algorithm>
 #include <spdlog/async.h>
 #include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
@@ -44,7 +45,7 @@ std::string Iso8601(std::chrono::system_clock::time_point t) {
   const std::time_t secs = static_cast<std::time_t>(ms / 1000);
   std::tm tm{};
   gmtime_r(&secs, &tm);
-  char buf[32];
+  char buf[64];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
                 tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
   return buf;
@@ -105,6 +106,12 @@ void RequestLog::Write(const gateway::Request& req, std::size_t bytes_in, const 
   if (!impl_->logger->should_log(level)) return;
   const std::string path = req.target.substr(0, req.target.find('?'));  // a query may carry anything
   const std::string problem = response.status >= 400 ? ProblemType(response) : std::string();
+  // The tenant the request is about (its path's), else the one the key is bound to.
+  std::string tenant = who.tenant;
+  if (constexpr std::string_view kTenants = "/v1/tenants/"; path.starts_with(kTenants)) {
+    const auto end = path.find('/', kTenants.size());
+    tenant = path.substr(kTenants.size(), std::min<std::size_t>(end == std::string::npos ? std::string::npos : end - kTenants.size(), 128));
+  }
   const std::string time = Iso8601(std::chrono::system_clock::now());
   const double latency_ms = seconds * 1000.0;
   std::string line;
@@ -124,7 +131,7 @@ void RequestLog::Write(const gateway::Request& req, std::size_t bytes_in, const 
                      {"key", who.key_id},
                      {"role", who.key_id.empty() ? "" : std::string(RoleName(who.role))},
                      {"partner", who.partner},
-                     {"tenant", who.tenant}};
+                     {"tenant", tenant}};
     if (!problem.empty()) j["problem"] = problem;
     line = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   } else {
@@ -136,7 +143,7 @@ void RequestLog::Write(const gateway::Request& req, std::size_t bytes_in, const 
            std::to_string(bytes_in) + " out=" + std::to_string(response.body.size()) +
            " key=" + (who.key_id.empty() ? "-" : who.key_id) +
            (who.key_id.empty() ? "" : " role=" + std::string(RoleName(who.role))) +
-           (who.tenant.empty() ? "" : " tenant=" + who.tenant) + (problem.empty() ? "" : " problem=" + problem);
+           (tenant.empty() ? "" : " tenant=" + tenant) + (problem.empty() ? "" : " problem=" + problem);
   }
   impl_->logger->log(level, line);
 }

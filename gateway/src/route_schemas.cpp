@@ -101,6 +101,8 @@ const std::vector<RouteSchema>& Routes() {
       {"issue_credit_note", Body<b::IssueCreditNote>, "BillingCommandReply", {"invoice_id"}},
       {"assess_overdue", Body<b::AssessOverdue>, "BillingCommandReply"},
       // system and admin
+      {"list_plans", nullptr, "PlanList"},
+      {"list_templates", nullptr, "TemplateList"},
       {"create_key", Body<json::CreateKeyBody>, ""},
       {"rotate_key", Body<json::RotateKeyBody>, ""},
       {"advance_clock", Body<json::AdvanceClockBody>, ""},
@@ -145,6 +147,19 @@ Schema Generated() {
                         &schemas["BillingEvent"]["oneOf"][0]["properties"]["data"]})
     for (auto& required = (*invoice)["required"]; const char* name : {"partner_share", "platform_share"})
       required.erase(std::find(required.begin(), required.end(), name));
+  // The service catalog's plans and the segment templates, as configured.
+  schemas["PlanList"] = {{"type", "object"},
+                         {"additionalProperties", false},
+                         {"required", Schema::array({"currency", "plans"})},
+                         {"properties",
+                          {{"currency", {{"type", "string"}}},
+                           {"plans", {{"type", "array"}, {"items", json::SchemaOf<domain::Plan>(json::Direction::kOutput)}}}}}};
+  schemas["TemplateList"] = {
+      {"type", "object"},
+      {"additionalProperties", false},
+      {"required", Schema::array({"templates"})},
+      {"properties",
+       {{"templates", {{"type", "array"}, {"items", json::SchemaOf<domain::SegmentTemplate>(json::Direction::kOutput)}}}}}};
   // A transfer's answer: the source warehouse's reply (out) and the target's (in), one atomic append.
   schemas["TransferReply"] = {
       {"type", "object"},

@@ -42,6 +42,9 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
 
   void Run(http::request<http::string_body> upgrade) {
     state_.api.metrics().WebSocketOpened();
+    beast::error_code no_peer;
+    if (const auto remote = beast::get_lowest_layer(ws_).socket().remote_endpoint(no_peer); !no_peer)
+      source_ = remote.address().to_string() + ":" + std::to_string(remote.port());
     ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
     ws_.read_message_max(state_.options.body_limit);
     // A client that offered keel.v1 (perhaps with its key as keel.bearer.<key>) gets keel.v1 selected.
@@ -111,7 +114,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
     const std::string type = msg.contains("type") && msg["type"].is_string() ? msg["type"].get<std::string>() : "";
     if (!state_.api.KeyActive(who_.key_id)) {
       Error(id, 401, "unauthorized", "this connection's API key has been revoked");
-      return CloseWith(websocket::close_code::policy_error, "key revoked");
+      return CloseRevoked();
     }
     if (type == "command") return Command(id, msg);
     if (type == "subscribe") return Subscribe(id, msg);
@@ -189,7 +192,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
         auto self = weak.lock();
         if (!self || self->feed_ != feed) return;  // an earlier feed of this session: not its business now
         if (why == FeedEnd::kSlowConsumer) self->CloseSlow();
-        else if (why == FeedEnd::kKeyRevoked) self->CloseWith(websocket::close_code::policy_error, "key revoked");
+        else if (why == FeedEnd::kKeyRevoked) self->CloseRevoked();
         else self->CloseWith(websocket::close_code::internal_error, "feed failed");
       });
     };
@@ -204,6 +207,17 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
     Send(Dump(Json{{"type", "subscribed"}, {"id", id}, {"from", from}}), nullptr);
   }
 
+  // The key stopped working while the connection was open: audited like any refusal (who, from where),
+  // then the connection ends with 1008.
+  void CloseRevoked() {
+    if (closing_) return;
+    Request r;
+    r.method = "GET";
+    r.target = "/v1/ws";
+    r.source = source_;
+    state_.api.AuditRefused(r, 401, who_);
+    CloseWith(websocket::close_code::policy_error, "key revoked");
+  }
   void CloseSlow() { CloseWith(static_cast<websocket::close_code>(kSlowConsumerCloseCode), "slow consumer"); }
 
   void CloseWith(websocket::close_code code, const char* reason) {
@@ -255,6 +269,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
   websocket::stream<beast::tcp_stream> ws_;
   beast::flat_buffer buffer_;
   Principal who_;
+  std::string source_;  // the peer's address:port, for the audit
   ServerState& state_;
   std::shared_ptr<Feed> feed_;
   std::deque<std::pair<std::string, std::shared_ptr<Feed>>> outbox_;  // frame, the feed it counts against

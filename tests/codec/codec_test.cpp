@@ -243,7 +243,7 @@ TEST_CASE("unknown types, future versions and garbage are errors, never crashes"
   CHECK(DecodeWarehouse("OrderApproved", 1, good.payload).error().message.find("unknown event type") != std::string::npos);
 
   // An enum byte outside its range is refused by name.
-  domain::warehouse::LandedCostAllocated lca{"r1", domain::warehouse::AllocationMethod::kValue, {}, 1};
+  domain::warehouse::LandedCostAllocated lca{"r1", domain::warehouse::AllocationMethod::kValue, {}, 1, "a1", {}};
   auto bytes = Encode(domain::warehouse::Event(lca)).payload;
   {
     std::vector<capnp::word> words(bytes.size() / 8);

@@ -49,7 +49,7 @@ TEST_CASE("an import accepts the valid rows and reports every refused row", "[do
   for (const auto& err : e.errors) rows.push_back(err.row);
   CHECK(rows == std::vector<std::uint32_t>{2, 3, 4, 5, 6, 7});
   CHECK(e.errors[1].message == "SKU repeats row 1");
-  CHECK(e.errors[2].message == "unknown unit of measure 'ml'");
+  CHECK(e.errors[2].message == "unknown unit of measure 'ml' (known: box, kg, pcs)");  // says what would do
   CHECK(e.errors[4].message == "unknown supplier 'SUP-404'");
   auto s = Evolve(WithSupplier(), d->at(0));
   CHECK(s.items.contains("VIAL"));

@@ -154,6 +154,11 @@ TEST_CASE("a downgrade waits for the period end and is blocked when it would dro
   CHECK(Refuse(ChangePlan{fx::Growth(), fx::Starter(), fx::Regional(), kT0}, crowded) == RejectionCode::kLimitExceeded);
   auto blocked = Run(Active(), {SetPlanChangesBlocked{true, "invoice overdue", kT0}});
   CHECK(Refuse(ChangePlan{fx::Growth(), fx::Scale(), fx::Regional(), kT0}, blocked) == RejectionCode::kPlanChangesBlocked);
+  // The refusal names who imposed the block: an operator's is not about overdue invoices.
+  auto refusal = Decide(ChangePlan{fx::Growth(), fx::Scale(), fx::Regional(), kT0}, blocked);
+  REQUIRE_FALSE(refusal);
+  CHECK(refusal.error().message.find("operator") != std::string::npos);
+  CHECK(refusal.error().message.find("overdue") == std::string::npos);
 }
 
 TEST_CASE("a downgrade takes away the modules that came with the bigger plan, not only those it forbids",
@@ -213,6 +218,8 @@ TEST_CASE("integration failures and latency breaches are routed to the role the 
   CHECK(Accept(RecordSyncLatency{Integration::kEdi, 1000, rules, kT0}, s).empty());
   auto slow = Accept(RecordSyncLatency{Integration::kEdi, 300000, rules, kT0}, s);
   CHECK(std::get<SyncLatencyBreached>(slow.at(0)).routed_to == "partner_support");
+  // A latency of an integration the tenant has no module for is refused as a failure of it is.
+  CHECK(Refuse(RecordSyncLatency{Integration::kMarketplace, 300000, rules, kT0}, s) == RejectionCode::kModuleNotEntitled);
 }
 
 TEST_CASE("a template upgrade must keep every module and fit what the tenant uses", "[domain][tenant]") {

@@ -197,6 +197,14 @@ TEST_CASE("a retried command with its Idempotency-Key returns the first response
   CHECK(again.body == first.body);
   CHECK(again.Header("etag") == first.Header("etag"));
   CHECK(w.head() == head);
+  // The same JSON written otherwise (whitespace, key order) is the same body: the first answer again.
+  keel::test::RawHttp raw(w.port());
+  auto respaced = raw.Request("POST", "/v1/partners", "{ \"name\" : \"Partner Nine\",\n  \"id\":\"p9\" }",
+                              "Authorization: Bearer " + std::string(keel::test::kOwnerKey) +
+                                  "\r\nContent-Type: application/json\r\nIdempotency-Key: partner-p9\r\n");
+  CHECK(respaced.status == 201);
+  CHECK(respaced.body == first.body);
+  CHECK(w.head() == head);
   // Without the key the same command is a new attempt, refused by the domain.
   CHECK(w.Call("POST", "/v1/partners", partner).status == 422);
   // The first response survives a restart of the whole node.

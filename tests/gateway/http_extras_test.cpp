@@ -45,6 +45,12 @@ TEST_CASE("every answer carries a request id, echoed from the client when usable
 TEST_CASE("CORS answers configured origins, preflights included, and no one else", "[gateway][e2e][http]") {
   WorldOptions o;
   o.cors_origins = {"https://app.example.com"};
+  std::mutex mu;
+  std::vector<std::string> lines;
+  o.log_sink = [&](const std::string& line) {
+    std::lock_guard lock(mu);
+    lines.push_back(line);
+  };
   GatewayWorld w(o);
   auto allowed = w.Call("GET", "/v1/plans", nullptr, kOwnerKey, "Origin: https://app.example.com\r\n");
   CHECK(allowed.Header("access-control-allow-origin") == "https://app.example.com");
@@ -71,6 +77,20 @@ TEST_CASE("CORS answers configured origins, preflights included, and no one else
                                "Origin: https://evil.example.com\r\nAccess-Control-Request-Method: POST\r\n");
   CHECK(refused.status == 403);
   CHECK(refused.Header("access-control-allow-origin").empty());
+  // The refused preflight is in the request log, with where it came from.
+  bool logged = false;
+  for (int i = 0; i < 200 && !logged; ++i) {
+    {
+      std::lock_guard lock(mu);
+      for (const auto& l : lines) {
+        const Json j = Json::parse(l, nullptr, false);
+        logged = logged || (j.value("route", "") == "preflight" && j.value("status", 0) == 403 &&
+                            j.value("source", "").starts_with("127.0.0.1:"));
+      }
+    }
+    if (!logged) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  CHECK(logged);
 
   // Without configured origins: no CORS headers at all.
   GatewayWorld plain;
@@ -94,16 +114,17 @@ TEST_CASE("the request log has one line per request with who, what and how it we
   CHECK(refused.status == 422);
   CHECK(w.Call("GET", "/v1/partners/p1?key=" + token, nullptr, "").status == 401);
   CHECK(w.Call("GET", "/v1/partners/p1", nullptr, token).status == 200);
+  CHECK(w.Call("GET", "/v1/tenants/p1:zz", nullptr, kOwnerKey).status == 404);
   std::vector<std::string> seen;
   for (int i = 0; i < 200; ++i) {
     {
       std::lock_guard lock(mu);
       seen = lines;
     }
-    if (seen.size() >= 5) break;
+    if (seen.size() >= 6) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  REQUIRE(seen.size() == 5);
+  REQUIRE(seen.size() == 6);
   std::vector<Json> parsed;
   for (const auto& l : seen) {
     INFO(l);
@@ -131,6 +152,7 @@ TEST_CASE("the request log has one line per request with who, what and how it we
   CHECK(parsed[4]["key"] == issued["id"]);
   CHECK(parsed[4]["role"] == "analyst");
   CHECK(parsed[4]["partner"] == "p1");
+  CHECK(parsed[5]["tenant"] == "p1:zz");  // the tenant the request is about, not the key's binding
 }
 
 TEST_CASE("metrics, detailed readiness and /v1/admin are on the admin listener only, the API on the public one only",

@@ -1,6 +1,10 @@
 // `keel serve` as a process: it starts on the given data directory with the bootstrap key, serves a
 // command, and on SIGTERM drains and exits 0 with the command durable.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cstdlib>
@@ -266,7 +270,7 @@ TEST_CASE("keel serve keeps revoked demo and bootstrap keys revoked across resta
   auto foreign = ServeOnce(data, false, [](std::uint16_t) {});
   ::unsetenv("KEEL_MASTER_KEY");
   INFO(foreign.output);
-  CHECK(foreign.exit_code != 0);
+  CHECK(foreign.exit_code == 2);  // an environment error
   CHECK(foreign.output.find("master key") != std::string::npos);
   // With the right one (the file), the owner key still works.
   int owner_last = 0;
@@ -304,4 +308,34 @@ TEST_CASE("keel serve writes its request log at the level and in the format aske
     INFO(flag << " " << value << ": " << refused.output);
     CHECK(refused.exit_code == 2);
   }
+}
+
+TEST_CASE("keel serve --demo seeds a data directory that a failed start left without events", "[gateway][serve]") {
+  keel::eventstore::test::TempDir dir;
+  const std::string data = dir.str() + "/data";
+  // A start that cannot listen (the port is taken) exits 2, leaving the directory behind.
+  const int taken = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(taken, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  REQUIRE(::listen(taken, 1) == 0);
+  socklen_t len = sizeof addr;
+  REQUIRE(::getsockname(taken, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+  auto failed = keel::test::RunUntilKilled(
+      KEEL_BINARY, {"serve", "--data", data, "--listen", "127.0.0.1:" + std::to_string(ntohs(addr.sin_port)), "--demo"},
+      [](const std::string&) { return false; }, SIGTERM, /*with_stderr=*/true);
+  ::close(taken);
+  INFO(failed.output);
+  CHECK(failed.exit_code == 2);
+  REQUIRE(std::filesystem::exists(data));
+  // The next --demo start seeds it: the demo partner admin reads a demo tenant.
+  int demo_tenant = 0;
+  auto second = ServeOnce(data, true, [&](std::uint16_t port) {
+    demo_tenant = StatusWith(port, "GET", "/v1/tenants/northwind:acme-dist", keel::app::kDemoPartnerKey);
+  });
+  INFO(second.output);
+  CHECK(second.exit_code == 0);
+  CHECK(demo_tenant == 200);
+  CHECK(second.output.find("demo data: 2 partners") != std::string::npos);
 }

@@ -24,7 +24,7 @@ constexpr std::uint32_t kOrderFormat = 0x4F03;  // 0x4F02: placed_by; 0x4F03: sh
 constexpr std::uint32_t kTenantFormat = 0x5404;  // 0x5402: period prorations; 0x5403: dunning causes, opening plan; 0x5404: metered_through
 constexpr std::uint32_t kPartnerFormat = 0x5001;
 constexpr std::uint32_t kCatalogFormat = 0x4302;  // 0x4302: contract prices
-constexpr std::uint32_t kBillingFormat = 0x4203;  // 0x4202: invoice lines and split, payments by id; 0x4203: credit notes by id
+constexpr std::uint32_t kBillingFormat = 0x4204;  // 0x4202: invoice lines and split, payments by id; 0x4203: credit notes by id; 0x4204: a credit note's invoice and amount as fields
 
 template <class T> struct IsVector : std::false_type {};
 template <class T> struct IsVector<std::vector<T>> : std::true_type {};

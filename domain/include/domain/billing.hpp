@@ -75,7 +75,7 @@ struct PaymentSeen {
 struct State {
   std::map<std::string, Invoice> invoices;
   std::map<std::string, PaymentSeen> payments;  // by payment id
-  std::map<std::string, std::string> credit_notes;  // note id -> its invoice and amount ("<invoice>\n<amount>")
+  std::map<std::string, PaymentSeen> credit_notes;  // note id -> its invoice and amount (as a payment's)
   std::set<Timestamp> periods_invoiced;
   bool operator==(const State&) const = default;
 };

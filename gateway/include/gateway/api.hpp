@@ -87,8 +87,12 @@ class Api {
   // Grows whenever a key stops working (revoked, or its expiry passed): lets the feed hub look a key
   // up again only when one did.
   std::uint64_t KeyRevocations() const;
-  // Keeps a refusal the pipeline did not see (a WebSocket upgrade without a valid key) in the audit.
-  void AuditRefused(const Request& request, int status);
+  // Writes the request log's line of an answer the pipeline did not make (a CORS preflight, an
+  // overload or drain refusal), under `route`.
+  void LogAnswer(const Request& request, std::string_view route, const Response& response) const;
+  // Keeps a refusal the pipeline did not see in the audit: a WebSocket upgrade without a valid key
+  // (no principal), or an open WebSocket whose key was revoked or expired meanwhile (its principal).
+  void AuditRefused(const Request& request, int status, const Principal& who = {});
 
   // A key whose token the operator chose (demo keys, KEEL_BOOTSTRAP_KEY); kept if it exists.
   std::expected<void, std::string> ImportKey(const std::string& token, Role role, const std::string& name,

@@ -59,7 +59,7 @@ template <> struct Describe<domain::tenant::RegisterWarehouse> {
 template <> struct Describe<domain::tenant::RecordUsage> {
   using T = domain::tenant::RecordUsage;
   // Orders are not client-reported: every placed order is metered (an "orders" field is refused).
-  static constexpr auto fields = std::make_tuple(Opt("api_calls", &T::api_calls));
+  static constexpr auto fields = std::make_tuple(Req("api_calls", &T::api_calls));
 };
 template <> struct Describe<domain::tenant::RenewSubscription> { static constexpr auto fields = std::make_tuple(); };
 template <> struct Describe<domain::tenant::CancelSubscription> {
