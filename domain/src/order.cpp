@@ -256,6 +256,16 @@ std::int64_t OrderValue(const State& state) {
   return value;
 }
 
+std::string_view ChannelName(Channel c) {
+  switch (c) {
+    case Channel::kDirect: return "direct";
+    case Channel::kB2B: return "b2b";
+    case Channel::kMarketplace: return "marketplace";
+    case Channel::kEdi: return "edi";
+  }
+  return "unknown";
+}
+
 std::string_view StatusName(Status s) {
   switch (s) {
     case Status::kNone: return "not placed";

@@ -311,14 +311,18 @@ Result<std::optional<std::string>> EventStore::LookupRecord(std::string_view str
 
 Result<std::uint64_t> EventStore::ReadModelScan(
     std::string_view model, std::string_view prefix,
-    const std::function<bool(std::string_view key, std::string_view value)>& visit) const {
+    const std::function<bool(std::string_view key, std::string_view value)>& visit, std::string_view after) const {
   DbRead guard(*core_);
   if (!guard) return NotOpen();
   const std::string start = keys::ReadModel(model, prefix);
   const std::size_t model_prefix = model.size() + 1;
   std::unique_ptr<rocksdb::Iterator> it(core_->db->NewIterator({}, core_->read_models));
   std::uint64_t count = 0;
-  for (it->Seek(start); it->Valid() && it->key().starts_with(start); it->Next()) {
+  // From `after` (a key under the prefix) when given: a page that goes on where the last one ended.
+  const std::string from = !after.empty() && after.starts_with(prefix) ? keys::ReadModel(model, after) : start;
+  it->Seek(from);
+  if (from != start && it->Valid() && it->key() == rocksdb::Slice(from)) it->Next();
+  for (; it->Valid() && it->key().starts_with(start); it->Next()) {
     ++count;
     if (!visit(it->key().ToStringView().substr(model_prefix), it->value().ToStringView())) break;
   }

@@ -21,6 +21,7 @@
 namespace keel::domain::order {
 
 enum class Channel : std::uint8_t { kDirect, kB2B, kMarketplace, kEdi };
+std::string_view ChannelName(Channel c);  // direct, b2b, marketplace, edi
 enum class ShortfallRule : std::uint8_t { kBackorder, kCancelLine };
 enum class Disposition : std::uint8_t { kRestock, kScrap };
 

@@ -128,9 +128,11 @@ class EventStore {
   Result<std::optional<std::string>> LookupRecord(std::string_view stream, std::string_view key) const;
   Result<std::optional<std::uint64_t>> LoadCheckpoint(std::string_view name) const;
   Result<std::optional<std::string>> ReadModelGet(std::string_view model, std::string_view key) const;
-  // Visits a read model's entries whose key starts with `prefix`, in key order; false stops.
+  // Visits a read model's entries whose key starts with `prefix`, in key order; false stops. With
+  // `after` (a key under `prefix`): only the entries after it (one seek, whatever came before).
   Result<std::uint64_t> ReadModelScan(std::string_view model, std::string_view prefix,
-                                      const std::function<bool(std::string_view key, std::string_view value)>& visit) const;
+                                      const std::function<bool(std::string_view key, std::string_view value)>& visit,
+                                      std::string_view after = {}) const;
   // The remembered result of the append that used `key` in `tenant`, while it is retained. With a
   // `fingerprint` (AppendRequest::fingerprint), a key first used for another request is
   // kIdempotencyConflict: the check does not depend on any record but the store's own.

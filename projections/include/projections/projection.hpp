@@ -1,0 +1,40 @@
+// A projection: a pure fold of the log into a keyed read model. Apply sees one event and the model
+// as committed plus this batch's changes (Model), and writes rows and index keys through it; the
+// runner (runner.hpp) commits a batch's changes with its checkpoint in one atomic write. Rows are
+// JSON text. No CAF, no Beast: domain, codec and the event store only.
+#pragma once
+
+#include <cstdint>
+#include <expected>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "eventstore/types.hpp"
+
+namespace keel::projections {
+
+// The read model as Apply sees it: its committed rows under this batch's changes.
+class Model {
+ public:
+  virtual ~Model() = default;
+  virtual std::optional<std::string> Get(std::string_view key) = 0;
+  virtual void Put(std::string key, std::string value) = 0;
+  virtual void Delete(std::string key) = 0;
+};
+
+class Projection {
+ public:
+  virtual ~Projection() = default;
+  virtual std::string_view name() const = 0;
+  // A new version is folded from position 1 into a fresh key space while the old one serves, then
+  // takes over (Projections::Start).
+  virtual std::uint32_t version() const = 0;
+  // Whether the projection folds this event at all (by stream kind or type): a cheap filter.
+  virtual bool Wants(const eventstore::EventView& e) const = 0;
+  // Folds the event. An error parks it (with every later event of its stream, to keep their order)
+  // and the projection goes on with the others.
+  virtual std::expected<void, std::string> Apply(const eventstore::EventView& e, Model& model) const = 0;
+};
+
+}  // namespace keel::projections

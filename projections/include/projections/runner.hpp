@@ -1,0 +1,80 @@
+// Runs one projection over the log: from its checkpoint, reads the log in chunks (waking every
+// `gather` when caught up), applies what the projection wants, and commits the batch's changes with
+// the new checkpoint in one atomic write (EventStore::CommitReadModel: exactly-once, whatever crash).
+// An event Apply refuses is parked under its position with its error, and so is every later event of
+// the same stream until the parked ones are retried (in order) or skipped.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "eventstore/store.hpp"
+#include "projections/projection.hpp"
+
+namespace keel::projections {
+
+struct RunnerOptions {
+  std::chrono::milliseconds gather{2};  // caught up: look for new events this often
+  std::size_t chunk = 4096;             // events read per batch at most
+  std::uint64_t until = 0;              // 0: follow the log; else fold no further than this position
+};
+
+// A parked event: its position, stream, type and why Apply refused it.
+struct Parked {
+  std::uint64_t position = 0;
+  std::string stream, type, error;
+};
+
+class Runner {
+ public:
+  // `model`: the read model's key space (its name in the store, also its checkpoint's name).
+  Runner(eventstore::EventStore& store, std::shared_ptr<const Projection> projection, std::string model,
+         RunnerOptions options = {});
+  ~Runner();  // stops and joins
+  Runner(const Runner&) = delete;
+  Runner& operator=(const Runner&) = delete;
+
+  void Start();
+  void Stop();
+
+  const std::string& model() const { return model_; }
+  const Projection& projection() const { return *projection_; }
+  std::uint64_t position() const { return position_.load(); }  // the last position folded (committed)
+  // How long the head has been ahead of the position (0 when caught up), on the steady clock.
+  std::int64_t lag_ms() const;
+  // Waits until the position reaches `position` or `timeout` passes; whether it did.
+  bool WaitFor(std::uint64_t position, std::chrono::milliseconds timeout);
+  std::string last_error() const;  // a commit or read that failed (it is retried), "" when none
+
+  std::vector<Parked> ListParked() const;
+  // Applies the stream's parked events again, in order; those that now apply are committed and
+  // unparked. Returns how many remain parked for that stream.
+  eventstore::Result<std::size_t> Retry(std::uint64_t position);
+  // Drops a parked event (it is not folded); later parked events of its stream stay parked.
+  eventstore::Result<bool> Skip(std::uint64_t position);
+
+ private:
+  void Loop();
+  bool Step();  // one chunk; false when there was nothing to read
+
+  eventstore::EventStore& store_;
+  std::shared_ptr<const Projection> projection_;
+  std::string model_;
+  RunnerOptions options_;
+  std::atomic<std::uint64_t> position_{0};
+  std::atomic<std::int64_t> behind_since_ns_{0};  // steady clock when the head was first seen ahead
+  mutable std::mutex mu_;  // serializes batches with Retry / Skip, guards error_
+  std::condition_variable advanced_;
+  std::string error_;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+}  // namespace keel::projections

@@ -1,0 +1,133 @@
+// The list read models (see read_models.hpp): tenants by partner and orders by tenant, their rows
+// derived from the entity's own state (entity_fold.hpp) after every event, their indexes moved when
+// the indexed value changes.
+#include "projections/read_models.hpp"
+
+#include <cstdio>
+
+#include <nlohmann/json.hpp>
+
+#include "domain/order.hpp"
+#include "domain/tenant.hpp"
+#include "entity_fold.hpp"
+
+namespace keel::projections {
+namespace {
+
+using Json = nlohmann::json;
+
+// Status names as the API writes them: snake_case ("awaiting approval" -> "awaiting_approval").
+template <class S>
+std::string Snake(S status) {
+  std::string name(StatusName(status));
+  for (auto& c : name)
+    if (c == ' ') c = '_';
+  return name;
+}
+
+// Moves an index entry from `old_key` to `new_key` (either may be "": none).
+void Reindex(Model& m, const std::string& old_key, const std::string& new_key) {
+  if (old_key == new_key) return;
+  if (!old_key.empty()) m.Delete(old_key);
+  if (!new_key.empty()) m.Put(new_key, "");
+}
+
+class Tenants final : public Projection {
+ public:
+  std::string_view name() const override { return "tenants"; }
+  std::uint32_t version() const override { return 1; }
+  bool Wants(const eventstore::EventView& e) const override { return StreamKind(e.stream) == "tenant"; }
+  std::expected<void, std::string> Apply(const eventstore::EventView& e, Model& m) const override {
+    namespace t = domain::tenant;
+    auto f = FoldEntity<t::State>(e, m, codec::DecodeTenant, [](t::State& s, const t::Event& ev) { t::Apply(s, ev); });
+    if (!f) return std::unexpected(f.error());
+    const t::State& s = f->after;
+    if (s.partner.empty() || s.id.empty()) return std::unexpected("a tenant event before its provisioning");
+    const std::string prefix = s.partner + ":";
+    Json modules = Json::array();
+    for (const auto m : s.modules) modules.push_back(std::string(domain::ModuleName(m)));
+    Json row{{"id", s.id},
+             {"reference", s.id.starts_with(prefix) ? s.id.substr(prefix.size()) : s.id},
+             {"partner", s.partner},
+             {"name", s.name},
+             {"template_id", s.template_id},
+             {"template_version", s.template_version},
+             {"plan", s.plan},
+             {"status", Snake(s.status)},
+             {"modules", modules},
+             {"warehouses", s.warehouses.size()},
+             {"open_tickets", s.open_tickets.size()},
+             {"period_orders", s.period_orders},
+             {"updated_at", e.timestamp_ms}};
+    m.Put("p/" + s.partner + "/" + s.id, row.dump());
+    auto index = [&](const t::State& st) {
+      return st.id.empty() ? std::string() : "i/status/" + st.partner + "/" + Snake(st.status) + "/" + st.id;
+    };
+    Reindex(m, f->created ? std::string() : index(f->before), index(s));
+    return {};
+  }
+};
+
+class Orders final : public Projection {
+ public:
+  std::string_view name() const override { return "orders"; }
+  std::uint32_t version() const override { return 1; }
+  bool Wants(const eventstore::EventView& e) const override { return StreamKind(e.stream) == "order"; }
+  std::expected<void, std::string> Apply(const eventstore::EventView& e, Model& m) const override {
+    namespace o = domain::order;
+    auto f = FoldEntity<o::State>(e, m, codec::DecodeOrder, [](o::State& s, const o::Event& ev) { o::Apply(s, ev); });
+    if (!f) return std::unexpected(f.error());
+    const o::State& s = f->after;
+    if (s.id.empty() || s.tenant.empty()) return std::unexpected("an order event before its placement");
+    const std::string row_key = "o/" + s.tenant + "/" + s.id;
+    std::int64_t placed_at = e.timestamp_ms;
+    if (!f->created) {
+      if (auto old = m.Get(row_key)) placed_at = Json::parse(*old, nullptr, false).value("placed_at", e.timestamp_ms);
+    }
+    std::int64_t units = 0;
+    bool backordered = s.status == o::Status::kBackordered;
+    for (const auto& [n, line] : s.lines) {
+      units += line.qty - line.cancelled;
+      // Waiting for stock: a line not yet allocated in full while the order is past approval.
+      if (line.open() > 0 && s.status != o::Status::kAwaitingApproval && s.status != o::Status::kCancelled &&
+          s.status != o::Status::kRejected && s.status != o::Status::kPlaced)
+        backordered = true;
+    }
+    Json row{{"id", s.id},
+             {"customer", s.customer},
+             {"channel", std::string(o::ChannelName(s.channel))},
+             {"status", Snake(s.status)},
+             {"currency", s.currency},
+             {"total", s.total},
+             {"lines", s.lines.size()},
+             {"units", units},
+             {"backordered", backordered},
+             {"placed_by", s.placed_by},
+             {"placed_at", placed_at},
+             {"updated_at", e.timestamp_ms}};
+    m.Put(row_key, row.dump());
+    auto status_key = [&](const o::State& st) {
+      return st.id.empty() ? std::string() : "i/status/" + st.tenant + "/" + Snake(st.status) + "/" + st.id;
+    };
+    Reindex(m, f->created ? std::string() : status_key(f->before), status_key(s));
+    if (f->created) {
+      m.Put("i/customer/" + s.tenant + "/" + s.customer + "/" + s.id, "");
+      m.Put("i/placed/" + s.tenant + "/" + Padded(placed_at) + "/" + s.id, "");
+    }
+    return {};
+  }
+};
+
+}  // namespace
+
+std::string Padded(std::int64_t n) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%020lld", static_cast<long long>(n < 0 ? 0 : n));
+  return buf;
+}
+
+std::shared_ptr<const Projection> TenantDirectory() { return std::make_shared<Tenants>(); }
+std::shared_ptr<const Projection> OrderList() { return std::make_shared<Orders>(); }
+std::vector<std::shared_ptr<const Projection>> ReadModels() { return {TenantDirectory(), OrderList()}; }
+
+}  // namespace keel::projections
