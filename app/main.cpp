@@ -2,6 +2,7 @@
 // [--idempotency-retention-hours N] [--audit-retention-days N] [--clock system|simulated] [--clock-start MS]`
 // opens (or creates) the event store in DIR, starts the node and serves until SIGTERM or SIGINT, then
 // stops gracefully: in-flight commands finish, every acknowledged write is already synced.
+#include <sys/stat.h>
 #include <charconv>
 #include <csignal>
 #include <cstdint>
@@ -63,6 +64,8 @@ int Usage() {
 
 int main(int argc, char** argv) {
   if (argc < 2 || std::string(argv[1]) != "serve") return Usage();
+  // The store holds every tenant's business: its files are the server user's only (0600 / 0700).
+  ::umask(077);
   keel::app::NodeOptions options;
   bool demo = false;
   keel::gateway::LogOptions log;  // json, info

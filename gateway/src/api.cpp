@@ -251,8 +251,8 @@ bool Api::KeyActive(const std::string& key_id) const {
   return key && key->Active(ctx_->WallNowMs());
 }
 
-void Api::LogAnswer(const Request& request, std::string_view route, const Response& response) const {
-  if (ctx_->request_log) ctx_->request_log->Write(request, request.body.size(), Principal{}, route, response, 0.0);
+void Api::LogAnswer(const Request& request, std::string_view route, const Response& response, const Principal& who) const {
+  if (ctx_->request_log) ctx_->request_log->Write(request, request.body.size(), who, route, response, 0.0);
 }
 
 void Api::AuditRefused(const Request& request, int status, const Principal& who) {
@@ -361,6 +361,16 @@ Api::Prepared Api::Prepare(const Request& req, const Principal& given, actors::C
     return p;
   }
 
+  // Path ids follow the id rule like body ids: 400 naming the parameter (the value is not echoed: it
+  // may hold anything). Before the scope check, for every caller: an id no entity can have exists in
+  // no scope, so the answer tells nothing of any.
+  for (const auto& [name, value] : match.params) {
+    if (!eventstore::IsValidId(value)) {
+      p.answer = BadField({name, std::string(json::kIdRule)});
+      return p;
+    }
+  }
+
   // Scope: a resource outside the caller's scope does not exist for it.
   std::string tenant_scope;
   std::int64_t tenant_rps = 0;
@@ -408,15 +418,6 @@ Api::Prepared Api::Prepare(const Request& req, const Principal& given, actors::C
                        std::string(RoleName(who.role)) + " may not use " + std::string(CategoryName(route.category)) +
                            " routes");
     return p;
-  }
-  // Path ids follow the id rule like body ids: 400 naming the parameter (the value is not echoed: it
-  // may hold anything). After authorization (a caller learns nothing of another scope), before any
-  // existence check.
-  for (const auto& [name, value] : match.params) {
-    if (!eventstore::IsValidId(value)) {
-      p.answer = BadField({name, std::string(json::kIdRule)});
-      return p;
-    }
   }
   // Authorization first, then existence: a tenant that does not exist is 404 on every route, for every
   // role its scope covers (a partner-bound key already got 404 above, as for another partner's tenant).
@@ -469,6 +470,12 @@ Api::Prepared Api::Prepare(const Request& req, const Principal& given, actors::C
   p.meta.correlation_id = req.Header("x-request-id").substr(0, 128);
   p.meta.causation_id = "http:" + p.route_id;
   if (route.command) {
+    // An Idempotency-Key header that is there but empty is a client's mistake, not "no key".
+    if (req.headers.contains("idempotency-key") && req.Header("idempotency-key").empty()) {
+      p.answer = Problem(400, "invalid_idempotency_key", "Invalid Idempotency-Key",
+                         "an Idempotency-Key is 1 to 255 visible ASCII characters; leave the header out for none");
+      return p;
+    }
     if (auto if_match = req.Header("if-match"); !if_match.empty()) {
       auto v = ParseIfMatch(if_match);
       if (!v) {

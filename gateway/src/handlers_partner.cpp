@@ -51,6 +51,9 @@ Response ProvisionTenant(Call& c) {
   if (!snap) return snap.error();
   if (snap->version == 0) return NotFound("partner '" + c.Param("partner") + "' does not exist");
   const auto& partner = snap->As<p::State>();
+  // A reference holds no ':' either: "p1:p2:x" would read as p2's tenant to a person.
+  if (body->reference.find(kTenantSeparator) != std::string::npos)
+    return BadField({"reference", "a tenant's reference holds no ':' (the id is <partner>:<reference>)"});
   domain::tenant::ProvisionTenant cmd;
   cmd.id = TenantId(c.Param("partner"), body->reference);
   cmd.partner = c.Param("partner");

@@ -129,6 +129,8 @@ Response CreateKey(Call& c) {
   // A workflow role is one the tenant's template names (approvers, price overrides, exception routing),
   // never a key role: it cannot make a key more than its role.
   if (!body->workflow_role.empty()) {
+    if (*role != Role::kTenantOperator)
+      return BadField({"workflow_role", "a workflow role belongs to a tenant_operator key (it acts in the tenant's workflows)"});
     if (segment == nullptr)
       return BadField({"workflow_role", "a workflow role belongs to a key bound to a tenant (its template names the roles)"});
     std::set<std::string> known(segment->workflow.approver_roles.begin(), segment->workflow.approver_roles.end());

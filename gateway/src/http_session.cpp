@@ -170,17 +170,28 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
       }
     }
     auto who = state_.api.Authenticate(probe);
-    if (!who) {
-      probe.method = "GET";
-      probe.target = target;
+    // The request log's view of the upgrade: the path without its query (which may hold a key).
+    probe.method = "GET";
+    probe.target = target.substr(0, target.find('?'));
+    {
       beast::error_code ignored;
       if (const auto remote = stream_.socket().remote_endpoint(ignored); !ignored)
         probe.source = remote.address().to_string() + ":" + std::to_string(remote.port());
+    }
+    probe.headers.erase("authorization");
+    probe.headers["x-request-id"] = RequestIdFor(probe.Header("x-request-id"));
+    if (!who) {
       state_.api.AuditRefused(probe, 401);
       Response r = Problem(401, "unauthorized", "Missing or invalid API key", "send the key as 'Authorization: Bearer <key>'");
       r.headers.emplace_back("WWW-Authenticate", "Bearer");
+      state_.api.LogAnswer(probe, "websocket", r);
       keep_alive_ = false;
       return Write(std::move(r));
+    }
+    {
+      Response switching;
+      switching.status = 101;
+      state_.api.LogAnswer(probe, "websocket", switching, *who);
     }
     stream_.expires_never();
     StartWebSocketSession(std::move(stream_), std::move(req), std::move(*who), state_);

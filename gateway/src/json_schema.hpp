@@ -46,9 +46,27 @@ Schema EnumList() {
   return names;
 }
 
+// The unit of an integer field, by the platform's naming rules: money is integer minor units of the
+// entity's currency, time is Unix epoch milliseconds ("" when the name says neither).
+inline std::string_view UnitOf(std::string_view name) {
+  static constexpr std::string_view kMoney[] = {"unit_price", "amount", "total", "unit_cost", "value", "paid",
+                                                "credited", "outstanding", "partner_share", "platform_share",
+                                                "monthly_fee", "landed_cost", "refund", "price"};
+  static constexpr std::string_view kTime[] = {"at", "valid_from", "valid_to", "expiry", "period_start", "period_end",
+                                               "created_at", "due_at", "delivered_at", "placed_at", "updated_at"};
+  for (auto m : kMoney)
+    if (name == m) return "minor units of the currency (e.g. cents)";
+  for (auto t : kTime)
+    if (name == t || (name.size() > 3 && name.ends_with("_at"))) return "Unix epoch milliseconds";
+  return {};
+}
+
 template <class T, class M>
 Schema FieldSchema(const Field<T, M>& f, Direction d) {
   Schema s = SchemaOf<M>(d);
+  if (const auto unit = UnitOf(f.name); !unit.empty() && (s.value("type", Schema()) == "integer" ||
+                                                          s.value("type", Schema()) == Schema::array({"integer", "null"})))
+    s["description"] = std::string(unit);
   if constexpr (std::is_same_v<M, std::string>) {
     if (f.id && d == Direction::kInput) {
       if (f.required) {

@@ -4,6 +4,7 @@
 // hex HMAC of a fixed text under the key secret.
 #include "keys.hpp"
 
+#include <algorithm>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -43,7 +44,7 @@ bool SameHex(const std::string& a, const std::string& b) {
 std::string Encode(const KeyRecord& r) {
   nlohmann::json j{{"name", r.name},           {"role", RoleName(r.role)},     {"partner", r.partner},
                    {"tenant", r.tenant},       {"workflow_role", r.workflow_role}, {"created_at", r.created_at},
-                   {"expires_at", r.expires_at}, {"last_used_at", r.last_used_at}, {"rotated_to", r.rotated_to},
+                   {"expires_at", r.expires_at}, {"last_used_at", r.last_used_at}, {"rotated_to", r.rotated_to}, {"holder", r.holder},
                    {"revoked", r.revoked}};
   if (!r.mac.empty()) j["mac"] = r.mac;
   if (!r.legacy_hash.empty()) j["hash"] = r.legacy_hash;
@@ -68,6 +69,7 @@ std::optional<KeyRecord> Decode(std::string_view id, std::string_view value) {
   r.expires_at = j.value("expires_at", std::int64_t{0});
   r.last_used_at = j.value("last_used_at", std::int64_t{0});
   r.rotated_to = j.value("rotated_to", "");
+  r.holder = j.value("holder", "");
   r.revoked = j.value("revoked", false);
   if (r.mac.empty() && r.legacy_hash.empty()) return std::nullopt;
   return r;
@@ -174,7 +176,7 @@ std::optional<Principal> KeyStore::Verify(const std::string& token, std::int64_t
     if (now_ms - saved_use_[r->id] >= kUseResolution) write_back = true;
   }
   std::optional<Principal> who;
-  if (active) who = Principal{r->id, r->role, r->partner, r->tenant, r->workflow_role};
+  if (active) who = Principal{r->id, r->role, r->partner, r->tenant, r->workflow_role, r->Holder()};
   if (write_back) {
     saved_use_[r->id] = r->last_used_at;
     eventstore::ReadModelBatch batch;
@@ -271,6 +273,7 @@ std::expected<IssuedKey, std::string> KeyStore::Rotate(const std::string& id, st
   issued.record = NewRecord(issued.token, old->role, old->partner, old->tenant, old->name, now_ms, old->workflow_role,
                             lifetime == 0 ? 0 : now_ms + lifetime);
   issued.record.id = *new_id;
+  issued.record.holder = old->Holder();  // the same holder, with a new secret
   old->rotated_to = *new_id;
   old->expires_at = old->expires_at == 0 ? old_expires_at : std::min(old->expires_at, old_expires_at);
   if (auto saved = Save({issued.record, *old}); !saved) return std::unexpected(saved.error());
@@ -281,7 +284,20 @@ std::expected<void, std::string> KeyStore::Revoke(const std::string& id) {
   auto r = Find(id);
   if (!r) return std::unexpected("no such key");
   r->revoked = true;
-  auto saved = Save({*r});
+  // The keys it replaced, still working in their grace period, stop with it: a revocation is the
+  // holder's, not one secret's.
+  std::vector<KeyRecord> changed{*r};
+  {
+    std::lock_guard lock(mu_);
+    for (std::string next = id;;) {
+      auto it = std::find_if(keys_.begin(), keys_.end(), [&](const auto& kv) { return kv.second.rotated_to == next; });
+      if (it == keys_.end() || it->second.revoked) break;
+      changed.push_back(it->second);
+      changed.back().revoked = true;
+      next = it->second.id;
+    }
+  }
+  auto saved = Save(changed);
   if (saved) revocations_.fetch_add(1, std::memory_order_release);
   return saved;
 }

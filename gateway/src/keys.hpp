@@ -35,6 +35,10 @@ struct KeyRecord {
   std::int64_t expires_at = 0;    // wall-clock ms; 0: never
   std::int64_t last_used_at = 0;  // wall-clock ms, kept to within an hour on disk
   std::string rotated_to;         // the key that replaced this one (POST /v1/keys/{key}/rotation)
+  // The first key of its rotations (its own id when never rotated from another): who acts. Events,
+  // approvals' segregation of duties and audits name the holder, so a rotation is no new person.
+  std::string holder;
+  const std::string& Holder() const { return holder.empty() ? id : holder; }
   bool revoked = false;
   bool Active(std::int64_t now_ms) const { return !revoked && (expires_at == 0 || now_ms < expires_at); }
 };

@@ -177,10 +177,15 @@ Doc Annotated(Doc generated, const Doc& old) {
   if (!generated.is_object() || !old.is_object()) return generated;
   for (const char* k : {"description", "example", "examples", "title", "format", "deprecated"})
     if (old.contains(k)) generated[k] = old[k];
-  // Constraints a handler checks beyond the descriptor's types (ranges, a role's names, list sizes).
-  for (const char* k : {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength", "pattern",
-                        "minItems", "maxItems", "enum"})
+  // Constraints a handler or decider checks beyond the descriptor's types (ranges, a role's names,
+  // list sizes): kept from the document, a range only where it narrows the type's.
+  for (const char* k : {"exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength", "pattern", "minItems", "maxItems",
+                        "enum"})
     if (old.contains(k) && !generated.contains(k)) generated[k] = old[k];
+  if (old.contains("minimum") && (!generated.contains("minimum") || old["minimum"] > generated["minimum"]))
+    generated["minimum"] = old["minimum"];
+  if (old.contains("maximum") && (!generated.contains("maximum") || old["maximum"] < generated["maximum"]))
+    generated["maximum"] = old["maximum"];
   if (generated.contains("properties") && old.contains("properties") && old["properties"].is_object())
     for (auto& [name, sub] : generated["properties"].items())
       if (old["properties"].contains(name)) sub = Annotated(sub, old["properties"][name]);
@@ -221,6 +226,9 @@ nlohmann::ordered_json SyncOpenApi(nlohmann::ordered_json doc) {
             if (required.empty()) body.erase("required");
             else body["required"] = required;
           }
+          // A partner id holds no ':' (it namespaces the partner's tenants: handlers_partner.cpp).
+          if (id == "register_partner") body["properties"]["id"]["pattern"] = "^(?!\\.\\.?$)[A-Za-z0-9._-]{1,128}$";
+          if (id == "provision_tenant") body["properties"]["reference"]["pattern"] = "^(?!\\.\\.?$)[A-Za-z0-9._-]{1,128}$";
           auto& media = op["requestBody"]["content"]["application/json"];
           media["schema"] = Annotated(std::move(body), media.contains("schema") ? media["schema"] : Doc::object());
           // A body with nothing required may be left out.

@@ -20,6 +20,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "http_extras.hpp"
 #include "json_fields.hpp"
 #include "metrics.hpp"
 #include "sessions.hpp"
@@ -92,7 +93,12 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
   static std::string Dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
   void Error(const Json& id, int status, std::string_view type, std::string detail) {
-    Json body{{"type", "https://keel.dev/problems/" + std::string(type)}, {"status", status}, {"detail", std::move(detail)}};
+    // A problem document like the HTTP ones (title included; `instance` names this connection's message).
+    Json body{{"type", "https://keel.dev/problems/" + std::string(type)},
+              {"title", status == 401 ? "Missing or invalid API key" : status == 404 ? "Not found" : "Bad message"},
+              {"status", status},
+              {"detail", std::move(detail)},
+              {"instance", "urn:keel:request:" + NextRequestId()}};
     Send(Dump(Json{{"type", "reply"}, {"id", id}, {"status", status}, {"body", body}}), nullptr);
   }
 
@@ -137,6 +143,9 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
       req.body = msg["body"].dump();
       req.headers["content-type"] = "application/json";
     }
+    // Logged and answered like an HTTP request: a request id of its own and the connection's peer.
+    req.headers["x-request-id"] = NextRequestId();
+    req.source = source_;
     if (auto k = str("idempotency_key"); !k.empty()) req.headers["idempotency-key"] = k;
     if (auto v = str("if_match"); !v.empty()) req.headers["if-match"] = v;
     auto self = shared_from_this();
@@ -207,6 +216,9 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
     Send(Dump(Json{{"type", "subscribed"}, {"id", id}, {"from", from}}), nullptr);
   }
 
+  // "<connection>-<n>": each message's request id, unique in the process (http_extras.hpp).
+  std::string NextRequestId() { return connection_id_ + "-" + std::to_string(++messages_); }
+
   // The key stopped working while the connection was open: audited like any refusal (who, from where),
   // then the connection ends with 1008.
   void CloseRevoked() {
@@ -269,7 +281,9 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
   websocket::stream<beast::tcp_stream> ws_;
   beast::flat_buffer buffer_;
   Principal who_;
-  std::string source_;  // the peer's address:port, for the audit
+  std::string source_;  // the peer's address:port, for the audit and the request log
+  std::string connection_id_ = RequestIdFor("");  // a fresh id per connection
+  std::uint64_t messages_ = 0;
   ServerState& state_;
   std::shared_ptr<Feed> feed_;
   std::deque<std::pair<std::string, std::shared_ptr<Feed>>> outbox_;  // frame, the feed it counts against

@@ -103,6 +103,14 @@ TEST_CASE("API keys are listed by scope without secrets, expire, and rotate with
   CHECK(Json::parse(w.Call("GET", "/v1/partners/p1", nullptr, bi["token"]).body)["detail"] == "this API key has expired");
   w.CallJson("DELETE", "/v1/keys/" + rotated["id"].get<std::string>(), nullptr, kOwnerKey, 200);
   CHECK(Json::parse(w.Call("GET", "/v1/partners/p1", nullptr, t1b).body)["detail"] == "this API key was revoked");
+  // Revoking a rotated key revokes the one it replaced, even in its grace period.
+  auto third = w.CallJson("POST", "/v1/keys", {{"role", "analyst"}, {"partner", "p1"}, {"name", "rot"}}, kOwnerKey, 201);
+  auto fourth = w.CallJson("POST", "/v1/keys/" + third["id"].get<std::string>() + "/rotation", {{"grace_seconds", 3600}},
+                           kOwnerKey, 201);
+  CHECK(w.Call("GET", "/v1/partners/p1", nullptr, third["token"]).status == 200);  // in its grace
+  w.CallJson("DELETE", "/v1/keys/" + fourth["id"].get<std::string>(), nullptr, kOwnerKey, 200);
+  CHECK(w.Call("GET", "/v1/partners/p1", nullptr, fourth["token"]).status == 401);
+  CHECK(w.Call("GET", "/v1/partners/p1", nullptr, third["token"]).status == 401);
   // A partner admin may leave out its own partner; a binding that does not fit names the field at fault.
   const std::string admin = w.Key("partner_admin", "p1", "");
   CHECK(w.CallJson("POST", "/v1/keys", {{"role", "analyst"}, {"name", "own partner"}}, admin, 201)["partner"] == "p1");
@@ -206,6 +214,13 @@ TEST_CASE("a key's workflow role comes from its tenant's template, and existence
     CHECK(Json::parse(r.body)["field"] == "workflow_role");
   }
   Expect(w.Call("POST", "/v1/keys", {{"role", "analyst"}, {"partner", "p1"}, {"workflow_role", "finance"}}, admin1), 400, "invalid_field");
+  // An analyst acts in no workflow, even one bound to the tenant.
+  auto analyst = w.Call("POST", "/v1/keys", {{"role", "analyst"}, {"partner", "p1"}, {"tenant", "p1:t1"}, {"workflow_role", "finance"}}, admin1);
+  Expect(analyst, 400, "invalid_field");
+  CHECK(Json::parse(analyst.body)["field"] == "workflow_role");
+  // An Idempotency-Key header that is empty is refused, not taken for none.
+  Expect(w.Call("POST", "/v1/keys", {{"role", "analyst"}, {"partner", "p1"}}, admin1, "Idempotency-Key: \r\n"), 400,
+         "invalid_idempotency_key");
   // Another partner's tenant, existing or not: the same 403, decided before anything is looked up.
   auto existing = w.Call("POST", "/v1/keys", {{"role", "tenant_operator"}, {"partner", "p2"}, {"tenant", "p2:t2"}}, admin1);
   auto missing = w.Call("POST", "/v1/keys", {{"role", "tenant_operator"}, {"partner", "p2"}, {"tenant", "p1:t9"}}, admin1);

@@ -190,13 +190,23 @@ TEST_CASE("a client unit price needs advanced_pricing and a role allowed to over
 TEST_CASE("the key that placed an order may not approve it", "[gateway][e2e][orders][approval]") {
   GatewayWorld w;
   Seed(w, "p1:t1", "regional-distributor", "production", 50);
-  const std::string placer = w.Key("tenant_operator", "p1", "p1:t1", "finance");
+  const Json placer_key = w.CallJson("POST", "/v1/keys",
+                                     {{"role", "tenant_operator"}, {"partner", "p1"}, {"tenant", "p1:t1"}, {"name", "placer"},
+                                      {"workflow_role", "finance"}},
+                                     keel::test::kOwnerKey, 201);
+  const std::string placer = placer_key["token"];
   const std::string other = w.Key("tenant_operator", "p1", "p1:t1", "finance");
   w.CallJson("POST", "/v1/tenants/p1:t1/orders", Order("o1", 41), placer, 201);  // 512,500 > 500,000
   CHECK(w.CallJson("GET", "/v1/tenants/p1:t1/orders/o1")["state"]["status"] == "awaiting_approval");
   auto own = w.Call("POST", "/v1/tenants/p1:t1/orders/o1/approval", nullptr, placer);
   CHECK(own.status == 422);
   CHECK(Type(own) == "not_permitted");
+  // A rotation gives the placer a new secret, not a new identity: still refused.
+  auto rotated = w.CallJson("POST", "/v1/keys/" + placer_key["id"].get<std::string>() + "/rotation", {{"grace_seconds", 0}},
+                            keel::test::kOwnerKey, 201);
+  auto again = w.Call("POST", "/v1/tenants/p1:t1/orders/o1/approval", nullptr, rotated["token"].get<std::string>());
+  CHECK(again.status == 422);
+  CHECK(Type(again) == "not_permitted");
   w.CallJson("POST", "/v1/tenants/p1:t1/orders/o1/approval", nullptr, other, 200);
   WaitFor(w, "/v1/tenants/p1:t1/orders/o1", [](const Json& s) { return s["status"] == "reserved"; });
 }

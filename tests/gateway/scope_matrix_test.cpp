@@ -45,8 +45,11 @@ std::string Fill(std::string pattern, const std::string& partner, const std::str
   const std::map<std::string, std::string> values{{"partner", partner}, {"tenant", tenant},  {"order", "o1"},
                                                   {"warehouse", "w1"},  {"receipt", "r1"},   {"sku", "BOLT"},
                                                   {"milestone", "training"}, {"module", "edi"}, {"ticket", "tk1"},
-                                                  {"rma", "rma1"},      {"invoice", "inv1"}, {"key", "0000000000000000"}};
+                                                  {"rma", "rma1"},      {"invoice", "inv1"}, {"key", "0000000000000000"},
+                                                  {"customer", "c1"},   {"line", "1"}};
   for (const auto& [k, v] : values) pattern = std::regex_replace(pattern, std::regex("\\{" + k + "\\}"), v);
+  INFO(pattern);
+  CHECK(pattern.find('{') == std::string::npos);  // every parameter has a value: a new one needs one here
   return pattern;
 }
 

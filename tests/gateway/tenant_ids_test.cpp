@@ -67,6 +67,13 @@ TEST_CASE("tenant ids are namespaced by partner: the same reference twice, nothi
   auto bad_ref = w.Call("POST", "/v1/partners/p1/tenants", {{"reference", "a b"}, {"name", "R"}, {"template_id", "regional-distributor"}}, admin1);
   Expect(bad_ref, 400, "invalid_field");
   CHECK(Json::parse(bad_ref.body)["field"] == "reference");
+  auto colon_ref = w.Call("POST", "/v1/partners/p1/tenants", {{"reference", "p2:acme"}, {"name", "R"}, {"template_id", "regional-distributor"}}, admin1);
+  Expect(colon_ref, 400, "invalid_field");
+  CHECK(Json::parse(colon_ref.body)["field"] == "reference");
+  // An id no tenant can have is 400 for a partner-bound caller too (it exists in no scope).
+  auto bad_path = w.Call("GET", "/v1/tenants/p1:a%20b", nullptr, admin1);
+  Expect(bad_path, 400, "invalid_field");
+  CHECK(Json::parse(bad_path.body)["field"] == "tenant");
   // A name is required; the old field is no field.
   auto no_name = w.Call("POST", "/v1/partners/p1/tenants", {{"reference", "x"}, {"template_id", "regional-distributor"}}, admin1);
   Expect(no_name, 400, "invalid_field");

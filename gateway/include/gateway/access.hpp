@@ -22,7 +22,10 @@ struct Principal {
   std::string partner;  // the partner the key is bound to ("" = every partner: platform scope)
   std::string tenant;   // the tenant the key is bound to ("" = the partner's whole scope)
   std::string workflow_role;  // the tenant workflow role it acts as (e.g. "finance" for order approvals)
-  std::string Name() const { return "key:" + key_id; }
+  std::string holder;  // the first key of its rotations ("" = key_id): the one who acts
+  // "key:<holder>": the name in events' envelopes, approvals and audits (a rotated key is the same
+  // holder; the request log shows the key's own id).
+  std::string Name() const { return "key:" + (holder.empty() ? key_id : holder); }
 };
 
 // Whether a key with this role and binding is well formed: platform_owner is unbound, partner_admin and

@@ -89,7 +89,8 @@ class Api {
   std::uint64_t KeyRevocations() const;
   // Writes the request log's line of an answer the pipeline did not make (a CORS preflight, an
   // overload or drain refusal), under `route`.
-  void LogAnswer(const Request& request, std::string_view route, const Response& response) const;
+  void LogAnswer(const Request& request, std::string_view route, const Response& response,
+                 const Principal& who = {}) const;
   // Keeps a refusal the pipeline did not see in the audit: a WebSocket upgrade without a valid key
   // (no principal), or an open WebSocket whose key was revoked or expired meanwhile (its principal).
   void AuditRefused(const Request& request, int status, const Principal& who = {});
