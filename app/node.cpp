@@ -3,6 +3,9 @@
 // managers and the runtime, and only then destroys the server and the API (late replies still land).
 #include "node.hpp"
 
+#include "projections/projections.hpp"
+#include "projections/read_models.hpp"
+
 #include <algorithm>
 #include <cstdlib>
 
@@ -35,6 +38,7 @@ struct Node::Impl {
   std::unique_ptr<actors::ExceptionRouter> exceptions;
   std::unique_ptr<actors::BillingCycle> billing;
   std::mutex billing_mu;
+  std::unique_ptr<projections::Projections> read_models;  // the list routes' read models
   std::unique_ptr<gateway::Api> api;
   std::unique_ptr<gateway::Server> server;
   std::optional<std::string> generated_key;
@@ -133,8 +137,14 @@ std::expected<std::unique_ptr<Node>, std::string> Node::Start(NodeOptions option
                               " (API keys depend on it: back it up with the data directory, apart from it)");
     master = std::move(loaded->bytes);
   }
+  // The read models, folded by their own threads from their checkpoints (a new code version of one
+  // is rebuilt beside the old, which serves meanwhile).
+  impl->read_models = std::make_unique<projections::Projections>(*impl->store, projections::ReadModels());
+  if (auto started = impl->read_models->Start(); !started)
+    return std::unexpected("read models: " + started.error().ToString());
   gateway::ApiOptions api_options;
   api_options.master_key = std::move(master);
+  api_options.projections = impl->read_models.get();
   if (o.request_log) {
     if (auto bad = gateway::CheckLogOptions(*o.request_log); !bad.empty()) return std::unexpected(bad);
     api_options.request_log = std::make_shared<gateway::RequestLog>(*o.request_log);
@@ -224,6 +234,7 @@ void Node::Stop() {
   i.runtime.reset();
   i.server.reset();
   i.api.reset();
+  i.read_models.reset();  // stops their runners (each batch already committed with its checkpoint)
   i.store.reset();  // closes RocksDB (every acknowledged write is already synced)
 }
 

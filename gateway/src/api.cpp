@@ -36,6 +36,8 @@ const Tables& AllTables() {
     AddOrderHandlers(t.handlers, t.async);
     AddBillingHandlers(t.handlers, t.async);
     AddContractPriceHandlers(t.handlers, t.async);
+    AddListHandlers(t.handlers);
+    AddProjectionHandlers(t.handlers);
     return t;
   }();
   return tables;
@@ -163,6 +165,7 @@ Api::Api(eventstore::EventStore& store, actors::Runtime& runtime, const actors::
   ctx_->simulated = options.simulated_clock;
   ctx_->openapi = std::string(OpenApiDocument());
   ctx_->request_log = std::move(options.request_log);
+  ctx_->projections = options.projections;
 }
 
 Api::~Api() = default;

@@ -48,6 +48,7 @@ struct ApiContext {
   IdempotencyCache idempotency;
   ReferenceData reference;  // tenant facts, price lists and catalogs for every command (reference_data.hpp)
   std::shared_ptr<RequestLog> request_log;  // the operators' request log; null: none
+  projections::Projections* projections = nullptr;  // the read models of the list routes; null: 503
   RateLimiter limiter;
   bool rate_limits = true;
   std::int64_t audit_retention_ms = 0;
@@ -106,6 +107,8 @@ void AddWarehouseHandlers(HandlerTable& t, AsyncTable& a);
 void AddOrderHandlers(HandlerTable& t, AsyncTable& a);
 void AddBillingHandlers(HandlerTable& t, AsyncTable& a);
 void AddContractPriceHandlers(HandlerTable& t, AsyncTable& a);
+void AddListHandlers(HandlerTable& t);
+void AddProjectionHandlers(HandlerTable& t);
 
 // -- helpers (call.cpp) --
 Response BadField(const json::FieldError& e);

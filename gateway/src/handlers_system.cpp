@@ -33,7 +33,7 @@ Response Readyz(Call& c) {
 Response MetricsText(Call& c) {
   Response r;
   r.content_type = "text/plain; version=0.0.4";
-  r.body = c.ctx.metrics.Render(c.ctx.reference.stats());
+  r.body = c.ctx.metrics.Render(c.ctx.reference.stats(), c.ctx.projections ? c.ctx.projections->StatusAll() : std::vector<projections::ProjectionStatus>{});
   return r;
 }
 

@@ -41,6 +41,8 @@ struct Metrics::Impl {
       prometheus::BuildCounter().Name("keel_store_totals").Help("Store and runtime totals since start").Register(registry);
   prometheus::Family<prometheus::Counter>& reference =
       prometheus::BuildCounter().Name("keel_reference_data_total").Help("Tenant, partner and catalog facts answered from memory (hits), brought up to date (catch_ups) or read from an actor (reloads), forgotten (evictions); tenant look-ups").Register(registry);
+  prometheus::Family<prometheus::Gauge>& projections =
+      prometheus::BuildGauge().Name("keel_projection").Help("Read models: position, lag in events and ms, parked events, generation, rebuild progress (1 when none) and ETA").Register(registry);
   prometheus::Gauge& websockets = gauges.Add({{"what", "websockets_open"}});
   // The series of each route and status, found once: Family::Add builds and hashes a label map.
   struct RequestSeries {
@@ -95,7 +97,7 @@ void Metrics::ReadOffloaded() {
 void Metrics::WebSocketOpened() { impl_->websockets.Increment(); }
 void Metrics::WebSocketClosed() { impl_->websockets.Decrement(); }
 
-std::string Metrics::Render(const ReferenceData::Stats& reference) {
+std::string Metrics::Render(const ReferenceData::Stats& reference, const std::vector<projections::ProjectionStatus>& read_models) {
   std::lock_guard lock(impl_->mu);
   const auto stats = impl_->runtime.Stats();
   impl_->gauges.Add({{"what", "live_actors"}}).Set(static_cast<double>(stats.live_actors));
@@ -126,6 +128,16 @@ std::string Metrics::Render(const ReferenceData::Stats& reference) {
   set_reference("evictions", reference.evictions);
   set_reference("tenant_lookups", reference.tenant_lookups);
 
+  for (const auto& p : read_models) {
+    auto set = [&](const char* what, double v) { impl_->projections.Add({{"projection", p.name}, {"what", what}}).Set(v); };
+    set("position", static_cast<double>(p.position));
+    set("lag_events", static_cast<double>(p.lag_events));
+    set("lag_ms", static_cast<double>(p.lag_ms));
+    set("parked", static_cast<double>(p.parked));
+    set("generation", static_cast<double>(p.generation));
+    set("rebuild_progress", p.rebuilding_generation ? p.rebuild_progress : 1.0);
+    set("rebuild_eta_seconds", p.rebuilding_generation ? p.rebuild_eta_s : 0.0);
+  }
   auto families = impl_->registry.Collect();
   // Appends per group commit, from the store's log2 buckets.
   prometheus::MetricFamily batch{"keel_store_append_batch_size", "Appends per group commit (one fsync each)",

@@ -1,6 +1,7 @@
 // The gateway's Prometheus metrics (prometheus-cpp): requests and latency by route and status,
 // commands by type, plus figures read at scrape time — live actors and activations, the store's head
-// position and its group-commit sizes, the reference data's hits and look-ups. Render() returns the text exposition format.
+// position and its group-commit sizes, the reference data's hits and look-ups, each read model's
+// position, lag, parked events and rebuild progress. Render() returns the text exposition format.
 #pragma once
 
 #include <memory>
@@ -9,6 +10,7 @@
 
 #include "actors/runtime.hpp"
 #include "eventstore/store.hpp"
+#include "projections/projections.hpp"
 #include "reference_data.hpp"
 
 namespace keel::gateway {
@@ -24,7 +26,7 @@ class Metrics {
   void ReadOffloaded();  // a read of a large state rendered on the worker pool
   void WebSocketOpened();
   void WebSocketClosed();
-  std::string Render(const ReferenceData::Stats& reference);
+  std::string Render(const ReferenceData::Stats& reference, const std::vector<projections::ProjectionStatus>& read_models = {});
 
  private:
   struct Impl;

@@ -46,6 +46,7 @@ eventstore::Result<Page> ReadPage(const eventstore::EventStore& store, const Pag
   auto scanned = store.ReadModelScan(
       r.model, r.prefix,
       [&](std::string_view key, std::string_view value) {
+        if (!r.until.empty() && key >= r.until) return false;  // past the range: the end
         if (page.rows.size() >= r.limit || examined >= r.max_examined) {
           more = true;
           return false;

@@ -199,6 +199,27 @@ TEST_CASE("every route answers its happy path over HTTP", "[gateway][e2e]") {
   k.Ok("DELETE", "/v1/keys/" + rotated["id"].get<std::string>());
   CHECK(w.Call("GET", "/v1/tenants/p1:t1", nullptr, token).status == 401);
 
+  // The list routes, reading their own writes.
+  const std::string head = std::to_string(w.head());
+  CHECK(!k.Ok("GET", "/v1/partners/p1/tenants?min_position=" + head)["items"].empty());
+  CHECK(!k.Ok("GET", "/v1/tenants/p1:t1/orders?min_position=" + head)["items"].empty());
+  // The read models' administration: an event the orders model cannot read is parked (its stream
+  // only), a retry leaves it parked, a skip drops it; a rebuild starts.
+  REQUIRE(w.node->store().Append("t/p1:t1/order/garbled", keel::eventstore::ExpectedVersion::Any(), {{"OrderPlaced", 1, "not capnp"}})
+              .has_value());
+  const std::string garbled = std::to_string(w.head());
+  bool parked = false;
+  for (int i = 0; i < 300 && !parked; ++i) {
+    const Json status = k.Ok("GET", "/v1/admin/projections");
+    for (const auto& p : status["projections"])
+      for (const auto& e : p["parked"]) parked = parked || (p["name"] == "orders" && std::to_string(e["position"].get<std::uint64_t>()) == garbled);
+    if (!parked) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  REQUIRE(parked);
+  CHECK(k.Ok("POST", "/v1/admin/projections/orders/parked/" + garbled + "/retry")["still_parked"] == 1);
+  CHECK(k.Ok("POST", "/v1/admin/projections/orders/parked/" + garbled + "/skip")["skipped"] == true);
+  CHECK(k.Ok("POST", "/v1/admin/projections/orders/rebuild")["name"] == "orders");
+
   // Metrics last, so they include what happened above.
   const std::string metrics = k.Ok("GET", "/metrics").get<std::string>();
   CHECK(metrics.find("keel_http_requests_total{route=\"place_order\",status=\"201\"}") != std::string::npos);

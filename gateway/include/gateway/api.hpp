@@ -17,6 +17,7 @@
 #include "config/loader.hpp"
 #include "eventstore/store.hpp"
 #include "gateway/access.hpp"
+#include "projections/projections.hpp"
 #include "gateway/http.hpp"
 
 namespace keel::gateway {
@@ -40,6 +41,8 @@ struct ApiOptions {
   std::string master_key;
   // The operators' request log (request_log.hpp); null: none.
   std::shared_ptr<RequestLog> request_log;
+  // The node's read models (projections/projections.hpp) for the list routes; null: they answer 503.
+  projections::Projections* projections = nullptr;
 };
 
 // Why a KEEL_BOOTSTRAP_KEY is too weak to guard the platform ("" when it is fine): 24..256 printable

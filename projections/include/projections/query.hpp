@@ -31,6 +31,7 @@ struct PageRequest {
   std::size_t limit = 50;
   std::function<bool(const nlohmann::json& row)> keep;  // a filter the keys cannot answer (null: all)
   std::size_t max_examined = 10'000;  // a filtered page stops after this many entries (with a cursor)
+  std::string until;  // "" or a key: the listing ends before it (a range's upper bound)
 };
 
 // The page, or why the cursor is not one this listing gave (decode it with DecodeCursor first).

@@ -1,0 +1,189 @@
+// Handlers of the list routes, answered from the read models (projections/read_models.hpp):
+//   GET /v1/partners/{partner}/tenants?status=&plan=&template_id=
+//   GET /v1/tenants/{tenant}/orders?status=&customer=&channel=&placed_from=&placed_to=
+// Each takes limit (1..500, default 50), cursor (the previous page's next_cursor) and min_position (a
+// log position, e.g. a command's reply's: the answer waits, at most 2 s, until the read model has
+// folded it; else 503 projection_behind). Every answer: {"items", "next_cursor", "projection":
+// {"name", "position", "lag_events", "lag_ms"}}. An unknown parameter or a bad value is 400 naming it.
+#include <charconv>
+#include <set>
+
+#include "call.hpp"
+#include "projections/query.hpp"
+#include "projections/read_models.hpp"
+
+namespace keel::gateway {
+namespace {
+
+using json::Json;
+constexpr std::chrono::milliseconds kMaxWait{2000};
+
+struct ListParams {
+  std::size_t limit = 50;
+  std::string cursor;
+  std::uint64_t min_position = 0;
+};
+
+std::optional<std::uint64_t> Number(const std::string& text) {
+  std::uint64_t v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return v;
+}
+
+// The common parameters, and every other one among `allowed`.
+std::expected<ListParams, Response> Params(const Call& c, const std::set<std::string>& allowed) {
+  ListParams p;
+  for (const auto& [name, value] : c.match.query) {
+    if (name == "limit") {
+      auto n = Number(value);
+      if (!n || *n < 1 || *n > 500) return std::unexpected(BadField({"limit", "expected a number from 1 to 500"}));
+      p.limit = *n;
+    } else if (name == "cursor") {
+      p.cursor = value;
+    } else if (name == "min_position") {
+      auto n = Number(value);
+      if (!n) return std::unexpected(BadField({"min_position", "expected a log position (an integer >= 0)"}));
+      p.min_position = *n;
+    } else if (!allowed.contains(name)) {
+      return std::unexpected(BadField({name, "unknown query parameter"}));
+    }
+  }
+  return p;
+}
+
+std::string Query(const Call& c, const std::string& name) {
+  auto it = c.match.query.find(name);
+  return it == c.match.query.end() ? std::string() : it->second;
+}
+
+// The read model `name`'s key space once it has folded `min_position` (bounded wait), and its figures.
+std::expected<std::pair<std::string, Json>, Response> ReadModel(Call& c, std::string_view name, std::uint64_t min_position) {
+  if (c.ctx.projections == nullptr)
+    return std::unexpected(Problem(503, "unavailable", "The service is unavailable", "the read models are not running"));
+  if (min_position > 0 && !c.ctx.projections->WaitFor(name, min_position, kMaxWait)) {
+    Response r = Problem(503, "projection_behind", "Read model behind",
+                         "the " + std::string(name) + " read model has not reached position " + std::to_string(min_position) +
+                             " yet; retry shortly");
+    r.headers.emplace_back("Retry-After", "1");
+    return std::unexpected(std::move(r));
+  }
+  auto status = c.ctx.projections->Status(name);
+  std::string model = c.ctx.projections->ActiveModel(name);
+  if (!status || model.empty())
+    return std::unexpected(Problem(503, "unavailable", "The service is unavailable", "no such read model"));
+  return std::pair{std::move(model), Json{{"name", status->name},
+                                          {"position", status->position},
+                                          {"lag_events", status->lag_events},
+                                          {"lag_ms", status->lag_ms}}};
+}
+
+Response Listing(Call& c, projections::PageRequest request, const Json& projection) {
+  if (!request.cursor.empty() && !projections::DecodeCursor(request.cursor, request.prefix))
+    return BadField({"cursor", "not a cursor of this listing (pass next_cursor from the previous page)"});
+  auto page = projections::ReadPage(c.ctx.store, request);
+  if (!page) return Problem(503, "unavailable", "The service is unavailable", "the read model could not be read");
+  Json items = Json::array();
+  for (auto& row : page->rows) items.push_back(std::move(row));
+  return JsonResponse(200, {{"items", std::move(items)},
+                            {"next_cursor", page->next.empty() ? Json(nullptr) : Json(page->next)},
+                            {"projection", projection}});
+}
+
+const std::set<std::string>& TenantStatuses() {
+  static const std::set<std::string> k{"provisioning", "onboarding", "active", "suspended", "terminated"};
+  return k;
+}
+const std::set<std::string>& OrderStatuses() {
+  static const std::set<std::string> k{"awaiting_approval", "placed",  "backordered", "reserved",  "picked",
+                                       "partially_shipped", "shipped", "delivered",   "invoiced",  "cancelled",
+                                       "rejected"};
+  return k;
+}
+std::string Listed(const std::set<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+Response ListTenants(Call& c) {
+  auto p = Params(c, {"status", "plan", "template_id"});
+  if (!p) return p.error();
+  const std::string status = Query(c, "status"), plan = Query(c, "plan"), template_id = Query(c, "template_id");
+  if (!status.empty() && !TenantStatuses().contains(status))
+    return BadField({"status", "expected one of: " + Listed(TenantStatuses())});
+  auto model = ReadModel(c, "tenants", p->min_position);
+  if (!model) return model.error();
+  const std::string partner = c.Param("partner");
+  projections::PageRequest r;
+  r.model = model->first;
+  r.limit = p->limit;
+  r.cursor = p->cursor;
+  if (!status.empty()) {
+    r.prefix = "i/status/" + partner + "/" + status + "/";
+    r.rows_at = "p/" + partner + "/";
+  } else {
+    r.prefix = "p/" + partner + "/";
+  }
+  if (!plan.empty() || !template_id.empty())
+    r.keep = [plan, template_id](const Json& row) {
+      return (plan.empty() || row.value("plan", "") == plan) && (template_id.empty() || row.value("template_id", "") == template_id);
+    };
+  return Listing(c, std::move(r), model->second);
+}
+
+Response ListOrders(Call& c) {
+  auto p = Params(c, {"status", "customer", "channel", "placed_from", "placed_to"});
+  if (!p) return p.error();
+  const std::string status = Query(c, "status"), customer = Query(c, "customer"), channel = Query(c, "channel");
+  if (!status.empty() && !OrderStatuses().contains(status))
+    return BadField({"status", "expected one of: " + Listed(OrderStatuses())});
+  if (!customer.empty() && !eventstore::IsValidId(customer)) return BadField({"customer", std::string(json::kIdRule)});
+  if (!channel.empty() && channel != "direct" && channel != "b2b" && channel != "marketplace" && channel != "edi")
+    return BadField({"channel", "expected one of: direct, b2b, marketplace, edi"});
+  std::optional<std::uint64_t> from, to;
+  if (auto v = Query(c, "placed_from"); !v.empty() && !(from = Number(v)))
+    return BadField({"placed_from", "expected Unix epoch milliseconds"});
+  if (auto v = Query(c, "placed_to"); !v.empty() && !(to = Number(v)))
+    return BadField({"placed_to", "expected Unix epoch milliseconds"});
+  if (from && to && *from > *to) return BadField({"placed_from", "after placed_to"});
+  auto model = ReadModel(c, "orders", p->min_position);
+  if (!model) return model.error();
+  const std::string tenant = c.Param("tenant");
+  projections::PageRequest r;
+  r.model = model->first;
+  r.limit = p->limit;
+  r.cursor = p->cursor;
+  const std::string rows = "o/" + tenant + "/";
+  // The narrowest index answers; the other filters are checked on its rows.
+  if (!status.empty()) {
+    r.prefix = "i/status/" + tenant + "/" + status + "/";
+    r.rows_at = rows;
+  } else if (!customer.empty()) {
+    r.prefix = "i/customer/" + tenant + "/" + customer + "/";
+    r.rows_at = rows;
+  } else if (from || to) {
+    r.prefix = "i/placed/" + tenant + "/";
+    r.rows_at = rows;
+    if (from && r.cursor.empty()) r.cursor = projections::EncodeCursor(r.prefix + projections::Padded(static_cast<std::int64_t>(*from) - 1) + "/~");
+    if (to) r.until = r.prefix + projections::Padded(static_cast<std::int64_t>(*to) + 1);
+  } else {
+    r.prefix = rows;
+  }
+  r.keep = [status, customer, channel, from, to](const Json& row) {
+    const auto placed = row.value("placed_at", std::int64_t{0});
+    return (status.empty() || row.value("status", "") == status) && (customer.empty() || row.value("customer", "") == customer) &&
+           (channel.empty() || row.value("channel", "") == channel) && (!from || placed >= static_cast<std::int64_t>(*from)) &&
+           (!to || placed <= static_cast<std::int64_t>(*to));
+  };
+  return Listing(c, std::move(r), model->second);
+}
+
+}  // namespace
+
+void AddListHandlers(HandlerTable& t) {
+  t["list_tenants"] = ListTenants;
+  t["list_orders"] = ListOrders;
+}
+
+}  // namespace keel::gateway
