@@ -69,5 +69,6 @@ int RunActorsSuite(const Settings& settings);
 int RunGatewaySuite(const Settings& settings);
 int RunFeedSuite(const Settings& settings);
 int RunFulfilmentSuite(const Settings& settings);
+int RunProjectionsSuite(const Settings& settings);
 
 }  // namespace keel::bench

@@ -137,9 +137,11 @@ void Runner::Stop() {
 }
 
 std::int64_t Runner::lag_ms() const {
-  const auto since = behind_since_ns_.load();
-  if (since == 0) return 0;
-  return (SteadyNs() - since) / 1'000'000;
+  std::lock_guard lock(seen_mu_);
+  const std::uint64_t position = position_.load();
+  for (const auto& [head, seen] : heads_seen_)
+    if (head > position) return (SteadyNs() - seen) / 1'000'000;
+  return 0;
 }
 
 bool Runner::WaitFor(std::uint64_t position, std::chrono::milliseconds timeout) {
@@ -154,16 +156,17 @@ std::string Runner::last_error() const {
 
 void Runner::Loop() {
   while (!stop_) {
-    const std::uint64_t head = store_.HeadPosition();
-    if (head > position_.load()) {
-      if (behind_since_ns_.load() == 0) behind_since_ns_ = SteadyNs();
+    {
+      // Remember when each new head was first seen; forget the heads already folded.
+      const std::uint64_t head = store_.HeadPosition(), position = position_.load();
+      std::lock_guard lock(seen_mu_);
+      while (!heads_seen_.empty() && heads_seen_.front().first <= position) heads_seen_.pop_front();
+      if (head > position && (heads_seen_.empty() || heads_seen_.back().first < head)) {
+        heads_seen_.emplace_back(head, SteadyNs());
+        if (heads_seen_.size() > 4096) heads_seen_.pop_back();  // bounded: the oldest entries matter
+      }
     }
-    if (!Step()) {
-      if (store_.HeadPosition() <= position_.load()) behind_since_ns_ = 0;
-      std::this_thread::sleep_for(options_.gather);
-    } else if (store_.HeadPosition() <= position_.load()) {
-      behind_since_ns_ = 0;
-    }
+    if (!Step()) std::this_thread::sleep_for(options_.gather);
   }
 }
 

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -47,7 +48,8 @@ class Runner {
   const std::string& model() const { return model_; }
   const Projection& projection() const { return *projection_; }
   std::uint64_t position() const { return position_.load(); }  // the last position folded (committed)
-  // How long the head has been ahead of the position (0 when caught up), on the steady clock.
+  // How long the oldest event not yet folded has been in the log (0 when caught up), as first seen by
+  // the runner (it looks at the head every chunk and every `gather`).
   std::int64_t lag_ms() const;
   // Waits until the position reaches `position` or `timeout` passes; whether it did.
   bool WaitFor(std::uint64_t position, std::chrono::milliseconds timeout);
@@ -69,7 +71,10 @@ class Runner {
   std::string model_;
   RunnerOptions options_;
   std::atomic<std::uint64_t> position_{0};
-  std::atomic<std::int64_t> behind_since_ns_{0};  // steady clock when the head was first seen ahead
+  // Heads seen ahead of the position, with when they were first seen (steady ns): the oldest unfolded
+  // event is at most as old as the first of them.
+  mutable std::mutex seen_mu_;
+  std::deque<std::pair<std::uint64_t, std::int64_t>> heads_seen_;
   mutable std::mutex mu_;  // serializes batches with Retry / Skip, guards error_
   std::condition_variable advanced_;
   std::string error_;

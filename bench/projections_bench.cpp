@@ -1,0 +1,183 @@
+// keel-bench projections: the read side's two figures.
+//  - rebuild: a log of orders (placed, half of them cancelled, across 20 tenants) folded from
+//    position 1 into a fresh key space by the orders read model (projections/read_models.hpp),
+//    against the same run's scan of the same log through EventStore::ScanAll (RocksDB iteration plus
+//    envelope parsing: what any fold must read). rebuild_ratio = rebuild events/s / scan events/s
+//    (target >= 0.5).
+//  - lag: 4 threads place orders with synced appends for the round's duration while the orders
+//    read model follows; for every append, the time from its durable return to the read model's
+//    position passing it. lag_p50_ms / lag_p99_ms (target p99 < 100 ms), and the appends per second.
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "bench_util.hpp"
+#include "codec/codec.hpp"
+#include "eventstore/store.hpp"
+#include "projections/read_models.hpp"
+#include "projections/runner.hpp"
+
+namespace keel::bench {
+namespace {
+
+namespace o = domain::order;
+
+eventstore::EventData OrderEvent(const o::Event& e) {
+  auto encoded = codec::Encode(e);
+  return {encoded.type, encoded.schema_version, encoded.payload};
+}
+
+o::OrderPlaced Placed(const std::string& tenant, const std::string& id) {
+  o::OrderPlaced p;
+  p.id = id;
+  p.tenant = tenant;
+  p.customer = "c" + std::to_string(id.size() % 7);
+  p.currency = "EUR";
+  p.lines = {{1, "BOLT", 3, 100, 300}, {2, "NUT", 5, 20, 100}};
+  p.total = 400;
+  p.at = 1'767'225'600'000;
+  p.placed_by = "key:bench";
+  return p;
+}
+
+// Appends `orders` orders (every other one cancelled too), up to 500 streams of one tenant per synced commit.
+std::uint64_t Fill(eventstore::EventStore& store, int orders) {
+  eventstore::AppendRequest batch;
+  auto flush = [&] {
+    if (batch.streams.empty()) return;
+    if (auto r = store.Append(std::move(batch)); !r)
+      std::fprintf(stderr, "projections: fill append failed: %s\n", r.error().ToString().c_str());
+    batch = {};
+  };
+  // Tenant by tenant (an atomic append stays within one tenant); order ids interleave across tenants.
+  for (int k = 0; k < orders; ++k) {
+    const int per_tenant = (orders + 19) / 20;
+    const int i = (k % per_tenant) * 20 + k / per_tenant;
+    if (i >= orders) continue;
+    if (k % per_tenant == 0) flush();
+    const std::string tenant = "bench:t" + std::to_string(i % 20), id = "o" + std::to_string(i);
+    eventstore::StreamAppend s;
+    s.stream = "t/" + tenant + "/order/" + id;
+    s.expected = eventstore::ExpectedVersion::NoStream();
+    s.events.push_back(OrderEvent(Placed(tenant, id)));
+    if (i % 2 == 0) s.events.push_back(OrderEvent(o::OrderCancelled{"bench", {}, 1'767'225'600'000}));
+    batch.streams.push_back(std::move(s));
+    if (batch.streams.size() == 500) flush();
+  }
+  flush();
+  return store.HeadPosition();
+}
+
+
+}  // namespace
+
+int RunProjectionsSuite(const Settings& settings) {
+  const bool quick = settings.round_seconds < 0.5;
+  const int orders = quick ? 2'000 : 100'000;
+  ScratchDir dir("projections");
+  auto opened = eventstore::EventStore::Open(dir.str());
+  if (!opened) {
+    std::fprintf(stderr, "projections: %s\n", opened.error().ToString().c_str());
+    return 1;
+  }
+  auto& store = **opened;
+  const std::uint64_t head = Fill(store, orders);
+  std::printf("projections: log of %llu events (%d orders, half cancelled, 20 tenants)\n",
+              static_cast<unsigned long long>(head), orders);
+
+  if (settings.only.empty() || std::string("rebuild").starts_with(settings.only) ||
+      settings.only.starts_with("rebuild")) {
+    std::vector<double> ratios;
+    const int rounds = std::max(1, std::min(settings.rounds, 3));
+    for (int round = 0; round < rounds; ++round) {
+      // The baseline: read every event of the log.
+      const auto scan_start = std::chrono::steady_clock::now();
+      std::uint64_t bytes = 0;
+      auto scanned = store.ScanAll(1, SIZE_MAX, [&](const eventstore::EventView& e) {
+        bytes += e.payload.size();
+        return true;
+      });
+      const double scan_s = SecondsSince(scan_start);
+      if (!scanned || *scanned != head) {
+        std::fprintf(stderr, "projections: the scan read %llu events\n", static_cast<unsigned long long>(scanned.value_or(0)));
+        return 1;
+      }
+      // The rebuild: the orders read model from position 1 into a fresh key space.
+      const auto rebuild_start = std::chrono::steady_clock::now();
+      projections::Runner runner(store, projections::OrderList(), "bench-orders@" + std::to_string(round + 1),
+                                 {std::chrono::milliseconds(1), 4096});
+      runner.Start();
+      if (!runner.WaitFor(head, std::chrono::minutes(10))) {
+        std::fprintf(stderr, "projections: the rebuild did not finish\n");
+        return 1;
+      }
+      const double rebuild_s = SecondsSince(rebuild_start);
+      runner.Stop();
+      const double scan_rate = static_cast<double>(head) / scan_s, rebuild_rate = static_cast<double>(head) / rebuild_s;
+      ratios.push_back(rebuild_rate / scan_rate);
+      std::printf("projections: round %d scan %.0f events/s (%llu payload bytes), rebuild %.0f events/s\n", round + 1,
+                  scan_rate, static_cast<unsigned long long>(bytes), rebuild_rate);
+    }
+    std::sort(ratios.begin(), ratios.end());
+    std::printf("rebuild_ratio: %.3f (median of %zu; target >= 0.5)\n", ratios[ratios.size() / 2], ratios.size());
+  }
+
+  if (settings.only.empty() || settings.only.starts_with("lag")) {
+    projections::Runner runner(store, projections::OrderList(), "bench-orders-live", {std::chrono::milliseconds(2), 4096});
+    runner.Start();
+    runner.WaitFor(store.HeadPosition(), std::chrono::minutes(10));  // caught up before the load
+    std::mutex mu;
+    std::vector<std::pair<std::uint64_t, std::chrono::steady_clock::time_point>> appended;  // position, when durable
+    std::vector<double> lags;
+    std::atomic<bool> stop{false};
+    std::atomic<int> next{orders};
+    std::vector<std::thread> threads;
+    const auto start = std::chrono::steady_clock::now();
+    for (int t = 0; t < 4; ++t) {
+      threads.emplace_back([&] {
+        while (!stop.load()) {
+          const int i = next.fetch_add(1);
+          const std::string tenant = "bench:t" + std::to_string(i % 20), id = "o" + std::to_string(i);
+          auto r = store.Append("t/" + tenant + "/order/" + id, eventstore::ExpectedVersion::NoStream(),
+                                {OrderEvent(Placed(tenant, id))});
+          if (!r) continue;
+          std::lock_guard lock(mu);
+          appended.emplace_back(r->last_position, std::chrono::steady_clock::now());
+        }
+      });
+    }
+    // The watcher: when the read model's position passes an append, that append's lag is known.
+    std::thread watcher([&] {
+      std::size_t done = 0;
+      while (true) {
+        const std::uint64_t position = runner.position();
+        const auto now = std::chrono::steady_clock::now();
+        {
+          std::lock_guard lock(mu);
+          std::sort(appended.begin() + static_cast<std::ptrdiff_t>(done), appended.end());
+          while (done < appended.size() && appended[done].first <= position) {
+            lags.push_back(std::chrono::duration<double, std::milli>(now - appended[done].second).count());
+            ++done;
+          }
+          if (stop.load() && done == appended.size()) break;
+        }
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
+      }
+    });
+    std::this_thread::sleep_for(std::chrono::duration<double>(quick ? 0.3 : std::max(3.0, settings.round_seconds * 3)));
+    stop = true;
+    for (auto& t : threads) t.join();
+    const double seconds = SecondsSince(start);
+    watcher.join();
+    runner.Stop();
+    std::printf("projections: %zu appends in %.1f s (%.0f/s, synced), lag sampled per append\n", lags.size(), seconds,
+                static_cast<double>(lags.size()) / seconds);
+    std::printf("lag_p50_ms: %.2f\nlag_p99_ms: %.2f (target < 100)\n", Percentile(lags, 0.5), Percentile(lags, 0.99));
+  }
+  return 0;
+}
+
+}  // namespace keel::bench
