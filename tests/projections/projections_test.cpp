@@ -246,7 +246,10 @@ TEST_CASE("pages go on from their cursor while rows arrive: none lost, none repe
   for (int i = 0; i < 25; ++i) b.puts.emplace_back("o/t1/" + pj::Padded(i * 10), Json{{"n", i * 10}}.dump());
   b.puts.emplace_back("o/t2/x", Json{{"n", -1}}.dump());  // another tenant's row: never in t1's pages
   REQUIRE(store->CommitReadModel(b).has_value());
-  pj::PageRequest r{"m", "o/t1/", std::nullopt, "", 10, nullptr};
+  pj::PageRequest r;
+  r.model = "m";
+  r.prefix = "o/t1/";
+  r.limit = 10;
   auto first = pj::ReadPage(*store, r);
   REQUIRE(first.has_value());
   REQUIRE(first->rows.size() == 10);
@@ -282,7 +285,11 @@ TEST_CASE("pages go on from their cursor while rows arrive: none lost, none repe
   idx.puts.emplace_back("i/even/t1/" + pj::Padded(20), "");
   idx.puts.emplace_back("i/even/t1/" + pj::Padded(40), "");
   REQUIRE(store->CommitReadModel(idx).has_value());
-  auto even = pj::ReadPage(*store, {"m", "i/even/t1/", std::string("o/t1/"), "", 10, nullptr});
+  pj::PageRequest by_index;
+  by_index.model = "m";
+  by_index.prefix = "i/even/t1/";
+  by_index.rows_at = "o/t1/";
+  auto even = pj::ReadPage(*store, by_index);
   REQUIRE(even.has_value());
   REQUIRE(even->rows.size() == 2);
   CHECK(even->rows[1]["n"] == 40);
