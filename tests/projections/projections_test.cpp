@@ -12,6 +12,7 @@
 #include "projections/projections.hpp"
 #include "projections/query.hpp"
 #include "projections/read_models.hpp"
+#include "child_process.hpp"
 #include "test_support.hpp"
 
 namespace es = keel::eventstore;
@@ -319,4 +320,38 @@ TEST_CASE("a rebuild folds a new generation beside the serving one and swaps in 
   pj::Projections again(*store, {pj::OrderList()});
   REQUIRE(again.Start().has_value());
   CHECK(again.ActiveModel("orders") == "orders@2");
+}
+
+TEST_CASE("a read model killed in the middle of the log and restarted equals one built in one go", "[projections][crash]") {
+  es::test::TempDir dir;
+  std::uint64_t head = 0;
+  {
+    auto store = es::test::OpenOrDie(dir.str());
+    for (int i = 0; i < 400; ++i) {
+      const std::string tenant = "p1:t" + std::to_string(i % 3), id = "o" + std::to_string(i);
+      Append(*store, OrderStream(tenant, id), o::Event(Placed(tenant, id, "c" + std::to_string(i % 5), 1 + i % 4)));
+      if (i % 3 == 0) Append(*store, OrderStream(tenant, id), o::Event(o::OrderCancelled{"x", {}, kT0 + i}), kT0 + i);
+    }
+    head = store->HeadPosition();
+  }
+  // SIGKILL while it folds, somewhere past a third of the log (chunks of 5, each committed whole).
+  std::uint64_t killed_at = 0;
+  auto run = keel::test::RunUntilKilled(KEEL_PROJECTIONS_CRASH_DRIVER, {dir.str()}, [&](const std::string& out) {
+    const auto at = out.rfind("at ");
+    if (at == std::string::npos) return false;
+    killed_at = std::stoull(out.substr(at + 3));
+    return killed_at > head / 3;
+  });
+  REQUIRE(run.died_of_sigkill);
+  CHECK(killed_at < head);
+  auto store = es::test::OpenOrDie(dir.str());
+  pj::Runner resumed(*store, pj::OrderList(), "orders-crash", {std::chrono::milliseconds(1), 5});
+  CHECK(resumed.position() >= killed_at);  // every committed chunk kept its checkpoint
+  CHECK(resumed.position() < head);
+  resumed.Start();
+  REQUIRE(resumed.WaitFor(head, std::chrono::seconds(10)));
+  pj::Runner whole(*store, pj::OrderList(), "orders-whole", {std::chrono::milliseconds(1), 100'000});
+  whole.Start();
+  REQUIRE(whole.WaitFor(head, std::chrono::seconds(10)));
+  CHECK(Dump(*store, "orders-crash") == Dump(*store, "orders-whole"));
 }

@@ -1,0 +1,30 @@
+// A process for the projections crash test: opens the store at argv[1], folds the orders read model
+// into key space "orders-crash" in small chunks, printing "at <position>" after each, and runs until
+// it is killed (the test sends SIGKILL in the middle of the log).
+#include <cstdio>
+#include <thread>
+
+#include "eventstore/store.hpp"
+#include "projections/read_models.hpp"
+#include "projections/runner.hpp"
+
+int main(int argc, char** argv) {
+  if (argc != 2) return 2;
+  auto store = keel::eventstore::EventStore::Open(argv[1]);
+  if (!store) {
+    std::fprintf(stderr, "%s\n", store.error().ToString().c_str());
+    return 1;
+  }
+  keel::projections::Runner runner(**store, keel::projections::OrderList(), "orders-crash",
+                                   {std::chrono::milliseconds(1), 5});
+  runner.Start();
+  std::uint64_t shown = 0;
+  for (;;) {
+    if (const auto p = runner.position(); p != shown) {
+      shown = p;
+      std::printf("at %llu\n", static_cast<unsigned long long>(p));
+      std::fflush(stdout);
+    }
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+}
