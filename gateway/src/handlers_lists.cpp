@@ -1,5 +1,7 @@
 // Handlers of the list routes, answered from the read models (projections/read_models.hpp):
+//   GET /v1/partners?level=                    (a partner-bound key: its own partner)
 //   GET /v1/partners/{partner}/tenants?status=&plan=&template_id=
+//   GET /v1/tenants/{tenant}/warehouses
 //   GET /v1/tenants/{tenant}/orders?status=&customer=&channel=&placed_from=&placed_to=
 // Each takes limit (1..500, default 50), cursor (the previous page's next_cursor) and min_position (a
 // log position, e.g. a command's reply's: the answer waits, at most 2 s, until the read model has
@@ -179,9 +181,46 @@ Response ListOrders(Call& c) {
   return Listing(c, std::move(r), model->second);
 }
 
+// The platform's partners; a partner-bound key sees its own partner only.
+Response ListPartners(Call& c) {
+  auto p = Params(c, {"level"});
+  if (!p) return p.error();
+  const std::string level = Query(c, "level");
+  if (!level.empty() && level != "registered" && level != "silver" && level != "gold" && level != "platinum")
+    return BadField({"level", "expected one of: registered, silver, gold, platinum"});
+  auto model = ReadModel(c, "partners", p->min_position);
+  if (!model) return model.error();
+  projections::PageRequest r;
+  r.model = model->first;
+  r.limit = p->limit;
+  r.cursor = p->cursor;
+  r.prefix = "p/";
+  if (!c.who.partner.empty()) r.prefix = "p/" + c.who.partner;  // its own row (and no other's)
+  const std::string own = c.who.partner;
+  r.keep = [level, own](const Json& row) {
+    return (level.empty() || row.value("level", "") == level) && (own.empty() || row.value("id", "") == own);
+  };
+  return Listing(c, std::move(r), model->second);
+}
+
+Response ListWarehouses(Call& c) {
+  auto p = Params(c, {});
+  if (!p) return p.error();
+  auto model = ReadModel(c, "warehouses", p->min_position);
+  if (!model) return model.error();
+  projections::PageRequest r;
+  r.model = model->first;
+  r.limit = p->limit;
+  r.cursor = p->cursor;
+  r.prefix = "w/" + c.Param("tenant") + "/";
+  return Listing(c, std::move(r), model->second);
+}
+
 }  // namespace
 
 void AddListHandlers(HandlerTable& t) {
+  t["list_partners"] = ListPartners;
+  t["list_warehouses"] = ListWarehouses;
   t["list_tenants"] = ListTenants;
   t["list_orders"] = ListOrders;
 }

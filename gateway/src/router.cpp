@@ -43,6 +43,8 @@ constexpr std::array kRoutes{
           "Move simulated business time forward and close the billing periods that ended (404 on the system clock)", kCmd},
     // -- partners --
     Route{"POST", "/v1/partners", "register_partner", S::kPlatform, C::kPlatformAdmin, "Register a partner", kCmd},
+    Route{"GET", "/v1/partners", "list_partners", S::kPlatform, C::kRead,
+          "The partners (a partner-bound key: its own; filter by level; paginated)", kQuery},
     Route{"GET", "/v1/partners/{partner}", "get_partner", S::kPartner, C::kRead, "A partner's current state", kQuery},
     Route{"PUT", "/v1/partners/{partner}/branding", "update_branding", S::kPartner, C::kPartnerAdmin, "Set the partner's branding", kCmd},
     Route{"PUT", "/v1/partners/{partner}/price-list", "set_price_list", S::kPartner, C::kPartnerAdmin, "Set the partner's price list", kCmd},
@@ -85,6 +87,8 @@ constexpr std::array kRoutes{
           C::kOperations, "Replace a customer's contract prices (an empty list clears them)", kCmd},
     // -- warehouses --
     Route{"POST", "/v1/tenants/{tenant}/warehouses", "create_warehouse", S::kTenant, C::kOperations, "Create a warehouse", kCmd},
+    Route{"GET", "/v1/tenants/{tenant}/warehouses", "list_warehouses", S::kTenant, C::kRead,
+          "The tenant's warehouses (paginated)", kQuery},
     Route{"GET", "/v1/tenants/{tenant}/warehouses/{warehouse}", "get_warehouse", S::kTenant, C::kRead, "A warehouse's stock", kQuery},
     Route{"GET", "/v1/tenants/{tenant}/warehouses/{warehouse}/expired-lots", "get_expired_lots", S::kTenant, C::kRead,
           "Lots on hand whose expiry has passed (never shipped; scrap them by adjustment)", kQuery},

@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include "domain/order.hpp"
+#include "domain/partner.hpp"
+#include "domain/warehouse.hpp"
 #include "domain/tenant.hpp"
 #include "entity_fold.hpp"
 
@@ -118,6 +120,55 @@ class Orders final : public Projection {
   }
 };
 
+class Partners final : public Projection {
+ public:
+  std::string_view name() const override { return "partners"; }
+  std::uint32_t version() const override { return 1; }
+  bool Wants(const eventstore::EventView& e) const override { return StreamKind(e.stream) == "partner"; }
+  std::expected<void, std::string> Apply(const eventstore::EventView& e, Model& m) const override {
+    namespace p = domain::partner;
+    auto f = FoldEntity<p::State>(e, m, codec::DecodePartner, [](p::State& s, const p::Event& ev) { p::Apply(s, ev); });
+    if (!f) return std::unexpected(f.error());
+    const p::State& s = f->after;
+    if (s.id.empty()) return std::unexpected("a partner event before its registration");
+    m.Put("p/" + s.id, Json{{"id", s.id},
+                            {"name", s.name},
+                            {"display_name", s.branding.display_name},
+                            {"level", std::string(p::LevelName(s.level))},
+                            {"certified", s.certified},
+                            {"suspended", s.suspended},
+                            {"partner_bps", s.partner_bps},
+                            {"updated_at", e.timestamp_ms}}
+                           .dump());
+    return {};
+  }
+};
+
+// A warehouse's directory row comes from its creation alone (its stock is the inventory's business).
+class Warehouses final : public Projection {
+ public:
+  std::string_view name() const override { return "warehouses"; }
+  std::uint32_t version() const override { return 1; }
+  bool Wants(const eventstore::EventView& e) const override {
+    return e.type == "WarehouseCreated" && StreamKind(e.stream) == "warehouse";
+  }
+  std::expected<void, std::string> Apply(const eventstore::EventView& e, Model& m) const override {
+    namespace w = domain::warehouse;
+    auto event = codec::DecodeWarehouse(e.type, e.schema_version, e.payload);
+    if (!event) return std::unexpected("undecodable " + std::string(e.type) + ": " + event.error().message);
+    const auto* created = std::get_if<w::WarehouseCreated>(&*event);
+    if (created == nullptr || created->id.empty() || created->tenant.empty()) return std::unexpected("a warehouse without an id");
+    m.Put("w/" + created->tenant + "/" + created->id, Json{{"id", created->id},
+                                                            {"name", created->name},
+                                                            {"currency", created->currency},
+                                                            {"lot_tracking", created->lot_tracking},
+                                                            {"landed_cost", created->landed_cost},
+                                                            {"created_at", e.timestamp_ms}}
+                                                          .dump());
+    return {};
+  }
+};
+
 }  // namespace
 
 std::string Padded(std::int64_t n) {
@@ -128,6 +179,10 @@ std::string Padded(std::int64_t n) {
 
 std::shared_ptr<const Projection> TenantDirectory() { return std::make_shared<Tenants>(); }
 std::shared_ptr<const Projection> OrderList() { return std::make_shared<Orders>(); }
-std::vector<std::shared_ptr<const Projection>> ReadModels() { return {TenantDirectory(), OrderList()}; }
+std::shared_ptr<const Projection> PartnerDirectory() { return std::make_shared<Partners>(); }
+std::shared_ptr<const Projection> WarehouseDirectory() { return std::make_shared<Warehouses>(); }
+std::vector<std::shared_ptr<const Projection>> ReadModels() {
+  return {PartnerDirectory(), TenantDirectory(), WarehouseDirectory(), OrderList()};
+}
 
 }  // namespace keel::projections

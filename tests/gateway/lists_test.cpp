@@ -155,7 +155,7 @@ TEST_CASE("the read models are run from the admin listener: status, online rebui
   GatewayWorld w;
   w.LiveTenant("p1", "p1:t1");
   auto status = w.CallJson("GET", "/v1/admin/projections", nullptr, kOwnerKey, 200);
-  REQUIRE(status["projections"].size() == 2);
+  REQUIRE(status["projections"].size() == 4);
   for (const auto& p : status["projections"]) {
     CHECK(p["generation"] == 1);
     CHECK(p["parked"].empty());
@@ -184,4 +184,30 @@ TEST_CASE("the read models are run from the admin listener: status, online rebui
   // The metrics carry each read model's position and lag.
   auto metrics = w.Call("GET", "/metrics");
   CHECK(metrics.body.find("keel_projection{projection=\"orders\",what=\"lag_events\"}") != std::string::npos);
+}
+
+TEST_CASE("the partners and a tenant's warehouses are listed in the caller's scope", "[gateway][e2e][lists]") {
+  GatewayWorld w;
+  w.LiveTenant("p1", "p1:t1");
+  w.LiveTenant("p2", "p2:t1");
+  w.CallJson("PUT", "/v1/partners/p2/level", {{"level", "gold"}}, kOwnerKey, 200);
+  w.CallJson("POST", "/v1/tenants/p1:t1/warehouses", {{"id", "w1"}, {"name", "Main"}, {"currency", "EUR"}}, kOwnerKey, 201);
+  auto created = w.CallJson("POST", "/v1/tenants/p1:t1/warehouses", {{"id", "w2"}, {"name", "North"}, {"currency", "SEK"}}, kOwnerKey, 201);
+  const std::string at = "?min_position=" + std::to_string(w.head());
+  // The platform owner sees every partner; a filter by level; a partner admin its own only.
+  CHECK(Ids(w.CallJson("GET", "/v1/partners" + at, nullptr, kOwnerKey, 200)) == std::set<std::string>{"p1", "p2"});
+  auto gold = w.CallJson("GET", "/v1/partners?level=gold", nullptr, kOwnerKey, 200);
+  CHECK(Ids(gold) == std::set<std::string>{"p2"});
+  CHECK(gold["items"][0]["certified"] == true);
+  const std::string admin1 = w.Key("partner_admin", "p1");
+  CHECK(Ids(w.CallJson("GET", "/v1/partners", nullptr, admin1, 200)) == std::set<std::string>{"p1"});
+  Expect(w.Call("GET", "/v1/partners?level=diamond", nullptr, kOwnerKey), 400, "invalid_field", "level");
+  // Warehouses of a tenant, in order, with what they were created with.
+  auto warehouses = w.CallJson("GET", "/v1/tenants/p1:t1/warehouses" + at, nullptr, admin1, 200);
+  REQUIRE(warehouses["items"].size() == 2);
+  CHECK(warehouses["items"][1] == Json{{"id", "w2"}, {"name", "North"}, {"currency", "SEK"}, {"lot_tracking", false},
+                                       {"landed_cost", false}, {"created_at", keel::test::kStart}});
+  CHECK(created["entity"]["id"] == "w2");
+  CHECK(w.CallJson("GET", "/v1/tenants/p2:t1/warehouses", nullptr, kOwnerKey, 200)["items"].empty());
+  Expect(w.Call("GET", "/v1/tenants/p2:t1/warehouses", nullptr, admin1), 404, "not_found");
 }

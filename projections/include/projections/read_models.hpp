@@ -1,5 +1,9 @@
 // The read models the gateway's list routes query, each a projection (projection.hpp) with its key
 // layout. Rows are JSON objects; index keys hold nothing, their key ends with the row's id.
+//  - "partners": "p/<partner>" -> {id, name, display_name, level, certified, suspended, partner_bps,
+//    updated_at}.
+//  - "warehouses": "w/<tenant>/<warehouse>" -> {id, name, currency, lot_tracking, landed_cost,
+//    created_at} (from WarehouseCreated alone).
 //  - "tenants": "p/<partner>/<tenant>" -> {id, reference, partner, name, template_id, template_version,
 //    plan, status, modules, warehouses, open_tickets, period_orders, updated_at};
 //    "i/status/<partner>/<status>/<tenant>" index.
@@ -19,7 +23,9 @@
 
 namespace keel::projections {
 
+std::shared_ptr<const Projection> PartnerDirectory();
 std::shared_ptr<const Projection> TenantDirectory();
+std::shared_ptr<const Projection> WarehouseDirectory();
 std::shared_ptr<const Projection> OrderList();
 // Every read model the node runs.
 std::vector<std::shared_ptr<const Projection>> ReadModels();
