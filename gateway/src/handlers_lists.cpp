@@ -6,7 +6,9 @@
 // Each takes limit (1..500, default 50), cursor (the previous page's next_cursor) and min_position (a
 // log position, e.g. a command's reply's: the answer waits, at most 2 s, until the read model has
 // folded it; else 503 projection_behind). Every answer: {"items", "next_cursor", "projection":
-// {"name", "position", "lag_events", "lag_ms"}}. An unknown parameter or a bad value is 400 naming it.
+// {"name", "position", "lag_events", "lag_ms"}}. An unknown parameter, an empty one or a bad value is
+// 400 naming it; a min_position beyond the log's head is 400; at most kMaxWaiters requests wait.
+#include <atomic>
 #include <charconv>
 #include <set>
 
@@ -49,6 +51,8 @@ std::expected<ListParams, Response> Params(const Call& c, const std::set<std::st
       p.min_position = *n;
     } else if (!allowed.contains(name)) {
       return std::unexpected(BadField({name, "unknown query parameter"}));
+    } else if (value.empty()) {
+      return std::unexpected(BadField({name, "an empty filter: leave the parameter out for none"}));
     }
   }
   return p;
@@ -59,16 +63,34 @@ std::string Query(const Call& c, const std::string& name) {
   return it == c.match.query.end() ? std::string() : it->second;
 }
 
+// Requests waiting for a read model at once (each holds a worker): beyond it, 503 at once, so that
+// waits cannot take the workers every other request needs.
+constexpr int kMaxWaiters = 4;
+std::atomic<int> waiters{0};
+
+Response Behind(std::string_view name, std::uint64_t position) {
+  Response r = Problem(503, "projection_behind", "Read model behind",
+                       "the " + std::string(name) + " read model has not reached position " + std::to_string(position) +
+                           " yet; retry shortly");
+  r.headers.emplace_back("Retry-After", "1");
+  return r;
+}
+
 // The read model `name`'s key space once it has folded `min_position` (bounded wait), and its figures.
 std::expected<std::pair<std::string, Json>, Response> ReadModel(Call& c, std::string_view name, std::uint64_t min_position) {
   if (c.ctx.projections == nullptr)
     return std::unexpected(Problem(503, "unavailable", "The service is unavailable", "the read models are not running"));
-  if (min_position > 0 && !c.ctx.projections->WaitFor(name, min_position, kMaxWait)) {
-    Response r = Problem(503, "projection_behind", "Read model behind",
-                         "the " + std::string(name) + " read model has not reached position " + std::to_string(min_position) +
-                             " yet; retry shortly");
-    r.headers.emplace_back("Retry-After", "1");
-    return std::unexpected(std::move(r));
+  if (min_position > 0 && !c.ctx.projections->WaitFor(name, min_position, std::chrono::milliseconds(0))) {
+    // A position the log has not reached was never a command's: no wait makes it come.
+    if (min_position > c.ctx.store.HeadPosition())
+      return std::unexpected(BadField({"min_position", "beyond the log's last position: pass the position a command answered"}));
+    if (waiters.fetch_add(1) >= kMaxWaiters) {
+      waiters.fetch_sub(1);
+      return std::unexpected(Behind(name, min_position));
+    }
+    const bool reached = c.ctx.projections->WaitFor(name, min_position, kMaxWait);
+    waiters.fetch_sub(1);
+    if (!reached) return std::unexpected(Behind(name, min_position));
   }
   auto status = c.ctx.projections->Status(name);
   std::string model = c.ctx.projections->ActiveModel(name);
@@ -114,9 +136,12 @@ Response ListTenants(Call& c) {
   const std::string status = Query(c, "status"), plan = Query(c, "plan"), template_id = Query(c, "template_id");
   if (!status.empty() && !TenantStatuses().contains(status))
     return BadField({"status", "expected one of: " + Listed(TenantStatuses())});
+  const std::string partner = c.Param("partner");
+  auto exists = PartnerOf(c, partner);
+  if (!exists) return exists.error();
+  if (exists->version == 0) return NotFound("partner '" + partner + "' does not exist");
   auto model = ReadModel(c, "tenants", p->min_position);
   if (!model) return model.error();
-  const std::string partner = c.Param("partner");
   projections::PageRequest r;
   r.model = model->first;
   r.limit = p->limit;
@@ -157,18 +182,19 @@ Response ListOrders(Call& c) {
   r.limit = p->limit;
   r.cursor = p->cursor;
   const std::string rows = "o/" + tenant + "/";
-  // The narrowest index answers; the other filters are checked on its rows.
-  if (!status.empty()) {
+  // An index answers, the other filters are checked on its rows: a placement window (its order is the
+  // answer's: by placement time), else status, else customer.
+  if (from || to) {
+    r.prefix = "i/placed/" + tenant + "/";
+    r.rows_at = rows;
+    if (from && r.cursor.empty()) r.cursor = projections::EncodeCursor(r.prefix + projections::Padded(static_cast<std::int64_t>(*from) - 1) + "/~");
+    if (to) r.until = r.prefix + projections::Padded(static_cast<std::int64_t>(*to) + 1);
+  } else if (!status.empty()) {
     r.prefix = "i/status/" + tenant + "/" + status + "/";
     r.rows_at = rows;
   } else if (!customer.empty()) {
     r.prefix = "i/customer/" + tenant + "/" + customer + "/";
     r.rows_at = rows;
-  } else if (from || to) {
-    r.prefix = "i/placed/" + tenant + "/";
-    r.rows_at = rows;
-    if (from && r.cursor.empty()) r.cursor = projections::EncodeCursor(r.prefix + projections::Padded(static_cast<std::int64_t>(*from) - 1) + "/~");
-    if (to) r.until = r.prefix + projections::Padded(static_cast<std::int64_t>(*to) + 1);
   } else {
     r.prefix = rows;
   }
@@ -197,8 +223,10 @@ Response ListPartners(Call& c) {
   r.prefix = "p/";
   if (!c.who.partner.empty()) r.prefix = "p/" + c.who.partner;  // its own row (and no other's)
   const std::string own = c.who.partner;
-  r.keep = [level, own](const Json& row) {
-    return (level.empty() || row.value("level", "") == level) && (own.empty() || row.value("id", "") == own);
+  // A key bound to a tenant reads no partner (as GET /v1/partners/{partner} is 404 for it).
+  const bool none = !c.who.tenant.empty();
+  r.keep = [level, own, none](const Json& row) {
+    return !none && (level.empty() || row.value("level", "") == level) && (own.empty() || row.value("id", "") == own);
   };
   return Listing(c, std::move(r), model->second);
 }

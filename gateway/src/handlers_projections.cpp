@@ -42,7 +42,14 @@ Response List(Call& c) {
   return JsonResponse(200, {{"projections", std::move(items)}});
 }
 
+// The admin commands take no body: a field in one is refused, as for any command.
+std::optional<Response> NoBody(const Call& c) {
+  if (c.body.is_object() && !c.body.empty()) return BadField({c.body.begin().key(), "unknown field (this route takes no body)"});
+  return std::nullopt;
+}
+
 Response Rebuild(Call& c) {
+  if (auto bad = NoBody(c)) return *bad;
   auto p = Running(c);
   if (!p) return p.error();
   const std::string name = c.Param("projection");
@@ -67,6 +74,7 @@ std::expected<std::uint64_t, Response> ParkedPosition(Call& c, projections::Proj
 }
 
 Response Retry(Call& c) {
+  if (auto bad = NoBody(c)) return *bad;
   auto p = Running(c);
   if (!p) return p.error();
   auto position = ParkedPosition(c, **p);
@@ -79,6 +87,7 @@ Response Retry(Call& c) {
 }
 
 Response Skip(Call& c) {
+  if (auto bad = NoBody(c)) return *bad;
   auto p = Running(c);
   if (!p) return p.error();
   auto position = ParkedPosition(c, **p);
