@@ -37,6 +37,7 @@ const Tables& AllTables() {
     AddBillingHandlers(t.handlers, t.async);
     AddContractPriceHandlers(t.handlers, t.async);
     AddListHandlers(t.handlers);
+    AddEntitlementHandlers(t.handlers);
     AddProjectionHandlers(t.handlers);
     return t;
   }();

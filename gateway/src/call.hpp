@@ -108,6 +108,7 @@ void AddOrderHandlers(HandlerTable& t, AsyncTable& a);
 void AddBillingHandlers(HandlerTable& t, AsyncTable& a);
 void AddContractPriceHandlers(HandlerTable& t, AsyncTable& a);
 void AddListHandlers(HandlerTable& t);
+void AddEntitlementHandlers(HandlerTable& t);
 void AddProjectionHandlers(HandlerTable& t);
 
 // -- helpers (call.cpp) --

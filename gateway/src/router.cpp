@@ -58,6 +58,8 @@ constexpr std::array kRoutes{
           "The partner's tenants (filter by status, plan, template; paginated)", kQuery},
     // -- tenants --
     Route{"GET", "/v1/tenants/{tenant}", "get_tenant", S::kTenant, C::kRead, "A tenant's current state", kQuery},
+    Route{"GET", "/v1/tenants/{tenant}/entitlements", "get_entitlements", S::kTenant, C::kRead,
+          "The tenant's plan, modules and limits, and its usage this period against them", kQuery},
     Route{"POST", "/v1/tenants/{tenant}/onboarding", "start_onboarding", S::kTenant, C::kLifecycle, "Start onboarding", kCmd},
     Route{"POST", "/v1/tenants/{tenant}/milestones/{milestone}/completion", "complete_milestone", S::kTenant, C::kLifecycle, "Complete an onboarding milestone", kCmd},
     Route{"POST", "/v1/tenants/{tenant}/go-live", "go_live", S::kTenant, C::kLifecycle, "Go live", kCmd},

@@ -224,3 +224,26 @@ TEST_CASE("the partners and a tenant's warehouses are listed in the caller's sco
   CHECK(w.CallJson("GET", "/v1/tenants/p2:t1/warehouses", nullptr, kOwnerKey, 200)["items"].empty());
   Expect(w.Call("GET", "/v1/tenants/p2:t1/warehouses", nullptr, admin1), 404, "not_found");
 }
+
+TEST_CASE("a tenant's entitlements: plan, modules by source, limits and this period's usage", "[gateway][e2e][entitlements]") {
+  GatewayWorld w;
+  w.LiveTenant("p1", "p1:t1");
+  w.CallJson("POST", "/v1/tenants/p1:t1/warehouses", {{"id", "w1"}, {"name", "Main"}, {"currency", "EUR"}}, kOwnerKey, 201);
+  w.CallJson("POST", "/v1/tenants/p1:t1/usage", {{"api_calls", 7}}, kOwnerKey, 200);
+  const Json tenant = w.CallJson("GET", "/v1/tenants/p1:t1", nullptr, kOwnerKey, 200)["state"];
+  const std::string op = w.Key("tenant_operator", "p1", "p1:t1");
+  auto e = w.CallJson("GET", "/v1/tenants/p1:t1/entitlements", nullptr, op, 200);
+  CHECK(e["plan"] == tenant["plan"]);
+  CHECK(e["limits"]["warehouses"] == tenant["limits"]["warehouses"]);
+  CHECK(e["usage"]["warehouses"]["used"] == 1);
+  CHECK(e["usage"]["api_calls"]["used"] == 7);
+  CHECK(e["usage"]["orders"]["used"] == 0);
+  CHECK(e["modules"].size() == tenant["modules"].size());
+  for (const auto& m : e["modules"]) CHECK((m["source"] == "plan" || m["source"] == "addon"));
+  CHECK(e["period_end"] == tenant["period_end"]);
+  CHECK(e["pending_downgrade"].is_null());
+  // Scope as the tenant's.
+  w.CallJson("POST", "/v1/partners", {{"id", "p2"}, {"name", "P2"}}, kOwnerKey, 201);
+  const std::string other = w.Key("partner_admin", "p2");
+  Expect(w.Call("GET", "/v1/tenants/p1:t1/entitlements", nullptr, other), 404, "not_found");
+}

@@ -204,6 +204,7 @@ TEST_CASE("every route answers its happy path over HTTP", "[gateway][e2e]") {
   CHECK(!k.Ok("GET", "/v1/partners/p1/tenants?min_position=" + head)["items"].empty());
   CHECK(!k.Ok("GET", "/v1/tenants/p1:t1/orders?min_position=" + head)["items"].empty());
   CHECK(!k.Ok("GET", "/v1/partners?min_position=" + head)["items"].empty());
+  CHECK(k.Ok("GET", "/v1/tenants/p1:t1/entitlements")["tenant"] == "p1:t1");
   CHECK(!k.Ok("GET", "/v1/tenants/p1:t1/warehouses?min_position=" + head)["items"].empty());
   // The read models' administration: an event the orders model cannot read is parked (its stream
   // only), a retry leaves it parked, a skip drops it; a rebuild starts.
