@@ -114,6 +114,27 @@ Response Listing(Call& c, projections::PageRequest request, const Json& projecti
                             {"projection", projection}});
 }
 
+// A page request on read model `name` (once it has folded min_position), with the common
+// parameters, and the read model's figures for the answer.
+struct Opened {
+  projections::PageRequest request;
+  Json figures;
+};
+std::expected<Opened, Response> Open(Call& c, std::string_view name, const ListParams& p) {
+  auto model = ReadModel(c, name, p.min_position);
+  if (!model) return std::unexpected(model.error());
+  Opened o;
+  o.request.model = std::move(model->first);
+  o.request.limit = p.limit;
+  o.request.cursor = p.cursor;
+  o.figures = std::move(model->second);
+  return o;
+}
+
+const std::set<std::string>& PartnerLevels() {
+  static const std::set<std::string> k{"registered", "silver", "gold", "platinum"};
+  return k;
+}
 const std::set<std::string>& TenantStatuses() {
   static const std::set<std::string> k{"provisioning", "onboarding", "active", "suspended", "terminated"};
   return k;
@@ -140,12 +161,9 @@ Response ListTenants(Call& c) {
   auto exists = PartnerOf(c, partner);
   if (!exists) return exists.error();
   if (exists->version == 0) return NotFound("partner '" + partner + "' does not exist");
-  auto model = ReadModel(c, "tenants", p->min_position);
-  if (!model) return model.error();
-  projections::PageRequest r;
-  r.model = model->first;
-  r.limit = p->limit;
-  r.cursor = p->cursor;
+  auto opened = Open(c, "tenants", *p);
+  if (!opened) return opened.error();
+  projections::PageRequest& r = opened->request;
   if (!status.empty()) {
     r.prefix = "i/status/" + partner + "/" + status + "/";
     r.rows_at = "p/" + partner + "/";
@@ -156,7 +174,7 @@ Response ListTenants(Call& c) {
     r.keep = [plan, template_id](const Json& row) {
       return (plan.empty() || row.value("plan", "") == plan) && (template_id.empty() || row.value("template_id", "") == template_id);
     };
-  return Listing(c, std::move(r), model->second);
+  return Listing(c, std::move(r), opened->figures);
 }
 
 Response ListOrders(Call& c) {
@@ -174,13 +192,10 @@ Response ListOrders(Call& c) {
   if (auto v = Query(c, "placed_to"); !v.empty() && !(to = Number(v)))
     return BadField({"placed_to", "expected Unix epoch milliseconds"});
   if (from && to && *from > *to) return BadField({"placed_from", "after placed_to"});
-  auto model = ReadModel(c, "orders", p->min_position);
-  if (!model) return model.error();
+  auto opened = Open(c, "orders", *p);
+  if (!opened) return opened.error();
   const std::string tenant = c.Param("tenant");
-  projections::PageRequest r;
-  r.model = model->first;
-  r.limit = p->limit;
-  r.cursor = p->cursor;
+  projections::PageRequest& r = opened->request;
   const std::string rows = "o/" + tenant + "/";
   // An index answers, the other filters are checked on its rows: a placement window (its order is the
   // answer's: by placement time), else status, else customer.
@@ -204,7 +219,7 @@ Response ListOrders(Call& c) {
            (channel.empty() || row.value("channel", "") == channel) && (!from || placed >= static_cast<std::int64_t>(*from)) &&
            (!to || placed <= static_cast<std::int64_t>(*to));
   };
-  return Listing(c, std::move(r), model->second);
+  return Listing(c, std::move(r), opened->figures);
 }
 
 // The platform's partners; a partner-bound key sees its own partner only.
@@ -212,14 +227,11 @@ Response ListPartners(Call& c) {
   auto p = Params(c, {"level"});
   if (!p) return p.error();
   const std::string level = Query(c, "level");
-  if (!level.empty() && level != "registered" && level != "silver" && level != "gold" && level != "platinum")
-    return BadField({"level", "expected one of: registered, silver, gold, platinum"});
-  auto model = ReadModel(c, "partners", p->min_position);
-  if (!model) return model.error();
-  projections::PageRequest r;
-  r.model = model->first;
-  r.limit = p->limit;
-  r.cursor = p->cursor;
+  if (!level.empty() && !PartnerLevels().contains(level))
+    return BadField({"level", "expected one of: " + Listed(PartnerLevels())});
+  auto opened = Open(c, "partners", *p);
+  if (!opened) return opened.error();
+  projections::PageRequest& r = opened->request;
   r.prefix = "p/";
   if (!c.who.partner.empty()) r.prefix = "p/" + c.who.partner;  // its own row (and no other's)
   const std::string own = c.who.partner;
@@ -228,20 +240,16 @@ Response ListPartners(Call& c) {
   r.keep = [level, own, none](const Json& row) {
     return !none && (level.empty() || row.value("level", "") == level) && (own.empty() || row.value("id", "") == own);
   };
-  return Listing(c, std::move(r), model->second);
+  return Listing(c, std::move(r), opened->figures);
 }
 
 Response ListWarehouses(Call& c) {
   auto p = Params(c, {});
   if (!p) return p.error();
-  auto model = ReadModel(c, "warehouses", p->min_position);
-  if (!model) return model.error();
-  projections::PageRequest r;
-  r.model = model->first;
-  r.limit = p->limit;
-  r.cursor = p->cursor;
-  r.prefix = "w/" + c.Param("tenant") + "/";
-  return Listing(c, std::move(r), model->second);
+  auto opened = Open(c, "warehouses", *p);
+  if (!opened) return opened.error();
+  opened->request.prefix = "w/" + c.Param("tenant") + "/";
+  return Listing(c, std::move(opened->request), opened->figures);
 }
 
 }  // namespace

@@ -1,0 +1,75 @@
+// The audit of refused requests (see audit.hpp).
+#include "audit.hpp"
+
+#include <atomic>
+#include <cctype>
+#include <cstdio>
+#include <set>
+
+namespace keel::gateway {
+namespace {
+// At most kAuditPerSecond audit records a second (a flood of bad keys must not fill the disk); the
+// denial is counted in the metrics either way.
+constexpr std::int64_t kAuditPerSecond = 200;
+constexpr std::int64_t kAuditPerSource = 20;  // one address cannot take the whole budget
+}  // namespace
+
+std::string RedactTarget(std::string_view target) {
+  const auto q = target.find('?');
+  if (q == std::string_view::npos) return std::string(target);
+  static const std::set<std::string> kSecret{"key", "api_key", "apikey", "token", "access_token",
+                                             "secret", "password", "authorization", "bearer"};
+  std::string out(target.substr(0, q + 1));
+  std::string_view rest = target.substr(q + 1);
+  bool first = true;
+  while (!rest.empty() || first) {
+    const auto amp = rest.find('&');
+    std::string_view part = rest.substr(0, amp);
+    rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
+    if (!first) out += '&';
+    first = false;
+    const auto eq = part.find('=');
+    std::string name(part.substr(0, eq));
+    for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (eq != std::string_view::npos && kSecret.contains(name)) {
+      out.append(part.substr(0, eq + 1)).append("REDACTED");
+    } else {
+      out.append(part);
+    }
+    if (amp == std::string_view::npos) break;
+  }
+  return out;
+}
+
+void Audit(ApiContext& ctx, const Request& req, const Principal& who, std::string_view route, int status, std::int64_t now) {
+  ctx.metrics.Denied();
+  const std::string source_ip = req.source.substr(0, req.source.rfind(':'));
+  if (ctx.limiter.Take("audit-source:" + source_ip, kAuditPerSource, now) > 0) {
+    ctx.metrics.AuditDropped("per_source");
+    return;
+  }
+  if (ctx.limiter.Take("audit-all", kAuditPerSecond, now) > 0) {
+    ctx.metrics.AuditDropped("overall");
+    return;
+  }
+  static std::atomic<std::uint64_t> seq{0};
+  char key[48];
+  std::snprintf(key, sizeof key, "%020lld-%010llu", static_cast<long long>(now),
+                static_cast<unsigned long long>(seq.fetch_add(1)));
+  json::Json rec{{"at", now},
+                 {"who", who.key_id.empty() ? std::string("anonymous") : who.Name()},
+                 {"role", who.key_id.empty() ? std::string() : std::string(RoleName(who.role))},
+                 {"scope", {{"partner", who.partner}, {"tenant", who.tenant}}},
+                 {"route", std::string(route)},
+                 {"method", req.method},
+                 {"target", RedactTarget(req.target).substr(0, 512)},
+                 {"status", status},
+                 {"source", req.source},
+                 {"request_id", req.Header("x-request-id")}};
+  eventstore::ReadModelBatch batch;
+  batch.model = "audit";
+  batch.puts.emplace_back(key, rec.dump(-1, ' ', false, json::Json::error_handler_t::replace));
+  ctx.store.CommitReadModelAsync(std::move(batch), [](auto) {});
+}
+
+}  // namespace keel::gateway
