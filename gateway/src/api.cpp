@@ -38,6 +38,10 @@ const Tables& AllTables() {
     AddBillingHandlers(t.handlers, t.async);
     AddContractPriceHandlers(t.handlers, t.async);
     AddListHandlers(t.handlers);
+    AddInventoryHandlers(t.handlers);
+    AddInvoiceHandlers(t.handlers);
+    AddInboxHandlers(t.handlers);
+    AddAuditHandlers(t.handlers);
     AddEntitlementHandlers(t.handlers);
     AddProjectionHandlers(t.handlers);
     return t;
@@ -194,7 +198,10 @@ void Api::LogAnswer(const Request& request, std::string_view route, const Respon
 }
 
 void Api::AuditRefused(const Request& request, int status, const Principal& who) {
-  Audit(*ctx_, request, who, "websocket", status, ctx_->WallNowMs());
+  Response refused;
+  refused.status = status;
+  refused.audit = true;
+  Audit(*ctx_, request, who, "websocket", refused, ctx_->WallNowMs());
 }
 
 std::uint64_t Api::KeyRevocations() const { return keys_->Changes(ctx_->WallNowMs()); }
@@ -437,7 +444,7 @@ Response Api::HandleAs(const Request& req, const Principal& given, actors::Clien
     if (const std::string id = req.Header("x-request-id"); !id.empty()) StampRequestId(r, id);  // before the log counts bytes
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     ctx.metrics.Request(p.route_id, r.status, seconds);
-    if (r.audit || r.status == 401 || r.status == 403) Audit(ctx, req, p.who, p.route_id, r.status, wall);
+    if (ShouldAudit(req, r)) Audit(ctx, req, p.who, p.route_id, r, wall);
     if (ctx.request_log) ctx.request_log->Write(req, req.body.size(), p.who, p.route_id, r, seconds);
     return r;
   };
@@ -525,7 +532,7 @@ bool Api::TryHandleAsync(const Request& req, std::function<void(Response)> done,
     if (!audited.Header("x-request-id").empty()) StampRequestId(r, audited.Header("x-request-id"));
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     ctx.metrics.Request(route, r.status, seconds);
-    if (r.audit || r.status == 401 || r.status == 403) Audit(ctx, audited, prepared->who, route, r.status, ctx.WallNowMs());
+    if (ShouldAudit(audited, r)) Audit(ctx, audited, prepared->who, route, r, ctx.WallNowMs());
     if (logged) ctx.request_log->Write(*logged, bytes_in, prepared->who, route, r, seconds);
     done(std::move(r));
   };

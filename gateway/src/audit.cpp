@@ -41,7 +41,32 @@ std::string RedactTarget(std::string_view target) {
   return out;
 }
 
-void Audit(ApiContext& ctx, const Request& req, const Principal& who, std::string_view route, int status, std::int64_t now) {
+bool ShouldAudit(const Request& req, const Response& r) {
+  if (r.audit || r.status == 401 || r.status == 403) return true;
+  const bool write = req.method == "POST" || req.method == "PUT" || req.method == "DELETE" || req.method == "PATCH";
+  return write && r.status >= 400 && r.status < 500 && r.status != 429;
+}
+
+namespace {
+// The tenant and partner a target's path names ("" when none): /v1/tenants/<t>/..., /v1/partners/<p>/...
+std::pair<std::string, std::string> Named(std::string_view target) {
+  target = target.substr(0, target.find('?'));
+  auto segment = [&](std::string_view prefix) -> std::string {
+    if (!target.starts_with(prefix)) return {};
+    auto rest = target.substr(prefix.size());
+    return std::string(rest.substr(0, rest.find('/')));
+  };
+  std::string tenant = segment("/v1/tenants/"), partner = segment("/v1/partners/");
+  if (!tenant.empty() && !eventstore::IsValidId(tenant)) tenant.clear();
+  if (!partner.empty() && !eventstore::IsValidId(partner)) partner.clear();
+  if (!tenant.empty()) partner = std::string(TenantNamespace(tenant));
+  return {tenant, partner};
+}
+}  // namespace
+
+void Audit(ApiContext& ctx, const Request& req, const Principal& who, std::string_view route, const Response& r,
+           std::int64_t now) {
+  const int status = r.status;
   ctx.metrics.Denied();
   const std::string source_ip = req.source.substr(0, req.source.rfind(':'));
   if (ctx.limiter.Take("audit-source:" + source_ip, kAuditPerSource, now) > 0) {
@@ -56,6 +81,7 @@ void Audit(ApiContext& ctx, const Request& req, const Principal& who, std::strin
   char key[48];
   std::snprintf(key, sizeof key, "%020lld-%010llu", static_cast<long long>(now),
                 static_cast<unsigned long long>(seq.fetch_add(1)));
+  const auto named = Named(req.target);
   json::Json rec{{"at", now},
                  {"who", who.key_id.empty() ? std::string("anonymous") : who.Name()},
                  {"role", who.key_id.empty() ? std::string() : std::string(RoleName(who.role))},
@@ -64,6 +90,11 @@ void Audit(ApiContext& ctx, const Request& req, const Principal& who, std::strin
                  {"method", req.method},
                  {"target", RedactTarget(req.target).substr(0, 512)},
                  {"status", status},
+                 {"result", status < 400                                                 ? "accepted"  // an operator's act
+                            : status == 401 || status == 403 || (r.audit && status == 404) ? "denied"
+                                                                                           : "refused"},
+                 {"tenant", named.first},
+                 {"partner", named.second},
                  {"source", req.source},
                  {"request_id", req.Header("x-request-id")}};
   eventstore::ReadModelBatch batch;

@@ -108,6 +108,10 @@ void AddOrderHandlers(HandlerTable& t, AsyncTable& a);
 void AddBillingHandlers(HandlerTable& t, AsyncTable& a);
 void AddContractPriceHandlers(HandlerTable& t, AsyncTable& a);
 void AddListHandlers(HandlerTable& t);
+void AddInventoryHandlers(HandlerTable& t);
+void AddInvoiceHandlers(HandlerTable& t);
+void AddInboxHandlers(HandlerTable& t);
+void AddAuditHandlers(HandlerTable& t);
 void AddEntitlementHandlers(HandlerTable& t);
 void AddProjectionHandlers(HandlerTable& t);
 

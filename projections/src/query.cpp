@@ -66,7 +66,10 @@ eventstore::Result<Page> ReadPage(const eventstore::EventStore& store, const Pag
         }
         auto json = nlohmann::json::parse(text, nullptr, false);
         if (json.is_discarded()) return true;
-        if (!r.keep || r.keep(json)) page.rows.push_back(std::move(json));
+        if (!r.keep || r.keep(json)) {
+          page.rows.push_back(std::move(json));
+          page.keys.push_back(last);
+        }
         return true;
       },
       after);

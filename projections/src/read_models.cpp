@@ -182,7 +182,8 @@ std::shared_ptr<const Projection> OrderList() { return std::make_shared<Orders>(
 std::shared_ptr<const Projection> PartnerDirectory() { return std::make_shared<Partners>(); }
 std::shared_ptr<const Projection> WarehouseDirectory() { return std::make_shared<Warehouses>(); }
 std::vector<std::shared_ptr<const Projection>> ReadModels() {
-  return {PartnerDirectory(), TenantDirectory(), WarehouseDirectory(), OrderList()};
+  return {PartnerDirectory(), TenantDirectory(),       WarehouseDirectory(), OrderList(),
+          InventoryAvailability(), BillingLedger(), ExceptionInbox(),    CommandLog()};
 }
 
 }  // namespace keel::projections

@@ -206,6 +206,12 @@ TEST_CASE("every route answers its happy path over HTTP", "[gateway][e2e]") {
   CHECK(!k.Ok("GET", "/v1/partners?min_position=" + head)["items"].empty());
   CHECK(k.Ok("GET", "/v1/tenants/p1:t1/entitlements")["tenant"] == "p1:t1");
   CHECK(!k.Ok("GET", "/v1/tenants/p1:t1/warehouses?min_position=" + head)["items"].empty());
+  CHECK(!k.Ok("GET", "/v1/tenants/p1:t1/inventory?min_position=" + head)["items"].empty());
+  CHECK(k.Ok("GET", "/v1/tenants/p1:t1/invoices?min_position=" + head)["items"].is_array());
+  CHECK(k.Ok("GET", "/v1/partners/p1/statements?period=2026-01")["partner"] == "p1");
+  CHECK(k.Ok("GET", "/v1/tenants/p1:t1/exceptions?min_position=" + head)["items"].is_array());
+  CHECK(k.Ok("GET", "/v1/tenants/p1:t1/tickets?min_position=" + head)["items"].is_array());
+  CHECK(!k.Ok("GET", "/v1/audit?tenant=p1:t1&min_position=" + head)["items"].empty());
   // The read models' administration: an event the orders model cannot read is parked (its stream
   // only), a retry leaves it parked, a skip drops it; a rebuild starts.
   REQUIRE(w.node->store().Append("t/p1:t1/order/garbled", keel::eventstore::ExpectedVersion::Any(), {{"OrderPlaced", 1, "not capnp"}})

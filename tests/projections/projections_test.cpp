@@ -13,6 +13,7 @@
 #include "projections/query.hpp"
 #include "projections/read_models.hpp"
 #include "child_process.hpp"
+#include "projection_support.hpp"
 #include "test_support.hpp"
 
 namespace es = keel::eventstore;
@@ -21,18 +22,13 @@ namespace t = keel::domain::tenant;
 namespace o = keel::domain::order;
 using Json = nlohmann::json;
 
+using keel::test::Append;
+using keel::test::Dump;
+using keel::test::Has;
+using keel::test::kT0;
+using keel::test::Row;
+
 namespace {
-
-constexpr std::int64_t kT0 = 1'767'225'600'000;
-
-template <class Event>
-void Append(es::EventStore& store, const std::string& stream, const Event& event, std::int64_t at = kT0) {
-  auto encoded = keel::codec::Encode(event);
-  es::Metadata meta;
-  meta.timestamp_ms = at;
-  REQUIRE(store.Append(stream, es::ExpectedVersion::Any(), {{encoded.type, encoded.schema_version, encoded.payload}}, meta)
-              .has_value());
-}
 
 std::string TenantStream(const std::string& id) { return "t/" + id + "/tenant/" + id; }
 std::string OrderStream(const std::string& tenant, const std::string& id) { return "t/" + tenant + "/order/" + id; }
@@ -62,29 +58,6 @@ o::OrderPlaced Placed(const std::string& tenant, const std::string& id, const st
   p.at = kT0;
   p.placed_by = "key:k1";
   return p;
-}
-
-// Every entry of a model, in key order: what "equal read models" means.
-std::vector<std::pair<std::string, std::string>> Dump(const es::EventStore& store, const std::string& model) {
-  std::vector<std::pair<std::string, std::string>> out;
-  REQUIRE(store.ReadModelScan(model, "", [&](std::string_view k, std::string_view v) {
-    out.emplace_back(std::string(k), std::string(v));
-    return true;
-  }).has_value());
-  return out;
-}
-
-Json Row(const es::EventStore& store, const std::string& model, const std::string& key) {
-  auto v = store.ReadModelGet(model, key);
-  REQUIRE(v.has_value());
-  REQUIRE(v->has_value());
-  return Json::parse(**v);
-}
-
-bool Has(const es::EventStore& store, const std::string& model, const std::string& key) {
-  auto v = store.ReadModelGet(model, key);
-  REQUIRE(v.has_value());
-  return v->has_value();
 }
 
 // A projection that refuses events of one stream while `refuse` is set (a poison event).

@@ -19,6 +19,7 @@ namespace keel::projections {
 
 struct Page {
   std::vector<nlohmann::json> rows;
+  std::vector<std::string> keys;  // each row's key in the listing (the index key under an index prefix)
   std::string next;  // the cursor of the next page; "" when this is the last
 };
 

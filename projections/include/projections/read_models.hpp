@@ -10,6 +10,23 @@
 //  - "orders": "o/<tenant>/<order>" -> {id, customer, channel, status, currency, total, lines, units,
 //    backordered, placed_by, placed_at, updated_at}; indexes "i/status/<tenant>/<status>/<order>",
 //    "i/customer/<tenant>/<customer>/<order>", "i/placed/<tenant>/<placed_at, 20 digits>/<order>".
+//  - "inventory": "v/<tenant>/<sku>" -> {sku, on_hand, reserved, available, below_min, warehouses:
+//    [{warehouse, currency, on_hand, reserved, available, value, lot_tracked, lots: [{lot, expiry, qty}],
+//    min, max, below_min}], updated_at}; indexes "i/warehouse/<tenant>/<warehouse>/<sku>",
+//    "i/below_min/<tenant>/<sku>"; kept per warehouse and SKU: "s/<stream>/<sku>" (inventory.cpp).
+//  - "billing": "inv/<tenant>/<invoice>" -> {id, tenant, currency, period_start, period_end, lines,
+//    total, paid, credited, balance, status (open, overdue, settled), due_at, issued_at, partner_share,
+//    platform_share, updated_at}; index "i/status/<tenant>/<status>/<invoice>"; the partner's
+//    statement: "st/<partner>/<YYYY-MM>/<tenant>" -> {tenant, currency, invoices, billed,
+//    partner_share, platform_share, paid, credited} and "sum/<partner>/<YYYY-MM>" -> {<currency>:
+//    {tenants, invoices, billed, partner_share, platform_share, paid, credited}} (billing_models.cpp).
+//  - "inbox": "x/<tenant>/<position, 20 digits>" -> {id, kind (failure, latency_breach), integration,
+//    detail, routed_to, status (open, resolved), raised_at, resolved_at, position}, index
+//    "i/open/<tenant>/<id>"; tickets "k/<tenant>/<ticket>" -> {id, subject, severity, status,
+//    opened_at, resolved_at}, index "i/ticket_open/<tenant>/<ticket>" (inbox.cpp).
+//  - "commands": "a/<at, 20 digits>-<position, 20 digits>" -> {at, result: accepted, principal, route,
+//    tenant, partner, target, request_id, position, events: [{type, stream, position}]}; indexes
+//    "i/tenant/<tenant>/<at>-<position>", "i/partner/...", "i/principal/..." (command_log.cpp).
 // Every model also keeps the entities' states it folds ("s/<stream>") and its parked events
 // ("!parked/...", runner.hpp).
 #pragma once
@@ -19,6 +36,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "projections/projection.hpp"
 
 namespace keel::projections {
@@ -27,8 +46,22 @@ std::shared_ptr<const Projection> PartnerDirectory();
 std::shared_ptr<const Projection> TenantDirectory();
 std::shared_ptr<const Projection> WarehouseDirectory();
 std::shared_ptr<const Projection> OrderList();
+std::shared_ptr<const Projection> InventoryAvailability();
+std::shared_ptr<const Projection> BillingLedger();
+std::shared_ptr<const Projection> ExceptionInbox();
+std::shared_ptr<const Projection> CommandLog();
 // Every read model the node runs.
 std::vector<std::shared_ptr<const Projection>> ReadModels();
+
+// An inventory row (model "inventory") as the API answers it at `now_ms`: each warehouse's available
+// as the domain plans with it (unexpired lots less reserved, never below 0), every lot marked expired
+// or not, the lots expiring within `horizon_ms` (expired ones included) listed apart, the totals
+// summed; with `only_warehouse`, that warehouse's entry alone and its totals.
+nlohmann::json InventoryItemAt(const nlohmann::json& row, std::int64_t now_ms, std::int64_t horizon_ms,
+                               const std::string& only_warehouse);
+
+// "YYYY-MM" of a Unix epoch milliseconds time (UTC): a statement's period.
+std::string Month(std::int64_t epoch_ms);
 
 // 20-digit zero-padded decimal: index keys that sort as numbers do.
 std::string Padded(std::int64_t n);

@@ -1,0 +1,165 @@
+// GET /v1/audit?tenant=&partner=&principal=&result=&from=&to=: the audit trail, oldest first — every
+// command the log accepted (read model "commands", one row per command) merged in time order with the
+// requests the gateway refused or denied and the operators' acts it recorded (model "audit",
+// audit.hpp). A partner-bound key reads its partner's scope only, a tenant-bound key its tenant's; a
+// refusal belongs to the scope it targeted and to the scope of the key that tried.
+// The cursor holds one position per source ("<commands>.<audit>", each hex, "-" once exhausted).
+#include <algorithm>
+
+#include "list_support.hpp"
+#include "projections/read_models.hpp"
+
+namespace keel::gateway {
+namespace {
+
+using json::Json;
+constexpr std::string_view kDone = "-";
+
+struct Source {
+  projections::PageRequest request;
+  projections::Page page;
+  std::string cursor;  // where this source resumes ("" from its start, kDone when exhausted)
+};
+
+// The time-ordered position of a row of either source (its key's time digits, then its source and key).
+std::string SortKey(std::string_view key, std::string_view prefix, char source) {
+  key.remove_prefix(prefix.size());
+  if (const auto slash = key.rfind('/'); slash != std::string_view::npos) key.remove_prefix(slash + 1);
+  return std::string(key.substr(0, 20)) + source + std::string(key.substr(std::min<std::size_t>(20, key.size())));
+}
+
+Response ListAudit(Call& c) {
+  auto p = Params(c, {"tenant", "partner", "principal", "result", "from", "to"});
+  if (!p) return p.error();
+  std::string tenant = Query(c, "tenant"), partner = Query(c, "partner");
+  const std::string principal = Query(c, "principal"), result = Query(c, "result");
+  if (!tenant.empty() && !eventstore::IsValidId(tenant)) return BadField({"tenant", std::string(json::kIdRule)});
+  if (!partner.empty() && !eventstore::IsValidId(partner)) return BadField({"partner", std::string(json::kIdRule)});
+  if (!principal.empty() && (principal.size() > 300 || principal.find('/') != std::string::npos))
+    return BadField({"principal", "expected a principal as events name it, e.g. key:<id> or process:<name>"});
+  if (!result.empty() && result != "accepted" && result != "refused" && result != "denied")
+    return BadField({"result", "expected one of: accepted, refused, denied"});
+  std::optional<std::uint64_t> from, to;
+  if (auto v = Query(c, "from"); !v.empty() && !(from = Number(v))) return BadField({"from", "expected Unix epoch milliseconds"});
+  if (auto v = Query(c, "to"); !v.empty() && !(to = Number(v))) return BadField({"to", "expected Unix epoch milliseconds"});
+  if (from && to && *from > *to) return BadField({"from", "after to"});
+  // The caller's scope narrows the filters; a filter outside it is 404, as the scope's resources are.
+  if (!c.who.partner.empty()) {
+    if (!partner.empty() && partner != c.who.partner) return NotFound("partner '" + partner + "' does not exist");
+    partner = c.who.partner;
+  }
+  if (!tenant.empty() && OutsideByName(c.who, tenant)) return NotFound("tenant '" + tenant + "' does not exist");
+  if (!c.who.tenant.empty()) tenant = c.who.tenant;
+  if (!tenant.empty() && !partner.empty() && TenantNamespace(tenant) != partner)
+    return BadField({"tenant", "not a tenant of partner '" + partner + "'"});
+
+  auto commands_model = ReadModel(c, "commands", p->min_position);
+  if (!commands_model) return commands_model.error();
+  // The two cursors.
+  std::string cursor_a, cursor_b;
+  if (!p->cursor.empty()) {
+    const auto dot = p->cursor.find('.');
+    if (dot == std::string::npos) return BadField({"cursor", "not a cursor of this listing (pass next_cursor from the previous page)"});
+    cursor_a = p->cursor.substr(0, dot);
+    cursor_b = p->cursor.substr(dot + 1);
+  }
+  auto keep = [=](const Json& row) {
+    const auto at = row.value("at", std::int64_t{0});
+    auto field = [&](const char* name) { return row.contains(name) && row[name].is_string() ? row[name].get<std::string>() : std::string(); };
+    const std::string who = row.contains("principal") ? field("principal") : field("who");
+    // A refusal is in the scope it targeted and in the caller's (a partner sees what its keys tried).
+    std::string by_partner, by_tenant;
+    if (row.contains("scope") && row["scope"].is_object()) {
+      by_partner = row["scope"].value("partner", "");
+      by_tenant = row["scope"].value("tenant", "");
+    }
+    return (tenant.empty() || field("tenant") == tenant || by_tenant == tenant) &&
+           (partner.empty() || field("partner") == partner || by_partner == partner) &&
+           (principal.empty() || who == principal) && (result.empty() || field("result") == result) &&
+           (!from || at >= static_cast<std::int64_t>(*from)) && (!to || at <= static_cast<std::int64_t>(*to));
+  };
+  Source a, b;
+  a.request.model = commands_model->first;
+  if (!tenant.empty()) a.request.prefix = "i/tenant/" + tenant + "/";
+  else if (!partner.empty()) a.request.prefix = "i/partner/" + partner + "/";
+  else if (!principal.empty()) a.request.prefix = "i/principal/" + principal + "/";
+  else a.request.prefix = "a/";
+  if (a.request.prefix != "a/") a.request.rows_at = "a/";
+  b.request.model = "audit";
+  b.request.prefix = "";
+  for (Source* s : {&a, &b}) {
+    s->request.limit = p->limit;
+    s->request.keep = keep;
+    s->request.max_examined = 5'000;
+    if (from) s->cursor = projections::EncodeCursor(s->request.prefix + projections::Padded(static_cast<std::int64_t>(*from) - 1) + "~");
+    if (to) s->request.until = s->request.prefix + projections::Padded(static_cast<std::int64_t>(*to) + 1);
+  }
+  if (!p->cursor.empty()) {
+    a.cursor = cursor_a;
+    b.cursor = cursor_b;
+  }
+  for (Source* s : {&a, &b}) {
+    if (s->cursor == kDone) continue;
+    if (!s->cursor.empty() && !projections::DecodeCursor(s->cursor, s->request.prefix))
+      return BadField({"cursor", "not a cursor of this listing (pass next_cursor from the previous page)"});
+    s->request.cursor = s->cursor;
+    auto page = projections::ReadPage(c.ctx.store, s->request);
+    if (!page) return Problem(503, "unavailable", "The service is unavailable", "the audit could not be read");
+    s->page = std::move(*page);
+  }
+  // Rows up to the point both sources have read (a source that stopped early bounds the merge).
+  std::string bound = "~";
+  for (Source* s : {&a, &b})
+    if (s->cursor != kDone && !s->page.next.empty())
+      bound = std::min(bound, SortKey(*projections::DecodeCursor(s->page.next, s->request.prefix), s->request.prefix,
+                                      s == &a ? 'a' : 'r'));
+  struct Taken {
+    std::string sort;
+    Source* from;
+    std::size_t index;
+  };
+  std::vector<Taken> rows;
+  for (Source* s : {&a, &b})
+    for (std::size_t i = 0; i < s->page.rows.size(); ++i) {
+      std::string sort = SortKey(s->page.keys[i], s->request.prefix, s == &a ? 'a' : 'r');
+      if (sort <= bound) rows.push_back({std::move(sort), s, i});
+    }
+  std::sort(rows.begin(), rows.end(), [](const Taken& x, const Taken& y) { return x.sort < y.sort; });
+  if (rows.size() > p->limit) rows.resize(p->limit);
+  Json items = Json::array();
+  std::size_t taken_a = 0, taken_b = 0;
+  for (const auto& t : rows) {
+    Json row = std::move(t.from->page.rows[t.index]);
+    if (t.from == &b) {  // a recorded refusal, in the trail's shape
+      row["principal"] = row.value("who", "anonymous");
+      row.erase("who");
+      if (row.value("tenant", "").empty()) row["tenant"] = nullptr;
+      if (row.value("partner", "").empty()) row["partner"] = nullptr;
+      if (!row.contains("result")) row["result"] = "denied";
+    }
+    (t.from == &a ? taken_a : taken_b) = t.index + 1;
+    items.push_back(std::move(row));
+  }
+  // Each source resumes after its last row served; one whose page was served whole resumes where it
+  // stopped reading (or is done).
+  for (auto [s, taken] : {std::pair{&a, taken_a}, std::pair{&b, taken_b}}) {
+    if (s->cursor == kDone) continue;
+    if (taken == s->page.rows.size() && (s->page.next.empty() ||
+                                          SortKey(*projections::DecodeCursor(s->page.next, s->request.prefix),
+                                                  s->request.prefix, s == &a ? 'a' : 'r') <= bound)) {
+      s->cursor = s->page.next.empty() ? std::string(kDone) : s->page.next;
+    } else if (taken > 0) {
+      s->cursor = projections::EncodeCursor(s->page.keys[taken - 1]);
+    }
+  }
+  const bool done = a.cursor == kDone && b.cursor == kDone;
+  return JsonResponse(200, {{"items", std::move(items)},
+                            {"next_cursor", done ? Json(nullptr) : Json(a.cursor + "." + b.cursor)},
+                            {"projection", commands_model->second}});
+}
+
+}  // namespace
+
+void AddAuditHandlers(HandlerTable& t) { t["list_audit"] = ListAudit; }
+
+}  // namespace keel::gateway

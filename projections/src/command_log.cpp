@@ -1,0 +1,71 @@
+// The accepted-commands read model (read_models.hpp): one row per command the log holds — the events
+// one decision appended together (same principal, request id and cause, at consecutive positions) —
+// with who sent it, through which route, on what, and when. Refused and denied requests never reach
+// the log; the gateway records those (its "audit" model) and GET /v1/audit merges the two.
+#include <nlohmann/json.hpp>
+
+#include "entity_fold.hpp"
+#include "projections/read_models.hpp"
+
+namespace keel::projections {
+namespace {
+
+using Json = nlohmann::json;
+
+class Commands final : public Projection {
+ public:
+  std::string_view name() const override { return "commands"; }
+  std::uint32_t version() const override { return 1; }
+  bool Wants(const eventstore::EventView& e) const override { return !e.principal.empty(); }
+
+  std::expected<void, std::string> Apply(const eventstore::EventView& e, Model& m) const override {
+    const std::string_view stream = e.stream;
+    std::string tenant(e.tenant);
+    if (tenant.empty() && stream.starts_with("t/")) tenant = std::string(stream.substr(2, stream.find('/', 2) - 2));
+    std::string partner;
+    if (const auto colon = tenant.find(':'); colon != std::string::npos) partner = tenant.substr(0, colon);
+    if (tenant.empty() && stream.starts_with("p/")) partner = std::string(stream.substr(2, stream.find('/', 2) - 2));
+    // The same command as the event before it: extend its row.
+    const std::string same = std::string(e.principal) + "\n" + std::string(e.correlation_id) + "\n" +
+                             std::string(e.causation_id) + "\n" + std::to_string(e.timestamp_ms);
+    if (auto last = m.Get("last")) {
+      const Json l = Json::parse(*last, nullptr, false);
+      if (l.is_object() && l.value("position", std::uint64_t{0}) + 1 == e.position && l.value("same", "") == same) {
+        if (auto row = m.Get(l["key"].get<std::string>())) {
+          Json j = Json::parse(*row, nullptr, false);
+          j["events"].push_back({{"type", e.type}, {"stream", e.stream}, {"position", e.position}});
+          m.Put(l["key"].get<std::string>(), j.dump());
+          m.Put("last", Json{{"position", e.position}, {"same", same}, {"key", l["key"]}}.dump());
+          return {};
+        }
+      }
+    }
+    const std::string at = Padded(e.timestamp_ms), pos = Padded(static_cast<std::int64_t>(e.position));
+    const std::string suffix = at + "-" + pos;  // one key segment: what an index names
+    std::string route(e.causation_id);
+    if (route.starts_with("http:")) route = route.substr(5);
+    const std::string key = "a/" + suffix;
+    m.Put(key, Json{{"at", e.timestamp_ms},
+                    {"result", "accepted"},
+                    {"principal", e.principal},
+                    {"route", route},
+                    {"tenant", tenant.empty() ? Json(nullptr) : Json(tenant)},
+                    {"partner", partner.empty() ? Json(nullptr) : Json(partner)},
+                    {"target", e.stream},
+                    {"request_id", e.correlation_id},
+                    {"position", e.position},
+                    {"events", Json::array({{{"type", e.type}, {"stream", e.stream}, {"position", e.position}}})}}
+                   .dump());
+    if (!tenant.empty()) m.Put("i/tenant/" + tenant + "/" + suffix, "");
+    if (!partner.empty()) m.Put("i/partner/" + partner + "/" + suffix, "");
+    m.Put("i/principal/" + std::string(e.principal) + "/" + suffix, "");
+    m.Put("last", Json{{"position", e.position}, {"same", same}, {"key", key}}.dump());
+    return {};
+  }
+};
+
+}  // namespace
+
+std::shared_ptr<const Projection> CommandLog() { return std::make_shared<Commands>(); }
+
+}  // namespace keel::projections

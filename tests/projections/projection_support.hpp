@@ -1,0 +1,56 @@
+// Helpers of the projection tests: events appended as the runtime would (encoded by the codec, with a
+// timestamp and a principal), and a read model's rows and entries read back.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "codec/codec.hpp"
+#include "eventstore/store.hpp"
+
+namespace keel::test {
+
+namespace es = keel::eventstore;
+using Json = nlohmann::json;
+
+constexpr std::int64_t kT0 = 1'767'225'600'000;
+
+template <class Event>
+void Append(es::EventStore& store, const std::string& stream, const Event& event, std::int64_t at = kT0,
+            const std::string& principal = "") {
+  auto encoded = keel::codec::Encode(event);
+  es::Metadata meta;
+  meta.timestamp_ms = at;
+  meta.principal = principal;
+  REQUIRE(store.Append(stream, es::ExpectedVersion::Any(), {{encoded.type, encoded.schema_version, encoded.payload}}, meta)
+              .has_value());
+}
+
+// Every entry of a model, in key order: what "equal read models" means.
+inline std::vector<std::pair<std::string, std::string>> Dump(const es::EventStore& store, const std::string& model) {
+  std::vector<std::pair<std::string, std::string>> out;
+  REQUIRE(store.ReadModelScan(model, "", [&](std::string_view k, std::string_view v) {
+    out.emplace_back(std::string(k), std::string(v));
+    return true;
+  }).has_value());
+  return out;
+}
+
+inline Json Row(const es::EventStore& store, const std::string& model, const std::string& key) {
+  auto v = store.ReadModelGet(model, key);
+  REQUIRE(v.has_value());
+  REQUIRE(v->has_value());
+  return Json::parse(**v);
+}
+
+inline bool Has(const es::EventStore& store, const std::string& model, const std::string& key) {
+  auto v = store.ReadModelGet(model, key);
+  REQUIRE(v.has_value());
+  return v->has_value();
+}
+
+}  // namespace keel::test
