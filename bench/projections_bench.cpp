@@ -4,6 +4,10 @@
 //    against the same run's scan of the same log through EventStore::ScanAll (RocksDB iteration plus
 //    envelope parsing: what any fold must read). rebuild_ratio = rebuild events/s / scan events/s
 //    (target >= 0.5).
+//  - query: a page of one tenant's orders (the first page, a page deep behind a cursor, a page of
+//    one status through its index) from the orders read model of the whole log, against the same
+//    pages from a model of the log's first 2% (built in the same run): query_ratio = the large
+//    model's page time / the small one's (target ~1: a page costs what it returns, not the model).
 //  - lag: 4 threads place orders with synced appends for the round's duration while the orders
 //    read model follows; for every append, the time from its durable return to the read model's
 //    position passing it. lag_p50_ms / lag_p99_ms (target p99 < 100 ms), and the appends per second.
@@ -17,6 +21,7 @@
 #include "bench_util.hpp"
 #include "codec/codec.hpp"
 #include "eventstore/store.hpp"
+#include "projections/query.hpp"
 #include "projections/read_models.hpp"
 #include "projections/runner.hpp"
 
@@ -123,6 +128,65 @@ int RunProjectionsSuite(const Settings& settings) {
     }
     std::sort(ratios.begin(), ratios.end());
     std::printf("rebuild_ratio: %.3f (median of %zu; target >= 0.5)\n", ratios[ratios.size() / 2], ratios.size());
+  }
+
+  if (settings.only.empty() || settings.only.starts_with("query")) {
+    // The large model: the whole log; the small one: its first 2%.
+    const std::uint64_t small_head = std::max<std::uint64_t>(head / 50, 100);
+    projections::Runner large(store, projections::OrderList(), "bench-query-large", {std::chrono::milliseconds(1), 4096});
+    projections::Runner small(store, projections::OrderList(), "bench-query-small", {std::chrono::milliseconds(1), 4096, small_head});
+    large.Start();
+    small.Start();
+    if (!large.WaitFor(head, std::chrono::minutes(10)) || !small.WaitFor(small_head, std::chrono::minutes(10))) {
+      std::fprintf(stderr, "projections: the query models did not finish\n");
+      return 1;
+    }
+    large.Stop();
+    small.Stop();
+    // Microseconds per page (median of 200): the first page, the page after the middle one's cursor,
+    // a page of cancelled orders through the status index.
+    auto pages = [&](const std::string& model) {
+      std::vector<double> out;
+      const std::string tenant = "bench:t0";
+      std::string middle;
+      {
+        projections::PageRequest r{model, "o/" + tenant + "/"};
+        r.limit = 1'000'000;
+        auto all = projections::ReadPage(store, r);
+        if (all && !all->keys.empty()) middle = projections::EncodeCursor(all->keys[all->keys.size() / 2]);
+      }
+      for (int kind = 0; kind < 3; ++kind) {
+        std::vector<double> times;
+        for (int i = 0; i < 200; ++i) {
+          projections::PageRequest r{model, "o/" + tenant + "/"};
+          r.limit = 50;
+          if (kind == 1) r.cursor = middle;
+          if (kind == 2) {
+            r.prefix = "i/status/" + tenant + "/cancelled/";
+            r.rows_at = "o/" + tenant + "/";
+          }
+          const auto t0 = std::chrono::steady_clock::now();
+          auto page = projections::ReadPage(store, r);
+          times.push_back(SecondsSince(t0) * 1e6);
+          if (!page || page->rows.size() != 50) {
+            std::fprintf(stderr, "projections: a query page held %zu rows\n", page ? page->rows.size() : 0);
+            return std::vector<double>{};
+          }
+        }
+        out.push_back(Percentile(times, 0.5));
+      }
+      return out;
+    };
+    const auto big = pages("bench-query-large"), little = pages("bench-query-small");
+    if (big.size() != 3 || little.size() != 3) return 1;
+    const char* names[] = {"first page", "deep page", "status page"};
+    double worst = 0;
+    for (int i = 0; i < 3; ++i) {
+      std::printf("projections: %s of 50 rows: %.1f us over %llu events, %.1f us over %llu\n", names[i], big[i],
+                  static_cast<unsigned long long>(head), little[i], static_cast<unsigned long long>(small_head));
+      worst = std::max(worst, big[i] / little[i]);
+    }
+    std::printf("query_ratio: %.2f (the worst of the three; ~1: a page costs what it returns)\n", worst);
   }
 
   if (settings.only.empty() || settings.only.starts_with("lag")) {

@@ -32,7 +32,8 @@ Response ListInventory(Call& c) {
   projections::PageRequest& r = opened->request;
   const std::string rows = "v/" + tenant + "/";
   if (!sku.empty()) {
-    r.prefix = rows + sku;  // the SKU's row (and longer SKUs', which the filter drops)
+    r.prefix = rows + sku;
+    r.until = r.prefix + '\x01';  // the SKU's own row sorts first under the prefix: only it
   } else if (!warehouse.empty()) {
     r.prefix = "i/warehouse/" + tenant + "/" + warehouse + "/";
     r.rows_at = rows;
