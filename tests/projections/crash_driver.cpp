@@ -1,7 +1,9 @@
-// A process for the projections crash test: opens the store at argv[1], folds the orders read model
-// into key space "orders-crash" in small chunks, printing "at <position>" after each, and runs until
-// it is killed (the test sends SIGKILL in the middle of the log).
+// A process for the projections crash test: opens the store at argv[1], folds the read model named
+// argv[2] (one of ReadModels(); "orders" when left out) into key space "<name>-crash" in small chunks,
+// printing "at <position>" after each, and runs until it is killed (the test sends SIGKILL in the
+// middle of the log).
 #include <cstdio>
+#include <string>
 #include <thread>
 
 #include "eventstore/store.hpp"
@@ -9,13 +11,18 @@
 #include "projections/runner.hpp"
 
 int main(int argc, char** argv) {
-  if (argc != 2) return 2;
+  if (argc != 2 && argc != 3) return 2;
+  const std::string name = argc == 3 ? argv[2] : "orders";
+  std::shared_ptr<const keel::projections::Projection> projection;
+  for (auto& p : keel::projections::ReadModels())
+    if (p->name() == name) projection = p;
+  if (!projection) return 2;
   auto store = keel::eventstore::EventStore::Open(argv[1]);
   if (!store) {
     std::fprintf(stderr, "%s\n", store.error().ToString().c_str());
     return 1;
   }
-  keel::projections::Runner runner(**store, keel::projections::OrderList(), "orders-crash",
+  keel::projections::Runner runner(**store, projection, name + "-crash",
                                    {std::chrono::milliseconds(1), 5});
   runner.Start();
   std::uint64_t shown = 0;
