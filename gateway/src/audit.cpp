@@ -67,7 +67,10 @@ std::pair<std::string, std::string> Named(std::string_view target) {
 void Audit(ApiContext& ctx, const Request& req, const Principal& who, std::string_view route, const Response& r,
            std::int64_t now) {
   const int status = r.status;
-  ctx.metrics.Denied();
+  const char* result = status < 400                                                   ? "accepted"  // an operator's act
+                       : status == 401 || status == 403 || (r.audit && status == 404) ? "denied"
+                                                                                      : "refused";
+  if (std::string_view(result) == "denied") ctx.metrics.Denied();
   const std::string source_ip = req.source.substr(0, req.source.rfind(':'));
   if (ctx.limiter.Take("audit-source:" + source_ip, kAuditPerSource, now) > 0) {
     ctx.metrics.AuditDropped("per_source");
@@ -78,11 +81,14 @@ void Audit(ApiContext& ctx, const Request& req, const Principal& who, std::strin
     return;
   }
   static std::atomic<std::uint64_t> seq{0};
-  char key[48];
-  std::snprintf(key, sizeof key, "%020lld-%010llu", static_cast<long long>(now),
+  // Keyed by the wall clock's time first (retention purges a prefix), then business time (what the
+  // trail is ordered and filtered by, as the log's accepted commands are), then a sequence number.
+  const std::int64_t business = ctx.clock.NowMs();
+  char key[72];
+  std::snprintf(key, sizeof key, "%020lld-%020lld-%010llu", static_cast<long long>(now), static_cast<long long>(business),
                 static_cast<unsigned long long>(seq.fetch_add(1)));
   const auto named = Named(req.target);
-  json::Json rec{{"at", now},
+  json::Json rec{{"at", business},
                  {"who", who.key_id.empty() ? std::string("anonymous") : who.Name()},
                  {"role", who.key_id.empty() ? std::string() : std::string(RoleName(who.role))},
                  {"scope", {{"partner", who.partner}, {"tenant", who.tenant}}},
@@ -90,9 +96,7 @@ void Audit(ApiContext& ctx, const Request& req, const Principal& who, std::strin
                  {"method", req.method},
                  {"target", RedactTarget(req.target).substr(0, 512)},
                  {"status", status},
-                 {"result", status < 400                                                 ? "accepted"  // an operator's act
-                            : status == 401 || status == 403 || (r.audit && status == 404) ? "denied"
-                                                                                           : "refused"},
+                 {"result", result},
                  {"tenant", named.first},
                  {"partner", named.second},
                  {"source", req.source},

@@ -21,10 +21,14 @@ struct Source {
   std::string cursor;  // where this source resumes ("" from its start, kDone when exhausted)
 };
 
-// The time-ordered position of a row of either source (its key's time digits, then its source and key).
+// The time-ordered position of a row of either source: its business time's 20 digits, then its source
+// and key. Accepted: "<at>-<position>" (the last key segment); refused and denied:
+// "<wall time>-<business time>-<seq>" (audit.cpp; business time only moves forward, so the two orders
+// agree).
 std::string SortKey(std::string_view key, std::string_view prefix, char source) {
   key.remove_prefix(prefix.size());
   if (const auto slash = key.rfind('/'); slash != std::string_view::npos) key.remove_prefix(slash + 1);
+  if (source == 'r' && key.size() > 21) key.remove_prefix(21);
   return std::string(key.substr(0, 20)) + source + std::string(key.substr(std::min<std::size_t>(20, key.size())));
 }
 
@@ -91,9 +95,11 @@ Response ListAudit(Call& c) {
     s->request.limit = p->limit;
     s->request.keep = keep;
     s->request.max_examined = 5'000;
-    if (from) s->cursor = projections::EncodeCursor(s->request.prefix + projections::Padded(static_cast<std::int64_t>(*from) - 1) + "~");
-    if (to) s->request.until = s->request.prefix + projections::Padded(static_cast<std::int64_t>(*to) + 1);
   }
+  // The log's commands are keyed by business time: a window is a key range. The refusals' keys begin
+  // with the wall clock's time, so their window is the filter's alone.
+  if (from) a.cursor = projections::EncodeCursor(a.request.prefix + projections::Padded(static_cast<std::int64_t>(*from) - 1) + "~");
+  if (to) a.request.until = a.request.prefix + projections::Padded(static_cast<std::int64_t>(*to) + 1);
   if (!p->cursor.empty()) {
     a.cursor = cursor_a;
     b.cursor = cursor_b;

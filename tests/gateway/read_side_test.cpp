@@ -374,3 +374,29 @@ TEST_CASE("a read model rebuilt online over HTTP while orders are placed and lis
   }
   CHECK(static_cast<int>(ids.size()) == placed.load());
 }
+
+TEST_CASE("the audit trail is in business time when it runs apart from the wall clock", "[gateway][e2e][lists][audit]") {
+  keel::test::WorldOptions options;
+  options.simulated_admin_clock = true;
+  GatewayWorld w(options);
+  w.LiveTenant("p1", "p1:t1");
+  w.clock.Advance(40 * kDay);  // business time moves on; the wall clock does not
+  const std::int64_t now = w.clock.NowMs();
+  w.CallJson("POST", "/v1/tenants/p1:t1/tickets", {{"ticket", "T1"}, {"subject", "s"}, {"severity", "high"}}, kOwnerKey, 200);
+  CHECK(w.Call("POST", "/v1/tenants/p1:t1/tickets/T404/resolution").status >= 400);
+  Json trail;
+  for (int i = 0; i < 200; ++i) {
+    trail = w.CallJson("GET", "/v1/audit?tenant=p1:t1&from=" + std::to_string(now) + "&" + At(w), nullptr, kOwnerKey, 200);
+    if (trail["items"].size() == 2) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  REQUIRE(trail["items"].size() == 2);
+  CHECK(trail["items"][0]["result"] == "accepted");
+  CHECK(trail["items"][0]["at"] == now);
+  CHECK(trail["items"][1]["result"] == "refused");
+  CHECK(trail["items"][1]["at"] == now);
+  // Before the advance: the provisioning and its steps, none of today's.
+  const Json before = w.CallJson("GET", "/v1/audit?tenant=p1:t1&to=" + std::to_string(now - 1), nullptr, kOwnerKey, 200);
+  CHECK_FALSE(before["items"].empty());
+  for (const auto& e : before["items"]) CHECK(e["at"].get<std::int64_t>() < now);
+}
