@@ -388,8 +388,8 @@ Api::Prepared Api::Prepare(const Request& req, const Principal& given, actors::C
                                                std::to_string(tenant_rps) + "/s across its keys\""}};
     if (wait_ms > 0) {
       Response r = Problem(429, "rate_limited", "Too many requests",
-                           key_wait > 0 ? "this key may send " + std::to_string(key_rps) + " of tenant '" + tenant_scope + "''s " +
-                                              std::to_string(tenant_rps) + " requests per second"
+                           key_wait > 0 ? "this key may send " + std::to_string(key_rps) + " of the " + std::to_string(tenant_rps) +
+                                              " requests per second of tenant '" + tenant_scope + "'"
                                         : "tenant '" + tenant_scope + "' is limited to " + std::to_string(tenant_rps) +
                                               " requests per second across its keys");
       r.headers.emplace_back("Retry-After", std::to_string((wait_ms + 999) / 1000));

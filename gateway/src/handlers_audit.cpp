@@ -1,8 +1,9 @@
 // GET /v1/audit?tenant=&partner=&principal=&result=&from=&to=: the audit trail, oldest first — every
 // command the log accepted (read model "commands", one row per command) merged in time order with the
 // requests the gateway refused or denied and the operators' acts it recorded (model "audit",
-// audit.hpp). A partner-bound key reads its partner's scope only, a tenant-bound key its tenant's; a
-// refusal belongs to the scope it targeted and to the scope of the key that tried.
+// audit.hpp). A partner-bound key reads its partner's commands and what its own keys tried, a
+// tenant-bound key the same of its tenant; another scope's attempts on it are the platform owner's to
+// see (they name the other scope's keys).
 // The cursor holds one position per source ("<commands>.<audit>", each hex, "-" once exhausted).
 #include <algorithm>
 
@@ -47,15 +48,19 @@ Response ListAudit(Call& c) {
   if (auto v = Query(c, "from"); !v.empty() && !(from = Number(v))) return BadField({"from", "expected Unix epoch milliseconds"});
   if (auto v = Query(c, "to"); !v.empty() && !(to = Number(v))) return BadField({"to", "expected Unix epoch milliseconds"});
   if (from && to && *from > *to) return BadField({"from", "after to"});
-  // The caller's scope narrows the filters; a filter outside it is 404, as the scope's resources are.
-  if (!c.who.partner.empty()) {
-    if (!partner.empty() && partner != c.who.partner) return NotFound("partner '" + partner + "' does not exist");
-    partner = c.who.partner;
-  }
+  // A filter outside the caller's scope is 404, as the scope's resources are.
+  if (!c.who.partner.empty() && !partner.empty() && partner != c.who.partner)
+    return NotFound("partner '" + partner + "' does not exist");
   if (!tenant.empty() && OutsideByName(c.who, tenant)) return NotFound("tenant '" + tenant + "' does not exist");
-  if (!c.who.tenant.empty()) tenant = c.who.tenant;
   if (!tenant.empty() && !partner.empty() && TenantNamespace(tenant) != partner)
     return BadField({"tenant", "not a tenant of partner '" + partner + "'"});
+  // What the caller may see: a partner-bound key its partner's commands and what its partner's keys
+  // tried; a tenant-bound key the same of its tenant. Another scope's attempts on this one are not
+  // shown (they name the other scope's keys); the platform owner sees every entry.
+  const std::string own_partner = c.who.partner, own_tenant = c.who.tenant;
+  // The index the log's commands are read through: the narrowest the filters and the scope give.
+  const std::string by_tenant = !tenant.empty() ? tenant : own_tenant;
+  const std::string by_partner = !partner.empty() ? partner : own_partner;
 
   auto commands_model = ReadModel(c, "commands", p->min_position);
   if (!commands_model) return commands_model.error();
@@ -71,21 +76,23 @@ Response ListAudit(Call& c) {
     const auto at = row.value("at", std::int64_t{0});
     auto field = [&](const char* name) { return row.contains(name) && row[name].is_string() ? row[name].get<std::string>() : std::string(); };
     const std::string who = row.contains("principal") ? field("principal") : field("who");
-    // A refusal is in the scope it targeted and in the caller's (a partner sees what its keys tried).
-    std::string by_partner, by_tenant;
-    if (row.contains("scope") && row["scope"].is_object()) {
-      by_partner = row["scope"].value("partner", "");
-      by_tenant = row["scope"].value("tenant", "");
+    std::string scope_partner, scope_tenant;
+    const bool refusal = row.contains("scope") && row["scope"].is_object();
+    if (refusal) {
+      scope_partner = row["scope"].value("partner", "");
+      scope_tenant = row["scope"].value("tenant", "");
     }
-    return (tenant.empty() || field("tenant") == tenant || by_tenant == tenant) &&
-           (partner.empty() || field("partner") == partner || by_partner == partner) &&
+    const bool visible = own_partner.empty() ||
+                         (refusal ? scope_partner == own_partner && (own_tenant.empty() || scope_tenant == own_tenant)
+                                  : field("partner") == own_partner && (own_tenant.empty() || field("tenant") == own_tenant));
+    return visible && (tenant.empty() || field("tenant") == tenant) && (partner.empty() || field("partner") == partner) &&
            (principal.empty() || who == principal) && (result.empty() || field("result") == result) &&
            (!from || at >= static_cast<std::int64_t>(*from)) && (!to || at <= static_cast<std::int64_t>(*to));
   };
   Source a, b;
   a.request.model = commands_model->first;
-  if (!tenant.empty()) a.request.prefix = "i/tenant/" + tenant + "/";
-  else if (!partner.empty()) a.request.prefix = "i/partner/" + partner + "/";
+  if (!by_tenant.empty()) a.request.prefix = "i/tenant/" + by_tenant + "/";
+  else if (!by_partner.empty()) a.request.prefix = "i/partner/" + by_partner + "/";
   else if (!principal.empty()) a.request.prefix = "i/principal/" + principal + "/";
   else a.request.prefix = "a/";
   if (a.request.prefix != "a/") a.request.rows_at = "a/";

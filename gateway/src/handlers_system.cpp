@@ -161,7 +161,9 @@ Response CreateKey(Call& c) {
   auto issued = c.ctx.keys.Create(*role, body->partner, body->tenant, body->name, c.ctx.WallNowMs(), body->workflow_role,
                                   expires_at);
   if (!issued) return StoreUnavailable(issued.error());
-  return IssuedResponse(*issued, {});
+  Response r = IssuedResponse(*issued, {});
+  r.audit = true;  // a key issued: kept in the audit trail with who issued it
+  return r;
 }
 
 // Every key the caller could have issued (a partner admin: its partner's and its tenants' keys), without
@@ -193,7 +195,9 @@ Response RotateKey(Call& c) {
   auto issued = c.ctx.keys.Rotate(key->id, now, now + grace * 1000);
   if (!issued) return StoreUnavailable(issued.error());
   auto old = c.ctx.keys.Find(key->id);
-  return IssuedResponse(*issued, {{"replaces", KeyJson(old ? *old : *key, now)}});
+  Response r = IssuedResponse(*issued, {{"replaces", KeyJson(old ? *old : *key, now)}});
+  r.audit = true;  // a rotation, kept in the audit trail
+  return r;
 }
 
 Response RevokeKey(Call& c) {
@@ -205,7 +209,9 @@ Response RevokeKey(Call& c) {
   }
   if (auto done = c.ctx.keys.Revoke(key->id); !done)
     return StoreUnavailable(done.error());
-  return JsonResponse(200, {{"id", key->id}, {"revoked", true}});
+  Response r = JsonResponse(200, {{"id", key->id}, {"revoked", true}});
+  r.audit = true;  // a revocation, kept in the audit trail
+  return r;
 }
 
 Response CloseBillingPeriods(Call& c) {

@@ -29,6 +29,7 @@ std::expected<ListParams, Response> Params(const Call& c, const std::set<std::st
       if (!n || *n < 1 || *n > 500) return std::unexpected(BadField({"limit", "expected a number from 1 to 500"}));
       p.limit = *n;
     } else if (name == "cursor") {
+      if (value.empty()) return std::unexpected(BadField({"cursor", "empty: leave it out for the first page"}));
       p.cursor = value;
     } else if (name == "min_position") {
       auto n = Number(value);

@@ -1,6 +1,7 @@
 // The accepted-commands read model (read_models.hpp): one row per command the log holds — the events
 // one decision appended together (same principal, request id and cause, at consecutive positions) —
-// with who sent it, through which route, on what, and when. Refused and denied requests never reach
+// with who sent it (a key, a process, or "system" for an event appended without a principal), through
+// which route (a request's operation) or for what cause (a process's), on what, and when. Refused and denied requests never reach
 // the log; the gateway records those (its "audit" model) and GET /v1/audit merges the two.
 #include <nlohmann/json.hpp>
 
@@ -15,8 +16,8 @@ using Json = nlohmann::json;
 class Commands final : public Projection {
  public:
   std::string_view name() const override { return "commands"; }
-  std::uint32_t version() const override { return 1; }
-  bool Wants(const eventstore::EventView& e) const override { return !e.principal.empty(); }
+  std::uint32_t version() const override { return 2; }
+  bool Wants(const eventstore::EventView&) const override { return true; }
 
   std::expected<void, std::string> Apply(const eventstore::EventView& e, Model& m) const override {
     const std::string_view stream = e.stream;
@@ -24,9 +25,15 @@ class Commands final : public Projection {
     if (tenant.empty() && stream.starts_with("t/")) tenant = std::string(stream.substr(2, stream.find('/', 2) - 2));
     std::string partner;
     if (const auto colon = tenant.find(':'); colon != std::string::npos) partner = tenant.substr(0, colon);
-    if (tenant.empty() && stream.starts_with("p/")) partner = std::string(stream.substr(2, stream.find('/', 2) - 2));
+    // The platform's own streams (partners, "t/_platform/partner/<id>"): no tenant; a partner's own.
+    if (tenant.starts_with('_')) {
+      tenant.clear();
+      if (StreamKind(stream) == "partner") partner = std::string(stream.substr(stream.rfind('/') + 1));
+    }
+    // An event appended without a principal: the system's own (the clock-driven cycles of old).
+    const std::string principal = e.principal.empty() ? std::string("system") : std::string(e.principal);
     // The same command as the event before it: extend its row.
-    const std::string same = std::string(e.principal) + "\n" + std::string(e.correlation_id) + "\n" +
+    const std::string same = principal + "\n" + std::string(e.correlation_id) + "\n" +
                              std::string(e.causation_id) + "\n" + std::to_string(e.timestamp_ms);
     if (auto last = m.Get("last")) {
       const Json l = Json::parse(*last, nullptr, false);
@@ -42,13 +49,15 @@ class Commands final : public Projection {
     }
     const std::string at = Padded(e.timestamp_ms), pos = Padded(static_cast<std::int64_t>(e.position));
     const std::string suffix = at + "-" + pos;  // one key segment: what an index names
-    std::string route(e.causation_id);
-    if (route.starts_with("http:")) route = route.substr(5);
+    // The operation a request ran ("http:<operationId>"), or what a process acted on.
+    const std::string_view cause = e.causation_id;
+    const Json route = cause.starts_with("http:") ? Json(std::string(cause.substr(5))) : Json(nullptr);
     const std::string key = "a/" + suffix;
     m.Put(key, Json{{"at", e.timestamp_ms},
                     {"result", "accepted"},
-                    {"principal", e.principal},
+                    {"principal", principal},
                     {"route", route},
+                    {"cause", cause.empty() || cause.starts_with("http:") ? Json(nullptr) : Json(std::string(cause))},
                     {"tenant", tenant.empty() ? Json(nullptr) : Json(tenant)},
                     {"partner", partner.empty() ? Json(nullptr) : Json(partner)},
                     {"target", e.stream},
@@ -58,7 +67,7 @@ class Commands final : public Projection {
                    .dump());
     if (!tenant.empty()) m.Put("i/tenant/" + tenant + "/" + suffix, "");
     if (!partner.empty()) m.Put("i/partner/" + partner + "/" + suffix, "");
-    m.Put("i/principal/" + std::string(e.principal) + "/" + suffix, "");
+    m.Put("i/principal/" + principal + "/" + suffix, "");
     m.Put("last", Json{{"position", e.position}, {"same", same}, {"key", key}}.dump());
     return {};
   }

@@ -309,6 +309,25 @@ TEST_CASE("the audit trail merges accepted commands with refused and denied requ
     }
   }
   CHECK(own_attempts == 1);
+  // Keys issued are in the trail too (they are not in the log): with who issued them.
+  w.CallJson("POST", "/v1/keys", {{"role", "analyst"}, {"partner", "p1"}, {"name", "reports"}}, admin1, 201);
+  // p1's admin sees its partner's commands and its own keys' acts and attempts, not p2's attempt on it.
+  Json p1_trail;
+  int p1_denials = 0;
+  bool key_issued = false;
+  for (int i = 0; i < 200 && !key_issued; ++i) {
+    p1_trail = w.CallJson("GET", "/v1/audit?limit=500", nullptr, admin1, 200);
+    for (const auto& e : p1_trail["items"]) key_issued = key_issued || (e.value("route", "") == "create_key" && e["result"] == "accepted");
+    if (!key_issued) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  CHECK(key_issued);
+  for (const auto& e : p1_trail["items"]) {
+    INFO(e.dump());
+    CHECK_FALSE((e.contains("scope") && e["scope"]["partner"] == "p2"));
+    CHECK((e["partner"] == "p1" || (e.contains("scope") && e["scope"]["partner"] == "p1")));
+    if (e["result"] == "denied") ++p1_denials;
+  }
+  CHECK(p1_denials == 1);  // the analyst's
   // By principal and time.
   const std::string who = trail["items"].back().value("principal", "");
   const Json by_who = w.CallJson("GET", "/v1/audit?principal=" + who, nullptr, kOwnerKey, 200);
@@ -318,10 +337,11 @@ TEST_CASE("the audit trail merges accepted commands with refused and denied requ
   Expect(w.Call("GET", "/v1/audit?result=ok"), 400, "invalid_field", "result");
   Expect(w.Call("GET", "/v1/audit?from=10&to=5"), 400, "invalid_field", "from");
   Expect(w.Call("GET", "/v1/audit?cursor=zz"), 400, "invalid_field", "cursor");
+  Expect(w.Call("GET", "/v1/audit?cursor="), 400, "invalid_field", "cursor");
   Expect(w.Call("GET", "/v1/audit?tenant=p2:t9&partner=p1"), 400, "invalid_field", "tenant");
 }
 
-TEST_CASE("a read model rebuilt online over HTTP while orders are placed and listed: every query answers, none is lost",
+TEST_CASE("a read model rebuilt online over HTTP while orders are placed and listed: every query answers and none is lost",
           "[gateway][e2e][lists][rebuild]") {
   GatewayWorld w;
   Stocked(w);

@@ -11,6 +11,7 @@
 
 #include "codec/codec.hpp"
 #include "domain/billing.hpp"
+#include "domain/partner.hpp"
 #include "domain/tenant.hpp"
 #include "domain/warehouse.hpp"
 #include "projections/projections.hpp"
@@ -326,6 +327,13 @@ TEST_CASE("the command log holds one row per command with its events, indexed by
   append(s, {t::TicketResolved{"T1", kT0}}, "key:k1", "req-2", kT0 + 11);
   append(s, {t::TicketResolved{"T2", kT0}}, "", "", kT0 + 12);  // no principal: not a command of anyone's
   append("t/p2:x/tenant/p2:x", {t::TicketOpened{"T9", "c", "low", kT0}}, "process:billing", "", kT0 + 13);
+  // A partner's own record: the partner's, no tenant's.
+  {
+    auto encoded = keel::codec::Encode(keel::domain::partner::Event(keel::domain::partner::PartnerCertified{"owner", kT0}));
+    REQUIRE(store->Append("t/_platform/partner/p1", es::ExpectedVersion::Any(), {{encoded.type, encoded.schema_version, encoded.payload}},
+                          es::Metadata{kT0 + 14, "key:owner", "req-9", "http:certify_partner"})
+                .has_value());
+  }
 
   pj::Projections projections(*store, pj::ReadModels());
   REQUIRE(projections.Start().has_value());
@@ -336,6 +344,7 @@ TEST_CASE("the command log holds one row per command with its events, indexed by
              {"result", "accepted"},
              {"principal", "key:k1"},
              {"route", "open_ticket"},
+             {"cause", nullptr},
              {"tenant", "p1:t"},
              {"partner", "p1"},
              {"target", s},
@@ -343,12 +352,31 @@ TEST_CASE("the command log holds one row per command with its events, indexed by
              {"position", 1},
              {"events", {{{"type", "TicketOpened"}, {"stream", s}, {"position", 1}}, {{"type", "TicketOpened"}, {"stream", s}, {"position", 2}}}}});
   CHECK(Row(*store, model, "a/" + pj::Padded(kT0 + 11) + "-" + pj::Padded(3))["events"].size() == 1);
-  CHECK_FALSE(Has(*store, model, "a/" + pj::Padded(kT0 + 12) + "-" + pj::Padded(4)));
+  // An event appended without a principal is the system's.
+  const Json system = Row(*store, model, "a/" + pj::Padded(kT0 + 12) + "-" + pj::Padded(4));
+  CHECK(system["principal"] == "system");
+  CHECK(Has(*store, model, "i/principal/system/" + pj::Padded(kT0 + 12) + "-" + pj::Padded(4)));
   CHECK(Has(*store, model, "i/tenant/p1:t/" + first));
   CHECK(Has(*store, model, "i/partner/p1/" + first));
   CHECK(Has(*store, model, "i/principal/key:k1/" + first));
   CHECK(Has(*store, model, "i/principal/process:billing/" + pj::Padded(kT0 + 13) + "-" + pj::Padded(5)));
   CHECK_FALSE(Has(*store, model, "a/" + pj::Padded(kT0 + 10) + "-" + pj::Padded(2)));
+  const Json certified = Row(*store, model, "a/" + pj::Padded(kT0 + 14) + "-" + pj::Padded(6));
+  CHECK(certified["tenant"].is_null());
+  CHECK(certified["partner"] == "p1");
+  CHECK(certified["route"] == "certify_partner");
+  CHECK(Has(*store, model, "i/partner/p1/" + pj::Padded(kT0 + 14) + "-" + pj::Padded(6)));
+  // A process's command names its cause, not a route.
+  {
+    auto encoded = keel::codec::Encode(t::Event(t::TicketResolved{"T9", kT0}));
+    REQUIRE(store->Append("t/p2:x/tenant/p2:x", es::ExpectedVersion::Any(), {{encoded.type, encoded.schema_version, encoded.payload}},
+                          es::Metadata{kT0 + 15, "process:returns", "", "order:o1"})
+                .has_value());
+  }
+  REQUIRE(projections.WaitFor("commands", store->HeadPosition(), std::chrono::seconds(10)));
+  const Json process = Row(*store, model, "a/" + pj::Padded(kT0 + 15) + "-" + pj::Padded(7));
+  CHECK(process["route"].is_null());
+  CHECK(process["cause"] == "order:o1");
 }
 
 TEST_CASE("the billing read model killed in the middle of the log and restarted equals one built in one go",
