@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <string_view>
+#include <unordered_map>
 
 #include <nlohmann/json.hpp>
 
@@ -24,9 +26,11 @@ std::string BlockedKey(std::string_view stream) { return "!blocked/" + std::stri
 // The model as committed, under the changes of this batch.
 class BatchModel : public Model {
  public:
-  BatchModel(const eventstore::EventStore& store, const std::string& model) : store_(store), model_(model) {}
+  BatchModel(const eventstore::EventStore& store, const std::string& model, bool store_empty = false)
+      : store_(store), model_(model), store_empty_(store_empty) {}
   std::optional<std::string> Get(std::string_view key) override {
-    if (auto it = pending_.find(std::string(key)); it != pending_.end()) return it->second;
+    if (auto it = pending_.find(key); it != pending_.end()) return it->second;
+    if (store_empty_) return std::nullopt;  // a key space nothing was written to yet
     auto v = store_.ReadModelGet(model_, key);
     if (!v) {
       failed_ = v.error().ToString();
@@ -34,9 +38,16 @@ class BatchModel : public Model {
     }
     return *v;
   }
-  void Put(std::string key, std::string value) override { pending_[std::move(key)] = std::move(value); }
-  void Delete(std::string key) override { pending_[std::move(key)] = std::nullopt; }
+  void Put(std::string key, std::string value) override {
+    bytes_ += key.size() + value.size();
+    pending_[std::move(key)] = std::move(value);
+  }
+  void Delete(std::string key) override {
+    bytes_ += key.size();
+    pending_[std::move(key)] = std::nullopt;
+  }
   bool empty() const { return pending_.empty(); }
+  std::size_t bytes() const { return bytes_; }  // written since the last Batch (an upper bound of what is held)
   const std::string& failed() const { return failed_; }
   eventstore::ReadModelBatch Batch(std::uint64_t checkpoint) {
     eventstore::ReadModelBatch b;
@@ -47,35 +58,48 @@ class BatchModel : public Model {
       else b.deletes.push_back(k);
     }
     pending_.clear();
+    bytes_ = 0;
+    store_empty_ = false;
     return b;
   }
-  std::map<std::string, std::optional<std::string>>& pending() { return pending_; }
 
  private:
   const eventstore::EventStore& store_;
   const std::string& model_;
-  std::map<std::string, std::optional<std::string>> pending_;
+  // Hashed (a bulk catch-up holds hundreds of thousands of keys); the store orders what it ingests.
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, std::optional<std::string>, Hash, std::equal_to<>> pending_;
+  std::size_t bytes_ = 0;
+  bool store_empty_ = false;
   std::string failed_;  // a read of the store that failed (the batch is not committed)
 };
 
-// One event's changes over the batch: merged when Apply succeeds, dropped when it refuses.
+// One event's changes over the batch: merged when Apply succeeds, dropped when it refuses. An event
+// touches a handful of keys: a vector searched from its end (the latest write first).
 class EventModel : public Model {
  public:
   explicit EventModel(BatchModel& batch) : batch_(batch) {}
   std::optional<std::string> Get(std::string_view key) override {
-    if (auto it = changes_.find(std::string(key)); it != changes_.end()) return it->second;
+    for (auto it = changes_.rbegin(); it != changes_.rend(); ++it)
+      if (it->first == key) return it->second;
     return batch_.Get(key);
   }
-  void Put(std::string key, std::string value) override { changes_[std::move(key)] = std::move(value); }
-  void Delete(std::string key) override { changes_[std::move(key)] = std::nullopt; }
+  void Put(std::string key, std::string value) override { changes_.emplace_back(std::move(key), std::move(value)); }
+  void Delete(std::string key) override { changes_.emplace_back(std::move(key), std::nullopt); }
   void Merge() {
-    for (auto& [k, v] : changes_) batch_.pending()[k] = std::move(v);
+    for (auto& [k, v] : changes_) {  // in order: a later write of a key replaces an earlier one
+      if (v) batch_.Put(std::move(k), std::move(*v));
+      else batch_.Delete(std::move(k));
+    }
     changes_.clear();
   }
 
  private:
   BatchModel& batch_;
-  std::map<std::string, std::optional<std::string>> changes_;
+  std::vector<std::pair<std::string, std::optional<std::string>>> changes_;
 };
 
 // Parks `e` with `error` in `model` (its stream stays blocked until its parked events are gone).
@@ -170,8 +194,74 @@ void Runner::Loop() {
   }
 }
 
+struct Runner::Bulk {
+  BatchModel changes;
+  std::uint64_t last = 0;  // the last position folded into `changes`
+  int ingested = 0;        // ingestions of this catch-up so far
+  Bulk(const eventstore::EventStore& store, const std::string& model, bool empty) : changes(store, model, empty) {}
+};
+
+bool Runner::BulkStep(std::unique_lock<std::mutex>& lock, std::uint64_t head) {
+  if (!bulk_) {
+    // Nothing committed yet (checkpoint 0) means nothing written: reads need not go to the store.
+    bulk_ = std::make_unique<Bulk>(store_, model_, position_.load() == 0);
+    bulk_->last = position_.load();
+  }
+  const std::uint64_t from = bulk_->last + 1;
+  std::uint64_t end = head;
+  if (options_.until != 0) end = std::min(end, options_.until);
+  const std::size_t chunk = std::max<std::size_t>(options_.chunk, 16'384);
+  std::uint64_t last = 0;
+  if (from <= end) {
+    auto scanned = store_.ScanAll(from, std::min<std::uint64_t>(chunk, end - from + 1), [&](const eventstore::EventView& e) {
+      Fold(*projection_, e, bulk_->changes);
+      last = e.position;
+      return bulk_->changes.bytes() < options_.bulk_budget;  // full: ingest what is gathered
+    });
+    if (!scanned) {
+      error_ = "reading the log: " + scanned.error().ToString();
+      bulk_.reset();  // folded again from the checkpoint
+      return false;
+    }
+  }
+  if (!bulk_->changes.failed().empty()) {
+    error_ = "reading the model: " + bulk_->changes.failed();
+    bulk_.reset();
+    return false;
+  }
+  if (last != 0) bulk_->last = last;
+  const bool caught_up = bulk_->last >= end;
+  if (!caught_up && bulk_->changes.bytes() < options_.bulk_budget) return last != 0;
+  if (bulk_->last == position_.load()) {  // nothing gathered
+    bulk_.reset();
+    return false;
+  }
+  const std::uint64_t through = bulk_->last;
+  auto ingested = store_.IngestReadModel(bulk_->changes.Batch(through));
+  if (!ingested) {
+    error_ = "ingesting: " + ingested.error().ToString();
+    bulk_.reset();  // folded again from the checkpoint
+    return false;
+  }
+  error_.clear();
+  ++bulk_->ingested;
+  if (caught_up && bulk_->ingested > 1) {
+    // Several ingested files overlap: merged, so that a point read visits one (not counted as lag).
+    if (auto compacted = store_.CompactReadModel(model_); !compacted) error_ = "compacting: " + compacted.error().ToString();
+  }
+  position_ = through;
+  if (caught_up) bulk_.reset();  // near the head: chunk by chunk again
+  lock.unlock();
+  advanced_.notify_all();
+  return true;
+}
+
 bool Runner::Step() {
   std::unique_lock lock(mu_);
+  {
+    const std::uint64_t head = store_.HeadPosition();
+    if (bulk_ || (options_.bulk_behind != 0 && head > position_.load() + options_.bulk_behind)) return BulkStep(lock, head);
+  }
   const std::uint64_t from = position_.load() + 1;
   std::size_t chunk = options_.chunk;
   if (options_.until != 0) {

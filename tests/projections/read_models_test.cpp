@@ -381,6 +381,8 @@ TEST_CASE("the command log holds one row per command with its events, indexed by
 
 TEST_CASE("the billing read model killed in the middle of the log and restarted equals one built in one go",
           "[projections][billing][crash]") {
+  const std::string mode = GENERATE(std::string("chunks"), std::string("bulk"));
+  INFO(mode);
   // Statements add amounts: a chunk folded twice after the crash would show in their sums.
   es::test::TempDir dir;
   std::uint64_t head = 0;
@@ -405,7 +407,7 @@ TEST_CASE("the billing read model killed in the middle of the log and restarted 
     head = store->HeadPosition();
   }
   std::uint64_t killed_at = 0;
-  auto run = keel::test::RunUntilKilled(KEEL_PROJECTIONS_CRASH_DRIVER, {dir.str(), "billing"}, [&](const std::string& out) {
+  auto run = keel::test::RunUntilKilled(KEEL_PROJECTIONS_CRASH_DRIVER, {dir.str(), "billing", mode}, [&](const std::string& out) {
     const auto at = out.rfind("at ");
     if (at == std::string::npos) return false;
     killed_at = std::stoull(out.substr(at + 3));
@@ -423,4 +425,54 @@ TEST_CASE("the billing read model killed in the middle of the log and restarted 
   whole.Start();
   REQUIRE(whole.WaitFor(head, std::chrono::seconds(10)));
   CHECK(keel::test::Dump(*store, "billing-crash") == keel::test::Dump(*store, "billing-whole"));
+}
+
+TEST_CASE("every read model caught up in bulk (ingested files) equals the same folded chunk by chunk", "[projections][bulk]") {
+  es::test::TempDir dir;
+  auto store = es::test::OpenOrDie(dir.str());
+  // A mixed log: orders placed and cancelled (index moves and deletes), stock, invoices, tickets.
+  for (int i = 0; i < 300; ++i) {
+    const std::string tenant = "p1:t" + std::to_string(i % 3);
+    if (i < 3) {
+      Append(*store, "t/" + tenant + "/warehouse/w1", w::Event(Created(tenant, "w1", false)), kT0, "key:k1");
+      Append(*store, "t/" + tenant + "/tenant/" + tenant, t::Event(t::TicketOpened{"T" + std::to_string(i), "s", "low", kT0}), kT0,
+             "key:k1");
+    }
+    Append(*store, "t/" + tenant + "/warehouse/w1",
+           w::Event(w::StockReceived{"r" + std::to_string(i), {{"SKU-" + std::to_string(i % 7), 1 + i % 5, 100, "", 0}}, kT0}), kT0 + i,
+           "key:k1");
+    if (i % 4 == 0)
+      Append(*store, "t/" + tenant + "/warehouse/w1", w::Event(w::StockReserved{"o" + std::to_string(i), 1, "SKU-" + std::to_string(i % 7), 1, kT0}),
+             kT0 + i, "process:fulfilment");
+  }
+  const auto head = store->HeadPosition();
+  for (const auto& projection : pj::ReadModels()) {
+    const std::string name(projection->name());
+    INFO(name);
+    pj::RunnerOptions bulk_options{std::chrono::milliseconds(1), 16};
+    bulk_options.bulk_behind = 1;
+    bulk_options.bulk_budget = 2'000;  // an ingestion every few hundred events
+    pj::Runner bulk(*store, projection, name + "-bulk", bulk_options);
+    bulk.Start();
+    REQUIRE(bulk.WaitFor(head, std::chrono::seconds(10)));
+    pj::RunnerOptions chunk_options{std::chrono::milliseconds(1), 16};
+    chunk_options.bulk_behind = 0;
+    pj::Runner chunked(*store, projection, name + "-chunked", chunk_options);
+    chunked.Start();
+    REQUIRE(chunked.WaitFor(head, std::chrono::seconds(10)));
+    bulk.Stop();
+    chunked.Stop();
+    CHECK(keel::test::Dump(*store, name + "-bulk") == keel::test::Dump(*store, name + "-chunked"));
+    CHECK(store->LoadCheckpoint(name + "-bulk").value() == head);
+  }
+  // Caught up, a runner goes on chunk by chunk, from where the ingested checkpoint left it.
+  pj::RunnerOptions options{std::chrono::milliseconds(1), 16};
+  options.bulk_behind = 1;
+  options.bulk_budget = 2'000;
+  pj::Runner inventory(*store, pj::InventoryAvailability(), "inventory-bulk", options);
+  CHECK(inventory.position() == head);
+  inventory.Start();
+  Append(*store, "t/p1:t0/warehouse/w1", w::Event(w::StockReceived{"late", {{"SKU-0", 1000, 100, "", 0}}, kT0}));
+  REQUIRE(inventory.WaitFor(head + 1, std::chrono::seconds(10)));
+  CHECK(Row(*store, "inventory-bulk", "v/p1:t0/SKU-0")["on_hand"].get<std::int64_t>() > 1000);
 }

@@ -96,6 +96,14 @@ class EventStore {
   Result<void> SaveSnapshot(std::string stream, Snapshot snapshot);  // keeps the newest version only
   void CommitReadModelAsync(ReadModelBatch batch, WriteCallback done);
   Result<void> CommitReadModel(ReadModelBatch batch);
+  // The same, for a large batch of a key space no other writer touches (a read model catching up from
+  // far behind): written as sorted SST files and ingested with the checkpoint in one atomic step,
+  // bypassing the memtable and the write-ahead log. A key may appear once (in puts or deletes). Runs
+  // on the caller's thread; the batch's epoch is not checked.
+  Result<void> IngestReadModel(ReadModelBatch batch);
+  // Compacts a read model's keys into sorted runs (after several ingestions, whose overlapping files
+  // each point read would otherwise visit). Blocks the caller while it runs.
+  Result<void> CompactReadModel(std::string_view model);
   Result<void> SaveCheckpoint(std::string name, std::uint64_t position);
   // Stream records without events: a one-time backfill, folded from the streams' own events by the
   // caller (an aggregate whose records predate them). An append's own records go in AppendRequest.

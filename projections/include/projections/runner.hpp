@@ -3,6 +3,12 @@
 // the new checkpoint in one atomic write (EventStore::CommitReadModel: exactly-once, whatever crash).
 // An event Apply refuses is parked under its position with its error, and so is every later event of
 // the same stream until the parked ones are retried (in order) or skipped.
+// Far behind the head (a rebuild, a new read model, a long stop), it catches up in bulk: the changes
+// of many chunks gather in memory (each key once, later writes replacing earlier ones, reads answered
+// from memory first) and go to the store as sorted files ingested with the checkpoint in one atomic
+// step (EventStore::IngestReadModel), never through the memtable; near the head it commits chunk by
+// chunk again. Exactly-once either way: a crash keeps the last ingested or committed checkpoint with
+// the rows it covers, and the events after it are folded again.
 #pragma once
 
 #include <atomic>
@@ -25,6 +31,8 @@ struct RunnerOptions {
   std::chrono::milliseconds gather{2};  // caught up: look for new events this often
   std::size_t chunk = 4096;             // events read per batch at most
   std::uint64_t until = 0;              // 0: follow the log; else fold no further than this position
+  std::uint64_t bulk_behind = 50'000;   // catch up in bulk while this many events behind (0: never)
+  std::size_t bulk_budget = 32u << 20;  // bytes of changes gathered in memory before an ingestion
 };
 
 // A parked event: its position, stream, type and why Apply refused it.
@@ -65,6 +73,7 @@ class Runner {
  private:
   void Loop();
   bool Step();  // one chunk; false when there was nothing to read
+  bool BulkStep(std::unique_lock<std::mutex>& lock, std::uint64_t head);  // one chunk of a bulk catch-up
 
   eventstore::EventStore& store_;
   std::shared_ptr<const Projection> projection_;
@@ -78,6 +87,8 @@ class Runner {
   mutable std::mutex mu_;  // serializes batches with Retry / Skip, guards error_
   std::condition_variable advanced_;
   std::string error_;
+  struct Bulk;
+  std::unique_ptr<Bulk> bulk_;  // the changes of a bulk catch-up not yet ingested (runner thread only)
   std::atomic<bool> stop_{false};
   std::thread thread_;
 };
