@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "child_process.hpp"
 #include "codec/codec.hpp"
 #include "eventstore/store.hpp"
 
@@ -51,6 +52,21 @@ inline bool Has(const es::EventStore& store, const std::string& model, const std
   auto v = store.ReadModelGet(model, key);
   REQUIRE(v.has_value());
   return v->has_value();
+}
+
+// Runs the crash driver (crash_driver.cpp) with `args` and SIGKILLs it once it has committed past a
+// third of the log's `head`; the last position it reported (committed before the kill).
+inline std::uint64_t KillDriverPastAThird(const std::vector<std::string>& args, std::uint64_t head) {
+  std::uint64_t killed_at = 0;
+  auto run = RunUntilKilled(KEEL_PROJECTIONS_CRASH_DRIVER, args, [&](const std::string& out) {
+    const auto at = out.rfind("at ");
+    if (at == std::string::npos) return false;
+    killed_at = std::stoull(out.substr(at + 3));
+    return killed_at > head / 3;
+  });
+  REQUIRE(run.died_of_sigkill);
+  CHECK(killed_at < head);
+  return killed_at;
 }
 
 }  // namespace keel::test

@@ -308,15 +308,7 @@ TEST_CASE("a read model killed in the middle of the log and restarted equals one
     head = store->HeadPosition();
   }
   // SIGKILL while it folds, somewhere past a third of the log (chunks of 5, each committed whole).
-  std::uint64_t killed_at = 0;
-  auto run = keel::test::RunUntilKilled(KEEL_PROJECTIONS_CRASH_DRIVER, {dir.str()}, [&](const std::string& out) {
-    const auto at = out.rfind("at ");
-    if (at == std::string::npos) return false;
-    killed_at = std::stoull(out.substr(at + 3));
-    return killed_at > head / 3;
-  });
-  REQUIRE(run.died_of_sigkill);
-  CHECK(killed_at < head);
+  const std::uint64_t killed_at = keel::test::KillDriverPastAThird({dir.str()}, head);
   auto store = es::test::OpenOrDie(dir.str());
   pj::Runner resumed(*store, pj::OrderList(), "orders-crash", {std::chrono::milliseconds(1), 5});
   CHECK(resumed.position() >= killed_at);  // every committed chunk kept its checkpoint

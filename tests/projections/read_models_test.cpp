@@ -4,8 +4,6 @@
 // summing to what was billed.
 #include <random>
 
-#include "child_process.hpp"
-
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -406,15 +404,7 @@ TEST_CASE("the billing read model killed in the middle of the log and restarted 
     }
     head = store->HeadPosition();
   }
-  std::uint64_t killed_at = 0;
-  auto run = keel::test::RunUntilKilled(KEEL_PROJECTIONS_CRASH_DRIVER, {dir.str(), "billing", mode}, [&](const std::string& out) {
-    const auto at = out.rfind("at ");
-    if (at == std::string::npos) return false;
-    killed_at = std::stoull(out.substr(at + 3));
-    return killed_at > head / 3;
-  });
-  REQUIRE(run.died_of_sigkill);
-  CHECK(killed_at < head);
+  const std::uint64_t killed_at = keel::test::KillDriverPastAThird({dir.str(), "billing", mode}, head);
   auto store = es::test::OpenOrDie(dir.str());
   pj::Runner resumed(*store, pj::BillingLedger(), "billing-crash", {std::chrono::milliseconds(1), 5});
   CHECK(resumed.position() >= killed_at);
