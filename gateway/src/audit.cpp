@@ -81,12 +81,13 @@ void Audit(ApiContext& ctx, const Request& req, const Principal& who, std::strin
     return;
   }
   static std::atomic<std::uint64_t> seq{0};
-  // Keyed by the wall clock's time first (retention purges a prefix), then business time (what the
-  // trail is ordered and filtered by, as the log's accepted commands are), then a sequence number.
+  // Keyed by the wall clock's time first (retention purges a prefix), then the log's head when it was
+  // refused (the trail's order: after every command the log had accepted by then, before every later
+  // one), then a sequence number. Its time is business time, as the log's.
   const std::int64_t business = ctx.clock.NowMs();
   char key[72];
-  std::snprintf(key, sizeof key, "%020lld-%020lld-%010llu", static_cast<long long>(now), static_cast<long long>(business),
-                static_cast<unsigned long long>(seq.fetch_add(1)));
+  std::snprintf(key, sizeof key, "%020lld-%020llu-%010llu", static_cast<long long>(now),
+                static_cast<unsigned long long>(ctx.store.HeadPosition()), static_cast<unsigned long long>(seq.fetch_add(1)));
   const auto named = Named(req.target);
   json::Json rec{{"at", business},
                  {"who", who.key_id.empty() ? std::string("anonymous") : who.Name()},

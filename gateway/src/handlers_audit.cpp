@@ -1,4 +1,4 @@
-// GET /v1/audit?tenant=&partner=&principal=&result=&from=&to=: the audit trail, oldest first — every
+// GET /v1/audit?tenant=&partner=&principal=&result=&from=&to=: the audit trail in log order — every
 // command the log accepted (read model "commands", one row per command) merged in time order with the
 // requests the gateway refused or denied and the operators' acts it recorded (model "audit",
 // audit.hpp). A partner-bound key reads its partner's commands and what its own keys tried, a
@@ -22,10 +22,9 @@ struct Source {
   std::string cursor;  // where this source resumes ("" from its start, kDone when exhausted)
 };
 
-// The time-ordered position of a row of either source: its business time's 20 digits, then its source
-// and key. Accepted: "<at>-<position>" (the last key segment); refused and denied:
-// "<wall time>-<business time>-<seq>" (audit.cpp; business time only moves forward, so the two orders
-// agree).
+// The trail's order: log positions. An accepted command sorts at its first event's position; a
+// refusal after the log's head when it was refused ("<wall time>-<head>-<seq>", audit.cpp), so after
+// every command accepted before it and before every command accepted after it.
 std::string SortKey(std::string_view key, std::string_view prefix, char source) {
   key.remove_prefix(prefix.size());
   if (const auto slash = key.rfind('/'); slash != std::string_view::npos) key.remove_prefix(slash + 1);
@@ -64,6 +63,7 @@ Response ListAudit(Call& c) {
 
   auto commands_model = ReadModel(c, "commands", p->min_position);
   if (!commands_model) return commands_model.error();
+  const std::uint64_t commands_position = commands_model->second["position"].get<std::uint64_t>();
   // The two cursors.
   std::string cursor_a, cursor_b;
   if (!p->cursor.empty()) {
@@ -103,10 +103,7 @@ Response ListAudit(Call& c) {
     s->request.keep = keep;
     s->request.max_examined = 5'000;
   }
-  // The log's commands are keyed by business time: a window is a key range. The refusals' keys begin
-  // with the wall clock's time, so their window is the filter's alone.
-  if (from) a.cursor = projections::EncodeCursor(a.request.prefix + projections::Padded(static_cast<std::int64_t>(*from) - 1) + "~");
-  if (to) a.request.until = a.request.prefix + projections::Padded(static_cast<std::int64_t>(*to) + 1);
+  // A time window is the filter's (keys are in log order, not time order).
   if (!p->cursor.empty()) {
     a.cursor = cursor_a;
     b.cursor = cursor_b;
@@ -120,8 +117,10 @@ Response ListAudit(Call& c) {
     if (!page) return Problem(503, "unavailable", "The service is unavailable", "the audit could not be read");
     s->page = std::move(*page);
   }
-  // Rows up to the point both sources have read (a source that stopped early bounds the merge).
-  std::string bound = "~";
+  // Rows up to the point both sources have read (a source that stopped early bounds the merge), and
+  // no further than the commands read model has folded: a refusal after a command not folded yet
+  // waits for it, so that an entry never appears behind a cursor already handed out.
+  std::string bound = projections::Padded(static_cast<std::int64_t>(commands_position)) + "r~";
   for (Source* s : {&a, &b})
     if (s->cursor != kDone && !s->page.next.empty())
       bound = std::min(bound, SortKey(*projections::DecodeCursor(s->page.next, s->request.prefix), s->request.prefix,

@@ -16,7 +16,7 @@ using Json = nlohmann::json;
 class Commands final : public Projection {
  public:
   std::string_view name() const override { return "commands"; }
-  std::uint32_t version() const override { return 2; }
+  std::uint32_t version() const override { return 3; }
   bool Wants(const eventstore::EventView&) const override { return true; }
 
   std::expected<void, std::string> Apply(const eventstore::EventView& e, Model& m) const override {
@@ -47,8 +47,8 @@ class Commands final : public Projection {
         }
       }
     }
-    const std::string at = Padded(e.timestamp_ms), pos = Padded(static_cast<std::int64_t>(e.position));
-    const std::string suffix = at + "-" + pos;  // one key segment: what an index names
+    // In log order: a command accepted later never sorts before one already listed.
+    const std::string suffix = Padded(static_cast<std::int64_t>(e.position));
     // The operation a request ran ("http:<operationId>"), or what a process acted on.
     const std::string_view cause = e.causation_id;
     const Json route = cause.starts_with("http:") ? Json(std::string(cause.substr(5))) : Json(nullptr);

@@ -309,6 +309,21 @@ TEST_CASE("the audit trail merges accepted commands with refused and denied requ
     }
   }
   CHECK(own_attempts == 1);
+  // A follower paging through the trail: a command accepted while it pages comes after its cursor.
+  {
+    auto page = w.CallJson("GET", "/v1/audit?tenant=p1:t1&limit=1", nullptr, kOwnerKey, 200);
+    REQUIRE(page["next_cursor"].is_string());
+    std::string follow = page["next_cursor"];
+    const auto accepted = w.CallJson("POST", base + "/tickets", {{"ticket", "T7"}, {"subject", "s"}, {"severity", "low"}}, admin1, 200);
+    const std::string after = "&min_position=" + std::to_string(accepted["position"].get<std::uint64_t>());
+    bool seen = false;
+    for (int i = 0; i < 500 && !follow.empty(); ++i) {
+      auto next = w.CallJson("GET", "/v1/audit?tenant=p1:t1&limit=1&cursor=" + follow + after, nullptr, kOwnerKey, 200);
+      for (const auto& e : next["items"]) seen = seen || e["position"] == accepted["position"];
+      follow = next["next_cursor"].is_string() ? next["next_cursor"].get<std::string>() : std::string();
+    }
+    CHECK(seen);
+  }
   // Keys issued are in the trail too (they are not in the log): with who issued them.
   w.CallJson("POST", "/v1/keys", {{"role", "analyst"}, {"partner", "p1"}, {"name", "reports"}}, admin1, 201);
   // p1's admin sees its partner's commands and its own keys' acts and attempts, not p2's attempt on it.

@@ -24,9 +24,9 @@
 //    detail, routed_to, status (open, resolved), raised_at, resolved_at, position}, index
 //    "i/open/<tenant>/<id>"; tickets "k/<tenant>/<ticket>" -> {id, subject, severity, status,
 //    opened_at, resolved_at}, index "i/ticket_open/<tenant>/<ticket>" (inbox.cpp).
-//  - "commands": "a/<at, 20 digits>-<position, 20 digits>" -> {at, result: accepted, principal, route,
-//    tenant, partner, target, request_id, position, events: [{type, stream, position}]}; indexes
-//    "i/tenant/<tenant>/<at>-<position>", "i/partner/...", "i/principal/..." (command_log.cpp).
+//  - "commands": "a/<position of its first event, 20 digits>" -> {at, result: accepted, principal,
+//    route, cause, tenant, partner, target, request_id, position, events: [{type, stream, position}]};
+//    indexes "i/tenant/<tenant>/<position>", "i/partner/...", "i/principal/..." (command_log.cpp).
 // Every model also keeps the entities' states it folds ("s/<stream>") and its parked events
 // ("!parked/...", runner.hpp).
 #pragma once
