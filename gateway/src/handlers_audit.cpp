@@ -47,10 +47,15 @@ Response ListAudit(Call& c) {
   if (auto v = Query(c, "from"); !v.empty() && !(from = Number(v))) return BadField({"from", "expected Unix epoch milliseconds"});
   if (auto v = Query(c, "to"); !v.empty() && !(to = Number(v))) return BadField({"to", "expected Unix epoch milliseconds"});
   if (from && to && *from > *to) return BadField({"from", "after to"});
-  // A filter outside the caller's scope is 404, as the scope's resources are.
+  // A filter outside the caller's scope is 404, as the scope's resources are (and audited as such).
+  auto outside = [](std::string what) {
+    Response r = NotFound(std::move(what));
+    r.audit = true;
+    return r;
+  };
   if (!c.who.partner.empty() && !partner.empty() && partner != c.who.partner)
-    return NotFound("partner '" + partner + "' does not exist");
-  if (!tenant.empty() && OutsideByName(c.who, tenant)) return NotFound("tenant '" + tenant + "' does not exist");
+    return outside("partner '" + partner + "' does not exist");
+  if (!tenant.empty() && OutsideByName(c.who, tenant)) return outside("tenant '" + tenant + "' does not exist");
   if (!tenant.empty() && !partner.empty() && TenantNamespace(tenant) != partner)
     return BadField({"tenant", "not a tenant of partner '" + partner + "'"});
   // What the caller may see: a partner-bound key its partner's commands and what its partner's keys

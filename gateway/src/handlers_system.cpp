@@ -113,7 +113,7 @@ Response CreateKey(Call& c) {
   }
   // Authorization before existence: whether another partner's tenant exists is not this caller's to learn.
   if (!MayIssue(c.who, *role, body->partner, body->tenant))
-    return Problem(403, "forbidden", "Forbidden", "this key may not issue a " + body->role + " key with that scope");
+    return Problem(403, "forbidden", "Forbidden", "this key may not issue a key of role '" + body->role + "' with that scope");
   const domain::SegmentTemplate* segment = nullptr;
   if (!body->tenant.empty()) {
     // Another partner's namespace is answered as a missing tenant, before any look-up (access.hpp).
