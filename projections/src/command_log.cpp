@@ -16,7 +16,7 @@ using Json = nlohmann::json;
 class Commands final : public Projection {
  public:
   std::string_view name() const override { return "commands"; }
-  std::uint32_t version() const override { return 3; }
+  std::uint32_t version() const override { return 4; }
   bool Wants(const eventstore::EventView&) const override { return true; }
 
   std::expected<void, std::string> Apply(const eventstore::EventView& e, Model& m) const override {
@@ -51,17 +51,21 @@ class Commands final : public Projection {
     const std::string suffix = Padded(static_cast<std::int64_t>(e.position));
     // The operation a request ran ("http:<operationId>"), or what a process acted on.
     const std::string_view cause = e.causation_id;
-    const Json route = cause.starts_with("http:") ? Json(std::string(cause.substr(5))) : Json(nullptr);
+    const bool by_request = cause.starts_with("http:");
+    const Json route = by_request ? Json(std::string(cause.substr(5))) : Json(nullptr);
+    // A process names what it acted on in the correlation ("order:<id>", "tenant:<id>"), its step in
+    // the causation; the former is the cause an auditor reads.
+    const std::string_view process_cause = !e.correlation_id.empty() ? e.correlation_id : cause;
     const std::string key = "a/" + suffix;
     m.Put(key, Json{{"at", e.timestamp_ms},
                     {"result", "accepted"},
                     {"principal", principal},
                     {"route", route},
-                    {"cause", cause.empty() || cause.starts_with("http:") ? Json(nullptr) : Json(std::string(cause))},
+                    {"cause", by_request ? Json(nullptr) : Json(std::string(process_cause))},
                     {"tenant", tenant.empty() ? Json(nullptr) : Json(tenant)},
                     {"partner", partner.empty() ? Json(nullptr) : Json(partner)},
                     {"target", e.stream},
-                    {"request_id", e.correlation_id},
+                    {"request_id", by_request ? Json(std::string(e.correlation_id)) : Json(nullptr)},
                     {"position", e.position},
                     {"events", Json::array({{{"type", e.type}, {"stream", e.stream}, {"position", e.position}}})}}
                    .dump());

@@ -368,13 +368,14 @@ TEST_CASE("the command log holds one row per command with its events, indexed by
   {
     auto encoded = keel::codec::Encode(t::Event(t::TicketResolved{"T9", kT0}));
     REQUIRE(store->Append("t/p2:x/tenant/p2:x", es::ExpectedVersion::Any(), {{encoded.type, encoded.schema_version, encoded.payload}},
-                          es::Metadata{kT0 + 15, "process:returns", "", "order:o1"})
+                          es::Metadata{kT0 + 15, "process:returns", "order:o1", "position:3"})
                 .has_value());
   }
   REQUIRE(projections.WaitFor("commands", store->HeadPosition(), std::chrono::seconds(10)));
   const Json process = Row(*store, model, "a/" + pj::Padded(7));
   CHECK(process["route"].is_null());
   CHECK(process["cause"] == "order:o1");
+  CHECK(process["request_id"].is_null());
 }
 
 TEST_CASE("the billing read model killed in the middle of the log and restarted equals one built in one go",
