@@ -114,7 +114,7 @@ BillingTick BillingCycle::Tick(std::int64_t now) {
     const auto state = snap->As<t::State>();
     const auto* segment = templates_.Find(state.template_id, state.template_version);
     if (segment == nullptr || state.status == t::Status::kTerminated) continue;
-    auto assessed = client.Execute(BillingKey(id), b::AssessOverdue{segment->dunning, now});
+    auto assessed = client.Execute(BillingKey(id), b::AssessOverdue{segment->dunning, now}, Meta({}, id));  // no key: assessed afresh each tick
     if (!assessed) continue;
     for (const auto& e : std::get<std::vector<b::Event>>(assessed->events)) {
       const auto* step = std::get_if<b::DunningStepReached>(&e);
