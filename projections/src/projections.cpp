@@ -1,6 +1,8 @@
 // The node's projections (see projections.hpp): active runners, online rebuilds and their swap.
 #include "projections/projections.hpp"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 namespace keel::projections {
@@ -142,15 +144,18 @@ std::optional<ProjectionStatus> Projections::Status(std::string_view name) const
   s.name = std::string(name);
   s.version = e.projection->version();
   s.generation = e.generation;
-  s.head = store_.HeadPosition();
+  // Positions first, the head after: the head only grows, so it is never read behind a runner that
+  // kept folding in between (a rebuild's progress stays within [0, 1]).
   s.position = e.active->position();
+  const std::uint64_t rebuild_position = e.rebuilding ? e.rebuilding->position() : 0;
+  s.head = std::max({store_.HeadPosition(), s.position, rebuild_position});
   s.lag_events = s.head > s.position ? s.head - s.position : 0;
   s.lag_ms = e.active->lag_ms();
   s.parked = e.active->ListParked().size();
   s.error = e.active->last_error();
   if (e.rebuilding) {
     s.rebuilding_generation = e.rebuilding_generation;
-    s.rebuild_position = e.rebuilding->position();
+    s.rebuild_position = rebuild_position;
     s.rebuild_progress = s.head == 0 ? 1.0 : static_cast<double>(s.rebuild_position) / static_cast<double>(s.head);
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - e.rebuild_started).count();
     s.rebuild_eta_s = s.rebuild_progress > 0 ? elapsed * (1.0 - s.rebuild_progress) / s.rebuild_progress : 0;

@@ -20,15 +20,22 @@ using Json = nlohmann::json;
 
 constexpr std::int64_t kT0 = 1'767'225'600'000;
 
+// Appends without asserting (safe off the test's thread, where Catch2 must not be called).
 template <class Event>
-void Append(es::EventStore& store, const std::string& stream, const Event& event, std::int64_t at = kT0,
-            const std::string& principal = "") {
+bool TryAppend(es::EventStore& store, const std::string& stream, const Event& event, std::int64_t at = kT0,
+               const std::string& principal = "") {
   auto encoded = keel::codec::Encode(event);
   es::Metadata meta;
   meta.timestamp_ms = at;
   meta.principal = principal;
-  REQUIRE(store.Append(stream, es::ExpectedVersion::Any(), {{encoded.type, encoded.schema_version, encoded.payload}}, meta)
-              .has_value());
+  return store.Append(stream, es::ExpectedVersion::Any(), {{encoded.type, encoded.schema_version, encoded.payload}}, meta)
+      .has_value();
+}
+
+template <class Event>
+void Append(es::EventStore& store, const std::string& stream, const Event& event, std::int64_t at = kT0,
+            const std::string& principal = "") {
+  REQUIRE(TryAppend(store, stream, event, at, principal));
 }
 
 // Every entry of a model, in key order: what "equal read models" means.

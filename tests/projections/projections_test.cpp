@@ -2,6 +2,7 @@
 // sequences, a stop in the middle of the log then a restart equal to a full rebuild, a poison event
 // parked (its stream's later events with it, other streams going on) then retried or skipped,
 // pages over a boundary while rows arrive, and an online rebuild that swaps in while appends go on.
+#include <atomic>
 #include <chrono>
 #include <thread>
 
@@ -23,6 +24,7 @@ namespace o = keel::domain::order;
 using Json = nlohmann::json;
 
 using keel::test::Append;
+using keel::test::TryAppend;
 using keel::test::Dump;
 using keel::test::Has;
 using keel::test::kT0;
@@ -281,7 +283,32 @@ TEST_CASE("a rebuild folds a new generation beside the serving one and swaps in 
   CHECK_FALSE(projections.Rebuild("orders"));  // one at a time
   // Commands go on meanwhile; the old generation keeps serving.
   for (int i = 200; i < 260; ++i) Append(*store, OrderStream("p1:t", "o" + std::to_string(i)), o::Event(Placed("p1:t", "o" + std::to_string(i), "c", 1)));
-  for (int i = 0; i < 500 && projections.ActiveModel("orders") != "orders@2"; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  // Its status, read while both runners fold and the log grows, stays coherent: a share of the log in
+  // [0, 1], no negative ETA, no position past the head it reports (a CI run once read the head first).
+  std::atomic<bool> writing = true;
+  std::atomic<int> failed_appends = 0;
+  std::thread writer([&] {
+    for (int i = 260; i < 400 && writing; ++i)
+      if (!TryAppend(*store, OrderStream("p1:t", "o" + std::to_string(i)), o::Event(Placed("p1:t", "o" + std::to_string(i), "c", 1)))) ++failed_appends;
+  });
+  std::size_t sampled = 0;
+  for (int i = 0; i < 2000 && projections.ActiveModel("orders") != "orders@2"; ++i) {
+    const auto status = projections.Status("orders");
+    REQUIRE(status.has_value());
+    CHECK(status->position <= status->head);
+    if (status->rebuilding_generation) {
+      ++sampled;
+      CHECK(status->rebuild_position <= status->head);
+      CHECK(status->rebuild_progress >= 0.0);
+      CHECK(status->rebuild_progress <= 1.0);
+      CHECK(status->rebuild_eta_s >= 0.0);
+    }
+    std::this_thread::sleep_for(std::chrono::microseconds(500));
+  }
+  writing = false;
+  writer.join();
+  CHECK(failed_appends == 0);
+  CHECK(sampled > 0);
   CHECK(projections.ActiveModel("orders") == "orders@2");
   REQUIRE(projections.WaitFor("orders", store->HeadPosition(), std::chrono::seconds(5)));
   CHECK(Dump(*store, "orders@2").size() > before.size());
