@@ -107,7 +107,8 @@ Api::Api(eventstore::EventStore& store, actors::Runtime& runtime, const actors::
   ctx_->projections = options.projections;
 }
 
-Api::~Api() = default;
+// The context first: it refers to the metrics and keys, and waits for its audit records in flight.
+Api::~Api() { ctx_.reset(); }
 
 std::string WeakBootstrapKey(const std::string& token) { return WeakTokenReason(token); }
 
@@ -116,6 +117,7 @@ std::expected<KeysReport, std::string> Api::Start(const std::string& bootstrap_t
   if (auto indexed = ctx_->idempotency.IndexUnindexed(); !indexed) {
     return std::unexpected("idempotency index: " + indexed.error().ToString());
   }
+  if (auto trail = ctx_->audit_trail.Start(); !trail) return std::unexpected("audit trail: " + trail.error().ToString());
   const auto now = ctx_->WallNowMs();
   KeysReport report;
   if (!bootstrap_token.empty()) {
@@ -151,32 +153,11 @@ std::expected<std::size_t, std::string> Api::PurgeExpiredIdempotency(std::int64_
   return *purged;
 }
 std::expected<std::size_t, std::string> Api::PurgeExpiredAudit(std::int64_t now_ms, std::size_t limit) {
-  // Audit keys begin with the refusal's time, zero-padded to 20 digits (see Audit): key order is
-  // time order, so the expired records are a prefix of the model.
   const std::int64_t retention = std::max<std::int64_t>(0, ctx_->audit_retention_ms);
   if (now_ms <= retention) return 0;
-  const std::int64_t cutoff = now_ms - retention;
-  eventstore::ReadModelBatch batch;
-  batch.model = "audit";
-  auto scanned = ctx_->store.ReadModelScan("audit", "", [&](std::string_view key, std::string_view) {
-    if (batch.deletes.size() >= limit) return false;
-    std::int64_t at = 0;
-    if (key.size() < 20) return true;  // not a key Audit writes: kept
-    for (char c : key.substr(0, 20)) {
-      if (c < '0' || c > '9') return true;
-      at = at * 10 + (c - '0');
-    }
-    if (at >= cutoff) return false;
-    batch.deletes.emplace_back(key);
-    return true;
-  });
-  if (!scanned) return std::unexpected(scanned.error().ToString());
-  const std::size_t n = batch.deletes.size();
-  if (n == 0) return 0;
-  if (auto committed = ctx_->store.CommitReadModel(std::move(batch)); !committed) {
-    return std::unexpected(committed.error().ToString());
-  }
-  return n;
+  auto purged = ctx_->audit_trail.PurgeBefore(now_ms - retention, limit);
+  if (!purged) return std::unexpected(purged.error().ToString());
+  return *purged;
 }
 
 Metrics& Api::metrics() { return *metrics_; }

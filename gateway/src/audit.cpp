@@ -1,7 +1,6 @@
 // The audit of refused requests (see audit.hpp).
 #include "audit.hpp"
 
-#include <atomic>
 #include <cctype>
 #include <cstdio>
 #include <set>
@@ -80,14 +79,9 @@ void Audit(ApiContext& ctx, const Request& req, const Principal& who, std::strin
     ctx.metrics.AuditDropped("overall");
     return;
   }
-  static std::atomic<std::uint64_t> seq{0};
-  // Keyed by the wall clock's time first (retention purges a prefix), then the log's head when it was
-  // refused (the trail's order: after every command the log had accepted by then, before every later
-  // one), then a sequence number. Its time is business time, as the log's.
+  // Its time is business time, as the log's; its place in the trail is the log's head when it was
+  // refused (audit_trail.hpp).
   const std::int64_t business = ctx.clock.NowMs();
-  char key[72];
-  std::snprintf(key, sizeof key, "%020lld-%020llu-%010llu", static_cast<long long>(now),
-                static_cast<unsigned long long>(ctx.store.HeadPosition()), static_cast<unsigned long long>(seq.fetch_add(1)));
   const auto named = Named(req.target);
   json::Json rec{{"at", business},
                  {"who", who.key_id.empty() ? std::string("anonymous") : who.Name()},
@@ -102,10 +96,9 @@ void Audit(ApiContext& ctx, const Request& req, const Principal& who, std::strin
                  {"partner", named.second},
                  {"source", req.source},
                  {"request_id", req.Header("x-request-id")}};
-  eventstore::ReadModelBatch batch;
-  batch.model = "audit";
-  batch.puts.emplace_back(key, rec.dump(-1, ' ', false, json::Json::error_handler_t::replace));
-  ctx.store.CommitReadModelAsync(std::move(batch), [](auto) {});
+  ctx.audit_trail.Write(now, rec.dump(-1, ' ', false, json::Json::error_handler_t::replace), [&metrics = ctx.metrics](bool written) {
+    if (!written) metrics.AuditDropped("write_failed");
+  });
 }
 
 }  // namespace keel::gateway

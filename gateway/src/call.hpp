@@ -18,6 +18,7 @@
 #include "actors/billing_cycle.hpp"
 #include "actors/clock.hpp"
 #include "actors/runtime.hpp"
+#include "audit_trail.hpp"
 #include "config/loader.hpp"
 #include "gateway/access.hpp"
 #include "gateway/http.hpp"
@@ -37,7 +38,7 @@ struct ApiContext {
   ApiContext(eventstore::EventStore& s, actors::Runtime& r, const actors::Clock& c, const domain::ServiceCatalog& cat,
              const config::TemplateRegistry& t, KeyStore& k, Metrics& m, std::int64_t idempotency_retention_ms)
       : store(s), runtime(r), clock(c), catalog(cat), templates(t), keys(k), metrics(m),
-        idempotency(s, idempotency_retention_ms), reference(s, cat, t) {}
+        idempotency(s, idempotency_retention_ms), reference(s, cat, t), audit_trail(s) {}
   eventstore::EventStore& store;
   actors::Runtime& runtime;
   const actors::Clock& clock;
@@ -47,6 +48,7 @@ struct ApiContext {
   Metrics& metrics;
   IdempotencyCache idempotency;
   ReferenceData reference;  // tenant facts, price lists and catalogs for every command (reference_data.hpp)
+  AuditTrail audit_trail;   // where refused requests and operators' acts are recorded (audit_trail.hpp)
   std::shared_ptr<RequestLog> request_log;  // the operators' request log; null: none
   projections::Projections* projections = nullptr;  // the read models of the list routes; null: 503
   RateLimiter limiter;

@@ -4,9 +4,10 @@
 // audit.hpp). A partner-bound key reads its partner's commands and what its own keys tried, a
 // tenant-bound key the same of its tenant; another scope's attempts on it are the platform owner's to
 // see (they name the other scope's keys).
-// The cursor holds one position per source ("<commands>.<audit>", each hex, "-" once exhausted).
+// The cursor holds where each source resumes ("<commands>.<audit>", each opaque; empty: its start).
 #include <algorithm>
 
+#include "audit_trail.hpp"
 #include "list_support.hpp"
 #include "projections/read_models.hpp"
 
@@ -23,12 +24,11 @@ struct Source {
 };
 
 // The trail's order: log positions. An accepted command sorts at its first event's position; a
-// refusal after the log's head when it was refused ("<wall time>-<head>-<seq>", audit.cpp), so after
+// refusal after the log's head when it was refused ("r/<head>-<seq>", audit_trail.hpp), so after
 // every command accepted before it and before every command accepted after it.
 std::string SortKey(std::string_view key, std::string_view prefix, char source) {
   key.remove_prefix(prefix.size());
   if (const auto slash = key.rfind('/'); slash != std::string_view::npos) key.remove_prefix(slash + 1);
-  if (source == 'r' && key.size() > 21) key.remove_prefix(21);
   return std::string(key.substr(0, 20)) + source + std::string(key.substr(std::min<std::size_t>(20, key.size())));
 }
 
@@ -102,7 +102,7 @@ Response ListAudit(Call& c) {
   else a.request.prefix = "a/";
   if (a.request.prefix != "a/") a.request.rows_at = "a/";
   b.request.model = "audit";
-  b.request.prefix = "";
+  b.request.prefix = std::string(AuditTrail::kRecords);
   for (Source* s : {&a, &b}) {
     s->request.limit = p->limit;
     s->request.keep = keep;
@@ -113,6 +113,10 @@ Response ListAudit(Call& c) {
     a.cursor = cursor_a;
     b.cursor = cursor_b;
   }
+  // Where the audit records stop for this read: before the earliest one still being written, and
+  // before any made from now on (taken before the pages are read; audit_trail.hpp).
+  const AuditTrail::Stop stop = c.ctx.audit_trail.Hold();
+  const std::string hold = SortKey(stop.key, AuditTrail::kRecords, 'r');
   for (Source* s : {&a, &b}) {
     if (s->cursor == kDone) continue;
     if (!s->cursor.empty() && !projections::DecodeCursor(s->cursor, s->request.prefix))
@@ -130,6 +134,7 @@ Response ListAudit(Call& c) {
     if (s->cursor != kDone && !s->page.next.empty())
       bound = std::min(bound, SortKey(*projections::DecodeCursor(s->page.next, s->request.prefix), s->request.prefix,
                                       s == &a ? 'a' : 'r'));
+  auto within = [&](const std::string& sort) { return sort <= bound && sort < hold; };
   struct Taken {
     std::string sort;
     Source* from;
@@ -139,7 +144,7 @@ Response ListAudit(Call& c) {
   for (Source* s : {&a, &b})
     for (std::size_t i = 0; i < s->page.rows.size(); ++i) {
       std::string sort = SortKey(s->page.keys[i], s->request.prefix, s == &a ? 'a' : 'r');
-      if (sort <= bound) rows.push_back({std::move(sort), s, i});
+      if (within(sort)) rows.push_back({std::move(sort), s, i});
     }
   std::sort(rows.begin(), rows.end(), [](const Taken& x, const Taken& y) { return x.sort < y.sort; });
   if (rows.size() > p->limit) rows.resize(p->limit);
@@ -158,20 +163,28 @@ Response ListAudit(Call& c) {
     items.push_back(std::move(row));
   }
   // Each source resumes after its last row served; one whose page was served whole resumes where it
-  // stopped reading (or is done).
+  // stopped reading. The trail ends when both were read to their end, everything read was served and
+  // no record is still being written (a cursor of an earlier version may say "-": that source was done).
+  bool done = !stop.pending;
   for (auto [s, taken] : {std::pair{&a, taken_a}, std::pair{&b, taken_b}}) {
     if (s->cursor == kDone) continue;
-    if (taken == s->page.rows.size() && (s->page.next.empty() ||
-                                          SortKey(*projections::DecodeCursor(s->page.next, s->request.prefix),
-                                                  s->request.prefix, s == &a ? 'a' : 'r') <= bound)) {
-      s->cursor = s->page.next.empty() ? std::string(kDone) : s->page.next;
-    } else if (taken > 0) {
-      s->cursor = projections::EncodeCursor(s->page.keys[taken - 1]);
+    const bool whole = taken == s->page.rows.size();
+    if (whole && s->page.next.empty()) {
+      if (!s->page.keys.empty()) s->cursor = projections::EncodeCursor(s->page.keys.back());
+    } else if (whole && within(SortKey(*projections::DecodeCursor(s->page.next, s->request.prefix), s->request.prefix,
+                                       s == &a ? 'a' : 'r'))) {
+      s->cursor = s->page.next;
+      done = false;
+    } else {
+      if (taken > 0) s->cursor = projections::EncodeCursor(s->page.keys[taken - 1]);
+      done = false;
     }
   }
-  const bool done = a.cursor == kDone && b.cursor == kDone;
+  // A follower keeps resume_cursor: on the last page too, it resumes after everything served.
+  const std::string resume = a.cursor + "." + b.cursor;
   return JsonResponse(200, {{"items", std::move(items)},
-                            {"next_cursor", done ? Json(nullptr) : Json(a.cursor + "." + b.cursor)},
+                            {"next_cursor", done ? Json(nullptr) : Json(resume)},
+                            {"resume_cursor", resume},
                             {"projection", commands_model->second}});
 }
 

@@ -266,7 +266,7 @@ namespace {
 // Records in the audit read model.
 std::size_t Audits(GatewayWorld& w) {
   std::size_t n = 0;
-  (void)w.node->store().ReadModelScan("audit", "", [&](std::string_view, std::string_view) { return ++n, true; });
+  (void)w.node->store().ReadModelScan("audit", "r/", [&](std::string_view, std::string_view) { return ++n, true; });
   return n;
 }
 
@@ -306,7 +306,7 @@ TEST_CASE("a flood of bad keys is counted but audited at a bounded rate, per sou
   CHECK(settled() == 201);
   // What a record holds: who, route, status, source, request id; never the key it was refused with.
   bool found = false;
-  REQUIRE(w.node->store().ReadModelScan("audit", "", [&](std::string_view, std::string_view v) {
+  REQUIRE(w.node->store().ReadModelScan("audit", "r/", [&](std::string_view, std::string_view v) {
     auto rec = Json::parse(v);
     if (rec["source"] == "10.0.0.5:4000") {
       found = true;
@@ -345,7 +345,7 @@ TEST_CASE("audit records are purged once their retention ends, oldest first, in 
   CHECK(api.PurgeExpiredAudit(w.clock.NowMs(), 2).value() == 0);
   CHECK(audits() == 1);
   std::string kept;
-  (void)w.node->store().ReadModelScan("audit", "", [&](std::string_view, std::string_view v) {
+  (void)w.node->store().ReadModelScan("audit", "r/", [&](std::string_view, std::string_view v) {
     kept = std::string(v);
     return false;
   });

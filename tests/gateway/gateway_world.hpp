@@ -2,6 +2,7 @@
 // a free 127.0.0.1 port, a simulated clock, and helpers to send requests over real sockets.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -85,7 +86,17 @@ class GatewayWorld {
     o.bootstrap_key = kOwnerKey;
     o.master_key = kMasterKey;
     o.runtime.scheduler_threads = 2;
+    options_ = o;
     auto started = app::Node::Start(o);
+    REQUIRE(started.has_value());
+    node = std::move(*started);
+  }
+
+  // Stops the node, runs `between` with its data directory closed, and starts it again on it.
+  void Restart(const std::function<void(const std::string& data_dir)>& between = {}) {
+    node.reset();
+    if (between) between(dir.str());
+    auto started = app::Node::Start(options_);
     REQUIRE(started.has_value());
     node = std::move(*started);
   }
@@ -171,6 +182,7 @@ class GatewayWorld {
   actors::SimulatedClock clock;
   actors::SimulatedClock wall;  // the wall clock, when WorldOptions::simulated_admin_clock
   std::unique_ptr<app::Node> node;
+  app::NodeOptions options_;
 
  private:
   std::mutex nonconforming_mu_;

@@ -141,7 +141,7 @@ TEST_CASE("no API key secret reaches the disk: stored answers and audited query 
   CHECK(w.Call("GET", "/v1/partners/p1?key=" + leaked + "&x=1", nullptr, "").status == 401);
   REQUIRE(w.node->store().SaveCheckpoint("flush", 1));  // the audit write was queued before this one
   bool audited = false;
-  REQUIRE(w.node->store().ReadModelScan("audit", "", [&](std::string_view, std::string_view v) {
+  REQUIRE(w.node->store().ReadModelScan("audit", "r/", [&](std::string_view, std::string_view v) {
     if (v.find("key=REDACTED&x=1") != std::string_view::npos) audited = true;
     return true;
   }));
@@ -243,7 +243,7 @@ TEST_CASE("refused key escalations, cross-scope revocations and failed WebSocket
   auto records = [&] {
     std::vector<Json> out;
     REQUIRE(w.node->store().SaveCheckpoint("flush", 1));  // audit writes queued before are committed
-    REQUIRE(w.node->store().ReadModelScan("audit", "", [&](std::string_view, std::string_view v) {
+    REQUIRE(w.node->store().ReadModelScan("audit", "r/", [&](std::string_view, std::string_view v) {
       out.push_back(Json::parse(v));
       return true;
     }));

@@ -214,7 +214,7 @@ TEST_CASE("a key revoked while its WebSocket is open stops working at once", "[g
   // The refusal is audited with the key, its role and where the connection came from.
   REQUIRE(w.node->store().SaveCheckpoint("test.probe", 1).has_value());  // the audit's writes have landed
   bool audited = false;
-  (void)w.node->store().ReadModelScan("audit", "", [&](std::string_view, std::string_view value) {
+  (void)w.node->store().ReadModelScan("audit", "r/", [&](std::string_view, std::string_view value) {
     const Json record = Json::parse(value, nullptr, false);
     if (record.value("route", "") == "websocket" && record.value("who", "") == "key:" + key["id"].get<std::string>()) {
       audited = record.value("status", 0) == 401 && record.value("role", "") == "partner_admin" &&
