@@ -82,7 +82,8 @@ void Audit(ApiContext& ctx, const Request& req, const Principal& who, std::strin
   // Its time is business time, as the log's; its place in the trail is the log's head when it was
   // refused (audit_trail.hpp).
   const std::int64_t business = ctx.clock.NowMs();
-  const auto named = Named(req.target);
+  auto named = Named(req.target);
+  if (!r.audit_partner.empty() || !r.audit_tenant.empty()) named = {r.audit_tenant, r.audit_partner};
   json::Json rec{{"at", business},
                  {"who", who.key_id.empty() ? std::string("anonymous") : who.Name()},
                  {"role", who.key_id.empty() ? std::string() : std::string(RoleName(who.role))},
@@ -96,6 +97,7 @@ void Audit(ApiContext& ctx, const Request& req, const Principal& who, std::strin
                  {"partner", named.second},
                  {"source", req.source},
                  {"request_id", req.Header("x-request-id")}};
+  if (!r.audit_subject.empty()) rec["subject"] = r.audit_subject;
   ctx.audit_trail.Write(now, rec.dump(-1, ' ', false, json::Json::error_handler_t::replace), [&metrics = ctx.metrics](bool written) {
     if (!written) metrics.AuditDropped("write_failed");
   });

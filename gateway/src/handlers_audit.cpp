@@ -1,9 +1,9 @@
 // GET /v1/audit?tenant=&partner=&principal=&result=&from=&to=: the audit trail in log order — every
 // command the log accepted (read model "commands", one row per command) merged in time order with the
 // requests the gateway refused or denied and the operators' acts it recorded (model "audit",
-// audit.hpp). A partner-bound key reads its partner's commands and what its own keys tried, a
-// tenant-bound key the same of its tenant; another scope's attempts on it are the platform owner's to
-// see (they name the other scope's keys).
+// audit.hpp). A partner-bound key reads its partner's commands, what its own keys tried and the
+// operators' acts done on its scope (keys issued for it), a tenant-bound key the same of its tenant;
+// another scope's attempts on it are the platform owner's to see (they name the other scope's keys).
 // The cursor holds where each source resumes ("<commands>.<audit>", each opaque; empty: its start).
 #include <algorithm>
 
@@ -87,9 +87,13 @@ Response ListAudit(Call& c) {
       scope_partner = row["scope"].value("partner", "");
       scope_tenant = row["scope"].value("tenant", "");
     }
+    // The log's commands on the caller's scope; what the caller's scope tried; and an operator's act
+    // that succeeded on the caller's scope (a key issued for it, say), whoever did it.
+    const bool on_own = field("partner") == own_partner && (own_tenant.empty() || field("tenant") == own_tenant);
     const bool visible = own_partner.empty() ||
-                         (refusal ? scope_partner == own_partner && (own_tenant.empty() || scope_tenant == own_tenant)
-                                  : field("partner") == own_partner && (own_tenant.empty() || field("tenant") == own_tenant));
+                         (refusal ? (scope_partner == own_partner && (own_tenant.empty() || scope_tenant == own_tenant)) ||
+                                        (field("result") == "accepted" && on_own)
+                                  : on_own);
     return visible && (tenant.empty() || field("tenant") == tenant) && (partner.empty() || field("partner") == partner) &&
            (principal.empty() || who == principal) && (result.empty() || field("result") == result) &&
            (!from || at >= static_cast<std::int64_t>(*from)) && (!to || at <= static_cast<std::int64_t>(*to));

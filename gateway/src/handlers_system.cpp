@@ -75,6 +75,14 @@ json::Json KeyJson(const KeyRecord& k, std::int64_t now) {
           {"active", k.Active(now)}};
 }
 
+// An audited key act names the key and its binding, so that the trail filtered by the key's partner
+// or tenant holds its history.
+void AuditSubject(Response& r, const KeyRecord& key) {
+  r.audit_subject = "key:" + key.id;
+  r.audit_partner = key.partner;
+  r.audit_tenant = key.tenant;
+}
+
 // 201 with the new key and its token, shown this once: what an Idempotency-Key replay gets back is the
 // same answer with "token": null (the secret is never stored).
 Response IssuedResponse(const IssuedKey& issued, json::Json extra) {
@@ -118,8 +126,11 @@ Response CreateKey(Call& c) {
   if (!body->tenant.empty()) {
     // Another partner's namespace is answered as a missing tenant, before any look-up (access.hpp).
     const auto ns = TenantNamespace(body->tenant);
-    if (!ns.empty() && ns != body->partner)
-      return NotFound("tenant '" + body->tenant + "' of partner '" + body->partner + "' does not exist");
+    if (!ns.empty() && ns != body->partner) {
+      Response r = NotFound("tenant '" + body->tenant + "' of partner '" + body->partner + "' does not exist");
+      r.audit = true;  // another partner's tenant: denied, as a look outside one's scope is
+      return r;
+    }
     auto tenant = c.ctx.reference.Tenant(body->tenant, c.client);
     if (!tenant) return Problem(503, "unavailable", "The service is unavailable", "the tenant did not answer");
     if (!(*tenant)->exists() || (*tenant)->state.partner != body->partner)
@@ -162,7 +173,8 @@ Response CreateKey(Call& c) {
                                   expires_at);
   if (!issued) return StoreUnavailable(issued.error());
   Response r = IssuedResponse(*issued, {});
-  r.audit = true;  // a key issued: kept in the audit trail with who issued it
+  r.audit = true;  // a key issued: kept in the audit trail with who issued it, for whom
+  AuditSubject(r, issued->record);
   return r;
 }
 
@@ -197,6 +209,7 @@ Response RotateKey(Call& c) {
   auto old = c.ctx.keys.Find(key->id);
   Response r = IssuedResponse(*issued, {{"replaces", KeyJson(old ? *old : *key, now)}});
   r.audit = true;  // a rotation, kept in the audit trail
+  AuditSubject(r, *key);
   return r;
 }
 
@@ -211,6 +224,7 @@ Response RevokeKey(Call& c) {
     return StoreUnavailable(done.error());
   Response r = JsonResponse(200, {{"id", key->id}, {"revoked", true}});
   r.audit = true;  // a revocation, kept in the audit trail
+  AuditSubject(r, *key);
   return r;
 }
 

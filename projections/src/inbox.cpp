@@ -19,7 +19,7 @@ std::string IntegrationName(t::Integration i) { return i == t::Integration::kEdi
 class Inbox final : public Projection {
  public:
   std::string_view name() const override { return "inbox"; }
-  std::uint32_t version() const override { return 1; }
+  std::uint32_t version() const override { return 2; }  // 2: a reopened ticket keeps its first opening
   bool Wants(const eventstore::EventView& e) const override {
     return StreamKind(e.stream) == "tenant" &&
            (e.type == "TicketOpened" || e.type == "TicketResolved" || e.type == "IntegrationFailed" ||
@@ -75,13 +75,26 @@ class Inbox final : public Projection {
       }
       m.Delete(open_key);
     } else if (const auto* opened = std::get_if<t::TicketOpened>(&*event)) {
-      m.Put("k/" + tenant + "/" + opened->ticket, Json{{"id", opened->ticket},
-                                                       {"subject", opened->subject},
-                                                       {"severity", opened->severity},
-                                                       {"status", "open"},
-                                                       {"opened_at", opened->at},
-                                                       {"resolved_at", nullptr}}
-                                                      .dump());
+      // A resolved ticket's id opened again is that ticket reopened: its first opening and how many
+      // times it was opened stay with it.
+      const std::string row_key = "k/" + tenant + "/" + opened->ticket;
+      std::int64_t first_opened_at = opened->at, times_opened = 1;
+      if (auto kept = m.Get(row_key)) {
+        const Json before = Json::parse(*kept, nullptr, false);
+        if (before.is_object()) {
+          first_opened_at = before.value("first_opened_at", before.value("opened_at", opened->at));
+          times_opened = before.value("times_opened", std::int64_t{1}) + 1;
+        }
+      }
+      m.Put(row_key, Json{{"id", opened->ticket},
+                          {"subject", opened->subject},
+                          {"severity", opened->severity},
+                          {"status", "open"},
+                          {"opened_at", opened->at},
+                          {"first_opened_at", first_opened_at},
+                          {"times_opened", times_opened},
+                          {"resolved_at", nullptr}}
+                         .dump());
       m.Put("i/ticket_open/" + tenant + "/" + opened->ticket, "");
     } else if (const auto* resolved = std::get_if<t::TicketResolved>(&*event)) {
       const std::string row_key = "k/" + tenant + "/" + resolved->ticket;

@@ -138,3 +138,58 @@ TEST_CASE("audit records of the earlier layout are moved at start and keep their
   CHECK(records == records_before + 2);  // OLD-C and the new one
   CHECK(index == index_before + 2);
 }
+
+TEST_CASE("key acts in the audit trail name the key and its binding, and a foreign tenant's key is a denial", "[gateway][e2e][audit]") {
+  GatewayWorld w;
+  w.LiveTenant("p1", "p1:t1");
+  w.LiveTenant("p2", "p2:t9");
+  const std::string admin1 = w.Key("partner_admin", "p1"), admin2 = w.Key("partner_admin", "p2");
+  // The platform owner issues a key for p1:t1; p1's admin rotates it and revokes the new one.
+  const auto issued = w.CallJson("POST", "/v1/keys", {{"role", "tenant_operator"}, {"partner", "p1"}, {"tenant", "p1:t1"}, {"name", "shop"}},
+                                 kOwnerKey, 201);
+  const std::string k1 = issued["id"];
+  const auto rotated = w.CallJson("POST", "/v1/keys/" + k1 + "/rotation", {{"grace_seconds", 0}}, admin1, 201);
+  const std::string k2 = rotated["id"];
+  w.CallJson("DELETE", "/v1/keys/" + k2, nullptr, admin1, 200);
+  // p2's admin asks for a key on p1's tenant: as if it did not exist, and a denial in the trail.
+  CHECK(w.Call("POST", "/v1/keys", {{"role", "tenant_operator"}, {"partner", "p2"}, {"tenant", "p1:t1"}, {"name", "x"}}, admin2).status == 404);
+
+  auto key_acts = [&](const std::string& query, const std::string& key) {
+    std::vector<Json> acts;
+    for (int i = 0; i < 200; ++i) {
+      acts.clear();
+      const auto trail = w.CallJson("GET", "/v1/audit?limit=500" + query, nullptr, key, 200);
+      for (const auto& e : trail["items"])  // the acts on k1 and k2 (the admins' own keys were issued too)
+        if (e.contains("subject") && (e["subject"] == "key:" + k1 || e["subject"] == "key:" + k2)) acts.push_back(e);
+      if (acts.size() >= 3) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return acts;
+  };
+  for (const std::string query : {"&tenant=p1:t1", "&partner=p1"}) {
+    INFO(query);
+    const auto acts = key_acts(query, kOwnerKey);
+    REQUIRE(acts.size() == 3);
+    CHECK(acts[0]["route"] == "create_key");
+    CHECK(acts[0]["subject"] == "key:" + k1);
+    CHECK(acts[1]["route"] == "rotate_key");
+    CHECK(acts[1]["subject"] == "key:" + k1);
+    CHECK(acts[2]["route"] == "revoke_key");
+    CHECK(acts[2]["subject"] == "key:" + k2);
+    for (const auto& a : acts) {
+      CHECK(a["result"] == "accepted");
+      CHECK(a["tenant"] == "p1:t1");
+      CHECK(a["partner"] == "p1");
+    }
+  }
+  // p1's admin sees the owner's act on its scope as well as its own; p2's admin sees none of them.
+  const auto p1_acts = key_acts("", admin1);
+  CHECK(p1_acts.size() == 3);
+  const auto p2_trail = w.CallJson("GET", "/v1/audit?limit=500", nullptr, admin2, 200);
+  bool p2_attempt = false;
+  for (const auto& e : p2_trail["items"]) {
+    CHECK_FALSE((e.contains("subject") && e["partner"] == "p1"));
+    p2_attempt = p2_attempt || (e.value("route", "") == "create_key" && e["result"] == "denied");
+  }
+  CHECK(p2_attempt);  // its own attempt, as a denial
+}

@@ -226,6 +226,18 @@ TEST_CASE("the exceptions inbox and tickets: routed, resolved by recovery, aged 
   CHECK(aging["items"][0]["id"] == "T2");
   CHECK(aging["items"][0]["age_ms"] == 3 * kDay);
   CHECK(w.CallJson("GET", base + "/tickets?severity=high", nullptr, kOwnerKey, 200)["items"].size() == 1);
+  // T1's id opened again: T1 reopened, its first opening kept, its age counted from the reopening.
+  const std::int64_t first_opened = tickets["items"][0]["opened_at"];
+  w.CallJson("POST", base + "/tickets", {{"ticket", "T1"}, {"subject", "EDI down again"}, {"severity", "high"}}, kOwnerKey, 200);
+  w.clock.Advance(kDay);
+  auto reopened = w.CallJson("GET", base + "/tickets?status=open&" + At(w), nullptr, kOwnerKey, 200);
+  REQUIRE(reopened["items"].size() == 2);
+  CHECK(reopened["items"][0]["id"] == "T1");
+  CHECK(reopened["items"][0]["subject"] == "EDI down again");
+  CHECK(reopened["items"][0]["times_opened"] == 2);
+  CHECK(reopened["items"][0]["first_opened_at"] == first_opened);
+  CHECK(reopened["items"][0]["resolved_at"].is_null());
+  CHECK(reopened["items"][0]["age_ms"] == kDay);
   Expect(w.Call("GET", base + "/tickets?status=closed"), 400, "invalid_field", "status");
   Expect(w.Call("GET", base + "/exceptions?kind=outage"), 400, "invalid_field", "kind");
   Expect(w.Call("GET", base + "/exceptions?integration=ftp"), 400, "invalid_field", "integration");

@@ -279,6 +279,10 @@ TEST_CASE("the inbox opens routed exceptions, a recovery resolves the integratio
   Append(*store, s, t::Event(t::TicketOpened{"T2", "Question", "low", kT0 + 5}));
   Append(*store, s, t::Event(t::IntegrationRecovered{t::Integration::kEdi, kT0 + 6}));
   Append(*store, s, t::Event(t::TicketResolved{"T1", kT0 + 7}));
+  // T3 resolved, then its id opened again: the same ticket reopened.
+  Append(*store, s, t::Event(t::TicketOpened{"T3", "Label printer", "low", kT0 + 8}));
+  Append(*store, s, t::Event(t::TicketResolved{"T3", kT0 + 9}));
+  Append(*store, s, t::Event(t::TicketOpened{"T3", "Label printer again", "high", kT0 + 10}));
 
   pj::Projections projections(*store, pj::ReadModels());
   REQUIRE(projections.Start().has_value());
@@ -299,8 +303,23 @@ TEST_CASE("the inbox opens routed exceptions, a recovery resolves the integratio
   CHECK(slow["detail"] == "marketplace sync took 9000 ms");
   CHECK_FALSE(Has(*store, model, "i/open/p1:t/" + pj::Padded(1)));
   CHECK(Has(*store, model, "i/open/p1:t/" + pj::Padded(2)));
-  CHECK(Row(*store, model, "k/p1:t/T1") == Json{{"id", "T1"},         {"subject", "Cannot ship"}, {"severity", "high"},
-                                                {"status", "resolved"}, {"opened_at", kT0 + 4},     {"resolved_at", kT0 + 7}});
+  CHECK(Row(*store, model, "k/p1:t/T1") == Json{{"id", "T1"},
+                                                {"subject", "Cannot ship"},
+                                                {"severity", "high"},
+                                                {"status", "resolved"},
+                                                {"opened_at", kT0 + 4},
+                                                {"first_opened_at", kT0 + 4},
+                                                {"times_opened", 1},
+                                                {"resolved_at", kT0 + 7}});
+  CHECK(Row(*store, model, "k/p1:t/T3") == Json{{"id", "T3"},
+                                                {"subject", "Label printer again"},
+                                                {"severity", "high"},
+                                                {"status", "open"},
+                                                {"opened_at", kT0 + 10},
+                                                {"first_opened_at", kT0 + 8},
+                                                {"times_opened", 2},
+                                                {"resolved_at", nullptr}});
+  CHECK(Has(*store, model, "i/ticket_open/p1:t/T3"));
   CHECK(Row(*store, model, "k/p1:t/T2")["status"] == "open");
   CHECK_FALSE(Has(*store, model, "i/ticket_open/p1:t/T1"));
   CHECK(Has(*store, model, "i/ticket_open/p1:t/T2"));

@@ -37,6 +37,9 @@ struct Response {
   // A refusal to keep in the audit (besides every 401 and 403): a 404 for what is outside the caller's
   // scope, a refused key operation.
   bool audit = false;
+  // What an audited act acted on and the scope it acted in, when the target does not name them (a key
+  // issued, rotated or revoked: "key:<id>", the key's partner and tenant).
+  std::string audit_subject, audit_partner, audit_tenant;
 };
 
 }  // namespace keel::gateway
