@@ -13,12 +13,32 @@ constexpr std::int64_t kAuditPerSecond = 200;
 constexpr std::int64_t kAuditPerSource = 20;  // one address cannot take the whole budget
 }  // namespace
 
+namespace {
+// Whether a path segment or query value looks like an API key's secret (keys.cpp issues "keel_...").
+bool LooksLikeToken(std::string_view v) { return v.starts_with("keel_") || v.starts_with("keel%5F") || v.starts_with("keel%5f"); }
+}  // namespace
+
+std::string RedactPath(std::string_view path) {
+  std::string out;
+  out.reserve(path.size());
+  std::size_t at = 0;
+  while (at <= path.size()) {
+    const auto slash = path.find('/', at);
+    const std::string_view segment = path.substr(at, slash == std::string_view::npos ? std::string_view::npos : slash - at);
+    out.append(LooksLikeToken(segment) ? std::string_view("REDACTED") : segment);
+    if (slash == std::string_view::npos) break;
+    out += '/';
+    at = slash + 1;
+  }
+  return out;
+}
+
 std::string RedactTarget(std::string_view target) {
   const auto q = target.find('?');
-  if (q == std::string_view::npos) return std::string(target);
+  if (q == std::string_view::npos) return RedactPath(target);
   static const std::set<std::string> kSecret{"key", "api_key", "apikey", "token", "access_token",
                                              "secret", "password", "authorization", "bearer"};
-  std::string out(target.substr(0, q + 1));
+  std::string out = RedactPath(target.substr(0, q)) + '?';
   std::string_view rest = target.substr(q + 1);
   bool first = true;
   while (!rest.empty() || first) {
@@ -30,7 +50,7 @@ std::string RedactTarget(std::string_view target) {
     const auto eq = part.find('=');
     std::string name(part.substr(0, eq));
     for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    if (eq != std::string_view::npos && kSecret.contains(name)) {
+    if (eq != std::string_view::npos && (kSecret.contains(name) || LooksLikeToken(part.substr(eq + 1)))) {
       out.append(part.substr(0, eq + 1)).append("REDACTED");
     } else {
       out.append(part);
@@ -98,6 +118,7 @@ void Audit(ApiContext& ctx, const Request& req, const Principal& who, std::strin
                  {"source", req.source},
                  {"request_id", req.Header("x-request-id")}};
   if (!r.audit_subject.empty()) rec["subject"] = r.audit_subject;
+  if (!r.audit_issued.empty()) rec["issued"] = r.audit_issued;
   ctx.audit_trail.Write(now, rec.dump(-1, ' ', false, json::Json::error_handler_t::replace), [&metrics = ctx.metrics](bool written) {
     if (!written) metrics.AuditDropped("write_failed");
   });

@@ -14,8 +14,10 @@
 namespace keel::gateway {
 
 // A request target as it may be kept: the values of query parameters that may carry a secret (key,
-// token, ...) replaced by "REDACTED".
+// token, ...) or that look like a key's secret ("keel_...") replaced by "REDACTED", and so are path
+// segments that look like one (DELETE /v1/keys/<a secret pasted for an id>).
 std::string RedactTarget(std::string_view target);
+std::string RedactPath(std::string_view path);
 
 // Whether an answer is audited: every 401 and 403, what a step marks (Response::audit: a 404 for what
 // is outside the caller's scope, a refused key operation, an operator's act on the read side), and

@@ -50,7 +50,9 @@ Response AdvanceClock(Call& c) {
                       {"dunning_lifts", tick.lifts},
                       {"errors", tick.errors}};
   }
-  return JsonResponse(200, out);
+  Response r = JsonResponse(200, out);
+  r.audit = true;  // an operator's act on business time: kept in the audit trail
+  return r;
 }
 
 }  // namespace

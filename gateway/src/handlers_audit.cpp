@@ -36,11 +36,16 @@ Response ListAudit(Call& c) {
   auto p = Params(c, {"tenant", "partner", "principal", "result", "from", "to"});
   if (!p) return p.error();
   std::string tenant = Query(c, "tenant"), partner = Query(c, "partner");
-  const std::string principal = Query(c, "principal"), result = Query(c, "result");
+  std::string principal = Query(c, "principal");
+  const std::string result = Query(c, "result");
   if (!tenant.empty() && !eventstore::IsValidId(tenant)) return BadField({"tenant", std::string(json::kIdRule)});
   if (!partner.empty() && !eventstore::IsValidId(partner)) return BadField({"partner", std::string(json::kIdRule)});
   if (!principal.empty() && (principal.size() > 300 || principal.find('/') != std::string::npos))
     return BadField({"principal", "expected a principal as events name it, e.g. key:<id> or process:<name>"});
+  // A key acts as its holder, the first key of its rotations (events and records name it): a later
+  // key of the rotation finds the same entries.
+  if (principal.starts_with("key:"))
+    if (auto key = c.ctx.keys.Find(principal.substr(4))) principal = "key:" + key->Holder();
   if (!result.empty() && result != "accepted" && result != "refused" && result != "denied")
     return BadField({"result", "expected one of: accepted, refused, denied"});
   std::optional<std::uint64_t> from, to;

@@ -129,6 +129,8 @@ Response CreateKey(Call& c) {
     if (!ns.empty() && ns != body->partner) {
       Response r = NotFound("tenant '" + body->tenant + "' of partner '" + body->partner + "' does not exist");
       r.audit = true;  // another partner's tenant: denied, as a look outside one's scope is
+      r.audit_tenant = body->tenant;  // as the caller named it
+      r.audit_partner = std::string(ns);
       return r;
     }
     auto tenant = c.ctx.reference.Tenant(body->tenant, c.client);
@@ -208,8 +210,9 @@ Response RotateKey(Call& c) {
   if (!issued) return StoreUnavailable(issued.error());
   auto old = c.ctx.keys.Find(key->id);
   Response r = IssuedResponse(*issued, {{"replaces", KeyJson(old ? *old : *key, now)}});
-  r.audit = true;  // a rotation, kept in the audit trail
+  r.audit = true;  // a rotation, kept in the audit trail with the key it issued
   AuditSubject(r, *key);
+  r.audit_issued = "key:" + issued->record.id;
   return r;
 }
 

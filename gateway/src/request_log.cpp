@@ -1,6 +1,8 @@
 // The operators' request log (see request_log.hpp), on spdlog.
 #include "gateway/request_log.hpp"
 
+#include "audit.hpp"
+
 #include <algorithm>
 #include <spdlog/async.h>
 #include <spdlog/sinks/base_sink.h>
@@ -104,7 +106,8 @@ void RequestLog::Write(const gateway::Request& req, std::size_t bytes_in, const 
                      : response.status >= 400 ? spdlog::level::warn
                                               : spdlog::level::info;
   if (!impl_->logger->should_log(level)) return;
-  const std::string path = req.target.substr(0, req.target.find('?'));  // a query may carry anything
+  // A query may carry anything; a path segment may be a secret pasted for an id.
+  const std::string path = RedactPath(std::string_view(req.target).substr(0, req.target.find('?')));
   const std::string problem = response.status >= 400 ? ProblemType(response) : std::string();
   // The tenant the request is about (its path's), else the one the key is bound to.
   std::string tenant = who.tenant;

@@ -150,6 +150,19 @@ TEST_CASE("key acts in the audit trail name the key and its binding, and a forei
   const std::string k1 = issued["id"];
   const auto rotated = w.CallJson("POST", "/v1/keys/" + k1 + "/rotation", {{"grace_seconds", 0}}, admin1, 201);
   const std::string k2 = rotated["id"];
+  // The new key acts as the holder it replaced; the trail finds its acts by either id.
+  const auto opened = w.CallJson("POST", "/v1/tenants/p1:t1/tickets", {{"ticket", "R1"}, {"subject", "s"}, {"severity", "low"}},
+                                 rotated["token"].get<std::string>(), 200);
+  for (const std::string& id : {k1, k2}) {
+    const auto by = w.CallJson("GET", "/v1/audit?principal=key:" + id + "&min_position=" + std::to_string(opened["position"].get<std::uint64_t>()),
+                               nullptr, kOwnerKey, 200);
+    bool found = false;
+    for (const auto& e : by["items"]) {
+      CHECK(e["principal"] == "key:" + k1);
+      found = found || e["position"] == opened["position"];
+    }
+    CHECK(found);
+  }
   w.CallJson("DELETE", "/v1/keys/" + k2, nullptr, admin1, 200);
   // p2's admin asks for a key on p1's tenant: as if it did not exist, and a denial in the trail.
   CHECK(w.Call("POST", "/v1/keys", {{"role", "tenant_operator"}, {"partner", "p2"}, {"tenant", "p1:t1"}, {"name", "x"}}, admin2).status == 404);
@@ -174,6 +187,7 @@ TEST_CASE("key acts in the audit trail name the key and its binding, and a forei
     CHECK(acts[0]["subject"] == "key:" + k1);
     CHECK(acts[1]["route"] == "rotate_key");
     CHECK(acts[1]["subject"] == "key:" + k1);
+    CHECK(acts[1]["issued"] == "key:" + k2);
     CHECK(acts[2]["route"] == "revoke_key");
     CHECK(acts[2]["subject"] == "key:" + k2);
     for (const auto& a : acts) {
@@ -192,4 +206,25 @@ TEST_CASE("key acts in the audit trail name the key and its binding, and a forei
     p2_attempt = p2_attempt || (e.value("route", "") == "create_key" && e["result"] == "denied");
   }
   CHECK(p2_attempt);  // its own attempt, as a denial
+  // The owner finds that attempt under the tenant it named.
+  bool named = false;
+  const Json denied = w.CallJson("GET", "/v1/audit?tenant=p1:t1&result=denied&limit=500", nullptr, kOwnerKey, 200);
+  for (const auto& e : denied["items"])
+    named = named || e.value("route", "") == "create_key";
+  CHECK(named);
+}
+
+TEST_CASE("moving business time is an operator's act in the audit trail", "[gateway][e2e][audit]") {
+  keel::test::WorldOptions options;
+  options.simulated_admin_clock = true;
+  GatewayWorld w(options);
+  w.CallJson("POST", "/v1/admin/clock/advance", {{"days", 2}}, kOwnerKey, 200);
+  bool found = false;
+  for (int i = 0; i < 200 && !found; ++i) {
+    const Json trail = w.CallJson("GET", "/v1/audit?result=accepted&limit=500", nullptr, kOwnerKey, 200);
+    for (const auto& e : trail["items"])
+      found = found || (e.value("route", "") == "advance_clock" && e.value("principal", "").starts_with("key:"));
+    if (!found) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  CHECK(found);
 }

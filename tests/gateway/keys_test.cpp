@@ -146,6 +146,16 @@ TEST_CASE("no API key secret reaches the disk: stored answers and audited query 
     return true;
   }));
   CHECK(audited);
+  // A secret pasted for a key's id, or in any query value, is redacted too (it looks like one: keel_...).
+  CHECK(w.Call("DELETE", "/v1/keys/" + token, nullptr, kOwnerKey).status >= 400);
+  CHECK(w.Call("GET", "/v1/partners/p1?note=" + token, nullptr, "").status == 401);
+  REQUIRE(w.node->store().SaveCheckpoint("flush", 2));
+  int redacted = 0;
+  REQUIRE(w.node->store().ReadModelScan("audit", "r/", [&](std::string_view, std::string_view v) {
+    if (v.find("/v1/keys/REDACTED") != std::string_view::npos || v.find("note=REDACTED") != std::string_view::npos) ++redacted;
+    return true;
+  }));
+  CHECK(redacted == 2);
   // Nowhere on disk: not the tokens, not the owner's bootstrap key, not the query string's secret, not
   // an unsalted SHA-256 of a token (a leaked store cannot be used to test guesses).
   for (const std::string& secret : {token, std::string(kOwnerKey), leaked, keel::gateway::Sha256Hex(token),

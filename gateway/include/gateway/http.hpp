@@ -40,6 +40,7 @@ struct Response {
   // What an audited act acted on and the scope it acted in, when the target does not name them (a key
   // issued, rotated or revoked: "key:<id>", the key's partner and tenant).
   std::string audit_subject, audit_partner, audit_tenant;
+  std::string audit_issued;  // a key an audited act issued ("key:<id>": a rotation's new key)
 };
 
 }  // namespace keel::gateway
