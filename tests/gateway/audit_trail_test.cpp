@@ -19,7 +19,7 @@ namespace {
 // Follows the tenant's trail from `cursor`, two entries a page, until `want(entry)` (bounded); at the
 // trail's end it goes on from resume_cursor, as a follower does. Entries are appended to `seen`.
 bool FollowUntil(GatewayWorld& w, std::string& cursor, std::vector<Json>& seen, const std::function<bool(const Json&)>& want) {
-  for (int i = 0; i < 400; ++i) {
+  for (int i = 0; i < 1000; ++i) {
     auto page = w.CallJson("GET", "/v1/audit?tenant=p1:t1&limit=2" + (cursor.empty() ? "" : "&cursor=" + cursor), nullptr, kOwnerKey, 200);
     bool found = false;
     for (const auto& e : page["items"]) {
@@ -119,7 +119,7 @@ TEST_CASE("audit records of the earlier layout are moved at start and keep their
   // A new refusal at the same head comes after them.
   CHECK(w.Call("POST", "/v1/tenants/p1:t1/tickets/NEW/resolution", nullptr, kOwnerKey).status == 404);
   std::vector<std::string> order;
-  for (int i = 0; i < 200 && order.size() < 4; ++i) {
+  for (int i = 0; i < 1000 && order.size() < 4; ++i) {
     order.clear();
     const auto all = w.CallJson("GET", "/v1/audit?tenant=p1:t1&limit=500", nullptr, kOwnerKey, 200);
     for (const auto& e : all["items"]) {
@@ -169,7 +169,7 @@ TEST_CASE("key acts in the audit trail name the key and its binding, and a forei
 
   auto key_acts = [&](const std::string& query, const std::string& key) {
     std::vector<Json> acts;
-    for (int i = 0; i < 200; ++i) {
+    for (int i = 0; i < 1000; ++i) {
       acts.clear();
       const auto trail = w.CallJson("GET", "/v1/audit?limit=500" + query, nullptr, key, 200);
       for (const auto& e : trail["items"])  // the acts on k1 and k2 (the admins' own keys were issued too)
@@ -220,7 +220,7 @@ TEST_CASE("moving business time is an operator's act in the audit trail", "[gate
   GatewayWorld w(options);
   w.CallJson("POST", "/v1/admin/clock/advance", {{"days", 2}}, kOwnerKey, 200);
   bool found = false;
-  for (int i = 0; i < 200 && !found; ++i) {
+  for (int i = 0; i < 1000 && !found; ++i) {
     const Json trail = w.CallJson("GET", "/v1/audit?result=accepted&limit=500", nullptr, kOwnerKey, 200);
     for (const auto& e : trail["items"])
       found = found || (e.value("route", "") == "advance_clock" && e.value("principal", "").starts_with("key:"));
