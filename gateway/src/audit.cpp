@@ -11,9 +11,7 @@ namespace {
 // denial is counted in the metrics either way.
 constexpr std::int64_t kAuditPerSecond = 200;
 constexpr std::int64_t kAuditPerSource = 20;  // one address cannot take the whole budget
-}  // namespace
 
-namespace {
 // Whether a path segment or query value looks like an API key's secret (keys.cpp issues "keel_...").
 bool LooksLikeToken(std::string_view v) { return v.starts_with("keel_") || v.starts_with("keel%5F") || v.starts_with("keel%5f"); }
 }  // namespace
