@@ -138,6 +138,7 @@ Loaded<ServiceCatalog> ParseCatalog(std::string_view json_text, std::string_view
     c.cost_shared = Int(cost, "cost_to_serve", "shared");
     c.cost_dedicated = Int(cost, "cost_to_serve", "dedicated");
     c.cost_per_ticket = Int(cost, "cost_to_serve", "per_ticket");
+    if (cost.contains("per_integration")) c.cost_per_integration = Int(cost, "cost_to_serve", "per_integration");
     const json& plans = Field(j, "", "plans");
     if (!plans.is_array()) throw Bad{"plans: expected a list"};
     for (std::size_t i = 0; i < plans.size(); ++i) {

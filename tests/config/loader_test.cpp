@@ -90,3 +90,24 @@ TEST_CASE("an invalid plans file is refused with a clear error", "[config]") {
   CHECK_THAT(ParseCatalog(edit("\"rank\": 2", "\"rank\": -2"), "p.json").error(), Catch::Contains("rank"));
   CHECK_FALSE(LoadCatalog(kDir + "/missing.json"));
 }
+
+TEST_CASE("analytics rules: the shipped file loads; a bad key, value or weight set is refused naming it", "[config][analytics]") {
+  auto shipped = LoadAnalyticsRules(kDir + "/analytics.json");
+  REQUIRE(shipped.has_value());
+  CHECK(shipped->weights.order_trend == 25);
+  CHECK(shipped->stages.adoption_bps == 6000);
+  auto partial = ParseAnalyticsRules(R"({"risk_weights": {"dunning": 40}})", "a.json");
+  REQUIRE(partial.has_value());
+  CHECK(partial->weights.dunning == 40);
+  CHECK(partial->weights.order_trend == 25);  // left out: the default
+  CHECK(ParseAnalyticsRules(R"({"risk_weights": {"dunnig": 4}})", "a.json").error() ==
+        "a.json: risk_weights.dunnig: unknown setting");
+  CHECK(ParseAnalyticsRules(R"({"risk_weights": {"dunning": "4"}})", "a.json").error() ==
+        "a.json: risk_weights.dunning: expected an integer");
+  CHECK(ParseAnalyticsRules(R"({"weights": {}})", "a.json").error() == "a.json: weights: unknown section");
+  CHECK(ParseAnalyticsRules("[1]", "a.json").error() == "a.json: expected a JSON object");
+  CHECK(ParseAnalyticsRules(R"({"risk_weights": {"order_trend": 0, "module_adoption": 0, "open_tickets": 0,
+      "ticket_age": 0, "integration_failures": 0, "renewal_proximity": 0, "overdue_invoices": 0, "dunning": 0}})",
+                            "a.json").error() == "a.json: risk weights: at least one must be above 0");
+  CHECK(LoadAnalyticsRules("/nonexistent/analytics.json").error() == "/nonexistent/analytics.json: cannot be read");
+}

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "domain/analytics.hpp"
 #include "domain/catalog_data.hpp"
 
 namespace keel::config {
@@ -35,6 +36,11 @@ class TemplateRegistry {
 Loaded<domain::ServiceCatalog> LoadCatalog(const std::string& path);
 // Reads every *.json in `dir`; fails on the first invalid file, or on a duplicate id + version.
 Loaded<TemplateRegistry> LoadTemplates(const std::string& dir, const domain::ServiceCatalog& catalog);
+
+// Renewal-risk weights and scales and lifecycle stage thresholds (analytics.json); keys left out keep
+// their defaults.
+Loaded<domain::analytics::Rules> ParseAnalyticsRules(std::string_view json, std::string_view source);
+Loaded<domain::analytics::Rules> LoadAnalyticsRules(const std::string& path);
 
 // The data directory shipped in the repository (config/data), fixed at build time.
 std::string DefaultDataDir();

@@ -62,6 +62,7 @@ struct ServiceCatalog {
   std::map<std::string, Plan> plans;
   std::map<ServiceTier, std::int64_t> support_fees;  // monthly
   std::int64_t cost_shared = 0, cost_dedicated = 0, cost_per_ticket = 0;  // cost to serve
+  std::int64_t cost_per_integration = 0;  // monthly, per active integration module
   const Plan* FindPlan(const std::string& id) const {
     auto it = plans.find(id);
     return it == plans.end() ? nullptr : &it->second;

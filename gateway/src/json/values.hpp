@@ -66,7 +66,8 @@ template <> struct Describe<domain::ServiceCatalog> {
   static constexpr auto fields =
       std::make_tuple(Opt("currency", &T::currency), Opt("plans", &T::plans), Opt("support_fees", &T::support_fees),
                       Opt("cost_shared", &T::cost_shared), Opt("cost_dedicated", &T::cost_dedicated),
-                      Opt("cost_per_ticket", &T::cost_per_ticket));
+                      Opt("cost_per_ticket", &T::cost_per_ticket),
+                      Opt("cost_per_integration", &T::cost_per_integration));
 };
 template <> struct Describe<domain::Milestone> {
   using T = domain::Milestone;
