@@ -3,10 +3,12 @@
 // managers and the runtime, and only then destroys the server and the API (late replies still land).
 #include "node.hpp"
 
+#include "projections/analytics.hpp"
 #include "projections/projections.hpp"
 #include "projections/read_models.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <cstdlib>
 
 #include <pthread.h>
@@ -101,6 +103,15 @@ std::expected<std::unique_ptr<Node>, std::string> Node::Start(NodeOptions option
   auto templates = config::LoadTemplates(config_dir + "/templates", impl->catalog);
   if (!templates) return std::unexpected("configuration: " + templates.error());
   impl->templates = std::move(*templates);
+  // Renewal-risk weights and stage thresholds: analytics.json beside plans.json (left out: the defaults).
+  domain::analytics::Rules analytics_rules;
+  if (const std::string path = config_dir + "/analytics.json"; std::filesystem::exists(path)) {
+    auto rules = config::LoadAnalyticsRules(path);
+    if (!rules) return std::unexpected("configuration: " + rules.error());
+    analytics_rules = *rules;
+  } else {
+    impl->notices.push_back("no " + path + ": renewal risk and lifecycle stages use the default weights");
+  }
 
   eventstore::Options store_options = o.store;
   const actors::Clock* clock = impl->clock;
@@ -139,12 +150,15 @@ std::expected<std::unique_ptr<Node>, std::string> Node::Start(NodeOptions option
   }
   // The read models, folded by their own threads from their checkpoints (a new code version of one
   // is rebuilt beside the old, which serves meanwhile).
-  impl->read_models = std::make_unique<projections::Projections>(*impl->store, projections::ReadModels());
+  auto read_models = projections::ReadModels();
+  read_models.push_back(projections::Analytics(impl->catalog));
+  impl->read_models = std::make_unique<projections::Projections>(*impl->store, std::move(read_models));
   if (auto started = impl->read_models->Start(); !started)
     return std::unexpected("read models: " + started.error().ToString());
   gateway::ApiOptions api_options;
   api_options.master_key = std::move(master);
   api_options.projections = impl->read_models.get();
+  api_options.analytics_rules = analytics_rules;
   if (o.request_log) {
     if (auto bad = gateway::CheckLogOptions(*o.request_log); !bad.empty()) return std::unexpected(bad);
     api_options.request_log = std::make_shared<gateway::RequestLog>(*o.request_log);

@@ -44,6 +44,8 @@ const Tables& AllTables() {
     AddAuditHandlers(t.handlers);
     AddEntitlementHandlers(t.handlers);
     AddProjectionHandlers(t.handlers);
+    AddAnalyticsHandlers(t.handlers);
+    AddAnalyticsTenantHandlers(t.handlers);
     return t;
   }();
   return tables;
@@ -105,6 +107,7 @@ Api::Api(eventstore::EventStore& store, actors::Runtime& runtime, const actors::
   ctx_->openapi = std::string(OpenApiDocument());
   ctx_->request_log = std::move(options.request_log);
   ctx_->projections = options.projections;
+  ctx_->analytics_rules = options.analytics_rules;
 }
 
 // The context first: it refers to the metrics and keys, and waits for its audit records in flight.
@@ -287,6 +290,12 @@ Api::Prepared Api::Prepare(const Request& req, const Principal& given, actors::C
     return p;
   }
 
+  // A query parameter whose value does not percent-decode (a bad escape, %00, %2F) is 400 naming it,
+  // never dropped: a filter silently left out would answer more than was asked for.
+  if (!match.malformed_query.empty()) {
+    p.answer = BadField({match.malformed_query, "does not percent-decode (every % takes two hex digits; no %00 or %2F)"});
+    return p;
+  }
   // Path ids follow the id rule like body ids: 400 naming the parameter (the value is not echoed: it
   // may hold anything). Before the scope check, for every caller: an id no entity can have exists in
   // no scope, so the answer tells nothing of any.

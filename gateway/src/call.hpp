@@ -16,6 +16,7 @@
 #include <string_view>
 
 #include "actors/billing_cycle.hpp"
+#include "domain/analytics.hpp"
 #include "actors/clock.hpp"
 #include "actors/runtime.hpp"
 #include "audit_trail.hpp"
@@ -51,6 +52,7 @@ struct ApiContext {
   AuditTrail audit_trail;   // where refused requests and operators' acts are recorded (audit_trail.hpp)
   std::shared_ptr<RequestLog> request_log;  // the operators' request log; null: none
   projections::Projections* projections = nullptr;  // the read models of the list routes; null: 503
+  domain::analytics::Rules analytics_rules;         // renewal-risk weights, stage thresholds (analytics.json)
   RateLimiter limiter;
   bool rate_limits = true;
   std::int64_t audit_retention_ms = 0;
@@ -116,6 +118,8 @@ void AddInboxHandlers(HandlerTable& t);
 void AddAuditHandlers(HandlerTable& t);
 void AddEntitlementHandlers(HandlerTable& t);
 void AddProjectionHandlers(HandlerTable& t);
+void AddAnalyticsHandlers(HandlerTable& t);
+void AddAnalyticsTenantHandlers(HandlerTable& t);
 
 // -- helpers (call.cpp) --
 Response BadField(const json::FieldError& e);

@@ -29,6 +29,19 @@ constexpr std::array kRoutes{
     Route{"GET", "/v1/templates", "list_templates", S::kPlatform, C::kRead, "Segment templates, every version", kQuery},
     Route{"POST", "/v1/billing/period-close", "close_billing_periods", S::kPlatform, C::kPlatformAdmin,
           "Close every ended billing period: invoices, renewals, terminations, dunning", kCmd},
+    // -- analytics (in the caller's scope; from, to, group_by, format=json|csv) --
+    Route{"GET", "/v1/analytics/revenue", "analytics_revenue", S::kPlatform, C::kRead,
+          "Orders, GMV, returns, billed revenue, MRR / ARR and their movements, by day or month and dimension", kQuery},
+    Route{"GET", "/v1/analytics/margin", "analytics_margin", S::kPlatform, C::kRead,
+          "Billed revenue less cost to serve, by segment, partner or tier", kQuery},
+    Route{"GET", "/v1/analytics/support", "analytics_support", S::kPlatform, C::kRead,
+          "Tickets opened, resolved and open; integration failures, latency breaches and time to recover", kQuery},
+    Route{"GET", "/v1/analytics/usage", "analytics_usage", S::kPlatform, C::kRead,
+          "Modules entitled vs used, active warehouses, orders against the plan's volume, API activity", kQuery},
+    Route{"GET", "/v1/analytics/renewal-risk", "analytics_renewal_risk", S::kPlatform, C::kRead,
+          "Renewal risk per tenant, 0-100, with each factor's value, weight and contribution", kQuery},
+    Route{"GET", "/v1/analytics/onboarding", "analytics_onboarding", S::kPlatform, C::kRead,
+          "Milestones, time to go-live and lifecycle stage per tenant; the funnel per partner or segment", kQuery},
     Route{"GET", "/v1/admin/projections", "list_projections", S::kPlatform, C::kPlatformAdmin,
           "The read models: position, lag, parked events, rebuild progress", kQuery},
     Route{"POST", "/v1/admin/projections/{projection}/rebuild", "rebuild_projection", S::kPlatform, C::kPlatformAdmin,
@@ -209,15 +222,18 @@ bool MatchPattern(const Compiled& pattern, const std::vector<std::string_view>& 
   return true;
 }
 
-std::map<std::string, std::string> ParseQuery(std::string_view q) {
+std::map<std::string, std::string> ParseQuery(std::string_view q, std::string& malformed) {
   std::map<std::string, std::string> out;
   while (!q.empty()) {
     auto amp = q.find('&');
     auto pair = q.substr(0, amp);
     auto eq = pair.find('=');
     std::string k, v;
-    if (Decode(pair.substr(0, eq), k) && (eq == std::string_view::npos || Decode(pair.substr(eq + 1), v)) && !k.empty())
+    const bool key_ok = Decode(pair.substr(0, eq), k);
+    if (key_ok && (eq == std::string_view::npos || Decode(pair.substr(eq + 1), v)) && !k.empty())
       out[k] = v;
+    else if (malformed.empty() && !pair.empty())
+      malformed = key_ok && !k.empty() ? k : "query";
     if (amp == std::string_view::npos) break;
     q.remove_prefix(amp + 1);
   }
@@ -299,7 +315,7 @@ std::expected<RouteMatch, RouteError> Match(std::string_view method, std::string
     RouteMatch m;
     m.route = &r;
     MatchPattern(pattern, parts, &m.params);
-    if (qpos != std::string_view::npos) m.query = ParseQuery(target.substr(qpos + 1));
+    if (qpos != std::string_view::npos) m.query = ParseQuery(target.substr(qpos + 1), m.malformed_query);
     return m;
   }
   return std::unexpected(std::move(err));

@@ -91,7 +91,7 @@ TEST_CASE("an invalid plans file is refused with a clear error", "[config]") {
   CHECK_FALSE(LoadCatalog(kDir + "/missing.json"));
 }
 
-TEST_CASE("analytics rules: the shipped file loads; a bad key, value or weight set is refused naming it", "[config][analytics]") {
+TEST_CASE("analytics rules: the shipped file loads and a bad key or value or weight set is refused naming it", "[config][analytics]") {
   auto shipped = LoadAnalyticsRules(kDir + "/analytics.json");
   REQUIRE(shipped.has_value());
   CHECK(shipped->weights.order_trend == 25);

@@ -36,7 +36,7 @@ std::int64_t Contribution(const an::RiskScore& s, const std::string& name) {
 
 }  // namespace
 
-TEST_CASE("MRR at list prices: plan by deployment, add-ons not included, support; sandboxes 0", "[analytics]") {
+TEST_CASE("MRR at list prices: plan by deployment and add-ons not included and support and sandboxes 0", "[analytics]") {
   const auto c = Catalog();
   CHECK(an::MonthlyRecurring(c, "growth", DeploymentModel::kShared, ServiceTier::kStandard, {Module::kInventory},
                              Environment::kProduction) == 89900);

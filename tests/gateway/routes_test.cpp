@@ -212,6 +212,13 @@ TEST_CASE("every route answers its happy path over HTTP", "[gateway][e2e]") {
   CHECK(k.Ok("GET", "/v1/tenants/p1:t1/exceptions?min_position=" + head)["items"].is_array());
   CHECK(k.Ok("GET", "/v1/tenants/p1:t1/tickets?min_position=" + head)["items"].is_array());
   CHECK(!k.Ok("GET", "/v1/audit?tenant=p1:t1&min_position=" + head)["items"].empty());
+  // The analytics routes (their figures: analytics_e2e_test.cpp).
+  CHECK(k.Ok("GET", "/v1/analytics/revenue?group_by=segment,month&min_position=" + head)["items"].is_array());
+  CHECK(k.Ok("GET", "/v1/analytics/margin?group_by=partner")["items"].is_array());
+  CHECK(k.Ok("GET", "/v1/analytics/support?tenant=p1:t1")["items"].size() == 1);
+  CHECK(k.Ok("GET", "/v1/analytics/usage?group_by=tenant")["items"].is_array());
+  CHECK(k.Ok("GET", "/v1/analytics/renewal-risk")["items"].is_array());
+  CHECK(k.Ok("GET", "/v1/analytics/onboarding?group_by=segment")["items"].is_array());
   // The read models' administration: an event the orders model cannot read is parked (its stream
   // only), a retry leaves it parked, a skip drops it; a rebuild starts.
   REQUIRE(w.node->store().Append("t/p1:t1/order/garbled", keel::eventstore::ExpectedVersion::Any(), {{"OrderPlaced", 1, "not capnp"}})

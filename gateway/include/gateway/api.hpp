@@ -15,6 +15,7 @@
 #include "actors/clock.hpp"
 #include "actors/runtime.hpp"
 #include "config/loader.hpp"
+#include "domain/analytics.hpp"
 #include "eventstore/store.hpp"
 #include "gateway/access.hpp"
 #include "projections/projections.hpp"
@@ -43,6 +44,8 @@ struct ApiOptions {
   std::shared_ptr<RequestLog> request_log;
   // The node's read models (projections/projections.hpp) for the list routes; null: they answer 503.
   projections::Projections* projections = nullptr;
+  // Renewal-risk weights and scales, lifecycle stage thresholds (config/data/analytics.json).
+  domain::analytics::Rules analytics_rules;
 };
 
 // Why a KEEL_BOOTSTRAP_KEY is too weak to guard the platform ("" when it is fine): 24..256 printable

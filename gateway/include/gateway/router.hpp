@@ -52,6 +52,7 @@ struct RouteMatch {
   const Route* route = nullptr;
   std::map<std::string, std::string> params;  // decoded path parameters
   std::map<std::string, std::string> query;
+  std::string malformed_query;  // the first query parameter that does not percent-decode ("" when none)
 };
 
 struct RouteError {
