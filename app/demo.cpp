@@ -16,34 +16,11 @@ struct DemoTenant {
 
 }  // namespace
 
-std::expected<DemoSummary, std::string> SeedDemo(gateway::Api& api, actors::Runtime& runtime) {
-  InProcessApi s{api, actors::Client(runtime), kDemoOwnerKey, {}, "demo-seed"};
-  DemoSummary summary;
-  struct P {
-    const char *id, *name, *colour, *domain;
-  };
-  for (const P& p : {P{"northwind", "Northwind Partners", "#0b5394", "erp.northwind.example"},
-                     P{"bluepeak", "Blue Peak Solutions", "#38761d", "erp.bluepeak.example"}}) {
-    const std::string base = std::string("/v1/partners/") + p.id;
-    s.Send("POST", "/v1/partners", {{"id", p.id}, {"name", p.name}});
-    s.Send("PUT", base + "/branding",
-           {{"branding",
-             {{"display_name", p.name}, {"logo_url", std::string("https://") + p.domain + "/logo.svg"},
-              {"primary_colour", p.colour}, {"secondary_colour", "#ffffff"},
-              {"support_email", std::string("support@") + p.domain}, {"custom_domain", p.domain}}}});
-    s.Send("POST", base + "/certification");
-    s.Send("PUT", base + "/level", {{"level", "gold"}});
-    s.Send("PUT", base + "/price-list",
-           {{"prices",
-             {{"currency", "EUR"},
-              {"entries",
-               Json::array({{{"category", "hardware"}, {"breaks", Json::array({{{"min_qty", 1}, {"unit_price", 1250}},
-                                                                                {{"min_qty", 100}, {"unit_price", 1100}}})}},
-                            {{"category", "parts"}, {"breaks", Json::array({{{"min_qty", 1}, {"unit_price", 480}}})}},
-                            {{"category", "electronics"}, {"breaks", Json::array({{{"min_qty", 1}, {"unit_price", 8900}}})}}})}}}});
-    summary.partners.push_back(p.id);
-  }
+// The history variant's tenants and their months (demo_history.cpp).
+void SeedHistory(InProcessApi& s, const DemoTime& time, DemoSummary& summary);
 
+// A tenant from each segment template, live at once, with stock and one order each.
+static void SeedCompact(InProcessApi& s, DemoSummary& summary) {
   const DemoTenant tenants[] = {
       {"northwind", "acme-dist", "Acme Distribution", "regional-distributor"},
       {"northwind", "harbor-imports", "Harbor Imports", "midmarket-importer"},
@@ -81,6 +58,39 @@ std::expected<DemoSummary, std::string> SeedDemo(gateway::Api& api, actors::Runt
     ++summary.orders;
     summary.tenants.push_back(id);
   }
+}
+
+std::expected<DemoSummary, std::string> SeedDemo(gateway::Api& api, actors::Runtime& runtime, const DemoTime* time) {
+  InProcessApi s{api, actors::Client(runtime), kDemoOwnerKey, {}, "demo-seed"};
+  if (time) time->set(time->end - std::int64_t{time->days} * 86'400'000);
+  DemoSummary summary;
+  struct P {
+    const char *id, *name, *colour, *domain;
+  };
+  for (const P& p : {P{"northwind", "Northwind Partners", "#0b5394", "erp.northwind.example"},
+                     P{"bluepeak", "Blue Peak Solutions", "#38761d", "erp.bluepeak.example"}}) {
+    const std::string base = std::string("/v1/partners/") + p.id;
+    s.Send("POST", "/v1/partners", {{"id", p.id}, {"name", p.name}});
+    s.Send("PUT", base + "/branding",
+           {{"branding",
+             {{"display_name", p.name}, {"logo_url", std::string("https://") + p.domain + "/logo.svg"},
+              {"primary_colour", p.colour}, {"secondary_colour", "#ffffff"},
+              {"support_email", std::string("support@") + p.domain}, {"custom_domain", p.domain}}}});
+    s.Send("POST", base + "/certification");
+    s.Send("PUT", base + "/level", {{"level", "gold"}});
+    s.Send("PUT", base + "/price-list",
+           {{"prices",
+             {{"currency", "EUR"},
+              {"entries",
+               Json::array({{{"category", "hardware"}, {"breaks", Json::array({{{"min_qty", 1}, {"unit_price", 1250}},
+                                                                                {{"min_qty", 100}, {"unit_price", 1100}}})}},
+                            {{"category", "parts"}, {"breaks", Json::array({{{"min_qty", 1}, {"unit_price", 480}}})}},
+                            {{"category", "electronics"}, {"breaks", Json::array({{{"min_qty", 1}, {"unit_price", 8900}}})}}})}}}});
+    summary.partners.push_back(p.id);
+  }
+
+  if (time) SeedHistory(s, *time, summary);
+  else SeedCompact(s, summary);
   if (!s.error.empty()) return std::unexpected(s.error);
   // The partner admin's demo key.
   auto imported = api.ImportKey(kDemoPartnerKey, gateway::Role::kPartnerAdmin, "demo partner admin", "northwind");

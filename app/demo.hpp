@@ -1,9 +1,14 @@
 // The demo platform `keel serve --demo` seeds into an empty data directory, through the same API
 // handlers partner apps use: two branded, certified partners with price lists, a tenant from each
 // segment template (onboarded and live), catalogs, warehouses with stock, a few orders, and demo keys.
+// Given control of business time (DemoTime), it seeds months of history instead (demo_history.cpp):
+// tenants going live one after another, daily orders, an upgrade, an add-on, a churned tenant, a
+// stalled onboarding, tickets, integration outages, monthly invoices paid or left overdue.
 #pragma once
 
+#include <cstdint>
 #include <expected>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -22,7 +27,16 @@ struct DemoSummary {
   int warehouses = 0, orders = 0;
 };
 
-// Seeds the demo; fails (naming the request) on the first refusal.
-std::expected<DemoSummary, std::string> SeedDemo(gateway::Api& api, actors::Runtime& runtime);
+// Business time under the seeder's control: `set` moves it to a time (only forward), `end` is where
+// the history ends (now), `days` how far back it starts.
+struct DemoTime {
+  std::function<void(std::int64_t)> set;
+  std::int64_t end = 0;
+  int days = 150;
+};
+
+// Seeds the demo (with `time`: its history); fails (naming the request) on the first refusal.
+std::expected<DemoSummary, std::string> SeedDemo(gateway::Api& api, actors::Runtime& runtime,
+                                                 const DemoTime* time = nullptr);
 
 }  // namespace keel::app

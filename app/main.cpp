@@ -163,6 +163,22 @@ int main(int argc, char** argv) {
   // --demo seeds only a data directory that holds nothing yet: into one with data it imports no key.
   const bool fresh = !std::filesystem::exists(std::filesystem::path(options.data_dir) / "CURRENT");
   if (demo && fresh && options.bootstrap_key.empty()) options.bootstrap_key = keel::app::kDemoOwnerKey;
+  // A fresh demo seeds months of history: business time starts that far back, under the seeder's
+  // control, and follows the chosen clock again once the history is in.
+  keel::actors::ShiftedClock shifted_clock;
+  keel::app::DemoTime demo_time;
+  if (demo && fresh) {
+    demo_time.end = simulated ? simulated_clock.NowMs() : keel::actors::SystemClock{}.NowMs();
+    const std::int64_t history_start = demo_time.end - std::int64_t{demo_time.days} * 86'400'000;
+    if (simulated) {
+      simulated_clock.Set(history_start);
+      demo_time.set = [&simulated_clock](std::int64_t at) { simulated_clock.Set(at); };
+    } else {
+      shifted_clock.SetNow(history_start);
+      options.clock = &shifted_clock;
+      demo_time.set = [&shifted_clock](std::int64_t at) { shifted_clock.SetNow(at); };
+    }
+  }
   options.defer_ready = true;  // ready once the demo data (if any) is in
 
   // Signals are taken by sigwait below, in this thread only: block them before any thread starts.
@@ -194,7 +210,8 @@ int main(int argc, char** argv) {
         std::cerr << "keel: demo key: " << owner.error() << "\n";
         return 1;
       }
-      auto seeded = keel::app::SeedDemo(n.api(), n.runtime());
+      auto seeded = keel::app::SeedDemo(n.api(), n.runtime(), demo_time.set ? &demo_time : nullptr);
+      shifted_clock.Follow();
       if (!seeded) {
         std::cerr << "keel: demo seed failed: " << seeded.error() << "\n";
         return 1;

@@ -2,6 +2,7 @@
 // by hand. Unix epoch milliseconds, like every Timestamp in the domain.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -32,6 +33,28 @@ class SimulatedClock final : public Clock {
 
  private:
   std::atomic<std::int64_t> now_;
+};
+
+// The system clock moved back by an offset: `keel serve --demo` seeds months of history with business
+// time in the past (Shift), then follows the system clock again (Shift(0)); never earlier than the
+// last time it gave, so business time only moves forward.
+class ShiftedClock final : public Clock {
+ public:
+  std::int64_t NowMs() const override {
+    const std::int64_t now = system_.NowMs() + offset_.load();
+    std::int64_t last = last_.load();
+    while (now > last && !last_.compare_exchange_weak(last, now)) {
+    }
+    return std::max(now, last);
+  }
+  // Business time = `at` from now on (as the system clock runs on from it); only forward.
+  void SetNow(std::int64_t at) { offset_.store(at - system_.NowMs()); }
+  void Follow() { offset_.store(0); }
+
+ private:
+  SystemClock system_;
+  std::atomic<std::int64_t> offset_{0};
+  mutable std::atomic<std::int64_t> last_{0};
 };
 
 }  // namespace keel::actors
