@@ -9,6 +9,7 @@ packages=(
   librocksdb-dev libcapnp-dev capnproto libssl-dev
   nlohmann-json3-dev libcaf-dev catch2
   libboost1.81-dev libboost-system1.81-dev prometheus-cpp-dev libjemalloc-dev libspdlog-dev
+  libjs-chart.js chromium
 )
 
 missing=()
@@ -34,9 +35,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# The Node tools the suite runs (tools/README.md: the OpenAPI linter), pinned in tools/npm.
+# The Node tools the suite runs (tools/README.md: the OpenAPI linter, the dashboard's browser driver),
+# pinned in tools/npm.
 repo="$(cd "$(dirname "$0")/.." && pwd)"
-if [ ! -x "$repo/tools/npm/node_modules/.bin/redocly" ]; then
+if [ ! -x "$repo/tools/npm/node_modules/.bin/redocly" ] || [ ! -d "$repo/tools/npm/node_modules/playwright-core" ]; then
   echo "install-deps: installing the Node tools in tools/npm"
   (cd "$repo/tools/npm" && npm install --no-audit --no-fund --silent >/dev/null)
 fi

@@ -46,6 +46,7 @@ const Tables& AllTables() {
     AddProjectionHandlers(t.handlers);
     AddAnalyticsHandlers(t.handlers);
     AddAnalyticsTenantHandlers(t.handlers);
+    AddDashboardHandlers(t.handlers);
     return t;
   }();
   return tables;
@@ -108,6 +109,8 @@ Api::Api(eventstore::EventStore& store, actors::Runtime& runtime, const actors::
   ctx_->request_log = std::move(options.request_log);
   ctx_->projections = options.projections;
   ctx_->analytics_rules = options.analytics_rules;
+  ctx_->dashboard_dir = options.dashboard_dir;
+  ctx_->chart_js = options.chart_js;
 }
 
 // The context first: it refers to the metrics and keys, and waits for its audit records in flight.

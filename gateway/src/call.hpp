@@ -53,6 +53,7 @@ struct ApiContext {
   std::shared_ptr<RequestLog> request_log;  // the operators' request log; null: none
   projections::Projections* projections = nullptr;  // the read models of the list routes; null: 503
   domain::analytics::Rules analytics_rules;         // renewal-risk weights, stage thresholds (analytics.json)
+  std::string dashboard_dir, chart_js;              // the dashboard's files (handlers_dashboard.cpp)
   RateLimiter limiter;
   bool rate_limits = true;
   std::int64_t audit_retention_ms = 0;
@@ -120,6 +121,7 @@ void AddEntitlementHandlers(HandlerTable& t);
 void AddProjectionHandlers(HandlerTable& t);
 void AddAnalyticsHandlers(HandlerTable& t);
 void AddAnalyticsTenantHandlers(HandlerTable& t);
+void AddDashboardHandlers(HandlerTable& t);
 
 // -- helpers (call.cpp) --
 Response BadField(const json::FieldError& e);

@@ -18,6 +18,8 @@ constexpr std::array kRoutes{
     Route{"GET", "/metrics", "metrics", S::kPublic, C::kPublic, "Prometheus metrics", kQuery},
     Route{"GET", "/v1/openapi.json", "openapi", S::kPublic, C::kPublic, "This API's OpenAPI 3.1 document", kQuery},
     Route{"GET", "/v1/ws", "websocket", S::kPlatform, C::kRead, "WebSocket: commands and the live event feed", kQuery},
+    Route{"GET", "/dashboard", "dashboard", S::kPublic, C::kPublic, "The analytics dashboard (paste a key to see its scope)", kQuery},
+    Route{"GET", "/dashboard/{file}", "dashboard_file", S::kPublic, C::kPublic, "The dashboard's script, style and Chart.js", kQuery},
     // -- keys --
     Route{"POST", "/v1/keys", "create_key", S::kPlatform, C::kKeys, "Create an API key (the secret is shown once)", kCmd},
     Route{"GET", "/v1/keys", "list_keys", S::kPlatform, C::kKeys, "The API keys the caller may manage (no secrets)", kQuery},

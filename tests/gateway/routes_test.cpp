@@ -219,6 +219,11 @@ TEST_CASE("every route answers its happy path over HTTP", "[gateway][e2e]") {
   CHECK(k.Ok("GET", "/v1/analytics/usage?group_by=tenant")["items"].is_array());
   CHECK(k.Ok("GET", "/v1/analytics/renewal-risk")["items"].is_array());
   CHECK(k.Ok("GET", "/v1/analytics/onboarding?group_by=segment")["items"].is_array());
+  // The dashboard's files (drawn in a browser: tests/dashboard); an unknown file is 404.
+  CHECK(k.Ok("GET", "/dashboard").get<std::string>().find("<canvas id=\"chart-mrr\">") != std::string::npos);
+  CHECK(k.Ok("GET", "/dashboard/dashboard.js").get<std::string>().find("keelDashboard") != std::string::npos);
+  CHECK(w.Call("GET", "/dashboard/passwd").status == 404);
+  CHECK(w.Call("GET", "/dashboard/..%2Fapi.hpp").status == 404);
   // The read models' administration: an event the orders model cannot read is parked (its stream
   // only), a retry leaves it parked, a skip drops it; a rebuild starts.
   REQUIRE(w.node->store().Append("t/p1:t1/order/garbled", keel::eventstore::ExpectedVersion::Any(), {{"OrderPlaced", 1, "not capnp"}})

@@ -46,6 +46,10 @@ struct ApiOptions {
   projections::Projections* projections = nullptr;
   // Renewal-risk weights and scales, lifecycle stage thresholds (config/data/analytics.json).
   domain::analytics::Rules analytics_rules;
+  // The dashboard's static files (GET /dashboard): the repository's gateway/dashboard, and Chart.js
+  // from Debian's libjs-chart.js.
+  std::string dashboard_dir = KEEL_DASHBOARD_DIR;
+  std::string chart_js = "/usr/share/javascript/chart.js/chart.min.js";
 };
 
 // Why a KEEL_BOOTSTRAP_KEY is too weak to guard the platform ("" when it is fine): 24..256 printable

@@ -1,0 +1,195 @@
+// The dashboard's script: reads the analytics routes with the pasted key (kept in sessionStorage for
+// the tab only), draws them with Chart.js, and reloads (at most every 2 s) when the WebSocket feed
+// (subprotocols keel.v1 + keel.bearer.<key>) reports events. window.keelDashboard says what was drawn
+// (each chart's point count, the loads, the errors) for the browser test.
+'use strict';
+
+const state = { key: '', charts: {}, loads: 0, updates: 0, errors: [], ready: false, socket: null, pending: false };
+window.keelDashboard = state;
+
+const money = (minor) => (minor / 100).toLocaleString('en', { maximumFractionDigits: 0 });
+const $ = (id) => document.getElementById(id);
+const palette = ['#0b5394', '#38761d', '#b45f06', '#741b47', '#134f5c', '#7f6000', '#cc0000', '#3d85c6'];
+
+function day(offset) {
+  const d = new Date(Date.now() + offset * 86400000);
+  return d.toISOString().slice(0, 10);
+}
+
+async function api(path) {
+  const r = await fetch(path, { headers: { Authorization: 'Bearer ' + state.key } });
+  const body = await r.json().catch(() => ({}));
+  if (!r.ok) throw new Error(path + ': ' + r.status + ' ' + (body.detail || body.title || ''));
+  return body;
+}
+
+function draw(name, config) {
+  const points = config.data.datasets.reduce((n, d) => n + d.data.filter((v) => v !== null && v !== 0).length, 0);
+  if (state.charts[name]) {
+    state.charts[name].chart.data = config.data;
+    state.charts[name].chart.update('none');
+  } else {
+    config.options = Object.assign({ animation: false, responsive: true, maintainAspectRatio: true }, config.options || {});
+    state.charts[name] = { chart: new Chart($('chart-' + name), config) };
+  }
+  state.charts[name].points = points;
+}
+
+function label(item, fields) {
+  for (const f of fields) if (item[f]) return item[f];
+  return 'all';
+}
+
+async function load() {
+  const from = day(-179), months = day(-364);
+  const [series, monthly, segments, risk, onboarding, margin, support] = await Promise.all([
+    api('/v1/analytics/revenue?group_by=day&from=' + from),
+    api('/v1/analytics/revenue?group_by=month&from=' + months),
+    api('/v1/analytics/revenue?group_by=segment&from=' + months),
+    api('/v1/analytics/renewal-risk?limit=10'),
+    api('/v1/analytics/onboarding'),
+    api('/v1/analytics/margin?group_by=segment&from=' + months),
+    api('/v1/analytics/support?group_by=tenant&from=' + from),
+  ]);
+  const last = series.items[series.items.length - 1] || {};
+  $('fig-mrr').textContent = money(last.mrr || 0) + ' ' + series.currency;
+  $('fig-arr').textContent = money(last.arr || 0) + ' ' + series.currency;
+  $('fig-tenants').textContent = String(last.tenants || 0);
+  $('fig-lag').textContent = series.projection.lag_events + ' events / ' + series.projection.lag_ms + ' ms';
+  state.position = Math.max(state.position || 0, series.projection.position);
+
+  draw('mrr', {
+    type: 'line',
+    data: {
+      labels: series.items.map((i) => i.period),
+      datasets: [{ label: 'MRR (' + series.currency + ')', data: series.items.map((i) => i.mrr / 100), borderColor: palette[0], pointRadius: 0 }],
+    },
+  });
+  draw('movements', {
+    type: 'bar',
+    data: {
+      labels: monthly.items.map((i) => i.period),
+      datasets: [
+        { label: 'new', data: monthly.items.map((i) => i.mrr_movements.new / 100), backgroundColor: palette[1] },
+        { label: 'expansion', data: monthly.items.map((i) => i.mrr_movements.expansion / 100), backgroundColor: palette[0] },
+        { label: 'contraction', data: monthly.items.map((i) => -i.mrr_movements.contraction / 100), backgroundColor: palette[2] },
+        { label: 'churn', data: monthly.items.map((i) => -i.mrr_movements.churn / 100), backgroundColor: palette[6] },
+      ],
+    },
+    options: { scales: { x: { stacked: true }, y: { stacked: true } } },
+  });
+  const gmv = (i) => Object.values(i.gmv).reduce((a, b) => a + b, 0) / 100;
+  draw('segments', {
+    type: 'bar',
+    data: {
+      labels: segments.items.map((i) => label(i, ['segment'])),
+      datasets: [
+        { label: 'orders', data: segments.items.map((i) => i.orders), backgroundColor: palette[0], yAxisID: 'orders' },
+        { label: 'GMV', data: segments.items.map(gmv), backgroundColor: palette[1], yAxisID: 'gmv' },
+      ],
+    },
+    options: { scales: { orders: { position: 'left' }, gmv: { position: 'right' } } },
+  });
+  draw('risk', {
+    type: 'bar',
+    data: {
+      labels: risk.items.map((i) => i.tenant),
+      datasets: [{ label: 'renewal risk (0-100)', data: risk.items.map((i) => i.score),
+                   backgroundColor: risk.items.map((i) => (i.band === 'high' ? '#b00020' : i.band === 'medium' ? '#e69138' : '#6aa84f')) }],
+    },
+    options: { indexAxis: 'y', scales: { x: { min: 0, max: 100 } } },
+  });
+  const body = $('risk-table').querySelector('tbody');
+  body.replaceChildren(...risk.items.map((i) => {
+    const tr = document.createElement('tr');
+    const factors = Object.entries(i.factors).filter(([, f]) => f.contribution > 0)
+      .sort((a, b) => b[1].contribution - a[1].contribution).slice(0, 3)
+      .map(([name, f]) => name + ' ' + f.contribution.toFixed(1));
+    for (const [text, cls] of [[i.tenant], [String(i.score)], [i.band, 'band-' + i.band], [factors.join(', ')]]) {
+      const td = document.createElement('td');
+      td.textContent = text;
+      if (cls) td.className = cls;
+      tr.appendChild(td);
+    }
+    return tr;
+  }));
+  const funnel = onboarding.items[0] || { stages: {} };
+  const stages = ['onboarding', 'stabilization', 'adoption', 'optimization', 'expansion'];
+  draw('funnel', {
+    type: 'bar',
+    data: { labels: stages, datasets: [{ label: 'tenants', data: stages.map((s) => funnel.stages[s] || 0), backgroundColor: palette[4] }] },
+  });
+  draw('margin', {
+    type: 'bar',
+    data: {
+      labels: margin.items.map((i) => label(i, ['segment'])),
+      datasets: [
+        { label: 'revenue', data: margin.items.map((i) => i.revenue / 100), backgroundColor: palette[0] },
+        { label: 'cost to serve', data: margin.items.map((i) => i.cost / 100), backgroundColor: palette[2] },
+        { label: 'margin', data: margin.items.map((i) => i.margin / 100), backgroundColor: palette[1] },
+      ],
+    },
+  });
+  draw('integrations', {
+    type: 'bar',
+    data: {
+      labels: support.items.map((i) => i.tenant),
+      datasets: [
+        { label: 'EDI failures', data: support.items.map((i) => i.integrations.edi.failures), backgroundColor: palette[0] },
+        { label: 'marketplace failures', data: support.items.map((i) => i.integrations.marketplace.failures), backgroundColor: palette[2] },
+        { label: 'latency breaches', data: support.items.map((i) => i.integrations.edi.latency_breaches + i.integrations.marketplace.latency_breaches), backgroundColor: palette[3] },
+        { label: 'open tickets', data: support.items.map((i) => i.open_tickets), backgroundColor: palette[6] },
+      ],
+    },
+  });
+  state.loads += 1;
+  state.ready = true;
+}
+
+async function refresh() {
+  try {
+    await load();
+    $('status').textContent = 'Updated ' + new Date().toLocaleTimeString();
+  } catch (e) {
+    state.errors.push(String(e.message || e));
+    $('status').textContent = String(e.message || e);
+  }
+}
+
+// Events on the feed: reload at most every 2 s.
+function live() {
+  if (state.socket) state.socket.close();
+  const url = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/v1/ws';
+  const socket = new WebSocket(url, ['keel.v1', 'keel.bearer.' + state.key]);
+  state.socket = socket;
+  socket.onopen = () => {
+    socket.send(JSON.stringify({ type: 'subscribe', id: 'dashboard', from: (state.position || 0) + 1 }));
+    $('fig-live').textContent = 'on';
+  };
+  socket.onclose = () => { $('fig-live').textContent = 'off'; };
+  socket.onmessage = (m) => {
+    const msg = JSON.parse(m.data);
+    if (msg.type !== 'event' || state.pending) return;
+    state.pending = true;
+    setTimeout(async () => {
+      state.pending = false;
+      state.updates += 1;
+      await refresh();
+    }, 2000);
+  };
+}
+
+async function open(key) {
+  state.key = key;
+  sessionStorage.setItem('keel.key', key);
+  $('board').hidden = false;
+  await refresh();
+  if (state.ready) live();
+}
+
+$('key-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  open($('key').value.trim());
+});
+const kept = sessionStorage.getItem('keel.key');
+if (kept) open(kept);
