@@ -70,5 +70,6 @@ int RunGatewaySuite(const Settings& settings);
 int RunFeedSuite(const Settings& settings);
 int RunFulfilmentSuite(const Settings& settings);
 int RunProjectionsSuite(const Settings& settings);
+int RunAnalyticsBench(const Settings& settings);  // part of the projections suite
 
 }  // namespace keel::bench

@@ -295,6 +295,7 @@ int RunProjectionsSuite(const Settings& settings) {
                 static_cast<double>(lags.size()) / seconds);
     std::printf("lag_p50_ms: %.2f\nlag_p99_ms: %.2f (target < 100)\n", Percentile(lags, 0.5), Percentile(lags, 0.99));
   }
+  if (settings.only.empty() || settings.only.starts_with("analytics")) return RunAnalyticsBench(settings);
   return 0;
 }
 
