@@ -71,8 +71,10 @@ RiskScore Risk(const RiskInputs& in, const Rules& rules) {
     trend_risk = std::max<std::int64_t>(0, in.orders_prior - in.orders_recent) * 10'000 / in.orders_prior;
   else if (in.orders_recent == 0 && in.live_for_window)
     trend_risk = 10'000;
-  const std::int64_t change_pct =
-      in.orders_prior > 0 ? (in.orders_recent - in.orders_prior) * 100 / in.orders_prior : 0;
+  // The change in %: a tenant live a whole window that placed no orders in either is down 100 %.
+  const std::int64_t change_pct = in.orders_prior > 0 ? (in.orders_recent - in.orders_prior) * 100 / in.orders_prior
+                                  : trend_risk == 10'000                 ? -100
+                                                                         : 0;
   add("order_trend", change_pct, trend_risk, w.order_trend);
   const std::int64_t adoption_bps =
       in.modules_entitled > 0 ? std::min(in.modules_used, in.modules_entitled) * 10'000 / in.modules_entitled : 10'000;

@@ -11,16 +11,32 @@ const money = (minor) => (minor / 100).toLocaleString('en', { maximumFractionDig
 const $ = (id) => document.getElementById(id);
 const palette = ['#0b5394', '#38761d', '#b45f06', '#741b47', '#134f5c', '#7f6000', '#cc0000', '#3d85c6'];
 
-function day(offset) {
-  const d = new Date(Date.now() + offset * 86400000);
-  return d.toISOString().slice(0, 10);
-}
-
+// A route's answer; null when the key's scope may not see it (403: the reseller's own figures).
 async function api(path) {
   const r = await fetch(path, { headers: { Authorization: 'Bearer ' + state.key } });
   const body = await r.json().catch(() => ({}));
+  if (r.status === 403 && path.startsWith('/v1/analytics/') && /reseller/.test(body.detail || '')) return null;
   if (!r.ok) throw new Error(path + ': ' + r.status + ' ' + (body.detail || body.title || ''));
   return body;
+}
+
+// Days before a YYYY-MM-DD day (business time's today comes from the API, not the browser's clock).
+function before(dayText, days) {
+  const d = new Date(dayText + 'T00:00:00Z');
+  return new Date(d.getTime() - days * 86400000).toISOString().slice(0, 10);
+}
+
+function hide(name, why) {
+  const card = $('chart-' + name).parentElement;
+  let note = card.querySelector('.note');
+  if (!note) {
+    note = document.createElement('p');
+    note.className = 'note';
+    card.appendChild(note);
+  }
+  note.textContent = why;
+  $('chart-' + name).hidden = true;
+  state.charts[name] = state.charts[name] || { points: 0, hidden: true };
 }
 
 function draw(name, config) {
@@ -41,7 +57,8 @@ function label(item, fields) {
 }
 
 async function load() {
-  const from = day(-179), months = day(-364);
+  const today = (await api('/v1/analytics/revenue')).to;
+  const from = before(today, 179), months = before(today, 364);
   const [series, monthly, segments, risk, onboarding, margin, support] = await Promise.all([
     api('/v1/analytics/revenue?group_by=day&from=' + from),
     api('/v1/analytics/revenue?group_by=month&from=' + months),
@@ -90,7 +107,7 @@ async function load() {
     },
     options: { scales: { orders: { position: 'left' }, gmv: { position: 'right' } } },
   });
-  draw('risk', {
+  if (risk) draw('risk', {
     type: 'bar',
     data: {
       labels: risk.items.map((i) => i.tenant),
@@ -99,8 +116,9 @@ async function load() {
     },
     options: { indexAxis: 'y', scales: { x: { min: 0, max: 100 } } },
   });
+  else hide('risk', 'Renewal risk is the reseller\'s figure: a partner or platform key shows it.');
   const body = $('risk-table').querySelector('tbody');
-  body.replaceChildren(...risk.items.map((i) => {
+  body.replaceChildren(...(risk ? risk.items : []).map((i) => {
     const tr = document.createElement('tr');
     const factors = Object.entries(i.factors).filter(([, f]) => f.contribution > 0)
       .sort((a, b) => b[1].contribution - a[1].contribution).slice(0, 3)
@@ -113,13 +131,18 @@ async function load() {
     }
     return tr;
   }));
-  const funnel = onboarding.items[0] || { stages: {} };
-  const stages = ['onboarding', 'stabilization', 'adoption', 'optimization', 'expansion'];
+  // Aggregated: the funnel row; a tenant key gets its tenant's own row (its stage alone).
+  const stages = ['onboarding', 'stabilization', 'adoption', 'optimization', 'expansion', 'churned'];
+  const funnel = { stages: {} };
+  for (const item of onboarding.items) {
+    if (item.stages) for (const st of stages) funnel.stages[st] = (funnel.stages[st] || 0) + (item.stages[st] || 0);
+    else funnel.stages[item.stage] = (funnel.stages[item.stage] || 0) + 1;
+  }
   draw('funnel', {
     type: 'bar',
     data: { labels: stages, datasets: [{ label: 'tenants', data: stages.map((s) => funnel.stages[s] || 0), backgroundColor: palette[4] }] },
   });
-  draw('margin', {
+  if (margin) draw('margin', {
     type: 'bar',
     data: {
       labels: margin.items.map((i) => label(i, ['segment'])),
@@ -130,6 +153,7 @@ async function load() {
       ],
     },
   });
+  else hide('margin', 'Margin is the reseller\'s figure: a partner or platform key shows it.');
   draw('integrations', {
     type: 'bar',
     data: {

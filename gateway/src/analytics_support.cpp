@@ -92,6 +92,9 @@ std::string DayString(std::chrono::sys_days d) {
 }
 
 std::expected<AnalyticsQuery, Response> ParseAnalytics(Call& c, const AnalyticsShape& shape) {
+  if (shape.internal && !c.who.tenant.empty())
+    return std::unexpected(Problem(403, "forbidden", "Forbidden",
+                                   "cost to serve and renewal risk are the reseller's figures: partner and platform keys only"));
   std::set<std::string> allowed = shape.extra;
   for (const char* name : {"group_by", "format", "partner", "tenant"}) allowed.insert(name);
   if (shape.range) allowed.insert({"from", "to"});
@@ -145,6 +148,11 @@ std::expected<AnalyticsQuery, Response> ParseAnalytics(Call& c, const AnalyticsS
   if (const std::string partner = Query(c, "partner"); !partner.empty()) {
     if (!eventstore::IsValidId(partner)) return std::unexpected(BadField({"partner", std::string(json::kIdRule)}));
     if (!q.partner.empty() && partner != q.partner) return std::unexpected(Outside("partner '" + partner + "' does not exist"));
+    if (q.partner.empty()) {  // the platform names one: it must exist
+      auto exists = PartnerOf(c, partner);
+      if (!exists) return std::unexpected(exists.error());
+      if (exists->version == 0) return std::unexpected(NotFound("partner '" + partner + "' does not exist"));
+    }
     q.partner = partner;
   }
   if (const std::string tenant = Query(c, "tenant"); !tenant.empty()) {
@@ -154,6 +162,16 @@ std::expected<AnalyticsQuery, Response> ParseAnalytics(Call& c, const AnalyticsS
     if (!q.partner.empty() && !TenantNamespace(tenant).empty() && TenantNamespace(tenant) != q.partner)
       return std::unexpected(BadField({"tenant", "not a tenant of partner '" + q.partner + "'"}));
     q.tenant = tenant;
+  }
+  // Pages are of tenants (group_by=tenant); elsewhere a cursor or a limit would be ignored: refused.
+  const bool paged = shape.pages && q.dimension == "tenant" && q.tenant.empty();
+  if (!paged && !Query(c, "cursor").empty())
+    return std::unexpected(BadField({"cursor", shape.pages ? "pages are of tenants: only with group_by=tenant" : "this route has no pages"}));
+  if (!paged && shape.pages && !Query(c, "limit").empty())
+    return std::unexpected(BadField({"limit", "pages are of tenants: only with group_by=tenant"}));
+  if (paged && !q.list.cursor.empty()) {
+    auto key = pj::DecodeCursor(q.list.cursor, q.partner.empty() ? "" : q.partner + ":");
+    if (!key) return std::unexpected(BadField({"cursor", "not a cursor of this listing (pass next_cursor from the previous page)"}));
   }
   auto model = ReadModel(c, "analytics", q.list.min_position);
   if (!model) return std::unexpected(model.error());
@@ -290,7 +308,10 @@ std::expected<std::vector<SeriesRow>, Response> Series(Call& c, const AnalyticsQ
 
 Response AnalyticsAnswer(Call& c, const AnalyticsQuery& q, std::string_view name, Json items, const std::string& next) {
   if (q.csv) {
+    // Columns: the labels first (who and when), then the figures in name order; a figure a row
+    // lacks that other rows have as a number (a currency's GMV, a module's users) is 0.
     std::vector<std::string> columns;
+    std::set<std::string> numeric;
     std::vector<std::map<std::string, std::string>> rows;
     for (const Json& item : items) {
       std::vector<std::pair<std::string, std::string>> cells;
@@ -298,17 +319,25 @@ Response AnalyticsAnswer(Call& c, const AnalyticsQuery& q, std::string_view name
       std::map<std::string, std::string> row;
       for (auto& [column, value] : cells) {
         if (std::find(columns.begin(), columns.end(), column) == columns.end()) columns.push_back(column);
+        if (!value.empty() && value.find_first_not_of("-0123456789") == std::string::npos) numeric.insert(column);
         row[column] = std::move(value);
       }
       rows.push_back(std::move(row));
     }
+    static const std::vector<std::string> kLabels{"tenant", "partner", "segment", "tier", "period"};
+    auto rank = [](const std::string& column) {
+      const auto it = std::find(kLabels.begin(), kLabels.end(), column);
+      return it == kLabels.end() ? kLabels.size() : static_cast<std::size_t>(it - kLabels.begin());
+    };
+    std::stable_sort(columns.begin(), columns.end(), [&](const auto& a, const auto& b) { return rank(a) < rank(b); });
     std::string body;
     for (std::size_t i = 0; i < columns.size(); ++i) body += (i ? "," : "") + CsvField(columns[i]);
     body += "\r\n";
     for (const auto& row : rows) {
       for (std::size_t i = 0; i < columns.size(); ++i) {
         auto it = row.find(columns[i]);
-        body += (i ? "," : "") + (it == row.end() ? std::string() : CsvField(it->second));
+        const std::string missing = numeric.contains(columns[i]) ? "0" : "";
+        body += (i ? "," : "") + (it == row.end() ? missing : CsvField(it->second));
       }
       body += "\r\n";
     }
@@ -322,8 +351,8 @@ Response AnalyticsAnswer(Call& c, const AnalyticsQuery& q, std::string_view name
   Json group_by = Json::array();
   if (!q.dimension.empty()) group_by.push_back(q.dimension);
   if (!q.bucket.empty()) group_by.push_back(q.bucket);
-  return JsonResponse(200, {{"from", q.from},
-                            {"to", q.to},
+  return JsonResponse(200, {{"from", q.echo_range ? Json(q.from) : Json()},
+                            {"to", q.echo_range ? Json(q.to) : Json()},
                             {"group_by", std::move(group_by)},
                             {"currency", c.ctx.catalog.currency},
                             {"scope", {{"partner", q.partner.empty() ? Json() : Json(q.partner)},

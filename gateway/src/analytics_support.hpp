@@ -25,6 +25,7 @@ struct AnalyticsQuery {
   std::string model;   // the analytics key space
   json::Json figures;  // the read model's position and lag
   std::string now_day;  // business time's today
+  bool echo_range = true;  // the answer says from / to (false: the route covers no range)
 };
 
 struct AnalyticsShape {
@@ -32,6 +33,8 @@ struct AnalyticsShape {
   bool buckets = true;          // group_by may hold day or month
   bool range = true;            // from / to apply
   int default_days = 30;        // the range when from is left out
+  bool internal = false;        // the reseller's own figures (cost to serve, churn risk): not for tenant-bound keys
+  bool pages = true;            // group_by=tenant pages with limit / cursor
 };
 std::expected<AnalyticsQuery, Response> ParseAnalytics(Call& c, const AnalyticsShape& shape);
 

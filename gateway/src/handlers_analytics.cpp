@@ -39,8 +39,8 @@ Json Items(const AnalyticsQuery& q, const std::vector<SeriesRow>& rows, Shape sh
 }
 
 template <class Shape>
-Response SeriesRoute(Call& c, std::string_view name, Shape shape) {
-  auto q = ParseAnalytics(c, {});
+Response SeriesRoute(Call& c, std::string_view name, Shape shape, bool internal = false) {
+  auto q = ParseAnalytics(c, {.internal = internal});
   if (!q) return q.error();
   std::string next;
   auto sources = Sources(c, *q, next);
@@ -92,7 +92,7 @@ Response Margin(Call& c) {
     item["margin"] = margin;
     item["margin_bps"] = revenue > 0 ? Json(margin * 10'000 / revenue) : Json();
     item["tenants"] = n[pj::kTenants];
-  });
+  }, true);
 }
 
 Json Connector(const pj::Facts& f, pj::Counter failures, pj::Counter breaches, pj::Counter recoveries, pj::Counter ms) {

@@ -113,7 +113,7 @@ Response Usage(Call& c) {
   if (!q) return q.error();
   const std::int64_t days = (*ParseDay(q->to) - *ParseDay(q->from)).count() + 1;
   return TenantRoute(
-      c, *q, "usage", false,
+      c, *q, "usage", true,
       [&](const Json& s) -> std::expected<Json, Response> {
         const std::string tenant = s.value("tenant", "");
         auto sum = Summed(c, *q, tenant, q->from, q->to);
@@ -201,8 +201,9 @@ std::expected<an::RiskInputs, Response> RiskInputsOf(Call& c, const AnalyticsQue
 }
 
 Response RenewalRisk(Call& c) {
-  auto q = ParseAnalytics(c, {.extra = {"band", "min_score"}, .buckets = false, .range = false});
+  auto q = ParseAnalytics(c, {.extra = {"band", "min_score"}, .buckets = false, .range = false, .internal = true, .pages = false});
   if (!q) return q.error();
+  q->echo_range = false;
   const std::string band = Query(c, "band");
   if (!band.empty() && band != "low" && band != "medium" && band != "high")
     return BadField({"band", "expected one of: low, medium, high"});
@@ -237,11 +238,13 @@ Response RenewalRisk(Call& c) {
     scored.emplace_back(score.score, std::move(row));
   }
   const bool per = q->dimension == "tenant" || q->dimension.empty() || !q->tenant.empty();
+  if (!per && !Query(c, "limit").empty())
+    return BadField({"limit", "lists tenants: only without group_by or with group_by=tenant"});
+  std::erase_if(scored, [&](const auto& s) { return s.first < min_score || (!band.empty() && s.second["band"] != band); });
   if (per) {
     std::ranges::stable_sort(scored, [](const auto& a, const auto& b) { return a.first > b.first; });
     Json items = Json::array();
     for (auto& [score, row] : scored) {
-      if (score < min_score || (!band.empty() && row["band"] != band)) continue;
       if (items.size() == q->list.limit) break;
       items.push_back(std::move(row));
     }
@@ -270,9 +273,10 @@ Response Onboarding(Call& c) {
   if (!q) return q.error();
   // A cohort only when asked for: tenants provisioned in [from, to].
   const bool cohort = !Query(c, "from").empty() || !Query(c, "to").empty();
+  q->echo_range = cohort;
   const an::Rules& rules = c.ctx.analytics_rules;
   return TenantRoute(
-      c, *q, "onboarding", false,
+      c, *q, "onboarding", true,
       [&](const Json& s) -> std::expected<Json, Response> {
         const std::int64_t provisioned = s.value("provisioned_at", std::int64_t{0});
         const std::string day = pj::Day(provisioned);
@@ -298,7 +302,8 @@ Response Onboarding(Call& c) {
         }
         Json row = LabelsOf(s, "tenant");
         row["status"] = s.value("status", "");
-        row["stage"] = std::string(an::Stage(in, rules.stages));
+        // A terminated tenant left the lifecycle: "churned" (its milestones and time to go-live stay).
+        row["stage"] = s.value("status", "") == "terminated" ? std::string("churned") : std::string(an::Stage(in, rules.stages));
         row["milestones_done"] = std::move(done);
         row["milestones_pending"] = std::move(pending);
         row["required_pending"] = required_pending;
@@ -311,6 +316,7 @@ Response Onboarding(Call& c) {
       [](Json& item, const std::vector<Json>& members) {
         Json stages = Json::object();
         for (auto stage : an::kStages) stages[std::string(stage)] = 0;
+        stages["churned"] = 0;
         std::vector<std::int64_t> to_live;
         std::int64_t done = 0, pending = 0;
         for (const Json& m : members) {

@@ -23,7 +23,7 @@ class AnalyticsFold final : public Projection {
  public:
   explicit AnalyticsFold(domain::ServiceCatalog catalog) : catalog_(std::move(catalog)) {}
   std::string_view name() const override { return "analytics"; }
-  std::uint32_t version() const override { return 1; }
+  std::uint32_t version() const override { return 2; }  // 2: billed revenue on its period's last day
   bool Wants(const eventstore::EventView& e) const override {
     const auto kind = StreamKind(e.stream);
     return kind == "tenant" || kind == "order" || kind == "billing" || kind == "warehouse" || kind == "catalog";
@@ -33,7 +33,7 @@ class AnalyticsFold final : public Projection {
     const std::string_view stream = e.stream;
     const std::string tenant(stream.substr(2, stream.find('/', 2) - 2));
     const std::string_view kind = StreamKind(stream);
-    const std::string day = Day(e.timestamp_ms);
+    std::string day = Day(e.timestamp_ms);
     Facts own;  // the tenant's row alone
     own.n[kEvents] = 1;
     Facts shared;  // the tenant's row and its groups'
@@ -47,7 +47,9 @@ class AnalyticsFold final : public Projection {
     } else if (kind == "billing") {
       auto event = codec::DecodeBilling(e.type, e.schema_version, e.payload);
       if (!event) return std::unexpected("undecodable " + std::string(e.type) + ": " + event.error().message);
-      if (auto ok = FoldBilling(m, tenant, *event, catalog_, shared); !ok) return ok;
+      std::int64_t at = e.timestamp_ms;
+      if (auto ok = FoldBilling(m, tenant, *event, catalog_, shared, at); !ok) return ok;
+      day = Day(at);
     } else if (kind == "order") {
       if (auto ok = Order(e, shared, own); !ok) return ok;
     } else if (kind == "warehouse") {

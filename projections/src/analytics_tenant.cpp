@@ -229,7 +229,7 @@ std::expected<TenantChange, std::string> FoldTenant(Model& m, const std::string&
 }
 
 std::expected<void, std::string> FoldBilling(Model& m, const std::string& tenant, const b::Event& event,
-                                             const domain::ServiceCatalog& catalog, Facts& shared) {
+                                             const domain::ServiceCatalog& catalog, Facts& shared, std::int64_t& at) {
   auto loaded = Load(m, tenant);
   if (!loaded) return std::unexpected(loaded.error());
   Json& s = *loaded;
@@ -244,6 +244,7 @@ std::expected<void, std::string> FoldBilling(Model& m, const std::string& tenant
       [&]<class E>(const E& e) {
         if constexpr (std::is_same_v<E, b::InvoiceIssued>) {
           shared.n[kBilled] = e.total;
+          if (e.period_end > e.period_start && e.period_end > 0) at = e.period_end - 1;
           const auto deployment = domain::ParseDeployment(s.value("deployment", "shared"));
           shared.n[kCost] = domain::analytics::CostToServe(catalog, deployment.value_or(domain::DeploymentModel::kShared),
                                                            ModulesOf(s), s.value("tickets_since_invoice", 0));

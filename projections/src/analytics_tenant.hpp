@@ -31,9 +31,10 @@ struct TenantChange {
 std::expected<TenantChange, std::string> FoldTenant(Model& m, const std::string& tenant,
                                                     const domain::tenant::Event& event, std::int64_t at,
                                                     const domain::ServiceCatalog& catalog, Facts& shared, Facts& own);
-// Folds a billing event: billed revenue, credits and cost to serve on an invoice's issue; unsettled
-// invoices, overdue and dunning in "g/<tenant>".
+// Folds a billing event: billed revenue and cost to serve on an invoice's issue, recognised on the
+// last day of the period it bills (`at` is moved there: a period closed late still counts in its
+// month), credits when issued; unsettled invoices, overdue and dunning in "g/<tenant>".
 std::expected<void, std::string> FoldBilling(Model& m, const std::string& tenant, const domain::billing::Event& event,
-                                             const domain::ServiceCatalog& catalog, Facts& shared);
+                                             const domain::ServiceCatalog& catalog, Facts& shared, std::int64_t& at);
 
 }  // namespace keel::projections

@@ -87,6 +87,26 @@ try {
   await partnerPage.waitForFunction(() => window.keelDashboard.ready || window.keelDashboard.errors.length, null, { timeout: 20_000 });
   const tenants = await partnerPage.evaluate(() => window.keelDashboard.charts.risk.chart.data.labels);
   check(tenants.length > 0 && tenants.every((t) => t.startsWith('northwind:')), 'a partner key sees its own tenants: ' + tenants.join(' '));
+  // A tenant operator's key: its tenant's figures; the reseller's own (margin, risk) are not shown.
+  const created = await fetch(base + '/v1/keys', {
+    method: 'POST', headers: { Authorization: 'Bearer ' + OWNER, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ role: 'tenant_operator', partner: 'northwind', tenant: 'northwind:acme-dist', name: 'ops' }),
+  }).then((r) => r.json());
+  const tenantPage = await browser.newPage();
+  tenantPage.on('pageerror', (e) => consoleErrors.push(String(e)));
+  await tenantPage.goto(base + '/dashboard');
+  await tenantPage.fill('#key', created.token);
+  await tenantPage.click('#open');
+  await tenantPage.waitForFunction(() => window.keelDashboard.ready || window.keelDashboard.errors.length, null, { timeout: 20_000 });
+  const own = await tenantPage.evaluate(() => ({
+    errors: window.keelDashboard.errors,
+    points: Object.fromEntries(Object.entries(window.keelDashboard.charts).map(([k, v]) => [k, v.points])),
+    hidden: ['risk', 'margin'].map((k) => document.getElementById('chart-' + k).hidden),
+  }));
+  check(own.errors.length === 0, 'a tenant key loads without errors ' + JSON.stringify(own.errors));
+  check(own.points.mrr > 0 && own.points.funnel > 0 && own.points.segments > 0, 'a tenant key sees its own MRR, stage and orders ' + JSON.stringify(own.points));
+  check(own.hidden.every(Boolean), 'a tenant key is not shown margin or renewal risk');
+  check(consoleErrors.length === 0, 'no page errors for the tenant key ' + JSON.stringify(consoleErrors));
   // A bad key: a clear message, no chart.
   const badPage = await browser.newPage();
   await badPage.goto(base + '/dashboard');

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "gateway_world.hpp"
+#include "projections/query.hpp"
 
 using keel::test::GatewayWorld;
 using keel::test::Json;
@@ -144,9 +145,13 @@ TEST_CASE("analytics over HTTP: MRR movements, margin, support, usage, risk and 
     CHECK(r["scope"]["partner"] == "p1");
     Expect(w.Call("GET", "/v1/analytics/revenue?partner=p2", nullptr, admin), 404, "not_found");
     Expect(w.Call("GET", "/v1/analytics/revenue?tenant=p2:t3", nullptr, admin), 404, "not_found");
-    const Json by_tenant = w.CallJson("GET", "/v1/analytics/usage?group_by=tenant&" + caught, nullptr, admin, 200);
-    REQUIRE(by_tenant["items"].size() == 1);  // t2 terminated: no usage row
+    const Json by_tenant = w.CallJson("GET", "/v1/analytics/usage?group_by=tenant&from=2026-01-01&" + caught, nullptr, admin, 200);
+    REQUIRE(by_tenant["items"].size() == 2);  // t2 terminated: still listed with what it did
     CHECK(by_tenant["items"][0]["tenant"] == "p1:t1");
+    CHECK(by_tenant["items"][1]["tenant"] == "p1:t2");
+    // A cursor of another partner's listing is not one of this one.
+    const std::string foreign = keel::projections::EncodeCursor("p2:t3");
+    Expect(w.Call("GET", "/v1/analytics/usage?group_by=tenant&cursor=" + foreign, nullptr, admin), 400, "invalid_field", "cursor");
     // The platform by partner: both.
     const Json platform = w.CallJson("GET", "/v1/analytics/revenue?group_by=partner&from=2026-01-01&" + caught, nullptr, kOwnerKey, 200);
     CHECK(platform["items"].size() == 2);
@@ -165,8 +170,11 @@ TEST_CASE("analytics over HTTP: MRR movements, margin, support, usage, risk and 
     const Json risk = w.CallJson("GET", "/v1/analytics/renewal-risk?" + caught, nullptr, analyst, 200);
     REQUIRE(risk["items"].size() == 1);
     CHECK(risk["items"][0]["tenant"] == "p2:t3");
+    // The reseller's own figures are not a tenant's to see.
+    Expect(w.Call("GET", "/v1/analytics/margin", nullptr, op), 403, "forbidden");
+    Expect(w.Call("GET", "/v1/analytics/renewal-risk", nullptr, op), 403, "forbidden");
     const std::string implementation = w.Key("implementation", "p1");
-    CHECK(w.CallJson("GET", "/v1/analytics/onboarding?" + caught, nullptr, implementation, 200)["items"][0]["tenants"] == 1);
+    CHECK(w.CallJson("GET", "/v1/analytics/onboarding?" + caught, nullptr, implementation, 200)["items"][0]["tenants"] == 2);  // t1, and t2 churned
   }
   SECTION("renewal risk: every factor with its weight from analytics.json, the score their sum") {
     const Json r = w.CallJson("GET", "/v1/analytics/renewal-risk?" + caught, nullptr, kOwnerKey, 200);
@@ -192,7 +200,11 @@ TEST_CASE("analytics over HTTP: MRR movements, margin, support, usage, risk and 
   }
   SECTION("onboarding: milestones, time to go-live, stage, and the funnel") {
     const Json r = w.CallJson("GET", "/v1/analytics/onboarding?group_by=tenant&" + caught, nullptr, kOwnerKey, 200);
-    REQUIRE(r["items"].size() == 2);
+    CHECK(r["from"].is_null());  // no cohort asked for: every tenant
+    REQUIRE(r["items"].size() == 3);
+    const Json* t2 = Find(r["items"], "tenant", "p1:t2");
+    REQUIRE(t2);
+    CHECK((*t2)["stage"] == "churned");
     const Json* t1 = Find(r["items"], "tenant", "p1:t1");
     const Json* t3 = Find(r["items"], "tenant", "p2:t3");
     REQUIRE(t1);
@@ -209,9 +221,10 @@ TEST_CASE("analytics over HTTP: MRR movements, margin, support, usage, risk and 
                kOwnerKey, 201);
     const Json funnel = w.CallJson("GET", "/v1/analytics/onboarding?partner=p1&" + Caught(w), nullptr, kOwnerKey, 200);
     REQUIRE(funnel["items"].size() == 1);
-    CHECK(funnel["items"][0]["tenants"] == 2);
+    CHECK(funnel["items"][0]["tenants"] == 3);
     CHECK(funnel["items"][0]["stages"]["onboarding"] == 1);
-    CHECK(funnel["items"][0]["live"] == 1);
+    CHECK(funnel["items"][0]["stages"]["churned"] == 1);
+    CHECK(funnel["items"][0]["live"] == 2);  // t1, and t2 before it churned
     CHECK(funnel["items"][0]["median_days_to_go_live"] == 0);
     CHECK(funnel["items"][0]["milestones_pending"] == 6 + 1);
     // Cohorts by provisioning day.
@@ -254,7 +267,12 @@ TEST_CASE("analytics over HTTP: MRR movements, margin, support, usage, risk and 
     std::size_t lines = 0;
     for (std::size_t at = 0; (at = r.body.find("\r\n", at)) != std::string::npos; at += 2) ++lines;
     CHECK(lines == 3);  // header + regional + ecommerce
+    CHECK(header.starts_with("segment,"));  // the labels first
     CHECK(r.body.find("regional-distributor,") != std::string::npos);
+    // A figure another row has as a number is 0 where a row lacks it (a currency's GMV): never blank.
+    auto months = w.Call("GET", "/v1/analytics/revenue?group_by=month&from=2026-01-01&to=2026-02-28&format=csv&" + caught);
+    REQUIRE(months.status == 200);
+    CHECK(months.body.find(",,") == std::string::npos);
   }
   SECTION("bad parameters: 400 naming each") {
     Expect(w.Call("GET", "/v1/analytics/revenue?from=2026-13-01"), 400, "invalid_field", "from");
@@ -279,6 +297,11 @@ TEST_CASE("analytics over HTTP: MRR movements, margin, support, usage, risk and 
     Expect(w.Call("GET", "/v1/analytics/renewal-risk?min_score=101"), 400, "invalid_field", "min_score");
     Expect(w.Call("GET", "/v1/analytics/revenue?min_position=999999999"), 400, "invalid_field", "min_position");
     Expect(w.Call("GET", "/v1/analytics/revenue?tenant=p1:nobody"), 404, "not_found");
+    Expect(w.Call("GET", "/v1/analytics/revenue?partner=nosuch"), 404, "not_found");
+    Expect(w.Call("GET", "/v1/analytics/revenue?cursor=abcd"), 400, "invalid_field", "cursor");
+    Expect(w.Call("GET", "/v1/analytics/revenue?limit=5"), 400, "invalid_field", "limit");
+    Expect(w.Call("GET", "/v1/analytics/renewal-risk?cursor=abcd"), 400, "invalid_field", "cursor");
+    Expect(w.Call("GET", "/v1/analytics/renewal-risk?group_by=segment&limit=1"), 400, "invalid_field", "limit");
     Expect(w.Call("GET", "/v1/analytics/revenue", nullptr, ""), 401, "unauthorized");
   }
 }

@@ -11,8 +11,8 @@
 // MRR is valued at the catalog's list prices (events carry plan ids, not fees): upgrades and module
 // changes move it the day they happen, a scheduled downgrade on the renewal that applies it, a
 // termination churns it; sandboxes are never counted. Billed revenue and cost to serve are
-// recognised on the invoice's issue day (cost: infrastructure, integrations and the tickets opened
-// since the tenant's previous invoice).
+// recognised on the last day of the period an invoice bills (cost: infrastructure, integrations and
+// the tickets opened since the tenant's previous invoice); credits on their own day.
 #pragma once
 
 #include <array>
