@@ -18,6 +18,20 @@ struct DemoTenant {
 
 // The history variant's tenants and their months (demo_history.cpp).
 void SeedHistory(InProcessApi& s, const DemoTime& time, DemoSummary& summary);
+void SeedCatalogAndWarehouse(InProcessApi& s, const std::string& base, const std::string& name);
+
+// The demo tenant's suppliers, three catalogued items and its "main" warehouse (no stock yet).
+void SeedCatalogAndWarehouse(InProcessApi& s, const std::string& base, const std::string& name) {
+  s.Send("POST", base + "/catalog/suppliers",
+         {{"suppliers", Json::array({{{"id", "sup-1"}, {"name", "Rhine Components"}}, {{"id", "sup-2"}, {"name", "Baltic Metal"}}})}});
+  s.Send("POST", base + "/catalog/imports",
+         {{"rows", Json::array({
+                       {{"row", 1}, {"item", {{"sku", "BOLT-M8"}, {"name", "Bolt M8"}, {"unit", "box"}, {"category", "hardware"}, {"weight_grams", 900}, {"supplier", "sup-2"}}}},
+                       {{"row", 2}, {"item", {{"sku", "GEAR-20"}, {"name", "Gear 20T"}, {"unit", "each"}, {"category", "parts"}, {"weight_grams", 120}, {"supplier", "sup-1"}}}},
+                       {{"row", 3}, {"item", {{"sku", "CTRL-1"}, {"name", "Controller"}, {"unit", "each"}, {"category", "electronics"}, {"weight_grams", 450}, {"supplier", "sup-1"}}}},
+                   })}});
+  s.Send("POST", base + "/warehouses", {{"id", "main"}, {"name", name + " main"}, {"currency", "EUR"}});
+}
 
 // A tenant from each segment template, live at once, with stock and one order each.
 static void SeedCompact(InProcessApi& s, DemoSummary& summary) {
@@ -37,15 +51,7 @@ static void SeedCompact(InProcessApi& s, DemoSummary& summary) {
     if (tenant.is_object())
       for (const auto& m : tenant["state"]["milestones"]) s.Send("POST", base + "/milestones/" + m["id"].get<std::string>() + "/completion");
     s.Send("POST", base + "/go-live");
-    s.Send("POST", base + "/catalog/suppliers",
-           {{"suppliers", Json::array({{{"id", "sup-1"}, {"name", "Rhine Components"}}, {{"id", "sup-2"}, {"name", "Baltic Metal"}}})}});
-    s.Send("POST", base + "/catalog/imports",
-           {{"rows", Json::array({
-                         {{"row", 1}, {"item", {{"sku", "BOLT-M8"}, {"name", "Bolt M8"}, {"unit", "box"}, {"category", "hardware"}, {"weight_grams", 900}, {"supplier", "sup-2"}}}},
-                         {{"row", 2}, {"item", {{"sku", "GEAR-20"}, {"name", "Gear 20T"}, {"unit", "each"}, {"category", "parts"}, {"weight_grams", 120}, {"supplier", "sup-1"}}}},
-                         {{"row", 3}, {"item", {{"sku", "CTRL-1"}, {"name", "Controller"}, {"unit", "each"}, {"category", "electronics"}, {"weight_grams", 450}, {"supplier", "sup-1"}}}},
-                     })}});
-    s.Send("POST", base + "/warehouses", {{"id", "main"}, {"name", std::string(t.name) + " main"}, {"currency", "EUR"}});
+    SeedCatalogAndWarehouse(s, base, t.name);
     s.Send("POST", base + "/warehouses/main/receipts",
            {{"receipt_id", "opening"},
             {"lines", Json::array({{{"sku", "BOLT-M8"}, {"qty", 500}, {"unit_cost", 700}},

@@ -15,6 +15,9 @@
 #include "in_process_api.hpp"
 
 namespace keel::app {
+
+void SeedCatalogAndWarehouse(InProcessApi& s, const std::string& base, const std::string& name);  // demo.cpp
+
 namespace {
 
 using Json = nlohmann::json;
@@ -47,15 +50,7 @@ void Stock(InProcessApi& s, const std::string& base, const std::string& receipt)
 void GoLive(InProcessApi& s, const Tenant& t, DemoSummary& summary) {
   const std::string base = "/v1/tenants/" + t.id();
   s.Send("POST", base + "/go-live");
-  s.Send("POST", base + "/catalog/suppliers",
-         {{"suppliers", Json::array({{{"id", "sup-1"}, {"name", "Rhine Components"}}, {{"id", "sup-2"}, {"name", "Baltic Metal"}}})}});
-  s.Send("POST", base + "/catalog/imports",
-         {{"rows", Json::array({
-                       {{"row", 1}, {"item", {{"sku", "BOLT-M8"}, {"name", "Bolt M8"}, {"unit", "box"}, {"category", "hardware"}, {"weight_grams", 900}, {"supplier", "sup-2"}}}},
-                       {{"row", 2}, {"item", {{"sku", "GEAR-20"}, {"name", "Gear 20T"}, {"unit", "each"}, {"category", "parts"}, {"weight_grams", 120}, {"supplier", "sup-1"}}}},
-                       {{"row", 3}, {"item", {{"sku", "CTRL-1"}, {"name", "Controller"}, {"unit", "each"}, {"category", "electronics"}, {"weight_grams", 450}, {"supplier", "sup-1"}}}},
-                   })}});
-  s.Send("POST", base + "/warehouses", {{"id", "main"}, {"name", std::string(t.name) + " main"}, {"currency", "EUR"}});
+  SeedCatalogAndWarehouse(s, base, t.name);
   Stock(s, base, "opening");
   ++summary.warehouses;
 }

@@ -38,16 +38,29 @@ Json Items(const AnalyticsQuery& q, const std::vector<SeriesRow>& rows, Shape sh
   return items;
 }
 
+// The query, its sources' rows per bucket and the next page's cursor.
+struct Loaded {
+  AnalyticsQuery q;
+  std::vector<SeriesRow> rows;
+  std::string next;
+};
+std::expected<Loaded, Response> Load(Call& c, bool internal) {
+  auto q = ParseAnalytics(c, {.internal = internal});
+  if (!q) return std::unexpected(q.error());
+  Loaded out{std::move(*q), {}, {}};
+  auto sources = Sources(c, out.q, out.next);
+  if (!sources) return std::unexpected(sources.error());
+  auto rows = Series(c, out.q, *sources);
+  if (!rows) return std::unexpected(rows.error());
+  out.rows = std::move(*rows);
+  return out;
+}
+
 template <class Shape>
 Response SeriesRoute(Call& c, std::string_view name, Shape shape, bool internal = false) {
-  auto q = ParseAnalytics(c, {.internal = internal});
-  if (!q) return q.error();
-  std::string next;
-  auto sources = Sources(c, *q, next);
-  if (!sources) return sources.error();
-  auto rows = Series(c, *q, *sources);
-  if (!rows) return rows.error();
-  return AnalyticsAnswer(c, *q, name, Items(*q, *rows, shape), next);
+  auto loaded = Load(c, internal);
+  if (!loaded) return loaded.error();
+  return AnalyticsAnswer(c, loaded->q, name, Items(loaded->q, loaded->rows, shape), loaded->next);
 }
 
 Response Revenue(Call& c) {
@@ -104,13 +117,11 @@ Json Connector(const pj::Facts& f, pj::Counter failures, pj::Counter breaches, p
 }
 
 Response Support(Call& c) {
-  auto q = ParseAnalytics(c, {});
-  if (!q) return q.error();
-  std::string next;
-  auto sources = Sources(c, *q, next);
-  if (!sources) return sources.error();
-  auto rows = Series(c, *q, *sources);
-  if (!rows) return rows.error();
+  auto loaded = Load(c, false);
+  if (!loaded) return loaded.error();
+  const AnalyticsQuery* q = &loaded->q;
+  const auto* rows = &loaded->rows;
+  const std::string& next = loaded->next;
   // Over the whole range: the tickets open now, per row (its tenants' states, matched on the row's
   // dimension: the tenant, segment, tier or partner; the whole scope when none).
   const std::string field = !q->tenant.empty() || q->dimension == "tenant" ? "tenant" : q->dimension;
