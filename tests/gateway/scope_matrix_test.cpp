@@ -88,7 +88,9 @@ TEST_CASE("every role on every route inside and outside its scope", "[gateway][e
         if (route.scope == Scope::kPartner)
           visible = caller.bound == Caller::Bound::kPlatform || (caller.bound == Caller::Bound::kPartner && !foreign);
         if (route.scope == Scope::kTenant) visible = caller.bound == Caller::Bound::kPlatform || !foreign;
-        const bool allowed = Allows(caller.role, route.category);
+        // The reseller's own figures (cost to serve, renewal risk) are for partner and platform keys.
+        const bool reseller_only = route.id == "analytics_margin" || route.id == "analytics_renewal_risk";
+        const bool allowed = Allows(caller.role, route.category) && !(reseller_only && caller.bound == Caller::Bound::kTenant);
 
         w.clock.Advance(60);  // under 20 requests per (simulated) second: under the per-source audit cap
         const auto head = w.head();
