@@ -1,7 +1,8 @@
 // The dashboard's script: reads the analytics routes with the pasted key (kept in sessionStorage for
 // the tab only), draws them with Chart.js, and reloads (at most every 2 s) when the WebSocket feed
-// (subprotocols keel.v1 + keel.bearer.<key>) reports events. window.keelDashboard says what was drawn
-// (each chart's point count, the loads, the errors) for the browser test.
+// (subprotocols keel.v1 + keel.bearer.<key>) reports events, once the read model has folded what the
+// feed showed (min_position). window.keelDashboard says what was drawn (each chart's point count, the
+// loads, the errors) for the browser test.
 'use strict';
 
 const state = { key: '', charts: {}, loads: 0, updates: 0, errors: [], ready: false, socket: null, pending: false };
@@ -16,7 +17,11 @@ async function api(path) {
   const r = await fetch(path, { headers: { Authorization: 'Bearer ' + state.key } });
   const body = await r.json().catch(() => ({}));
   if (r.status === 403 && path.startsWith('/v1/analytics/') && /reseller/.test(body.detail || '')) return null;
-  if (!r.ok) throw new Error(path + ': ' + r.status + ' ' + (body.detail || body.title || ''));
+  if (!r.ok) {
+    const error = new Error(path + ': ' + r.status + ' ' + (body.detail || body.title || ''));
+    error.status = r.status;
+    throw error;
+  }
   return body;
 }
 
@@ -56,8 +61,9 @@ function label(item, fields) {
   return 'all';
 }
 
-async function load() {
-  const today = (await api('/v1/analytics/revenue')).to;
+// Everything, once the read model has folded `seen` (the last event the feed showed: read your writes).
+async function load(seen) {
+  const today = (await api('/v1/analytics/revenue' + (seen ? '?min_position=' + seen : ''))).to;
   const from = before(today, 179), months = before(today, 364);
   const [series, monthly, segments, risk, onboarding, margin, support] = await Promise.all([
     api('/v1/analytics/revenue?group_by=day&from=' + from),
@@ -170,14 +176,27 @@ async function load() {
   state.ready = true;
 }
 
-async function refresh() {
+async function refresh(seen) {
   try {
-    await load();
+    await load(seen);
     $('status').textContent = 'Updated ' + new Date().toLocaleTimeString();
   } catch (e) {
+    if (e.status === 503) return;  // the read model is behind: the next scheduled reload tries again
     state.errors.push(String(e.message || e));
     $('status').textContent = String(e.message || e);
   }
+}
+
+// A reload 2 s after the first event it has not shown; again while the feed is ahead of what is drawn.
+function schedule() {
+  if (state.pending) return;
+  state.pending = true;
+  setTimeout(async () => {
+    state.pending = false;
+    state.updates += 1;
+    await refresh(state.seen);
+    if ((state.position || 0) < state.seen) schedule();
+  }, 2000);
 }
 
 // Events on the feed: reload at most every 2 s.
@@ -193,13 +212,9 @@ function live() {
   socket.onclose = () => { $('fig-live').textContent = 'off'; };
   socket.onmessage = (m) => {
     const msg = JSON.parse(m.data);
-    if (msg.type !== 'event' || state.pending) return;
-    state.pending = true;
-    setTimeout(async () => {
-      state.pending = false;
-      state.updates += 1;
-      await refresh();
-    }, 2000);
+    if (msg.type !== 'event') return;
+    state.seen = Math.max(state.seen || 0, msg.position || 0);
+    schedule();
   };
 }
 

@@ -2,6 +2,8 @@
 // modules used, active warehouses); orders, returns, billing, tickets, integrations and MRR movements
 // add to the tenant's row and to its segment, tier, partner-segment and partner-tier rows too. The
 // tenant's own analytics state ("g/<tenant>", JSON) is kept by analytics_tenant.cpp.
+#include <unordered_map>
+
 #include <nlohmann/json.hpp>
 
 #include "analytics_tenant.hpp"
@@ -75,12 +77,36 @@ class AnalyticsFold final : public Projection {
     return f.gmv.empty();
   }
 
+  // Day rows are sums: a batch's additions gather in its scratch, typed, and meet each row once in
+  // Flush (a chunk of one day's orders touches a few hundred rows, not five per event).
+  using Sums = std::unordered_map<std::string, Facts>;
   static void AddTo(Model& m, std::string key, const Facts& add) {
+    if (std::any* scratch = m.Scratch()) {
+      if (!scratch->has_value()) scratch->emplace<Sums>();
+      if (auto* sums = std::any_cast<Sums>(scratch)) {
+        (*sums)[std::move(key)].Add(add);
+        return;
+      }
+    }
+    Write(m, std::move(key), add);
+  }
+  static void Write(Model& m, std::string key, const Facts& add) {
     Facts f;
     if (auto bytes = m.Get(key)) DecodeFacts(*bytes, f);
     f.Add(add);
     m.Put(std::move(key), EncodeFacts(f));
   }
+
+ public:
+  void Flush(Model& m) const override {
+    std::any* scratch = m.Scratch();
+    auto* sums = scratch ? std::any_cast<Sums>(scratch) : nullptr;
+    if (!sums) return;
+    for (auto& [key, add] : *sums) Write(m, key, add);
+    sums->clear();
+  }
+
+ private:
 
   static void MoveHeads(Model& m, const std::vector<std::string>& groups, std::int64_t mrr, std::int64_t tenants) {
     Facts head;

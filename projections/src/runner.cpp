@@ -46,6 +46,7 @@ class BatchModel : public Model {
     bytes_ += key.size();
     pending_[std::move(key)] = std::nullopt;
   }
+  std::any* Scratch() override { return &scratch_; }
   bool empty() const { return pending_.empty(); }
   std::size_t bytes() const { return bytes_; }  // written since the last Batch (an upper bound of what is held)
   const std::string& failed() const { return failed_; }
@@ -58,6 +59,7 @@ class BatchModel : public Model {
       else b.deletes.push_back(k);
     }
     pending_.clear();
+    scratch_.reset();
     bytes_ = 0;
     store_empty_ = false;
     return b;
@@ -75,6 +77,7 @@ class BatchModel : public Model {
   std::size_t bytes_ = 0;
   bool store_empty_ = false;
   std::string failed_;  // a read of the store that failed (the batch is not committed)
+  std::any scratch_;    // the projection's typed state for this batch (Projection::Flush writes it)
 };
 
 // One event's changes over the batch: merged when Apply succeeds, dropped when it refuses. An event
@@ -89,6 +92,7 @@ class EventModel : public Model {
   }
   void Put(std::string key, std::string value) override { changes_.emplace_back(std::move(key), std::move(value)); }
   void Delete(std::string key) override { changes_.emplace_back(std::move(key), std::nullopt); }
+  std::any* Scratch() override { return batch_.Scratch(); }
   void Merge() {
     for (auto& [k, v] : changes_) {  // in order: a later write of a key replaces an earlier one
       if (v) batch_.Put(std::move(k), std::move(*v));
@@ -224,14 +228,16 @@ bool Runner::BulkStep(std::unique_lock<std::mutex>& lock, std::uint64_t head) {
       return false;
     }
   }
+  if (last != 0) bulk_->last = last;
+  const bool caught_up = bulk_->last >= end;
+  const bool ingest_now = caught_up || bulk_->changes.bytes() >= options_.bulk_budget;
+  if (ingest_now) projection_->Flush(bulk_->changes);
   if (!bulk_->changes.failed().empty()) {
     error_ = "reading the model: " + bulk_->changes.failed();
     bulk_.reset();
     return false;
   }
-  if (last != 0) bulk_->last = last;
-  const bool caught_up = bulk_->last >= end;
-  if (!caught_up && bulk_->changes.bytes() < options_.bulk_budget) return last != 0;
+  if (!ingest_now) return last != 0;
   if (bulk_->last == position_.load()) {  // nothing gathered
     bulk_.reset();
     return false;
@@ -280,6 +286,7 @@ bool Runner::Step() {
     return false;
   }
   if (last == 0) return false;
+  projection_->Flush(batch);
   if (!batch.failed().empty()) {
     error_ = "reading the model: " + batch.failed();
     return false;
@@ -355,6 +362,7 @@ eventstore::Result<std::size_t> Runner::Retry(std::uint64_t position) {
     Unblock(batch, stream);
     --left;
   }
+  projection_->Flush(batch);
   auto committed = store_.CommitReadModel(batch.Batch(position_.load()));
   if (!committed) return std::unexpected(committed.error());
   return left;

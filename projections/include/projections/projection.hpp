@@ -4,6 +4,7 @@
 // JSON text. No CAF, no Beast: domain, codec and the event store only.
 #pragma once
 
+#include <any>
 #include <cstdint>
 #include <expected>
 #include <optional>
@@ -21,6 +22,10 @@ class Model {
   virtual std::optional<std::string> Get(std::string_view key) = 0;
   virtual void Put(std::string key, std::string value) = 0;
   virtual void Delete(std::string key) = 0;
+  // Typed state a projection may keep for the length of one batch (sums it writes once per batch in
+  // Projection::Flush instead of once per event); null where the model keeps none (then write at
+  // once). Not undone when Apply then refuses the event: touch it only after every check has passed.
+  virtual std::any* Scratch() { return nullptr; }
 };
 
 class Projection {
@@ -35,6 +40,9 @@ class Projection {
   // Folds the event. An error parks it (with every later event of its stream, to keep their order)
   // and the projection goes on with the others.
   virtual std::expected<void, std::string> Apply(const eventstore::EventView& e, Model& model) const = 0;
+  // Called before a batch is committed (and before a row is served from it): writes what Apply kept
+  // in the batch's Scratch into the model.
+  virtual void Flush(Model&) const {}
 };
 
 }  // namespace keel::projections
