@@ -18,13 +18,6 @@ namespace {
 constexpr int kMaxRangeDays = 3660;
 constexpr std::size_t kMaxCells = 200'000;  // sources x buckets one answer may hold
 
-Response Unreadable() { return Problem(503, "unavailable", "The service is unavailable", "the analytics read model could not be read"); }
-
-Response Outside(std::string what) {
-  Response r = NotFound(std::move(what));
-  r.audit = true;
-  return r;
-}
 
 std::vector<std::pair<std::string, std::pair<std::string, std::string>>> BucketsOf(const AnalyticsQuery& q) {
   std::vector<std::pair<std::string, std::pair<std::string, std::string>>> out;
@@ -147,7 +140,7 @@ std::expected<AnalyticsQuery, Response> ParseAnalytics(Call& c, const AnalyticsS
   q.tenant = c.who.tenant;
   if (const std::string partner = Query(c, "partner"); !partner.empty()) {
     if (!eventstore::IsValidId(partner)) return std::unexpected(BadField({"partner", std::string(json::kIdRule)}));
-    if (!q.partner.empty() && partner != q.partner) return std::unexpected(Outside("partner '" + partner + "' does not exist"));
+    if (!q.partner.empty() && partner != q.partner) return std::unexpected(OutsideScope("partner '" + partner + "' does not exist"));
     if (q.partner.empty()) {  // the platform names one: it must exist
       auto exists = PartnerOf(c, partner);
       if (!exists) return std::unexpected(exists.error());
@@ -157,8 +150,8 @@ std::expected<AnalyticsQuery, Response> ParseAnalytics(Call& c, const AnalyticsS
   }
   if (const std::string tenant = Query(c, "tenant"); !tenant.empty()) {
     if (!eventstore::IsValidId(tenant)) return std::unexpected(BadField({"tenant", std::string(json::kIdRule)}));
-    if (OutsideByName(c.who, tenant)) return std::unexpected(Outside("tenant '" + tenant + "' does not exist"));
-    if (!q.tenant.empty() && tenant != q.tenant) return std::unexpected(Outside("tenant '" + tenant + "' does not exist"));
+    if (OutsideByName(c.who, tenant)) return std::unexpected(OutsideScope("tenant '" + tenant + "' does not exist"));
+    if (!q.tenant.empty() && tenant != q.tenant) return std::unexpected(OutsideScope("tenant '" + tenant + "' does not exist"));
     if (!q.partner.empty() && !TenantNamespace(tenant).empty() && TenantNamespace(tenant) != q.partner)
       return std::unexpected(BadField({"tenant", "not a tenant of partner '" + q.partner + "'"}));
     q.tenant = tenant;
@@ -199,7 +192,7 @@ std::expected<std::vector<Json>, Response> TenantStatesInScope(Call& c, const An
   };
   if (!q.tenant.empty()) {
     auto state = pj::ReadTenantState(c.ctx.store, q.model, q.tenant);
-    if (!state) return std::unexpected(Unreadable());
+    if (!state) return std::unexpected(ReadModelUnreadable("analytics"));
     if (!*state || (!c.who.partner.empty() && (**state).value("partner", "") != c.who.partner))
       return std::unexpected(NotFound("tenant '" + q.tenant + "' does not exist (or has no analytics yet)"));
     if (keep(**state)) out.push_back(std::move(**state));
@@ -214,7 +207,7 @@ std::expected<std::vector<Json>, Response> TenantStatesInScope(Call& c, const An
   const std::size_t page = paged ? q.list.limit : 1000;
   while (true) {
     auto states = pj::ReadTenantStates(c.ctx.store, q.model, q.partner, after, page);
-    if (!states) return std::unexpected(Unreadable());
+    if (!states) return std::unexpected(ReadModelUnreadable("analytics"));
     for (auto& s : states->states) {
       after = s.value("tenant", "");
       if (keep(s)) out.push_back(std::move(s));
@@ -242,7 +235,7 @@ std::expected<std::vector<Source>, Response> Sources(Call& c, const AnalyticsQue
   }
   auto list = [&](const std::string& prefix) -> std::expected<std::vector<std::string>, Response> {
     auto groups = pj::ListGroups(c.ctx.store, q.model, prefix);
-    if (!groups) return std::unexpected(Unreadable());
+    if (!groups) return std::unexpected(ReadModelUnreadable("analytics"));
     return *groups;
   };
   const bool platform = q.partner.empty();
@@ -283,7 +276,7 @@ std::expected<std::vector<SeriesRow>, Response> Series(Call& c, const AnalyticsQ
     for (const auto& b : buckets) row.buckets.push_back({b.first, {}, {}});
     for (const std::string& group : source.groups) {
       auto range = pj::ReadGroup(c.ctx.store, q.model, group, q.from, q.to);
-      if (!range) return std::unexpected(Unreadable());
+      if (!range) return std::unexpected(ReadModelUnreadable("analytics"));
       pj::Facts current = range->opening;
       std::size_t i = 0;
       for (std::size_t b = 0; b < buckets.size(); ++b) {

@@ -21,7 +21,6 @@ using json::Json;
 namespace pj = projections;
 namespace an = domain::analytics;
 
-Response Unreadable() { return Problem(503, "unavailable", "The service is unavailable", "the analytics read model could not be read"); }
 
 std::set<domain::Module> Entitled(const Json& s) {
   std::set<domain::Module> out;
@@ -33,7 +32,7 @@ std::set<domain::Module> Entitled(const Json& s) {
 std::set<domain::Module> Used(std::int64_t mask) {
   std::set<domain::Module> out;
   for (domain::Module m : domain::kAllModules)
-    if (mask & (std::int64_t{1} << static_cast<int>(m))) out.insert(m);
+    if (mask & pj::ModuleBit(m)) out.insert(m);
   return out;
 }
 
@@ -51,7 +50,7 @@ std::int64_t Adopted(const std::set<domain::Module>& entitled, const std::set<do
 std::expected<pj::Facts, Response> Summed(Call& c, const AnalyticsQuery& q, const std::string& tenant,
                                           const std::string& from, const std::string& to) {
   auto range = pj::ReadGroup(c.ctx.store, q.model, "t/" + tenant, from, to);
-  if (!range) return std::unexpected(Unreadable());
+  if (!range) return std::unexpected(ReadModelUnreadable("analytics"));
   pj::Facts sum;
   for (const auto& d : range->days) sum.Add(d.facts);
   return sum;
@@ -119,7 +118,7 @@ Response Usage(Call& c) {
         auto sum = Summed(c, *q, tenant, q->from, q->to);
         if (!sum) return std::unexpected(sum.error());
         auto active = pj::ActiveWarehouses(c.ctx.store, q->model, tenant, q->from, q->to);
-        if (!active) return std::unexpected(Unreadable());
+        if (!active) return std::unexpected(ReadModelUnreadable("analytics"));
         const auto entitled = Entitled(s);
         const auto used = Used(sum->n[pj::kModulesUsed]);
         const std::int64_t orders = sum->n[pj::kOrders];
@@ -165,7 +164,7 @@ std::expected<an::RiskInputs, Response> RiskInputsOf(Call& c, const AnalyticsQue
   const std::string tenant = s.value("tenant", "");
   const int window = static_cast<int>(rules.scales.trend_window_days);
   auto range = pj::ReadGroup(c.ctx.store, q.model, "t/" + tenant, DaysBefore(q.now_day, 2 * window - 1), q.now_day);
-  if (!range) return std::unexpected(Unreadable());
+  if (!range) return std::unexpected(ReadModelUnreadable("analytics"));
   const std::string recent_from = DaysBefore(q.now_day, window - 1);
   an::RiskInputs in;
   std::int64_t mask = 0;

@@ -53,11 +53,7 @@ Response ListAudit(Call& c) {
   if (auto v = Query(c, "to"); !v.empty() && !(to = Number(v))) return BadField({"to", "expected Unix epoch milliseconds"});
   if (from && to && *from > *to) return BadField({"from", "after to"});
   // A filter outside the caller's scope is 404, as the scope's resources are (and audited as such).
-  auto outside = [](std::string what) {
-    Response r = NotFound(std::move(what));
-    r.audit = true;
-    return r;
-  };
+  const auto outside = OutsideScope;
   if (!c.who.partner.empty() && !partner.empty() && partner != c.who.partner)
     return outside("partner '" + partner + "' does not exist");
   if (!tenant.empty() && OutsideByName(c.who, tenant)) return outside("tenant '" + tenant + "' does not exist");

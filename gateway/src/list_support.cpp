@@ -44,6 +44,16 @@ std::expected<ListParams, Response> Params(const Call& c, const std::set<std::st
   return p;
 }
 
+Response ReadModelUnreadable(std::string_view name) {
+  return Problem(503, "unavailable", "The service is unavailable", "the " + std::string(name) + " read model could not be read");
+}
+
+Response OutsideScope(std::string what) {
+  Response r = NotFound(std::move(what));
+  r.audit = true;
+  return r;
+}
+
 std::string Query(const Call& c, const std::string& name) {
   auto it = c.match.query.find(name);
   return it == c.match.query.end() ? std::string() : it->second;

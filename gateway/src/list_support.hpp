@@ -25,6 +25,11 @@ struct ListParams {
 std::optional<std::uint64_t> Number(const std::string& text);
 // The common parameters, and every other one among `allowed` (an unknown or empty one: 400).
 std::expected<ListParams, Response> Params(const Call& c, const std::set<std::string>& allowed);
+// 503: the read model `name` could not be read.
+Response ReadModelUnreadable(std::string_view name);
+// 404 for a partner or tenant outside the caller's scope (as a missing one), kept in the audit.
+Response OutsideScope(std::string what);
+
 // A query parameter's value ("" when absent).
 std::string Query(const Call& c, const std::string& name);
 // "a, b, c".

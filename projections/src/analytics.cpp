@@ -19,7 +19,6 @@ namespace o = domain::order;
 namespace w = domain::warehouse;
 using domain::Module;
 
-std::int64_t Bit(Module m) { return std::int64_t{1} << static_cast<int>(m); }
 
 class AnalyticsFold final : public Projection {
  public:
@@ -59,7 +58,7 @@ class AnalyticsFold final : public Projection {
       const std::string_view rest = stream.substr(stream.find("/warehouse/") + 11);
       m.Put("aw/" + tenant + "/" + day + "/" + std::string(rest), "");
     } else if (e.type == "ContractPricesSet") {
-      own.n[kModulesUsed] |= Bit(Module::kAdvancedPricing);
+      own.n[kModulesUsed] |= ModuleBit(Module::kAdvancedPricing);
     }
     own.Add(shared);
     AddTo(m, "d/t/" + tenant + "/" + day, own);
@@ -121,8 +120,8 @@ class AnalyticsFold final : public Projection {
   static std::expected<void, std::string> Order(const eventstore::EventView& e, Facts& shared, Facts& own) {
     const std::string_view type = e.type;
     const bool decoded_needed = type == "OrderPlaced" || type == "ReturnRequested" || type == "OrderAllocated";
-    if (type.starts_with("Return")) own.n[kModulesUsed] |= Bit(Module::kReturns);
-    if (type == "OrderApproved" || type == "OrderRejected") own.n[kModulesUsed] |= Bit(Module::kWorkflowAutomation);
+    if (type.starts_with("Return")) own.n[kModulesUsed] |= ModuleBit(Module::kReturns);
+    if (type == "OrderApproved" || type == "OrderRejected") own.n[kModulesUsed] |= ModuleBit(Module::kWorkflowAutomation);
     if (type == "OrderCancelled") shared.n[kCancellations] = 1;
     if (!decoded_needed) return {};
     auto event = codec::DecodeOrder(e.type, e.schema_version, e.payload);
@@ -132,14 +131,14 @@ class AnalyticsFold final : public Projection {
       shared.n[kLines] = static_cast<std::int64_t>(placed->lines.size());
       for (const auto& l : placed->lines) shared.n[kUnits] += l.qty;
       shared.AddGmv(placed->currency, placed->total);
-      if (placed->channel == o::Channel::kMarketplace) own.n[kModulesUsed] |= Bit(Module::kMarketplaceConnectors);
-      if (placed->channel == o::Channel::kEdi) own.n[kModulesUsed] |= Bit(Module::kEdi);
+      if (placed->channel == o::Channel::kMarketplace) own.n[kModulesUsed] |= ModuleBit(Module::kMarketplaceConnectors);
+      if (placed->channel == o::Channel::kEdi) own.n[kModulesUsed] |= ModuleBit(Module::kEdi);
     } else if (const auto* ret = std::get_if<o::ReturnRequested>(&*event)) {
       shared.n[kReturns] = 1;
       for (const auto& l : ret->lines) shared.n[kReturnedUnits] += l.qty;
     } else if (const auto* allocated = std::get_if<o::OrderAllocated>(&*event)) {
       for (const auto& a : allocated->allocations)
-        if (a.warehouse != allocated->allocations.front().warehouse) own.n[kModulesUsed] |= Bit(Module::kMultiWarehouse);
+        if (a.warehouse != allocated->allocations.front().warehouse) own.n[kModulesUsed] |= ModuleBit(Module::kMultiWarehouse);
     }
     return {};
   }
@@ -147,17 +146,17 @@ class AnalyticsFold final : public Projection {
   static std::expected<void, std::string> Warehouse(const eventstore::EventView& e, Facts& own) {
     const std::string_view type = e.type;
     std::int64_t& used = own.n[kModulesUsed];
-    used |= Bit(Module::kInventory);
-    if (type == "TransferredOut" || type == "TransferredIn") used |= Bit(Module::kMultiWarehouse);
-    if (type == "LandedCostAllocated") used |= Bit(Module::kLandedCost);
-    if (type == "StockReturned") used |= Bit(Module::kReturns);
-    if (type == "ReplenishmentRequested" || type == "PurchaseRequested") used |= Bit(Module::kWorkflowAutomation);
+    used |= ModuleBit(Module::kInventory);
+    if (type == "TransferredOut" || type == "TransferredIn") used |= ModuleBit(Module::kMultiWarehouse);
+    if (type == "LandedCostAllocated") used |= ModuleBit(Module::kLandedCost);
+    if (type == "StockReturned") used |= ModuleBit(Module::kReturns);
+    if (type == "ReplenishmentRequested" || type == "PurchaseRequested") used |= ModuleBit(Module::kWorkflowAutomation);
     if (type != "StockReceived") return {};
     auto event = codec::DecodeWarehouse(e.type, e.schema_version, e.payload);
     if (!event) return std::unexpected("undecodable " + std::string(e.type) + ": " + event.error().message);
     if (const auto* received = std::get_if<w::StockReceived>(&*event))
       for (const auto& l : received->lines)
-        if (!l.lot.empty()) used |= Bit(Module::kLotTracking);
+        if (!l.lot.empty()) used |= ModuleBit(Module::kLotTracking);
     return {};
   }
 

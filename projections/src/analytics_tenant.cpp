@@ -14,7 +14,6 @@ namespace b = domain::billing;
 using domain::Module;
 
 std::string IntegrationName(t::Integration i) { return i == t::Integration::kEdi ? "edi" : "marketplace"; }
-std::int64_t Bit(Module m) { return std::int64_t{1} << static_cast<int>(m); }
 
 std::set<Module> ModulesOf(const Json& s) {
   std::set<Module> out;
@@ -182,11 +181,11 @@ std::expected<TenantChange, std::string> FoldTenant(Model& m, const std::string&
         } else if constexpr (std::is_same_v<E, t::IntegrationFailed>) {
           const bool edi = e.integration == t::Integration::kEdi;
           shared.n[edi ? kEdiFailures : kMarketplaceFailures] = 1;
-          own.n[kModulesUsed] |= Bit(edi ? Module::kEdi : Module::kMarketplaceConnectors);
+          own.n[kModulesUsed] |= ModuleBit(edi ? Module::kEdi : Module::kMarketplaceConnectors);
           if (!s["failing"].contains(IntegrationName(e.integration))) s["failing"][IntegrationName(e.integration)] = at;
         } else if constexpr (std::is_same_v<E, t::IntegrationRecovered>) {
           const bool edi = e.integration == t::Integration::kEdi;
-          own.n[kModulesUsed] |= Bit(edi ? Module::kEdi : Module::kMarketplaceConnectors);
+          own.n[kModulesUsed] |= ModuleBit(edi ? Module::kEdi : Module::kMarketplaceConnectors);
           const std::string name = IntegrationName(e.integration);
           if (s["failing"].contains(name)) {
             shared.n[edi ? kEdiRecoveries : kMarketplaceRecoveries] = 1;
@@ -196,7 +195,7 @@ std::expected<TenantChange, std::string> FoldTenant(Model& m, const std::string&
         } else if constexpr (std::is_same_v<E, t::SyncLatencyBreached>) {
           const bool edi = e.integration == t::Integration::kEdi;
           shared.n[edi ? kEdiBreaches : kMarketplaceBreaches] = 1;
-          own.n[kModulesUsed] |= Bit(edi ? Module::kEdi : Module::kMarketplaceConnectors);
+          own.n[kModulesUsed] |= ModuleBit(edi ? Module::kEdi : Module::kMarketplaceConnectors);
         } else if constexpr (std::is_same_v<E, t::TemplateUpgraded>) {
           s["template_version"] = e.version;
           s["monthly_volume"] = e.limits.monthly_orders;

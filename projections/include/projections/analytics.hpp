@@ -49,6 +49,9 @@ struct Facts {
 std::string EncodeFacts(const Facts& f);
 bool DecodeFacts(std::string_view bytes, Facts& f);  // false: not a Facts encoding
 
+// A module's bit in kModulesUsed.
+inline std::int64_t ModuleBit(domain::Module m) { return std::int64_t{1} << static_cast<int>(m); }
+
 // "YYYY-MM-DD" of a Unix epoch milliseconds time (UTC).
 std::string Day(std::int64_t epoch_ms);
 
