@@ -14,6 +14,7 @@ std::string_view ErrcName(Errc code) {
     case Errc::kFailStopped: return "fail_stopped";
     case Errc::kClosed: return "closed";
     case Errc::kUnavailable: return "unavailable";
+    case Errc::kInUse: return "in_use";
   }
   return "unknown";
 }

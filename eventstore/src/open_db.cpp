@@ -2,6 +2,7 @@
 #include "open_db.hpp"
 
 #include <algorithm>
+#include <filesystem>
 
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/listener.h>
@@ -58,19 +59,41 @@ class NoAutoRecovery : public rocksdb::EventListener {
 
 }  // namespace
 
+bool IsLockHeld(const rocksdb::Status& st) {
+  const std::string text = st.ToString();
+  return text.find("/LOCK") != std::string::npos || text.find("lock hold by current process") != std::string::npos;
+}
+
+Result<void> CheckExistingStore(const std::string& dir) {
+  std::error_code ec;
+  if (!std::filesystem::exists(std::filesystem::path(dir) / "CURRENT", ec))
+    return MakeError(Errc::kNotFound, "no event store in " + dir + " (no RocksDB CURRENT file there)");
+  std::vector<std::string> families;
+  auto st = rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir, &families);
+  if (!st.ok()) return MakeError(Errc::kIo, "cannot read " + dir + ": " + st.ToString());
+  for (std::string_view needed : {keys::kLog, keys::kStreamIndex, keys::kTenantIndex})
+    if (std::find(families.begin(), families.end(), needed) == families.end())
+      return MakeError(Errc::kInvalidArgument, dir + " is a RocksDB database but not a Keel data directory (no '" +
+                                                   std::string(needed) + "' column family)");
+  return {};
+}
+
 bool IsNoSpace(const rocksdb::Status& st) {
   return st.IsNoSpace() || st.ToString().find("No space left") != std::string::npos;
 }
 
 Result<void> OpenDb(StoreCore& core, bool read_only, bool* no_space) {
+  const bool secondary = core.options.access == Access::kSecondary;
+  const bool creates = !read_only && !secondary && core.options.create_if_missing;
   rocksdb::DBOptions db_options;
-  db_options.create_if_missing = !read_only;
-  db_options.create_missing_column_families = !read_only;
+  db_options.create_if_missing = creates;
+  db_options.create_missing_column_families = !read_only && !secondary;
   db_options.max_background_jobs = 2;
   db_options.info_log = core.info_log;  // never RocksDB's own file logger (info_log.hpp)
   db_options.info_log_level = rocksdb::InfoLogLevel::INFO_LEVEL;
   db_options.listeners.push_back(std::make_shared<NoAutoRecovery>());
   if (core.options.env) db_options.env = core.options.env.get();
+  if (secondary) db_options.max_open_files = -1;  // required of a secondary instance
 
   rocksdb::ColumnFamilyOptions idempotency_cf;
   idempotency_cf.compaction_filter = core.idempotency_expiry.get();
@@ -85,7 +108,7 @@ Result<void> OpenDb(StoreCore& core, bool read_only, bool* no_space) {
       {std::string(keys::kReadModels), {}},
       {std::string(keys::kStreamRecords), RecordOptions()},
   };
-  if (read_only) {
+  if (read_only || secondary) {
     // A read-only open cannot create a column family: one that a store written by an older version
     // lacks (stream_records) is left out, and reads of it find nothing.
     std::vector<std::string> existing;
@@ -96,14 +119,24 @@ Result<void> OpenDb(StoreCore& core, bool read_only, bool* no_space) {
     }
   }
   core.handles.clear();
-  rocksdb::Status st = read_only ? rocksdb::DB::OpenForReadOnly(db_options, core.dir, cfs, &core.handles, &core.db)
-                                 : rocksdb::DB::Open(db_options, core.dir, cfs, &core.handles, &core.db);
+  rocksdb::Status st;
+  if (secondary)
+    st = rocksdb::DB::OpenAsSecondary(db_options, core.dir, core.options.secondary_dir, cfs, &core.handles, &core.db);
+  else if (read_only)
+    st = rocksdb::DB::OpenForReadOnly(db_options, core.dir, cfs, &core.handles, &core.db);
+  else
+    st = rocksdb::DB::Open(db_options, core.dir, cfs, &core.handles, &core.db);
   if (no_space) *no_space = !st.ok() && IsNoSpace(st);
   if (!st.ok()) {
     core.db = nullptr;
     core.handles.clear();
-    return MakeError(Errc::kIo, std::string("cannot open event store at ") + core.dir + (read_only ? " read-only" : "") +
-                                    ": " + st.ToString());
+    if (IsLockHeld(st))
+      return MakeError(Errc::kInUse, "the data directory " + core.dir +
+                                         " is in use by another process (a running keel server?): stop it, or read "
+                                         "beside it with a read-only command");
+    return MakeError(Errc::kIo, std::string("cannot open event store at ") + core.dir +
+                                    (secondary ? " as a secondary" : read_only ? " read-only" : "") + ": " +
+                                    st.ToString());
   }
   auto& h = core.handles;
   core.meta = h[0];

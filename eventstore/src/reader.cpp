@@ -19,10 +19,14 @@ namespace {
 // A RocksDB snapshot released on scope exit.
 class ReadView {
  public:
-  explicit ReadView(const StoreCore& core) : db_(core.db), snapshot_(core.db->GetSnapshot()) {
+  // A secondary instance has no snapshots: it changes only when its owner calls CatchUp.
+  explicit ReadView(const StoreCore& core)
+      : db_(core.db), snapshot_(core.options.access == Access::kSecondary ? nullptr : core.db->GetSnapshot()) {
     options_.snapshot = snapshot_;
   }
-  ~ReadView() { db_->ReleaseSnapshot(snapshot_); }
+  ~ReadView() {
+    if (snapshot_) db_->ReleaseSnapshot(snapshot_);
+  }
   const rocksdb::ReadOptions& options() const { return options_; }
 
  private:

@@ -33,6 +33,8 @@ void MarkUnavailable(StoreCore& core, const std::string& reason, bool recoverabl
 }
 
 Error UnavailableError(const StoreCore& core) {
+  if (core.options.access == Access::kSecondary)
+    return Error{Errc::kFailStopped, "the event store is open read-only (a secondary instance): it takes no writes"};
   std::lock_guard lock(core.health_mu);
   if (core.health.recovering)
     return Error{Errc::kUnavailable, "the event store takes no writes (" + core.health.reason + "); they resume once " +

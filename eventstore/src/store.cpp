@@ -111,14 +111,28 @@ Result<AppendJob> Validate(AppendRequest request, const Options& options) {
 Result<std::unique_ptr<EventStore>> EventStore::Open(const std::string& dir, Options options) {
   const auto started = std::chrono::steady_clock::now();
   std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) return MakeError(Errc::kIo, "cannot create " + dir + ": " + ec.message());
+  const bool secondary = options.access == Access::kSecondary;
+  if (secondary || !options.create_if_missing) {
+    // A tool's open: the directory must already be a store, and is not touched if it is not.
+    if (auto existing = CheckExistingStore(dir); !existing) return std::unexpected(existing.error());
+  } else {
+    std::filesystem::create_directories(dir, ec);
+    if (ec) return MakeError(Errc::kIo, "cannot create " + dir + ": " + ec.message());
+  }
+  if (secondary) {
+    if (options.secondary_dir.empty())
+      return MakeError(Errc::kInvalidArgument, "a secondary open needs Options::secondary_dir");
+    std::filesystem::create_directories(options.secondary_dir, ec);
+    if (ec) return MakeError(Errc::kIo, "cannot create " + options.secondary_dir + ": " + ec.message());
+  }
 
   auto core = std::make_unique<StoreCore>();
   core->options = std::move(options);
   core->dir = dir;
-  core->open_report.removed_old_logs = InfoLog::RemoveRolledLogs(dir);
-  core->info_log = std::make_shared<InfoLog>(dir, core->options.info_log_max_bytes);
+  // A secondary writes nothing in the data directory: its info log goes with its own files.
+  const std::string& log_dir = secondary ? core->options.secondary_dir : dir;
+  if (!secondary) core->open_report.removed_old_logs = InfoLog::RemoveRolledLogs(dir);
+  core->info_log = std::make_shared<InfoLog>(log_dir, core->options.info_log_max_bytes);
   core->idempotency_expiry = std::make_unique<IdempotencyExpiry>(
       [c = core.get()] { return c->RetentionNowMs(); }, core->options.idempotency_retention.count());
 
@@ -127,7 +141,7 @@ Result<std::unique_ptr<EventStore>> EventStore::Open(const std::string& dir, Opt
   bool no_space = false;
   auto opened = OpenDb(*core, /*read_only=*/false, &no_space);
   if (!opened) {
-    if (!no_space || !std::filesystem::exists(dir + "/CURRENT", ec)) return std::unexpected(opened.error());
+    if (secondary || !no_space || !std::filesystem::exists(dir + "/CURRENT", ec)) return std::unexpected(opened.error());
     auto read_only = OpenDb(*core, /*read_only=*/true);
     if (!read_only) return std::unexpected(read_only.error());
     core->open_report.read_only = true;
@@ -136,7 +150,9 @@ Result<std::unique_ptr<EventStore>> EventStore::Open(const std::string& dir, Opt
 
   std::string format;
   rocksdb::Status st = core->db->Get({}, core->meta, keys::kFormatKey, &format);
-  if (st.IsNotFound() && !core->open_report.read_only) {
+  if (st.IsNotFound() && (secondary || !core->options.create_if_missing)) {
+    return MakeError(Errc::kInvalidArgument, dir + " is a RocksDB database but not a Keel data directory (no format marker)");
+  } else if (st.IsNotFound() && !core->open_report.read_only) {
     rocksdb::WriteOptions wo;
     wo.sync = true;
     st = core->db->Put(wo, core->meta, keys::kFormatKey, keys::kFormatVersion);
@@ -176,6 +192,16 @@ Result<std::unique_ptr<EventStore>> EventStore::Open(const std::string& dir, Opt
     }
   }
 
+  if (secondary) {
+    // Reads only: no writer, no recovery; every write is refused (UnavailableError says why).
+    core->failed.store(true);
+    core->health.writable = false;
+    core->health.read_only = true;
+    core->health.reason = "open read-only as a secondary instance";
+    core->open_report.read_only = true;
+    core->open_report.open_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    return std::unique_ptr<EventStore>(new EventStore(std::move(core)));
+  }
   core->writer = std::make_unique<Writer>(*core, head, std::move(tail->hash));
   core->recovery = std::make_unique<Recovery>(*core);
   if (core->open_report.read_only)
@@ -234,6 +260,10 @@ void EventStore::SaveSnapshotAsync(std::string stream, Snapshot snapshot, WriteC
     done(std::unexpected(id.error()));
     return;
   }
+  if (!core_->writer) {
+    done(std::unexpected(UnavailableError(*core_)));
+    return;
+  }
   core_->writer->Submit(SnapshotJob{std::move(stream), std::move(snapshot), std::move(done)});
 }
 
@@ -246,6 +276,10 @@ Result<void> EventStore::SaveSnapshot(std::string stream, Snapshot snapshot) {
 void EventStore::CommitReadModelAsync(ReadModelBatch batch, WriteCallback done) {
   if (batch.model.empty() || batch.model.find('\0') != std::string::npos) {
     done(MakeError(Errc::kInvalidArgument, "read-model name must be non-empty and hold no NUL"));
+    return;
+  }
+  if (!core_->writer) {
+    done(std::unexpected(UnavailableError(*core_)));
     return;
   }
   core_->writer->Submit(ReadModelJob{std::move(batch), std::move(done)});

@@ -1,6 +1,7 @@
 // Walks the log's hash chain (see verify.hpp).
 #include "verify.hpp"
 
+#include <algorithm>
 #include <memory>
 
 #include "envelope_codec.hpp"
@@ -9,16 +10,67 @@
 
 namespace keel::eventstore {
 
-Result<VerifyReport> VerifyChain(const StoreCore& core, std::uint64_t from, std::uint64_t to) {
+namespace {
+
+// The stream whose index range holds `position` ("" when none does): a walk of the stream index, for
+// a report only (an event that does not decode cannot name its stream).
+std::string StreamAt(const StoreCore& core, std::uint64_t position) {
+  std::unique_ptr<rocksdb::Iterator> it(core.db->NewIterator({}, core.stream_index));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    const auto key = it->key().ToStringView();
+    const auto value = it->value().ToStringView();
+    if (key.size() < 9 || value.size() != 16) continue;
+    const std::uint64_t last_version = keys::DecodeBE64(key.substr(key.size() - 8));
+    const std::uint64_t first_version = keys::DecodeBE64(value), first_position = keys::DecodeBE64(value.substr(8));
+    if (position >= first_position && position <= first_position + (last_version - first_version))
+      return std::string(key.substr(0, key.size() - 9));
+  }
+  return {};
+}
+
+// The highest position any tenant's index names (0 for an empty index).
+Result<std::uint64_t> IndexedHead(const StoreCore& core) {
+  std::uint64_t highest = 0;
+  std::unique_ptr<rocksdb::Iterator> it(core.db->NewIterator({}, core.tenant_index));
+  it->SeekToFirst();
+  while (it->Valid()) {
+    const auto key = it->key().ToStringView();
+    const auto end = key.find('\0');
+    if (end == std::string_view::npos) return MakeError(Errc::kCorruption, "tenant index key is malformed");
+    std::string past(key.substr(0, end));
+    past.push_back('\x01');  // just past every key of this tenant
+    it->Seek(past);
+    if (it->Valid()) it->Prev(); else it->SeekToLast();
+    if (!it->Valid()) break;
+    const auto last = it->key().ToStringView();
+    if (last.size() >= 8) highest = std::max(highest, keys::DecodeBE64(last.substr(last.size() - 8)));
+    it->Seek(past);
+  }
+  if (!it->status().ok()) return MakeError(Errc::kIo, "reading the tenant index: " + it->status().ToString());
+  return highest;
+}
+
+}  // namespace
+
+Result<VerifyReport> VerifyChain(const StoreCore& core, std::uint64_t from, std::uint64_t to, const Progress& progress,
+                                 bool check_tail) {
   VerifyReport report;
   report.from = from == 0 ? 1 : from;
   report.to = to;
-  auto fail = [&](std::uint64_t position, std::string reason) {
+  auto fail = [&](std::uint64_t position, std::string reason, std::string stream = {}) {
     report.ok = false;
     report.bad_position = position;
+    report.stream = stream.empty() ? StreamAt(core, position) : std::move(stream);
     report.reason = std::move(reason);
     return report;
   };
+  if (check_tail) {
+    auto indexed = IndexedHead(core);
+    if (!indexed) return std::unexpected(indexed.error());
+    if (*indexed > to)
+      return fail(to + 1, "event is missing: the log ends at " + std::to_string(to) + " but the index names events up to " +
+                              std::to_string(*indexed));
+  }
   if (report.from > to) return report;
 
   std::string expected_prev(keys::kHashBytes, '\0');
@@ -46,23 +98,29 @@ Result<VerifyReport> VerifyChain(const StoreCore& core, std::uint64_t from, std:
     if (!HashMatches(value)) return fail(position, "stored hash does not match the event's bytes");
     auto view = DecodeEnvelope(value, scratch);
     if (!view) return fail(position, view.error().message);
-    if (view->position != position) return fail(position, "event names another position");
-    if (view->prev_hash != expected_prev) return fail(position, "link to the previous event is broken");
+    if (view->position != position) return fail(position, "event names another position", std::string(view->stream));
+    if (view->prev_hash != expected_prev)
+      return fail(position, "link to the previous event is broken", std::string(view->stream));
     expected_prev.assign(view->hash);
     ++report.checked;
     ++next;
+    if (progress && (report.checked & 0xFFFF) == 0 && !progress(report.checked, to - report.from + 1)) {
+      report.stopped = true;
+      return report;
+    }
   }
   if (!it->status().ok()) return MakeError(Errc::kIo, "reading the log: " + it->status().ToString());
   if (next != to + 1) return fail(next, "event is missing");
+  if (progress) progress(report.checked, to - report.from + 1);
   return report;
 }
 
-Result<VerifyReport> EventStore::Verify(std::uint64_t from, std::uint64_t to) const {
+Result<VerifyReport> EventStore::Verify(std::uint64_t from, std::uint64_t to, const Progress& progress) const {
   DbRead guard(*core_);
   if (!guard) return NotOpen();
   const std::uint64_t head = core_->head.load();
   if (to == 0 || to > head) to = head;
-  return VerifyChain(*core_, from, to);
+  return VerifyChain(*core_, from, to, progress, /*check_tail=*/to == head);
 }
 
 }  // namespace keel::eventstore

@@ -31,6 +31,7 @@ const Tables& AllTables() {
     Tables t;
     AddSystemHandlers(t.handlers);
     AddAdminHandlers(t.handlers);
+    AddBackupHandlers(t.handlers);
     AddPartnerHandlers(t.handlers, t.async);
     AddTenantHandlers(t.handlers, t.async);
     AddWarehouseHandlers(t.handlers, t.async);
@@ -508,6 +509,8 @@ bool Api::TryHandleAsync(const Request& req, std::function<void(Response)> done,
   const auto& async = AsyncRoutes();
   auto entry = async.find(matched->route->id);
   if (entry == async.end() || !req.Header("idempotency-key").empty()) return false;
+  // A state in the past is folded from the store: the synchronous path (a worker thread) reads it.
+  if (entry->second.read && matched->query.contains("as_of")) return false;
 
   const auto started = std::chrono::steady_clock::now();
   ApiContext& ctx = *ctx_;

@@ -2,6 +2,8 @@
 // commands and rendering their outcomes.
 #include "call.hpp"
 
+#include "actors/as_of.hpp"
+
 #include "eventstore/stream_id.hpp"
 
 #include "codec/codec.hpp"
@@ -146,6 +148,36 @@ Response StateResponse(const actors::EntityKey& key, const actors::Snapshot& s) 
   Response r = JsonResponse(200, {{"entity", EntityJson(key)}, {"version", s.version}, {"state", state}});
   r.headers.emplace_back("ETag", "\"" + std::to_string(s.version) + "\"");
   return r;
+}
+
+std::optional<Response> AsOfState(Call& c, const actors::EntityKey& key) {
+  const auto param = c.match.query.find("as_of");
+  if (param == c.match.query.end()) return std::nullopt;
+  auto when = actors::ParseAsOf(param->second);
+  if (!when) return BadField({"as_of", when.error()});
+  const std::uint64_t head = c.ctx.store.HeadPosition();
+  if (when->by_position && when->position > head)
+    return BadField({"as_of", "position " + std::to_string(when->position) + " is past the log's head (" +
+                                  std::to_string(head) + ")"});
+  if (!ValidKey(key)) return NoSuch(key);
+  auto past = actors::StateAsOf(c.ctx.store, key, *when);
+  json::Json as_of{{"position", nullptr}, {"at", nullptr}};
+  json::Json state;
+  std::uint64_t version = 0;
+  if (past) {
+    as_of = {{"position", past->position}, {"at", past->at_ms}};
+    state = std::visit([](const auto& st) { return json::ToJson(st); }, past->state);
+    version = past->version;
+  } else if (past.error().code != eventstore::Errc::kNotFound) {
+    return Problem(503, "unavailable", "The service is unavailable", "the entity's events could not be read");
+  } else if (key.kind == actors::Kind::kCatalog) {
+    state = json::ToJson(domain::catalog::State{});
+  } else if (key.kind == actors::Kind::kBilling) {
+    state = json::ToJson(domain::billing::State{});
+  } else {
+    return NotFound(std::string(actors::KindName(key.kind)) + " '" + key.id + "' did not exist by then");
+  }
+  return JsonResponse(200, {{"entity", EntityJson(key)}, {"version", version}, {"state", std::move(state)}, {"as_of", std::move(as_of)}});
 }
 
 namespace {

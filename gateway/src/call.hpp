@@ -106,6 +106,7 @@ actors::BillingTick CloseEndedPeriods(ApiContext& ctx, std::int64_t now);
 
 void AddSystemHandlers(HandlerTable& t);
 void AddAdminHandlers(HandlerTable& t);
+void AddBackupHandlers(HandlerTable& t);
 void AddPartnerHandlers(HandlerTable& t, AsyncTable& a);
 void AddTenantHandlers(HandlerTable& t, AsyncTable& a);
 void AddWarehouseHandlers(HandlerTable& t, AsyncTable& a);
@@ -190,5 +191,11 @@ void Simple(HandlerTable& t, AsyncTable& a, std::string_view id) {
 // The reply of a command as JSON (entity, version, log position, events).
 json::Json OutcomeJson(const actors::EntityKey& key, const actors::Outcome& o);
 Response StateResponse(const actors::EntityKey& key, const actors::Snapshot& s);
+// `GET …?as_of=<position|time>` of an entity (actors/as_of.hpp): its state then, folded from its
+// events in the store, with `as_of` saying the position and time of the last event folded. nullopt
+// when the request has no as_of (the caller answers the current state); a bad value is 400 naming it,
+// a position past the head 400, an entity without events by then 404 (catalog and billing: their
+// empty state, as now).
+std::optional<Response> AsOfState(Call& c, const actors::EntityKey& key);
 
 }  // namespace keel::gateway

@@ -4,6 +4,7 @@
 #include "actors/entity.hpp"
 #include "codec/codec.hpp"
 #include "domain_json.hpp"
+#include "gateway/event_json.hpp"
 
 namespace keel::gateway {
 namespace {
@@ -20,22 +21,6 @@ std::optional<StreamParts> Parse(std::string_view s) {
   auto b = s.find('/', a + 1);
   if (b == std::string_view::npos) return std::nullopt;
   return StreamParts{s.substr(0, a), s.substr(a + 1, b - a - 1), s.substr(b + 1)};
-}
-
-template <class Decoded>
-json::Json Data(const Decoded& d) {
-  if (!d) return json::Json{{"undecodable", d.error().message}};
-  return std::visit([](const auto& e) { return json::ToJson(e); }, *d);
-}
-
-json::Json Decode(std::string_view kind, const eventstore::EventView& e) {
-  if (kind == "partner") return Data(codec::DecodePartner(e.type, e.schema_version, e.payload));
-  if (kind == "tenant") return Data(codec::DecodeTenant(e.type, e.schema_version, e.payload));
-  if (kind == "catalog") return Data(codec::DecodeCatalog(e.type, e.schema_version, e.payload));
-  if (kind == "warehouse") return Data(codec::DecodeWarehouse(e.type, e.schema_version, e.payload));
-  if (kind == "order") return Data(codec::DecodeOrder(e.type, e.schema_version, e.payload));
-  if (kind == "billing") return Data(codec::DecodeBilling(e.type, e.schema_version, e.payload));
-  return nullptr;
 }
 
 }  // namespace
@@ -104,7 +89,7 @@ std::string FeedFormat::Render(const eventstore::EventView& e, Audience audience
   renders_.fetch_add(1, std::memory_order_relaxed);
   auto parts = Parse(e.stream);
   const std::string_view tenant = parts ? parts->tenant : std::string_view{};
-  json::Json data = parts ? Decode(parts->kind, e) : json::Json(nullptr);
+  json::Json data = parts ? EventDataJson(e.stream, e.type, e.schema_version, e.payload) : json::Json(nullptr);
   if (audience == Audience::kTenant && parts && parts->kind == "billing") json::RedactRevenueSplit(data);
   json::Json frame{{"type", "event"},
                    {"position", e.position},

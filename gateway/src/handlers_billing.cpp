@@ -13,9 +13,15 @@ namespace b = domain::billing;
 actors::EntityKey Billing(const Call& c) { return actors::BillingKey(c.Param("tenant")); }
 
 Response Get(Call& c) {
-  auto snap = c.client->Get(Billing(c));
-  if (!snap) return Problem(503, "unavailable", "The service is unavailable", "billing did not answer");
-  Response r = StateResponse(Billing(c), *snap);
+  Response r;
+  if (auto past = AsOfState(c, Billing(c))) {
+    r = std::move(*past);
+    if (r.status != 200) return r;
+  } else {
+    auto snap = c.client->Get(Billing(c));
+    if (!snap) return Problem(503, "unavailable", "The service is unavailable", "billing did not answer");
+    r = StateResponse(Billing(c), *snap);
+  }
   if (c.who.tenant.empty()) return r;
   auto body = json::Json::parse(r.body);
   json::RedactRevenueSplit(body["state"]);

@@ -74,6 +74,7 @@ Response Place(Call& c) {
 }
 
 Response Get(Call& c) {
+  if (auto past = AsOfState(c, Order(c))) return *past;
   auto snap = Load(c, Order(c));
   if (!snap) return snap.error();
   return StateResponse(Order(c), *snap);

@@ -21,6 +21,7 @@ Response Register(Call& c) {
 }
 
 Response Get(Call& c) {
+  if (auto past = AsOfState(c, Partner(c))) return *past;
   auto snap = Load(c, Partner(c));
   if (!snap) return snap.error();
   return StateResponse(Partner(c), *snap);

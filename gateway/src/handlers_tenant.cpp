@@ -12,6 +12,7 @@ namespace t = domain::tenant;
 actors::EntityKey Tenant(const Call& c) { return actors::TenantKey(c.Param("tenant")); }
 
 Response Get(Call& c) {
+  if (auto past = AsOfState(c, Tenant(c))) return *past;
   auto snap = Load(c, Tenant(c));
   if (!snap) return snap.error();
   return StateResponse(Tenant(c), *snap);

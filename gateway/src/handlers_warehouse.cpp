@@ -36,6 +36,7 @@ std::expected<w::CatalogView, Response> CatalogFacts(Call& c, const std::vector<
 }
 
 Response GetCatalog(Call& c) {
+  if (auto past = AsOfState(c, Catalog(c))) return *past;
   auto snap = c.client->Get(Catalog(c));
   if (!snap) return Problem(503, "unavailable", "The service is unavailable", "the catalog did not answer");
   return StateResponse(Catalog(c), *snap);  // an empty catalog is still the tenant's catalog
@@ -90,6 +91,7 @@ Response CreateWarehouse(Call& c) {
 }
 
 Response GetWarehouse(Call& c) {
+  if (auto past = AsOfState(c, Warehouse(c))) return *past;
   auto snap = Load(c, Warehouse(c));
   if (!snap) return snap.error();
   return StateResponse(Warehouse(c), *snap);

@@ -52,6 +52,8 @@ constexpr std::array kRoutes{
           C::kPlatformAdmin, "Fold a parked event again (and its stream's parked ones after it)", kCmd},
     Route{"POST", "/v1/admin/projections/{projection}/parked/{position}/skip", "skip_parked", S::kPlatform,
           C::kPlatformAdmin, "Drop a parked event from a read model", kCmd},
+    Route{"POST", "/v1/admin/backup", "backup", S::kPlatform, C::kPlatformAdmin,
+          "Back the running store up into a directory of the server's machine (online, consistent)", kCmd},
     Route{"GET", "/v1/admin/clock", "get_clock", S::kPlatform, C::kPlatformAdmin,
           "Business time, and whether it is simulated", kQuery},
     Route{"GET", "/v1/audit", "list_audit", S::kPlatform, C::kRead,

@@ -19,6 +19,7 @@ enum class Errc : std::uint8_t {
   kFailStopped,          // an earlier write failed; the store refuses every append until reopened
   kClosed,               // the store is shutting down
   kUnavailable,          // writes refused for now (a full disk); they resume on their own once there is room
+  kInUse,                // the data directory is held by another open store (a running server)
 };
 
 std::string_view ErrcName(Errc code);

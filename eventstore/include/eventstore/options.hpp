@@ -26,7 +26,17 @@ enum class VerifyOnOpen : std::uint8_t {
   kFull,  // walk the whole chain
 };
 
+// How a store opens its directory. kReadWrite takes RocksDB's lock: one such store per directory.
+// kSecondary never takes it and never writes the directory: operator tools read beside a running
+// server this way (RocksDB's secondary instance; CatchUp() follows what the primary wrote since).
+enum class Access : std::uint8_t { kReadWrite, kSecondary };
+
 struct Options {
+  Access access = Access::kReadWrite;
+  std::string secondary_dir;  // kSecondary: where RocksDB keeps the secondary's own files (required)
+  // false: a directory without a store is kNotFound and a RocksDB database that is not a Keel store
+  // is kInvalidArgument, and nothing is created (tools never make a store where they expected one).
+  bool create_if_missing = true;
   Durability durability = Durability::kSync;
   std::chrono::milliseconds idempotency_retention = std::chrono::hours(24);
   // Unix epoch milliseconds. Stamps events whose metadata has no time (business time: a simulated

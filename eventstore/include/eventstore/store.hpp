@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -131,6 +132,11 @@ class EventStore {
 
   // Every tenant that has at least one event, in name order (one seek per tenant).
   Result<std::vector<std::string>> ListTenants() const;
+  // Every stream whose id starts with `prefix` ("" for all), in id order (one seek per stream).
+  Result<std::vector<StreamInfo>> ListStreams(std::string_view prefix = {}) const;
+  // The bytes of each column family's table files on disk, by name (what is still only in the
+  // write-ahead log is not counted: see the directory's *.log files).
+  Result<std::vector<std::pair<std::string, std::uint64_t>>> ColumnFamilyBytes() const;
   Result<std::optional<Snapshot>> LoadSnapshot(std::string_view stream) const;
   // The newest value of a stream record (see StreamRecord); nullopt when none was written.
   Result<std::optional<std::string>> LookupRecord(std::string_view stream, std::string_view key) const;
@@ -148,8 +154,10 @@ class EventStore {
                                                         std::string_view fingerprint = {}) const;
 
   // -- integrity --
-  // Walks the hash chain over [from, to] (to = 0: the head) and reports the first bad event.
-  Result<VerifyReport> Verify(std::uint64_t from = 1, std::uint64_t to = 0) const;
+  // Walks the hash chain over [from, to] (to = 0: the head) and reports the first bad event, with its
+  // stream. Checked to the head, it also finds events missing after the last one (a truncated log):
+  // every tenant's index must end at or before the head. `progress` (events) may stop it early.
+  Result<VerifyReport> Verify(std::uint64_t from = 1, std::uint64_t to = 0, const Progress& progress = {}) const;
   // The report of the open-time check when the store was opened with allow_broken_chain.
   std::optional<VerifyReport> broken_chain() const;
   bool fail_stopped() const;  // writes refused right now (health().writable == false)
@@ -158,6 +166,19 @@ class EventStore {
   WriterStats writer_stats() const;
 
   // -- maintenance (blocks the caller: operator tooling, not actors) --
+  // Access::kSecondary: reads what the primary has written since (RocksDB's TryCatchUpWithPrimary)
+  // and moves the head to it. A no-op for a read-write store.
+  Result<std::uint64_t> CatchUp();
+  // An online, consistent backup into `backup_dir` (created if missing; RocksDB's BackupEngine:
+  // files shared between backups are copied once, every file checksummed). Appends may go on
+  // meanwhile: the backup holds a prefix of the log, whole appends only. `progress` counts bytes.
+  Result<BackupInfo> Backup(const std::string& backup_dir, const Progress& progress = {});
+  // The backups in `backup_dir`, oldest first.
+  static Result<std::vector<BackupInfo>> ListBackups(const std::string& backup_dir);
+  // Restores the newest backup (or `id`) into `data_dir`, which must not hold a store yet; the
+  // backup's files are verified against their checksums first. Nothing else is opened or written.
+  static Result<BackupInfo> Restore(const std::string& backup_dir, const std::string& data_dir,
+                                    std::uint32_t id = 0, const Progress& progress = {});
   // Compacts the idempotency keys so that records past the retention window leave the disk now
   // rather than at RocksDB's next compaction of them.
   Result<void> PurgeExpiredIdempotencyKeys();

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -142,7 +143,33 @@ struct VerifyReport {
   std::uint64_t checked = 0;
   bool ok = true;
   std::uint64_t bad_position = 0;  // the first event whose bytes or link do not match
+  std::string stream;              // the bad event's stream when known (its envelope, else the index)
   std::string reason;
+  bool stopped = false;            // the progress callback asked to stop: checked up to from + checked - 1
+};
+
+// Told how far long work has got (`done` of `total` units: events or bytes); returns false to stop it
+// (Ctrl-C in a tool). Called on the working thread, every few thousand units.
+using Progress = std::function<bool(std::uint64_t done, std::uint64_t total)>;
+
+// A stream as the index knows it: its id, current version, and the positions of its first and last
+// events.
+struct StreamInfo {
+  std::string stream;
+  std::uint64_t version = 0;
+  std::uint64_t first_position = 0, last_position = 0;
+};
+
+// One backup in a backup directory (EventStore::Backup).
+struct BackupInfo {
+  std::uint32_t id = 0;
+  std::int64_t created_s = 0;   // Unix seconds
+  std::uint64_t bytes = 0;      // the backup's files
+  std::uint32_t files = 0;
+  // The log's head when the backup began: the backup holds every event up to it, and whole appends
+  // committed while it ran may follow (the restored store's head says exactly).
+  std::uint64_t head_at_start = 0;
+  std::string metadata;         // what the backup recorded about itself
 };
 
 }  // namespace keel::eventstore

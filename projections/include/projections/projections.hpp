@@ -36,6 +36,17 @@ struct ProjectionStatus {
   double rebuild_eta_s = 0;
 };
 
+// A read model as the store holds it, read without running anything (`keel projections status`
+// beside a running server, through a read-only store): the active generation, its position, and its
+// parked events. `stale` says the active key space was built by another version of the code.
+struct Inspected {
+  ProjectionStatus status;
+  std::vector<Parked> parked;
+  bool stale = false;
+};
+eventstore::Result<std::vector<Inspected>> Inspect(eventstore::EventStore& store,
+                                                   const std::vector<std::shared_ptr<const Projection>>& projections);
+
 class Projections {
  public:
   Projections(eventstore::EventStore& store, std::vector<std::shared_ptr<const Projection>> projections,

@@ -1,0 +1,59 @@
+// Handler of the platform owner's online backup (on the admin listener):
+//   POST /v1/admin/backup {"to": "/abs/dir"}   a consistent backup of the running store into a directory
+//                                              of this machine (EventStore::Backup), while commands go on
+// One backup at a time (409 while one runs). The answer says the backup's id, size and the head when
+// it began; `keel restore --from DIR --data NEW` makes a data directory of it. Audited.
+#include <filesystem>
+#include <mutex>
+
+#include "call.hpp"
+
+namespace keel::gateway {
+namespace {
+
+std::mutex& BackupRunning() {
+  static std::mutex running;
+  return running;
+}
+
+Response Backup(Call& c) {
+  if (!c.body.is_object()) return BadField({"to", "expected a JSON object {\"to\": \"/absolute/directory\"}"});
+  for (const auto& [field, value] : c.body.items())
+    if (field != "to") return BadField({field, "unknown field (this route takes only 'to')"});
+  if (!c.body.contains("to") || !c.body["to"].is_string())
+    return BadField({"to", "required: the directory on the server's machine to back up into (an absolute path)"});
+  const std::string to = c.body["to"].get<std::string>();
+  const std::filesystem::path path(to);
+  if (to.empty() || !path.is_absolute() || to.find('\0') != std::string::npos)
+    return BadField({"to", "expected an absolute path"});
+  std::error_code ec;
+  if (std::filesystem::exists(path, ec)) {
+    if (!std::filesystem::is_directory(path, ec)) return BadField({"to", "exists and is not a directory"});
+    if (!std::filesystem::is_empty(path, ec) && !std::filesystem::is_directory(path / "meta", ec))
+      return BadField({"to", "is a directory that holds something other than backups"});
+  }
+  std::unique_lock lock(BackupRunning(), std::try_to_lock);
+  if (!lock.owns_lock()) return Problem(409, "backup_running", "A backup is running", "one backup at a time: try again when it ends");
+  const auto started = std::chrono::steady_clock::now();
+  auto info = c.ctx.store.Backup(to);
+  if (!info) {
+    const int status = info.error().code == eventstore::Errc::kInvalidArgument ? 422 : 503;
+    return Problem(status, status == 422 ? "backup_refused" : "unavailable", "The backup failed", info.error().message);
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  Response r = JsonResponse(200, {{"to", to},
+                                  {"id", info->id},
+                                  {"bytes", info->bytes},
+                                  {"files", info->files},
+                                  {"head_at_start", info->head_at_start},
+                                  {"created_s", info->created_s},
+                                  {"seconds", seconds}});
+  r.audit = true;  // an operator's act on the store: kept with who did it
+  return r;
+}
+
+}  // namespace
+
+void AddBackupHandlers(HandlerTable& t) { t["backup"] = Backup; }
+
+}  // namespace keel::gateway
