@@ -122,7 +122,8 @@ void AddKind(Schema& schemas, const std::string& name) {
       {"properties",
        {{"entity", {{"$ref", "#/components/schemas/Entity"}}},
         {"version", {{"type", "integer"}, {"minimum", 0}}},  // 0: a catalog or billing without events yet
-        {"state", {{"$ref", "#/components/schemas/" + name + "State"}}}}}};
+        {"state", {{"$ref", "#/components/schemas/" + name + "State"}}},
+        {"as_of", {{"$ref", "#/components/schemas/AsOf"}}}}}};  // with ?as_of= only
   schemas[name + "CommandReply"] = {
       {"type", "object"},
       {"additionalProperties", false},
