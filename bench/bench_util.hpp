@@ -70,6 +70,7 @@ int RunGatewaySuite(const Settings& settings);
 int RunFeedSuite(const Settings& settings);
 int RunFulfilmentSuite(const Settings& settings);
 int RunProjectionsSuite(const Settings& settings);
+int RunToolingSuite(const Settings& settings);
 int RunAnalyticsBench(const Settings& settings);  // part of the projections suite
 
 }  // namespace keel::bench

@@ -1,5 +1,5 @@
 // keel-bench: runs benchmark suites by name (`keel-bench eventstore`, `keel-bench actors`,
-// `keel-bench gateway`, `keel-bench feed`, `keel-bench fulfilment`, `keel-bench projections`; no name
+// `keel-bench gateway`, `keel-bench feed`, `keel-bench fulfilment`, `keel-bench projections`, `keel-bench tooling`; no name
 // runs them all).
 // `--quick` shrinks every duration for a smoke run whose figures mean nothing; `--rounds N` sets
 // the alternating samples per configuration; `--only PREFIX` runs only configurations whose figure
@@ -29,7 +29,7 @@ int main(int argc, char** argv) {
     } else if (argv[i][0] != '-') {
       suite = argv[i];
     } else {
-      std::fprintf(stderr, "usage: keel-bench [eventstore|actors|gateway|feed|fulfilment|projections] [--quick] [--rounds N] [--only PREFIX]\n");
+      std::fprintf(stderr, "usage: keel-bench [eventstore|actors|gateway|feed|fulfilment|projections|tooling] [--quick] [--rounds N] [--only PREFIX]\n");
       return 2;
     }
   }
@@ -44,14 +44,16 @@ int main(int argc, char** argv) {
   if (suite == "feed") return keel::bench::RunFeedSuite(settings);
   if (suite == "fulfilment") return keel::bench::RunFulfilmentSuite(settings);
   if (suite == "projections") return keel::bench::RunProjectionsSuite(settings);
+  if (suite == "tooling") return keel::bench::RunToolingSuite(settings);
   if (suite == "all") {
     int a = keel::bench::RunEventStoreSuite(settings);
     if (a == 0) a = keel::bench::RunActorsSuite(settings);
     if (a == 0) a = keel::bench::RunGatewaySuite(settings);
     if (a == 0) a = keel::bench::RunFeedSuite(settings);
     if (a == 0) a = keel::bench::RunFulfilmentSuite(settings);
-    return a != 0 ? a : keel::bench::RunProjectionsSuite(settings);
+    if (a == 0) a = keel::bench::RunProjectionsSuite(settings);
+    return a != 0 ? a : keel::bench::RunToolingSuite(settings);
   }
-  std::fprintf(stderr, "keel-bench: unknown suite '%s' (known: eventstore, actors, gateway, feed, fulfilment, projections)\n", suite.c_str());
+  std::fprintf(stderr, "keel-bench: unknown suite '%s' (known: eventstore, actors, gateway, feed, fulfilment, projections, tooling)\n", suite.c_str());
   return 2;
 }

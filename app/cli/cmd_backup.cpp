@@ -44,8 +44,9 @@ int BackupViaServer(const BackupArgs& a) {
 }
 
 int Backup(const BackupArgs& a) {
-  if (a.data.empty() == a.admin.empty())
+  if (a.data.empty() && a.admin.empty())
     return std::cerr << "keel backup: give --data DIR (no server running on it) or --admin URL (ask the running server)\n", kUsage;
+  if (!a.data.empty() && !a.admin.empty()) return std::cerr << "keel backup: --data or --admin, not both\n", kUsage;
   if (!a.admin.empty()) return BackupViaServer(a);
   auto store = OpenForWrite(a.data);
   if (!store) {

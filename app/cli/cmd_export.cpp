@@ -61,6 +61,8 @@ int Export(const ExportArgs& a) {
 
   const bool to_stdout = a.to.empty() || a.to == "-";
   const std::string partial = a.to + ".partial";
+  if (std::error_code ec; !to_stdout && std::filesystem::is_directory(a.to, ec))
+    return std::cerr << "keel export: --to " << a.to << " is a directory: name the file to write\n", kUsage;
   std::ofstream file;
   if (!to_stdout) {
     file.open(partial, std::ios::binary | std::ios::trunc);
@@ -88,6 +90,7 @@ int Export(const ExportArgs& a) {
       ++written;
     }
     from = batch->back().position + 1;
+    if (to_stdout) OutputGone();
     if (from > head || !meter(written, total)) stopped = Interrupted();
   }
   if (stopped) {
@@ -106,7 +109,12 @@ int Export(const ExportArgs& a) {
   if (!to_stdout) {
     file.close();
     if (!file) return std::cerr << "keel export: writing " << partial << " failed\n", kUsage;
-    std::filesystem::rename(partial, a.to);
+    std::error_code ec;
+    std::filesystem::rename(partial, a.to, ec);
+    if (ec) {
+      std::filesystem::remove(partial, ec);
+      return std::cerr << "keel export: cannot write " << a.to << ": " << ec.message() << "\n", kUsage;
+    }
     std::cerr << "keel export: " << written << " events of " << a.tenant << " in " << a.to << " (sha256 " << sum << ")\n";
   }
   return kOk;
@@ -136,8 +144,12 @@ std::expected<std::pair<std::string, std::vector<Line>>, std::string> ReadExport
     return std::unexpected("line 1: not a keel export header (format " + std::to_string(kFormat) + ")");
   const std::string tenant = header["tenant"];
   auto trailer = nlohmann::json::parse(lines.back(), nullptr, false);
-  if (!trailer.is_object() || !trailer.value("keel_export_end", false))
+  if (!trailer.is_object() || !trailer.value("keel_export_end", false)) {
+    for (std::size_t i = 1; i + 1 < lines.size(); ++i)
+      if (auto j = nlohmann::json::parse(lines[i], nullptr, false); j.is_object() && j.value("keel_export_end", false))
+        return std::unexpected("line " + std::to_string(i + 1) + ": the trailer is followed by more lines");
     return std::unexpected("the file ends without its trailer: it was cut short");
+  }
   Digest digest;
   for (std::size_t i = 0; i + 1 < lines.size(); ++i) {
     digest.Add(lines[i]);
@@ -184,6 +196,11 @@ std::expected<std::pair<std::string, std::vector<Line>>, std::string> ReadExport
     if (data.is_null()) return std::unexpected(where + "stream " + l.stream + " is of no known kind");
     if (data.contains("undecodable"))
       return std::unexpected(where + l.event.type + " does not decode: " + data["undecodable"].get<std::string>());
+    // What a reader of the file sees must be what is imported.
+    if (!j.contains("data") || j["data"] != data)
+      return std::unexpected(where + "'data' is not what the payload decodes to: the line was altered");
+    if (j.value("time", "") != IsoTime(l.meta.timestamp_ms))
+      return std::unexpected(where + "'time' does not say 'at': the line was altered");
     out.push_back(std::move(l));
   }
   return std::make_pair(tenant, std::move(out));

@@ -19,7 +19,7 @@ namespace {
 struct LogArgs {
   std::string data, tenant, stream, stream_prefix, principal, since, until;
   std::vector<std::string> types;
-  std::uint64_t from = 1, to = 0, limit = 0, tail = 0, from_version = 1;
+  std::uint64_t from = 0, to = 0, limit = 0, tail = 0, from_version = 1;  // from 0: not given
   bool follow = false, json = false;
 };
 
@@ -64,12 +64,15 @@ int Log(const LogArgs& a) {
     f.until = *t;
   }
   if (a.to != 0 && a.to < a.from) return std::cerr << "keel log: --to is before --from\n", kUsage;
+  if (f.since > f.until) return std::cerr << "keel log: --until is before --since\n", kUsage;
+  if (a.follow && f.until != INT64_MAX) return std::cerr << "keel log: --follow runs past the present: it takes no --until\n", kUsage;
   if (a.follow && a.to != 0) return std::cerr << "keel log: --follow runs past the head: it takes no --to\n", kUsage;
   auto store = OpenForRead(a.data);
   if (!store) return std::cerr << "keel log: " << store.error() << "\n", kUsage;
 
   if (!a.json) std::cout << TableHeader() << "\n";
-  std::uint64_t shown = 0, next = a.from;
+  // --follow alone (like tail -f) starts with what comes next; --from or --tail say where else.
+  std::uint64_t shown = 0, next = a.from != 0 ? a.from : a.follow && a.tail == 0 ? (*store)->HeadPosition() + 1 : 1;
   const std::uint64_t last = a.to == 0 ? (*store)->HeadPosition() : std::min(a.to, (*store)->HeadPosition());
   std::deque<nlohmann::json> tail_json;  // --tail: the last N that match
   std::deque<std::string> tail_rows;
@@ -77,7 +80,7 @@ int Log(const LogArgs& a) {
     if (next > upto) return 0;
     return (*store)->ScanAll(next, upto - next + 1, [&](const eventstore::EventView& e) {
       next = e.position + 1;
-      if (Interrupted()) return false;
+      if (Interrupted() || OutputGone()) return false;
       if (!f.Admits(e)) return true;
       if (a.tail > 0 && !a.follow) {
         if (a.json) tail_json.push_back(EventJson(e)); else tail_rows.push_back(TableRow(e));
@@ -93,7 +96,7 @@ int Log(const LogArgs& a) {
   if (a.follow && a.tail > 0) {
     // Start with the last N that match: find where they begin, then print from there on.
     std::deque<std::uint64_t> positions;
-    auto found = (*store)->ScanAll(a.from, SIZE_MAX, [&](const eventstore::EventView& e) {
+    auto found = (*store)->ScanAll(std::max<std::uint64_t>(a.from, 1), SIZE_MAX, [&](const eventstore::EventView& e) {
       if (f.Admits(e)) positions.push_back(e.position);
       if (positions.size() > a.tail) positions.pop_front();
       return !Interrupted();
@@ -134,7 +137,7 @@ int Stream(const LogArgs& a) {
                                                                                  nlohmann::json::error_handler_t::replace)
                                                     << "\n";
                                         }
-                                        return !Interrupted();
+                                        return !Interrupted() && !OutputGone();
                                       });
   if (!scanned) return std::cerr << "keel stream: " << scanned.error().ToString() << "\n", kUsage;
   return Interrupted() ? kInterrupted : kOk;
@@ -153,11 +156,12 @@ void AddLog(CLI::App& app, Outcome& out) {
   log->add_option("--principal", args->principal, "Only events sent by this principal");
   log->add_option("--since", args->since, "From this business time (RFC 3339, or a day: from its start)");
   log->add_option("--until", args->until, "Up to this business time (RFC 3339, or a day: to its end)");
-  log->add_option("--from", args->from, "From this position")->check(CLI::Range(std::uint64_t{1}, UINT64_MAX));
-  log->add_option("--to", args->to, "Up to this position");
+  log->add_option("--from", args->from, "From this position (default 1; with --follow: what comes next)")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{INT64_MAX}));
+  log->add_option("--to", args->to, "Up to this position")->check(CLI::Range(std::uint64_t{1}, std::uint64_t{INT64_MAX}));
   log->add_option("--limit", args->limit, "At most this many events");
   log->add_option("--tail", args->tail, "Only the last N events that match");
-  log->add_flag("--follow,-f", args->follow, "Keep printing what is appended, until Ctrl-C");
+  log->add_flag("--follow,-f", args->follow, "Keep printing what is appended, until Ctrl-C (exit 0)");
   log->add_flag("--json", args->json, "JSON lines: envelope, hash and decoded payload");
   log->callback([args, &out] { out.code = Log(*args); });
 

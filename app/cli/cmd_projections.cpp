@@ -136,7 +136,10 @@ int Offline(const ProjectionArgs& a) {
     meter.Finish(head);
     auto s = engine.Status(a.name);
     if (code == kOk)
-      std::cout << "rebuilt " << a.name << ": generation " << s->generation << ", position " << s->position << "\n";
+      std::cout << (a.json ? nlohmann::json{{"rebuilt", a.name}, {"generation", s->generation}, {"position", s->position}}.dump()
+                           : "rebuilt " + a.name + ": generation " + std::to_string(s->generation) + ", position " +
+                                 std::to_string(s->position))
+                << "\n";
     else
       std::cerr << "keel projections: interrupted; the old generation stays active\n";
   } else {
@@ -148,10 +151,12 @@ int Offline(const ProjectionArgs& a) {
     } else if (retry) {
       auto left = engine.Retry(a.name, a.position);
       if (!left) code = kUsage, std::cerr << "keel projections: " << left.error().ToString() << "\n";
+      else if (a.json) std::cout << nlohmann::json{{"retried", a.position}, {"still_parked", *left}}.dump() << "\n";
       else std::cout << "retried " << a.position << ": " << *left << " still parked for its stream\n";
     } else {
       auto skipped = engine.Skip(a.name, a.position);
       if (!skipped) code = kUsage, std::cerr << "keel projections: " << skipped.error().ToString() << "\n";
+      else if (a.json) std::cout << nlohmann::json{{"skipped", a.position}, {"projection", a.name}}.dump() << "\n";
       else std::cout << "skipped " << a.position << " in " << a.name << "\n";
     }
   }
@@ -160,8 +165,10 @@ int Offline(const ProjectionArgs& a) {
 }
 
 int Projections(const ProjectionArgs& a) {
-  if (a.data.empty() == a.admin.empty())
+  if (a.data.empty() && a.admin.empty())
     return std::cerr << "keel projections: give --data DIR or --admin URL (a running server's admin listener)\n", kUsage;
+  if (!a.data.empty() && !a.admin.empty())
+    return std::cerr << "keel projections: --data or --admin, not both\n", kUsage;
   return a.admin.empty() ? Offline(a) : ViaServer(a);
 }
 

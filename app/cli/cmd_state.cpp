@@ -18,16 +18,19 @@ struct StateArgs {
   bool hashes = false, pretty = false;
 };
 
+// With the state, or (--hashes) only what two stores holding the same history agree on: stream,
+// version and hash, so that the output of two stores can be compared as it is.
 nlohmann::json Entity(const std::string& stream, const actors::PastState& p, bool with_state) {
-  nlohmann::json j{{"stream", stream},          {"version", p.version}, {"position", p.position},
-                   {"at", p.at_ms},             {"time", IsoTime(p.at_ms)}, {"hash", actors::StateHash(p.state)}};
-  if (with_state) j["state"] = gateway::StateJson(p.state);
-  return j;
+  if (!with_state) return {{"stream", stream}, {"version", p.version}, {"hash", actors::StateHash(p.state)}};
+  return {{"stream", stream}, {"version", p.version}, {"position", p.position}, {"at", p.at_ms},
+          {"time", IsoTime(p.at_ms)}, {"hash", actors::StateHash(p.state)}, {"state", gateway::StateJson(p.state)}};
 }
 
 int State(const StateArgs& a) {
-  if (a.stream.empty() == a.tenant.empty())
-    return std::cerr << "keel state: name a stream, or --tenant T (not both)\n", kUsage;
+  if (a.stream.empty() && a.tenant.empty())
+    return std::cerr << "keel state: name a stream (t/<tenant>/<kind>/<id>) or --tenant T\n", kUsage;
+  if (!a.stream.empty() && !a.tenant.empty())
+    return std::cerr << "keel state: a stream or --tenant T, not both\n", kUsage;
   actors::AsOf when;
   auto store = OpenForRead(a.data);
   if (!store) return std::cerr << "keel state: " << store.error() << "\n", kUsage;
@@ -46,6 +49,8 @@ int State(const StateArgs& a) {
     if (!key) return std::cerr << "keel state: '" << a.stream << "' is not an entity's stream (t/<tenant>/<kind>/<id>)\n", kUsage;
     auto past = actors::StateAsOf(**store, *key, when);
     if (!past) {
+      if (past.error().code == eventstore::Errc::kNotFound && a.as_of.empty())
+        return std::cerr << "keel state: no stream " << a.stream << " in " << a.data << "\n", kUsage;
       if (past.error().code == eventstore::Errc::kNotFound)
         return std::cerr << "keel state: " << a.stream << " had no event by then\n", kUsage;
       std::cerr << "keel state: " << past.error().ToString() << "\n";
@@ -78,7 +83,8 @@ int State(const StateArgs& a) {
     }
     entities.push_back(Entity(s.stream, *past, !a.hashes));
   }
-  nlohmann::json out{{"tenant", a.tenant}, {"position", position}, {"head", head}, {"entities", std::move(entities)}};
+  nlohmann::json out{{"tenant", a.tenant}, {"entities", std::move(entities)}};
+  if (!a.hashes) out["position"] = position, out["head"] = head;
   std::cout << out.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   return kOk;
 }
@@ -93,7 +99,8 @@ void AddState(CLI::App& app, Outcome& out) {
   cmd->add_option("--data", args->data, "The data directory (read-only; a server may be running on it)")->required();
   cmd->add_option("--as-of", args->as_of,
                   "A log position (1234), an RFC 3339 time (2026-11-01T12:00:00Z) or a day (its end, UTC); default: now");
-  cmd->add_flag("--hashes", args->hashes, "Only versions, positions and state hashes (to compare two stores)");
+  cmd->add_flag("--hashes", args->hashes,
+                "Only stream, version and state hash: two stores with the same history print the same (diff them)");
   cmd->add_flag("--pretty", args->pretty, "Indented JSON");
   cmd->callback([args, &out] { out.code = State(*args); });
 }

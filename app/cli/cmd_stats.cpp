@@ -89,7 +89,10 @@ int Stats(const StatsArgs& a) {
   families["write-ahead log"] = wal;
   nlohmann::json lags = nlohmann::json::array();
   const std::string config_dir = a.config.empty() ? config::DefaultDataDir() : a.config;
-  if (auto catalog = config::LoadCatalog(config_dir + "/plans.json"); catalog) {
+  auto catalog = config::LoadCatalog(config_dir + "/plans.json");
+  if (!catalog && !a.config.empty()) return std::cerr << "keel stats: configuration: " << catalog.error() << "\n", kUsage;
+  if (!catalog) std::cerr << "keel stats: no read models shown (" << catalog.error() << "; --config DIR names plans.json's directory)\n";
+  if (catalog) {
     auto list = projections::ReadModels();
     list.push_back(projections::Analytics(*catalog));
     if (auto inspected = projections::Inspect(**store, list); inspected)

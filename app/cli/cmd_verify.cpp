@@ -28,6 +28,10 @@ int Verify(const VerifyArgs& a) {
     std::cerr << "keel verify: --to " << a.to << " is before --from " << a.from << "\n";
     return kUsage;
   }
+  if (a.from > std::max<std::uint64_t>(head, 1) || a.to > head) {
+    std::cerr << "keel verify: the log's head is " << head << ": --from and --to name positions 1.." << head << "\n";
+    return kUsage;
+  }
   Meter meter("verify", "events", a.quiet || a.json);
   auto report = (*store)->Verify(a.from, a.to, std::ref(meter));
   if (!report) {
@@ -68,8 +72,10 @@ void AddVerify(CLI::App& app, Outcome& out) {
   auto args = std::make_shared<VerifyArgs>();
   auto* cmd = app.add_subcommand("verify", "Walk the log's hash chain and envelopes; report the first bad event (exit 1)");
   cmd->add_option("--data", args->data, "The data directory (read-only; a server may be running on it)")->required();
-  cmd->add_option("--from", args->from, "First position to check (default 1)")->check(CLI::Range(std::uint64_t{1}, UINT64_MAX));
-  cmd->add_option("--to", args->to, "Last position to check (default: the head)");
+  cmd->add_option("--from", args->from, "First position to check (default 1)")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{INT64_MAX}));
+  cmd->add_option("--to", args->to, "Last position to check (default: the head)")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{INT64_MAX}));
   cmd->add_flag("--json", args->json, "One JSON object on stdout");
   cmd->add_flag("--quiet,-q", args->quiet, "No progress on stderr");
   cmd->callback([args, &out] { out.code = Verify(*args); });

@@ -1,4 +1,6 @@
 // The `keel` command line: CLI11 parses, each subcommand's file runs it (see commands.hpp).
+#include <sys/stat.h>
+
 #include <iostream>
 #include <string>
 
@@ -27,12 +29,19 @@ int Run(int argc, char** argv) {
   AddBackup(app, out);
   AddProjections(app, out);
   AddStats(app, out);
+  app.set_version_flag("--version", "keel " KEEL_VERSION);
   CatchInterrupts();
+  // What the tools write (stores, backups, exports) holds every tenant's business: the user's only,
+  // as `keel serve` makes its data directory.
+  ::umask(077);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);  // prints help (0) or the error with a pointer to --help
     return code == 0 ? kOk : kUsage;
+  } catch (const std::exception& e) {  // the environment (a file system error, say): a message, not a crash
+    std::cerr << "keel: " << e.what() << "\n";
+    return kUsage;
   }
   return out.code;
 }

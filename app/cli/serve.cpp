@@ -169,6 +169,15 @@ int Serve(int argc, char** argv) {
   }
   // --demo seeds only a data directory that holds nothing yet: into one with data it imports no key.
   const bool fresh = !std::filesystem::exists(std::filesystem::path(options.data_dir) / "CURRENT");
+  // A directory with other things in it (a backup directory, someone's files) is not made a store.
+  if (std::error_code ec; fresh && std::filesystem::exists(options.data_dir, ec) && !std::filesystem::is_empty(options.data_dir, ec)) {
+    std::cerr << "keel: " << options.data_dir << " holds files but no Keel store: give a data directory, or a new or empty one"
+              << (std::filesystem::is_directory(std::filesystem::path(options.data_dir) / "meta", ec)
+                      ? " (this looks like a backup: keel restore --from " + options.data_dir + " --data NEW)"
+                      : "")
+              << "\n";
+    return 2;
+  }
   if (demo && fresh && options.bootstrap_key.empty()) options.bootstrap_key = keel::app::kDemoOwnerKey;
   // A fresh demo seeds months of history: business time starts that far back, under the seeder's
   // control, and follows the chosen clock again once the history is in.

@@ -83,6 +83,16 @@ void CatchInterrupts() {
   sigemptyset(&action.sa_mask);
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);
+  sigaction(SIGHUP, &action, nullptr);
+  // A reader that goes away (`keel log | head`): writes fail instead of killing the process, and the
+  // tools stop as if interrupted, removing what they made.
+  std::signal(SIGPIPE, SIG_IGN);
+}
+
+bool OutputGone() {
+  if (std::cout.good()) return false;
+  interrupted.store(true);
+  return true;
 }
 
 bool Interrupted() { return interrupted.load(); }

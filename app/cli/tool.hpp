@@ -37,6 +37,8 @@ std::expected<ToolStore, std::string> OpenForWrite(const std::string& dir, bool 
 // Ctrl-C: the first SIGINT / SIGTERM sets a flag that long work checks between steps.
 void CatchInterrupts();
 bool Interrupted();
+// stdout failed (its reader went away): marks the run interrupted and says so.
+bool OutputGone();
 
 // Progress of long work on stderr: a bar with rate and ETA on a terminal, a plain line every few
 // seconds otherwise, nothing when `quiet`. Its call operator is an eventstore::Progress (false once

@@ -5,6 +5,7 @@
 #include <rocksdb/db.h>
 #include <rocksdb/utilities/backup_engine.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 
@@ -48,6 +49,15 @@ Result<BackupInfo> EventStore::Backup(const std::string& backup_dir, const Progr
   DbRead guard(*core_);
   if (!guard) return NotOpen();
   std::error_code ec;
+  // Never into the store itself, and never over other things: a new or empty directory, or one of backups.
+  const auto data = std::filesystem::weakly_canonical(core_->dir, ec), target = std::filesystem::weakly_canonical(backup_dir, ec);
+  const auto [d, t] = std::mismatch(data.begin(), data.end(), target.begin(), target.end());
+  if (d == data.end())
+    return MakeError(Errc::kInvalidArgument, backup_dir + " is inside the data directory " + core_->dir + ": back up elsewhere");
+  if (std::filesystem::exists(backup_dir, ec) &&
+      (!std::filesystem::is_directory(backup_dir, ec) ||
+       (!std::filesystem::is_empty(backup_dir, ec) && !std::filesystem::is_directory(std::filesystem::path(backup_dir) / "meta", ec))))
+    return MakeError(Errc::kInvalidArgument, backup_dir + " holds something other than backups: give a new or empty directory, or one of backups");
   std::filesystem::create_directories(backup_dir, ec);
   if (ec) return MakeError(Errc::kIo, "cannot create " + backup_dir + ": " + ec.message());
 

@@ -112,7 +112,9 @@ Result<std::unique_ptr<EventStore>> EventStore::Open(const std::string& dir, Opt
   const auto started = std::chrono::steady_clock::now();
   std::error_code ec;
   const bool secondary = options.access == Access::kSecondary;
-  if (secondary || !options.create_if_missing) {
+  // A tool's open, or a directory that already holds a RocksDB database: it must be a store (a foreign
+  // database is never given the store's column families).
+  if (secondary || !options.create_if_missing || std::filesystem::exists(std::filesystem::path(dir) / "CURRENT", ec)) {
     // A tool's open: the directory must already be a store, and is not touched if it is not.
     if (auto existing = CheckExistingStore(dir); !existing) return std::unexpected(existing.error());
   } else {

@@ -78,6 +78,7 @@ Result<VerifyReport> VerifyChain(const StoreCore& core, std::uint64_t from, std:
     std::string prev;
     auto st = core.db->Get({}, core.log, keys::Position(report.from - 1), &prev);
     if (st.IsNotFound()) return fail(report.from - 1, "event is missing");
+    if (st.IsCorruption()) return fail(report.from - 1, "the log's files are damaged here (" + st.ToString() + ")");
     if (!st.ok()) return MakeError(Errc::kIo, "reading the log: " + st.ToString());
     if (prev.size() < keys::kHashBytes) return fail(report.from - 1, "value is truncated");
     expected_prev = prev.substr(0, keys::kHashBytes);
@@ -109,6 +110,8 @@ Result<VerifyReport> VerifyChain(const StoreCore& core, std::uint64_t from, std:
       return report;
     }
   }
+  if (it->status().IsCorruption())  // a damaged table file: the events from here on cannot be read
+    return fail(next, "the log's files are damaged here (" + it->status().ToString() + ")");
   if (!it->status().ok()) return MakeError(Errc::kIo, "reading the log: " + it->status().ToString());
   if (next != to + 1) return fail(next, "event is missing");
   if (progress) progress(report.checked, to - report.from + 1);

@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "call.hpp"
+#include "domain_json.hpp"
 
 namespace keel::gateway {
 namespace {
@@ -17,12 +18,9 @@ std::mutex& BackupRunning() {
 }
 
 Response Backup(Call& c) {
-  if (!c.body.is_object()) return BadField({"to", "expected a JSON object {\"to\": \"/absolute/directory\"}"});
-  for (const auto& [field, value] : c.body.items())
-    if (field != "to") return BadField({field, "unknown field (this route takes only 'to')"});
-  if (!c.body.contains("to") || !c.body["to"].is_string())
-    return BadField({"to", "required: the directory on the server's machine to back up into (an absolute path)"});
-  const std::string to = c.body["to"].get<std::string>();
+  auto body = ParseBody<json::BackupBody>(c);
+  if (!body) return body.error();
+  const std::string to = body->to;
   const std::filesystem::path path(to);
   if (to.empty() || !path.is_absolute() || to.find('\0') != std::string::npos)
     return BadField({"to", "expected an absolute path"});

@@ -106,6 +106,7 @@ const std::vector<RouteSchema>& Routes() {
       {"create_key", Body<json::CreateKeyBody>, ""},
       {"rotate_key", Body<json::RotateKeyBody>, ""},
       {"advance_clock", Body<json::AdvanceClockBody>, ""},
+      {"backup", Body<json::BackupBody>, ""},
   };
   return k;
 }

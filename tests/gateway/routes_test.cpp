@@ -177,6 +177,10 @@ TEST_CASE("every route answers its happy path over HTTP", "[gateway][e2e]") {
   k.Ok("POST", "/v1/tenants/p1:t1/invoices/" + invoice + "/credit-notes", {{"note_id", "cn1"}, {"reason", "goodwill"}, {"amount", 50}});
   CHECK(k.Ok("GET", "/v1/admin/clock")["mode"] == "simulated");
   CHECK(k.Ok("POST", "/v1/admin/clock/advance", {{"days", 20}})["advanced_ms"] == 20LL * 86'400'000);
+  {
+    keel::eventstore::test::TempDir backups;
+    CHECK(k.Ok("POST", "/v1/admin/backup", {{"to", backups.str() + "/b"}})["id"] == 1);
+  }
   k.Ok("POST", "/v1/tenants/p1:t1/billing/overdue-assessment");
   w.clock.Advance(40LL * 86'400'000);
   k.Ok("POST", "/v1/tenants/p1:t2/subscription/renewal");

@@ -2,6 +2,8 @@
 // (every aggregate folds to the same state; a tampered or cut file is refused and writes nothing);
 // a backup taken by the running server while orders go on, `keel restore`, verify, and every
 // aggregate equal to the original's at the backup's position; projections rebuilt offline.
+#include <openssl/sha.h>
+
 #include <atomic>
 #include <fstream>
 #include <thread>
@@ -68,6 +70,30 @@ TEST_CASE("keel export then import gives every aggregate of the tenant its state
     CHECK(run.err.find("altered") != std::string::npos);
     CHECK_FALSE(std::filesystem::exists(target));
   }
+  SECTION("a line whose decoded data or time was changed is refused, even with the digest made again") {
+    for (const char* field : {"data", "time"}) {
+      INFO(field);
+      auto altered = lines;
+      auto j = Json::parse(altered[1]);
+      if (std::string(field) == "data") j["data"]["name"] = "Someone Else Ltd"; else j["time"] = "2030-01-01T00:00:00.000Z";
+      altered[1] = j.dump();
+      // The trailer's digest made again over the altered lines, as a forger would.
+      std::string joined;
+      for (std::size_t i = 0; i + 1 < altered.size(); ++i) joined += altered[i] + "\n";
+      unsigned char digest[32];
+      SHA256(reinterpret_cast<const unsigned char*>(joined.data()), joined.size(), digest);
+      std::string hex;
+      for (unsigned char b : digest) hex += "0123456789abcdef"[b >> 4], hex += "0123456789abcdef"[b & 15];
+      auto trailer = Json::parse(altered.back());
+      trailer["sha256"] = hex;
+      altered.back() = trailer.dump();
+      Write(file, altered);
+      auto run = Keel({"import", file, "--data", target, "--quiet"});
+      CHECK(run.exit_code == 1);
+      CHECK(run.err.find("line 2") != std::string::npos);
+      CHECK_FALSE(std::filesystem::exists(target));
+    }
+  }
   SECTION("a file cut short is refused") {
     auto cut = lines;
     cut.resize(cut.size() / 2);
@@ -85,6 +111,11 @@ TEST_CASE("keel export then import gives every aggregate of the tenant its state
     CHECK(demo.w.node->store().HeadPosition() == head);
   }
   CHECK(Keel({"export", "--data", demo.data(), "--tenant", "nobody"}).exit_code == 2);
+  auto into_directory = Keel({"export", "--data", demo.data(), "--tenant", tenant, "--to", out.str(), "--quiet"});
+  CHECK(into_directory.exit_code == 2);
+  CHECK(into_directory.err.find("is a directory") != std::string::npos);
+  auto past_head = Keel({"verify", "--data", demo.data(), "--from", "99999999"});
+  CHECK(past_head.exit_code == 2);
 }
 
 TEST_CASE("a backup taken by the running server while orders go on restores to the same states", "[tools][backup]") {
@@ -133,6 +164,11 @@ TEST_CASE("a backup taken by the running server while orders go on restores to t
   auto twice = Keel({"restore", "--from", backups, "--data", restored, "--quiet"});
   CHECK(twice.exit_code == 2);
   CHECK(twice.err.find("not empty") != std::string::npos);
+  // Never into the store itself, offline either.
+  auto inside = Keel({"backup", "--to", restored + "/inner", "--data", restored, "--quiet"});
+  CHECK(inside.exit_code == 2);
+  CHECK(inside.err.find("inside the data directory") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(restored + "/inner"));
   auto list = Keel({"restore", "--from", backups, "--list", "--json"});
   REQUIRE(list.exit_code == 0);
   CHECK(keel::test::JsonOut(list).size() == 1);

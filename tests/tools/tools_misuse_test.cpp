@@ -56,6 +56,9 @@ TEST_CASE("bad arguments exit 2 with a message", "[tools][usage]") {
       {"projections"},
       {"projections", "retry", "orders", "--data", d},
       {"stats", "--data"},
+      {"verify", "--data", d, "--from", "-1"},
+      {"verify", "--data", d, "--to", "0"},
+      {"backup", "--to", d + "/b", "--data", d, "--admin", "http://127.0.0.1:1"},
   };
   for (const auto& args : bad) {
     std::string line;
@@ -101,6 +104,19 @@ TEST_CASE("a directory that is not Keel's is refused and left as it was", "[tool
       CHECK((run.err.find("no Keel data directory") != std::string::npos ||
              run.err.find("not a Keel data directory") != std::string::npos));
     }
+    CHECK(Listing(dir.str()) == before);
+  }
+  // Nor does `keel serve` make a store of a directory with other things in it.
+  for (const std::string& d : {files, other}) {
+    const std::string before = Listing(dir.str());
+    auto serve = keel::test::RunUntilKilled(
+        KEEL_BINARY, {"serve", "--data", d, "--listen", "127.0.0.1:0", "--config", KEEL_CONFIG_DIR},
+        [](const std::string& out) { return out.find("serving on") != std::string::npos; }, SIGTERM, /*with_stderr=*/true);
+    INFO(serve.output);
+    CHECK(serve.exit_code == 2);
+    CHECK((serve.output.find("holds files but no Keel store") != std::string::npos ||
+           serve.output.find("not a Keel data directory") != std::string::npos));
+    std::filesystem::remove(d + ".master-key");
     CHECK(Listing(dir.str()) == before);
   }
   // An import makes a store only in a new or empty directory.

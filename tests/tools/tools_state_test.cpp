@@ -81,7 +81,7 @@ TEST_CASE("keel state and GET as_of give the state the actor had at that positio
 
   // One tenant at one position: every entity as of it, consistent.
   const std::uint64_t middle = captured[2].position;
-  auto whole = Keel({"state", "--tenant", tenant, "--data", demo.data(), "--as-of", std::to_string(middle), "--hashes"});
+  auto whole = Keel({"state", "--tenant", tenant, "--data", demo.data(), "--as-of", std::to_string(middle)});
   REQUIRE(whole.exit_code == 0);
   auto tenant_state = keel::test::JsonOut(whole);
   CHECK(tenant_state["position"] == middle);

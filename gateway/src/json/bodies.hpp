@@ -83,6 +83,14 @@ template <> struct Describe<AdvanceClockBody> {
   static constexpr auto fields =
       std::make_tuple(Opt("days", &T::days), Opt("hours", &T::hours), Opt("minutes", &T::minutes), Opt("ms", &T::ms));
 };
+// POST /v1/admin/backup: where the running server backs itself up.
+struct BackupBody {
+  std::string to;
+};
+template <> struct Describe<BackupBody> {
+  using T = BackupBody;
+  static constexpr auto fields = std::make_tuple(Req("to", &T::to));
+};
 // PUT /v1/tenants/{tenant}/customers/{customer}/contract-prices: the customer's whole list.
 struct ContractPriceBody {
   std::string sku;
