@@ -31,6 +31,7 @@ rocksdb::BackupEngineOptions EngineOptions(const std::string& backup_dir) {
   rocksdb::BackupEngineOptions options(backup_dir);
   options.sync = true;
   options.callback_trigger_interval_size = 1u << 20;
+  options.max_background_operations = 2;  // files copied two at a time
   return options;
 }
 
