@@ -140,9 +140,11 @@ std::expected<std::unique_ptr<Node>, std::string> Node::Start(NodeOptions option
   impl->billing = std::make_unique<actors::BillingCycle>(*impl->store, *impl->runtime, impl->catalog, impl->templates);
 
   std::string master = o.master_key;
+  std::string created_key_file;  // a key file written by this start: removed again if the keys refuse it
   if (master.empty()) {
     auto loaded = LoadOrCreateMasterKey(o.data_dir, o.master_key_file, std::getenv("KEEL_MASTER_KEY"));
     if (!loaded) return std::unexpected("master key: " + loaded.error());
+    if (loaded->created) created_key_file = loaded->source;
     if (loaded->created)
       impl->notices.push_back("created the master key file " + loaded->source +
                               " (API keys depend on it: back it up with the data directory, apart from it)");
@@ -173,7 +175,15 @@ std::expected<std::unique_ptr<Node>, std::string> Node::Start(NodeOptions option
                                              api_options);
   impl->api->SetReady(!o.defer_ready);
   auto started = impl->api->Start(o.bootstrap_key);
-  if (!started) return std::unexpected("api keys: " + started.error());
+  if (!started) {
+    // A new key that the stored keys were not made under (a restored store without its key file, say)
+    // is wrong for good: it is not left behind to be taken for the right one next time.
+    if (!created_key_file.empty()) {
+      std::error_code ec;
+      std::filesystem::remove(created_key_file, ec);
+    }
+    return std::unexpected("api keys: " + started.error());
+  }
   impl->generated_key = started->generated_token;
   if (!started->notice.empty()) impl->notices.push_back(started->notice);
 

@@ -100,11 +100,12 @@ int Stats(const StatsArgs& a) {
         lags.push_back({{"name", i.status.name}, {"position", i.status.position}, {"lag_events", i.status.lag_events},
                         {"parked", i.status.parked}});
   }
+  const std::size_t tenants = by_tenant.size() - (by_tenant.contains("_platform") ? 1 : 0);  // not the platform's own
   nlohmann::json out{{"head", head},
                      {"events", all.events},
                      {"payload_bytes", all.bytes},
                      {"streams", streams->size()},
-                     {"tenants", by_tenant.size()},
+                     {"tenants", tenants},
                      {"first_time", first_ms ? IsoTime(first_ms) : ""},
                      {"last_time", last_ms ? IsoTime(last_ms) : ""},
                      {"by_kind", Top(by_kind, SIZE_MAX)},
@@ -118,7 +119,7 @@ int Stats(const StatsArgs& a) {
     return kOk;
   }
   std::cout << "log: " << all.events << " events (head " << head << "), " << Human(double(all.bytes), true) << " of payloads, "
-            << streams->size() << " streams, " << by_tenant.size() << " tenants; business time "
+            << streams->size() << " streams, " << tenants << " tenants (and the platform's own streams); business time "
             << out["first_time"].get<std::string>() << " .. " << out["last_time"].get<std::string>() << "\n";
   auto table = [](const char* title, const nlohmann::json& rows) {
     std::cout << "\n" << title << "\n";
