@@ -117,7 +117,8 @@ int Log(const LogArgs& a) {
     if (!more) return std::cerr << "keel log: " << more.error().ToString() << "\n", kUsage;
     std::cout << std::flush;
   }
-  return Interrupted() && !a.follow ? kInterrupted : kOk;
+  // A reader that went away (`| head`) ends the listing normally.
+  return Interrupted() && !a.follow && std::cout.good() ? kInterrupted : kOk;
 }
 
 int Stream(const LogArgs& a) {

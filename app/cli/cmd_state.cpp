@@ -83,6 +83,14 @@ int State(const StateArgs& a) {
     }
     entities.push_back(Entity(s.stream, *past, !a.hashes));
   }
+  if (a.hashes && !a.pretty) {
+    // One aggregate per line, so that `diff` of two stores names the aggregates that differ.
+    std::cout << "{\"tenant\":" << nlohmann::json(a.tenant).dump() << ",\"entities\":[\n";
+    for (std::size_t i = 0; i < entities.size(); ++i)
+      std::cout << entities[i].dump() << (i + 1 < entities.size() ? ",\n" : "\n");
+    std::cout << "]}\n";
+    return kOk;
+  }
   nlohmann::json out{{"tenant", a.tenant}, {"entities", std::move(entities)}};
   if (!a.hashes) out["position"] = position, out["head"] = head;
   std::cout << out.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";

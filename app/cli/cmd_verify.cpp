@@ -20,8 +20,13 @@ struct VerifyArgs {
 int Verify(const VerifyArgs& a) {
   auto store = OpenForRead(a.data);
   if (!store) {
-    std::cerr << "keel verify: " << store.error() << "\n";
-    return kUsage;
+    // A store whose files are damaged where opening reads them (the log's tail, the format marker)
+    // fails the check; anything else is the environment.
+    const bool damaged = store.error().find("Corruption") != std::string::npos;
+    if (a.json && damaged)
+      std::cout << nlohmann::json{{"ok", false}, {"first_bad", {{"reason", store.error()}}}}.dump() << "\n";
+    std::cerr << "keel verify: " << (damaged ? "FAILED: the store does not open: " : "") << store.error() << "\n";
+    return damaged ? kCheckFailed : kUsage;
   }
   const std::uint64_t head = (*store)->HeadPosition();
   if (a.to != 0 && a.to < a.from) {
@@ -57,6 +62,8 @@ int Verify(const VerifyArgs& a) {
   } else if (report->ok) {
     std::cout << "ok: " << report->checked << " events, positions " << report->from << ".." << report->to
               << " (head " << head << "): every hash, link and envelope checks out\n";
+  } else if (report->bad_position == 0) {
+    std::cout << "FAILED: " << report->reason << "\n";
   } else {
     std::cout << "FAILED at position " << report->bad_position
               << (report->stream.empty() ? "" : " (stream " + report->stream + ")") << ": " << report->reason << "\n"

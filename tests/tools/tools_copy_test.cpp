@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <fstream>
+#include <set>
 #include <thread>
 
 #include "child_process.hpp"
@@ -165,11 +166,19 @@ TEST_CASE("a backup taken by the running server while orders go on restores to t
   auto twice = Keel({"restore", "--from", backups, "--data", restored, "--quiet"});
   CHECK(twice.exit_code == 2);
   CHECK(twice.err.find("not empty") != std::string::npos);
-  // Never into the store itself, offline either.
+  // Never into the store itself, offline either; refused before the store is opened (untouched).
+  auto files = [&] {
+    std::set<std::string> names;
+    for (const auto& e : std::filesystem::directory_iterator(restored))
+      names.insert(e.path().filename().string() + " " + std::to_string(e.is_regular_file() ? e.file_size() : 0));
+    return names;
+  };
+  const auto before = files();
   auto inside = Keel({"backup", "--to", restored + "/inner", "--data", restored, "--quiet"});
   CHECK(inside.exit_code == 2);
   CHECK(inside.err.find("inside the data directory") != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(restored + "/inner"));
+  CHECK(files() == before);
   auto list = Keel({"restore", "--from", backups, "--list", "--json"});
   REQUIRE(list.exit_code == 0);
   CHECK(keel::test::JsonOut(list).size() == 1);

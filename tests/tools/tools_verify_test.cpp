@@ -1,5 +1,9 @@
 // `keel verify`: a clean log checks out beside a running server; a flipped byte, a deleted event in
 // the middle and a deleted last event are each found at their position, with their stream (exit 1).
+#include <rocksdb/metadata.h>
+
+#include <fstream>
+
 #include "raw_db.hpp"
 #include "tools_world.hpp"
 
@@ -86,6 +90,32 @@ TEST_CASE("keel verify finds a flipped byte and deleted events at their position
     CHECK(bad["reason"].get<std::string>().find("missing") != std::string::npos);
     PutLogEntry(dir, q, saved);
     CHECK(Keel({"verify", "--data", dir, "--quiet"}).exit_code == 0);
+  }
+  SECTION("damage in the stream index's table file is a failed check too") {
+    std::string file;
+    keel::eventstore::test::WithRawColumnFamily(dir, "stream_index", [&](rocksdb::DB& db, rocksdb::ColumnFamilyHandle* cf) {
+      REQUIRE(db.Flush(rocksdb::FlushOptions(), cf).ok());
+      rocksdb::ColumnFamilyMetaData meta;
+      db.GetColumnFamilyMetaData(cf, &meta);
+      for (const auto& level : meta.levels)
+        for (const auto& f : level.files) file = f.db_path + "/" + f.name;
+    });
+    REQUIRE_FALSE(file.empty());
+    {
+      std::fstream sst(file, std::ios::in | std::ios::out | std::ios::binary);
+      sst.seekg(0, std::ios::end);
+      const auto size = static_cast<std::streamoff>(sst.tellg());
+      sst.seekg(size / 4);
+      char byte = 0;
+      sst.read(&byte, 1);
+      byte ^= 0x10;
+      sst.seekp(size / 4);
+      sst.write(&byte, 1);
+    }
+    auto run = Keel({"verify", "--data", dir, "--quiet"});
+    INFO(run.out << run.err);
+    CHECK(run.exit_code == 1);
+    CHECK(run.out.find("stream index's files are damaged") != std::string::npos);
   }
   SECTION("the last event deleted (a truncated log)") {
     std::string saved;
