@@ -5,6 +5,7 @@
 #include <atomic>
 #include <future>
 #include <memory>
+#include <optional>
 #include <thread>
 
 #include "envelope_codec.hpp"
@@ -61,6 +62,8 @@ Result<std::uint64_t> IndexedHead(const StoreCore& core) {
     if (last.size() >= 8) highest = std::max(highest, keys::DecodeBE64(last.substr(last.size() - 8)));
     it->Seek(past);
   }
+  if (it->status().IsCorruption())
+    return MakeError(Errc::kCorruption, "the tenant index's files are damaged (" + it->status().ToString() + ")");
   if (!it->status().ok()) return MakeError(Errc::kIo, "reading the tenant index: " + it->status().ToString());
   return highest;
 }
@@ -140,17 +143,34 @@ Result<VerifyReport> VerifyChain(const StoreCore& core, std::uint64_t from, std:
   VerifyReport report;
   report.from = from == 0 ? 1 : from;
   report.to = to;
+  // The indexes (which find a stream's and a tenant's events) are read whole beside the log's walk:
+  // damage there is a failed check like damage in the log (reported when the log itself checks out).
+  std::future<std::string> indexes;
+  if (check_tail)
+    indexes = std::async(std::launch::async, [&core] {
+      for (auto [cf, what] : {std::pair{core.stream_index, "stream index"}, std::pair{core.tenant_index, "tenant index"}})
+        if (auto damaged = ReadWhole(core, cf, what); !damaged.empty()) return damaged;
+      return std::string();
+    });
+  auto index_damage = [&]() -> std::optional<VerifyReport> {
+    if (!indexes.valid()) return std::nullopt;
+    auto damaged = indexes.get();
+    if (damaged.empty()) return std::nullopt;
+    VerifyReport r = report;
+    r.ok = false;
+    r.bad_position = 0;
+    r.stream.clear();
+    r.reason = std::move(damaged);
+    return r;
+  };
   if (check_tail) {
-    // The indexes (which find a stream's and a tenant's events) are read whole first: damage there is
-    // a failed check like damage in the log.
-    for (auto [cf, what] : {std::pair{core.stream_index, "stream index"}, std::pair{core.tenant_index, "tenant index"}}) {
-      if (auto damaged = ReadWhole(core, cf, what); !damaged.empty()) {
-        report.ok = false;
-        report.reason = damaged;
-        return report;
-      }
-    }
     auto indexed = IndexedHead(core);
+    if (!indexed && indexed.error().code == Errc::kCorruption) {
+      if (indexes.valid()) indexes.wait();
+      report.ok = false;
+      report.reason = indexed.error().message;
+      return report;
+    }
     if (!indexed) return std::unexpected(indexed.error());
     if (*indexed > to) {
       report.ok = false;
@@ -158,10 +178,14 @@ Result<VerifyReport> VerifyChain(const StoreCore& core, std::uint64_t from, std:
       report.stream = StreamAt(core, to + 1);
       report.reason = "event is missing: the log ends at " + std::to_string(to) + " but the index names events up to " +
                       std::to_string(*indexed);
+      if (indexes.valid()) indexes.wait();
       return report;
     }
   }
-  if (report.from > to) return report;
+  if (report.from > to) {
+    if (auto damaged = index_damage()) return *damaged;
+    return report;
+  }
 
   // Hashing is the cost (SHA-256 of every envelope): a long range is cut into parts walked on their own
   // threads, each linking its first event to the stored hash before it, so the parts make one chain.
@@ -198,6 +222,9 @@ Result<VerifyReport> VerifyChain(const StoreCore& core, std::uint64_t from, std:
       if (!report.ok || report.stopped) break;
     }
   }
+  if (report.ok && !report.stopped)
+    if (auto damaged = index_damage()) return *damaged;
+  if (indexes.valid()) indexes.wait();  // joined before the store may go
   if (progress && report.ok && !report.stopped) progress(report.checked, n);
   return report;
 }
