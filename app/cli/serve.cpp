@@ -206,9 +206,29 @@ int Serve(int argc, char** argv) {
 
   // The store tells when writes stop (a full disk) and when they resume: one line each on stderr.
   options.store.notice = [](const std::string& line) { std::cerr << "keel: " << line << std::endl; };
+  // What this start would create (a new data directory, its master key file): removed again if it
+  // fails (a listen address it cannot bind, say), so that a failed first start leaves nothing behind.
+  std::error_code fs_ec;
+  const bool dir_was_there = std::filesystem::exists(options.data_dir, fs_ec);
+  std::string key_file = options.master_key_file;
+  if (key_file.empty()) {
+    key_file = options.data_dir;
+    while (key_file.size() > 1 && key_file.back() == '/') key_file.pop_back();
+    key_file += ".master-key";
+  }
+  const bool key_was_there = std::filesystem::exists(key_file, fs_ec);
   auto node = keel::app::Node::Start(options);
   if (!node) {  // the environment: the data directory, the master key, the listen address
     std::cerr << "keel: " << node.error() << "\n";
+    if (fresh) {
+      if (dir_was_there) {
+        for (const auto& entry : std::filesystem::directory_iterator(options.data_dir, fs_ec))
+          std::filesystem::remove_all(entry.path(), fs_ec);  // it was empty before
+      } else {
+        std::filesystem::remove_all(options.data_dir, fs_ec);
+      }
+      if (!key_was_there) std::filesystem::remove(key_file, fs_ec);
+    }
     return 2;
   }
   auto& n = **node;

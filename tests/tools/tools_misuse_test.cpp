@@ -119,6 +119,25 @@ TEST_CASE("a directory that is not Keel's is refused and left as it was", "[tool
     std::filesystem::remove(d + ".master-key");
     CHECK(Listing(dir.str()) == before);
   }
+  // A first start that fails (an address it cannot bind) leaves no store and no key behind.
+  {
+    const std::string fresh = dir.str() + "/fresh";
+    auto serve = keel::test::RunUntilKilled(
+        KEEL_BINARY, {"serve", "--data", fresh, "--listen", "8.8.8.8:80", "--config", KEEL_CONFIG_DIR},
+        [](const std::string& out) { return out.find("serving on") != std::string::npos; }, SIGTERM, /*with_stderr=*/true);
+    INFO(serve.output);
+    CHECK(serve.exit_code == 2);
+    CHECK_FALSE(std::filesystem::exists(fresh));
+    CHECK_FALSE(std::filesystem::exists(fresh + ".master-key"));
+    std::filesystem::create_directories(fresh);  // an empty directory given: left empty
+    auto again = keel::test::RunUntilKilled(
+        KEEL_BINARY, {"serve", "--data", fresh, "--listen", "8.8.8.8:80", "--config", KEEL_CONFIG_DIR},
+        [](const std::string& out) { return out.find("serving on") != std::string::npos; }, SIGTERM, /*with_stderr=*/true);
+    CHECK(again.exit_code == 2);
+    CHECK(std::filesystem::is_empty(fresh));
+    CHECK_FALSE(std::filesystem::exists(fresh + ".master-key"));
+    std::filesystem::remove(fresh);
+  }
   // An import makes a store only in a new or empty directory.
   const std::string before = Listing(dir.str());
   std::ofstream(dir.str() + "/x.jsonl") << "{}\n{}\n";
