@@ -239,7 +239,8 @@ int Serve(int argc, char** argv) {
     std::cout << "platform owner API key (shown once, store it now): " << *n.generated_key() << "\n";
   }
   if (demo) {
-    // No event yet: a new directory, or one a failed start left behind (its port was taken, say).
+    // No event yet: a new directory, or one a start stopped before seeding (a failed first start
+    // removes what it made).
     // Keys imported before stay as they are (an import never overwrites, a revoked key stays revoked).
     if (n.store().HeadPosition() == 0) {
       if (auto owner = n.api().ImportKey(keel::app::kDemoOwnerKey, keel::gateway::Role::kPlatformOwner, "demo owner"); !owner) {

@@ -310,10 +310,10 @@ TEST_CASE("keel serve writes its request log at the level and in the format aske
   }
 }
 
-TEST_CASE("keel serve --demo seeds a data directory that a failed start left without events", "[gateway][serve]") {
+TEST_CASE("a failed first start of keel serve --demo leaves nothing behind and the next one seeds", "[gateway][serve]") {
   keel::eventstore::test::TempDir dir;
   const std::string data = dir.str() + "/data";
-  // A start that cannot listen (the port is taken) exits 2, leaving the directory behind.
+  // A start that cannot listen (the port is taken) exits 2, and removes the store and key it made.
   const int taken = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -328,7 +328,8 @@ TEST_CASE("keel serve --demo seeds a data directory that a failed start left wit
   ::close(taken);
   INFO(failed.output);
   CHECK(failed.exit_code == 2);
-  REQUIRE(std::filesystem::exists(data));
+  CHECK_FALSE(std::filesystem::exists(data));
+  CHECK_FALSE(std::filesystem::exists(data + ".master-key"));
   // The next --demo start seeds it: the demo partner admin reads a demo tenant.
   int demo_tenant = 0;
   auto second = ServeOnce(data, true, [&](std::uint16_t port) {
