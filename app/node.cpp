@@ -3,9 +3,9 @@
 // managers and the runtime, and only then destroys the server and the API (late replies still land).
 #include "node.hpp"
 
-#include "projections/analytics.hpp"
+#include "read_model_set.hpp"
+
 #include "projections/projections.hpp"
-#include "projections/read_models.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -152,9 +152,7 @@ std::expected<std::unique_ptr<Node>, std::string> Node::Start(NodeOptions option
   }
   // The read models, folded by their own threads from their checkpoints (a new code version of one
   // is rebuilt beside the old, which serves meanwhile).
-  auto read_models = projections::ReadModels();
-  read_models.push_back(projections::Analytics(impl->catalog));
-  impl->read_models = std::make_unique<projections::Projections>(*impl->store, std::move(read_models));
+  impl->read_models = std::make_unique<projections::Projections>(*impl->store, ReadModelSet(impl->catalog));
   if (auto started = impl->read_models->Start(); !started)
     return std::unexpected("read models: " + started.error().ToString());
   gateway::ApiOptions api_options;

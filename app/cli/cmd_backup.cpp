@@ -4,13 +4,13 @@
 // /v1/admin/backup on its admin listener) while it takes commands; DIR is on the server's machine.
 // `keel restore --from DIR --data NEW [--id N]`: verifies the backup's files, writes a new data
 // directory, then walks its hash chain (exit 1 if it does not verify). `--list` shows the backups.
-#include <algorithm>
 #include <filesystem>
 #include <iostream>
 
 #include <nlohmann/json.hpp>
 
 #include "admin_client.hpp"
+#include "eventstore/backup_target.hpp"
 #include "commands.hpp"
 #include "tool.hpp"
 
@@ -50,14 +50,8 @@ int Backup(const BackupArgs& a) {
   if (!a.data.empty() && !a.admin.empty()) return std::cerr << "keel backup: --data or --admin, not both\n", kUsage;
   if (!a.admin.empty()) return BackupViaServer(a);
   // Where it goes is checked before the store is opened (an open for writing touches its files).
-  std::error_code ec;
-  const auto data = std::filesystem::weakly_canonical(a.data, ec), target = std::filesystem::weakly_canonical(a.to, ec);
-  if (std::mismatch(data.begin(), data.end(), target.begin(), target.end()).first == data.end())
-    return std::cerr << "keel backup: --to " << a.to << " is inside the data directory " << a.data << ": back up elsewhere\n", kUsage;
-  if (std::filesystem::exists(a.to, ec) &&
-      (!std::filesystem::is_directory(a.to, ec) ||
-       (!std::filesystem::is_empty(a.to, ec) && !std::filesystem::is_directory(std::filesystem::path(a.to) / "meta", ec))))
-    return std::cerr << "keel backup: --to " << a.to << " holds something other than backups: give a new or empty directory, or one of backups\n", kUsage;
+  if (auto target = eventstore::CheckBackupTarget(a.data, a.to); !target)
+    return std::cerr << "keel backup: --to: " << target.error().message << "\n", kUsage;
   auto store = OpenForWrite(a.data);
   if (!store) {
     std::cerr << "keel backup: " << store.error() << "\n";

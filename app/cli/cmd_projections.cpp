@@ -10,10 +10,7 @@
 
 #include "admin_client.hpp"
 #include "commands.hpp"
-#include "config/loader.hpp"
-#include "projections/analytics.hpp"
 #include "projections/projections.hpp"
-#include "projections/read_models.hpp"
 #include "tool.hpp"
 
 namespace keel::app::cli {
@@ -24,15 +21,6 @@ struct ProjectionArgs {
   std::uint64_t position = 0;
   bool json = false, quiet = false;
 };
-
-std::expected<std::vector<std::shared_ptr<const projections::Projection>>, std::string> All(const std::string& config_dir) {
-  const std::string dir = config_dir.empty() ? config::DefaultDataDir() : config_dir;
-  auto catalog = config::LoadCatalog(dir + "/plans.json");
-  if (!catalog) return std::unexpected("configuration: " + catalog.error());
-  auto list = projections::ReadModels();
-  list.push_back(projections::Analytics(*catalog));
-  return list;
-}
 
 nlohmann::json StatusJson(const projections::ProjectionStatus& s, const std::vector<projections::Parked>& parked, bool stale) {
   nlohmann::json p = nlohmann::json::array();
@@ -94,7 +82,7 @@ int ViaServer(const ProjectionArgs& a) {
 }
 
 int Offline(const ProjectionArgs& a) {
-  auto list = All(a.config);
+  auto list = LoadReadModels(a.config);
   if (!list) return std::cerr << "keel projections: " << list.error() << "\n", kUsage;
   const bool reads_only = a.action == "status" || a.action == "parked";
   if (!a.name.empty() && std::none_of(list->begin(), list->end(), [&](const auto& p) { return p->name() == a.name; }))

@@ -9,10 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
-#include "config/loader.hpp"
-#include "projections/analytics.hpp"
+#include "actors/as_of.hpp"
 #include "projections/projections.hpp"
-#include "projections/read_models.hpp"
 #include "tool.hpp"
 
 namespace keel::app::cli {
@@ -29,11 +27,8 @@ struct Tally {
 };
 
 std::string_view KindOf(std::string_view stream) {
-  // t/<tenant>/<kind>/<id>
-  const auto a = stream.find('/', 2);
-  if (a == std::string_view::npos) return "?";
-  const auto b = stream.find('/', a + 1);
-  return b == std::string_view::npos ? "?" : stream.substr(a + 1, b - a - 1);
+  const auto key = actors::KeyOfStream(stream);
+  return key ? actors::KindName(key->kind) : "?";
 }
 
 nlohmann::json Top(const std::map<std::string, Tally, std::less<>>& m, std::size_t n) {
@@ -88,14 +83,11 @@ int Stats(const StatsArgs& a) {
     if (f.path().extension() == ".log") wal += f.file_size(ec);
   families["write-ahead log"] = wal;
   nlohmann::json lags = nlohmann::json::array();
-  const std::string config_dir = a.config.empty() ? config::DefaultDataDir() : a.config;
-  auto catalog = config::LoadCatalog(config_dir + "/plans.json");
-  if (!catalog && !a.config.empty()) return std::cerr << "keel stats: configuration: " << catalog.error() << "\n", kUsage;
-  if (!catalog) std::cerr << "keel stats: no read models shown (" << catalog.error() << "; --config DIR names plans.json's directory)\n";
-  if (catalog) {
-    auto list = projections::ReadModels();
-    list.push_back(projections::Analytics(*catalog));
-    if (auto inspected = projections::Inspect(**store, list); inspected)
+  auto list = LoadReadModels(a.config);
+  if (!list && !a.config.empty()) return std::cerr << "keel stats: " << list.error() << "\n", kUsage;
+  if (!list) std::cerr << "keel stats: no read models shown (" << list.error() << "; --config DIR names plans.json's directory)\n";
+  if (list) {
+    if (auto inspected = projections::Inspect(**store, *list); inspected)
       for (const auto& i : *inspected)
         lags.push_back({{"name", i.status.name}, {"position", i.status.position}, {"lag_events", i.status.lag_events},
                         {"parked", i.status.parked}});

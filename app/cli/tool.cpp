@@ -11,6 +11,9 @@
 #include <filesystem>
 #include <iostream>
 
+#include "config/loader.hpp"
+#include "read_model_set.hpp"
+
 namespace keel::app::cli {
 namespace {
 
@@ -75,6 +78,13 @@ std::expected<ToolStore, std::string> OpenForWrite(const std::string& dir, bool 
   auto store = eventstore::EventStore::Open(dir, options);
   if (!store) return std::unexpected(Explain(store.error(), dir));
   return ToolStore(std::move(*store), "");
+}
+
+std::expected<std::vector<std::shared_ptr<const projections::Projection>>, std::string> LoadReadModels(
+    const std::string& config_dir) {
+  auto catalog = config::LoadCatalog((config_dir.empty() ? config::DefaultDataDir() : config_dir) + "/plans.json");
+  if (!catalog) return std::unexpected("configuration: " + catalog.error());
+  return ReadModelSet(*catalog);
 }
 
 void CatchInterrupts() {

@@ -8,8 +8,10 @@
 #include <iosfwd>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "eventstore/store.hpp"
+#include "projections/projection.hpp"
 
 namespace keel::app::cli {
 
@@ -33,6 +35,11 @@ std::expected<ToolStore, std::string> OpenForRead(const std::string& dir);
 // Opens `dir` for writing (no server may hold it). `create`: a missing or empty directory becomes a
 // new store; a directory with other things in it is refused, untouched.
 std::expected<ToolStore, std::string> OpenForWrite(const std::string& dir, bool create = false);
+
+// The node's read models (app/read_model_set.hpp) with the catalog from `config_dir` ("" = the
+// repository's config/data); an error names the file that did not load.
+std::expected<std::vector<std::shared_ptr<const projections::Projection>>, std::string> LoadReadModels(
+    const std::string& config_dir);
 
 // Ctrl-C: the first SIGINT / SIGTERM sets a flag that long work checks between steps.
 void CatchInterrupts();

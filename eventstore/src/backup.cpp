@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "core.hpp"
+#include "eventstore/backup_target.hpp"
 #include "eventstore/store.hpp"
 
 namespace keel::eventstore {
@@ -42,6 +43,19 @@ Error BackupError(const rocksdb::Status& st, const std::string& what) {
 
 }  // namespace
 
+Result<void> CheckBackupTarget(const std::string& data_dir, const std::string& backup_dir) {
+  std::error_code ec;
+  const auto data = std::filesystem::weakly_canonical(data_dir, ec), target = std::filesystem::weakly_canonical(backup_dir, ec);
+  if (std::mismatch(data.begin(), data.end(), target.begin(), target.end()).first == data.end())
+    return MakeError(Errc::kInvalidArgument, backup_dir + " is inside the data directory " + data_dir + ": back up elsewhere");
+  if (std::filesystem::exists(backup_dir, ec) &&
+      (!std::filesystem::is_directory(backup_dir, ec) ||
+       (!std::filesystem::is_empty(backup_dir, ec) && !std::filesystem::is_directory(std::filesystem::path(backup_dir) / "meta", ec))))
+    return MakeError(Errc::kInvalidArgument,
+                     backup_dir + " holds something other than backups: give a new or empty directory, or one of backups");
+  return {};
+}
+
 Result<BackupInfo> EventStore::Backup(const std::string& backup_dir, const Progress& progress) {
   if (core_->options.access == Access::kSecondary)
     return MakeError(Errc::kInvalidArgument,
@@ -49,16 +63,8 @@ Result<BackupInfo> EventStore::Backup(const std::string& backup_dir, const Progr
                      "(POST /v1/admin/backup on its admin listener)");
   DbRead guard(*core_);
   if (!guard) return NotOpen();
+  if (auto target = CheckBackupTarget(core_->dir, backup_dir); !target) return std::unexpected(target.error());
   std::error_code ec;
-  // Never into the store itself, and never over other things: a new or empty directory, or one of backups.
-  const auto data = std::filesystem::weakly_canonical(core_->dir, ec), target = std::filesystem::weakly_canonical(backup_dir, ec);
-  const auto [d, t] = std::mismatch(data.begin(), data.end(), target.begin(), target.end());
-  if (d == data.end())
-    return MakeError(Errc::kInvalidArgument, backup_dir + " is inside the data directory " + core_->dir + ": back up elsewhere");
-  if (std::filesystem::exists(backup_dir, ec) &&
-      (!std::filesystem::is_directory(backup_dir, ec) ||
-       (!std::filesystem::is_empty(backup_dir, ec) && !std::filesystem::is_directory(std::filesystem::path(backup_dir) / "meta", ec))))
-    return MakeError(Errc::kInvalidArgument, backup_dir + " holds something other than backups: give a new or empty directory, or one of backups");
   std::filesystem::create_directories(backup_dir, ec);
   if (ec) return MakeError(Errc::kIo, "cannot create " + backup_dir + ": " + ec.message());
 

@@ -201,7 +201,7 @@ Result<VerifyReport> VerifyChain(const StoreCore& core, std::uint64_t from, std:
   }
   if (parts > 1) {
     for (auto& w : walks) {
-      while (w.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready)
+      while (w.wait_for(std::chrono::milliseconds(10)) != std::future_status::ready)
         if (progress && !progress(checked.load(), n)) stop = true;
     }
   }
