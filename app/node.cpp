@@ -36,7 +36,7 @@ struct Node::Impl {
   domain::ServiceCatalog catalog;
   config::TemplateRegistry templates;
   std::unique_ptr<actors::Runtime> runtime;
-  std::unique_ptr<actors::ProcessManager> fulfilment, returns, replenishment;
+  std::unique_ptr<actors::ProcessManager> fulfilment, returns, replenishment, extension_notices;
   std::unique_ptr<actors::ExceptionRouter> exceptions;
   std::unique_ptr<actors::BillingCycle> billing;
   std::mutex billing_mu;
@@ -66,16 +66,19 @@ struct Node::Impl {
     fulfilment = actors::StartFulfilment(*store, *runtime, fulfilment_options);
     returns = actors::StartReturns(*store, *runtime);
     replenishment = actors::StartReplenishment(*store, *runtime);
+    extension_notices = actors::StartExtensionNotices(*store, *runtime);
     exceptions = std::make_unique<actors::ExceptionRouter>(*store);
   }
   void StopProcessManagers() {
     if (fulfilment) fulfilment->Stop();
     if (returns) returns->Stop();
     if (replenishment) replenishment->Stop();
+    if (extension_notices) extension_notices->Stop();
     if (exceptions) exceptions->Stop();
     fulfilment.reset();
     returns.reset();
     replenishment.reset();
+    extension_notices.reset();
     exceptions.reset();
   }
 

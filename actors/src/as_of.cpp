@@ -115,6 +115,7 @@ eventstore::Result<PastState> StateAsOf(const eventstore::EventStore& store, con
     case Kind::kWarehouse: return Fold<Kind::kWarehouse>(store, stream, when);
     case Kind::kOrder: return Fold<Kind::kOrder>(store, stream, when);
     case Kind::kBilling: return Fold<Kind::kBilling>(store, stream, when);
+    case Kind::kExtension: return Fold<Kind::kExtension>(store, stream, when);
   }
   return eventstore::MakeError(eventstore::Errc::kInvalidArgument, "unknown entity kind", stream);
 }
@@ -137,7 +138,7 @@ std::optional<EntityKey> KeyOfStream(std::string_view stream) {
   const auto b = stream.find('/', a + 1);
   if (b == std::string_view::npos || b + 1 >= stream.size()) return std::nullopt;
   const std::string_view kind = stream.substr(a + 1, b - a - 1);
-  for (Kind k : {Kind::kPartner, Kind::kTenant, Kind::kCatalog, Kind::kWarehouse, Kind::kOrder, Kind::kBilling})
+  for (Kind k : kAllKinds)
     if (KindName(k) == kind) return EntityKey{k, std::string(stream.substr(0, a)), std::string(stream.substr(b + 1))};
   return std::nullopt;
 }

@@ -451,6 +451,7 @@ caf::actor SpawnEntity(caf::local_actor* parent, Context* ctx, const EntityKey& 
     case Kind::kWarehouse: return sys.spawn<caf::lazy_init>(Entity<Kind::kWarehouse>, ctx, key, shard);
     case Kind::kOrder: return sys.spawn<caf::lazy_init>(Entity<Kind::kOrder>, ctx, key, shard);
     case Kind::kBilling: return sys.spawn<caf::lazy_init>(Entity<Kind::kBilling>, ctx, key, shard);
+    case Kind::kExtension: return sys.spawn<caf::lazy_init>(Entity<Kind::kExtension>, ctx, key, shard);
   }
   return {};
 }

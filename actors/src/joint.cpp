@@ -57,6 +57,7 @@ std::expected<AnyEvents, Failure> ReadEvents(Context& ctx, const EntityKey& key,
     case Kind::kWarehouse: return ReadEventsOf<Kind::kWarehouse>(ctx, stream, first, last);
     case Kind::kOrder: return ReadEventsOf<Kind::kOrder>(ctx, stream, first, last);
     case Kind::kBilling: return ReadEventsOf<Kind::kBilling>(ctx, stream, first, last);
+    case Kind::kExtension: return ReadEventsOf<Kind::kExtension>(ctx, stream, first, last);
   }
   return std::unexpected(Fail(Failure::Kind::kInvalid, "unknown kind"));
 }
@@ -70,6 +71,7 @@ AnyEvents NoEvents(Kind kind) {
     case Kind::kWarehouse: out.emplace<3>(); break;
     case Kind::kOrder: out.emplace<4>(); break;
     case Kind::kBilling: out.emplace<5>(); break;
+    case Kind::kExtension: out.emplace<6>(); break;
   }
   return out;
 }

@@ -20,7 +20,7 @@ std::optional<DomainEvent> DecodeDomainEvent(const eventstore::EventView& view, 
   auto id = eventstore::ParseStreamId(view.stream);
   if (!id) return std::nullopt;
   std::optional<Kind> kind;
-  for (Kind k : {Kind::kPartner, Kind::kTenant, Kind::kCatalog, Kind::kWarehouse, Kind::kOrder, Kind::kBilling}) {
+  for (Kind k : kAllKinds) {
     if (KindName(k) == id->kind) kind = k;
   }
   if (!kind) return std::nullopt;
@@ -43,6 +43,7 @@ std::optional<DomainEvent> DecodeDomainEvent(const eventstore::EventView& view, 
     case Kind::kWarehouse: ok = decode(Traits<Kind::kWarehouse>{}); break;
     case Kind::kOrder: ok = decode(Traits<Kind::kOrder>{}); break;
     case Kind::kBilling: ok = decode(Traits<Kind::kBilling>{}); break;
+    case Kind::kExtension: ok = decode(Traits<Kind::kExtension>{}); break;
   }
   if (!ok) return std::nullopt;
   return out;

@@ -22,6 +22,7 @@ std::string_view KindName(Kind k) {
     case Kind::kWarehouse: return "warehouse";
     case Kind::kOrder: return "order";
     case Kind::kBilling: return "billing";
+    case Kind::kExtension: return "extension";
   }
   return "unknown";
 }
@@ -37,6 +38,9 @@ EntityKey WarehouseKey(std::string tenant, std::string warehouse) {
 }
 EntityKey OrderKey(std::string tenant, std::string order) { return {Kind::kOrder, std::move(tenant), std::move(order)}; }
 EntityKey BillingKey(std::string tenant) { return {Kind::kBilling, std::move(tenant), "main"}; }
+EntityKey ExtensionKey(std::string extension) {
+  return {Kind::kExtension, std::string(kPlatformTenant), std::move(extension)};
+}
 
 std::string StreamOf(const EntityKey& key) {
   return "t/" + key.tenant + "/" + std::string(KindName(key.kind)) + "/" + key.id;

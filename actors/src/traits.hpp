@@ -33,6 +33,7 @@ KEEL_TRAITS(Kind::kCatalog, catalog, DecodeCatalog)
 KEEL_TRAITS(Kind::kWarehouse, warehouse, DecodeWarehouse)
 KEEL_TRAITS(Kind::kOrder, order, DecodeOrder)
 KEEL_TRAITS(Kind::kBilling, billing, DecodeBilling)
+KEEL_TRAITS(Kind::kExtension, extension, DecodeExtension)
 
 #undef KEEL_TRAITS
 

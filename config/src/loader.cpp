@@ -230,6 +230,19 @@ Loaded<SegmentTemplate> ParseTemplate(std::string_view json_text, std::string_vi
       else throw Bad{p + ".action: expected reminder, block_plan_changes or suspend"};
       t.dunning.push_back(step);
     }
+    // The kinds of extension the template's tenants may install (none when the section is absent).
+    if (j.contains("extensions")) {
+      const json& ext = Field(j, "", "extensions");
+      const json& kinds = Field(ext, "extensions", "kinds");
+      if (!kinds.is_array()) throw Bad{"extensions.kinds: expected a list of extension kinds"};
+      for (std::size_t i = 0; i < kinds.size(); ++i) {
+        const std::string p = "extensions.kinds[" + std::to_string(i) + "]";
+        if (!kinds[i].is_string()) throw Bad{p + ": expected an extension kind"};
+        auto kind = ParseExtensionKind(kinds[i].get<std::string>());
+        if (!kind) throw Bad{p + ": expected edi_connector, marketplace_connector, crm_connector, logistics_connector or workflow_pack"};
+        if (!t.extension_kinds.insert(*kind).second) throw Bad{p + ": listed twice"};
+      }
+    }
     return t;
   });
   if (!parsed) return parsed;

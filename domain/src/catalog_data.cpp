@@ -42,6 +42,24 @@ std::optional<ServiceTier> ParseTier(std::string_view name) {
   return std::nullopt;
 }
 
+std::string_view ExtensionKindName(ExtensionKind k) {
+  switch (k) {
+    case ExtensionKind::kEdiConnector: return "edi_connector";
+    case ExtensionKind::kMarketplaceConnector: return "marketplace_connector";
+    case ExtensionKind::kCrmConnector: return "crm_connector";
+    case ExtensionKind::kLogisticsConnector: return "logistics_connector";
+    case ExtensionKind::kWorkflowPack: return "workflow_pack";
+  }
+  return "unknown";
+}
+
+std::optional<ExtensionKind> ParseExtensionKind(std::string_view name) {
+  for (ExtensionKind k : kAllExtensionKinds) {
+    if (ExtensionKindName(k) == name) return k;
+  }
+  return std::nullopt;
+}
+
 std::string_view DeploymentName(DeploymentModel d) {
   return d == DeploymentModel::kShared ? "shared" : "dedicated";
 }

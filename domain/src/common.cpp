@@ -28,6 +28,8 @@ std::string_view RejectionCodeName(RejectionCode code) {
     case RejectionCode::kTenantTerminated: return "tenant_terminated";
     case RejectionCode::kLotExpired: return "lot_expired";
     case RejectionCode::kIdReused: return "id_reused";
+    case RejectionCode::kExtensionNotApproved: return "extension_not_approved";
+    case RejectionCode::kExtensionKindNotAllowed: return "extension_kind_not_allowed";
   }
   return "unknown";
 }

@@ -22,6 +22,7 @@ std::string_view ActivityName(Activity a) {
     case A::kPay: return "pay";
     case A::kSupport: return "support";
     case A::kBillingCycle: return "billing_cycle";
+    case A::kRevokeAccess: return "revoke_access";
     case A::kRecord: return "record";
   }
   return "unknown";
@@ -37,6 +38,7 @@ std::optional<Rejection> TenantAdmits(tenant::Status status, Activity activity) 
         case A::kSupport:
         case A::kBillingCycle:
         case A::kRecord:
+        case A::kRevokeAccess:
         case A::kReinstate:
         case A::kTerminate: return std::nullopt;
         default:
@@ -45,7 +47,7 @@ std::optional<Rejection> TenantAdmits(tenant::Status status, Activity activity) 
                            "reinstatement and termination only (refused: " + std::string(ActivityName(activity)) + ")"};
       }
     case S::kTerminated:
-      if (activity == A::kRead || activity == A::kRecord) return std::nullopt;
+      if (activity == A::kRead || activity == A::kRecord || activity == A::kRevokeAccess) return std::nullopt;
       return Rejection{RejectionCode::kTenantTerminated,
                        "the tenant is terminated: it admits reads only (refused: " + std::string(ActivityName(activity)) +
                            ")"};
@@ -83,6 +85,9 @@ Activity ActivityOf(const tenant::Command& command) {
           [](const RenewSubscription&) { return A::kBillingCycle; },
           [](const SetPlanChangesBlocked&) { return A::kBillingCycle; },
           [](const MeterOrder&) { return A::kRecord; },
+          [](const InstallExtension&) { return A::kAccount; },
+          [](const UninstallExtension&) { return A::kRevokeAccess; },
+          [](const NoteExtensionWithdrawn&) { return A::kRecord; },
           [](const OpenTicket&) { return A::kSupport; },
           [](const ResolveTicket&) { return A::kSupport; },
       },

@@ -6,12 +6,13 @@
 
 namespace keel::gateway {
 namespace {
-constexpr std::array<std::pair<Role, std::string_view>, 5> kRoles{{
+constexpr std::array<std::pair<Role, std::string_view>, 6> kRoles{{
     {Role::kPlatformOwner, "platform_owner"},
     {Role::kPartnerAdmin, "partner_admin"},
     {Role::kImplementation, "implementation"},
     {Role::kTenantOperator, "tenant_operator"},
     {Role::kAnalyst, "analyst"},
+    {Role::kExtension, "extension"},
 }};
 }  // namespace
 
@@ -32,7 +33,8 @@ bool ValidBinding(Role role, const std::string& partner, const std::string& tena
     case Role::kPlatformOwner: return partner.empty() && tenant.empty();
     case Role::kPartnerAdmin:
     case Role::kImplementation: return !partner.empty() && tenant.empty();
-    case Role::kTenantOperator: return !partner.empty() && !tenant.empty();
+    case Role::kTenantOperator:
+    case Role::kExtension: return !partner.empty() && !tenant.empty();
     case Role::kAnalyst: return tenant.empty() || !partner.empty();
   }
   return false;
@@ -47,8 +49,25 @@ bool RoleAllows(Role role, Category category) {
       return category == Category::kRead || category == Category::kLifecycle || category == Category::kOperations;
     case Role::kTenantOperator: return category == Category::kRead || category == Category::kOperations;
     case Role::kAnalyst: return category == Category::kRead;
+    // Narrowed further to what the extension declared (GrantAllows).
+    case Role::kExtension:
+      return category == Category::kRead || category == Category::kOperations || category == Category::kLifecycle;
   }
   return false;
+}
+
+bool ExtensionMayDeclare(const Route& route) {
+  if (!route.command || route.scope != Scope::kTenant) return false;
+  if (route.category != Category::kOperations && route.category != Category::kLifecycle) return false;
+  return route.id != "install_extension" && route.id != "uninstall_extension";
+}
+
+bool GrantAllows(const ExtensionGrant& grant, const Route& route) {
+  if (route.id == "websocket") return !grant.events.empty();
+  if (route.scope != Scope::kTenant) return false;
+  if (route.command) return ExtensionMayDeclare(route) && grant.commands.contains(route.id);
+  const std::string_view scope = ReadScopeOf(route);
+  return !scope.empty() && grant.scopes.contains(scope);
 }
 
 bool Sees(const Principal& p, std::string_view partner, std::string_view tenant) {

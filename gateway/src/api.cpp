@@ -11,6 +11,7 @@
 
 #include "audit.hpp"
 #include "call.hpp"
+#include "extension_support.hpp"
 #include "gateway/request_log.hpp"
 #include "http_extras.hpp"
 #include "domain_json.hpp"
@@ -32,6 +33,7 @@ const Tables& AllTables() {
     AddSystemHandlers(t.handlers);
     AddAdminHandlers(t.handlers);
     AddBackupHandlers(t.handlers);
+    AddExtensionHandlers(t.handlers);
     AddPartnerHandlers(t.handlers, t.async);
     AddTenantHandlers(t.handlers, t.async);
     AddWarehouseHandlers(t.handlers, t.async);
@@ -356,6 +358,16 @@ Api::Prepared Api::Prepare(const Request& req, const Principal& given, actors::C
     p.answer = Problem(403, "forbidden", "Forbidden",
                        std::string(RoleName(who.role)) + " may not use " + std::string(CategoryName(route.category)) +
                            " routes");
+    return p;
+  }
+  // An extension's key does only what its manifest declared (least privilege).
+  if (who.role == Role::kExtension && (!who.grant || !GrantAllows(*who.grant, route))) {
+    p.answer = Problem(403, "forbidden", "Forbidden",
+                       "extension " + (who.grant ? who.grant->extension + " " + who.grant->version : std::string("?")) +
+                           " did not declare " + std::string(route.id) +
+                           (route.command ? " among its commands"
+                            : ReadScopeOf(route).empty() ? " (a route not open to extensions)"
+                                                         : " (read scope " + std::string(ReadScopeOf(route)) + ")"));
     return p;
   }
   // Authorization first, then existence: a tenant that does not exist is 404 on every route, for every

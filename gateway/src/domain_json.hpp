@@ -10,6 +10,7 @@
 #include "json/billing.hpp"
 #include "json/catalog.hpp"
 #include "json/enums.hpp"
+#include "json/extension.hpp"
 #include "json/order.hpp"
 #include "json/partner.hpp"
 #include "json/tenant.hpp"

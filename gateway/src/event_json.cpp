@@ -27,6 +27,7 @@ nlohmann::json EventDataJson(std::string_view stream, std::string_view type, std
     case actors::Kind::kWarehouse: return Data(codec::DecodeWarehouse(type, version, payload));
     case actors::Kind::kOrder: return Data(codec::DecodeOrder(type, version, payload));
     case actors::Kind::kBilling: return Data(codec::DecodeBilling(type, version, payload));
+    case actors::Kind::kExtension: return Data(codec::DecodeExtension(type, version, payload));
   }
   return nullptr;
 }

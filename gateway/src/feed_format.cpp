@@ -74,6 +74,7 @@ bool FeedFormat::Visible(EventScope& scope, const Principal& who) {
 }
 
 bool FeedFormat::Visible(const eventstore::EventView& e, const Principal& who) {
+  if (who.grant && !who.grant->events.contains(e.type)) return false;  // an extension sees what it declared
   auto parts = Parse(e.stream);
   if (!parts) return false;
   if (who.partner.empty()) return true;

@@ -125,6 +125,7 @@ FeedHub::Offered FeedHub::Offer(const std::shared_ptr<Feed>& f, const eventstore
     return Offered::kEnded;
   }
   if (!format_.Visible(scope, f->who_)) return Offered::kNotVisible;
+  if (f->who_.grant && !f->who_.grant->events.contains(e.type)) return Offered::kNotVisible;  // not declared
   if (f->queued.load() >= options_.queue_limit) return Offered::kFull;
   const std::string& frame = format_.FrameFor(e, scope, AudienceOf(f->who_), frames);
   f->queued.fetch_add(1);

@@ -72,6 +72,7 @@ json::Json KeyJson(const KeyRecord& k, std::int64_t now) {
           {"last_used_at", opt_time(k.last_used_at)},
           {"revoked", k.revoked},
           {"rotated_to", k.rotated_to.empty() ? json::Json(nullptr) : json::Json(k.rotated_to)},
+          {"extension", k.grant ? json::Json(k.grant->extension + "@" + k.grant->version) : json::Json(nullptr)},
           {"active", k.Active(now)}};
 }
 
@@ -100,6 +101,8 @@ Response CreateKey(Call& c) {
   auto body = ParseBody<json::CreateKeyBody>(c);
   if (!body) return body.error();
   auto role = ParseRole(body->role);
+  if (role == Role::kExtension)
+    return BadField({"role", "an extension's key is made by installing the extension (POST /v1/tenants/{tenant}/extensions)"});
   if (!role)
     return BadField({"role", "expected one of: platform_owner, partner_admin, implementation, tenant_operator, analyst"});
   if (body->name.size() > 200) return BadField({"name", "a key's name is at most 200 characters"});
@@ -117,6 +120,7 @@ Response CreateKey(Call& c) {
         return BadField({body->partner.empty() ? "partner" : "tenant", "a tenant_operator key is bound to a partner and one of its tenants"});
       case Role::kAnalyst:
         return BadField({"partner", "an analyst key bound to a tenant names its partner too"});
+      case Role::kExtension: break;  // refused above
     }
   }
   // Authorization before existence: whether another partner's tenant exists is not this caller's to learn.

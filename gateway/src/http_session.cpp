@@ -188,6 +188,14 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
       keep_alive_ = false;
       return Write(std::move(r));
     }
+    if (who->role == Role::kExtension && (!who->grant || who->grant->events.empty())) {
+      state_.api.AuditRefused(probe, 403, *who);
+      Response r = Problem(403, "forbidden", "Forbidden",
+                           "this extension declared no event types: it has no feed (its manifest's events)");
+      state_.api.LogAnswer(probe, "websocket", r);
+      keep_alive_ = false;
+      return Write(std::move(r));
+    }
     {
       Response switching;
       switching.status = 101;

@@ -48,6 +48,10 @@ std::string Encode(const KeyRecord& r) {
                    {"revoked", r.revoked}};
   if (!r.mac.empty()) j["mac"] = r.mac;
   if (!r.legacy_hash.empty()) j["hash"] = r.legacy_hash;
+  if (r.grant) {
+    j["grant"] = {{"extension", r.grant->extension}, {"version", r.grant->version}, {"commands", r.grant->commands},
+                  {"scopes", r.grant->scopes},       {"events", r.grant->events}};
+  }
   return j.dump();
 }
 
@@ -72,6 +76,22 @@ std::optional<KeyRecord> Decode(std::string_view id, std::string_view value) {
   r.holder = j.value("holder", "");
   r.revoked = j.value("revoked", false);
   if (r.mac.empty() && r.legacy_hash.empty()) return std::nullopt;
+  if (r.role == Role::kExtension) {  // an extension's key without its grant would be no key at all
+    auto g = j.find("grant");
+    if (g == j.end() || !g->is_object()) return std::nullopt;
+    auto grant = std::make_shared<ExtensionGrant>();
+    grant->extension = g->value("extension", "");
+    grant->version = g->value("version", "");
+    for (auto [field, into] : {std::pair{"commands", &grant->commands}, {"scopes", &grant->scopes}, {"events", &grant->events}}) {
+      auto list = g->find(field);
+      if (list == g->end() || !list->is_array()) return std::nullopt;
+      for (const auto& item : *list) {
+        if (!item.is_string()) return std::nullopt;
+        into->insert(item.get<std::string>());
+      }
+    }
+    r.grant = std::move(grant);
+  }
   return r;
 }
 }  // namespace
@@ -176,7 +196,7 @@ std::optional<Principal> KeyStore::Verify(const std::string& token, std::int64_t
     if (now_ms - saved_use_[r->id] >= kUseResolution) write_back = true;
   }
   std::optional<Principal> who;
-  if (active) who = Principal{r->id, r->role, r->partner, r->tenant, r->workflow_role, r->Holder()};
+  if (active) who = Principal{r->id, r->role, r->partner, r->tenant, r->workflow_role, r->Holder(), r->grant};
   if (write_back) {
     saved_use_[r->id] = r->last_used_at;
     eventstore::ReadModelBatch batch;
@@ -234,6 +254,42 @@ std::expected<IssuedKey, std::string> KeyStore::Create(Role role, std::string pa
   return issued;
 }
 
+std::expected<IssuedKey, std::string> KeyStore::CreateForExtension(std::string partner, std::string tenant,
+                                                                   ExtensionGrant grant, std::int64_t now_ms) {
+  std::string name = "extension " + grant.extension + " " + grant.version;
+  auto issued = [&]() -> std::expected<IssuedKey, std::string> {
+    auto secret = RandomHex(32);
+    auto id = RandomHex(8);
+    if (!secret || !id) return std::unexpected("no randomness available");
+    IssuedKey k;
+    k.token = "keel_" + *secret;
+    k.record = NewRecord(k.token, Role::kExtension, std::move(partner), std::move(tenant), std::move(name), now_ms, {}, 0);
+    k.record.id = *id;
+    k.record.grant = std::make_shared<const ExtensionGrant>(std::move(grant));
+    return k;
+  }();
+  if (!issued) return issued;
+  if (auto saved = Save({issued->record}); !saved) return std::unexpected(saved.error());
+  return issued;
+}
+
+std::expected<void, std::string> KeyStore::RevokeHolder(const std::string& holder) {
+  std::vector<KeyRecord> changed;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& [id, r] : keys_) {
+      if (!r.revoked && r.Holder() == holder) {
+        changed.push_back(r);
+        changed.back().revoked = true;
+      }
+    }
+  }
+  if (changed.empty()) return {};
+  auto saved = Save(changed);
+  if (saved) revocations_.fetch_add(1, std::memory_order_release);
+  return saved;
+}
+
 std::optional<KeyRecord> KeyStore::FindByToken(const std::string& token) const {
   const std::string mac = Mac(token);
   const std::string hash = Sha256Hex(token);
@@ -274,6 +330,7 @@ std::expected<IssuedKey, std::string> KeyStore::Rotate(const std::string& id, st
                             lifetime == 0 ? 0 : now_ms + lifetime);
   issued.record.id = *new_id;
   issued.record.holder = old->Holder();  // the same holder, with a new secret
+  issued.record.grant = old->grant;      // an extension's key keeps what it may do
   old->rotated_to = *new_id;
   old->expires_at = old->expires_at == 0 ? old_expires_at : std::min(old->expires_at, old_expires_at);
   if (auto saved = Save({issued.record, *old}); !saved) return std::unexpected(saved.error());

@@ -40,6 +40,7 @@ struct KeyRecord {
   std::string holder;
   const std::string& Holder() const { return holder.empty() ? id : holder; }
   bool revoked = false;
+  std::shared_ptr<const ExtensionGrant> grant;  // an extension's key: what it may do
   bool Active(std::int64_t now_ms) const { return !revoked && (expires_at == 0 || now_ms < expires_at); }
 };
 
@@ -68,6 +69,12 @@ class KeyStore {
   std::expected<IssuedKey, std::string> Create(Role role, std::string partner, std::string tenant, std::string name,
                                                std::int64_t now_ms, std::string workflow_role = {},
                                                std::int64_t expires_at = 0);
+  // The key of an installed extension (role extension, bound to the tenant), limited to `grant`.
+  std::expected<IssuedKey, std::string> CreateForExtension(std::string partner, std::string tenant, ExtensionGrant grant,
+                                                           std::int64_t now_ms);
+  // Revokes `holder` and every key rotated from it (an extension's key, whatever rotations followed);
+  // nothing to do is no error.
+  std::expected<void, std::string> RevokeHolder(const std::string& holder);
   // A key whose token the operator chose (demo keys). A key with that token that exists already is
   // kept exactly as it is, revoked or not: an import never brings a revoked key back.
   std::expected<KeyRecord, std::string> Import(const std::string& token, Role role, std::string name,

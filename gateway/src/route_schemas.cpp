@@ -20,6 +20,7 @@ namespace cat = domain::catalog;
 namespace w = domain::warehouse;
 namespace o = domain::order;
 namespace b = domain::billing;
+namespace ext = domain::extension;
 using json::Schema;
 using Doc = nlohmann::ordered_json;
 
@@ -33,6 +34,24 @@ struct RouteSchema {
 template <class T>
 Schema Body() {
   return json::SchemaOf<T>(json::Direction::kInput);
+}
+// A body with a JSON object the handler takes out before the descriptors read the rest.
+Schema SubmitExtension() {
+  Schema s = Body<json::SubmitExtensionBody>();
+  s["properties"]["config_schema"] = {
+      {"type", "object"},
+      {"description", "The JSON Schema (a subset: type, properties, required, additionalProperties, items, "
+                      "minItems, maxItems, minLength, maxLength, minimum, maximum, enum, format uri|email, "
+                      "title, description, default) that an installation's configuration must satisfy; the "
+                      "root is type object"}};
+  s["required"].push_back("config_schema");
+  return s;
+}
+Schema InstallExtension() {
+  Schema s = Body<json::InstallExtensionBody>();
+  s["properties"]["config"] = {{"type", "object"},
+                               {"description", "The configuration, checked against the version's config_schema ({} when left out)"}};
+  return s;
 }
 
 const std::vector<RouteSchema>& Routes() {
@@ -100,6 +119,15 @@ const std::vector<RouteSchema>& Routes() {
       {"record_payment", Body<b::RecordPayment>, "BillingCommandReply", {"invoice_id"}},
       {"issue_credit_note", Body<b::IssueCreditNote>, "BillingCommandReply", {"invoice_id"}},
       {"assess_overdue", Body<b::AssessOverdue>, "BillingCommandReply"},
+      // the extension catalog
+      {"submit_extension", SubmitExtension, "ExtensionCommandReply"},
+      {"get_extension", nullptr, "ExtensionRead"},
+      {"start_extension_review", nullptr, "ExtensionCommandReply"},
+      {"approve_extension", nullptr, "ExtensionCommandReply"},
+      {"reject_extension", Body<json::RejectExtensionBody>, "ExtensionCommandReply"},
+      {"withdraw_extension", Body<json::WithdrawExtensionBody>, "ExtensionCommandReply"},
+      {"install_extension", InstallExtension, ""},
+      {"uninstall_extension", nullptr, "TenantCommandReply"},
       // system and admin
       {"list_plans", nullptr, "PlanList"},
       {"list_templates", nullptr, "TemplateList"},
@@ -144,6 +172,7 @@ Schema Generated() {
   AddKind<w::State, w::Event>(schemas, "Warehouse");
   AddKind<o::State, o::Event>(schemas, "Order");
   AddKind<b::State, b::Event>(schemas, "Billing");
+  AddKind<ext::State, ext::Event>(schemas, "Extension");
   // The revenue split is left out for callers it is not for (json::RedactRevenueSplit).
   for (auto* invoice : {&schemas["BillingState"]["properties"]["invoices"]["additionalProperties"],
                         &schemas["BillingEvent"]["oneOf"][0]["properties"]["data"]})

@@ -60,6 +60,21 @@ constexpr std::array kRoutes{
           "The audit trail: accepted commands, refused and denied requests (filter by tenant, partner, principal, result, time)", kQuery},
     Route{"POST", "/v1/admin/clock/advance", "advance_clock", S::kPlatform, C::kPlatformAdmin,
           "Move simulated business time forward and close the billing periods that ended (404 on the system clock)", kCmd},
+    // -- the extension catalog --
+    Route{"POST", "/v1/extensions", "submit_extension", S::kPlatform, C::kPartnerAdmin,
+          "Submit an extension version (a connector or workflow pack manifest) for review", kCmd},
+    Route{"GET", "/v1/extensions", "list_extensions", S::kPlatform, C::kRead,
+          "The extension catalog: approved versions, and a partner's own submissions (filter by status, kind, owner, module)", kQuery},
+    Route{"GET", "/v1/extensions/{extension}", "get_extension", S::kPlatform, C::kRead,
+          "An extension and its versions with their review status", kQuery},
+    Route{"POST", "/v1/extensions/{extension}/versions/{version}/review", "start_extension_review", S::kPlatform,
+          C::kPlatformAdmin, "Start reviewing a submitted version", kCmd},
+    Route{"POST", "/v1/extensions/{extension}/versions/{version}/approval", "approve_extension", S::kPlatform,
+          C::kPlatformAdmin, "Approve a version under review (it becomes installable and immutable)", kCmd},
+    Route{"POST", "/v1/extensions/{extension}/versions/{version}/rejection", "reject_extension", S::kPlatform,
+          C::kPlatformAdmin, "Reject a version under review, with reasons", kCmd},
+    Route{"POST", "/v1/extensions/{extension}/versions/{version}/withdrawal", "withdraw_extension", S::kPlatform,
+          C::kPartnerAdmin, "Withdraw a version (tenants using it are told and keep it until they move)", kCmd},
     // -- partners --
     Route{"POST", "/v1/partners", "register_partner", S::kPlatform, C::kPlatformAdmin, "Register a partner", kCmd},
     Route{"GET", "/v1/partners", "list_partners", S::kPlatform, C::kRead,
@@ -102,6 +117,12 @@ constexpr std::array kRoutes{
     Route{"GET", "/v1/tenants/{tenant}/exceptions", "list_exceptions", S::kTenant, C::kRead,
           "The tenant's routed integration exceptions (filter by status, role, kind, integration; paginated)", kQuery},
     Route{"POST", "/v1/tenants/{tenant}/tickets/{ticket}/resolution", "resolve_ticket", S::kTenant, C::kLifecycle, "Resolve a support ticket", kCmd},
+    Route{"POST", "/v1/tenants/{tenant}/extensions", "install_extension", S::kTenant, C::kLifecycle,
+          "Install an approved extension version (or move to another): its configuration checked, a key made for it", kCmd},
+    Route{"GET", "/v1/tenants/{tenant}/extensions", "list_installed_extensions", S::kTenant, C::kRead,
+          "The extensions the tenant installed, with their versions, keys and configuration", kQuery},
+    Route{"DELETE", "/v1/tenants/{tenant}/extensions/{extension}", "uninstall_extension", S::kTenant, C::kLifecycle,
+          "Uninstall an extension (its key is revoked)", kCmd},
     Route{"POST", "/v1/tenants/{tenant}/integration-events", "record_integration_event", S::kTenant, C::kOperations,
           "Report an integration failure, recovery or sync latency", kCmd},
     // -- catalog --
@@ -285,9 +306,36 @@ domain::lifecycle::Activity RouteActivity(const Route& route) {
       {"resolve_ticket", A::kSupport},
       {"record_payment", A::kPay},
       {"issue_credit_note", A::kPay},
+      {"install_extension", A::kAccount},
+      {"uninstall_extension", A::kRevokeAccess},
   };
   auto it = kNotOperations.find(route.id);
   return it == kNotOperations.end() ? A::kOperate : it->second;
+}
+
+namespace {
+constexpr std::array<std::string_view, 7> kReadScopes{"tenant:read",  "support:read", "catalog:read", "inventory:read",
+                                                      "orders:read",  "billing:read", "extensions:read"};
+}  // namespace
+
+std::span<const std::string_view> ReadScopes() { return kReadScopes; }
+
+std::string_view ReadScopeOf(const Route& route) {
+  if (route.command || route.scope != Scope::kTenant) return {};
+  constexpr std::string_view kPrefix = "/v1/tenants/{tenant}";
+  if (!route.pattern.starts_with(kPrefix)) return {};
+  std::string_view rest = route.pattern.substr(kPrefix.size());
+  if (rest.empty()) return "tenant:read";
+  rest.remove_prefix(1);
+  const std::string_view segment = rest.substr(0, rest.find('/'));
+  static const std::map<std::string_view, std::string_view> kBySegment{
+      {"entitlements", "tenant:read"},   {"tickets", "support:read"},      {"exceptions", "support:read"},
+      {"catalog", "catalog:read"},       {"customers", "catalog:read"},    {"warehouses", "inventory:read"},
+      {"inventory", "inventory:read"},   {"orders", "orders:read"},        {"billing", "billing:read"},
+      {"invoices", "billing:read"},      {"extensions", "extensions:read"},
+  };
+  auto it = kBySegment.find(segment);
+  return it == kBySegment.end() ? std::string_view{} : it->second;
 }
 
 std::expected<RouteMatch, RouteError> Match(std::string_view method, std::string_view target) {

@@ -49,6 +49,7 @@ TEST_CASE("aggregate states survive a snapshot round trip", "[codec][snapshot]")
   t.suspended_by = tenant::ImposedBy::kDunning;
   t.plan_changes_blocked_by = tenant::ImposedBy::kDunning;
   t.opening_plan = "starter";
+  t.extensions["p1:edi"] = tenant::InstalledExtension{"1.2.0", ExtensionKind::kCrmConnector, "k1", R"({"a":1})", 7, "moved"};
   tenant::State t2;
   REQUIRE(codec::DecodeSnapshot(codec::EncodeSnapshot(t), t2));
   CHECK(t2 == t);
@@ -74,6 +75,18 @@ TEST_CASE("aggregate states survive a snapshot round trip", "[codec][snapshot]")
   billing::State b2;
   REQUIRE(codec::DecodeSnapshot(codec::EncodeSnapshot(b), b2));
   CHECK(b2 == b);
+
+  auto x = Fold<extension::State, extension::Event>(
+      {extension::ExtensionVersionSubmitted{"p1:edi", "p1",
+                                            {"1.0.0", "EDI", "d", ExtensionKind::kEdiConnector, {Module::kEdi},
+                                             {"OrderShipped"}, {"open_ticket"}, {"orders:read"}, R"({"type":"object"})"},
+                                            "key:a", 1},
+       extension::ExtensionReviewStarted{"1.0.0", "key:o", 2},
+       extension::ExtensionVersionRejected{"1.0.0", "key:o", {"too broad", "no docs"}, 3}});
+  REQUIRE(x.versions.size() == 1);
+  extension::State x2;
+  REQUIRE(codec::DecodeSnapshot(codec::EncodeSnapshot(x), x2));
+  CHECK(x2 == x);
 }
 
 TEST_CASE("snapshots of another format, truncated or garbage are refused", "[codec][snapshot]") {

@@ -311,11 +311,11 @@ TEST_CASE("the lifecycle table says what each tenant state admits", "[domain][te
     table += "\n";
   }
   CHECK(table ==
-        "provisioning: read operate set_up account suspend reinstate terminate pay support billing_cycle record\n"
-        "onboarding: read operate set_up account suspend reinstate terminate pay support billing_cycle record\n"
-        "active: read operate set_up account suspend reinstate terminate pay support billing_cycle record\n"
-        "suspended: read suspend reinstate terminate pay support billing_cycle record\n"
-        "terminated: read record\n");
+        "provisioning: read operate set_up account suspend reinstate terminate pay support billing_cycle revoke_access record\n"
+        "onboarding: read operate set_up account suspend reinstate terminate pay support billing_cycle revoke_access record\n"
+        "active: read operate set_up account suspend reinstate terminate pay support billing_cycle revoke_access record\n"
+        "suspended: read suspend reinstate terminate pay support billing_cycle revoke_access record\n"
+        "terminated: read revoke_access record\n");
 }
 
 TEST_CASE("a suspended tenant refuses its business but keeps its billing and support", "[domain][tenant][lifecycle]") {

@@ -203,6 +203,26 @@ TEST_CASE("every route answers its happy path over HTTP", "[gateway][e2e]") {
   k.Ok("DELETE", "/v1/keys/" + rotated["id"].get<std::string>());
   CHECK(w.Call("GET", "/v1/tenants/p1:t1", nullptr, token).status == 401);
 
+  // The extension catalog: submit, review, approve, install, read; a second version rejected; uninstall; withdraw.
+  const Json manifest{{"id", "bridge"}, {"version", "1.0.0"}, {"name", "Bridge"}, {"kind", "edi_connector"},
+                      {"commands", {"open_ticket"}}, {"scopes", {"orders:read"}}, {"events", {"OrderPlaced"}},
+                      {"config_schema", {{"type", "object"}, {"properties", {{"url", {{"type", "string"}, {"format", "uri"}}}}}}}};
+  CHECK(k.Ok("POST", "/v1/extensions", manifest)["entity"]["id"] == "bridge");
+  k.Ok("POST", "/v1/extensions/bridge/versions/1.0.0/review");
+  k.Ok("POST", "/v1/extensions/bridge/versions/1.0.0/approval");
+  Json second = manifest;
+  second["version"] = "1.1.0";
+  k.Ok("POST", "/v1/extensions", second);
+  k.Ok("POST", "/v1/extensions/bridge/versions/1.1.0/review");
+  k.Ok("POST", "/v1/extensions/bridge/versions/1.1.0/rejection", {{"reasons", {"asks for more than it needs"}}});
+  CHECK(k.Ok("GET", "/v1/extensions?status=approved")["items"].size() == 1);
+  CHECK(k.Ok("GET", "/v1/extensions/bridge")["state"]["versions"].size() == 2);
+  auto installed = k.Ok("POST", "/v1/tenants/p1:t1/extensions", {{"extension", "bridge"}, {"config", {{"url", "https://x.example/in"}}}});
+  CHECK(installed["key"]["token"].is_string());
+  CHECK(k.Ok("GET", "/v1/tenants/p1:t1/extensions")["items"].size() == 1);
+  k.Ok("DELETE", "/v1/tenants/p1:t1/extensions/bridge");
+  k.Ok("POST", "/v1/extensions/bridge/versions/1.0.0/withdrawal", {{"reason", "retired"}});
+
   // The list routes, reading their own writes.
   const std::string head = std::to_string(w.head());
   CHECK(!k.Ok("GET", "/v1/partners/p1/tenants?min_position=" + head)["items"].empty());

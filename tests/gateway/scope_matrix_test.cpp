@@ -20,6 +20,15 @@ struct Caller {
   enum class Bound { kPlatform, kPartner, kTenant } bound;
 };
 
+// An extension's key does what its manifest declares (written out here: the two commands and the
+// orders read scope below, plus the feed for its events), on its own tenant only.
+bool ExtensionAllows(const keel::gateway::Route& route) {
+  if (route.id == "websocket") return true;
+  if (route.scope != Scope::kTenant) return false;
+  if (route.command) return route.id == "record_integration_event" || route.id == "open_ticket";
+  return std::string_view(route.pattern).starts_with("/v1/tenants/{tenant}/orders");
+}
+
 bool Allows(const std::string& role, Category c) {
   switch (c) {
     case Category::kPublic: return true;
@@ -50,11 +59,27 @@ std::string Fill(std::string pattern, const std::string& partner, const std::str
                                                   {"milestone", "training"}, {"module", "edi"}, {"ticket", "tk1"},
                                                   {"rma", "rma1"},      {"invoice", "inv1"}, {"key", "0000000000000000"},
                                                   {"customer", "c1"},   {"line", "1"},
-                                                  {"projection", "tenants"}, {"position", "1"}};
+                                                  {"projection", "tenants"}, {"position", "1"},
+                                                  {"extension", "x1"},  {"version", "1.0.0"}};
   for (const auto& [k, v] : values) pattern = std::regex_replace(pattern, std::regex("\\{" + k + "\\}"), v);
   INFO(pattern);
   CHECK(pattern.find('{') == std::string::npos);  // every parameter has a value: a new one needs one here
   return pattern;
+}
+
+// Installs an approved extension on p1:t1 declaring two commands, the orders scope and one event type,
+// and returns its key's token.
+std::string ExtensionKey(GatewayWorld& w) {
+  const std::string admin = w.Key("partner_admin", "p1");
+  w.CallJson("POST", "/v1/extensions",
+             {{"id", "x1"}, {"version", "1.0.0"}, {"name", "X1"}, {"kind", "workflow_pack"},
+              {"events", {"OrderPlaced"}}, {"commands", {"record_integration_event", "open_ticket"}},
+              {"scopes", {"orders:read"}}, {"config_schema", {{"type", "object"}}}},
+             admin, 201);
+  w.CallJson("POST", "/v1/extensions/p1:x1/versions/1.0.0/review", nullptr, keel::test::kOwnerKey, 200);
+  w.CallJson("POST", "/v1/extensions/p1:x1/versions/1.0.0/approval", nullptr, keel::test::kOwnerKey, 200);
+  auto installed = w.CallJson("POST", "/v1/tenants/p1:t1/extensions", {{"extension", "p1:x1"}}, admin, 201);
+  return installed["key"]["token"].get<std::string>();
 }
 
 }  // namespace
@@ -75,6 +100,7 @@ TEST_CASE("every role on every route inside and outside its scope", "[gateway][e
       {"tenant_operator", w.Key("tenant_operator", "p1", "p1:t1"), Caller::Bound::kTenant},
       {"analyst", w.Key("analyst", "p1"), Caller::Bound::kPartner},
       {"analyst", w.Key("analyst", "p1", "p1:t1"), Caller::Bound::kTenant},
+      {"extension", ExtensionKey(w), Caller::Bound::kTenant},
   };
 
   int checked = 0, denied = 0;
@@ -90,7 +116,9 @@ TEST_CASE("every role on every route inside and outside its scope", "[gateway][e
         if (route.scope == Scope::kTenant) visible = caller.bound == Caller::Bound::kPlatform || !foreign;
         // The reseller's own figures (cost to serve, renewal risk) are for partner and platform keys.
         const bool reseller_only = route.id == "analytics_margin" || route.id == "analytics_renewal_risk";
-        const bool allowed = Allows(caller.role, route.category) && !(reseller_only && caller.bound == Caller::Bound::kTenant);
+        const bool allowed = caller.role == "extension"
+                                 ? ExtensionAllows(route)
+                                 : Allows(caller.role, route.category) && !(reseller_only && caller.bound == Caller::Bound::kTenant);
 
         w.clock.Advance(60);  // under 20 requests per (simulated) second: under the per-source audit cap
         const auto head = w.head();

@@ -369,3 +369,39 @@ TEST_CASE("an invoice's feed frame carries the revenue split for the partner's f
   CHECK(seen_by_tenant["data"]["total"] == seen_by_partner["data"]["total"]);
   CHECK(seen_by_tenant["data"]["lines"] == seen_by_partner["data"]["lines"]);
 }
+
+TEST_CASE("an extension's feed carries only the event types its manifest declared and only its tenant's", "[gateway][ws][extensions]") {
+  GatewayWorld w;
+  Seed(w);
+  w.CallJson("POST", "/v1/partners/p1/tenants", {{"reference", "t3"}, {"name", "T3"}, {"template_id", "regional-distributor"}},
+             keel::test::kOwnerKey, 201);
+  const std::string admin = w.Key("partner_admin", "p1");
+  auto approve = [&](const std::string& id, const Json& events) {
+    w.CallJson("POST", "/v1/extensions",
+               {{"id", id}, {"version", "1.0.0"}, {"name", id}, {"kind", "workflow_pack"}, {"events", events},
+                {"scopes", {"tenant:read"}}, {"config_schema", {{"type", "object"}}}},
+               admin, 201);
+    w.CallJson("POST", "/v1/extensions/p1:" + id + "/versions/1.0.0/review", nullptr, keel::test::kOwnerKey, 200);
+    w.CallJson("POST", "/v1/extensions/p1:" + id + "/versions/1.0.0/approval", nullptr, keel::test::kOwnerKey, 200);
+    return w.CallJson("POST", "/v1/tenants/p1:t1/extensions", {{"extension", "p1:" + id}}, admin, 201)["key"]["token"].get<std::string>();
+  };
+  const std::string listener = approve("usage-listener", {"UsageRecorded"});
+  const std::string deaf = approve("no-events", Json::array());
+  // Without declared events there is no feed for it.
+  CHECK_THROWS(WsClient(w.port(), deaf));
+  const auto start = w.head();
+  WsClient c(w.port(), listener);
+  c.Send({{"type", "subscribe"}, {"id", "s"}, {"from", start + 1}});
+  c.NextOf("subscribed");
+  for (int i = 0; i < 5; ++i) {
+    w.CallJson("POST", "/v1/tenants/p1:t1/onboarding", nullptr, keel::test::kOwnerKey, 0);  // OnboardingStarted once: not declared
+    w.CallJson("POST", "/v1/tenants/p1:t3/usage", Usage(50 + i), keel::test::kOwnerKey, 200);  // another tenant of its partner
+    w.CallJson("POST", "/v1/tenants/p1:t1/usage", Usage(i + 1), keel::test::kOwnerKey, 200);
+  }
+  for (int i = 0; i < 5; ++i) {
+    auto e = c.NextOf("event");
+    CHECK(e["event_type"] == "UsageRecorded");
+    CHECK(e["tenant"] == "p1:t1");
+    CHECK(e["data"]["api_calls"] == i + 1);
+  }
+}

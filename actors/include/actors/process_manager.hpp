@@ -20,7 +20,8 @@
 namespace keel::actors {
 
 using AnyEvent = std::variant<domain::partner::Event, domain::tenant::Event, domain::catalog::Event,
-                              domain::warehouse::Event, domain::order::Event, domain::billing::Event>;
+                              domain::warehouse::Event, domain::order::Event, domain::billing::Event,
+                              domain::extension::Event>;
 
 // A committed domain event with where it came from.
 struct DomainEvent {

@@ -2,7 +2,10 @@
 // - returns: a received return (restocked in the same append, or scrapped) is refunded: the refund
 //   of the returned value is recorded on the order;
 // - replenishment: a replenishment request raises a transfer from another of the tenant's
-//   warehouses with surplus (in the same currency), or an inbound purchase request when none has it.
+//   warehouses with surplus (in the same currency), or an inbound purchase request when none has it;
+// - extension notices: when the catalog withdraws an approved extension version, every tenant that
+//   runs it is told (NoteExtensionWithdrawn), and so is a tenant that installed it in the moment
+//   before (extension_notices.cpp).
 // Each reacts to the log from a durable checkpoint and sends idempotent commands.
 #pragma once
 
@@ -14,6 +17,7 @@ namespace keel::actors {
 
 std::unique_ptr<ProcessManager> StartReturns(eventstore::EventStore& store, Runtime& runtime);
 std::unique_ptr<ProcessManager> StartReplenishment(eventstore::EventStore& store, Runtime& runtime);
+std::unique_ptr<ProcessManager> StartExtensionNotices(eventstore::EventStore& store, Runtime& runtime);
 
 // The tenant catalog's facts about `skus`, for warehouse commands; uncatalogued SKUs are left out.
 domain::warehouse::CatalogView CatalogFacts(Client& client, const std::string& tenant,

@@ -83,6 +83,9 @@ struct SyncLatencyBreached { integration @0 :UInt8; latencyMs @1 :Int64; routedT
 struct TemplateUpgraded { templateId @0 :Text; version @1 :Int32; limits @2 :Limits; at @3 :Int64; }
 struct PlanChangesBlockedSet { blocked @0 :Bool; reason @1 :Text; at @2 :Int64; imposedBy @3 :UInt8; }
 struct OrderMetered { order @0 :Text; position @1 :UInt64; periodStart @2 :Int64; at @3 :Int64; }
+struct ExtensionInstalled { extension @0 :Text; version @1 :Text; kind @2 :UInt8; keyId @3 :Text; config @4 :Text; previousVersion @5 :Text; previousKeyId @6 :Text; at @7 :Int64; }
+struct ExtensionUninstalled { extension @0 :Text; version @1 :Text; keyId @2 :Text; at @3 :Int64; }
+struct ExtensionWithdrawalNoted { extension @0 :Text; version @1 :Text; reason @2 :Text; at @3 :Int64; }
 
 # -- partner --
 struct Branding { displayName @0 :Text; logoUrl @1 :Text; primaryColour @2 :Text; secondaryColour @3 :Text; supportEmail @4 :Text; customDomain @5 :Text; }
@@ -114,3 +117,11 @@ struct PaymentRecorded { invoiceId @0 :Text; paymentId @1 :Text; amount @2 :Int6
 struct CreditNoteIssued { invoiceId @0 :Text; noteId @1 :Text; reason @2 :Text; amount @3 :Int64; at @4 :Int64; }
 struct InvoiceOverdue { invoiceId @0 :Text; outstanding @1 :Int64; at @2 :Int64; }
 struct DunningStepReached { invoiceId @0 :Text; daysOverdue @1 :Int64; action @2 :UInt8; at @3 :Int64; }
+
+# -- extension --
+struct ExtensionManifest { version @0 :Text; name @1 :Text; description @2 :Text; kind @3 :UInt8; modules @4 :List(UInt8); events @5 :List(Text); commands @6 :List(Text); scopes @7 :List(Text); configSchema @8 :Text; }
+struct ExtensionVersionSubmitted { id @0 :Text; owner @1 :Text; manifest @2 :ExtensionManifest; by @3 :Text; at @4 :Int64; }
+struct ExtensionReviewStarted { version @0 :Text; by @1 :Text; at @2 :Int64; }
+struct ExtensionVersionApproved { version @0 :Text; by @1 :Text; at @2 :Int64; }
+struct ExtensionVersionRejected { version @0 :Text; by @1 :Text; reasons @2 :List(Text); at @3 :Int64; }
+struct ExtensionVersionWithdrawn { version @0 :Text; by @1 :Text; reason @2 :Text; was @3 :UInt8; at @4 :Int64; }

@@ -9,6 +9,7 @@
 
 #include "domain/billing.hpp"
 #include "domain/catalog.hpp"
+#include "domain/extension.hpp"
 #include "domain/order.hpp"
 #include "domain/partner.hpp"
 #include "domain/tenant.hpp"
@@ -37,6 +38,8 @@ constexpr std::uint8_t MaxOf(d::tenant::Integration) { return 1; }
 constexpr std::uint8_t MaxOf(d::partner::Level) { return 3; }
 constexpr std::uint8_t MaxOf(d::DunningAction) { return 2; }
 constexpr std::uint8_t MaxOf(d::tenant::ImposedBy) { return 1; }
+constexpr std::uint8_t MaxOf(d::ExtensionKind) { return 4; }
+constexpr std::uint8_t MaxOf(d::extension::Status) { return 4; }
 
 // -- shared --
 KEEL_FIELDS(d::Limits, v("warehouses", e.warehouses); v("monthlyOrders", e.monthly_orders); v("apiRps", e.api_rps))
@@ -140,6 +143,27 @@ KEEL_FIELDS(d::tenant::PlanChangesBlockedSet, v("blocked", e.blocked); v("reason
             v("imposedBy", e.by))
 KEEL_FIELDS(d::tenant::OrderMetered, v("order", e.order); v("position", e.position); v("periodStart", e.period_start);
             v("at", e.at))
+
+KEEL_FIELDS(d::tenant::ExtensionInstalled, v("extension", e.extension); v("version", e.version); v("kind", e.kind);
+            v("keyId", e.key_id); v("config", e.config); v("previousVersion", e.previous_version);
+            v("previousKeyId", e.previous_key_id); v("at", e.at))
+KEEL_FIELDS(d::tenant::ExtensionUninstalled, v("extension", e.extension); v("version", e.version); v("keyId", e.key_id);
+            v("at", e.at))
+KEEL_FIELDS(d::tenant::ExtensionWithdrawalNoted, v("extension", e.extension); v("version", e.version);
+            v("reason", e.reason); v("at", e.at))
+
+// -- extension --
+KEEL_FIELDS(d::extension::Manifest, v("version", e.version); v("name", e.name); v("description", e.description);
+            v("kind", e.kind); v("modules", e.modules); v("events", e.events); v("commands", e.commands);
+            v("scopes", e.scopes); v("configSchema", e.config_schema))
+KEEL_FIELDS(d::extension::ExtensionVersionSubmitted, v("id", e.id); v("owner", e.owner); v("manifest", e.manifest);
+            v("by", e.by); v("at", e.at))
+KEEL_FIELDS(d::extension::ExtensionReviewStarted, v("version", e.version); v("by", e.by); v("at", e.at))
+KEEL_FIELDS(d::extension::ExtensionVersionApproved, v("version", e.version); v("by", e.by); v("at", e.at))
+KEEL_FIELDS(d::extension::ExtensionVersionRejected, v("version", e.version); v("by", e.by); v("reasons", e.reasons);
+            v("at", e.at))
+KEEL_FIELDS(d::extension::ExtensionVersionWithdrawn, v("version", e.version); v("by", e.by); v("reason", e.reason);
+            v("was", e.was); v("at", e.at))
 
 // -- partner --
 KEEL_FIELDS(d::partner::Branding, v("displayName", e.display_name); v("logoUrl", e.logo_url);

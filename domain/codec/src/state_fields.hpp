@@ -40,6 +40,8 @@ KEEL_FIELDS(d::order::State, v("status", e.status); v("id", e.id); v("tenant", e
             v("returns", e.returns); v("placedBy", e.placed_by); v("shipped", e.shipped))
 
 // -- tenant --
+KEEL_FIELDS(d::tenant::InstalledExtension, v("version", e.version); v("kind", e.kind); v("keyId", e.key_id);
+            v("config", e.config); v("installedAt", e.installed_at); v("withdrawnReason", e.withdrawn_reason))
 KEEL_FIELDS(d::tenant::State, v("status", e.status); v("beforeSuspension", e.before_suspension); v("id", e.id);
             v("partner", e.partner); v("name", e.name); v("templateId", e.template_id);
             v("templateVersion", e.template_version); v("plan", e.plan); v("planRank", e.plan_rank); v("tier", e.tier);
@@ -51,7 +53,13 @@ KEEL_FIELDS(d::tenant::State, v("status", e.status); v("beforeSuspension", e.bef
             v("openTickets", e.open_tickets); v("ticketsOpened", e.tickets_opened); v("failing", e.failing);
             v("suspendedBy", e.suspended_by); v("planChangesBlockedBy", e.plan_changes_blocked_by);
             v("openingPlan", e.opening_plan);
-            v("meteredThrough", e.metered_through))
+            v("meteredThrough", e.metered_through); v("extensions", e.extensions))
+
+// -- extension --
+KEEL_FIELDS(d::extension::VersionState, v("manifest", e.manifest); v("status", e.status);
+            v("submittedBy", e.submitted_by); v("reviewer", e.reviewer); v("reasons", e.reasons);
+            v("withdrawalReason", e.withdrawal_reason); v("submittedAt", e.submitted_at); v("decidedAt", e.decided_at))
+KEEL_FIELDS(d::extension::State, v("id", e.id); v("owner", e.owner); v("versions", e.versions))
 
 // -- partner, catalog, billing --
 KEEL_FIELDS(d::partner::State, v("registered", e.registered); v("id", e.id); v("name", e.name);

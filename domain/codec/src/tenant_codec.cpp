@@ -26,6 +26,9 @@ KEEL_EVENT(d::tenant::SyncLatencyBreached, SyncLatencyBreached, 1)
 KEEL_EVENT(d::tenant::TemplateUpgraded, TemplateUpgraded, 1)
 KEEL_EVENT(d::tenant::PlanChangesBlockedSet, PlanChangesBlockedSet, 1)
 KEEL_EVENT(d::tenant::OrderMetered, OrderMetered, 1)
+KEEL_EVENT(d::tenant::ExtensionInstalled, ExtensionInstalled, 1)
+KEEL_EVENT(d::tenant::ExtensionUninstalled, ExtensionUninstalled, 1)
+KEEL_EVENT(d::tenant::ExtensionWithdrawalNoted, ExtensionWithdrawalNoted, 1)
 
 // TenantProvisioned v1 kept its limits in three flat fields; v2 nests them in `limits`.
 template <>

@@ -34,6 +34,17 @@ std::optional<ServiceTier> ParseTier(std::string_view name);
 std::string_view DeploymentName(DeploymentModel d);
 std::optional<DeploymentModel> ParseDeployment(std::string_view name);
 
+// What an extension of the catalog is (domain/extension.hpp); a segment template lists the kinds its
+// tenants may install.
+enum class ExtensionKind : std::uint8_t {
+  kEdiConnector, kMarketplaceConnector, kCrmConnector, kLogisticsConnector, kWorkflowPack,
+};
+inline constexpr ExtensionKind kAllExtensionKinds[] = {
+    ExtensionKind::kEdiConnector, ExtensionKind::kMarketplaceConnector, ExtensionKind::kCrmConnector,
+    ExtensionKind::kLogisticsConnector, ExtensionKind::kWorkflowPack};
+std::string_view ExtensionKindName(ExtensionKind k);
+std::optional<ExtensionKind> ParseExtensionKind(std::string_view name);
+
 struct Limits {
   std::int64_t warehouses = 0;
   std::int64_t monthly_orders = 0;
@@ -115,6 +126,7 @@ struct SegmentTemplate {
   std::int64_t payment_terms_days = 30;
   std::int64_t billing_period_days = 30;
   std::vector<DunningStep> dunning;
+  std::set<ExtensionKind> extension_kinds;  // the kinds of extension its tenants may install
   bool operator==(const SegmentTemplate&) const = default;
 };
 

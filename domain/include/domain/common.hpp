@@ -45,6 +45,8 @@ enum class RejectionCode : std::uint8_t {
   kTenantTerminated,
   kLotExpired,
   kIdReused,          // an id the aggregate has seen came back with other content (the gateway answers 409)
+  kExtensionNotApproved,     // installing a version the catalog has not approved (or withdrew)
+  kExtensionKindNotAllowed,  // the tenant's template does not allow that kind of extension
 };
 
 // The stable, snake_case name of a code (what the gateway puts in problem+json `type`).

@@ -27,6 +27,7 @@ enum class Activity : std::uint8_t {
   kSupport,       // support tickets
   kBillingCycle,  // the platform's billing process: renewal at period end, overdue assessment, the
                   // dunning block and its lift
+  kRevokeAccess,  // taking access away: uninstalling an extension (revokes its key), in every state
   kRecord,        // recording a fact that happened before, whatever the state became since: metering
                   // an order that was placed (admitted in every state)
 };

@@ -35,6 +35,17 @@ struct MilestoneState {
   bool operator==(const MilestoneState&) const = default;
 };
 
+// An extension of the catalog the tenant installed (extension.hpp), acting through its own API key.
+struct InstalledExtension {
+  std::string version;
+  ExtensionKind kind = ExtensionKind::kEdiConnector;
+  std::string key_id;            // the scoped key made for it (revoked on uninstall or move)
+  std::string config;            // canonical JSON, valid against the manifest's schema
+  Timestamp installed_at = 0;
+  std::string withdrawn_reason;  // non-empty: the catalog withdrew this version since (it keeps working)
+  bool operator==(const InstalledExtension&) const = default;
+};
+
 // -- commands --
 struct ProvisionTenant {
   std::string id, partner, name;
@@ -76,11 +87,26 @@ struct SetPlanChangesBlocked { bool blocked = true; std::string reason; Timestam
 // OrderPlaced; `position` is that event's log position). Exactly once: positions only grow, and one
 // at or below the last metered one changes nothing.
 struct MeterOrder { std::string order; std::uint64_t position = 0; Timestamp at = 0; };
+// Installs (or moves to) an approved version. The facts come from the extension's state, the allowed
+// kinds from the tenant's template, the key id from the key made for the installation.
+struct InstallExtension {
+  std::string extension, version;
+  bool approved = false;
+  ExtensionKind kind = ExtensionKind::kEdiConnector;
+  std::set<Module> modules;             // what the manifest requires
+  std::set<ExtensionKind> allowed_kinds;  // what the tenant's template allows
+  std::string key_id, config;
+  Timestamp at = 0;
+};
+struct UninstallExtension { std::string extension; Timestamp at = 0; };
+// Tells the tenant that the catalog withdrew the version it has installed (a no-op otherwise).
+struct NoteExtensionWithdrawn { std::string extension, version, reason; Timestamp at = 0; };
 using Command = std::variant<ProvisionTenant, StartOnboarding, CompleteMilestone, GoLive, SuspendTenant,
                              ReinstateTenant, TerminateTenant, ActivateModule, DeactivateModule, ChangePlan,
                              RegisterWarehouse, RecordUsage, RenewSubscription, CancelSubscription, OpenTicket,
                              ResolveTicket, RecordIntegrationFailure, RecordIntegrationRecovery,
-                             RecordSyncLatency, UpgradeTemplate, SetPlanChangesBlocked, MeterOrder>;
+                             RecordSyncLatency, UpgradeTemplate, SetPlanChangesBlocked, MeterOrder,
+                             InstallExtension, UninstallExtension, NoteExtensionWithdrawn>;
 
 // -- events --
 struct TenantProvisioned {
@@ -150,12 +176,30 @@ struct SyncLatencyBreached { Integration integration; std::int64_t latency_ms = 
 struct TemplateUpgraded { std::string template_id; int version = 0; Limits limits; Timestamp at = 0; bool operator==(const TemplateUpgraded&) const = default; };
 struct PlanChangesBlockedSet { bool blocked = true; std::string reason; Timestamp at = 0; ImposedBy by = ImposedBy::kOperator; bool operator==(const PlanChangesBlockedSet&) const = default; };
 struct OrderMetered { std::string order; std::uint64_t position = 0; Timestamp period_start = 0; Timestamp at = 0; bool operator==(const OrderMetered&) const = default; };
+struct ExtensionInstalled {
+  std::string extension, version;
+  ExtensionKind kind = ExtensionKind::kEdiConnector;
+  std::string key_id, config;
+  std::string previous_version, previous_key_id;  // a move from another version ("" for a first install)
+  Timestamp at = 0;
+  bool operator==(const ExtensionInstalled&) const = default;
+};
+struct ExtensionUninstalled {
+  std::string extension, version, key_id;
+  Timestamp at = 0;
+  bool operator==(const ExtensionUninstalled&) const = default;
+};
+struct ExtensionWithdrawalNoted {
+  std::string extension, version, reason;
+  Timestamp at = 0;
+  bool operator==(const ExtensionWithdrawalNoted&) const = default;
+};
 using Event = std::variant<TenantProvisioned, OnboardingStarted, MilestoneCompleted, TenantWentLive, TenantSuspended,
                            TenantReinstated, TenantTerminated, ModuleActivated, ModuleDeactivated, PlanUpgraded,
                            PlanDowngradeScheduled, WarehouseRegistered, UsageRecorded, SubscriptionRenewed,
                            SubscriptionCancelled, TicketOpened, TicketResolved, IntegrationFailed,
                            IntegrationRecovered, SyncLatencyBreached, TemplateUpgraded, PlanChangesBlockedSet,
-                           OrderMetered>;
+                           OrderMetered, ExtensionInstalled, ExtensionUninstalled, ExtensionWithdrawalNoted>;
 
 // -- state --
 struct State {
@@ -185,6 +229,7 @@ struct State {
   ImposedBy plan_changes_blocked_by = ImposedBy::kOperator;  // who imposed the current block
   std::string opening_plan;  // the plan the current period opened with (its invoice's plan line)
   std::uint64_t metered_through = 0;  // log position of the last OrderPlaced counted in period_orders
+  std::map<std::string, InstalledExtension> extensions;  // by extension id
   bool operator==(const State&) const = default;
 };
 

@@ -4,7 +4,10 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -12,9 +15,19 @@
 
 namespace keel::gateway {
 
-enum class Role : std::uint8_t { kPlatformOwner, kPartnerAdmin, kImplementation, kTenantOperator, kAnalyst };
+// kExtension: the key an installed extension acts through (made by installing it, never by POST
+// /v1/keys), bound to one tenant and limited to what the extension's manifest declared (its grant).
+enum class Role : std::uint8_t { kPlatformOwner, kPartnerAdmin, kImplementation, kTenantOperator, kAnalyst, kExtension };
 std::string_view RoleName(Role r);
 std::optional<Role> ParseRole(std::string_view name);
+
+// What an installed extension's key may do: the commands (route operation ids), the read scopes and the
+// event types of its manifest's approved version.
+struct ExtensionGrant {
+  std::string extension, version;
+  std::set<std::string, std::less<>> commands, scopes, events;
+  bool operator==(const ExtensionGrant&) const = default;
+};
 
 struct Principal {
   std::string key_id;   // the API key's public id; goes into every event's envelope as "key:<id>"
@@ -23,6 +36,7 @@ struct Principal {
   std::string tenant;   // the tenant the key is bound to ("" = the partner's whole scope)
   std::string workflow_role;  // the tenant workflow role it acts as (e.g. "finance" for order approvals)
   std::string holder;  // the first key of its rotations ("" = key_id): the one who acts
+  std::shared_ptr<const ExtensionGrant> grant = {};  // set for an extension's key only
   // "key:<holder>": the name in events' envelopes, approvals and audits (a rotated key is the same
   // holder; the request log shows the key's own id).
   std::string Name() const { return "key:" + (holder.empty() ? key_id : holder); }
@@ -35,6 +49,13 @@ bool ValidBinding(Role role, const std::string& partner, const std::string& tena
 
 // Whether `role` may perform a route of `category` (inside its scope).
 bool RoleAllows(Role role, Category category);
+
+// Whether an extension's grant covers `route`: a tenant command its manifest declares, a tenant read in
+// one of its scopes, or the WebSocket feed when it subscribes to events.
+bool GrantAllows(const ExtensionGrant& grant, const Route& route);
+// Whether a manifest may declare `route` among its commands: a tenant-scoped operation or lifecycle
+// command, never one that manages extensions or keys.
+bool ExtensionMayDeclare(const Route& route);
 
 // Whether the caller sees a resource of partner `partner` (and tenant `tenant`, "" for a partner-level
 // resource). `partner` is the resource's owning partner ("" when unknown: only the platform sees it).

@@ -48,6 +48,11 @@ std::span<const Route> Routes();
 // is refused by suspended and terminated tenants until someone decides it should not be.
 domain::lifecycle::Activity RouteActivity(const Route& route);
 
+// The read scope a tenant-scoped query belongs to ("orders:read", ...; what an extension's manifest
+// asks for), "" for other routes; and every scope there is.
+std::string_view ReadScopeOf(const Route& route);
+std::span<const std::string_view> ReadScopes();
+
 struct RouteMatch {
   const Route* route = nullptr;
   std::map<std::string, std::string> params;  // decoded path parameters

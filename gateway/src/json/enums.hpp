@@ -17,6 +17,7 @@
 #include "domain/billing.hpp"
 #include "domain/catalog_data.hpp"
 #include "domain/common.hpp"
+#include "domain/extension.hpp"
 #include "domain/order.hpp"
 #include "domain/partner.hpp"
 #include "domain/tenant.hpp"
@@ -90,6 +91,26 @@ template <> struct EnumNames<domain::DunningAction> {
   using E = domain::DunningAction;
   static constexpr std::array<std::pair<E, std::string_view>, 3> names{
       {{E::kReminder, "reminder"}, {E::kBlockPlanChanges, "block_plan_changes"}, {E::kSuspend, "suspend"}}};
+};
+template <> struct EnumNames<domain::ExtensionKind> {
+  using E = domain::ExtensionKind;
+  static constexpr std::array<std::pair<E, std::string_view>, 5> names{{
+      {E::kEdiConnector, "edi_connector"},
+      {E::kMarketplaceConnector, "marketplace_connector"},
+      {E::kCrmConnector, "crm_connector"},
+      {E::kLogisticsConnector, "logistics_connector"},
+      {E::kWorkflowPack, "workflow_pack"},
+  }};
+};
+template <> struct EnumNames<domain::extension::Status> {
+  using E = domain::extension::Status;
+  static constexpr std::array<std::pair<E, std::string_view>, 5> names{{
+      {E::kSubmitted, "submitted"},
+      {E::kInReview, "in_review"},
+      {E::kApproved, "approved"},
+      {E::kRejected, "rejected"},
+      {E::kWithdrawn, "withdrawn"},
+  }};
 };
 template <> struct EnumNames<domain::partner::Level> {
   using E = domain::partner::Level;

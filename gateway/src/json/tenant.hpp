@@ -210,6 +210,30 @@ template <> struct Describe<domain::tenant::OrderMetered> {
                                                  Opt("period_start", &T::period_start), Opt("at", &T::at));
 };
 
+template <> struct Describe<domain::tenant::ExtensionInstalled> {
+  using T = domain::tenant::ExtensionInstalled;
+  static constexpr auto fields = std::make_tuple(
+      Opt("extension", &T::extension), Opt("version", &T::version), Opt("kind", &T::kind), Opt("key_id", &T::key_id),
+      Opt("config", &T::config), Opt("previous_version", &T::previous_version),
+      Opt("previous_key_id", &T::previous_key_id), Opt("at", &T::at));
+};
+template <> struct Describe<domain::tenant::ExtensionUninstalled> {
+  using T = domain::tenant::ExtensionUninstalled;
+  static constexpr auto fields = std::make_tuple(Opt("extension", &T::extension), Opt("version", &T::version),
+                                                 Opt("key_id", &T::key_id), Opt("at", &T::at));
+};
+template <> struct Describe<domain::tenant::ExtensionWithdrawalNoted> {
+  using T = domain::tenant::ExtensionWithdrawalNoted;
+  static constexpr auto fields = std::make_tuple(Opt("extension", &T::extension), Opt("version", &T::version),
+                                                 Opt("reason", &T::reason), Opt("at", &T::at));
+};
+template <> struct Describe<domain::tenant::InstalledExtension> {
+  using T = domain::tenant::InstalledExtension;
+  static constexpr auto fields = std::make_tuple(
+      Opt("version", &T::version), Opt("kind", &T::kind), Opt("key_id", &T::key_id), Opt("config", &T::config),
+      Opt("installed_at", &T::installed_at), Opt("withdrawn_reason", &T::withdrawn_reason));
+};
+
 // -- state --
 template <> struct Describe<domain::tenant::State> {
   using T = domain::tenant::State;
@@ -225,7 +249,8 @@ template <> struct Describe<domain::tenant::State> {
       Opt("cancelled", &T::cancelled), Opt("plan_changes_blocked", &T::plan_changes_blocked),
       Opt("open_tickets", &T::open_tickets), Opt("tickets_opened", &T::tickets_opened), Opt("failing", &T::failing),
       Opt("suspended_by", &T::suspended_by), Opt("plan_changes_blocked_by", &T::plan_changes_blocked_by),
-      Opt("opening_plan", &T::opening_plan), Opt("metered_through", &T::metered_through));
+      Opt("opening_plan", &T::opening_plan), Opt("metered_through", &T::metered_through),
+      Opt("extensions", &T::extensions));
 };
 
 }  // namespace keel::gateway::json

@@ -12,6 +12,7 @@
 
 #include "domain/billing.hpp"
 #include "domain/catalog.hpp"
+#include "domain/extension.hpp"
 #include "domain/order.hpp"
 #include "domain/partner.hpp"
 #include "domain/tenant.hpp"
@@ -38,6 +39,7 @@ EncodedEvent Encode(const domain::tenant::Event& event);
 EncodedEvent Encode(const domain::partner::Event& event);
 EncodedEvent Encode(const domain::catalog::Event& event);
 EncodedEvent Encode(const domain::billing::Event& event);
+EncodedEvent Encode(const domain::extension::Event& event);
 
 // The stored type name of an event (what Encode puts in `type`), without encoding it.
 std::string_view TypeName(const domain::warehouse::Event& event);
@@ -46,6 +48,7 @@ std::string_view TypeName(const domain::tenant::Event& event);
 std::string_view TypeName(const domain::partner::Event& event);
 std::string_view TypeName(const domain::catalog::Event& event);
 std::string_view TypeName(const domain::billing::Event& event);
+std::string_view TypeName(const domain::extension::Event& event);
 
 Decoded<domain::warehouse::Event> DecodeWarehouse(std::string_view type, std::uint32_t version, std::string_view payload);
 Decoded<domain::order::Event> DecodeOrder(std::string_view type, std::uint32_t version, std::string_view payload);
@@ -53,6 +56,7 @@ Decoded<domain::tenant::Event> DecodeTenant(std::string_view type, std::uint32_t
 Decoded<domain::partner::Event> DecodePartner(std::string_view type, std::uint32_t version, std::string_view payload);
 Decoded<domain::catalog::Event> DecodeCatalog(std::string_view type, std::uint32_t version, std::string_view payload);
 Decoded<domain::billing::Event> DecodeBilling(std::string_view type, std::uint32_t version, std::string_view payload);
+Decoded<domain::extension::Event> DecodeExtension(std::string_view type, std::uint32_t version, std::string_view payload);
 
 // One line of text per event: `Type{field=value, list=[...], nested={...}}`, for audits and
 // golden tests.
@@ -62,5 +66,6 @@ std::string Describe(const domain::tenant::Event& event);
 std::string Describe(const domain::partner::Event& event);
 std::string Describe(const domain::catalog::Event& event);
 std::string Describe(const domain::billing::Event& event);
+std::string Describe(const domain::extension::Event& event);
 
 }  // namespace keel::codec

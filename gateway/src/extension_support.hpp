@@ -1,0 +1,32 @@
+// What the extension catalog's handlers share (extension_support.cpp): who sees what of an
+// extension, which commands and read scopes a manifest may declare, and the installation routes'
+// registration (handlers_installations.cpp).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "call.hpp"
+#include "domain/extension.hpp"
+
+namespace keel::gateway {
+
+// Extension streams: t/_platform/extension/<id>.
+inline constexpr std::string_view kExtensionStreamPrefix = "t/_platform/extension/";
+
+// Whether the caller sees the extension at all: the platform and the owner's partner-wide keys see
+// everything; other keys only extensions with an approved or withdrawn version.
+bool Visible(const Principal& who, const domain::extension::State& state);
+// The part the caller sees (nullopt: nothing): others' extensions without their submitted, in-review
+// and rejected versions.
+std::optional<domain::extension::State> VisiblePart(const Principal& who, const domain::extension::State& state);
+// Whether `operation` names a route an extension may declare among its commands (ExtensionMayDeclare).
+bool DeclarableCommand(std::string_view operation);
+// "tenant:read, support:read, ...".
+std::string ReadScopeList();
+
+void AddExtensionHandlers(HandlerTable& t);
+void AddInstallationHandlers(HandlerTable& t);
+
+}  // namespace keel::gateway
