@@ -19,8 +19,9 @@ std::string InstallKey(const std::string& extension, const std::string& tenant) 
 
 void Tell(Client& client, const DomainEvent& cause, const std::string& tenant, const std::string& extension,
           const std::string& version, const std::string& reason) {
+  // The correlation names what it acted on (one audit record per tenant), the causation the withdrawal.
   CommandMeta meta{"extension-withdrawn:" + extension + ":" + version + ":" + tenant, "process:extension_notices",
-                   "extension:" + extension, "position:" + std::to_string(cause.position), std::nullopt};
+                   "tenant:" + tenant, "position:" + std::to_string(cause.position), std::nullopt};
   client.Execute(TenantKey(tenant), t::NoteExtensionWithdrawn{extension, version, reason, cause.timestamp_ms}, meta);
 }
 

@@ -121,7 +121,9 @@ Decision<Event> Decide(const Command& command, const State& s) {
             for (const auto& r : c.reasons) {
               if (r.empty() || r.size() > 500) return Reject(R::kInvalidArgument, "each reason must be 1..500 characters");
             }
-            if ((*v)->status != Status::kInReview) return std::unexpected(Illegal(**v, "reject (a review must start first)"));
+            if ((*v)->status == Status::kSubmitted) return std::unexpected(Illegal(**v, "reject (a review must start first)"));
+            if ((*v)->status != Status::kInReview) return std::unexpected(Illegal(**v, "reject: only a version under review can be"));
+            if (c.reasons.size() > 20) return Reject(R::kInvalidArgument, "at most 20 reasons");
             return One(ExtensionVersionRejected{c.version, c.by, c.reasons, c.at});
           },
           [&](const WithdrawVersion& c) -> Decision<Event> {
@@ -150,7 +152,7 @@ void Apply(State& s, const Event& event) {
                      s.id = e.id;
                      s.owner = e.owner;
                    }
-                   s.versions.push_back(VersionState{e.manifest, Status::kSubmitted, e.by, {}, {}, {}, e.at, 0});
+                   s.versions.push_back(VersionState{e.manifest, Status::kSubmitted, e.by, {}, {}, {}, e.at, 0, 0, {}});
                  },
                  [&](const ExtensionReviewStarted& e) {
                    if (auto* v = version(e.version)) {
@@ -163,6 +165,7 @@ void Apply(State& s, const Event& event) {
                      v->status = Status::kApproved;
                      v->reviewer = e.by;
                      v->decided_at = e.at;
+                     v->approved_at = e.at;
                    }
                  },
                  [&](const ExtensionVersionRejected& e) {
@@ -177,7 +180,8 @@ void Apply(State& s, const Event& event) {
                    if (auto* v = version(e.version)) {
                      v->status = Status::kWithdrawn;
                      v->withdrawal_reason = e.reason;
-                     v->decided_at = e.at;
+                     v->withdrawn_by = e.by;
+                     if (v->approved_at == 0) v->decided_at = e.at;  // an approval's date stays its decision
                    }
                  },
              },

@@ -227,6 +227,16 @@ Decision<Event> Upgrade(const UpgradeTemplate& c, const State& s) {
       return Reject(R::kIncompatibleTemplate, "the new version drops module " + std::string(ModuleName(m)) + " in use");
     }
   }
+  if (c.plan.id != s.plan) return Reject(R::kInvalidArgument, "the command carries another plan than the tenant's");
+  std::set<Module> added;
+  for (Module m : c.segment.modules) {
+    if (s.modules.contains(m)) continue;
+    if (!c.plan.Allows(m)) {
+      return Reject(R::kIncompatibleTemplate, "version " + std::to_string(c.segment.version) + " brings module " +
+                                                  std::string(ModuleName(m)) + ", which plan " + s.plan + " does not offer");
+    }
+    added.insert(m);
+  }
   const Limits& next = s.environment == Environment::kSandbox ? c.segment.sandbox_limits : c.segment.limits;
   if (next.warehouses < static_cast<std::int64_t>(s.warehouses.size()) || next.monthly_orders < s.period_orders) {
     return Reject(R::kIncompatibleTemplate, "the new version's limits are below what the tenant uses");
@@ -234,7 +244,16 @@ Decision<Event> Upgrade(const UpgradeTemplate& c, const State& s) {
   // Nothing the tenant has shrinks: each limit is the larger of what it has and what the version gives.
   const Limits limits{std::max(next.warehouses, s.limits.warehouses), std::max(next.monthly_orders, s.limits.monthly_orders),
                       std::max(next.api_rps, s.limits.api_rps)};
-  return One(TemplateUpgraded{c.segment.id, c.segment.version, limits, c.at});
+  // The milestones of the modules it adds (its other milestones belong to an onboarding that is over).
+  std::vector<MilestoneState> milestones;
+  auto all = s.modules;
+  all.insert(added.begin(), added.end());
+  for (auto& m : MilestonesFor(c.segment, all, s.milestones)) {
+    for (const auto& def : c.segment.milestones) {
+      if (def.id == m.id && def.module && added.contains(*def.module)) milestones.push_back(m);
+    }
+  }
+  return One(TemplateUpgraded{c.segment.id, c.segment.version, limits, c.at, added, milestones});
 }
 
 Decision<Event> Install(const InstallExtension& c, const State& s) {
@@ -255,7 +274,7 @@ Decision<Event> Install(const InstallExtension& c, const State& s) {
   if (it != s.extensions.end() && it->second.version == c.version) {
     return Reject(R::kAlreadyExists, c.extension + " " + c.version + " is installed already");
   }
-  ExtensionInstalled e{c.extension, c.version, c.kind, c.key_id, c.config, {}, {}, c.at};
+  ExtensionInstalled e{c.extension, c.version, c.kind, c.key_id, c.config_digest, {}, {}, c.at};
   if (it != s.extensions.end()) {
     e.previous_version = it->second.version;
     e.previous_key_id = it->second.key_id;
@@ -467,6 +486,8 @@ void Apply(State& s, const Event& event) {
                  [&](const TemplateUpgraded& e) {
                    s.template_version = e.version;
                    s.limits = e.limits;
+                   s.modules.insert(e.added_modules.begin(), e.added_modules.end());
+                   s.milestones.insert(s.milestones.end(), e.milestones.begin(), e.milestones.end());
                  },
                  [&](const PlanChangesBlockedSet& e) {
                    s.plan_changes_blocked = e.blocked;
@@ -477,7 +498,7 @@ void Apply(State& s, const Event& event) {
                    s.metered_through = e.position;
                  },
                  [&](const ExtensionInstalled& e) {
-                   s.extensions[e.extension] = InstalledExtension{e.version, e.kind, e.key_id, e.config, e.at, {}};
+                   s.extensions[e.extension] = InstalledExtension{e.version, e.kind, e.key_id, e.config_digest, e.at, {}};
                  },
                  [&](const ExtensionUninstalled& e) { s.extensions.erase(e.extension); },
                  [&](const ExtensionWithdrawalNoted& e) {

@@ -360,15 +360,31 @@ Api::Prepared Api::Prepare(const Request& req, const Principal& given, actors::C
                            " routes");
     return p;
   }
-  // An extension's key does only what its manifest declared (least privilege).
-  if (who.role == Role::kExtension && (!who.grant || !GrantAllows(*who.grant, route))) {
-    p.answer = Problem(403, "forbidden", "Forbidden",
-                       "extension " + (who.grant ? who.grant->extension + " " + who.grant->version : std::string("?")) +
-                           " did not declare " + std::string(route.id) +
-                           (route.command ? " among its commands"
-                            : ReadScopeOf(route).empty() ? " (a route not open to extensions)"
-                                                         : " (read scope " + std::string(ReadScopeOf(route)) + ")"));
-    return p;
+  // An extension's key does only what its manifest declared (least privilege), and only while the
+  // tenant has every module it requires.
+  if (who.role == Role::kExtension) {
+    const std::string name = who.grant ? who.grant->extension + " " + who.grant->version : std::string("?");
+    if (!who.grant || !GrantAllows(*who.grant, route)) {
+      const bool open = route.id == "websocket" || (route.scope == Scope::kTenant && (route.command ? ExtensionMayDeclare(route)
+                                                                                                   : !ReadScopeOf(route).empty()));
+      p.answer = Problem(403, "forbidden", "Forbidden",
+                         !open ? std::string(route.id) + " is not open to extensions' keys"
+                         : route.command ? "extension " + name + " did not declare " + std::string(route.id) + " among its commands"
+                         : route.id == "websocket" ? "extension " + name + " declared no event types"
+                                                   : "extension " + name + " did not declare the read scope " +
+                                                         std::string(ReadScopeOf(route)) + " (" + std::string(route.id) + ")");
+      return p;
+    }
+    if (p.tenant) {
+      for (const auto& m : who.grant->modules) {
+        auto mod = domain::ParseModule(m);
+        if (mod && !p.tenant->state.modules.contains(*mod)) {
+          p.answer = Problem(403, "forbidden", "Forbidden",
+                             "extension " + name + " requires module " + m + ", which the tenant no longer has");
+          return p;
+        }
+      }
+    }
   }
   // Authorization first, then existence: a tenant that does not exist is 404 on every route, for every
   // role its scope covers (a partner-bound key already got 404 above, as for another partner's tenant).

@@ -1,6 +1,8 @@
 // Visibility of the extension catalog and what a manifest may declare (see extension_support.hpp).
 #include "extension_support.hpp"
 
+#include "domain/lifecycle.hpp"
+
 namespace keel::gateway {
 namespace e = domain::extension;
 
@@ -9,7 +11,10 @@ bool SeesWhole(const Principal& who, const e::State& state) {
   if (who.partner.empty()) return true;  // the platform
   return who.tenant.empty() && who.partner == state.owner && who.role != Role::kExtension;
 }
-bool Public(const e::VersionState& v) { return v.status == e::Status::kApproved || v.status == e::Status::kWithdrawn; }
+// Approved, or withdrawn after an approval (tenants may run it); never what was not approved.
+bool Public(const e::VersionState& v) {
+  return v.status == e::Status::kApproved || (v.status == e::Status::kWithdrawn && v.approved_at != 0);
+}
 }  // namespace
 
 bool Visible(const Principal& who, const e::State& state) {
@@ -28,6 +33,25 @@ std::optional<e::State> VisiblePart(const Principal& who, const e::State& state)
   }
   if (out.versions.empty()) return std::nullopt;
   return out;
+}
+
+bool SeesVersion(const Principal& who, const e::State& state, const e::VersionState& version) {
+  return SeesWhole(who, state) || Public(version);
+}
+
+std::optional<Response> OwnWritesAllowed(Call& c) {
+  if (c.who.partner.empty()) return std::nullopt;  // the platform's
+  auto partner = PartnerOf(c, c.who.partner);
+  if (!partner) return partner.error();
+  if (auto refused = domain::lifecycle::PartnerAdmits(partner->As<domain::partner::State>().suspended,
+                                                      domain::lifecycle::PartnerActivity::kOwnWrite))
+    return Unprocessable(domain::RejectionCodeName(refused->code), refused->message);
+  return std::nullopt;
+}
+
+std::optional<Response> NoQuery(const Call& c) {
+  if (c.match.query.empty()) return std::nullopt;
+  return BadField({c.match.query.begin()->first, "this route takes no query parameters"});
 }
 
 bool DeclarableCommand(std::string_view operation) {

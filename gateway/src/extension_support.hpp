@@ -21,6 +21,13 @@ bool Visible(const Principal& who, const domain::extension::State& state);
 // The part the caller sees (nullopt: nothing): others' extensions without their submitted, in-review
 // and rejected versions.
 std::optional<domain::extension::State> VisiblePart(const Principal& who, const domain::extension::State& state);
+// Whether the caller sees that version of the extension (a hidden one is answered as a missing one).
+bool SeesVersion(const Principal& who, const domain::extension::State& state, const domain::extension::VersionState& version);
+// A partner-bound caller whose partner is suspended makes no credentials or submissions (the lifecycle
+// table's partner own writes): the 422 answer, else nullopt.
+std::optional<Response> OwnWritesAllowed(Call& c);
+// 400 naming the first query parameter of a route that takes none.
+std::optional<Response> NoQuery(const Call& c);
 // Whether `operation` names a route an extension may declare among its commands (ExtensionMayDeclare).
 bool DeclarableCommand(std::string_view operation);
 // "tenant:read, support:read, ...".

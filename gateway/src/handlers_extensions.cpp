@@ -62,7 +62,9 @@ Response Audited(Response r, const std::string& id, const std::string& version, 
 }
 
 Response Submit(Call& c) {
+  if (auto refused = OwnWritesAllowed(c)) return *refused;
   json::Json body = c.body;
+  if (!body.contains("id")) return BadField({"id", "required"});
   auto schema = body.find("config_schema");
   if (schema == body.end()) return BadField({"config_schema", "required: the JSON Schema (an object) the configuration must satisfy"});
   if (auto bad = json::CheckConfigSchema(*schema)) return BadField(*bad);
@@ -86,6 +88,9 @@ Response Submit(Call& c) {
   if (b.commands.empty() && b.scopes.empty() && b.events.empty())
     return BadField({"commands", "an extension declares at least one command, read scope or event it needs"});
   const std::string id = c.who.partner.empty() ? b.id : TenantId(c.who.partner, b.id);
+  if (id.size() > 128)
+    return BadField({"id", "at most " + std::to_string(128 - (id.size() - b.id.size())) + " characters (the id is " +
+                               (c.who.partner.empty() ? std::string("kept as given") : "<" + c.who.partner + ">:<id>") + ", 128 at most)"});
   auto key = actors::ExtensionKey(id);
   if (auto bad = BadId(key, "id")) return *bad;
   e::SubmitVersion cmd{id, c.who.partner,
@@ -134,6 +139,7 @@ Response Withdraw(Call& c) {
 }
 
 Response Get(Call& c) {
+  if (auto bad = NoQuery(c)) return *bad;
   auto snap = Load(c, Ext(c));
   if (!snap) return snap.error();
   auto seen = VisiblePart(c.who, snap->As<e::State>());
@@ -160,7 +166,8 @@ Response List(Call& c) {
   if (auto m = Query(c, "module"); !m.empty() && !(module = domain::ParseModule(m)))
     return BadField({"module", "not a module"});
   const bool by_owner = c.match.query.contains("owner");
-  const std::string owner = Query(c, "owner");
+  std::string owner = Query(c, "owner");
+  if (owner == actors::kPlatformTenant) owner.clear();  // the platform's own extensions
   auto streams = c.ctx.store.ListStreams(kExtensionStreamPrefix);
   if (!streams) return Problem(503, "store_unavailable", "The store is unavailable", streams.error().ToString());
   json::Json items = json::Json::array();
@@ -168,10 +175,6 @@ Response List(Call& c) {
   for (const auto& info : *streams) {
     const std::string id = info.stream.substr(kExtensionStreamPrefix.size());
     if (!params->cursor.empty() && id <= params->cursor) continue;
-    if (items.size() == params->limit) {
-      next = items.back()["id"].get<std::string>();
-      break;
-    }
     auto snap = c.client->Get(actors::ExtensionKey(id));
     if (!snap) return Problem(503, "unavailable", "The service is unavailable", "the extension did not answer");
     auto seen = VisiblePart(c.who, snap->As<e::State>());
@@ -181,6 +184,10 @@ Response List(Call& c) {
              (module && !v.manifest.modules.contains(*module));
     });
     if (seen->versions.empty()) continue;
+    if (items.size() == params->limit) {  // one more matches: there is a next page
+      next = items.back()["id"].get<std::string>();
+      break;
+    }
     items.push_back(json::ToJson(*seen));
   }
   return JsonResponse(200, {{"items", items}, {"next_cursor", next.empty() ? json::Json(nullptr) : json::Json(next)}});

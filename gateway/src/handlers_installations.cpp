@@ -5,8 +5,10 @@
 // tenant's template and its modules entitled. The key is shown once; a refused installation revokes
 // it again, a move revokes the previous version's key, an uninstall the installation's key.
 #include "config_schema.hpp"
+#include "domain/lifecycle.hpp"
 #include "domain_json.hpp"
 #include "extension_support.hpp"
+#include "keys.hpp"
 
 namespace keel::gateway {
 namespace {
@@ -22,7 +24,24 @@ const t::ExtensionInstalled* InstalledIn(const actors::Outcome& o) {
   return nullptr;
 }
 
+// Configurations live outside the event log (they may hold a connector's credentials): read model
+// "extension_configs", key <tenant> NUL <extension> NUL <digest> -> the configuration as JSON. The
+// tenant's installation names the digest it was installed with.
+constexpr std::string_view kConfigModel = "extension_configs";
+std::string ConfigKey(const std::string& tenant, const std::string& extension, const std::string& digest) {
+  std::string k = tenant;
+  k.push_back('\0');
+  k += extension;
+  k.push_back('\0');
+  return k + digest;
+}
+constexpr std::size_t kMaxConfigBytes = 16 * 1024;
+
+// Who may read an installation's configuration: who may install (platform owner, partner admin).
+bool ReadsConfig(const Principal& who) { return who.role == Role::kPlatformOwner || who.role == Role::kPartnerAdmin; }
+
 Response Install(Call& c) {
+  if (auto refused = OwnWritesAllowed(c)) return *refused;
   json::Json body = c.body;
   json::Json config = json::Json::object();
   if (auto it = body.find("config"); it != body.end()) {
@@ -43,6 +62,7 @@ Response Install(Call& c) {
   const auto& ext = snap->As<e::State>();
   if (snap->version == 0 || !Visible(c.who, ext)) return NotFound("extension '" + b.extension + "' does not exist");
   const e::VersionState* version = b.version.empty() ? e::LatestApproved(ext) : e::FindVersion(ext, b.version);
+  if (version != nullptr && !SeesVersion(c.who, ext, *version)) version = nullptr;  // hidden: as if missing
   if (version == nullptr) {
     if (b.version.empty())
       return Unprocessable("extension_not_approved", "extension '" + b.extension + "' has no approved version");
@@ -53,24 +73,47 @@ Response Install(Call& c) {
   if (version->status == e::Status::kApproved) {  // (an unapproved one is refused below, by the tenant)
     if (auto bad = json::CheckConfig(schema, config)) return BadField(*bad);
   }
+  const std::string config_text = config.dump();
+  if (config_text.size() > kMaxConfigBytes) return BadField({"config", "at most 16 KiB of JSON"});
+  const std::string digest = Sha256Hex(config_text);
   const t::State& state = (*tenant)->state;
-  ExtensionGrant grant{ext.id, version->manifest.version, {}, {}, {}};
-  grant.commands.insert(version->manifest.commands.begin(), version->manifest.commands.end());
-  grant.scopes.insert(version->manifest.scopes.begin(), version->manifest.scopes.end());
-  grant.events.insert(version->manifest.events.begin(), version->manifest.events.end());
-  auto issued = c.ctx.keys.CreateForExtension(state.partner, state.id, std::move(grant), c.ctx.WallNowMs());
-  if (!issued) return Problem(503, "store_unavailable", "The store is unavailable", issued.error());
   t::InstallExtension cmd{ext.id,
                           version->manifest.version,
                           version->status == e::Status::kApproved,
                           version->manifest.kind,
                           version->manifest.modules,
                           (*segment)->extension_kinds,
-                          issued->record.id,
-                          config.dump(),
+                          "pending",
+                          digest,
                           c.now};
+  // The tenant's rules, asked before a key is made: a refused installation makes no key. (A retry of
+  // an installation that landed is answered from its first attempt, below.)
+  const bool retry = !c.meta.idempotency_key.empty();
+  if (!retry) {
+    if (auto refused = domain::lifecycle::TenantAdmits(state.status, domain::lifecycle::ActivityOf(t::Command(cmd)))) {
+      return Unprocessable(domain::RejectionCodeName(refused->code), refused->message);
+    }
+    if (auto decided = t::Decide(t::Command(cmd), state); !decided) {
+      return Unprocessable(domain::RejectionCodeName(decided.error().code), decided.error().message);
+    }
+  }
+  {
+    eventstore::ReadModelBatch batch;
+    batch.model = std::string(kConfigModel);
+    batch.puts.emplace_back(ConfigKey(state.id, ext.id, digest), config_text);
+    if (auto saved = c.ctx.store.CommitReadModel(std::move(batch)); !saved)
+      return Problem(503, "store_unavailable", "The store is unavailable", saved.error().ToString());
+  }
+  ExtensionGrant grant{ext.id, version->manifest.version, {}, {}, {}, {}};
+  for (auto m : version->manifest.modules) grant.modules.insert(std::string(domain::ModuleName(m)));
+  grant.commands.insert(version->manifest.commands.begin(), version->manifest.commands.end());
+  grant.scopes.insert(version->manifest.scopes.begin(), version->manifest.scopes.end());
+  grant.events.insert(version->manifest.events.begin(), version->manifest.events.end());
+  auto issued = c.ctx.keys.CreateForExtension(state.partner, state.id, std::move(grant), c.ctx.WallNowMs());
+  if (!issued) return Problem(503, "store_unavailable", "The store is unavailable", issued.error());
+  cmd.key_id = issued->record.id;
   const auto key = actors::TenantKey(state.id);
-  auto reply = c.client->Execute(key, t::Command(std::move(cmd)), c.meta);
+  auto reply = c.client->Execute(key, t::Command(cmd), c.meta);
   c.ctx.metrics.Command(c.match.route->id, reply.has_value());
   const t::ExtensionInstalled* installed = reply ? InstalledIn(*reply) : nullptr;
   if (!reply || installed == nullptr || installed->key_id != issued->record.id) {
@@ -117,14 +160,21 @@ Response Uninstall(Call& c) {
 }
 
 Response ListInstalled(Call& c) {
+  if (auto bad = NoQuery(c)) return *bad;
   auto tenant = TenantOf(c);
   if (!tenant) return tenant.error();
   json::Json items = json::Json::array();
   for (const auto& [id, inst] : (*tenant)->state.extensions) {
     json::Json item = json::ToJson(inst);
     item["extension"] = id;
-    auto config = json::Json::parse(inst.config, nullptr, false);
-    item["config"] = config.is_discarded() ? json::Json::object() : config;
+    item["config"] = nullptr;  // for those who may install only: it may hold credentials
+    if (ReadsConfig(c.who)) {
+      auto stored = c.ctx.store.ReadModelGet(kConfigModel, ConfigKey((*tenant)->state.id, id, inst.config_digest));
+      if (stored && *stored) {
+        auto config = json::Json::parse(**stored, nullptr, false);
+        if (!config.is_discarded()) item["config"] = std::move(config);
+      }
+    }
     items.push_back(std::move(item));
   }
   return JsonResponse(200, {{"items", items}});

@@ -77,7 +77,9 @@ Response UpgradeTemplate(Call& c) {
   const domain::SegmentTemplate* segment = c.ctx.templates.Find(id, body->version);
   if (segment == nullptr)
     return BadField({"version", "template '" + id + "' has no version " + std::to_string(body->version)});
-  return Run(c, Tenant(c), t::Command(t::UpgradeTemplate{*segment, c.now}));
+  auto ctx = TenantContext(c);
+  if (!ctx) return ctx.error();
+  return Run(c, Tenant(c), t::Command(t::UpgradeTemplate{*segment, *(*ctx)->plan, c.now}));
 }
 
 Response IntegrationEvent(Call& c) {

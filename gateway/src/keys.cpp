@@ -50,7 +50,8 @@ std::string Encode(const KeyRecord& r) {
   if (!r.legacy_hash.empty()) j["hash"] = r.legacy_hash;
   if (r.grant) {
     j["grant"] = {{"extension", r.grant->extension}, {"version", r.grant->version}, {"commands", r.grant->commands},
-                  {"scopes", r.grant->scopes},       {"events", r.grant->events}};
+                  {"scopes", r.grant->scopes},       {"events", r.grant->events},
+                  {"modules", r.grant->modules}};
   }
   return j.dump();
 }
@@ -82,8 +83,10 @@ std::optional<KeyRecord> Decode(std::string_view id, std::string_view value) {
     auto grant = std::make_shared<ExtensionGrant>();
     grant->extension = g->value("extension", "");
     grant->version = g->value("version", "");
-    for (auto [field, into] : {std::pair{"commands", &grant->commands}, {"scopes", &grant->scopes}, {"events", &grant->events}}) {
+    for (auto [field, into] : {std::pair{"commands", &grant->commands}, {"scopes", &grant->scopes}, {"events", &grant->events},
+                               {"modules", &grant->modules}}) {
       auto list = g->find(field);
+      if (list == g->end() && std::string_view(field) == "modules") continue;
       if (list == g->end() || !list->is_array()) return std::nullopt;
       for (const auto& item : *list) {
         if (!item.is_string()) return std::nullopt;

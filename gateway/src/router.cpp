@@ -117,7 +117,7 @@ constexpr std::array kRoutes{
     Route{"GET", "/v1/tenants/{tenant}/exceptions", "list_exceptions", S::kTenant, C::kRead,
           "The tenant's routed integration exceptions (filter by status, role, kind, integration; paginated)", kQuery},
     Route{"POST", "/v1/tenants/{tenant}/tickets/{ticket}/resolution", "resolve_ticket", S::kTenant, C::kLifecycle, "Resolve a support ticket", kCmd},
-    Route{"POST", "/v1/tenants/{tenant}/extensions", "install_extension", S::kTenant, C::kLifecycle,
+    Route{"POST", "/v1/tenants/{tenant}/extensions", "install_extension", S::kTenant, C::kPlan,
           "Install an approved extension version (or move to another): its configuration checked, a key made for it", kCmd},
     Route{"GET", "/v1/tenants/{tenant}/extensions", "list_installed_extensions", S::kTenant, C::kRead,
           "The extensions the tenant installed, with their versions, keys and configuration", kQuery},

@@ -49,7 +49,7 @@ TEST_CASE("aggregate states survive a snapshot round trip", "[codec][snapshot]")
   t.suspended_by = tenant::ImposedBy::kDunning;
   t.plan_changes_blocked_by = tenant::ImposedBy::kDunning;
   t.opening_plan = "starter";
-  t.extensions["p1:edi"] = tenant::InstalledExtension{"1.2.0", ExtensionKind::kCrmConnector, "k1", R"({"a":1})", 7, "moved"};
+  t.extensions["p1:edi"] = tenant::InstalledExtension{"1.2.0", ExtensionKind::kCrmConnector, "k1", "d1", 7, "moved"};
   tenant::State t2;
   REQUIRE(codec::DecodeSnapshot(codec::EncodeSnapshot(t), t2));
   CHECK(t2 == t);

@@ -50,7 +50,7 @@ t::State Tenant() {
 
 t::InstallExtension Install(const std::string& version = "1.0.0", const std::string& key = "k1") {
   return t::InstallExtension{"p1:edi", version, true, ExtensionKind::kEdiConnector, {Module::kEdi},
-                             {ExtensionKind::kEdiConnector}, key, R"({"mode":"test"})", kT0};
+                             {ExtensionKind::kEdiConnector}, key, "d1", kT0};
 }
 
 t::State Do(t::State s, const t::Command& c) {
@@ -144,7 +144,7 @@ TEST_CASE("a tenant installs only an approved version of an allowed kind with it
   REQUIRE(installed.extensions.contains("p1:edi"));
   CHECK(installed.extensions.at("p1:edi").version == "1.0.0");
   CHECK(installed.extensions.at("p1:edi").key_id == "k1");
-  CHECK(installed.extensions.at("p1:edi").config == R"({"mode":"test"})");
+  CHECK(installed.extensions.at("p1:edi").config_digest == "d1");
   CHECK(Refuse(Install(), installed) == RejectionCode::kAlreadyExists);
 }
 

@@ -227,21 +227,43 @@ TEST_CASE("a template upgrade must keep every module and fit what the tenant use
   auto v2 = fx::Regional(2);
   v2.modules.insert(Module::kLotTracking);
   v2.limits = {5, 20000, 40};
-  auto upgraded = Accept(UpgradeTemplate{v2, kT0}, s);
+  auto upgraded = Accept(UpgradeTemplate{v2, fx::Growth(), kT0}, s);
   CHECK(std::get<TemplateUpgraded>(upgraded.at(0)).limits == Limits{5, 20000, 40});
   s = Evolve(s, upgraded[0]);
   CHECK(s.template_version == 2);
-  CHECK(Refuse(UpgradeTemplate{v2, kT0}, s) == RejectionCode::kIncompatibleTemplate);  // not newer
+  CHECK(Refuse(UpgradeTemplate{v2, fx::Growth(), kT0}, s) == RejectionCode::kIncompatibleTemplate);  // not newer
   auto v3 = fx::Regional(3);
   v3.modules.erase(Module::kEdi);
-  CHECK(Refuse(UpgradeTemplate{v3, kT0}, s) == RejectionCode::kIncompatibleTemplate);
+  CHECK(Refuse(UpgradeTemplate{v3, fx::Growth(), kT0}, s) == RejectionCode::kIncompatibleTemplate);
   auto other = fx::Regional(3);
   other.id = "ecommerce-merchant";
-  CHECK(Refuse(UpgradeTemplate{other, kT0}, s) == RejectionCode::kIncompatibleTemplate);
+  CHECK(Refuse(UpgradeTemplate{other, fx::Growth(), kT0}, s) == RejectionCode::kIncompatibleTemplate);
   auto tight = fx::Regional(3);
   tight.limits = {1, 15000, 30};
   auto busy = Run(s, {RegisterWarehouse{"w1", kT0}, RegisterWarehouse{"w2", kT0}});
-  CHECK(Refuse(UpgradeTemplate{tight, kT0}, busy) == RejectionCode::kIncompatibleTemplate);
+  CHECK(Refuse(UpgradeTemplate{tight, fx::Growth(), kT0}, busy) == RejectionCode::kIncompatibleTemplate);
+}
+
+TEST_CASE("a template upgrade brings the new version's modules and their milestones", "[domain][tenant]") {
+  const auto s = Active();
+  REQUIRE_FALSE(s.modules.contains(Module::kLotTracking));
+  auto v2 = fx::Regional(2);
+  v2.modules.insert(Module::kLotTracking);  // growth offers lot tracking as an add-on
+  auto events = Accept(UpgradeTemplate{v2, fx::Growth(), kT0}, s);
+  const auto& e = std::get<TemplateUpgraded>(events.at(0));
+  CHECK(e.added_modules == std::set<Module>{Module::kLotTracking});
+  REQUIRE(e.milestones.size() == 1);
+  CHECK(e.milestones[0].id == "lot_setup");
+  CHECK_FALSE(e.milestones[0].done);
+  const auto after = Evolve(s, events[0]);
+  CHECK(after.modules.contains(Module::kLotTracking));
+  CHECK(after.modules.contains(Module::kEdi));
+  CHECK(std::count_if(after.milestones.begin(), after.milestones.end(), [](const auto& m) { return m.id == "lot_setup"; }) == 1);
+  // A module the tenant's plan does not offer at all makes the version incompatible for it.
+  auto v3 = fx::Regional(3);
+  v3.modules.insert(Module::kCrmIntegration);
+  CHECK(Refuse(UpgradeTemplate{v3, fx::Growth(), kT0}, s) == RejectionCode::kIncompatibleTemplate);
+  CHECK(Refuse(UpgradeTemplate{v2, fx::Scale(), kT0}, s) == RejectionCode::kInvalidArgument);  // not the tenant's plan
 }
 
 TEST_CASE("random tenant command sequences fold to the same state and keep limits",

@@ -135,10 +135,14 @@ TEST_CASE("after a template upgrade its new limits apply to the very next reques
   CHECK(admitted(op) == 20);
   CHECK(admitted(op2) == 20);
 
-  // Lot tracking is an add-on of the plan: refused for a lot-tracked item until activated, then not.
-  RequireProblem(w.Call("POST", "/v1/tenants/p1:t1/catalog/imports", ImportRows("LOT1", true)), 422, "import_rejected");
-  w.CallJson("POST", "/v1/tenants/p1:t1/modules", {{"module", "lot_tracking"}}, kOwnerKey, 200);
+  // v2 brings lot tracking (an add-on of the plan): the upgrade switches it on with its milestone, so a
+  // lot-tracked item is accepted at once, and activating it again is already done.
   w.CallJson("POST", "/v1/tenants/p1:t1/catalog/imports", ImportRows("LOT1", true), kOwnerKey, 200);
+  RequireProblem(w.Call("POST", "/v1/tenants/p1:t1/modules", {{"module", "lot_tracking"}}), 422, "already_done");
+  const Json tenant = w.CallJson("GET", "/v1/tenants/p1:t1", nullptr, kOwnerKey, 200);
+  bool lot_setup = false;
+  for (const auto& m : tenant["state"]["milestones"]) lot_setup = lot_setup || m["id"] == "lot_setup";
+  CHECK(lot_setup);
 }
 
 TEST_CASE("what cannot be priced or is not catalogued is a clear problem+json, and an unknown tenant is 404",

@@ -32,7 +32,7 @@ struct Walk {
   // Polls an order until `pred` holds on its state (the fulfilment process manager runs on its own).
   Json WaitOrder(const std::string& tenant, const std::string& order, const std::function<bool(const Json&)>& pred) {
     Json last;
-    for (int i = 0; i < 400; ++i) {
+    for (int i = 0; i < 1500; ++i) {  // up to 15 s: the suite runs two test programs side by side
       last = Json::parse(w.Call("GET", "/v1/tenants/" + tenant + "/orders/" + order).body);
       if (pred(last["state"])) return last;
       std::this_thread::sleep_for(std::chrono::milliseconds(10));

@@ -80,10 +80,10 @@ struct TicketResolved { ticket @0 :Text; at @1 :Int64; }
 struct IntegrationFailed { integration @0 :UInt8; detail @1 :Text; routedTo @2 :Text; at @3 :Int64; }
 struct IntegrationRecovered { integration @0 :UInt8; at @1 :Int64; }
 struct SyncLatencyBreached { integration @0 :UInt8; latencyMs @1 :Int64; routedTo @2 :Text; at @3 :Int64; }
-struct TemplateUpgraded { templateId @0 :Text; version @1 :Int32; limits @2 :Limits; at @3 :Int64; }
+struct TemplateUpgraded { templateId @0 :Text; version @1 :Int32; limits @2 :Limits; at @3 :Int64; addedModules @4 :List(UInt8); milestones @5 :List(MilestoneState); }
 struct PlanChangesBlockedSet { blocked @0 :Bool; reason @1 :Text; at @2 :Int64; imposedBy @3 :UInt8; }
 struct OrderMetered { order @0 :Text; position @1 :UInt64; periodStart @2 :Int64; at @3 :Int64; }
-struct ExtensionInstalled { extension @0 :Text; version @1 :Text; kind @2 :UInt8; keyId @3 :Text; config @4 :Text; previousVersion @5 :Text; previousKeyId @6 :Text; at @7 :Int64; }
+struct ExtensionInstalled { extension @0 :Text; version @1 :Text; kind @2 :UInt8; keyId @3 :Text; configDigest @4 :Text; previousVersion @5 :Text; previousKeyId @6 :Text; at @7 :Int64; }
 struct ExtensionUninstalled { extension @0 :Text; version @1 :Text; keyId @2 :Text; at @3 :Int64; }
 struct ExtensionWithdrawalNoted { extension @0 :Text; version @1 :Text; reason @2 :Text; at @3 :Int64; }
 

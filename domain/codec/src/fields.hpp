@@ -138,14 +138,14 @@ KEEL_FIELDS(d::tenant::IntegrationRecovered, v("integration", e.integration); v(
 KEEL_FIELDS(d::tenant::SyncLatencyBreached, v("integration", e.integration); v("latencyMs", e.latency_ms);
             v("routedTo", e.routed_to); v("at", e.at))
 KEEL_FIELDS(d::tenant::TemplateUpgraded, v("templateId", e.template_id); v("version", e.version);
-            v("limits", e.limits); v("at", e.at))
+            v("limits", e.limits); v("at", e.at); v("addedModules", e.added_modules); v("milestones", e.milestones))
 KEEL_FIELDS(d::tenant::PlanChangesBlockedSet, v("blocked", e.blocked); v("reason", e.reason); v("at", e.at);
             v("imposedBy", e.by))
 KEEL_FIELDS(d::tenant::OrderMetered, v("order", e.order); v("position", e.position); v("periodStart", e.period_start);
             v("at", e.at))
 
 KEEL_FIELDS(d::tenant::ExtensionInstalled, v("extension", e.extension); v("version", e.version); v("kind", e.kind);
-            v("keyId", e.key_id); v("config", e.config); v("previousVersion", e.previous_version);
+            v("keyId", e.key_id); v("configDigest", e.config_digest); v("previousVersion", e.previous_version);
             v("previousKeyId", e.previous_key_id); v("at", e.at))
 KEEL_FIELDS(d::tenant::ExtensionUninstalled, v("extension", e.extension); v("version", e.version); v("keyId", e.key_id);
             v("at", e.at))

@@ -41,7 +41,7 @@ KEEL_FIELDS(d::order::State, v("status", e.status); v("id", e.id); v("tenant", e
 
 // -- tenant --
 KEEL_FIELDS(d::tenant::InstalledExtension, v("version", e.version); v("kind", e.kind); v("keyId", e.key_id);
-            v("config", e.config); v("installedAt", e.installed_at); v("withdrawnReason", e.withdrawn_reason))
+            v("configDigest", e.config_digest); v("installedAt", e.installed_at); v("withdrawnReason", e.withdrawn_reason))
 KEEL_FIELDS(d::tenant::State, v("status", e.status); v("beforeSuspension", e.before_suspension); v("id", e.id);
             v("partner", e.partner); v("name", e.name); v("templateId", e.template_id);
             v("templateVersion", e.template_version); v("plan", e.plan); v("planRank", e.plan_rank); v("tier", e.tier);
@@ -58,7 +58,8 @@ KEEL_FIELDS(d::tenant::State, v("status", e.status); v("beforeSuspension", e.bef
 // -- extension --
 KEEL_FIELDS(d::extension::VersionState, v("manifest", e.manifest); v("status", e.status);
             v("submittedBy", e.submitted_by); v("reviewer", e.reviewer); v("reasons", e.reasons);
-            v("withdrawalReason", e.withdrawal_reason); v("submittedAt", e.submitted_at); v("decidedAt", e.decided_at))
+            v("withdrawalReason", e.withdrawal_reason); v("submittedAt", e.submitted_at); v("decidedAt", e.decided_at);
+            v("approvedAt", e.approved_at); v("withdrawnBy", e.withdrawn_by))
 KEEL_FIELDS(d::extension::State, v("id", e.id); v("owner", e.owner); v("versions", e.versions))
 
 // -- partner, catalog, billing --

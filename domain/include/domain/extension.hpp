@@ -45,6 +45,8 @@ struct VersionState {
   std::vector<std::string> reasons;  // a rejection's
   std::string withdrawal_reason;
   Timestamp submitted_at = 0, decided_at = 0;
+  Timestamp approved_at = 0;   // kept when a withdrawal follows (0: never approved)
+  std::string withdrawn_by;
   bool operator==(const VersionState&) const = default;
 };
 

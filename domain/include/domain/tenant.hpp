@@ -40,7 +40,8 @@ struct InstalledExtension {
   std::string version;
   ExtensionKind kind = ExtensionKind::kEdiConnector;
   std::string key_id;            // the scoped key made for it (revoked on uninstall or move)
-  std::string config;            // canonical JSON, valid against the manifest's schema
+  std::string config_digest;     // SHA-256 (hex) of its configuration; the configuration itself is kept
+                                 // outside the log (it may hold a connector's credentials)
   Timestamp installed_at = 0;
   std::string withdrawn_reason;  // non-empty: the catalog withdrew this version since (it keeps working)
   bool operator==(const InstalledExtension&) const = default;
@@ -79,7 +80,9 @@ struct ResolveTicket { std::string ticket; Timestamp at = 0; };
 struct RecordIntegrationFailure { Integration integration; std::string detail; WorkflowRules rules; Timestamp at = 0; };
 struct RecordIntegrationRecovery { Integration integration; Timestamp at = 0; };
 struct RecordSyncLatency { Integration integration; std::int64_t latency_ms = 0; WorkflowRules rules; Timestamp at = 0; };
-struct UpgradeTemplate { SegmentTemplate segment; Timestamp at = 0; };
+// Moves to a newer version of the tenant's template, applied in full: the limits it raises and the
+// modules it adds (each offered by the tenant's `plan`, included or as an add-on) with their milestones.
+struct UpgradeTemplate { SegmentTemplate segment; Plan plan; Timestamp at = 0; };
 // By dunning, an unblock lifts only a block dunning imposed, and a block leaves an operator's block as it is;
 // an operator's block takes over a dunning block (paying then no longer lifts it).
 struct SetPlanChangesBlocked { bool blocked = true; std::string reason; Timestamp at = 0; ImposedBy by = ImposedBy::kOperator; };
@@ -95,7 +98,7 @@ struct InstallExtension {
   ExtensionKind kind = ExtensionKind::kEdiConnector;
   std::set<Module> modules;             // what the manifest requires
   std::set<ExtensionKind> allowed_kinds;  // what the tenant's template allows
-  std::string key_id, config;
+  std::string key_id, config_digest;
   Timestamp at = 0;
 };
 struct UninstallExtension { std::string extension; Timestamp at = 0; };
@@ -173,13 +176,21 @@ struct TicketResolved { std::string ticket; Timestamp at = 0; bool operator==(co
 struct IntegrationFailed { Integration integration; std::string detail, routed_to; Timestamp at = 0; bool operator==(const IntegrationFailed&) const = default; };
 struct IntegrationRecovered { Integration integration; Timestamp at = 0; bool operator==(const IntegrationRecovered&) const = default; };
 struct SyncLatencyBreached { Integration integration; std::int64_t latency_ms = 0; std::string routed_to; Timestamp at = 0; bool operator==(const SyncLatencyBreached&) const = default; };
-struct TemplateUpgraded { std::string template_id; int version = 0; Limits limits; Timestamp at = 0; bool operator==(const TemplateUpgraded&) const = default; };
+struct TemplateUpgraded {
+  std::string template_id;
+  int version = 0;
+  Limits limits;
+  Timestamp at = 0;
+  std::set<Module> added_modules;          // the modules the new version brings
+  std::vector<MilestoneState> milestones;  // the onboarding milestones those modules bring
+  bool operator==(const TemplateUpgraded&) const = default;
+};
 struct PlanChangesBlockedSet { bool blocked = true; std::string reason; Timestamp at = 0; ImposedBy by = ImposedBy::kOperator; bool operator==(const PlanChangesBlockedSet&) const = default; };
 struct OrderMetered { std::string order; std::uint64_t position = 0; Timestamp period_start = 0; Timestamp at = 0; bool operator==(const OrderMetered&) const = default; };
 struct ExtensionInstalled {
   std::string extension, version;
   ExtensionKind kind = ExtensionKind::kEdiConnector;
-  std::string key_id, config;
+  std::string key_id, config_digest;
   std::string previous_version, previous_key_id;  // a move from another version ("" for a first install)
   Timestamp at = 0;
   bool operator==(const ExtensionInstalled&) const = default;

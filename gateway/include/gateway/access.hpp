@@ -26,6 +26,7 @@ std::optional<Role> ParseRole(std::string_view name);
 struct ExtensionGrant {
   std::string extension, version;
   std::set<std::string, std::less<>> commands, scopes, events;
+  std::set<std::string, std::less<>> modules;  // what it requires: the key stops while one is not active
   bool operator==(const ExtensionGrant&) const = default;
 };
 

@@ -92,7 +92,8 @@ template <> struct Describe<domain::extension::VersionState> {
   static constexpr auto fields = std::make_tuple(
       Opt("manifest", &T::manifest), Opt("status", &T::status), Opt("submitted_by", &T::submitted_by),
       Opt("reviewer", &T::reviewer), Opt("reasons", &T::reasons), Opt("withdrawal_reason", &T::withdrawal_reason),
-      Opt("submitted_at", &T::submitted_at), Opt("decided_at", &T::decided_at));
+      Opt("submitted_at", &T::submitted_at), Opt("decided_at", &T::decided_at), Opt("approved_at", &T::approved_at),
+      Opt("withdrawn_by", &T::withdrawn_by));
 };
 template <> struct Describe<domain::extension::State> {
   using T = domain::extension::State;

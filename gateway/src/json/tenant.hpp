@@ -196,7 +196,8 @@ template <> struct Describe<domain::tenant::SyncLatencyBreached> {
 template <> struct Describe<domain::tenant::TemplateUpgraded> {
   using T = domain::tenant::TemplateUpgraded;
   static constexpr auto fields = std::make_tuple(Opt("template_id", &T::template_id), Opt("version", &T::version),
-                                                 Opt("limits", &T::limits), Opt("at", &T::at));
+                                                 Opt("limits", &T::limits), Opt("at", &T::at),
+                                                 Opt("added_modules", &T::added_modules), Opt("milestones", &T::milestones));
 };
 template <> struct Describe<domain::tenant::PlanChangesBlockedSet> {
   using T = domain::tenant::PlanChangesBlockedSet;
@@ -214,7 +215,7 @@ template <> struct Describe<domain::tenant::ExtensionInstalled> {
   using T = domain::tenant::ExtensionInstalled;
   static constexpr auto fields = std::make_tuple(
       Opt("extension", &T::extension), Opt("version", &T::version), Opt("kind", &T::kind), Opt("key_id", &T::key_id),
-      Opt("config", &T::config), Opt("previous_version", &T::previous_version),
+      Opt("config_digest", &T::config_digest), Opt("previous_version", &T::previous_version),
       Opt("previous_key_id", &T::previous_key_id), Opt("at", &T::at));
 };
 template <> struct Describe<domain::tenant::ExtensionUninstalled> {
@@ -230,7 +231,7 @@ template <> struct Describe<domain::tenant::ExtensionWithdrawalNoted> {
 template <> struct Describe<domain::tenant::InstalledExtension> {
   using T = domain::tenant::InstalledExtension;
   static constexpr auto fields = std::make_tuple(
-      Opt("version", &T::version), Opt("kind", &T::kind), Opt("key_id", &T::key_id), Opt("config", &T::config),
+      Opt("version", &T::version), Opt("kind", &T::kind), Opt("key_id", &T::key_id), Opt("config_digest", &T::config_digest),
       Opt("installed_at", &T::installed_at), Opt("withdrawn_reason", &T::withdrawn_reason));
 };
 

@@ -94,7 +94,7 @@ template <> struct Describe<domain::SegmentTemplate> {
       Opt("sandbox_limits", &T::sandbox_limits), Opt("lot_traceability_required", &T::lot_traceability_required),
       Opt("data_region", &T::data_region), Opt("workflow", &T::workflow), Opt("milestones", &T::milestones),
       Opt("payment_terms_days", &T::payment_terms_days), Opt("billing_period_days", &T::billing_period_days),
-      Opt("dunning", &T::dunning));
+      Opt("dunning", &T::dunning), Opt("extension_kinds", &T::extension_kinds));
 };
 
 }  // namespace keel::gateway::json
