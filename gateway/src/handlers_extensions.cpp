@@ -193,9 +193,42 @@ Response List(Call& c) {
   return JsonResponse(200, {{"items", items}, {"next_cursor", next.empty() ? json::Json(nullptr) : json::Json(next)}});
 }
 
+// GET /v1/extensions/{extension}/installations?version=: from the extension-notices process
+// manager's read model (extension_installs: <extension> NUL <tenant> -> version), so it follows the
+// log within moments. A partner-bound caller sees its own tenants only; a tenant-bound one its tenant.
+Response Installations(Call& c) {
+  auto params = Params(c, {"version"});
+  if (!params) return params.error();
+  if (c.match.query.contains("min_position"))
+    return BadField({"min_position", "not taken here: the installations follow the log through a process, not a read model"});
+  auto snap = Load(c, Ext(c));
+  if (!snap) return snap.error();
+  if (!Visible(c.who, snap->As<e::State>())) return NotFound("extension '" + c.Param("extension") + "' does not exist");
+  const std::string version = Query(c, "version");
+  std::string prefix = c.Param("extension");
+  prefix.push_back('\0');
+  json::Json items = json::Json::array();
+  std::string next;
+  auto scanned = c.ctx.store.ReadModelScan("extension_installs", prefix, [&](std::string_view key, std::string_view value) {
+    const std::string tenant(key.substr(prefix.size()));
+    if (!params->cursor.empty() && tenant <= params->cursor) return true;
+    if (!version.empty() && value != version) return true;
+    if (OutsideByName(c.who, tenant)) return true;
+    if (items.size() == params->limit) {
+      next = items.back()["tenant"].get<std::string>();
+      return false;
+    }
+    items.push_back({{"tenant", tenant}, {"version", std::string(value)}});
+    return true;
+  });
+  if (!scanned) return Problem(503, "store_unavailable", "The store is unavailable", scanned.error().ToString());
+  return JsonResponse(200, {{"items", items}, {"next_cursor", next.empty() ? json::Json(nullptr) : json::Json(next)}});
+}
+
 }  // namespace
 
 void AddExtensionHandlers(HandlerTable& t) {
+  t["list_extension_installations"] = Installations;
   t["submit_extension"] = Submit;
   t["list_extensions"] = List;
   t["get_extension"] = Get;

@@ -67,6 +67,8 @@ constexpr std::array kRoutes{
           "The extension catalog: approved versions, and a partner's own submissions (filter by status, kind, owner, module)", kQuery},
     Route{"GET", "/v1/extensions/{extension}", "get_extension", S::kPlatform, C::kRead,
           "An extension and its versions with their review status", kQuery},
+    Route{"GET", "/v1/extensions/{extension}/installations", "list_extension_installations", S::kPlatform, C::kRead,
+          "Which tenants run which version of an extension (a partner-bound key: its own tenants)", kQuery},
     Route{"POST", "/v1/extensions/{extension}/versions/{version}/review", "start_extension_review", S::kPlatform,
           C::kPlatformAdmin, "Start reviewing a submitted version", kCmd},
     Route{"POST", "/v1/extensions/{extension}/versions/{version}/approval", "approve_extension", S::kPlatform,

@@ -267,6 +267,10 @@ TEST_CASE("a withdrawal tells the tenants running the version and a move or unin
     CHECK(reason == "endpoint moved");
   }
   x.w.CallJson("GET", "/v1/tenants/p1:t1/orders", nullptr, old_token, 200);
+  // Who still runs it: the platform sees both tenants, another partner none of them.
+  CHECK(x.w.CallJson("GET", "/v1/extensions/p1:edi-bridge/installations?version=1.0.0", nullptr, kOwnerKey, 200)["items"].size() == 2);
+  CHECK(x.w.CallJson("GET", "/v1/extensions/p1:edi-bridge/installations", nullptr, x.p2_admin, 200)["items"].empty());
+  CHECK(Field(x.w.Call("GET", "/v1/extensions/p1:edi-bridge/installations?min_position=1", nullptr, kOwnerKey)) == "min_position");
   // Nobody installs a withdrawn version.
   auto late = x.w.Call("POST", "/v1/tenants/p2:t9/extensions", {{"extension", "p1:edi-bridge"}, {"version", "1.0.0"}, {"config", Config()}}, x.p2_admin);
   CHECK(late.status == 422);

@@ -220,6 +220,13 @@ TEST_CASE("every route answers its happy path over HTTP", "[gateway][e2e]") {
   auto installed = k.Ok("POST", "/v1/tenants/p1:t1/extensions", {{"extension", "bridge"}, {"config", {{"url", "https://x.example/in"}}}});
   CHECK(installed["key"]["token"].is_string());
   CHECK(k.Ok("GET", "/v1/tenants/p1:t1/extensions")["items"].size() == 1);
+  Json installations;
+  for (int i = 0; i < 500; ++i) {  // the notices process keeps it from the log
+    installations = k.Ok("GET", "/v1/extensions/bridge/installations?version=1.0.0");
+    if (!installations["items"].empty()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  CHECK(installations["items"] == Json::array({{{"tenant", "p1:t1"}, {"version", "1.0.0"}}}));
   k.Ok("DELETE", "/v1/tenants/p1:t1/extensions/bridge");
   k.Ok("POST", "/v1/extensions/bridge/versions/1.0.0/withdrawal", {{"reason", "retired"}});
 
