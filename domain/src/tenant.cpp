@@ -7,6 +7,7 @@
 
 #include "domain/billing_rules.hpp"
 #include "domain/lifecycle.hpp"
+#include "tenant_extensions.hpp"
 
 namespace keel::domain::tenant {
 namespace {
@@ -256,32 +257,6 @@ Decision<Event> Upgrade(const UpgradeTemplate& c, const State& s) {
   return One(TemplateUpgraded{c.segment.id, c.segment.version, limits, c.at, added, milestones});
 }
 
-Decision<Event> Install(const InstallExtension& c, const State& s) {
-  if (s.status == Status::kNone) return Reject(R::kNotFound, "no such tenant");
-  if (c.extension.empty() || c.version.empty()) return Reject(R::kInvalidArgument, "an installation needs an extension and a version");
-  if (!c.approved) return Reject(R::kExtensionNotApproved, "version " + c.version + " of " + c.extension + " is not approved");
-  if (!c.allowed_kinds.contains(c.kind)) {
-    return Reject(R::kExtensionKindNotAllowed, "template " + s.template_id + " v" + std::to_string(s.template_version) +
-                                                   " does not allow " + std::string(ExtensionKindName(c.kind)) + " extensions");
-  }
-  for (Module m : c.modules) {
-    if (!s.modules.contains(m)) {
-      return Reject(R::kModuleNotEntitled, c.extension + " requires module " + std::string(ModuleName(m)) + ", which is not active");
-    }
-  }
-  if (c.key_id.empty()) return Reject(R::kInvalidArgument, "an installation needs its key");
-  auto it = s.extensions.find(c.extension);
-  if (it != s.extensions.end() && it->second.version == c.version) {
-    return Reject(R::kAlreadyExists, c.extension + " " + c.version + " is installed already");
-  }
-  ExtensionInstalled e{c.extension, c.version, c.kind, c.key_id, c.config_digest, {}, {}, c.at};
-  if (it != s.extensions.end()) {
-    e.previous_version = it->second.version;
-    e.previous_key_id = it->second.key_id;
-  }
-  return One(std::move(e));
-}
-
 // Dunning lifts only what dunning imposed, and does so idempotently (a no-op when nothing is left).
 Decision<Event> Reinstate(const ReinstateTenant& c, const State& s) {
   if (c.by == ImposedBy::kDunning) {
@@ -383,19 +358,9 @@ Decision<Event> Decide(const Command& command, const State& s) {
           },
           [&](const RecordSyncLatency& c) { return Latency(c, s); },
           [&](const UpgradeTemplate& c) { return Upgrade(c, s); },
-          [&](const InstallExtension& c) { return Install(c, s); },
-          [&](const UninstallExtension& c) -> Decision<Event> {
-            auto it = s.extensions.find(c.extension);
-            if (it == s.extensions.end()) return Reject(R::kNotFound, c.extension + " is not installed");
-            return One(ExtensionUninstalled{c.extension, it->second.version, it->second.key_id, c.at});
-          },
-          [&](const NoteExtensionWithdrawn& c) -> Decision<Event> {
-            auto it = s.extensions.find(c.extension);
-            if (it == s.extensions.end() || it->second.version != c.version || !it->second.withdrawn_reason.empty()) {
-              return std::vector<Event>{};  // not using that version, or told already
-            }
-            return One(ExtensionWithdrawalNoted{c.extension, c.version, c.reason.empty() ? "withdrawn" : c.reason, c.at});
-          },
+          [&](const InstallExtension& c) { return DecideInstall(c, s); },
+          [&](const UninstallExtension& c) { return DecideUninstall(c, s); },
+          [&](const NoteExtensionWithdrawn& c) { return DecideNoteWithdrawn(c, s); },
           [&](const SetPlanChangesBlocked& c) { return Block(c, s); },
           [&](const MeterOrder& c) -> Decision<Event> {
             // An order that was placed is counted whatever the tenant's state became since.

@@ -361,29 +361,11 @@ Api::Prepared Api::Prepare(const Request& req, const Principal& given, actors::C
     return p;
   }
   // An extension's key does only what its manifest declared (least privilege), and only while the
-  // tenant has every module it requires.
+  // tenant has every module it requires (extension_support.hpp).
   if (who.role == Role::kExtension) {
-    const std::string name = who.grant ? who.grant->extension + " " + who.grant->version : std::string("?");
-    if (!who.grant || !GrantAllows(*who.grant, route)) {
-      const bool open = route.id == "websocket" || (route.scope == Scope::kTenant && (route.command ? ExtensionMayDeclare(route)
-                                                                                                   : !ReadScopeOf(route).empty()));
-      p.answer = Problem(403, "forbidden", "Forbidden",
-                         !open ? std::string(route.id) + " is not open to extensions' keys"
-                         : route.command ? "extension " + name + " did not declare " + std::string(route.id) + " among its commands"
-                         : route.id == "websocket" ? "extension " + name + " declared no event types"
-                                                   : "extension " + name + " did not declare the read scope " +
-                                                         std::string(ReadScopeOf(route)) + " (" + std::string(route.id) + ")");
+    if (auto refused = GrantRefusal(who, route, p.tenant ? &p.tenant->state : nullptr)) {
+      p.answer = Problem(403, "forbidden", "Forbidden", *refused);
       return p;
-    }
-    if (p.tenant) {
-      for (const auto& m : who.grant->modules) {
-        auto mod = domain::ParseModule(m);
-        if (mod && !p.tenant->state.modules.contains(*mod)) {
-          p.answer = Problem(403, "forbidden", "Forbidden",
-                             "extension " + name + " requires module " + m + ", which the tenant no longer has");
-          return p;
-        }
-      }
     }
   }
   // Authorization first, then existence: a tenant that does not exist is 404 on every route, for every

@@ -54,6 +54,28 @@ std::optional<Response> NoQuery(const Call& c) {
   return BadField({c.match.query.begin()->first, "this route takes no query parameters"});
 }
 
+std::optional<std::string> GrantRefusal(const Principal& who, const Route& route, const domain::tenant::State* tenant) {
+  if (!who.grant) return "this extension key carries no grant";
+  const std::string name = who.grant->extension + " " + who.grant->version;
+  if (!GrantAllows(*who.grant, route)) {
+    const bool open = route.id == "websocket" ||
+                      (route.scope == Scope::kTenant && (route.command ? ExtensionMayDeclare(route) : !ReadScopeOf(route).empty()));
+    if (!open) return std::string(route.id) + " is not open to extensions' keys";
+    if (route.command) return "extension " + name + " did not declare " + std::string(route.id) + " among its commands";
+    if (route.id == "websocket") return "extension " + name + " declared no event types";
+    return "extension " + name + " did not declare the read scope " + std::string(ReadScopeOf(route)) + " (" +
+           std::string(route.id) + ")";
+  }
+  if (tenant != nullptr) {
+    for (const auto& m : who.grant->modules) {
+      auto module = domain::ParseModule(m);
+      if (module && !tenant->modules.contains(*module))
+        return "extension " + name + " requires module " + m + ", which the tenant no longer has";
+    }
+  }
+  return std::nullopt;
+}
+
 bool DeclarableCommand(std::string_view operation) {
   for (const auto& r : Routes()) {
     if (r.id == operation) return ExtensionMayDeclare(r);

@@ -28,6 +28,10 @@ bool SeesVersion(const Principal& who, const domain::extension::State& state, co
 std::optional<Response> OwnWritesAllowed(Call& c);
 // 400 naming the first query parameter of a route that takes none.
 std::optional<Response> NoQuery(const Call& c);
+// Why an extension's key may not take `route` (nullopt: it may): not declared (GrantAllows), not open
+// to extensions at all, or a module the extension requires that `tenant` (its state, when the route is
+// the tenant's) no longer has.
+std::optional<std::string> GrantRefusal(const Principal& who, const Route& route, const domain::tenant::State* tenant);
 // Whether `operation` names a route an extension may declare among its commands (ExtensionMayDeclare).
 bool DeclarableCommand(std::string_view operation);
 // "tenant:read, support:read, ...".

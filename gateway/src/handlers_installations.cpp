@@ -5,7 +5,6 @@
 // tenant's template and its modules entitled. The key is shown once; a refused installation revokes
 // it again, a move revokes the previous version's key, an uninstall the installation's key.
 #include "config_schema.hpp"
-#include "domain/lifecycle.hpp"
 #include "domain_json.hpp"
 #include "extension_support.hpp"
 #include "keys.hpp"
@@ -86,16 +85,12 @@ Response Install(Call& c) {
                           "pending",
                           digest,
                           c.now};
-  // The tenant's rules, asked before a key is made: a refused installation makes no key. (A retry of
-  // an installation that landed is answered from its first attempt, below.)
-  const bool retry = !c.meta.idempotency_key.empty();
-  if (!retry) {
-    if (auto refused = domain::lifecycle::TenantAdmits(state.status, domain::lifecycle::ActivityOf(t::Command(cmd)))) {
-      return Unprocessable(domain::RejectionCodeName(refused->code), refused->message);
-    }
-    if (auto decided = t::Decide(t::Command(cmd), state); !decided) {
-      return Unprocessable(domain::RejectionCodeName(decided.error().code), decided.error().message);
-    }
+  // The tenant's decider (its lifecycle gate included), asked with the current facts before a key is
+  // made: a refused installation makes no key. One refusal goes on: "installed already" under an
+  // Idempotency-Key may be this very request's first attempt, which the append below answers again.
+  if (auto decided = t::Decide(t::Command(cmd), state); !decided) {
+    const bool maybe_ours = decided.error().code == domain::RejectionCode::kAlreadyExists && !c.meta.idempotency_key.empty();
+    if (!maybe_ours) return Unprocessable(domain::RejectionCodeName(decided.error().code), decided.error().message);
   }
   {
     eventstore::ReadModelBatch batch;

@@ -348,6 +348,16 @@ TEST_CASE("what a new user found: secrets, hidden versions, suspended partners a
   CHECK(lost.body.find("requires module edi") != std::string::npos);
   // Query parameters a route does not take are named.
   CHECK(Field(x.w.Call("GET", "/v1/extensions/p1:edi-bridge?as_of=3", nullptr, kOwnerKey)) == "as_of");
-  // The last page has no next cursor.
-  CHECK(x.w.CallJson("GET", "/v1/extensions?limit=1", nullptr, kOwnerKey, 200)["next_cursor"].is_null());
+  // A page ends with a cursor only when something the caller sees follows: p1:zz-draft (only submitted)
+  // sorts after p1:edi-bridge and is p2's to see no more than p1's hidden versions.
+  Json draft = Manifest();
+  draft["id"] = "zz-draft";
+  x.w.CallJson("POST", "/v1/extensions", draft, x.p1_admin, 201);
+  CHECK(x.w.CallJson("GET", "/v1/extensions?limit=1", nullptr, x.p2_admin, 200)["next_cursor"].is_null());
+  auto first = x.w.CallJson("GET", "/v1/extensions?limit=1", nullptr, x.p1_admin, 200);
+  REQUIRE(first["next_cursor"] == "p1:edi-bridge");
+  auto second = x.w.CallJson("GET", "/v1/extensions?limit=1&cursor=p1:edi-bridge", nullptr, x.p1_admin, 200);
+  REQUIRE(second["items"].size() == 1);
+  CHECK(second["items"][0]["id"] == "p1:zz-draft");
+  CHECK(second["next_cursor"].is_null());
 }
