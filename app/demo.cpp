@@ -44,8 +44,7 @@ static void SeedCompact(InProcessApi& s, DemoSummary& summary) {
   for (const auto& t : tenants) {
     const std::string id = gateway::TenantId(t.partner, t.reference);
     const std::string base = "/v1/tenants/" + id;
-    s.Send("POST", std::string("/v1/partners/") + t.partner + "/tenants",
-           {{"reference", t.reference}, {"name", t.name}, {"template_id", t.template_id}});
+    s.Send("POST", std::string("/v1/partners/") + t.partner + "/tenants", DemoProvisioning(t.reference, t.name, t.template_id));
     s.Send("POST", base + "/onboarding");
     Json tenant = s.Send("GET", base);
     if (tenant.is_object())

@@ -86,8 +86,7 @@ void SeedHistory(InProcessApi& s, const DemoTime& time, DemoSummary& summary) {
     for (const Tenant& t : tenants) {
       const std::string id = t.id(), base = "/v1/tenants/" + id, ref = t.reference;
       if (day == t.provisioned) {
-        s.Send("POST", std::string("/v1/partners/") + t.partner + "/tenants",
-               {{"reference", t.reference}, {"name", t.name}, {"template_id", t.template_id}});
+        s.Send("POST", std::string("/v1/partners/") + t.partner + "/tenants", DemoProvisioning(t.reference, t.name, t.template_id));
         s.Send("POST", base + "/onboarding");
         summary.tenants.push_back(id);
       }

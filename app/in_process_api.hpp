@@ -39,4 +39,12 @@ struct InProcessApi {
   }
 };
 
+// A demo tenant's provisioning body. The online merchants stay on the first version of their template:
+// its version 2 is there for the platform owner to try a staged rollout with (POST /v1/rollouts).
+inline nlohmann::json DemoProvisioning(const std::string& reference, const std::string& name, const std::string& template_id) {
+  nlohmann::json body{{"reference", reference}, {"name", name}, {"template_id", template_id}};
+  if (template_id == "ecommerce-merchant") body["template_version"] = 1;
+  return body;
+}
+
 }  // namespace keel::app

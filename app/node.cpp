@@ -22,6 +22,7 @@
 #include "actors/exception_router.hpp"
 #include "actors/fulfilment.hpp"
 #include "actors/process_managers.hpp"
+#include "actors/rollouts.hpp"
 #include "config/loader.hpp"
 #include "master_key.hpp"
 
@@ -40,6 +41,8 @@ struct Node::Impl {
   std::unique_ptr<actors::ExceptionRouter> exceptions;
   std::unique_ptr<actors::BillingCycle> billing;
   std::mutex billing_mu;
+  std::unique_ptr<actors::Rollouts> rollouts;  // its manager restarts with the others
+  std::mutex rollouts_mu;
   std::unique_ptr<projections::Projections> read_models;  // the list routes' read models
   std::unique_ptr<gateway::Api> api;
   std::unique_ptr<gateway::Server> server;
@@ -67,6 +70,10 @@ struct Node::Impl {
     returns = actors::StartReturns(*store, *runtime);
     replenishment = actors::StartReplenishment(*store, *runtime);
     extension_notices = actors::StartExtensionNotices(*store, *runtime);
+    {
+      std::lock_guard lock(rollouts_mu);
+      rollouts = std::make_unique<actors::Rollouts>(*store, *runtime, catalog, templates, *clock);
+    }
     exceptions = std::make_unique<actors::ExceptionRouter>(*store);
   }
   void StopProcessManagers() {
@@ -74,12 +81,21 @@ struct Node::Impl {
     if (returns) returns->Stop();
     if (replenishment) replenishment->Stop();
     if (extension_notices) extension_notices->Stop();
+    {
+      std::lock_guard lock(rollouts_mu);
+      rollouts.reset();
+    }
     if (exceptions) exceptions->Stop();
     fulfilment.reset();
     returns.reset();
     replenishment.reset();
     extension_notices.reset();
     exceptions.reset();
+  }
+
+  actors::RolloutTick AdvanceRollouts() {
+    std::lock_guard lock(rollouts_mu);
+    return rollouts ? rollouts->Tick() : actors::RolloutTick{};
   }
 
   actors::BillingTick CloseBilling(std::int64_t now) {
@@ -170,6 +186,7 @@ std::expected<std::unique_ptr<Node>, std::string> Node::Start(NodeOptions option
   api_options.idempotency_retention_ms = o.idempotency_retention_ms;
   api_options.audit_retention_ms = o.audit_retention_ms;
   api_options.close_billing = [raw](std::int64_t now) { return raw->CloseBilling(now); };
+  api_options.advance_rollouts = [raw] { return raw->AdvanceRollouts(); };
   api_options.wall_clock = impl->wall_clock;
   api_options.simulated_clock = o.simulated_clock;
   impl->api = std::make_unique<gateway::Api>(*impl->store, *impl->runtime, *impl->clock, impl->catalog, impl->templates,
@@ -214,6 +231,7 @@ std::expected<std::unique_ptr<Node>, std::string> Node::Start(NodeOptions option
         lock.unlock();
         const std::int64_t now = raw->wall_clock->NowMs();
         raw->CloseBilling(raw->clock->NowMs());
+        raw->AdvanceRollouts();
         // Stored Idempotency-Key responses past their retention, in bounded batches.
         for (int batch = 0; batch < 100; ++batch) {
           auto purged = raw->api->PurgeExpiredIdempotency(now);

@@ -116,6 +116,7 @@ eventstore::Result<PastState> StateAsOf(const eventstore::EventStore& store, con
     case Kind::kOrder: return Fold<Kind::kOrder>(store, stream, when);
     case Kind::kBilling: return Fold<Kind::kBilling>(store, stream, when);
     case Kind::kExtension: return Fold<Kind::kExtension>(store, stream, when);
+    case Kind::kRollout: return Fold<Kind::kRollout>(store, stream, when);
   }
   return eventstore::MakeError(eventstore::Errc::kInvalidArgument, "unknown entity kind", stream);
 }

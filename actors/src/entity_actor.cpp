@@ -452,6 +452,7 @@ caf::actor SpawnEntity(caf::local_actor* parent, Context* ctx, const EntityKey& 
     case Kind::kOrder: return sys.spawn<caf::lazy_init>(Entity<Kind::kOrder>, ctx, key, shard);
     case Kind::kBilling: return sys.spawn<caf::lazy_init>(Entity<Kind::kBilling>, ctx, key, shard);
     case Kind::kExtension: return sys.spawn<caf::lazy_init>(Entity<Kind::kExtension>, ctx, key, shard);
+    case Kind::kRollout: return sys.spawn<caf::lazy_init>(Entity<Kind::kRollout>, ctx, key, shard);
   }
   return {};
 }

@@ -58,6 +58,7 @@ std::expected<AnyEvents, Failure> ReadEvents(Context& ctx, const EntityKey& key,
     case Kind::kOrder: return ReadEventsOf<Kind::kOrder>(ctx, stream, first, last);
     case Kind::kBilling: return ReadEventsOf<Kind::kBilling>(ctx, stream, first, last);
     case Kind::kExtension: return ReadEventsOf<Kind::kExtension>(ctx, stream, first, last);
+    case Kind::kRollout: return ReadEventsOf<Kind::kRollout>(ctx, stream, first, last);
   }
   return std::unexpected(Fail(Failure::Kind::kInvalid, "unknown kind"));
 }
@@ -72,6 +73,7 @@ AnyEvents NoEvents(Kind kind) {
     case Kind::kOrder: out.emplace<4>(); break;
     case Kind::kBilling: out.emplace<5>(); break;
     case Kind::kExtension: out.emplace<6>(); break;
+    case Kind::kRollout: out.emplace<7>(); break;
   }
   return out;
 }

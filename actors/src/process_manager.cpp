@@ -44,6 +44,7 @@ std::optional<DomainEvent> DecodeDomainEvent(const eventstore::EventView& view, 
     case Kind::kOrder: ok = decode(Traits<Kind::kOrder>{}); break;
     case Kind::kBilling: ok = decode(Traits<Kind::kBilling>{}); break;
     case Kind::kExtension: ok = decode(Traits<Kind::kExtension>{}); break;
+    case Kind::kRollout: ok = decode(Traits<Kind::kRollout>{}); break;
   }
   if (!ok) return std::nullopt;
   return out;

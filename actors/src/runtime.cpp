@@ -23,6 +23,7 @@ std::string_view KindName(Kind k) {
     case Kind::kOrder: return "order";
     case Kind::kBilling: return "billing";
     case Kind::kExtension: return "extension";
+    case Kind::kRollout: return "rollout";
   }
   return "unknown";
 }
@@ -38,6 +39,8 @@ EntityKey WarehouseKey(std::string tenant, std::string warehouse) {
 }
 EntityKey OrderKey(std::string tenant, std::string order) { return {Kind::kOrder, std::move(tenant), std::move(order)}; }
 EntityKey BillingKey(std::string tenant) { return {Kind::kBilling, std::move(tenant), "main"}; }
+EntityKey RolloutKey(std::string template_id) { return {Kind::kRollout, std::string(kPlatformTenant), std::move(template_id)}; }
+
 EntityKey ExtensionKey(std::string extension) {
   return {Kind::kExtension, std::string(kPlatformTenant), std::move(extension)};
 }

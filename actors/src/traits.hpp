@@ -34,6 +34,7 @@ KEEL_TRAITS(Kind::kWarehouse, warehouse, DecodeWarehouse)
 KEEL_TRAITS(Kind::kOrder, order, DecodeOrder)
 KEEL_TRAITS(Kind::kBilling, billing, DecodeBilling)
 KEEL_TRAITS(Kind::kExtension, extension, DecodeExtension)
+KEEL_TRAITS(Kind::kRollout, rollout, DecodeRollout)
 
 #undef KEEL_TRAITS
 

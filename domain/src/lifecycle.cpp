@@ -23,6 +23,7 @@ std::string_view ActivityName(Activity a) {
     case A::kSupport: return "support";
     case A::kBillingCycle: return "billing_cycle";
     case A::kRevokeAccess: return "revoke_access";
+    case A::kRollBack: return "roll_back";
     case A::kRecord: return "record";
   }
   return "unknown";
@@ -39,6 +40,7 @@ std::optional<Rejection> TenantAdmits(tenant::Status status, Activity activity) 
         case A::kBillingCycle:
         case A::kRecord:
         case A::kRevokeAccess:
+        case A::kRollBack:
         case A::kReinstate:
         case A::kTerminate: return std::nullopt;
         default:
@@ -74,6 +76,7 @@ Activity ActivityOf(const tenant::Command& command) {
           [](const DeactivateModule&) { return A::kAccount; },
           [](const ChangePlan&) { return A::kAccount; },
           [](const UpgradeTemplate&) { return A::kAccount; },
+          [](const RollBackTemplate&) { return A::kRollBack; },
           [](const CancelSubscription&) { return A::kAccount; },
           [](const RegisterWarehouse&) { return A::kOperate; },
           [](const RecordIntegrationFailure&) { return A::kOperate; },

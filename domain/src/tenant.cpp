@@ -8,6 +8,7 @@
 #include "domain/billing_rules.hpp"
 #include "domain/lifecycle.hpp"
 #include "tenant_extensions.hpp"
+#include "tenant_templates.hpp"
 
 namespace keel::domain::tenant {
 namespace {
@@ -358,6 +359,7 @@ Decision<Event> Decide(const Command& command, const State& s) {
           },
           [&](const RecordSyncLatency& c) { return Latency(c, s); },
           [&](const UpgradeTemplate& c) { return Upgrade(c, s); },
+          [&](const RollBackTemplate& c) { return DecideRollBack(c, s); },
           [&](const InstallExtension& c) { return DecideInstall(c, s); },
           [&](const UninstallExtension& c) { return DecideUninstall(c, s); },
           [&](const NoteExtensionWithdrawn& c) { return DecideNoteWithdrawn(c, s); },
@@ -449,10 +451,22 @@ void Apply(State& s, const Event& event) {
                  [&](const IntegrationRecovered& e) { s.failing.erase(e.integration); },
                  [&](const SyncLatencyBreached&) {},
                  [&](const TemplateUpgraded& e) {
+                   TemplateStep step{s.template_version, e.version, s.limits, e.added_modules, {}};
+                   for (const auto& m : e.milestones) step.added_milestones.push_back(m.id);
+                   s.template_steps.push_back(std::move(step));
                    s.template_version = e.version;
                    s.limits = e.limits;
                    s.modules.insert(e.added_modules.begin(), e.added_modules.end());
                    s.milestones.insert(s.milestones.end(), e.milestones.begin(), e.milestones.end());
+                 },
+                 [&](const TemplateRolledBack& e) {
+                   if (!s.template_steps.empty()) s.template_steps.pop_back();
+                   s.template_version = e.to_version;
+                   s.limits = e.limits;
+                   for (Module m : e.removed_modules) s.modules.erase(m);
+                   std::erase_if(s.milestones, [&](const MilestoneState& m) {
+                     return std::find(e.removed_milestones.begin(), e.removed_milestones.end(), m.id) != e.removed_milestones.end();
+                   });
                  },
                  [&](const PlanChangesBlockedSet& e) {
                    s.plan_changes_blocked = e.blocked;

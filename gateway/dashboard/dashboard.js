@@ -1,7 +1,8 @@
 // The dashboard's script: reads the analytics routes with the pasted key (kept in sessionStorage for
 // the tab only), draws them with Chart.js, and reloads (at most every 2 s) when the WebSocket feed
 // (subprotocols keel.v1 + keel.bearer.<key>) reports events, once the read model has folded what the
-// feed showed (min_position). window.keelDashboard says what was drawn (each chart's point count, the
+// feed showed (min_position); the platform owner also sees the template rollouts' progress by wave
+// (GET /v1/rollouts). window.keelDashboard says what was drawn (each chart's point count, the
 // loads, the errors) for the browser test.
 'use strict';
 
@@ -46,7 +47,7 @@ function hide(name, why) {
 
 function draw(name, config) {
   const points = config.data.datasets.reduce((n, d) => n + d.data.filter((v) => v !== null && v !== 0).length, 0);
-  if (state.charts[name]) {
+  if (state.charts[name] && state.charts[name].chart) {
     state.charts[name].chart.data = config.data;
     state.charts[name].chart.update('none');
   } else {
@@ -172,8 +173,46 @@ async function load(seen) {
       ],
     },
   });
+  rollouts(await api('/v1/rollouts?limit=10' + (seen ? '&min_position=' + seen : '')).catch((e) => {
+    if (e.status === 403) return null;  // the platform owner's
+    throw e;
+  }));
   state.loads += 1;
   state.ready = true;
+}
+
+// Each rollout's waves as stacked bars of their tenants' states, and a row per rollout.
+function rollouts(list) {
+  const body = $('rollout-table').querySelector('tbody');
+  if (!list || list.items.length === 0) {
+    body.replaceChildren();
+    hide('rollouts', list ? 'No template rollout yet (POST /v1/rollouts starts one).' : 'Template rollouts are the platform owner\'s.');
+    return;
+  }
+  $('chart-rollouts').hidden = false;
+  const note = $('chart-rollouts').parentElement.querySelector('.note');
+  if (note) note.remove();
+  const waves = list.items.flatMap((r) => r.waves.map((w) => ({ label: r.id + ' ' + w.name + ' (' + w.status + ')', counts: w.counts })));
+  const states = [['upgraded', palette[1]], ['skipped', palette[5]], ['failed', palette[6]], ['pending', '#9aa5b1'],
+                  ['rolled_back', palette[3]], ['rollback_failed', '#000']];
+  draw('rollouts', {
+    type: 'bar',
+    data: {
+      labels: waves.map((w) => w.label),
+      datasets: states.map(([name, colour]) => ({ label: name, data: waves.map((w) => w.counts[name]), backgroundColor: colour })),
+    },
+    options: { aspectRatio: 5, indexAxis: 'y', scales: { x: { stacked: true, ticks: { precision: 0 } }, y: { stacked: true } } },
+  });
+  body.replaceChildren(...list.items.map((r) => {
+    const tr = document.createElement('tr');
+    const moved = r.totals.upgraded + ' moved, ' + r.totals.skipped + ' skipped, ' + r.totals.pending + ' pending of ' + r.totals.tenants;
+    for (const text of [r.id, r.status, r.waves.map((w) => w.name + ': ' + w.status).join(', '), moved, String(r.failures.length)]) {
+      const td = document.createElement('td');
+      td.textContent = text;
+      tr.appendChild(td);
+    }
+    return tr;
+  }));
 }
 
 async function refresh(seen) {

@@ -34,6 +34,7 @@ const Tables& AllTables() {
     AddAdminHandlers(t.handlers);
     AddBackupHandlers(t.handlers);
     AddExtensionHandlers(t.handlers);
+    AddRolloutHandlers(t.handlers);
     AddPartnerHandlers(t.handlers, t.async);
     AddTenantHandlers(t.handlers, t.async);
     AddWarehouseHandlers(t.handlers, t.async);
@@ -106,6 +107,7 @@ Api::Api(eventstore::EventStore& store, actors::Runtime& runtime, const actors::
   ctx_->rate_limits = options.rate_limits;
   ctx_->audit_retention_ms = options.audit_retention_ms;
   ctx_->close_billing = std::move(options.close_billing);
+  ctx_->advance_rollouts = std::move(options.advance_rollouts);
   ctx_->wall = options.wall_clock;
   ctx_->simulated = options.simulated_clock;
   ctx_->openapi = std::string(OpenApiDocument());

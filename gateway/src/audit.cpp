@@ -89,11 +89,14 @@ void Audit(ApiContext& ctx, const Request& req, const Principal& who, std::strin
                                                                                       : "refused";
   if (std::string_view(result) == "denied") ctx.metrics.Denied();
   const std::string source_ip = req.source.substr(0, req.source.rfind(':'));
-  if (ctx.limiter.Take("audit-source:" + source_ip, kAuditPerSource, now) > 0) {
+  // The caps keep a flood of refused requests from flooding the trail; an accepted act is always kept
+  // (else a flood of bad requests could hide the acts that follow it).
+  const bool act = std::string_view(result) == "accepted";
+  if (!act && ctx.limiter.Take("audit-source:" + source_ip, kAuditPerSource, now) > 0) {
     ctx.metrics.AuditDropped("per_source");
     return;
   }
-  if (ctx.limiter.Take("audit-all", kAuditPerSecond, now) > 0) {
+  if (!act && ctx.limiter.Take("audit-all", kAuditPerSecond, now) > 0) {
     ctx.metrics.AuditDropped("overall");
     return;
   }

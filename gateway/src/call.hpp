@@ -16,6 +16,7 @@
 #include <string_view>
 
 #include "actors/billing_cycle.hpp"
+#include "actors/rollouts.hpp"
 #include "domain/analytics.hpp"
 #include "actors/clock.hpp"
 #include "actors/runtime.hpp"
@@ -58,6 +59,7 @@ struct ApiContext {
   bool rate_limits = true;
   std::int64_t audit_retention_ms = 0;
   std::function<actors::BillingTick(std::int64_t)> close_billing;  // unset: the route answers 503
+  std::function<actors::RolloutTick()> advance_rollouts;           // unset: no rollouts run
   const actors::Clock* wall = nullptr;            // rate limits, retention, caches; null: `clock`
   actors::SimulatedClock* simulated = nullptr;    // business time the admin clock routes move
   std::mutex clock_mu;                            // one advance (and its billing tick) at a time
@@ -107,6 +109,7 @@ actors::BillingTick CloseEndedPeriods(ApiContext& ctx, std::int64_t now);
 void AddSystemHandlers(HandlerTable& t);
 void AddAdminHandlers(HandlerTable& t);
 void AddBackupHandlers(HandlerTable& t);
+void AddRolloutHandlers(HandlerTable& t);
 void AddPartnerHandlers(HandlerTable& t, AsyncTable& a);
 void AddTenantHandlers(HandlerTable& t, AsyncTable& a);
 void AddWarehouseHandlers(HandlerTable& t, AsyncTable& a);

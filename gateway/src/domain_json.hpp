@@ -13,6 +13,7 @@
 #include "json/extension.hpp"
 #include "json/order.hpp"
 #include "json/partner.hpp"
+#include "json/rollout.hpp"
 #include "json/tenant.hpp"
 #include "json/values.hpp"
 #include "json/warehouse.hpp"

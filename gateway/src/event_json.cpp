@@ -28,6 +28,7 @@ nlohmann::json EventDataJson(std::string_view stream, std::string_view type, std
     case actors::Kind::kOrder: return Data(codec::DecodeOrder(type, version, payload));
     case actors::Kind::kBilling: return Data(codec::DecodeBilling(type, version, payload));
     case actors::Kind::kExtension: return Data(codec::DecodeExtension(type, version, payload));
+    case actors::Kind::kRollout: return Data(codec::DecodeRollout(type, version, payload));
   }
   return nullptr;
 }

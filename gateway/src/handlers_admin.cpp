@@ -50,6 +50,13 @@ Response AdvanceClock(Call& c) {
                       {"dunning_lifts", tick.lifts},
                       {"errors", tick.errors}};
   }
+  if (c.ctx.advance_rollouts) {
+    const auto rolled = c.ctx.advance_rollouts();
+    out["rollouts"] = {{"waves_started", rolled.waves_started},
+                       {"completed", rolled.completed},
+                       {"rolled_back", rolled.rolled_back},
+                       {"errors", rolled.errors}};
+  }
   Response r = JsonResponse(200, out);
   r.audit = true;  // an operator's act on business time: kept in the audit trail
   return r;

@@ -35,12 +35,30 @@ Response Certify(Call& c) {
   return Run(c, Partner(c), p::Command(std::move(*cmd)));
 }
 
+// The version a new tenant gets when it names none: the newest one that is neither being rolled out
+// (its rollout still running, paused or rolling back) nor rolled back — a version still on trial, or
+// withdrawn by a roll back, is not handed to new customers.
+const domain::SegmentTemplate* Released(Call& c, const std::string& template_id) {
+  const domain::SegmentTemplate* latest = c.ctx.templates.Latest(template_id);
+  if (latest == nullptr || c.client == nullptr) return latest;
+  auto snap = c.client->Get(actors::RolloutKey(template_id));
+  if (!snap) return latest;
+  const auto& rollouts = snap->As<domain::rollout::State>();
+  for (int v = latest->version; v >= 1; --v) {
+    const auto* segment = c.ctx.templates.Find(template_id, v);
+    if (segment == nullptr) continue;
+    const auto* r = domain::rollout::Find(rollouts, v);
+    if (r == nullptr || r->status == domain::rollout::Status::kCompleted) return segment;
+  }
+  return latest;
+}
+
 Response ProvisionTenant(Call& c) {
   auto body = ParseBody<json::ProvisionTenantBody>(c);
   if (!body) return body.error();
   const domain::SegmentTemplate* segment = body->template_version
                                                ? c.ctx.templates.Find(body->template_id, *body->template_version)
-                                               : c.ctx.templates.Latest(body->template_id);
+                                               : Released(c, body->template_id);
   if (segment == nullptr) return BadField({"template_id", "no such segment template (version)"});
   // The plan is a commercial choice: a partner admin's or the platform owner's (as plan changes are).
   if (body->plan && c.who.role != Role::kPartnerAdmin && c.who.role != Role::kPlatformOwner)

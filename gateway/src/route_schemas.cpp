@@ -128,6 +128,11 @@ const std::vector<RouteSchema>& Routes() {
       {"withdraw_extension", Body<json::WithdrawExtensionBody>, "ExtensionCommandReply"},
       {"install_extension", InstallExtension, ""},
       {"uninstall_extension", nullptr, "TenantCommandReply"},
+      // staged template rollouts
+      {"start_rollout", Body<json::StartRolloutBody>, "RolloutCommandReply"},
+      {"pause_rollout", Body<json::RolloutReasonBody>, "RolloutCommandReply"},
+      {"resume_rollout", nullptr, "RolloutCommandReply"},
+      {"roll_back_rollout", Body<json::RolloutReasonBody>, "RolloutCommandReply"},
       // system and admin
       {"list_plans", nullptr, "PlanList"},
       {"list_templates", nullptr, "TemplateList"},
@@ -173,6 +178,7 @@ Schema Generated() {
   AddKind<o::State, o::Event>(schemas, "Order");
   AddKind<b::State, b::Event>(schemas, "Billing");
   AddKind<ext::State, ext::Event>(schemas, "Extension");
+  AddKind<domain::rollout::State, domain::rollout::Event>(schemas, "Rollout");
   // The revenue split is left out for callers it is not for (json::RedactRevenueSplit).
   for (auto* invoice : {&schemas["BillingState"]["properties"]["invoices"]["additionalProperties"],
                         &schemas["BillingEvent"]["oneOf"][0]["properties"]["data"]})

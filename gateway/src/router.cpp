@@ -59,7 +59,7 @@ constexpr std::array kRoutes{
     Route{"GET", "/v1/audit", "list_audit", S::kPlatform, C::kRead,
           "The audit trail: accepted commands, refused and denied requests (filter by tenant, partner, principal, result, time)", kQuery},
     Route{"POST", "/v1/admin/clock/advance", "advance_clock", S::kPlatform, C::kPlatformAdmin,
-          "Move simulated business time forward and close the billing periods that ended (404 on the system clock)", kCmd},
+          "Move simulated business time forward, close the billing periods that ended and pass rollout waves whose soak ended (404 on the system clock)", kCmd},
     // -- the extension catalog --
     Route{"POST", "/v1/extensions", "submit_extension", S::kPlatform, C::kPartnerAdmin,
           "Submit an extension version (a connector or workflow pack manifest) for review", kCmd},
@@ -77,6 +77,19 @@ constexpr std::array kRoutes{
           C::kPlatformAdmin, "Reject a version under review, with reasons", kCmd},
     Route{"POST", "/v1/extensions/{extension}/versions/{version}/withdrawal", "withdraw_extension", S::kPlatform,
           C::kPartnerAdmin, "Withdraw a version (tenants using it are told and keep it until they move)", kCmd},
+    // -- staged template rollouts (the platform owner's) --
+    Route{"POST", "/v1/rollouts", "start_rollout", S::kPlatform, C::kPlatformAdmin,
+          "Start rolling a template version out: a canary cohort, then waves by percentage, each after a soak time free of failures", kCmd},
+    Route{"GET", "/v1/rollouts", "list_rollouts", S::kPlatform, C::kPlatformAdmin,
+          "Template rollouts with their progress by wave (filter by template, status)", kQuery},
+    Route{"GET", "/v1/rollouts/{rollout}", "get_rollout", S::kPlatform, C::kPlatformAdmin,
+          "A rollout's progress: each wave's tenants moved, skipped (with the reason), failed or returned; its failures", kQuery},
+    Route{"POST", "/v1/rollouts/{rollout}/pause", "pause_rollout", S::kPlatform, C::kPlatformAdmin,
+          "Pause a running rollout: no further tenant moves until it resumes", kCmd},
+    Route{"POST", "/v1/rollouts/{rollout}/resumption", "resume_rollout", S::kPlatform, C::kPlatformAdmin,
+          "Resume a paused rollout", kCmd},
+    Route{"POST", "/v1/rollouts/{rollout}/rollback", "roll_back_rollout", S::kPlatform, C::kPlatformAdmin,
+          "Roll a rollout back: every moved tenant returns to the version it came from", kCmd},
     // -- partners --
     Route{"POST", "/v1/partners", "register_partner", S::kPlatform, C::kPlatformAdmin, "Register a partner", kCmd},
     Route{"GET", "/v1/partners", "list_partners", S::kPlatform, C::kRead,

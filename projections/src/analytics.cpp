@@ -24,7 +24,7 @@ class AnalyticsFold final : public Projection {
  public:
   explicit AnalyticsFold(domain::ServiceCatalog catalog) : catalog_(std::move(catalog)) {}
   std::string_view name() const override { return "analytics"; }
-  std::uint32_t version() const override { return 2; }  // 2: billed revenue on its period's last day
+  std::uint32_t version() const override { return 3; }  // 2: billed revenue on its period's last day; 3: template moves' modules
   bool Wants(const eventstore::EventView& e) const override {
     const auto kind = StreamKind(e.stream);
     return kind == "tenant" || kind == "order" || kind == "billing" || kind == "warehouse" || kind == "catalog";

@@ -199,6 +199,26 @@ std::expected<TenantChange, std::string> FoldTenant(Model& m, const std::string&
         } else if constexpr (std::is_same_v<E, t::TemplateUpgraded>) {
           s["template_version"] = e.version;
           s["monthly_volume"] = e.limits.monthly_orders;
+          auto modules = ModulesOf(s);  // the version's modules count toward the recurring revenue
+          modules.insert(e.added_modules.begin(), e.added_modules.end());
+          set_modules(modules);
+          AddMilestones(s, e.milestones);
+        } else if constexpr (std::is_same_v<E, t::TemplateRolledBack>) {
+          s["template_version"] = e.to_version;
+          s["monthly_volume"] = e.limits.monthly_orders;
+          auto modules = ModulesOf(s);
+          for (auto m : e.removed_modules) modules.erase(m);
+          set_modules(modules);
+          auto& milestones = s["milestones"];
+          if (milestones.is_array()) {
+            Json kept = Json::array();
+            for (auto& ms : milestones) {
+              const std::string id = ms.value("id", "");
+              if (std::find(e.removed_milestones.begin(), e.removed_milestones.end(), id) == e.removed_milestones.end())
+                kept.push_back(ms);
+            }
+            milestones = std::move(kept);
+          }
         }
       },
       event);

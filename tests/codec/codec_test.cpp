@@ -147,7 +147,8 @@ TEST_CASE("every event of every aggregate decodes to an equal value", "[codec]")
   RoundTripAll<domain::catalog::Event>(DecodeCatalog, names);
   RoundTripAll<domain::billing::Event>(DecodeBilling, names);
   RoundTripAll<domain::extension::Event>(DecodeExtension, names);
-  CHECK(names.size() == 13 + 14 + 26 + 8 + 3 + 5 + 5);
+  RoundTripAll<domain::rollout::Event>(DecodeRollout, names);
+  CHECK(names.size() == 13 + 14 + 27 + 8 + 3 + 5 + 5 + 11);
 }
 
 TEST_CASE("the direct reader and Cap'n Proto's reader agree on every event, bit flip and truncation", "[codec]") {
@@ -159,6 +160,7 @@ TEST_CASE("the direct reader and Cap'n Proto's reader agree on every event, bit 
   DirectAgreesAll<domain::catalog::Event>(DecodeCatalog, decodes, declined);
   DirectAgreesAll<domain::billing::Event>(DecodeBilling, decodes, declined);
   DirectAgreesAll<domain::extension::Event>(DecodeExtension, decodes, declined);
+  DirectAgreesAll<domain::rollout::Event>(DecodeRollout, decodes, declined);
   CHECK(decodes > 10'000);
   CHECK(declined > 0);  // some flips made shapes the direct reader leaves to Cap'n Proto's
 }
@@ -172,7 +174,8 @@ TEST_CASE("the slot writer encodes every event to the bytes the dynamic API give
   SameBytesAll<domain::catalog::Event>(compared);
   SameBytesAll<domain::billing::Event>(compared);
   SameBytesAll<domain::extension::Event>(compared);
-  CHECK(compared == 2 * (13 + 14 + 26 + 8 + 3 + 5 + 5));
+  SameBytesAll<domain::rollout::Event>(compared);
+  CHECK(compared == 2 * (13 + 14 + 27 + 8 + 3 + 5 + 5 + 11));
   // A value larger than the reused first segment spills into more segments and still matches.
   domain::catalog::ItemsImported big;
   for (int i = 0; i < 400; ++i) big.items.push_back({"SKU-" + std::to_string(i), "Item with a long enough name", "each", "parts", 250, i % 2 == 0, "s1"});

@@ -50,6 +50,7 @@ TEST_CASE("aggregate states survive a snapshot round trip", "[codec][snapshot]")
   t.plan_changes_blocked_by = tenant::ImposedBy::kDunning;
   t.opening_plan = "starter";
   t.extensions["p1:edi"] = tenant::InstalledExtension{"1.2.0", ExtensionKind::kCrmConnector, "k1", "d1", 7, "moved"};
+  t.template_steps = {tenant::TemplateStep{1, 2, Limits{3, 100, 5}, {Module::kLotTracking}, {"lot_setup"}}};
   tenant::State t2;
   REQUIRE(codec::DecodeSnapshot(codec::EncodeSnapshot(t), t2));
   CHECK(t2 == t);
@@ -87,6 +88,16 @@ TEST_CASE("aggregate states survive a snapshot round trip", "[codec][snapshot]")
   extension::State x2;
   REQUIRE(codec::DecodeSnapshot(codec::EncodeSnapshot(x), x2));
   CHECK(x2 == x);
+
+  auto r = Fold<rollout::State, rollout::Event>(
+      {rollout::RolloutStarted{"regional", 2, 60'000, {{"canary", 0, {{"p1:a", "p1", 1}}}, {"100%", 100, {{"p2:b", "p2", 1}}}}, "key:o", 1},
+       rollout::WaveStarted{2, 0, 1}, rollout::TenantMoveRecorded{2, "p1:a", rollout::Move::kUpgraded, "", 2},
+       rollout::RolloutFailureRecorded{2, "p1:a", "ticket", 3}, rollout::RolloutPaused{2, "key:o", "look", 4}});
+  REQUIRE(r.rollouts.size() == 1);
+  REQUIRE(r.rollouts[0].members.size() == 2);
+  rollout::State r2;
+  REQUIRE(codec::DecodeSnapshot(codec::EncodeSnapshot(r), r2));
+  CHECK(r2 == r);
 }
 
 TEST_CASE("snapshots of another format, truncated or garbage are refused", "[codec][snapshot]") {

@@ -49,6 +49,8 @@ TEST_CASE("the shipped plans and all four segment templates load", "[config]") {
   CHECK(registry->Find("regional-distributor", 1)->modules.contains(Module::kEdi));
   CHECK(registry->Find("midmarket-importer", 1)->lot_traceability_required);
   CHECK(registry->Find("ecommerce-merchant", 1)->workflow.backorder_shortfalls == false);
+  CHECK(registry->Latest("ecommerce-merchant")->version == 2);
+  CHECK(registry->Find("ecommerce-merchant", 2)->workflow.return_window_days == 45);
   CHECK(registry->Find("nope", 1) == nullptr);
 }
 

@@ -2,7 +2,7 @@
 // --demo` (150 days of history) on a free 127.0.0.1 port, opens /dashboard, pastes the platform
 // owner's demo key, and checks that every chart is drawn with data, the risk table is filled, no
 // console error or failed request occurred; then places an order over HTTP and waits for the page to
-// redraw from the WebSocket feed with one more order; a partner key sees its own book only. Writes a
+// redraw from the WebSocket feed with one more order, and a rollout started over HTTP drawn by wave; a partner key sees its own book only. Writes a
 // screenshot to build/dashboard.png. Bounded: 150 s in all; stops what it starts.
 // Usage: node dashboard_test.mjs <keel binary> <playwright-core dir> <screenshot path>
 import { spawn } from 'node:child_process';
@@ -76,6 +76,17 @@ try {
                              before, { timeout: 15_000 }).then(() => check(true, 'the page redrew from the feed with the new order'),
                                                                () => check(false, 'the page redrew from the feed with the new order'));
   check(await page.evaluate(() => window.keelDashboard.updates) >= 1, 'a feed update was counted');
+  // Live: a template rollout started over HTTP shows up by wave (the canary's shop moved by the process).
+  check(await page.evaluate(() => document.getElementById('chart-rollouts').hidden), 'no rollout is drawn before one starts');
+  const rollout = await fetch(base + '/v1/rollouts', {
+    method: 'POST', headers: { Authorization: 'Bearer ' + OWNER, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ template: 'ecommerce-merchant', version: 2, canary: { partners: ['bluepeak'] }, waves: [100], soak_minutes: 60 }),
+  });
+  check(rollout.status === 201, 'a rollout is started over HTTP (' + rollout.status + ')');
+  await page.waitForFunction(() => (window.keelDashboard.charts.rollouts || {}).chart &&
+                                   window.keelDashboard.charts.rollouts.chart.data.datasets[0].data.some((n) => n > 0), null, { timeout: 15_000 })
+    .then(() => check(true, 'the rollout is drawn by wave, its canary moved'), () => check(false, 'the rollout is drawn by wave, its canary moved'));
+  check(/ecommerce-merchant\.v2/.test(await page.textContent('#rollout-table')), 'the rollout table lists it');
   await page.screenshot({ path: screenshot, fullPage: true });
   check(consoleErrors.length === 0, 'no console errors ' + JSON.stringify(consoleErrors));
 

@@ -333,10 +333,10 @@ TEST_CASE("the lifecycle table says what each tenant state admits", "[domain][te
     table += "\n";
   }
   CHECK(table ==
-        "provisioning: read operate set_up account suspend reinstate terminate pay support billing_cycle revoke_access record\n"
-        "onboarding: read operate set_up account suspend reinstate terminate pay support billing_cycle revoke_access record\n"
-        "active: read operate set_up account suspend reinstate terminate pay support billing_cycle revoke_access record\n"
-        "suspended: read suspend reinstate terminate pay support billing_cycle revoke_access record\n"
+        "provisioning: read operate set_up account suspend reinstate terminate pay support billing_cycle revoke_access roll_back record\n"
+        "onboarding: read operate set_up account suspend reinstate terminate pay support billing_cycle revoke_access roll_back record\n"
+        "active: read operate set_up account suspend reinstate terminate pay support billing_cycle revoke_access roll_back record\n"
+        "suspended: read suspend reinstate terminate pay support billing_cycle revoke_access roll_back record\n"
         "terminated: read revoke_access record\n");
 }
 

@@ -230,6 +230,16 @@ TEST_CASE("every route answers its happy path over HTTP", "[gateway][e2e]") {
   k.Ok("DELETE", "/v1/tenants/p1:t1/extensions/bridge");
   k.Ok("POST", "/v1/extensions/bridge/versions/1.0.0/withdrawal", {{"reason", "retired"}});
 
+  // A staged template rollout: started (a canary of one shop), read, listed, paused, resumed, rolled back.
+  w.LiveTenant("p1", "p1:shop", "ecommerce-merchant");
+  CHECK(k.Ok("POST", "/v1/rollouts", {{"template", "ecommerce-merchant"}, {"version", 2}, {"canary", {{"tenants", {"p1:shop"}}}},
+                                      {"waves", {100}}, {"soak_minutes", 60}})["entity"]["kind"] == "rollout");
+  CHECK(k.Ok("GET", "/v1/rollouts/ecommerce-merchant.v2?min_position=" + std::to_string(w.head()))["status"] == "running");
+  CHECK(k.Ok("GET", "/v1/rollouts?template=ecommerce-merchant&min_position=" + std::to_string(w.head()))["items"].size() == 1);
+  k.Ok("POST", "/v1/rollouts/ecommerce-merchant.v2/pause", {{"reason", "look first"}});
+  k.Ok("POST", "/v1/rollouts/ecommerce-merchant.v2/resumption");
+  k.Ok("POST", "/v1/rollouts/ecommerce-merchant.v2/rollback", {{"reason", "not now"}});
+
   // The list routes, reading their own writes.
   const std::string head = std::to_string(w.head());
   CHECK(!k.Ok("GET", "/v1/partners/p1/tenants?min_position=" + head)["items"].empty());

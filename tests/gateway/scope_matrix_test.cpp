@@ -60,7 +60,7 @@ std::string Fill(std::string pattern, const std::string& partner, const std::str
                                                   {"rma", "rma1"},      {"invoice", "inv1"}, {"key", "0000000000000000"},
                                                   {"customer", "c1"},   {"line", "1"},
                                                   {"projection", "tenants"}, {"position", "1"},
-                                                  {"extension", "x1"},  {"version", "1.0.0"}};
+                                                  {"extension", "x1"},  {"version", "1.0.0"}, {"rollout", "regional-distributor.v2"}};
   for (const auto& [k, v] : values) pattern = std::regex_replace(pattern, std::regex("\\{" + k + "\\}"), v);
   INFO(pattern);
   CHECK(pattern.find('{') == std::string::npos);  // every parameter has a value: a new one needs one here

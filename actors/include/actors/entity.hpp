@@ -15,6 +15,7 @@
 #include "domain/extension.hpp"
 #include "domain/order.hpp"
 #include "domain/partner.hpp"
+#include "domain/rollout.hpp"
 #include "domain/tenant.hpp"
 #include "domain/warehouse.hpp"
 #include "eventstore/errors.hpp"
@@ -22,9 +23,9 @@
 namespace keel::actors {
 
 // The order of the alternatives of AnyCommand / AnyEvents / AnyState follows Kind.
-enum class Kind : std::uint8_t { kPartner, kTenant, kCatalog, kWarehouse, kOrder, kBilling, kExtension };
+enum class Kind : std::uint8_t { kPartner, kTenant, kCatalog, kWarehouse, kOrder, kBilling, kExtension, kRollout };
 inline constexpr Kind kAllKinds[] = {Kind::kPartner, Kind::kTenant,    Kind::kCatalog,  Kind::kWarehouse,
-                                     Kind::kOrder,   Kind::kBilling,   Kind::kExtension};
+                                     Kind::kOrder,   Kind::kBilling,   Kind::kExtension, Kind::kRollout};
 std::string_view KindName(Kind k);
 
 // The platform's own pseudo-tenant, under which partner streams live.
@@ -45,20 +46,22 @@ EntityKey OrderKey(std::string tenant, std::string order);
 EntityKey BillingKey(std::string tenant);
 // An extension of the platform's catalog lives under the platform, as partners do.
 EntityKey ExtensionKey(std::string extension);
+// A template's rollouts live under the platform too, one stream per template.
+EntityKey RolloutKey(std::string template_id);
 
 // The event-log stream of an entity: t/<tenant>/<kind>/<id>.
 std::string StreamOf(const EntityKey& key);
 
 using AnyCommand = std::variant<domain::partner::Command, domain::tenant::Command, domain::catalog::Command,
                                 domain::warehouse::Command, domain::order::Command, domain::billing::Command,
-                                domain::extension::Command>;
+                                domain::extension::Command, domain::rollout::Command>;
 using AnyEvents = std::variant<std::vector<domain::partner::Event>, std::vector<domain::tenant::Event>,
                                std::vector<domain::catalog::Event>, std::vector<domain::warehouse::Event>,
                                std::vector<domain::order::Event>, std::vector<domain::billing::Event>,
-                               std::vector<domain::extension::Event>>;
+                               std::vector<domain::extension::Event>, std::vector<domain::rollout::Event>>;
 using AnyState = std::variant<domain::partner::State, domain::tenant::State, domain::catalog::State,
                               domain::warehouse::State, domain::order::State, domain::billing::State,
-                              domain::extension::State>;
+                              domain::extension::State, domain::rollout::State>;
 
 // Who sent a command and why; stored in every event's envelope.
 struct CommandMeta {

@@ -21,7 +21,7 @@ namespace keel::actors {
 
 using AnyEvent = std::variant<domain::partner::Event, domain::tenant::Event, domain::catalog::Event,
                               domain::warehouse::Event, domain::order::Event, domain::billing::Event,
-                              domain::extension::Event>;
+                              domain::extension::Event, domain::rollout::Event>;
 
 // A committed domain event with where it came from.
 struct DomainEvent {

@@ -85,6 +85,7 @@ struct PlanChangesBlockedSet { blocked @0 :Bool; reason @1 :Text; at @2 :Int64; 
 struct OrderMetered { order @0 :Text; position @1 :UInt64; periodStart @2 :Int64; at @3 :Int64; }
 struct ExtensionInstalled { extension @0 :Text; version @1 :Text; kind @2 :UInt8; keyId @3 :Text; configDigest @4 :Text; previousVersion @5 :Text; previousKeyId @6 :Text; at @7 :Int64; }
 struct ExtensionUninstalled { extension @0 :Text; version @1 :Text; keyId @2 :Text; at @3 :Int64; }
+struct TemplateRolledBack { templateId @0 :Text; fromVersion @1 :Int32; toVersion @2 :Int32; limits @3 :Limits; removedModules @4 :List(UInt8); removedMilestones @5 :List(Text); rollout @6 :Text; at @7 :Int64; }
 struct ExtensionWithdrawalNoted { extension @0 :Text; version @1 :Text; reason @2 :Text; at @3 :Int64; }
 
 # -- partner --
@@ -125,3 +126,18 @@ struct ExtensionReviewStarted { version @0 :Text; by @1 :Text; at @2 :Int64; }
 struct ExtensionVersionApproved { version @0 :Text; by @1 :Text; at @2 :Int64; }
 struct ExtensionVersionRejected { version @0 :Text; by @1 :Text; reasons @2 :List(Text); at @3 :Int64; }
 struct ExtensionVersionWithdrawn { version @0 :Text; by @1 :Text; reason @2 :Text; was @3 :UInt8; at @4 :Int64; }
+
+# -- rollout --
+struct RolloutTenant { tenant @0 :Text; partner @1 :Text; fromVersion @2 :Int32; }
+struct RolloutWave { name @0 :Text; percent @1 :Int32; tenants @2 :List(RolloutTenant); }
+struct RolloutStarted { templateId @0 :Text; version @1 :Int32; soakMs @2 :Int64; waves @3 :List(RolloutWave); by @4 :Text; at @5 :Int64; }
+struct WaveStarted { version @0 :Int32; wave @1 :Int32; at @2 :Int64; }
+struct TenantMoveRecorded { version @0 :Int32; tenant @1 :Text; outcome @2 :UInt8; reason @3 :Text; at @4 :Int64; }
+struct RolloutFailureRecorded { version @0 :Int32; tenant @1 :Text; signal @2 :Text; at @3 :Int64; }
+struct WavePassed { version @0 :Int32; wave @1 :Int32; at @2 :Int64; }
+struct RolloutCompleted { version @0 :Int32; at @1 :Int64; }
+struct RolloutPaused { version @0 :Int32; by @1 :Text; reason @2 :Text; at @3 :Int64; }
+struct RolloutResumed { version @0 :Int32; by @1 :Text; at @2 :Int64; }
+struct RollbackStarted { version @0 :Int32; by @1 :Text; reason @2 :Text; at @3 :Int64; }
+struct TenantRollbackRecorded { version @0 :Int32; tenant @1 :Text; ok @2 :Bool; reason @3 :Text; at @4 :Int64; }
+struct RolloutRolledBack { version @0 :Int32; at @1 :Int64; }

@@ -12,6 +12,7 @@
 #include "domain/extension.hpp"
 #include "domain/order.hpp"
 #include "domain/partner.hpp"
+#include "domain/rollout.hpp"
 #include "domain/tenant.hpp"
 #include "domain/warehouse.hpp"
 
@@ -40,6 +41,8 @@ constexpr std::uint8_t MaxOf(d::DunningAction) { return 2; }
 constexpr std::uint8_t MaxOf(d::tenant::ImposedBy) { return 1; }
 constexpr std::uint8_t MaxOf(d::ExtensionKind) { return 4; }
 constexpr std::uint8_t MaxOf(d::extension::Status) { return 4; }
+constexpr std::uint8_t MaxOf(d::rollout::Move) { return 5; }
+constexpr std::uint8_t MaxOf(d::rollout::Status) { return 4; }
 
 // -- shared --
 KEEL_FIELDS(d::Limits, v("warehouses", e.warehouses); v("monthlyOrders", e.monthly_orders); v("apiRps", e.api_rps))
@@ -151,6 +154,29 @@ KEEL_FIELDS(d::tenant::ExtensionUninstalled, v("extension", e.extension); v("ver
             v("at", e.at))
 KEEL_FIELDS(d::tenant::ExtensionWithdrawalNoted, v("extension", e.extension); v("version", e.version);
             v("reason", e.reason); v("at", e.at))
+
+KEEL_FIELDS(d::tenant::TemplateRolledBack, v("templateId", e.template_id); v("fromVersion", e.from_version);
+            v("toVersion", e.to_version); v("limits", e.limits); v("removedModules", e.removed_modules);
+            v("removedMilestones", e.removed_milestones); v("rollout", e.rollout); v("at", e.at))
+
+// -- rollout --
+KEEL_FIELDS(d::rollout::Planned, v("tenant", e.tenant); v("partner", e.partner); v("fromVersion", e.from_version))
+KEEL_FIELDS(d::rollout::WavePlan, v("name", e.name); v("percent", e.percent); v("tenants", e.tenants))
+KEEL_FIELDS(d::rollout::RolloutStarted, v("templateId", e.template_id); v("version", e.version); v("soakMs", e.soak_ms);
+            v("waves", e.waves); v("by", e.by); v("at", e.at))
+KEEL_FIELDS(d::rollout::WaveStarted, v("version", e.version); v("wave", e.wave); v("at", e.at))
+KEEL_FIELDS(d::rollout::TenantMoveRecorded, v("version", e.version); v("tenant", e.tenant); v("outcome", e.outcome);
+            v("reason", e.reason); v("at", e.at))
+KEEL_FIELDS(d::rollout::RolloutFailureRecorded, v("version", e.version); v("tenant", e.tenant); v("signal", e.signal);
+            v("at", e.at))
+KEEL_FIELDS(d::rollout::WavePassed, v("version", e.version); v("wave", e.wave); v("at", e.at))
+KEEL_FIELDS(d::rollout::RolloutCompleted, v("version", e.version); v("at", e.at))
+KEEL_FIELDS(d::rollout::RolloutPaused, v("version", e.version); v("by", e.by); v("reason", e.reason); v("at", e.at))
+KEEL_FIELDS(d::rollout::RolloutResumed, v("version", e.version); v("by", e.by); v("at", e.at))
+KEEL_FIELDS(d::rollout::RollbackStarted, v("version", e.version); v("by", e.by); v("reason", e.reason); v("at", e.at))
+KEEL_FIELDS(d::rollout::TenantRollbackRecorded, v("version", e.version); v("tenant", e.tenant); v("ok", e.ok);
+            v("reason", e.reason); v("at", e.at))
+KEEL_FIELDS(d::rollout::RolloutRolledBack, v("version", e.version); v("at", e.at))
 
 // -- extension --
 KEEL_FIELDS(d::extension::Manifest, v("version", e.version); v("name", e.name); v("description", e.description);

@@ -42,6 +42,9 @@ KEEL_FIELDS(d::order::State, v("status", e.status); v("id", e.id); v("tenant", e
 // -- tenant --
 KEEL_FIELDS(d::tenant::InstalledExtension, v("version", e.version); v("kind", e.kind); v("keyId", e.key_id);
             v("configDigest", e.config_digest); v("installedAt", e.installed_at); v("withdrawnReason", e.withdrawn_reason))
+KEEL_FIELDS(d::tenant::TemplateStep, v("fromVersion", e.from_version); v("toVersion", e.to_version);
+            v("previousLimits", e.previous_limits); v("addedModules", e.added_modules);
+            v("addedMilestones", e.added_milestones))
 KEEL_FIELDS(d::tenant::State, v("status", e.status); v("beforeSuspension", e.before_suspension); v("id", e.id);
             v("partner", e.partner); v("name", e.name); v("templateId", e.template_id);
             v("templateVersion", e.template_version); v("plan", e.plan); v("planRank", e.plan_rank); v("tier", e.tier);
@@ -53,7 +56,8 @@ KEEL_FIELDS(d::tenant::State, v("status", e.status); v("beforeSuspension", e.bef
             v("openTickets", e.open_tickets); v("ticketsOpened", e.tickets_opened); v("failing", e.failing);
             v("suspendedBy", e.suspended_by); v("planChangesBlockedBy", e.plan_changes_blocked_by);
             v("openingPlan", e.opening_plan);
-            v("meteredThrough", e.metered_through); v("extensions", e.extensions))
+            v("meteredThrough", e.metered_through); v("extensions", e.extensions);
+            v("templateSteps", e.template_steps))
 
 // -- extension --
 KEEL_FIELDS(d::extension::VersionState, v("manifest", e.manifest); v("status", e.status);
@@ -61,6 +65,19 @@ KEEL_FIELDS(d::extension::VersionState, v("manifest", e.manifest); v("status", e
             v("withdrawalReason", e.withdrawal_reason); v("submittedAt", e.submitted_at); v("decidedAt", e.decided_at);
             v("approvedAt", e.approved_at); v("withdrawnBy", e.withdrawn_by))
 KEEL_FIELDS(d::extension::State, v("id", e.id); v("owner", e.owner); v("versions", e.versions))
+
+// -- rollout --
+KEEL_FIELDS(d::rollout::Member, v("wave", e.wave); v("partner", e.partner); v("fromVersion", e.from_version);
+            v("status", e.status); v("reason", e.reason); v("at", e.at))
+KEEL_FIELDS(d::rollout::Failure, v("tenant", e.tenant); v("signal", e.signal); v("wave", e.wave); v("at", e.at))
+KEEL_FIELDS(d::rollout::Wave, v("name", e.name); v("percent", e.percent); v("tenants", e.tenants);
+            v("startedAt", e.started_at); v("passedAt", e.passed_at))
+KEEL_FIELDS(d::rollout::Rollout, v("templateId", e.template_id); v("version", e.version); v("soakMs", e.soak_ms);
+            v("status", e.status); v("waves", e.waves); v("currentWave", e.current_wave); v("members", e.members);
+            v("failures", e.failures); v("startedAt", e.started_at); v("finishedAt", e.finished_at);
+            v("lastFailureAt", e.last_failure_at); v("startedBy", e.started_by); v("pausedBy", e.paused_by);
+            v("pauseReason", e.pause_reason); v("rolledBackBy", e.rolled_back_by); v("rollbackReason", e.rollback_reason))
+KEEL_FIELDS(d::rollout::State, v("templateId", e.template_id); v("rollouts", e.rollouts))
 
 // -- partner, catalog, billing --
 KEEL_FIELDS(d::partner::State, v("registered", e.registered); v("id", e.id); v("name", e.name);

@@ -29,6 +29,7 @@ KEEL_EVENT(d::tenant::OrderMetered, OrderMetered, 1)
 KEEL_EVENT(d::tenant::ExtensionInstalled, ExtensionInstalled, 1)
 KEEL_EVENT(d::tenant::ExtensionUninstalled, ExtensionUninstalled, 1)
 KEEL_EVENT(d::tenant::ExtensionWithdrawalNoted, ExtensionWithdrawalNoted, 1)
+KEEL_EVENT(d::tenant::TemplateRolledBack, TemplateRolledBack, 1)
 
 // TenantProvisioned v1 kept its limits in three flat fields; v2 nests them in `limits`.
 template <>

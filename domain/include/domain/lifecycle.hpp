@@ -28,6 +28,8 @@ enum class Activity : std::uint8_t {
   kBillingCycle,  // the platform's billing process: renewal at period end, overdue assessment, the
                   // dunning block and its lift
   kRevokeAccess,  // taking access away: uninstalling an extension (revokes its key), in every state
+  kRollBack,      // a rollout returning the tenant to its earlier template version (every state but
+                  // terminated)
   kRecord,        // recording a fact that happened before, whatever the state became since: metering
                   // an order that was placed (admitted in every state)
 };
@@ -36,7 +38,7 @@ std::string_view ActivityName(Activity a);
 // nullopt when a tenant in `status` admits `activity`; else the refusal (`tenant_suspended`,
 // `tenant_terminated`). Provisioning, onboarding and active tenants admit everything (each decider
 // still checks its own transitions); suspended ones only reads, payments, credit notes, tickets, the
-// billing cycle, reinstatement, termination and an operator's suspension taking over one dunning
+// billing cycle, a rollout's roll back, reinstatement, termination and an operator's suspension taking over one dunning
 // imposed; terminated ones only reads.
 std::optional<Rejection> TenantAdmits(tenant::Status status, Activity activity);
 

@@ -47,6 +47,15 @@ struct InstalledExtension {
   bool operator==(const InstalledExtension&) const = default;
 };
 
+// A template upgrade the tenant took, remembered so that a rollout can return it (RollBackTemplate).
+struct TemplateStep {
+  int from_version = 0, to_version = 0;
+  Limits previous_limits;
+  std::set<Module> added_modules;
+  std::vector<std::string> added_milestones;
+  bool operator==(const TemplateStep&) const = default;
+};
+
 // -- commands --
 struct ProvisionTenant {
   std::string id, partner, name;
@@ -104,12 +113,16 @@ struct InstallExtension {
 struct UninstallExtension { std::string extension; Timestamp at = 0; };
 // Tells the tenant that the catalog withdrew the version it has installed (a no-op otherwise).
 struct NoteExtensionWithdrawn { std::string extension, version, reason; Timestamp at = 0; };
+// Returns the tenant to the template version its last upgrade came from (`to_version`), taking away
+// the modules and milestones that upgrade brought and its limits (never below what the tenant uses).
+// Sent by a rollout's roll back; a no-op when the tenant is on `to_version` already.
+struct RollBackTemplate { std::string template_id; int to_version = 0; std::string rollout; Timestamp at = 0; };
 using Command = std::variant<ProvisionTenant, StartOnboarding, CompleteMilestone, GoLive, SuspendTenant,
                              ReinstateTenant, TerminateTenant, ActivateModule, DeactivateModule, ChangePlan,
                              RegisterWarehouse, RecordUsage, RenewSubscription, CancelSubscription, OpenTicket,
                              ResolveTicket, RecordIntegrationFailure, RecordIntegrationRecovery,
                              RecordSyncLatency, UpgradeTemplate, SetPlanChangesBlocked, MeterOrder,
-                             InstallExtension, UninstallExtension, NoteExtensionWithdrawn>;
+                             InstallExtension, UninstallExtension, NoteExtensionWithdrawn, RollBackTemplate>;
 
 // -- events --
 struct TenantProvisioned {
@@ -205,12 +218,23 @@ struct ExtensionWithdrawalNoted {
   Timestamp at = 0;
   bool operator==(const ExtensionWithdrawalNoted&) const = default;
 };
+struct TemplateRolledBack {
+  std::string template_id;
+  int from_version = 0, to_version = 0;
+  Limits limits;
+  std::set<Module> removed_modules;
+  std::vector<std::string> removed_milestones;
+  std::string rollout;
+  Timestamp at = 0;
+  bool operator==(const TemplateRolledBack&) const = default;
+};
 using Event = std::variant<TenantProvisioned, OnboardingStarted, MilestoneCompleted, TenantWentLive, TenantSuspended,
                            TenantReinstated, TenantTerminated, ModuleActivated, ModuleDeactivated, PlanUpgraded,
                            PlanDowngradeScheduled, WarehouseRegistered, UsageRecorded, SubscriptionRenewed,
                            SubscriptionCancelled, TicketOpened, TicketResolved, IntegrationFailed,
                            IntegrationRecovered, SyncLatencyBreached, TemplateUpgraded, PlanChangesBlockedSet,
-                           OrderMetered, ExtensionInstalled, ExtensionUninstalled, ExtensionWithdrawalNoted>;
+                           OrderMetered, ExtensionInstalled, ExtensionUninstalled, ExtensionWithdrawalNoted,
+                           TemplateRolledBack>;
 
 // -- state --
 struct State {
@@ -241,6 +265,7 @@ struct State {
   std::string opening_plan;  // the plan the current period opened with (its invoice's plan line)
   std::uint64_t metered_through = 0;  // log position of the last OrderPlaced counted in period_orders
   std::map<std::string, InstalledExtension> extensions;  // by extension id
+  std::vector<TemplateStep> template_steps;  // the upgrades taken, the last one last
   bool operator==(const State&) const = default;
 };
 

@@ -13,6 +13,7 @@
 
 #include "actors/billing_cycle.hpp"
 #include "actors/clock.hpp"
+#include "actors/rollouts.hpp"
 #include "actors/runtime.hpp"
 #include "config/loader.hpp"
 #include "domain/analytics.hpp"
@@ -30,6 +31,9 @@ struct ApiOptions {
   std::int64_t idempotency_retention_ms = 24LL * 3600 * 1000;
   std::int64_t audit_retention_ms = 90LL * 24 * 3600 * 1000;  // records of refused requests
   std::function<actors::BillingTick(std::int64_t now_ms)> close_billing;  // POST /v1/billing/period-close
+  // Passes template-rollout waves whose soak time is over (actors/rollouts.hpp); called after a
+  // simulated clock move. Unset: the clock answer says nothing of rollouts.
+  std::function<actors::RolloutTick()> advance_rollouts;
   // The two clocks (DESIGN.md §4): the Api's `clock` is business time (commands' `at`, billing);
   // `wall_clock` times rate limits, Idempotency-Key and audit retention and caches (nullptr: `clock`).
   const actors::Clock* wall_clock = nullptr;

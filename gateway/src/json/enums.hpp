@@ -18,6 +18,7 @@
 #include "domain/catalog_data.hpp"
 #include "domain/common.hpp"
 #include "domain/extension.hpp"
+#include "domain/rollout.hpp"
 #include "domain/order.hpp"
 #include "domain/partner.hpp"
 #include "domain/tenant.hpp"
@@ -110,6 +111,27 @@ template <> struct EnumNames<domain::extension::Status> {
       {E::kApproved, "approved"},
       {E::kRejected, "rejected"},
       {E::kWithdrawn, "withdrawn"},
+  }};
+};
+template <> struct EnumNames<domain::rollout::Status> {
+  using E = domain::rollout::Status;
+  static constexpr std::array<std::pair<E, std::string_view>, 5> names{{
+      {E::kRunning, "running"},
+      {E::kPaused, "paused"},
+      {E::kRollingBack, "rolling_back"},
+      {E::kRolledBack, "rolled_back"},
+      {E::kCompleted, "completed"},
+  }};
+};
+template <> struct EnumNames<domain::rollout::Move> {
+  using E = domain::rollout::Move;
+  static constexpr std::array<std::pair<E, std::string_view>, 6> names{{
+      {E::kPending, "pending"},
+      {E::kUpgraded, "upgraded"},
+      {E::kSkipped, "skipped"},
+      {E::kFailed, "failed"},
+      {E::kRolledBack, "rolled_back"},
+      {E::kRollbackFailed, "rollback_failed"},
   }};
 };
 template <> struct EnumNames<domain::partner::Level> {

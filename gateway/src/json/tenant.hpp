@@ -199,6 +199,13 @@ template <> struct Describe<domain::tenant::TemplateUpgraded> {
                                                  Opt("limits", &T::limits), Opt("at", &T::at),
                                                  Opt("added_modules", &T::added_modules), Opt("milestones", &T::milestones));
 };
+template <> struct Describe<domain::tenant::TemplateRolledBack> {
+  using T = domain::tenant::TemplateRolledBack;
+  static constexpr auto fields = std::make_tuple(
+      Opt("template_id", &T::template_id), Opt("from_version", &T::from_version), Opt("to_version", &T::to_version),
+      Opt("limits", &T::limits), Opt("removed_modules", &T::removed_modules),
+      Opt("removed_milestones", &T::removed_milestones), Opt("rollout", &T::rollout), Opt("at", &T::at));
+};
 template <> struct Describe<domain::tenant::PlanChangesBlockedSet> {
   using T = domain::tenant::PlanChangesBlockedSet;
   static constexpr auto fields =
@@ -235,6 +242,13 @@ template <> struct Describe<domain::tenant::InstalledExtension> {
       Opt("installed_at", &T::installed_at), Opt("withdrawn_reason", &T::withdrawn_reason));
 };
 
+template <> struct Describe<domain::tenant::TemplateStep> {
+  using T = domain::tenant::TemplateStep;
+  static constexpr auto fields = std::make_tuple(
+      Opt("from_version", &T::from_version), Opt("to_version", &T::to_version), Opt("previous_limits", &T::previous_limits),
+      Opt("added_modules", &T::added_modules), Opt("added_milestones", &T::added_milestones));
+};
+
 // -- state --
 template <> struct Describe<domain::tenant::State> {
   using T = domain::tenant::State;
@@ -251,7 +265,7 @@ template <> struct Describe<domain::tenant::State> {
       Opt("open_tickets", &T::open_tickets), Opt("tickets_opened", &T::tickets_opened), Opt("failing", &T::failing),
       Opt("suspended_by", &T::suspended_by), Opt("plan_changes_blocked_by", &T::plan_changes_blocked_by),
       Opt("opening_plan", &T::opening_plan), Opt("metered_through", &T::metered_through),
-      Opt("extensions", &T::extensions));
+      Opt("extensions", &T::extensions), Opt("template_steps", &T::template_steps));
 };
 
 }  // namespace keel::gateway::json

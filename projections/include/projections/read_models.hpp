@@ -27,6 +27,8 @@
 //  - "commands": "a/<position of its first event, 20 digits>" -> {at, result: accepted, principal,
 //    route, cause, tenant, partner, target, request_id, position, events: [{type, stream, position}]};
 //    indexes "i/tenant/<tenant>/<position>", "i/partner/...", "i/principal/..." (command_log.cpp).
+//  - "rollouts": "r/<template>/<version, 10 digits>" -> a template rollout's progress by wave
+//    (RolloutProgress below; rollout_progress.cpp).
 // Every model also keeps the entities' states it folds ("s/<stream>") and its parked events
 // ("!parked/...", runner.hpp).
 #pragma once
@@ -38,6 +40,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "domain/rollout.hpp"
 #include "projections/projection.hpp"
 
 namespace keel::projections {
@@ -50,8 +53,18 @@ std::shared_ptr<const Projection> InventoryAvailability();
 std::shared_ptr<const Projection> BillingLedger();
 std::shared_ptr<const Projection> ExceptionInbox();
 std::shared_ptr<const Projection> CommandLog();
+std::shared_ptr<const Projection> RolloutProgressModel();
 // Every read model the node runs.
 std::vector<std::shared_ptr<const Projection>> ReadModels();
+
+// A rollout's progress as the API answers it: {id, template_id, version, status, soak_ms, current_wave,
+// started_at, started_by, finished_at, last_failure_at, paused_by, pause_reason, rolled_back_by,
+// rollback_reason, totals: {tenants, pending, upgraded, skipped, failed, rolled_back, rollback_failed},
+// waves: [{index, name, percent, status (waiting, moving, soaking, passed, stopped), started_at,
+// passed_at, passable_at, counts, tenants: [{tenant, partner, from_version, status, reason, at}]}],
+// failures: [{tenant, wave, signal, at}], updated_at}; and its row key.
+nlohmann::json RolloutProgress(const domain::rollout::Rollout& rollout, std::int64_t updated_at);
+std::string RolloutRowKey(const std::string& template_id, int version);
 
 // An inventory row (model "inventory") as the API answers it at `now_ms`: each warehouse's available
 // as the domain plans with it (unexpired lots less reserved, never below 0), every lot marked expired

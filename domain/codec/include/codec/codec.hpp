@@ -15,6 +15,7 @@
 #include "domain/extension.hpp"
 #include "domain/order.hpp"
 #include "domain/partner.hpp"
+#include "domain/rollout.hpp"
 #include "domain/tenant.hpp"
 #include "domain/warehouse.hpp"
 
@@ -40,6 +41,7 @@ EncodedEvent Encode(const domain::partner::Event& event);
 EncodedEvent Encode(const domain::catalog::Event& event);
 EncodedEvent Encode(const domain::billing::Event& event);
 EncodedEvent Encode(const domain::extension::Event& event);
+EncodedEvent Encode(const domain::rollout::Event& event);
 
 // The stored type name of an event (what Encode puts in `type`), without encoding it.
 std::string_view TypeName(const domain::warehouse::Event& event);
@@ -49,6 +51,7 @@ std::string_view TypeName(const domain::partner::Event& event);
 std::string_view TypeName(const domain::catalog::Event& event);
 std::string_view TypeName(const domain::billing::Event& event);
 std::string_view TypeName(const domain::extension::Event& event);
+std::string_view TypeName(const domain::rollout::Event& event);
 
 Decoded<domain::warehouse::Event> DecodeWarehouse(std::string_view type, std::uint32_t version, std::string_view payload);
 Decoded<domain::order::Event> DecodeOrder(std::string_view type, std::uint32_t version, std::string_view payload);
@@ -57,6 +60,7 @@ Decoded<domain::partner::Event> DecodePartner(std::string_view type, std::uint32
 Decoded<domain::catalog::Event> DecodeCatalog(std::string_view type, std::uint32_t version, std::string_view payload);
 Decoded<domain::billing::Event> DecodeBilling(std::string_view type, std::uint32_t version, std::string_view payload);
 Decoded<domain::extension::Event> DecodeExtension(std::string_view type, std::uint32_t version, std::string_view payload);
+Decoded<domain::rollout::Event> DecodeRollout(std::string_view type, std::uint32_t version, std::string_view payload);
 
 // One line of text per event: `Type{field=value, list=[...], nested={...}}`, for audits and
 // golden tests.
@@ -67,5 +71,6 @@ std::string Describe(const domain::partner::Event& event);
 std::string Describe(const domain::catalog::Event& event);
 std::string Describe(const domain::billing::Event& event);
 std::string Describe(const domain::extension::Event& event);
+std::string Describe(const domain::rollout::Event& event);
 
 }  // namespace keel::codec

@@ -18,6 +18,7 @@ std::string EncodeSnapshot(const domain::partner::State& state);
 std::string EncodeSnapshot(const domain::catalog::State& state);
 std::string EncodeSnapshot(const domain::billing::State& state);
 std::string EncodeSnapshot(const domain::extension::State& state);
+std::string EncodeSnapshot(const domain::rollout::State& state);
 
 // Decodes into `out`; an error for another format, truncated or inconsistent bytes.
 Decoded<bool> DecodeSnapshot(std::string_view bytes, domain::warehouse::State& out);
@@ -27,6 +28,7 @@ Decoded<bool> DecodeSnapshot(std::string_view bytes, domain::partner::State& out
 Decoded<bool> DecodeSnapshot(std::string_view bytes, domain::catalog::State& out);
 Decoded<bool> DecodeSnapshot(std::string_view bytes, domain::billing::State& out);
 Decoded<bool> DecodeSnapshot(std::string_view bytes, domain::extension::State& out);
+Decoded<bool> DecodeSnapshot(std::string_view bytes, domain::rollout::State& out);
 
 // One entry of a warehouse's ledger (domain::warehouse::Ledger) by its key ("r:<receipt>", ...), as
 // the store keeps it in a stream record. Encode: nullopt when the ledger has no such entry. Decode:
