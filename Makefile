@@ -8,6 +8,8 @@ JOBS ?= 2
 # machine `deps` installs it first, and the first build already uses it.
 CCACHE_FLAGS = $$(command -v ccache >/dev/null 2>&1 && echo -DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
 CMAKE_FLAGS := -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(CCACHE_FLAGS)
+# ccache caches units built with a precompiled header (CMakeLists.txt, KEEL_PCH) only when told to.
+export CCACHE_SLOPPINESS := pch_defines,time_macros,include_file_mtime,include_file_ctime
 
 .PHONY: all deps configure build run test bench asan test-asan clean
 

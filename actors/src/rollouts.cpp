@@ -62,23 +62,31 @@ bool Move(Rollouts::Shared& sh, Client& client, const r::Rollout& ro, const std:
   const auto& st = snap->As<t::State>();
   if (st.status == t::Status::kNone) return record(r::Move::kSkipped, "not_found: no such tenant");
   if (st.template_id != ro.template_id) return record(r::Move::kSkipped, "the tenant is on template " + st.template_id + " now");
-  if (st.template_version == ro.version) return record(r::Move::kUpgraded, {});  // moved already (a repeat)
-  if (st.template_version > ro.version) {
-    return record(r::Move::kSkipped, "the tenant is on version " + std::to_string(st.template_version) + " already");
-  }
   const auto* segment = sh.templates.Find(ro.template_id, ro.version);
   if (!segment) return record(r::Move::kFailed, "this node has no version " + std::to_string(ro.version) + " of " + ro.template_id);
   const auto* plan = sh.catalog.FindPlan(st.plan);
   if (!plan) return record(r::Move::kFailed, "the tenant's plan " + st.plan + " is not in the catalog");
+  // Sent even to a tenant on the version already: the idempotency key answers with this rollout's own
+  // earlier move (a crash between the move and its record), else the tenant moved outside the rollout.
   auto reply = client.Execute(TenantKey(tenant), t::UpgradeTemplate{*segment, *plan, at}, Meta(ro, tenant, "move"));
   if (reply) return record(r::Move::kUpgraded, {});
   if (Transient(reply.error())) return false;
+  if (st.template_version >= ro.version) {
+    return record(r::Move::kSkipped, "already on version " + std::to_string(st.template_version) +
+                                         " (moved outside this rollout: a roll back leaves it there)");
+  }
   return record(reply.error().kind == Failure::Kind::kRejected ? r::Move::kSkipped : r::Move::kFailed, Reason(reply.error()));
 }
 
-bool Return(Client& client, const r::Rollout& ro, const std::string& tenant, const r::Member& m, std::int64_t at) {
-  auto reply = client.Execute(TenantKey(tenant), t::RollBackTemplate{ro.template_id, m.from_version, r::IdOf(ro.template_id, ro.version), at},
-                              Meta(ro, tenant, "return"));
+bool Return(Rollouts::Shared& sh, Client& client, const r::Rollout& ro, const std::string& tenant, const r::Member& m,
+            std::int64_t at) {
+  auto snap = client.Get(TenantKey(tenant));
+  if (!snap) return false;
+  const auto* plan = sh.catalog.FindPlan(snap->As<t::State>().plan);
+  const auto* leaving = sh.templates.Find(ro.template_id, ro.version);
+  t::RollBackTemplate cmd{ro.template_id, m.from_version, r::IdOf(ro.template_id, ro.version),
+                          plan ? *plan : domain::Plan{}, leaving ? *leaving : domain::SegmentTemplate{}, at};
+  auto reply = client.Execute(TenantKey(tenant), std::move(cmd), Meta(ro, tenant, "return"));
   if (!reply && Transient(reply.error())) return false;
   auto done = client.Execute(RolloutKey(ro.template_id),
                              r::RecordRollback{ro.version, tenant, reply.has_value(), reply ? std::string{} : Reason(reply.error()), at},
@@ -95,7 +103,7 @@ void Drive(Rollouts::Shared& sh, Client& client, const std::string& template_id,
   if (ro->status == r::Status::kRollingBack) {
     for (const auto& [tenant, m] : ro->members) {
       if (m.status != r::Move::kUpgraded) continue;
-      if (!Return(client, *ro, tenant, m, now)) ++tick.errors;
+      if (!Return(sh, client, *ro, tenant, m, now)) ++tick.errors;
       else ++tick.returns;
     }
     if (auto after = Load(client, template_id); after && after->status == r::Status::kRolledBack) ++tick.rolled_back;

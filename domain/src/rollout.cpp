@@ -57,9 +57,9 @@ Decision<Event> Start(const StartRollout& c, const State& s) {
       return Reject(R::kIllegalTransition, "the rollout of version " + std::to_string(r.version) + " of " + c.template_id +
                                                " is still " + std::string(StatusName(r.status)) + ": finish or roll it back first");
     }
-    if (r.version == c.version) {
-      return Reject(R::kAlreadyExists, "version " + std::to_string(c.version) + " of " + c.template_id + " was rolled out already (" +
-                                           std::string(StatusName(r.status)) + "): publish a new version");
+    if (r.version == c.version && r.status == Status::kRolledBack) {
+      return Reject(R::kAlreadyExists, "version " + std::to_string(c.version) + " of " + c.template_id +
+                                           " was rolled back: publish a fixed version");
     }
   }
   auto waves = PlanWaves(c);
@@ -162,10 +162,21 @@ std::optional<std::pair<std::string, int>> ParseId(std::string_view id) {
 }
 
 const Rollout* Find(const State& state, int version) {
-  for (const auto& r : state.rollouts) {
-    if (r.version == version) return &r;
+  for (auto it = state.rollouts.rbegin(); it != state.rollouts.rend(); ++it) {
+    if (it->version == version) return &*it;
   }
   return nullptr;
+}
+
+bool Released(const State& state, int version) {
+  bool any = false, completed = false;
+  for (const auto& r : state.rollouts) {
+    if (r.version != version) continue;
+    any = true;
+    if (r.status == Status::kRolledBack) return false;
+    completed = completed || r.status == Status::kCompleted;
+  }
+  return !any || completed;
 }
 
 bool Active(const Rollout& r) {
@@ -175,7 +186,7 @@ bool Active(const Rollout& r) {
 std::optional<Timestamp> PassableAt(const Rollout& r) {
   if (r.status != Status::kRunning || r.waves.empty()) return std::nullopt;
   const Wave& w = r.waves[static_cast<std::size_t>(r.current_wave)];
-  Timestamp quiet_since = std::max(w.started_at, r.last_failure_at);
+  Timestamp quiet_since = std::max({w.started_at, r.last_failure_at, r.resumed_at});
   for (const auto& t : w.tenants) {
     const Member& m = r.members.at(t);
     if (m.status == Move::kPending) return std::nullopt;
@@ -220,7 +231,10 @@ std::expected<std::vector<WavePlan>, Rejection> PlanWaves(const StartRollout& c)
   });
   std::size_t from = 0;
   for (int p : c.percents) {
-    const std::size_t to = (rest.size() * static_cast<std::size_t>(p) + 99) / 100;  // rounded up: a wave is never empty by rounding
+    // The cumulative share, rounded to the nearest tenant, and at least one more than before while
+    // any is left (a small population's wave is not empty by rounding).
+    std::size_t to = (rest.size() * static_cast<std::size_t>(p) + 50) / 100;
+    if (to <= from && from < rest.size()) to = from + 1;
     if (to <= from) continue;
     WavePlan w{std::to_string(p) + "%", p, {}};
     for (std::size_t i = from; i < to; ++i) w.tenants.push_back(planned(rest[i]));
@@ -256,7 +270,7 @@ Decision<Event> Decide(const Command& command, const State& s) {
             if (!r) return std::unexpected(r.error());
             if ((*r)->status == Status::kRollingBack || (*r)->status == Status::kRolledBack) return std::vector<Event>{};
             if ((*r)->status == Status::kCompleted) {
-              return Reject(R::kIllegalTransition, "the rollout is completed: every tenant is on the new version; publish a fixed version instead");
+              return Reject(R::kIllegalTransition, "the rollout is completed: its moves stay; publish a fixed version and roll that out");
             }
             std::vector<Event> out{RollbackStarted{c.version, c.by, c.reason, c.at}};
             if (NoneUpgraded(**r)) out.push_back(RolloutRolledBack{c.version, c.at});
@@ -330,8 +344,11 @@ void Apply(State& s, const Event& event) {
                      r->pause_reason = e.reason;
                    }
                  },
-                 [&](const RolloutResumed&) {
-                   if (auto* r = Current(s)) r->status = Status::kRunning;
+                 [&](const RolloutResumed& e) {
+                   if (auto* r = Current(s)) {
+                     r->status = Status::kRunning;
+                     r->resumed_at = e.at;
+                   }
                  },
                  [&](const RollbackStarted& e) {
                    if (auto* r = Current(s)) {

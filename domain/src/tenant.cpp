@@ -225,7 +225,7 @@ Decision<Event> Upgrade(const UpgradeTemplate& c, const State& s) {
     return Reject(R::kIncompatibleTemplate, "version " + std::to_string(c.segment.version) + " is not newer");
   }
   for (Module m : s.modules) {
-    if (!c.segment.modules.contains(m)) {
+    if (!c.segment.modules.contains(m) && !c.plan.modules.contains(m)) {  // the plan's own stay
       return Reject(R::kIncompatibleTemplate, "the new version drops module " + std::string(ModuleName(m)) + " in use");
     }
   }
@@ -411,9 +411,13 @@ void Apply(State& s, const Event& event) {
                  [&](const TenantTerminated&) { s.status = Status::kTerminated; },
                  [&](const ModuleActivated& e) {
                    s.modules.insert(e.module);
+                   for (auto& step : s.template_steps) step.added_modules.erase(e.module);  // the tenant's own now
                    s.milestones.insert(s.milestones.end(), e.milestones.begin(), e.milestones.end());
                  },
-                 [&](const ModuleDeactivated& e) { s.modules.erase(e.module); },
+                 [&](const ModuleDeactivated& e) {
+                   s.modules.erase(e.module);
+                   for (auto& step : s.template_steps) step.added_modules.erase(e.module);
+                 },
                  [&](const PlanUpgraded& e) {
                    s.plan = e.to;
                    s.plan_rank = e.rank;
@@ -451,7 +455,7 @@ void Apply(State& s, const Event& event) {
                  [&](const IntegrationRecovered& e) { s.failing.erase(e.integration); },
                  [&](const SyncLatencyBreached&) {},
                  [&](const TemplateUpgraded& e) {
-                   TemplateStep step{s.template_version, e.version, s.limits, e.added_modules, {}};
+                   TemplateStep step{s.template_version, e.version, s.limits, e.limits, e.added_modules, {}};
                    for (const auto& m : e.milestones) step.added_milestones.push_back(m.id);
                    s.template_steps.push_back(std::move(step));
                    s.template_version = e.version;

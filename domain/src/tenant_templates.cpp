@@ -21,16 +21,26 @@ Decision<Event> DecideRollBack(const RollBackTemplate& c, const State& s) {
                                              std::to_string(c.to_version) + " by the tenant's last upgrade");
   }
   const TemplateStep& step = s.template_steps.back();
-  // What the tenant uses stays allowed: a limit goes back, but never below the use.
-  const Limits limits{std::max(step.previous_limits.warehouses, static_cast<std::int64_t>(s.warehouses.size())),
-                      std::max(step.previous_limits.monthly_orders, s.period_orders), step.previous_limits.api_rps};
+  // A limit goes back only where the upgrade's value still stands (a plan change since moved it: the
+  // plan's), and never below what the tenant uses.
+  auto back = [](std::int64_t now, std::int64_t after, std::int64_t before) { return now == after ? before : now; };
+  const Limits limits{std::max(back(s.limits.warehouses, step.limits_after.warehouses, step.previous_limits.warehouses),
+                               static_cast<std::int64_t>(s.warehouses.size())),
+                      std::max(back(s.limits.monthly_orders, step.limits_after.monthly_orders, step.previous_limits.monthly_orders),
+                               s.period_orders),
+                      back(s.limits.api_rps, step.limits_after.api_rps, step.previous_limits.api_rps)};
+  // The upgrade's modules, but not one the plan includes (the plan gives it whatever the template says).
   std::set<Module> removed;
   for (Module m : step.added_modules) {
-    if (s.modules.contains(m)) removed.insert(m);
+    if (s.modules.contains(m) && !c.plan.modules.contains(m)) removed.insert(m);
   }
+  // The milestones of the modules taken away.
   std::vector<std::string> milestones;
   for (const auto& id : step.added_milestones) {
-    if (std::any_of(s.milestones.begin(), s.milestones.end(), [&](const MilestoneState& m) { return m.id == id; })) milestones.push_back(id);
+    const auto def = std::find_if(c.leaving.milestones.begin(), c.leaving.milestones.end(), [&](const Milestone& m) { return m.id == id; });
+    const bool goes = def == c.leaving.milestones.end() || !def->module || removed.contains(*def->module);
+    if (goes && std::any_of(s.milestones.begin(), s.milestones.end(), [&](const MilestoneState& m) { return m.id == id; }))
+      milestones.push_back(id);
   }
   return One(TemplateRolledBack{s.template_id, s.template_version, c.to_version, limits, removed, milestones, c.rollout, c.at});
 }

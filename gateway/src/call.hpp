@@ -156,6 +156,10 @@ std::expected<actors::Snapshot, Response> Load(Call& c, const actors::EntityKey&
 // partner and catalog snapshots (503 unavailable when they cannot be read).
 std::expected<TenantFactsRef, Response> TenantOf(Call& c);
 std::expected<const domain::SegmentTemplate*, Response> TemplateOf(const TenantFacts& tenant);
+// 422 version_not_released when `version` of the template is under an unfinished rollout or was
+// rolled back (domain::rollout::Released): a tenant reaches it through the rollout only
+// (handlers_rollouts.cpp). nullopt otherwise.
+std::optional<Response> Unreleased(Call& c, const std::string& template_id, int version);
 std::expected<actors::Snapshot, Response> PartnerOf(Call& c, const std::string& partner);
 std::expected<actors::Snapshot, Response> CatalogOf(Call& c);
 

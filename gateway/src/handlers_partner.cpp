@@ -46,9 +46,7 @@ const domain::SegmentTemplate* Released(Call& c, const std::string& template_id)
   const auto& rollouts = snap->As<domain::rollout::State>();
   for (int v = latest->version; v >= 1; --v) {
     const auto* segment = c.ctx.templates.Find(template_id, v);
-    if (segment == nullptr) continue;
-    const auto* r = domain::rollout::Find(rollouts, v);
-    if (r == nullptr || r->status == domain::rollout::Status::kCompleted) return segment;
+    if (segment != nullptr && domain::rollout::Released(rollouts, v)) return segment;
   }
   return latest;
 }
@@ -60,6 +58,7 @@ Response ProvisionTenant(Call& c) {
                                                ? c.ctx.templates.Find(body->template_id, *body->template_version)
                                                : Released(c, body->template_id);
   if (segment == nullptr) return BadField({"template_id", "no such segment template (version)"});
+  if (auto held = Unreleased(c, body->template_id, segment->version)) return *held;
   // The plan is a commercial choice: a partner admin's or the platform owner's (as plan changes are).
   if (body->plan && c.who.role != Role::kPartnerAdmin && c.who.role != Role::kPlatformOwner)
     return Problem(403, "forbidden", "Forbidden", "choosing a plan is for a partner admin or the platform owner; leave 'plan' out for the template's");

@@ -55,6 +55,13 @@ Response Start(Call& c) {
   auto body = ParseBody<json::StartRolloutBody>(c);
   if (!body) return body.error();
   const std::string& tid = body->template_id;
+  // One at a time per template: said before anything about the body's tenants.
+  if (auto current = c.client->Get(actors::RolloutKey(tid)); current && !current->As<r::State>().rollouts.empty()) {
+    const auto& last = current->As<r::State>().rollouts.back();
+    if (r::Active(last))
+      return Unprocessable("illegal_transition", "the rollout " + r::IdOf(tid, last.version) + " is still " +
+                                                     std::string(r::StatusName(last.status)) + ": finish or roll it back first");
+  }
   if (!c.ctx.templates.Latest(tid)) return BadField({"template", "no template '" + tid.substr(0, 64) + "' (GET /v1/templates)"});
   if (!c.ctx.templates.Find(tid, body->version))
     return BadField({"version", "template " + tid + " has no version " + std::to_string(body->version) + " (published: " +
@@ -158,6 +165,18 @@ Response List(Call& c) {
 }
 
 }  // namespace
+
+std::optional<Response> Unreleased(Call& c, const std::string& template_id, int version) {
+  if (c.client == nullptr) return std::nullopt;
+  auto snap = c.client->Get(actors::RolloutKey(template_id));
+  if (!snap || r::Released(snap->As<r::State>(), version)) return std::nullopt;
+  const auto* latest = r::Find(snap->As<r::State>(), version);
+  return Unprocessable("version_not_released",
+                       "version " + std::to_string(version) + " of " + template_id + " is " +
+                           (latest && latest->status == r::Status::kRolledBack ? std::string("rolled back")
+                                                                                : "being rolled out (" + r::IdOf(template_id, version) + ")") +
+                           ": tenants reach it through its rollout only");
+}
 
 void AddRolloutHandlers(HandlerTable& t) {
   t["start_rollout"] = Start;

@@ -77,6 +77,7 @@ Response UpgradeTemplate(Call& c) {
   const domain::SegmentTemplate* segment = c.ctx.templates.Find(id, body->version);
   if (segment == nullptr)
     return BadField({"version", "template '" + id + "' has no version " + std::to_string(body->version)});
+  if (auto held = Unreleased(c, id, body->version)) return *held;
   auto ctx = TenantContext(c);
   if (!ctx) return ctx.error();
   return Run(c, Tenant(c), t::Command(t::UpgradeTemplate{*segment, *(*ctx)->plan, c.now}));

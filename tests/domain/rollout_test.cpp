@@ -62,7 +62,7 @@ TEST_CASE("waves are planned from a canary cohort and cumulative percentages", "
   CHECK((*waves)[0].name == "canary");
   CHECK((*waves)[0].tenants.size() == 4);  // p0 has t0, t3, t6, t9
   for (const auto& p : (*waves)[0].tenants) CHECK(p.partner == "p0");
-  CHECK((*waves)[1].tenants.size() == 2);  // 30% of the 6 others
+  CHECK((*waves)[1].tenants.size() == 2);  // 30% of the 6 others, to the nearest tenant
   CHECK((*waves)[2].tenants.size() == 4);
   CHECK((*waves)[2].name == "100%");
   // Taken apart: tenants on the version or above, terminated ones, repeats.
@@ -132,12 +132,18 @@ TEST_CASE("a wave passes once decided and free of failures for the soak time", "
   CHECK(std::holds_alternative<r::RolloutCompleted>(done[1]));
   s = r::Evolve(r::Evolve(s, done[0]), done[1]);
   CHECK(Current(s).status == r::Status::kCompleted);
-  // Completed: no roll back, no second rollout of the version; a new version may go.
+  // Completed: released, and no roll back; the version may go again to whoever is still below it
+  // (the latest rollout of a version is the one its id names), and a new version may go.
+  CHECK(r::Released(s, 2));
   CHECK(Refuse(r::RollBackRollout{2, "key:o", "late", kT0}, s) == RejectionCode::kIllegalTransition);
-  CHECK(Refuse(Start(Candidates(6)), s) == RejectionCode::kAlreadyExists);
+  auto again = Apply(s, Start(Candidates(2)));
+  REQUIRE(again.rollouts.size() == 2);
+  CHECK(r::Find(again, 2) == &again.rollouts.back());
+  CHECK(r::Released(again, 2));  // completed once: new tenants may have it meanwhile
   auto v3 = Start(Candidates(6, 2));
   v3.version = 3;
   CHECK(Apply(s, v3).rollouts.size() == 2);
+  CHECK_FALSE(r::Released(Apply(s, v3), 3));
 }
 
 TEST_CASE("pause holds the waves, and roll back returns every moved tenant", "[domain][rollout]") {
@@ -150,8 +156,15 @@ TEST_CASE("pause holds the waves, and roll back returns every moved tenant", "[d
   CHECK(Accept(r::PauseRollout{2, "key:o", "again", kT0}, s).empty());
   CHECK(Accept(r::AdvanceRollout{2, kT0 + 100 * kHour}, s).empty());
   CHECK(Refuse(Start(Candidates(6)), s) == RejectionCode::kIllegalTransition);  // one at a time
+  CHECK_FALSE(r::PassableAt(Current(s)).has_value());
   s = Apply(s, r::ResumeRollout{2, "key:o", kT0});
   CHECK(Current(s).status == r::Status::kRunning);
+  // Time paused does not count toward the soak: it starts again on resumption.
+  auto soaked = DecideWave(Apply(r::State{}, Start(Candidates(2), {}, {100}, kHour)), r::Move::kUpgraded, kT0);
+  CHECK(r::PassableAt(Current(soaked)) == kT0 + kHour);
+  soaked = Apply(soaked, r::PauseRollout{2, "key:o", "look", kT0});
+  soaked = Apply(soaked, r::ResumeRollout{2, "key:o", kT0 + 5 * kHour});
+  CHECK(r::PassableAt(Current(soaked)) == kT0 + 6 * kHour);
   CHECK(Refuse(r::ResumeRollout{3, "key:o", kT0}, s) == RejectionCode::kNotFound);
   s = Apply(s, r::RollBackRollout{2, "key:o", "bad", kT0});
   CHECK(Current(s).status == r::Status::kRollingBack);
@@ -171,8 +184,10 @@ TEST_CASE("pause holds the waves, and roll back returns every moved tenant", "[d
   CHECK(Current(s).status == r::Status::kRollingBack);
   s = Apply(s, r::RecordRollback{2, late, true, "", kT0});
   CHECK(Current(s).status == r::Status::kRolledBack);
-  // Rolled back is final for that version.
+  // Rolled back is final for that version, and it is not released.
   CHECK(Refuse(Start(Candidates(6)), s) == RejectionCode::kAlreadyExists);
+  CHECK_FALSE(r::Released(s, 2));
+  CHECK(r::Released(s, 1));
   // Nothing moved yet: the roll back finishes at once.
   auto fresh = Apply(r::State{}, Start(Candidates(6)));
   auto at_once = Accept(r::RollBackRollout{2, "key:o", "never mind", kT0}, fresh);
@@ -224,7 +239,8 @@ TEST_CASE("random rollout steps never pass a wave early and keep the counts whol
   }
 }
 
-TEST_CASE("a tenant returns to the version its last upgrade came from", "[domain][tenant][rollout]") {
+TEST_CASE("a tenant returns to the version its last upgrade came from, and only what that upgrade brought goes",
+          "[domain][tenant][rollout]") {
   auto s = fx::Run(t::State{}, {t::ProvisionTenant{"t1", "p1", "Acme", fx::Regional(), fx::Growth(), Environment::kProduction, true, true, kT0},
                                 t::StartOnboarding{kT0}, t::CompleteMilestone{"company_profile", "u1", kT0},
                                 t::CompleteMilestone{"item_import", "u1", kT0}, t::CompleteMilestone{"edi_partner_test", "u1", kT0},
@@ -235,12 +251,16 @@ TEST_CASE("a tenant returns to the version its last upgrade came from", "[domain
   v2.limits = {5, 20000, 40};
   s = fx::Run(s, {t::UpgradeTemplate{v2, fx::Growth(), kT0}});
   REQUIRE(s.template_steps.size() == 1);
+  CHECK(s.template_steps[0].limits_after == Limits{5, 20000, 40});
+  auto roll_back = [&](int to) { return t::RollBackTemplate{"regional-distributor", to, "regional-distributor.v2", fx::Growth(), v2, kT0}; };
   // The tenant grew into the new limits: four warehouses where version 1 allowed three.
   s = fx::Run(s, {t::RegisterWarehouse{"w1", kT0}, t::RegisterWarehouse{"w2", kT0}, t::RegisterWarehouse{"w3", kT0},
                   t::RegisterWarehouse{"w4", kT0}});
-  CHECK(Refuse(t::RollBackTemplate{"regional-distributor", 3, "r", kT0}, s) == RejectionCode::kIllegalTransition);
-  CHECK(Refuse(t::RollBackTemplate{"other", 1, "r", kT0}, s) == RejectionCode::kInvalidArgument);
-  auto events = Accept(t::RollBackTemplate{"regional-distributor", 1, "regional-distributor.v2", kT0}, s);
+  CHECK(Refuse(roll_back(3), s) == RejectionCode::kIllegalTransition);
+  auto other = roll_back(1);
+  other.template_id = "other";
+  CHECK(Refuse(other, s) == RejectionCode::kInvalidArgument);
+  auto events = Accept(roll_back(1), s);
   const auto& e = std::get<t::TemplateRolledBack>(events.at(0));
   CHECK(e.from_version == 2);
   CHECK(e.removed_modules == std::set<Module>{Module::kLotTracking});
@@ -252,11 +272,36 @@ TEST_CASE("a tenant returns to the version its last upgrade came from", "[domain
   CHECK_FALSE(back.modules.contains(Module::kLotTracking));
   CHECK(back.template_steps.empty());
   CHECK(std::none_of(back.milestones.begin(), back.milestones.end(), [](const auto& m) { return m.id == "lot_setup"; }));
-  CHECK(Accept(t::RollBackTemplate{"regional-distributor", 1, "r", kT0}, back).empty());  // back already
+  CHECK(Accept(roll_back(1), back).empty());  // back already
+  // A module the plan includes stays, with its milestone.
+  auto with_lots = fx::Growth();
+  with_lots.modules.insert(Module::kLotTracking);
+  auto kept = roll_back(1);
+  kept.plan = with_lots;
+  const auto& k = std::get<t::TemplateRolledBack>(Accept(kept, s).at(0));
+  CHECK(k.removed_modules.empty());
+  CHECK(k.removed_milestones.empty());
+  // A module the tenant itself deactivated, or deactivated and bought again, is its own since.
+  auto own = fx::Run(s, {t::DeactivateModule{Module::kLotTracking, kT0}, t::ActivateModule{Module::kLotTracking, fx::Growth(), fx::Regional(2), kT0}});
+  CHECK(own.template_steps.at(0).added_modules.empty());
+  CHECK(std::get<t::TemplateRolledBack>(Accept(roll_back(1), own).at(0)).removed_modules.empty());
+  // A limit a later change moved (not the upgrade's value any more) stays where it is.
+  auto moved = s;
+  moved.limits.monthly_orders = 60000;
+  CHECK(std::get<t::TemplateRolledBack>(Accept(roll_back(1), moved).at(0)).limits.monthly_orders == 60000);
   // A suspended tenant is returned too; a terminated one is not.
   auto suspended = fx::Run(s, {t::SuspendTenant{"overdue", kT0}});
-  CHECK(Accept(t::RollBackTemplate{"regional-distributor", 1, "r", kT0}, suspended).size() == 1);
+  CHECK(Accept(roll_back(1), suspended).size() == 1);
   auto terminated = fx::Run(s, {t::TerminateTenant{"gone", kT0}});
-  CHECK(Refuse(t::RollBackTemplate{"regional-distributor", 1, "r", kT0}, terminated) == RejectionCode::kTenantTerminated);
+  CHECK(Refuse(roll_back(1), terminated) == RejectionCode::kTenantTerminated);
   CHECK(lifecycle::ActivityOf(t::Command(t::RollBackTemplate{})) == lifecycle::Activity::kRollBack);
+}
+
+TEST_CASE("a template upgrade keeps the modules the tenant's plan includes", "[domain][tenant][rollout]") {
+  auto s = fx::Run(t::State{}, {t::ProvisionTenant{"t1", "p1", "Acme", fx::Regional(), fx::Scale(), Environment::kProduction, true, true, kT0},
+                                t::StartOnboarding{kT0}});
+  auto lean = fx::Regional(2);
+  for (Module m : fx::Scale().modules) lean.modules.erase(m);  // the version lists none of the plan's modules
+  lean.modules.insert(Module::kInventory);
+  CHECK(Accept(t::UpgradeTemplate{lean, fx::Scale(), kT0}, s).size() == 1);
 }

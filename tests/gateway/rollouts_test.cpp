@@ -146,6 +146,11 @@ TEST_CASE("a rollout moves a canary then waves, skips whom the version does not 
   w.CallJson("POST", "/v1/partners/p1/tenants", {{"reference", "new"}, {"name", "New"}, {"template_id", "regional-distributor"}},
              kOwnerKey, 201);
   CHECK(Tenant(w, "p1:new")["template_version"] == 1);
+  // The version under trial is reached through the rollout only: not by hand, not by provisioning.
+  CHECK(ProblemType(w.Call("PUT", "/v1/tenants/p1:c/template", {{"version", 2}})) == "version_not_released");
+  CHECK(ProblemType(w.Call("POST", "/v1/partners/p1/tenants", {{"reference", "pinned"}, {"name", "Pinned"},
+                                                              {"template_id", "regional-distributor"}, {"template_version", 2}})) ==
+        "version_not_released");
 
   // A moved tenant's trouble holds the next wave back: the soak starts again from it.
   Advance(w, 40);
@@ -196,6 +201,7 @@ TEST_CASE("a rollout moves a canary then waves, skips whom the version does not 
   w.CallJson("POST", "/v1/partners/p1/tenants", {{"reference", "newer"}, {"name", "Newer"}, {"template_id", "regional-distributor"}},
              kOwnerKey, 201);
   CHECK(Tenant(w, "p1:newer")["template_version"] == 1);
+  CHECK(ProblemType(w.Call("PUT", "/v1/tenants/p1:c/template", {{"version", 2}})) == "version_not_released");
   CHECK(ProblemType(w.Call("POST", "/v1/rollouts", good)) == "already_exists");
   // Listed with its status, and every step audited.
   auto listed = w.CallJson("GET", "/v1/rollouts?status=rolled_back", nullptr, kOwnerKey, 200);
@@ -227,7 +233,17 @@ TEST_CASE("a rollout without soak completes and is then the released version", "
   w.CallJson("POST", "/v1/partners/p1/tenants", {{"reference", "new"}, {"name", "New"}, {"template_id", "regional-distributor"}},
              kOwnerKey, 201);
   CHECK(Tenant(w, "p1:new")["template_version"] == 2);
-  // Nobody left below version 2: nothing to roll out.
+  // A completed version may go again to whoever is still below it (here a tenant pinned to version 1
+  // later); its id then names the latest rollout.
+  w.LiveTenant("p1", "p1:late");
+  w.CallJson("POST", "/v1/rollouts", {{"template", "regional-distributor"}, {"version", 2}, {"waves", {100}}}, kOwnerKey, 201);
+  auto again = WaitFor(w, "regional-distributor.v2", [](const Json& p) { return p["status"] == "completed" && p["totals"]["tenants"] == 1; });
+  CHECK(again["totals"]["upgraded"] == 1);
+  CHECK(Tenant(w, "p1:late")["template_version"] == 2);
+  // Released: a tenant may move to it by hand too.
+  w.LiveTenant("p1", "p1:later");
+  w.CallJson("PUT", "/v1/tenants/p1:later/template", {{"version", 2}}, kOwnerKey, 200);
+  // Nobody left below version 2: nothing to roll out again.
   CHECK(w.Call("POST", "/v1/rollouts", {{"template", "regional-distributor"}, {"version", 2}, {"waves", {100}}}).status == 422);
 }
 

@@ -43,7 +43,7 @@ KEEL_FIELDS(d::order::State, v("status", e.status); v("id", e.id); v("tenant", e
 KEEL_FIELDS(d::tenant::InstalledExtension, v("version", e.version); v("kind", e.kind); v("keyId", e.key_id);
             v("configDigest", e.config_digest); v("installedAt", e.installed_at); v("withdrawnReason", e.withdrawn_reason))
 KEEL_FIELDS(d::tenant::TemplateStep, v("fromVersion", e.from_version); v("toVersion", e.to_version);
-            v("previousLimits", e.previous_limits); v("addedModules", e.added_modules);
+            v("previousLimits", e.previous_limits); v("limitsAfter", e.limits_after); v("addedModules", e.added_modules);
             v("addedMilestones", e.added_milestones))
 KEEL_FIELDS(d::tenant::State, v("status", e.status); v("beforeSuspension", e.before_suspension); v("id", e.id);
             v("partner", e.partner); v("name", e.name); v("templateId", e.template_id);
@@ -76,7 +76,8 @@ KEEL_FIELDS(d::rollout::Rollout, v("templateId", e.template_id); v("version", e.
             v("status", e.status); v("waves", e.waves); v("currentWave", e.current_wave); v("members", e.members);
             v("failures", e.failures); v("startedAt", e.started_at); v("finishedAt", e.finished_at);
             v("lastFailureAt", e.last_failure_at); v("startedBy", e.started_by); v("pausedBy", e.paused_by);
-            v("pauseReason", e.pause_reason); v("rolledBackBy", e.rolled_back_by); v("rollbackReason", e.rollback_reason))
+            v("pauseReason", e.pause_reason); v("rolledBackBy", e.rolled_back_by); v("rollbackReason", e.rollback_reason);
+            v("resumedAt", e.resumed_at))
 KEEL_FIELDS(d::rollout::State, v("templateId", e.template_id); v("rollouts", e.rollouts))
 
 // -- partner, catalog, billing --

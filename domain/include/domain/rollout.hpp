@@ -6,8 +6,12 @@
 // (actors/src/rollouts.cpp), which records the outcome here: upgraded, skipped (incompatible, with the
 // reason) or failed. A wave passes once all its tenants are decided and the rollout has been free of
 // failures (failed moves, and trouble reported by tenants already moved) for the soak time; then the
-// next one starts. The owner can pause, resume, and roll back: every moved tenant returns to the
-// version it came from (tenant.hpp: RollBackTemplate), each return recorded here.
+// next one starts (time paused does not count: the soak starts again on resumption). The owner can
+// pause, resume, and roll back: every moved tenant returns to the version it came from (tenant.hpp:
+// RollBackTemplate), each return recorded here. A rolled-back version is not rolled out again; a
+// completed one may be, to the tenants still below it (skipped ones, or ones provisioned meanwhile).
+// A version is released — what new tenants get — when it has no rollout, or a completed one and none
+// rolled back.
 // Pure: no I/O, no clock (time arrives in commands), no CAF or RocksDB headers.
 #pragma once
 
@@ -159,6 +163,7 @@ struct Rollout {
   std::map<std::string, Member> members;
   std::vector<Failure> failures;
   Timestamp started_at = 0, finished_at = 0, last_failure_at = 0;
+  Timestamp resumed_at = 0;  // the soak counts from here at the earliest
   std::string started_by, paused_by, pause_reason, rolled_back_by, rollback_reason;
   bool operator==(const Rollout&) const = default;
 };
@@ -175,8 +180,10 @@ void Apply(State& state, const Event& event);
 // The id the routes use: "<template>.v<version>"; parsed back by ParseId.
 std::string IdOf(const std::string& template_id, int version);
 std::optional<std::pair<std::string, int>> ParseId(std::string_view id);
-// The rollout of `version`, or null.
+// The latest rollout of `version`, or null.
 const Rollout* Find(const State& state, int version);
+// Whether `version` is released: no rollout of it, or a completed one and none rolled back.
+bool Released(const State& state, int version);
 // Running, paused or rolling back.
 bool Active(const Rollout& r);
 // When the current wave may pass: the later of its last decision and the rollout's last failure, plus

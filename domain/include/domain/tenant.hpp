@@ -50,8 +50,8 @@ struct InstalledExtension {
 // A template upgrade the tenant took, remembered so that a rollout can return it (RollBackTemplate).
 struct TemplateStep {
   int from_version = 0, to_version = 0;
-  Limits previous_limits;
-  std::set<Module> added_modules;
+  Limits previous_limits, limits_after;  // before and after the upgrade (a limit changed since stays)
+  std::set<Module> added_modules;        // left out once the tenant activates or deactivates one itself
   std::vector<std::string> added_milestones;
   bool operator==(const TemplateStep&) const = default;
 };
@@ -114,9 +114,18 @@ struct UninstallExtension { std::string extension; Timestamp at = 0; };
 // Tells the tenant that the catalog withdrew the version it has installed (a no-op otherwise).
 struct NoteExtensionWithdrawn { std::string extension, version, reason; Timestamp at = 0; };
 // Returns the tenant to the template version its last upgrade came from (`to_version`), taking away
-// the modules and milestones that upgrade brought and its limits (never below what the tenant uses).
-// Sent by a rollout's roll back; a no-op when the tenant is on `to_version` already.
-struct RollBackTemplate { std::string template_id; int to_version = 0; std::string rollout; Timestamp at = 0; };
+// what that upgrade brought and nothing else: its modules (not one the tenant's `plan` includes, nor
+// one the tenant activated or deactivated itself since) with their milestones (as `leaving`, the
+// version left, ties them to modules), and its limits where no plan change moved them since (never
+// below what the tenant uses). Sent by a rollout's roll back; a no-op when on `to_version` already.
+struct RollBackTemplate {
+  std::string template_id;
+  int to_version = 0;
+  std::string rollout;
+  Plan plan;
+  SegmentTemplate leaving;
+  Timestamp at = 0;
+};
 using Command = std::variant<ProvisionTenant, StartOnboarding, CompleteMilestone, GoLive, SuspendTenant,
                              ReinstateTenant, TerminateTenant, ActivateModule, DeactivateModule, ChangePlan,
                              RegisterWarehouse, RecordUsage, RenewSubscription, CancelSubscription, OpenTicket,

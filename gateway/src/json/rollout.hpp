@@ -133,7 +133,7 @@ template <> struct Describe<domain::rollout::Rollout> {
       Opt("failures", &T::failures), Opt("started_at", &T::started_at), Opt("finished_at", &T::finished_at),
       Opt("last_failure_at", &T::last_failure_at), Opt("started_by", &T::started_by), Opt("paused_by", &T::paused_by),
       Opt("pause_reason", &T::pause_reason), Opt("rolled_back_by", &T::rolled_back_by),
-      Opt("rollback_reason", &T::rollback_reason));
+      Opt("rollback_reason", &T::rollback_reason), Opt("resumed_at", &T::resumed_at));
 };
 template <> struct Describe<domain::rollout::State> {
   using T = domain::rollout::State;

@@ -245,7 +245,7 @@ template <> struct Describe<domain::tenant::InstalledExtension> {
 template <> struct Describe<domain::tenant::TemplateStep> {
   using T = domain::tenant::TemplateStep;
   static constexpr auto fields = std::make_tuple(
-      Opt("from_version", &T::from_version), Opt("to_version", &T::to_version), Opt("previous_limits", &T::previous_limits),
+      Opt("from_version", &T::from_version), Opt("to_version", &T::to_version), Opt("previous_limits", &T::previous_limits), Opt("limits_after", &T::limits_after),
       Opt("added_modules", &T::added_modules), Opt("added_milestones", &T::added_milestones));
 };
 
