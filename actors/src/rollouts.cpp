@@ -94,11 +94,20 @@ bool Return(Rollouts::Shared& sh, Client& client, const r::Rollout& ro, const st
   return done.has_value();
 }
 
-// Carries the template's current rollout as far as it goes now.
+// Carries the template's current rollout one wave as far as it goes now; true when a next wave started.
+bool DriveOnce(Rollouts::Shared& sh, Client& client, const std::string& template_id, RolloutTick& tick);
+
+// Carries the template's current rollout as far as it goes now: a wave that starts is moved in the
+// same drive, at the same business time.
 void Drive(Rollouts::Shared& sh, Client& client, const std::string& template_id, RolloutTick& tick) {
   std::lock_guard lock(sh.drive_mu);
+  for (int wave = 0; wave <= domain::rollout::kMaxWaves && DriveOnce(sh, client, template_id, tick); ++wave) {
+  }
+}
+
+bool DriveOnce(Rollouts::Shared& sh, Client& client, const std::string& template_id, RolloutTick& tick) {
   auto ro = Load(client, template_id);
-  if (!ro || !r::Active(*ro)) return;
+  if (!ro || !r::Active(*ro)) return false;
   const std::int64_t now = sh.clock.NowMs();
   if (ro->status == r::Status::kRollingBack) {
     for (const auto& [tenant, m] : ro->members) {
@@ -107,15 +116,15 @@ void Drive(Rollouts::Shared& sh, Client& client, const std::string& template_id,
       else ++tick.returns;
     }
     if (auto after = Load(client, template_id); after && after->status == r::Status::kRolledBack) ++tick.rolled_back;
-    return;
+    return false;
   }
-  if (ro->status != r::Status::kRunning) return;
+  if (ro->status != r::Status::kRunning) return false;
   for (int w = 0; w <= ro->current_wave; ++w) {
     for (const auto& tenant : ro->waves[static_cast<std::size_t>(w)].tenants) {
       if (ro->members.at(tenant).status != r::Move::kPending) continue;
       // Paused or rolled back meanwhile: no further move.
       auto now_state = Load(client, template_id);
-      if (!now_state || now_state->version != ro->version || now_state->status != r::Status::kRunning) return;
+      if (!now_state || now_state->version != ro->version || now_state->status != r::Status::kRunning) return false;
       if (Move(sh, client, *ro, tenant, now)) ++tick.moves;
       else ++tick.errors;
     }
@@ -123,12 +132,17 @@ void Drive(Rollouts::Shared& sh, Client& client, const std::string& template_id,
   auto advanced = client.Execute(RolloutKey(template_id), r::AdvanceRollout{ro->version, sh.clock.NowMs()}, RolloutMeta(*ro, "advance"));
   if (!advanced) {
     ++tick.errors;
-    return;
+    return false;
   }
+  bool started = false;
   for (const auto& e : std::get<std::vector<r::Event>>(advanced->events)) {
-    if (std::holds_alternative<r::WaveStarted>(e)) ++tick.waves_started;
+    if (std::holds_alternative<r::WaveStarted>(e)) {
+      ++tick.waves_started;
+      started = true;
+    }
     if (std::holds_alternative<r::RolloutCompleted>(e)) ++tick.completed;
   }
+  return started;
 }
 
 std::string Name(t::Integration i) { return i == t::Integration::kEdi ? "edi" : "marketplace"; }

@@ -34,11 +34,12 @@ Decision<Event> DecideRollBack(const RollBackTemplate& c, const State& s) {
   for (Module m : step.added_modules) {
     if (s.modules.contains(m) && !c.plan.modules.contains(m)) removed.insert(m);
   }
-  // The milestones of the modules taken away.
+  // The milestones of the modules taken away, or gone since (the tenant switched the module off).
   std::vector<std::string> milestones;
   for (const auto& id : step.added_milestones) {
     const auto def = std::find_if(c.leaving.milestones.begin(), c.leaving.milestones.end(), [&](const Milestone& m) { return m.id == id; });
-    const bool goes = def == c.leaving.milestones.end() || !def->module || removed.contains(*def->module);
+    const bool goes = def == c.leaving.milestones.end() || !def->module || removed.contains(*def->module) ||
+                      !s.modules.contains(*def->module);
     if (goes && std::any_of(s.milestones.begin(), s.milestones.end(), [&](const MilestoneState& m) { return m.id == id; }))
       milestones.push_back(id);
   }

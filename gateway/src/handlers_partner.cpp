@@ -57,7 +57,9 @@ Response ProvisionTenant(Call& c) {
   const domain::SegmentTemplate* segment = body->template_version
                                                ? c.ctx.templates.Find(body->template_id, *body->template_version)
                                                : Released(c, body->template_id);
-  if (segment == nullptr) return BadField({"template_id", "no such segment template (version)"});
+  if (segment == nullptr && body->template_version && c.ctx.templates.Latest(body->template_id))
+    return BadField({"template_version", "template " + body->template_id + " has no version " + std::to_string(*body->template_version)});
+  if (segment == nullptr) return BadField({"template_id", "no such segment template"});
   if (auto held = Unreleased(c, body->template_id, segment->version)) return *held;
   // The plan is a commercial choice: a partner admin's or the platform owner's (as plan changes are).
   if (body->plan && c.who.role != Role::kPartnerAdmin && c.who.role != Role::kPlatformOwner)

@@ -173,9 +173,9 @@ std::optional<Response> Unreleased(Call& c, const std::string& template_id, int 
   const auto* latest = r::Find(snap->As<r::State>(), version);
   return Unprocessable("version_not_released",
                        "version " + std::to_string(version) + " of " + template_id + " is " +
-                           (latest && latest->status == r::Status::kRolledBack ? std::string("rolled back")
-                                                                                : "being rolled out (" + r::IdOf(template_id, version) + ")") +
-                           ": tenants reach it through its rollout only");
+                           (latest && latest->status == r::Status::kRolledBack
+                                ? std::string("rolled back: it is given to no tenant (publish a fixed version)")
+                                : "being rolled out (" + r::IdOf(template_id, version) + "): tenants reach it through its rollout only"));
 }
 
 void AddRolloutHandlers(HandlerTable& t) {

@@ -77,7 +77,9 @@ Response UpgradeTemplate(Call& c) {
   const domain::SegmentTemplate* segment = c.ctx.templates.Find(id, body->version);
   if (segment == nullptr)
     return BadField({"version", "template '" + id + "' has no version " + std::to_string(body->version)});
-  if (auto held = Unreleased(c, id, body->version)) return *held;
+  // (a version not above the tenant's is the decider's refusal: not newer)
+  if (body->version > (*facts)->state.template_version)
+    if (auto held = Unreleased(c, id, body->version)) return *held;
   auto ctx = TenantContext(c);
   if (!ctx) return ctx.error();
   return Run(c, Tenant(c), t::Command(t::UpgradeTemplate{*segment, *(*ctx)->plan, c.now}));

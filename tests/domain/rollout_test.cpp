@@ -261,7 +261,7 @@ TEST_CASE("a tenant returns to the version its last upgrade came from, and only 
   other.template_id = "other";
   CHECK(Refuse(other, s) == RejectionCode::kInvalidArgument);
   auto events = Accept(roll_back(1), s);
-  const auto& e = std::get<t::TemplateRolledBack>(events.at(0));
+  const auto& e = std::get<t::TemplateRolledBack>(events.at(0));  // `events` outlives it
   CHECK(e.from_version == 2);
   CHECK(e.removed_modules == std::set<Module>{Module::kLotTracking});
   CHECK(e.removed_milestones == std::vector<std::string>{"lot_setup"});
@@ -278,13 +278,22 @@ TEST_CASE("a tenant returns to the version its last upgrade came from, and only 
   with_lots.modules.insert(Module::kLotTracking);
   auto kept = roll_back(1);
   kept.plan = with_lots;
-  const auto& k = std::get<t::TemplateRolledBack>(Accept(kept, s).at(0));
+  const auto kept_events = Accept(kept, s);
+  const auto& k = std::get<t::TemplateRolledBack>(kept_events.at(0));
   CHECK(k.removed_modules.empty());
   CHECK(k.removed_milestones.empty());
   // A module the tenant itself deactivated, or deactivated and bought again, is its own since.
-  auto own = fx::Run(s, {t::DeactivateModule{Module::kLotTracking, kT0}, t::ActivateModule{Module::kLotTracking, fx::Growth(), fx::Regional(2), kT0}});
+  auto off = fx::Run(s, {t::DeactivateModule{Module::kLotTracking, kT0}});
+  const auto off_events = Accept(roll_back(1), off);
+  const auto& gone = std::get<t::TemplateRolledBack>(off_events.at(0));
+  CHECK(gone.removed_modules.empty());                                      // off already
+  CHECK(gone.removed_milestones == std::vector<std::string>{"lot_setup"});  // and its milestone goes
+  auto own = fx::Run(off, {t::ActivateModule{Module::kLotTracking, fx::Growth(), fx::Regional(2), kT0}});
   CHECK(own.template_steps.at(0).added_modules.empty());
-  CHECK(std::get<t::TemplateRolledBack>(Accept(roll_back(1), own).at(0)).removed_modules.empty());
+  const auto own_events = Accept(roll_back(1), own);
+  const auto& kept_own = std::get<t::TemplateRolledBack>(own_events.at(0));
+  CHECK(kept_own.removed_modules.empty());
+  CHECK(kept_own.removed_milestones.empty());  // bought again: its milestone stays with it
   // A limit a later change moved (not the upgrade's value any more) stays where it is.
   auto moved = s;
   moved.limits.monthly_orders = 60000;

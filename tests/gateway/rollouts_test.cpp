@@ -147,6 +147,7 @@ TEST_CASE("a rollout moves a canary then waves, skips whom the version does not 
              kOwnerKey, 201);
   CHECK(Tenant(w, "p1:new")["template_version"] == 1);
   // The version under trial is reached through the rollout only: not by hand, not by provisioning.
+  CHECK(ProblemType(w.Call("PUT", "/v1/tenants/p1:a/template", {{"version", 2}})) == "incompatible_template");  // on it already
   CHECK(ProblemType(w.Call("PUT", "/v1/tenants/p1:c/template", {{"version", 2}})) == "version_not_released");
   CHECK(ProblemType(w.Call("POST", "/v1/partners/p1/tenants", {{"reference", "pinned"}, {"name", "Pinned"},
                                                               {"template_id", "regional-distributor"}, {"template_version", 2}})) ==
@@ -240,6 +241,9 @@ TEST_CASE("a rollout without soak completes and is then the released version", "
   auto again = WaitFor(w, "regional-distributor.v2", [](const Json& p) { return p["status"] == "completed" && p["totals"]["tenants"] == 1; });
   CHECK(again["totals"]["upgraded"] == 1);
   CHECK(Tenant(w, "p1:late")["template_version"] == 2);
+  auto missing = w.Call("POST", "/v1/partners/p1/tenants", {{"reference", "x"}, {"name", "X"}, {"template_id", "regional-distributor"},
+                                                          {"template_version", 9}});
+  CHECK(Json::parse(missing.body).value("field", "") == "template_version");
   // Released: a tenant may move to it by hand too.
   w.LiveTenant("p1", "p1:later");
   w.CallJson("PUT", "/v1/tenants/p1:later/template", {{"version", 2}}, kOwnerKey, 200);
