@@ -1,5 +1,6 @@
 // Handlers of the system routes: health, readiness, metrics, the OpenAPI document, the service
 // catalog and templates, API keys, and closing billing periods.
+#include <map>
 #include <set>
 
 #include "call.hpp"
@@ -53,9 +54,27 @@ Response ListPlans(Call& c) {
   return JsonResponse(200, {{"currency", c.ctx.catalog.currency}, {"plans", plans}});
 }
 
+// Each version with where its rollouts left it: released (what new tenants may get), rolling_out (under
+// an unfinished first rollout) or rolled_back; `rollout` names its latest rollout (null: none).
 Response ListTemplates(Call& c) {
+  namespace r = domain::rollout;
   json::Json list = json::Json::array();
-  for (const auto& [id, version] : c.ctx.templates.Keys()) list.push_back(json::ToJson(*c.ctx.templates.Find(id, version)));
+  std::map<std::string, r::State> rollouts;
+  for (const auto& [id, version] : c.ctx.templates.Keys()) {
+    if (!rollouts.contains(id)) {
+      auto snap = c.client ? c.client->Get(actors::RolloutKey(id)) : std::nullopt;
+      if (c.client && !snap) return Problem(503, "unavailable", "The service is unavailable", "the template's rollouts did not answer");
+      rollouts[id] = snap ? snap->As<r::State>() : r::State{};
+    }
+    json::Json item = json::ToJson(*c.ctx.templates.Find(id, version));
+    const r::State& state = rollouts[id];
+    const r::Rollout* latest = r::Find(state, version);
+    item["release"] = r::Released(state, version) ? "released"
+                      : latest && latest->status == r::Status::kRolledBack ? "rolled_back"
+                                                                            : "rolling_out";
+    item["rollout"] = latest ? json::Json(r::IdOf(id, version)) : json::Json(nullptr);
+    list.push_back(std::move(item));
+  }
   return JsonResponse(200, {{"templates", list}});
 }
 

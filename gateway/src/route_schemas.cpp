@@ -169,6 +169,20 @@ void AddKind(Schema& schemas, const std::string& name) {
         {"events", {{"type", "array"}, {"items", {{"$ref", "#/components/schemas/" + name + "Event"}}}}}}}};
 }
 
+// A template version as GET /v1/templates lists it: the version, and where its rollouts left it.
+Schema TemplateItem() {
+  Schema item = json::SchemaOf<domain::SegmentTemplate>(json::Direction::kOutput);
+  item["properties"]["release"] = {{"type", "string"},
+                                   {"enum", Schema::array({"released", "rolling_out", "rolled_back"})},
+                                   {"description", "released: new tenants may get it; rolling_out: under its first rollout, "
+                                                   "reached through it only; rolled_back: given to no tenant"}};
+  item["properties"]["rollout"] = {{"type", Schema::array({"string", "null"})},
+                                   {"description", "the id of the version's latest rollout (GET /v1/rollouts/{rollout}); null: none"}};
+  item["required"].push_back("release");
+  item["required"].push_back("rollout");
+  return item;
+}
+
 Schema Generated() {
   Schema schemas = Schema::object();
   AddKind<p::State, p::Event>(schemas, "Partner");
@@ -196,7 +210,7 @@ Schema Generated() {
       {"additionalProperties", false},
       {"required", Schema::array({"templates"})},
       {"properties",
-       {{"templates", {{"type", "array"}, {"items", json::SchemaOf<domain::SegmentTemplate>(json::Direction::kOutput)}}}}}};
+       {{"templates", {{"type", "array"}, {"items", TemplateItem()}}}}}};
   // A transfer's answer: the source warehouse's reply (out) and the target's (in), one atomic append.
   schemas["TransferReply"] = {
       {"type", "object"},

@@ -141,6 +141,14 @@ TEST_CASE("a rollout moves a canary then waves, skips whom the version does not 
   CHECK(HasModule(Tenant(w, "p1:a"), "lot_tracking"));
   CHECK(Tenant(w, "p1:c")["template_version"] == 1);
 
+  auto release = [&](int version) {
+    const Json list = w.CallJson("GET", "/v1/templates", nullptr, kOwnerKey, 200);  // kept: ranging over a temporary's member dangles
+    for (const auto& t : list["templates"])
+      if (t["id"] == "regional-distributor" && t["version"] == version) return t["release"].get<std::string>() + " " + t["rollout"].dump();
+    return std::string("missing");
+  };
+  CHECK(release(1) == "released null");
+  CHECK(release(2) == "rolling_out \"regional-distributor.v2\"");
   // One rollout at a time per template; a tenant provisioned meanwhile gets the released version.
   CHECK(ProblemType(w.Call("POST", "/v1/rollouts", good)) == "illegal_transition");
   w.CallJson("POST", "/v1/partners/p1/tenants", {{"reference", "new"}, {"name", "New"}, {"template_id", "regional-distributor"}},
@@ -204,6 +212,7 @@ TEST_CASE("a rollout moves a canary then waves, skips whom the version does not 
   CHECK(Tenant(w, "p1:newer")["template_version"] == 1);
   CHECK(ProblemType(w.Call("PUT", "/v1/tenants/p1:c/template", {{"version", 2}})) == "version_not_released");
   CHECK(ProblemType(w.Call("POST", "/v1/rollouts", good)) == "already_exists");
+  CHECK(release(2) == "rolled_back \"regional-distributor.v2\"");
   // Listed with its status, and every step audited.
   auto listed = w.CallJson("GET", "/v1/rollouts?status=rolled_back", nullptr, kOwnerKey, 200);
   REQUIRE(listed["items"].size() == 1);
