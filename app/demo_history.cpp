@@ -124,8 +124,11 @@ void SeedHistory(InProcessApi& s, const DemoTime& time, DemoSummary& summary) {
       }
       time.set(morning + 6 * kHour);
       // What happens to each, on its days.
-      if (ref == "acme-dist" && day == 40)
+      if (ref == "acme-dist" && day == 40) {
         s.Send("POST", base + "/tickets", {{"ticket", "tk-40"}, {"subject", "Pick list sorting"}, {"severity", "low"}});
+        s.Send("POST", base + "/tickets/tk-40/assignment", {{"assignee", "dana"}});
+        s.Send("POST", base + "/tickets/tk-40/comments", {{"from", "agent"}, {"body", "Sorting by bin is in the pick list settings."}});
+      }
       if (ref == "acme-dist" && day == 43) s.Send("POST", base + "/tickets/tk-40/resolution");
       if (ref == "acme-dist" && day == 70) {
         s.Send("POST", base + "/integration-events",

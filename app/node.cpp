@@ -23,6 +23,7 @@
 #include "actors/fulfilment.hpp"
 #include "actors/process_managers.hpp"
 #include "actors/rollouts.hpp"
+#include "actors/support_sla.hpp"
 #include "config/loader.hpp"
 #include "master_key.hpp"
 
@@ -187,6 +188,7 @@ std::expected<std::unique_ptr<Node>, std::string> Node::Start(NodeOptions option
   api_options.audit_retention_ms = o.audit_retention_ms;
   api_options.close_billing = [raw](std::int64_t now) { return raw->CloseBilling(now); };
   api_options.advance_rollouts = [raw] { return raw->AdvanceRollouts(); };
+  api_options.sweep_sla = [raw](std::int64_t now) { return actors::SweepSupportSla(*raw->store, *raw->runtime, now); };
   api_options.wall_clock = impl->wall_clock;
   api_options.simulated_clock = o.simulated_clock;
   impl->api = std::make_unique<gateway::Api>(*impl->store, *impl->runtime, *impl->clock, impl->catalog, impl->templates,
@@ -232,6 +234,7 @@ std::expected<std::unique_ptr<Node>, std::string> Node::Start(NodeOptions option
         const std::int64_t now = raw->wall_clock->NowMs();
         raw->CloseBilling(raw->clock->NowMs());
         raw->AdvanceRollouts();
+        actors::SweepSupportSla(*raw->store, *raw->runtime, raw->clock->NowMs());
         // Stored Idempotency-Key responses past their retention, in bounded batches.
         for (int batch = 0; batch < 100; ++batch) {
           auto purged = raw->api->PurgeExpiredIdempotency(now);

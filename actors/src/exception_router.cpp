@@ -1,4 +1,5 @@
-// Exception router (see exception_router.hpp). Read-model layout, model "exceptions":
+// Exception router (see exception_router.hpp): integration failures, sync latency breaches and
+// support SLA breaches, each under the role its event was routed to. Read-model layout, model "exceptions":
 //   key   <tenant>/<role>/<position, 20 digits>   value   <kind> \t <at> \t <detail>
 #include "actors/exception_router.hpp"
 
@@ -43,7 +44,8 @@ struct ExceptionRouter::Impl {
     batch.model = std::string(kModel);
     batch.checkpoint = view.position;
     const bool relevant = view.type == "IntegrationFailed" || view.type == "SyncLatencyBreached" ||
-                          view.type == "IntegrationRecovered";
+                          view.type == "IntegrationRecovered" || view.type == "TicketSlaBreached" ||
+                          view.type == "TicketResolved";
     if (auto event = relevant ? DecodeDomainEvent(view, nullptr) : std::nullopt) {
       if (const auto* te = std::get_if<t::Event>(&event->event)) {
         const std::string& tenant = event->key.tenant;
@@ -54,6 +56,18 @@ struct ExceptionRouter::Impl {
           batch.puts.push_back({Key(tenant, slow->routed_to, view.position),
                                 "sync_latency\t" + std::to_string(slow->at) + "\t" + KindOf(slow->integration) +
                                     " sync took " + std::to_string(slow->latency_ms) + " ms"});
+        } else if (const auto* breach = std::get_if<t::TicketSlaBreached>(te)) {
+          batch.puts.push_back({Key(tenant, breach->routed_to, view.position),
+                                "sla_breach\t" + std::to_string(breach->at) + "\tticket " + breach->ticket + " missed its " +
+                                    breach->target + " target (" + breach->priority + ", due " +
+                                    std::to_string(breach->due) + ")"});
+        } else if (const auto* resolved = std::get_if<t::TicketResolved>(te)) {
+          // A resolved ticket's breaches leave the inbox (they stay in the log and the SLA figures).
+          const std::string mark = "\tticket " + resolved->ticket + " missed ";
+          store.ReadModelScan(kModel, tenant + "/", [&](std::string_view key, std::string_view value) {
+            if (value.starts_with("sla_breach\t") && value.find(mark) != std::string_view::npos) batch.deletes.emplace_back(key);
+            return true;
+          });
         } else if (const auto* recovered = std::get_if<t::IntegrationRecovered>(te)) {
           const std::string kind = KindOf(recovered->integration) + "\t";
           store.ReadModelScan(kModel, tenant + "/", [&](std::string_view key, std::string_view value) {

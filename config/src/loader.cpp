@@ -134,6 +134,26 @@ Loaded<ServiceCatalog> ParseCatalog(std::string_view json_text, std::string_view
     for (auto tier : {ServiceTier::kStandard, ServiceTier::kPremium, ServiceTier::kEnterprise}) {
       c.support_fees[tier] = Int(fees, "support_fees", std::string(TierName(tier)).c_str());
     }
+    // Support targets per tier and priority (optional: a tier left out promises none).
+    if (j.contains("support_sla")) {
+      const json& sla = j.at("support_sla");
+      if (!sla.is_object()) throw Bad{"support_sla: expected an object of tier: {p1..p4: targets}"};
+      for (const auto& [tier_name, targets] : sla.items()) {
+        const auto tier = ParseTier(tier_name);
+        if (!tier) throw Bad{"support_sla." + tier_name + ": not a support tier (standard, premium, enterprise)"};
+        if (!targets.is_object()) throw Bad{"support_sla." + tier_name + ": expected an object of p1..p4"};
+        for (const auto& [priority_name, target] : targets.items()) {
+          const auto priority = ParsePriority(priority_name);
+          const std::string where = "support_sla." + tier_name + "." + priority_name;
+          if (!priority) throw Bad{where + ": not a priority (p1, p2, p3, p4)"};
+          if (!target.is_object()) throw Bad{where + ": expected {first_response_minutes, resolution_minutes}"};
+          SlaTarget t;
+          t.first_response_minutes = Int(target, where, "first_response_minutes");
+          t.resolution_minutes = Int(target, where, "resolution_minutes");
+          c.support_sla[*tier][*priority] = t;
+        }
+      }
+    }
     const json& cost = Field(j, "", "cost_to_serve");
     c.cost_shared = Int(cost, "cost_to_serve", "shared");
     c.cost_dedicated = Int(cost, "cost_to_serve", "dedicated");

@@ -42,6 +42,38 @@ std::optional<ServiceTier> ParseTier(std::string_view name) {
   return std::nullopt;
 }
 
+std::string_view SeverityName(TicketSeverity s) {
+  switch (s) {
+    case TicketSeverity::kLow: return "low";
+    case TicketSeverity::kMedium: return "medium";
+    case TicketSeverity::kHigh: return "high";
+    case TicketSeverity::kCritical: return "critical";
+  }
+  return "unknown";
+}
+
+std::optional<TicketSeverity> ParseSeverity(std::string_view name) {
+  for (auto s : {TicketSeverity::kLow, TicketSeverity::kMedium, TicketSeverity::kHigh, TicketSeverity::kCritical})
+    if (SeverityName(s) == name) return s;
+  return std::nullopt;
+}
+
+std::string_view PriorityName(TicketPriority p) {
+  switch (p) {
+    case TicketPriority::kP1: return "p1";
+    case TicketPriority::kP2: return "p2";
+    case TicketPriority::kP3: return "p3";
+    case TicketPriority::kP4: return "p4";
+  }
+  return "unknown";
+}
+
+std::optional<TicketPriority> ParsePriority(std::string_view name) {
+  for (auto p : kAllPriorities)
+    if (PriorityName(p) == name) return p;
+  return std::nullopt;
+}
+
 std::string_view ExtensionKindName(ExtensionKind k) {
   switch (k) {
     case ExtensionKind::kEdiConnector: return "edi_connector";
@@ -103,6 +135,14 @@ std::string ValidateCatalog(const ServiceCatalog& c) {
     for (const auto& [m, fee] : p.addons) {
       if (p.modules.contains(m)) return "plan " + id + ": a module is both included and an add-on";
       if (fee < 0) return "plan " + id + ": add-on fees must not be negative";
+    }
+  }
+  for (const auto& [tier, targets] : c.support_sla) {
+    for (const auto& [priority, target] : targets) {
+      const std::string where = "support_sla." + std::string(TierName(tier)) + "." + std::string(PriorityName(priority));
+      if (target.first_response_minutes < 0 || target.resolution_minutes < 0) return where + ": minutes must not be negative";
+      if (target.resolution_minutes > 0 && target.first_response_minutes > target.resolution_minutes)
+        return where + ": the first response cannot be due after the resolution";
     }
   }
   return {};

@@ -93,6 +93,10 @@ Activity ActivityOf(const tenant::Command& command) {
           [](const NoteExtensionWithdrawn&) { return A::kRecord; },
           [](const OpenTicket&) { return A::kSupport; },
           [](const ResolveTicket&) { return A::kSupport; },
+          [](const AssignTicket&) { return A::kSupport; },
+          [](const CommentOnTicket&) { return A::kSupport; },
+          [](const SetTicketStatus&) { return A::kSupport; },
+          [](const RecordSlaBreach&) { return A::kRecord; },  // a missed target is a fact, whatever became of the tenant
       },
       command);
 }

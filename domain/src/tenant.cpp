@@ -9,6 +9,7 @@
 #include "domain/lifecycle.hpp"
 #include "tenant_extensions.hpp"
 #include "tenant_templates.hpp"
+#include "tenant_tickets.hpp"
 
 namespace keel::domain::tenant {
 namespace {
@@ -342,16 +343,12 @@ Decision<Event> Decide(const Command& command, const State& s) {
             if (s.cancelled) return Reject(R::kAlreadyDone, "the subscription is already cancelled");
             return One(SubscriptionCancelled{c.reason, s.period_end, c.at});
           },
-          [&](const OpenTicket& c) -> Decision<Event> {
-            if (s.status == Status::kTerminated) return std::unexpected(Illegal(s, "open tickets for"));
-            if (c.ticket.empty() || c.subject.empty()) return Reject(R::kInvalidArgument, "a ticket needs an id and a subject");
-            if (s.open_tickets.contains(c.ticket)) return Reject(R::kAlreadyExists, "ticket " + c.ticket + " is open");
-            return One(TicketOpened{c.ticket, c.subject, c.severity, c.at});
-          },
-          [&](const ResolveTicket& c) -> Decision<Event> {
-            if (!s.open_tickets.contains(c.ticket)) return Reject(R::kNotFound, "no open ticket " + c.ticket);
-            return One(TicketResolved{c.ticket, c.at});
-          },
+          [&](const OpenTicket& c) { return DecideOpenTicket(c, s); },
+          [&](const ResolveTicket& c) { return DecideResolveTicket(c, s); },
+          [&](const AssignTicket& c) { return DecideAssignTicket(c, s); },
+          [&](const CommentOnTicket& c) { return DecideCommentOnTicket(c, s); },
+          [&](const SetTicketStatus& c) { return DecideSetTicketStatus(c, s); },
+          [&](const RecordSlaBreach& c) { return DecideRecordSlaBreach(c, s); },
           [&](const RecordIntegrationFailure& c) { return Failure(c, s); },
           [&](const RecordIntegrationRecovery& c) -> Decision<Event> {
             if (!s.failing.contains(c.integration)) return std::vector<Event>{};  // healthy already
@@ -446,11 +443,12 @@ void Apply(State& s, const Event& event) {
                    s.pending_downgrade.reset();
                  },
                  [&](const SubscriptionCancelled&) { s.cancelled = true; },
-                 [&](const TicketOpened& e) {
-                   s.open_tickets[e.ticket] = e.severity;
-                   ++s.tickets_opened;
-                 },
-                 [&](const TicketResolved& e) { s.open_tickets.erase(e.ticket); },
+                 [&](const TicketOpened& e) { ApplyTicketOpened(s, e); },
+                 [&](const TicketResolved& e) { ApplyTicketResolved(s, e); },
+                 [&](const TicketAssigned& e) { ApplyTicketAssigned(s, e); },
+                 [&](const TicketCommented& e) { ApplyTicketCommented(s, e); },
+                 [&](const TicketStatusChanged& e) { ApplyTicketStatusChanged(s, e); },
+                 [&](const TicketSlaBreached& e) { ApplyTicketSlaBreached(s, e); },
                  [&](const IntegrationFailed& e) { s.failing.insert(e.integration); },
                  [&](const IntegrationRecovered& e) { s.failing.erase(e.integration); },
                  [&](const SyncLatencyBreached&) {},

@@ -2,7 +2,7 @@
 // the tab only), draws them with Chart.js, and reloads (at most every 2 s) when the WebSocket feed
 // (subprotocols keel.v1 + keel.bearer.<key>) reports events, once the read model has folded what the
 // feed showed (min_position); the platform owner also sees the template rollouts' progress by wave
-// (GET /v1/rollouts). window.keelDashboard says what was drawn (each chart's point count, the
+// (GET /v1/rollouts), and partner and platform keys the support SLA attainment and load. window.keelDashboard says what was drawn (each chart's point count, the
 // loads, the errors) for the browser test.
 'use strict';
 
@@ -173,12 +173,47 @@ async function load(seen) {
       ],
     },
   });
+  supportSla(await api('/v1/analytics/sla-attainment' + (seen ? '?min_position=' + seen : '')),
+             await api('/v1/analytics/support-load'));
   rollouts(await api('/v1/rollouts?limit=10' + (seen ? '&min_position=' + seen : '')).catch((e) => {
     if (e.status === 403) return null;  // the platform owner's
     throw e;
   }));
   state.loads += 1;
   state.ready = true;
+}
+
+// Support SLA attainment per partner (targets met and breached), and the support load per tier.
+function supportSla(sla, load) {
+  const body = $('support-table').querySelector('tbody');
+  if (!sla || !load) {
+    body.replaceChildren();
+    hide('sla', 'Support SLAs are the reseller\'s figures: a partner or platform key shows them.');
+    return;
+  }
+  draw('sla', {
+    type: 'bar',
+    data: {
+      labels: sla.items.map((i) => i.partner),
+      datasets: [
+        { label: 'first response met', data: sla.items.map((i) => i.first_response.met), backgroundColor: palette[1] },
+        { label: 'first response breached', data: sla.items.map((i) => i.first_response.breached), backgroundColor: palette[6] },
+        { label: 'resolution met', data: sla.items.map((i) => i.resolution.met), backgroundColor: palette[4] },
+        { label: 'resolution breached', data: sla.items.map((i) => i.resolution.breached), backgroundColor: palette[2] },
+      ],
+    },
+    options: { scales: { y: { ticks: { precision: 0 } } } },
+  });
+  body.replaceChildren(...load.items.map((i) => {
+    const tr = document.createElement('tr');
+    const minutes = i.mean_resolution_minutes === null ? '-' : String(i.mean_resolution_minutes);
+    for (const text of [i.tier, String(i.opened), String(i.open), String(i.resolved), minutes]) {
+      const td = document.createElement('td');
+      td.textContent = text;
+      tr.appendChild(td);
+    }
+    return tr;
+  }));
 }
 
 // Each rollout's waves as stacked bars of their tenants' states, and a row per rollout.

@@ -64,6 +64,9 @@ std::expected<std::vector<SeriesRow>, Response> Series(Call& c, const AnalyticsQ
 // `with_terminated`), all of them, or a page of them for the "tenant" dimension.
 std::expected<std::vector<json::Json>, Response> TenantStatesInScope(Call& c, const AnalyticsQuery& q,
                                                                      bool with_terminated, bool paged, std::string& next);
+// The tenant's renewal-risk band now (low, medium, high; "low" while analytics has no row for it):
+// what a new ticket's priority is raised by (handlers_analytics_tenants.cpp).
+std::string RiskBandNow(Call& c, const std::string& tenant);
 // The labels of a tenant's row under a dimension ("tenant": tenant, partner, segment, tier; else that one).
 json::Json LabelsOf(const json::Json& state, const std::string& dimension);
 

@@ -45,6 +45,8 @@ const Tables& AllTables() {
     AddInventoryHandlers(t.handlers);
     AddInvoiceHandlers(t.handlers);
     AddInboxHandlers(t.handlers);
+    AddTicketHandlers(t.handlers);
+    AddSupportAnalyticsHandlers(t.handlers);
     AddAuditHandlers(t.handlers);
     AddEntitlementHandlers(t.handlers);
     AddProjectionHandlers(t.handlers);
@@ -108,6 +110,7 @@ Api::Api(eventstore::EventStore& store, actors::Runtime& runtime, const actors::
   ctx_->audit_retention_ms = options.audit_retention_ms;
   ctx_->close_billing = std::move(options.close_billing);
   ctx_->advance_rollouts = std::move(options.advance_rollouts);
+  ctx_->sweep_sla = std::move(options.sweep_sla);
   ctx_->wall = options.wall_clock;
   ctx_->simulated = options.simulated_clock;
   ctx_->openapi = std::string(OpenApiDocument());

@@ -17,6 +17,7 @@
 
 #include "actors/billing_cycle.hpp"
 #include "actors/rollouts.hpp"
+#include "actors/support_sla.hpp"
 #include "domain/analytics.hpp"
 #include "actors/clock.hpp"
 #include "actors/runtime.hpp"
@@ -60,6 +61,7 @@ struct ApiContext {
   std::int64_t audit_retention_ms = 0;
   std::function<actors::BillingTick(std::int64_t)> close_billing;  // unset: the route answers 503
   std::function<actors::RolloutTick()> advance_rollouts;           // unset: no rollouts run
+  std::function<actors::SlaTick(std::int64_t)> sweep_sla;          // unset: no SLA sweep on clock moves
   const actors::Clock* wall = nullptr;            // rate limits, retention, caches; null: `clock`
   actors::SimulatedClock* simulated = nullptr;    // business time the admin clock routes move
   std::mutex clock_mu;                            // one advance (and its billing tick) at a time
@@ -120,6 +122,8 @@ void AddListHandlers(HandlerTable& t);
 void AddInventoryHandlers(HandlerTable& t);
 void AddInvoiceHandlers(HandlerTable& t);
 void AddInboxHandlers(HandlerTable& t);
+void AddTicketHandlers(HandlerTable& t);
+void AddSupportAnalyticsHandlers(HandlerTable& t);
 void AddAuditHandlers(HandlerTable& t);
 void AddEntitlementHandlers(HandlerTable& t);
 void AddProjectionHandlers(HandlerTable& t);

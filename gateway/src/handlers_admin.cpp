@@ -57,6 +57,10 @@ Response AdvanceClock(Call& c) {
                        {"rolled_back", rolled.rolled_back},
                        {"errors", rolled.errors}};
   }
+  if (c.ctx.sweep_sla) {
+    const auto swept = c.ctx.sweep_sla(now);
+    out["support"] = {{"sla_breaches", swept.breaches}, {"errors", swept.errors}};
+  }
   Response r = JsonResponse(200, out);
   r.audit = true;  // an operator's act on business time: kept in the audit trail
   return r;

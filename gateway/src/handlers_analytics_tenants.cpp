@@ -335,6 +335,19 @@ Response Onboarding(Call& c) {
 
 }  // namespace
 
+std::string RiskBandNow(Call& c, const std::string& tenant) {
+  auto model = ReadModel(c, "analytics", 0);
+  if (!model) return "low";
+  AnalyticsQuery q;
+  q.model = model->first;
+  q.now_day = pj::Day(c.now);
+  auto state = pj::ReadTenantState(c.ctx.store, q.model, tenant);
+  if (!state || !*state) return "low";
+  auto in = RiskInputsOf(c, q, **state, c.ctx.analytics_rules, nullptr);
+  if (!in) return "low";
+  return an::Risk(*in, c.ctx.analytics_rules).band;
+}
+
 void AddAnalyticsTenantHandlers(HandlerTable& t) {
   t["analytics_usage"] = Usage;
   t["analytics_renewal_risk"] = RenewalRisk;

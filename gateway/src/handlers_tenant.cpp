@@ -1,6 +1,6 @@
 // Handlers of the tenant routes: lifecycle (onboarding, milestones, go-live, suspension,
 // reinstatement, termination), modules and plans, subscription, template upgrades, usage, tickets,
-// integration events, and reading a tenant. Plans and templates come from the service catalog and
+// integration events, and reading a tenant (opening and working tickets: handlers_tickets.cpp). Plans and templates come from the service catalog and
 // the template registry, never from the request.
 #include "call.hpp"
 #include "domain_json.hpp"
@@ -123,7 +123,6 @@ void AddTenantHandlers(HandlerTable& h, AsyncTable& a) {
   h["upgrade_template"] = UpgradeTemplate;
   Plain<t::SetPlanChangesBlocked>(h, a, "set_plan_changes_blocked");
   Plain<t::RecordUsage>(h, a, "record_usage");
-  Plain<t::OpenTicket>(h, a, "open_ticket");
   Both(h, a, "resolve_ticket", RunBuilt<BuildResolveTicket>, BuildResolveTicket);
   h["record_integration_event"] = IntegrationEvent;
 }

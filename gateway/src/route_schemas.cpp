@@ -85,6 +85,9 @@ const std::vector<RouteSchema>& Routes() {
       {"record_usage", Body<t::RecordUsage>, "TenantCommandReply"},
       {"open_ticket", Body<t::OpenTicket>, "TenantCommandReply"},
       {"resolve_ticket", Body<t::ResolveTicket>, "TenantCommandReply", {"ticket"}},
+      {"assign_ticket", Body<t::AssignTicket>, "TenantCommandReply", {"ticket"}},
+      {"comment_on_ticket", Body<t::CommentOnTicket>, "TenantCommandReply", {"ticket"}},
+      {"set_ticket_status", Body<t::SetTicketStatus>, "TenantCommandReply", {"ticket"}},
       {"record_integration_event", Body<json::IntegrationEventBody>, "TenantCommandReply"},
       // catalog
       {"get_catalog", nullptr, "CatalogRead"},

@@ -196,7 +196,8 @@ std::shared_ptr<const Projection> PartnerDirectory() { return std::make_shared<P
 std::shared_ptr<const Projection> WarehouseDirectory() { return std::make_shared<Warehouses>(); }
 std::vector<std::shared_ptr<const Projection>> ReadModels() {
   return {PartnerDirectory(), TenantDirectory(),       WarehouseDirectory(), OrderList(),
-          InventoryAvailability(), BillingLedger(), ExceptionInbox(),    CommandLog(), RolloutProgressModel()};
+          InventoryAvailability(), BillingLedger(), ExceptionInbox(),    CommandLog(), RolloutProgressModel(),
+          SupportModel()};
 }
 
 }  // namespace keel::projections

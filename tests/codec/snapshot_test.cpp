@@ -51,6 +51,7 @@ TEST_CASE("aggregate states survive a snapshot round trip", "[codec][snapshot]")
   t.opening_plan = "starter";
   t.extensions["p1:edi"] = tenant::InstalledExtension{"1.2.0", ExtensionKind::kCrmConnector, "k1", "d1", 7, "moved"};
   t.template_steps = {tenant::TemplateStep{1, 2, Limits{3, 100, 5}, Limits{5, 200, 9}, {Module::kLotTracking}, {"lot_setup"}}};
+  t.tickets["T1"] = tenant::TicketWork{"high", "p2", "waiting_on_customer", "dana", "implementation", 3, 10, 20, 15, 40, 30, true, false};
   tenant::State t2;
   REQUIRE(codec::DecodeSnapshot(codec::EncodeSnapshot(t), t2));
   CHECK(t2 == t);

@@ -15,7 +15,7 @@ import { createRequire } from 'node:module';
 const [keelBinary, playwrightDir, screenshot] = process.argv.slice(2);
 const { chromium } = createRequire(import.meta.url)(path.resolve(playwrightDir));
 const OWNER = 'keel_demo_platform_owner_key_0000', PARTNER = 'keel_demo_partner_admin_northwind_0000';
-const CHARTS = ['mrr', 'movements', 'segments', 'risk', 'funnel', 'margin', 'integrations'];
+const CHARTS = ['mrr', 'movements', 'segments', 'risk', 'funnel', 'margin', 'integrations', 'sla'];
 const failures = [];
 const check = (ok, what) => { if (!ok) failures.push(what); console.log((ok ? 'ok   ' : 'FAIL ') + what); };
 const timer = setTimeout(() => { console.error('FAIL: over 150 s'); process.exit(1); }, 150_000);
@@ -112,11 +112,11 @@ try {
   const own = await tenantPage.evaluate(() => ({
     errors: window.keelDashboard.errors,
     points: Object.fromEntries(Object.entries(window.keelDashboard.charts).map(([k, v]) => [k, v.points])),
-    hidden: ['risk', 'margin'].map((k) => document.getElementById('chart-' + k).hidden),
+    hidden: ['risk', 'margin', 'sla'].map((k) => document.getElementById('chart-' + k).hidden),
   }));
   check(own.errors.length === 0, 'a tenant key loads without errors ' + JSON.stringify(own.errors));
   check(own.points.mrr > 0 && own.points.funnel > 0 && own.points.segments > 0, 'a tenant key sees its own MRR, stage and orders ' + JSON.stringify(own.points));
-  check(own.hidden.every(Boolean), 'a tenant key is not shown margin or renewal risk');
+  check(own.hidden.every(Boolean), 'a tenant key is not shown margin, renewal risk or support SLAs');
   check(consoleErrors.length === 0, 'no page errors for the tenant key ' + JSON.stringify(consoleErrors));
   // A bad key: a clear message, no chart.
   const badPage = await browser.newPage();

@@ -162,7 +162,7 @@ TEST_CASE("the read models are run from the admin listener: status, online rebui
   GatewayWorld w;
   w.LiveTenant("p1", "p1:t1");
   auto status = w.CallJson("GET", "/v1/admin/projections", nullptr, kOwnerKey, 200);
-  REQUIRE(status["projections"].size() == 10);
+  REQUIRE(status["projections"].size() == 11);
   for (const auto& p : status["projections"]) {
     CHECK(p["generation"] == 1);
     CHECK(p["parked"].empty());

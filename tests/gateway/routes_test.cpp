@@ -106,6 +106,9 @@ TEST_CASE("every route answers its happy path over HTTP", "[gateway][e2e]") {
   CHECK(k.Ok("GET", "/v1/tenants/p1:t2")["state"]["plan"] == "scale");
   k.Ok("POST", "/v1/tenants/p1:t2/usage", {{"api_calls", 40}});  // orders are metered as placed
   k.Ok("POST", "/v1/tenants/p1:t2/tickets", {{"ticket", "tk-1"}, {"subject", "Printer labels"}, {"severity", "low"}});
+  k.Ok("POST", "/v1/tenants/p1:t2/tickets/tk-1/assignment", {{"assignee", "dana"}});
+  k.Ok("POST", "/v1/tenants/p1:t2/tickets/tk-1/comments", {{"from", "agent"}, {"body", "Which printer?"}});
+  k.Ok("PUT", "/v1/tenants/p1:t2/tickets/tk-1/status", {{"status", "waiting_on_customer"}});
   k.Ok("POST", "/v1/tenants/p1:t2/tickets/tk-1/resolution");
   k.Ok("POST", "/v1/tenants/p1:t2/integration-events", {{"kind", "failure"}, {"integration", "edi"}, {"detail", "AS2 timeout"}});
   k.Ok("POST", "/v1/tenants/p1:t2/integration-events", {{"kind", "sync_latency"}, {"integration", "edi"}, {"latency_ms", 500000}});
@@ -260,6 +263,9 @@ TEST_CASE("every route answers its happy path over HTTP", "[gateway][e2e]") {
   CHECK(k.Ok("GET", "/v1/analytics/usage?group_by=tenant")["items"].is_array());
   CHECK(k.Ok("GET", "/v1/analytics/renewal-risk")["items"].is_array());
   CHECK(k.Ok("GET", "/v1/analytics/onboarding?group_by=segment")["items"].is_array());
+  CHECK(k.Ok("GET", "/v1/analytics/support-load?min_position=" + head)["items"].size() == 3);
+  CHECK(k.Ok("GET", "/v1/analytics/sla-attainment?partner=p1")["items"].size() == 1);
+  CHECK(k.Ok("GET", "/v1/tenants/p1:t2/tickets/tk-1?min_position=" + head)["status"] == "resolved");
   // The dashboard's files (drawn in a browser: tests/dashboard); an unknown file is 404.
   CHECK(k.Ok("GET", "/dashboard").get<std::string>().find("<canvas id=\"chart-mrr\">") != std::string::npos);
   CHECK(k.Ok("GET", "/dashboard/dashboard.js").get<std::string>().find("keelDashboard") != std::string::npos);

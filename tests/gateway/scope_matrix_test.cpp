@@ -115,7 +115,8 @@ TEST_CASE("every role on every route inside and outside its scope", "[gateway][e
           visible = caller.bound == Caller::Bound::kPlatform || (caller.bound == Caller::Bound::kPartner && !foreign);
         if (route.scope == Scope::kTenant) visible = caller.bound == Caller::Bound::kPlatform || !foreign;
         // The reseller's own figures (cost to serve, renewal risk) are for partner and platform keys.
-        const bool reseller_only = route.id == "analytics_margin" || route.id == "analytics_renewal_risk";
+        const bool reseller_only = route.id == "analytics_margin" || route.id == "analytics_renewal_risk" ||
+                                   route.id == "analytics_support_load" || route.id == "analytics_sla_attainment";
         const bool allowed = caller.role == "extension"
                                  ? ExtensionAllows(route)
                                  : Allows(caller.role, route.category) && !(reseller_only && caller.bound == Caller::Bound::kTenant);

@@ -306,23 +306,96 @@ TEST_CASE("the inbox opens routed exceptions, a recovery resolves the integratio
   CHECK(Row(*store, model, "k/p1:t/T1") == Json{{"id", "T1"},
                                                 {"subject", "Cannot ship"},
                                                 {"severity", "high"},
+                                                {"priority", nullptr},  // opened without targets
+                                                {"risk_band", nullptr},
                                                 {"status", "resolved"},
+                                                {"assignee", nullptr},
                                                 {"opened_at", kT0 + 4},
                                                 {"first_opened_at", kT0 + 4},
                                                 {"times_opened", 1},
-                                                {"resolved_at", kT0 + 7}});
-  CHECK(Row(*store, model, "k/p1:t/T3") == Json{{"id", "T3"},
-                                                {"subject", "Label printer again"},
-                                                {"severity", "high"},
-                                                {"status", "open"},
-                                                {"opened_at", kT0 + 10},
-                                                {"first_opened_at", kT0 + 8},
-                                                {"times_opened", 2},
-                                                {"resolved_at", nullptr}});
+                                                {"first_response_due", nullptr},
+                                                {"responded_at", nullptr},
+                                                {"resolution_due", nullptr},
+                                                {"resolved_at", kT0 + 7},
+                                                {"breaches", Json::array()},
+                                                {"comments", 0},
+                                                {"history", Json::array({Json{{"at", kT0 + 4}, {"event", "opened"}, {"severity", "high"}},
+                                                                         Json{{"at", kT0 + 7}, {"event", "resolved"}}})}});
+  const Json t3 = Row(*store, model, "k/p1:t/T3");
+  CHECK(t3["subject"] == "Label printer again");
+  CHECK(t3["status"] == "open");
+  CHECK(t3["opened_at"] == kT0 + 10);
+  CHECK(t3["first_opened_at"] == kT0 + 8);
+  CHECK(t3["times_opened"] == 2);
+  CHECK(t3["resolved_at"].is_null());
+  REQUIRE(t3["history"].size() == 3);  // opened, resolved, reopened
+  CHECK(t3["history"][2] == Json{{"at", kT0 + 10}, {"event", "reopened"}, {"severity", "high"}});
   CHECK(Has(*store, model, "i/ticket_open/p1:t/T3"));
   CHECK(Row(*store, model, "k/p1:t/T2")["status"] == "open");
   CHECK_FALSE(Has(*store, model, "i/ticket_open/p1:t/T1"));
   CHECK(Has(*store, model, "i/ticket_open/p1:t/T2"));
+}
+
+TEST_CASE("ticket work and SLA breaches fold into the inbox and the support figures", "[projections][inbox][support]") {
+  es::test::TempDir dir;
+  auto store = es::test::OpenOrDie(dir.str());
+  const std::string s = "t/p1:t/tenant/p1:t";
+  auto provisioned = t::TenantProvisioned{};
+  provisioned.id = "p1:t";
+  provisioned.partner = "p1";
+  provisioned.tier = keel::domain::ServiceTier::kPremium;
+  Append(*store, s, t::Event(provisioned));
+  auto opened = [](const std::string& id, std::int64_t at, std::int64_t fr, std::int64_t res) {
+    t::TicketOpened e{id, "s", "high", at};
+    e.priority = "p2";
+    e.risk_band = "low";
+    e.routed_to = "implementation";
+    e.first_response_due = at + fr;
+    e.resolution_due = at + res;
+    return e;
+  };
+  Append(*store, s, t::Event(opened("T1", kT0, 100, 1000)));
+  Append(*store, s, t::Event(t::TicketAssigned{"T1", "dana", "", kT0 + 1}));
+  Append(*store, s, t::Event(t::TicketCommented{"T1", 1, "dana", "agent", "note", true, false, kT0 + 2}));
+  Append(*store, s, t::Event(t::TicketSlaBreached{"T1", "first_response", "p2", "implementation", kT0 + 100, kT0 + 150}));
+  Append(*store, s, t::Event(t::TicketStatusChanged{"T1", "open", "waiting_on_customer", "logs", kT0 + 1000, kT0 + 200}));
+  Append(*store, s, t::Event(t::TicketStatusChanged{"T1", "waiting_on_customer", "in_progress", "", kT0 + 1300, kT0 + 500}));
+  Append(*store, s, t::Event(opened("T2", kT0 + 10, 100, 1000)));
+  Append(*store, s, t::Event(t::TicketCommented{"T2", 1, "dana", "agent", "hello", false, true, kT0 + 20}));
+  Append(*store, s, t::Event(t::TicketResolved{"T1", kT0 + 1200}));  // before its moved due time
+
+  pj::Projections projections(*store, pj::ReadModels());
+  REQUIRE(projections.Start().has_value());
+  const std::string inbox = Folded(*store, projections, "inbox");
+  const Json t1 = Row(*store, inbox, "k/p1:t/T1");
+  CHECK(t1["priority"] == "p2");
+  CHECK(t1["assignee"] == "dana");
+  CHECK(t1["status"] == "resolved");
+  CHECK(t1["resolution_due"] == kT0 + 1300);
+  CHECK(t1["responded_at"].is_null());
+  CHECK(t1["comments"] == 1);
+  CHECK(t1["breaches"] == Json::array({Json{{"target", "first_response"}, {"due", kT0 + 100}, {"at", kT0 + 150}}}));
+  CHECK(Row(*store, inbox, "k/p1:t/T2")["responded_at"] == kT0 + 20);
+  const Json breach = Row(*store, inbox, "x/p1:t/" + pj::Padded(5));
+  CHECK(breach["kind"] == "sla_breach");
+  CHECK(breach["ticket"] == "T1");
+  CHECK(breach["integration"].is_null());
+  CHECK(breach["routed_to"] == "implementation");
+  CHECK(breach["status"] == "resolved");  // with the ticket
+  CHECK(breach["resolved_at"] == kT0 + 1200);
+  CHECK(Row(*store, inbox, "c/p1:t/T1/" + pj::Padded(4))["body"] == "note");
+
+  const std::string support = Folded(*store, projections, "support");
+  const Json load = Row(*store, support, "l/p1/premium");
+  CHECK(load["opened"] == 2);
+  CHECK(load["open"] == 1);
+  CHECK(load["resolved"] == 1);
+  CHECK(load["comments"] == 2);
+  CHECK(load["resolution_ms"] == 1200);
+  CHECK(load["by_priority"]["p2"] == Json{{"opened", 2}, {"open", 1}});
+  const Json att = Row(*store, support, "a/p1");
+  CHECK(att["first_response"] == Json{{"met", 1}, {"breached", 1}});  // T2 answered in time, T1 not
+  CHECK(att["resolution"] == Json{{"met", 1}, {"breached", 0}});     // T1: the wait moved its due time on
 }
 
 TEST_CASE("the command log holds one row per command with its events, indexed by tenant, partner and principal",

@@ -1,6 +1,6 @@
-// Exception routing: integration failures and sync-latency breaches (tenant events whose `routed_to`
-// role the workflow rules chose) become open exceptions in that role's inbox; a recovery closes the
-// integration's open exceptions. The inbox is a read model written together with its checkpoint in
+// Exception routing: integration failures, sync-latency breaches and support SLA breaches (tenant
+// events whose `routed_to` role the workflow rules chose) become open exceptions in that role's inbox;
+// a recovery closes the integration's open exceptions, a ticket's resolution its SLA breaches. The inbox is a read model written together with its checkpoint in
 // one batch, so every event counts exactly once, across crashes too.
 #pragma once
 
@@ -16,7 +16,7 @@ namespace keel::actors {
 
 struct RoutedException {
   std::string tenant, role;
-  std::string kind;  // edi_failure, marketplace_failure, sync_latency
+  std::string kind;  // edi_failure, marketplace_failure, sync_latency, sla_breach
   std::string detail;
   std::uint64_t position = 0;  // the event that raised it
   std::int64_t at = 0;

@@ -75,7 +75,11 @@ struct WarehouseRegistered { warehouse @0 :Text; at @1 :Int64; }
 struct UsageRecorded { orders @0 :Int64; apiCalls @1 :Int64; periodStart @2 :Int64; at @3 :Int64; }
 struct SubscriptionRenewed { periodStart @0 :Int64; periodEnd @1 :Int64; plan @2 :Text; planRank @3 :Int32; modules @4 :List(UInt8); limits @5 :Limits; at @6 :Int64; }
 struct SubscriptionCancelled { reason @0 :Text; effectiveAt @1 :Int64; at @2 :Int64; }
-struct TicketOpened { ticket @0 :Text; subject @1 :Text; severity @2 :Text; at @3 :Int64; }
+struct TicketOpened { ticket @0 :Text; subject @1 :Text; severity @2 :Text; at @3 :Int64; priority @4 :Text; riskBand @5 :Text; routedTo @6 :Text; firstResponseDue @7 :Int64; resolutionDue @8 :Int64; }
+struct TicketAssigned { ticket @0 :Text; assignee @1 :Text; previous @2 :Text; at @3 :Int64; }
+struct TicketCommented { ticket @0 :Text; comment @1 :Int64; author @2 :Text; from @3 :Text; body @4 :Text; internal @5 :Bool; firstResponse @6 :Bool; at @7 :Int64; }
+struct TicketStatusChanged { ticket @0 :Text; from @1 :Text; to @2 :Text; reason @3 :Text; resolutionDue @4 :Int64; at @5 :Int64; }
+struct TicketSlaBreached { ticket @0 :Text; target @1 :Text; priority @2 :Text; routedTo @3 :Text; due @4 :Int64; at @5 :Int64; }
 struct TicketResolved { ticket @0 :Text; at @1 :Int64; }
 struct IntegrationFailed { integration @0 :UInt8; detail @1 :Text; routedTo @2 :Text; at @3 :Int64; }
 struct IntegrationRecovered { integration @0 :UInt8; at @1 :Int64; }

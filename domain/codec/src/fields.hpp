@@ -133,7 +133,17 @@ KEEL_FIELDS(d::tenant::SubscriptionRenewed, v("periodStart", e.period_start); v(
             v("plan", e.plan); v("planRank", e.plan_rank); v("modules", e.modules); v("limits", e.limits); v("at", e.at))
 KEEL_FIELDS(d::tenant::SubscriptionCancelled, v("reason", e.reason); v("effectiveAt", e.effective_at); v("at", e.at))
 KEEL_FIELDS(d::tenant::TicketOpened, v("ticket", e.ticket); v("subject", e.subject); v("severity", e.severity);
+            v("at", e.at); v("priority", e.priority); v("riskBand", e.risk_band); v("routedTo", e.routed_to);
+            v("firstResponseDue", e.first_response_due); v("resolutionDue", e.resolution_due))
+KEEL_FIELDS(d::tenant::TicketAssigned, v("ticket", e.ticket); v("assignee", e.assignee); v("previous", e.previous);
             v("at", e.at))
+KEEL_FIELDS(d::tenant::TicketCommented, v("ticket", e.ticket); v("comment", e.comment); v("author", e.author);
+            v("from", e.from); v("body", e.body); v("internal", e.internal); v("firstResponse", e.first_response);
+            v("at", e.at))
+KEEL_FIELDS(d::tenant::TicketStatusChanged, v("ticket", e.ticket); v("from", e.from); v("to", e.to);
+            v("reason", e.reason); v("resolutionDue", e.resolution_due); v("at", e.at))
+KEEL_FIELDS(d::tenant::TicketSlaBreached, v("ticket", e.ticket); v("target", e.target); v("priority", e.priority);
+            v("routedTo", e.routed_to); v("due", e.due); v("at", e.at))
 KEEL_FIELDS(d::tenant::TicketResolved, v("ticket", e.ticket); v("at", e.at))
 KEEL_FIELDS(d::tenant::IntegrationFailed, v("integration", e.integration); v("detail", e.detail);
             v("routedTo", e.routed_to); v("at", e.at))

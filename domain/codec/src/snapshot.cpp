@@ -21,7 +21,7 @@ namespace {
 constexpr std::uint32_t kWarehouseFormat = 0x5705;  // 0x5702: purchase requests; 0x5703: landed splits, shipments; 0x5704: transfer contents; 0x5705: the ledger leaves the snapshot
 constexpr std::uint32_t kLedgerFormat = 0x4C01;  // one warehouse ledger entry
 constexpr std::uint32_t kOrderFormat = 0x4F03;  // 0x4F02: placed_by; 0x4F03: shipped reservations
-constexpr std::uint32_t kTenantFormat = 0x5407;  // 0x5402: period prorations; 0x5403: dunning causes, opening plan; 0x5404: metered_through; 0x5405: extensions; 0x5406: template steps; 0x5407: limits after a template step
+constexpr std::uint32_t kTenantFormat = 0x5408;  // 0x5408: open tickets' work; 0x5402: period prorations; 0x5403: dunning causes, opening plan; 0x5404: metered_through; 0x5405: extensions; 0x5406: template steps; 0x5407: limits after a template step
 constexpr std::uint32_t kPartnerFormat = 0x5001;
 constexpr std::uint32_t kExtensionFormat = 0x4501;
 constexpr std::uint32_t kRolloutFormat = 0x5202;  // 0x5202: resumed_at

@@ -45,6 +45,11 @@ KEEL_FIELDS(d::tenant::InstalledExtension, v("version", e.version); v("kind", e.
 KEEL_FIELDS(d::tenant::TemplateStep, v("fromVersion", e.from_version); v("toVersion", e.to_version);
             v("previousLimits", e.previous_limits); v("limitsAfter", e.limits_after); v("addedModules", e.added_modules);
             v("addedMilestones", e.added_milestones))
+KEEL_FIELDS(d::tenant::TicketWork, v("severity", e.severity); v("priority", e.priority); v("status", e.status);
+            v("assignee", e.assignee); v("routedTo", e.routed_to); v("comments", e.comments);
+            v("openedAt", e.opened_at); v("firstResponseDue", e.first_response_due); v("respondedAt", e.responded_at);
+            v("resolutionDue", e.resolution_due); v("pausedAt", e.paused_at);
+            v("firstResponseBreached", e.first_response_breached); v("resolutionBreached", e.resolution_breached))
 KEEL_FIELDS(d::tenant::State, v("status", e.status); v("beforeSuspension", e.before_suspension); v("id", e.id);
             v("partner", e.partner); v("name", e.name); v("templateId", e.template_id);
             v("templateVersion", e.template_version); v("plan", e.plan); v("planRank", e.plan_rank); v("tier", e.tier);
@@ -57,7 +62,7 @@ KEEL_FIELDS(d::tenant::State, v("status", e.status); v("beforeSuspension", e.bef
             v("suspendedBy", e.suspended_by); v("planChangesBlockedBy", e.plan_changes_blocked_by);
             v("openingPlan", e.opening_plan);
             v("meteredThrough", e.metered_through); v("extensions", e.extensions);
-            v("templateSteps", e.template_steps))
+            v("templateSteps", e.template_steps); v("tickets", e.tickets))
 
 // -- extension --
 KEEL_FIELDS(d::extension::VersionState, v("manifest", e.manifest); v("status", e.status);

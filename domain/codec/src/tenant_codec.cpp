@@ -30,6 +30,10 @@ KEEL_EVENT(d::tenant::ExtensionInstalled, ExtensionInstalled, 1)
 KEEL_EVENT(d::tenant::ExtensionUninstalled, ExtensionUninstalled, 1)
 KEEL_EVENT(d::tenant::ExtensionWithdrawalNoted, ExtensionWithdrawalNoted, 1)
 KEEL_EVENT(d::tenant::TemplateRolledBack, TemplateRolledBack, 1)
+KEEL_EVENT(d::tenant::TicketAssigned, TicketAssigned, 1)
+KEEL_EVENT(d::tenant::TicketCommented, TicketCommented, 1)
+KEEL_EVENT(d::tenant::TicketStatusChanged, TicketStatusChanged, 1)
+KEEL_EVENT(d::tenant::TicketSlaBreached, TicketSlaBreached, 1)
 
 // TenantProvisioned v1 kept its limits in three flat fields; v2 nests them in `limits`.
 template <>

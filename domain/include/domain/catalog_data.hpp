@@ -68,8 +68,26 @@ struct Plan {
   bool operator==(const Plan&) const = default;
 };
 
+// Support: a ticket's severity (what the reporter says), its priority (severity raised by the
+// tenant's renewal risk: domain/support.hpp) and the targets a support tier promises per priority.
+enum class TicketSeverity : std::uint8_t { kLow, kMedium, kHigh, kCritical };
+enum class TicketPriority : std::uint8_t { kP1, kP2, kP3, kP4 };  // P1 the most urgent
+inline constexpr TicketPriority kAllPriorities[] = {TicketPriority::kP1, TicketPriority::kP2, TicketPriority::kP3,
+                                                    TicketPriority::kP4};
+std::string_view SeverityName(TicketSeverity s);
+std::optional<TicketSeverity> ParseSeverity(std::string_view name);
+std::string_view PriorityName(TicketPriority p);
+std::optional<TicketPriority> ParsePriority(std::string_view name);
+struct SlaTarget {
+  std::int64_t first_response_minutes = 0;  // 0: no target
+  std::int64_t resolution_minutes = 0;
+  bool operator==(const SlaTarget&) const = default;
+};
+using SupportTargets = std::map<TicketPriority, SlaTarget>;
+
 struct ServiceCatalog {
   std::string currency;
+  std::map<ServiceTier, SupportTargets> support_sla;  // by support tier (plans.json "support_sla")
   std::map<std::string, Plan> plans;
   std::map<ServiceTier, std::int64_t> support_fees;  // monthly
   std::int64_t cost_shared = 0, cost_dedicated = 0, cost_per_ticket = 0;  // cost to serve

@@ -84,8 +84,29 @@ struct RegisterWarehouse { std::string warehouse; Timestamp at = 0; };  // count
 struct RecordUsage { std::int64_t orders = 0, api_calls = 0; Timestamp at = 0; };
 struct RenewSubscription { Timestamp at = 0; };
 struct CancelSubscription { std::string reason; Timestamp at = 0; };
-struct OpenTicket { std::string ticket, subject, severity; Timestamp at = 0; };
+// Opens a ticket (or reopens a resolved one under its id). `severity`: low, medium, high or critical.
+// Its priority comes from the severity and the tenant's renewal-risk band (support.hpp: "" counts as
+// low), its due times from the targets `sla` gives the tenant's support tier (none: no targets); a
+// breach goes to the role the template's `rules` route "sla_breach" to.
+struct OpenTicket {
+  std::string ticket, subject, severity;
+  Timestamp at = 0;
+  std::string risk_band;
+  std::map<ServiceTier, SupportTargets> sla;
+  WorkflowRules rules;
+};
 struct ResolveTicket { std::string ticket; Timestamp at = 0; };
+// Who works the ticket (a no-op when it is theirs already).
+struct AssignTicket { std::string ticket, assignee; Timestamp at = 0; };
+// A comment `from` the agent side or the customer; the first public agent comment is the first
+// response. A customer's public comment on a ticket waiting on them puts it back in progress.
+struct CommentOnTicket { std::string ticket, author, from, body; bool internal = false; Timestamp at = 0; };
+// open, in_progress or waiting_on_customer (waiting stops the resolution clock); resolving is
+// ResolveTicket. A no-op when the ticket is in that state already.
+struct SetTicketStatus { std::string ticket, status, reason; Timestamp at = 0; };
+// Records that a target (support::kFirstResponse or kResolution) was missed, when it was: the due
+// time passed at `at`, not met, not recorded yet, the resolution clock not stopped. A no-op otherwise.
+struct RecordSlaBreach { std::string ticket, target; Timestamp at = 0; };
 struct RecordIntegrationFailure { Integration integration; std::string detail; WorkflowRules rules; Timestamp at = 0; };
 struct RecordIntegrationRecovery { Integration integration; Timestamp at = 0; };
 struct RecordSyncLatency { Integration integration; std::int64_t latency_ms = 0; WorkflowRules rules; Timestamp at = 0; };
@@ -131,7 +152,8 @@ using Command = std::variant<ProvisionTenant, StartOnboarding, CompleteMilestone
                              RegisterWarehouse, RecordUsage, RenewSubscription, CancelSubscription, OpenTicket,
                              ResolveTicket, RecordIntegrationFailure, RecordIntegrationRecovery,
                              RecordSyncLatency, UpgradeTemplate, SetPlanChangesBlocked, MeterOrder,
-                             InstallExtension, UninstallExtension, NoteExtensionWithdrawn, RollBackTemplate>;
+                             InstallExtension, UninstallExtension, NoteExtensionWithdrawn, RollBackTemplate,
+                             AssignTicket, CommentOnTicket, SetTicketStatus, RecordSlaBreach>;
 
 // -- events --
 struct TenantProvisioned {
@@ -193,7 +215,35 @@ struct SubscriptionRenewed {
   bool operator==(const SubscriptionRenewed&) const = default;
 };
 struct SubscriptionCancelled { std::string reason; Timestamp effective_at = 0; Timestamp at = 0; bool operator==(const SubscriptionCancelled&) const = default; };
-struct TicketOpened { std::string ticket, subject, severity; Timestamp at = 0; bool operator==(const TicketOpened&) const = default; };
+struct TicketOpened {
+  std::string ticket, subject, severity;
+  Timestamp at = 0;
+  std::string priority, risk_band, routed_to;  // p1..p4; the band it was judged in; who hears of breaches
+  Timestamp first_response_due = 0, resolution_due = 0;  // 0: no target
+  bool operator==(const TicketOpened&) const = default;
+};
+struct TicketAssigned { std::string ticket, assignee, previous; Timestamp at = 0; bool operator==(const TicketAssigned&) const = default; };
+struct TicketCommented {
+  std::string ticket;
+  std::int64_t comment = 0;  // 1, 2, ... within the ticket's opening
+  std::string author, from, body;
+  bool internal = false;
+  bool first_response = false;  // this comment met (or, late, made) the first response
+  Timestamp at = 0;
+  bool operator==(const TicketCommented&) const = default;
+};
+struct TicketStatusChanged {
+  std::string ticket, from, to, reason;
+  Timestamp resolution_due = 0;  // moved on by the time spent waiting on the customer
+  Timestamp at = 0;
+  bool operator==(const TicketStatusChanged&) const = default;
+};
+struct TicketSlaBreached {
+  std::string ticket, target, priority, routed_to;
+  Timestamp due = 0;
+  Timestamp at = 0;
+  bool operator==(const TicketSlaBreached&) const = default;
+};
 struct TicketResolved { std::string ticket; Timestamp at = 0; bool operator==(const TicketResolved&) const = default; };
 struct IntegrationFailed { Integration integration; std::string detail, routed_to; Timestamp at = 0; bool operator==(const IntegrationFailed&) const = default; };
 struct IntegrationRecovered { Integration integration; Timestamp at = 0; bool operator==(const IntegrationRecovered&) const = default; };
@@ -243,9 +293,19 @@ using Event = std::variant<TenantProvisioned, OnboardingStarted, MilestoneComple
                            SubscriptionCancelled, TicketOpened, TicketResolved, IntegrationFailed,
                            IntegrationRecovered, SyncLatencyBreached, TemplateUpgraded, PlanChangesBlockedSet,
                            OrderMetered, ExtensionInstalled, ExtensionUninstalled, ExtensionWithdrawalNoted,
-                           TemplateRolledBack>;
+                           TemplateRolledBack, TicketAssigned, TicketCommented, TicketStatusChanged,
+                           TicketSlaBreached>;
 
 // -- state --
+// An open ticket's work: what breach and status decisions need (comments themselves live in the log).
+struct TicketWork {
+  std::string severity, priority, status = "open", assignee, routed_to;
+  std::int64_t comments = 0;
+  Timestamp opened_at = 0, first_response_due = 0, responded_at = 0, resolution_due = 0;
+  Timestamp paused_at = 0;  // waiting on the customer since (0: not waiting)
+  bool first_response_breached = false, resolution_breached = false;
+  bool operator==(const TicketWork&) const = default;
+};
 struct State {
   Status status = Status::kNone;
   Status before_suspension = Status::kNone;
@@ -275,6 +335,7 @@ struct State {
   std::uint64_t metered_through = 0;  // log position of the last OrderPlaced counted in period_orders
   std::map<std::string, InstalledExtension> extensions;  // by extension id
   std::vector<TemplateStep> template_steps;  // the upgrades taken, the last one last
+  std::map<std::string, TicketWork> tickets;  // the open tickets' work, by id
   bool operator==(const State&) const = default;
 };
 

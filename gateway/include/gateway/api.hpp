@@ -14,6 +14,7 @@
 #include "actors/billing_cycle.hpp"
 #include "actors/clock.hpp"
 #include "actors/rollouts.hpp"
+#include "actors/support_sla.hpp"
 #include "actors/runtime.hpp"
 #include "config/loader.hpp"
 #include "domain/analytics.hpp"
@@ -34,6 +35,9 @@ struct ApiOptions {
   // Passes template-rollout waves whose soak time is over (actors/rollouts.hpp); called after a
   // simulated clock move. Unset: the clock answer says nothing of rollouts.
   std::function<actors::RolloutTick()> advance_rollouts;
+  // Records support SLA breaches due by business time `now_ms` (actors/support_sla.hpp); called after
+  // a simulated clock move. Unset: the clock answer says nothing of support.
+  std::function<actors::SlaTick(std::int64_t now_ms)> sweep_sla;
   // The two clocks (DESIGN.md §4): the Api's `clock` is business time (commands' `at`, billing);
   // `wall_clock` times rate limits, Idempotency-Key and audit retention and caches (nullptr: `clock`).
   const actors::Clock* wall_clock = nullptr;

@@ -75,6 +75,20 @@ template <> struct Describe<domain::tenant::ResolveTicket> {
   using T = domain::tenant::ResolveTicket;
   static constexpr auto fields = std::make_tuple(ReqId("ticket", &T::ticket));
 };
+template <> struct Describe<domain::tenant::AssignTicket> {
+  using T = domain::tenant::AssignTicket;
+  static constexpr auto fields = std::make_tuple(ReqId("ticket", &T::ticket), Req("assignee", &T::assignee));
+};
+template <> struct Describe<domain::tenant::CommentOnTicket> {
+  using T = domain::tenant::CommentOnTicket;
+  static constexpr auto fields = std::make_tuple(ReqId("ticket", &T::ticket), Req("from", &T::from), Req("body", &T::body),
+                                                 Opt("author", &T::author), Opt("internal", &T::internal));
+};
+template <> struct Describe<domain::tenant::SetTicketStatus> {
+  using T = domain::tenant::SetTicketStatus;
+  static constexpr auto fields =
+      std::make_tuple(ReqId("ticket", &T::ticket), Req("status", &T::status), Opt("reason", &T::reason));
+};
 template <> struct Describe<domain::tenant::RecordIntegrationFailure> {
   using T = domain::tenant::RecordIntegrationFailure;
   static constexpr auto fields = std::make_tuple(Req("integration", &T::integration), Opt("detail", &T::detail));
@@ -172,8 +186,33 @@ template <> struct Describe<domain::tenant::SubscriptionCancelled> {
 };
 template <> struct Describe<domain::tenant::TicketOpened> {
   using T = domain::tenant::TicketOpened;
-  static constexpr auto fields = std::make_tuple(Opt("ticket", &T::ticket), Opt("subject", &T::subject),
-                                                 Opt("severity", &T::severity), Opt("at", &T::at));
+  static constexpr auto fields = std::make_tuple(
+      Opt("ticket", &T::ticket), Opt("subject", &T::subject), Opt("severity", &T::severity), Opt("at", &T::at),
+      Opt("priority", &T::priority), Opt("risk_band", &T::risk_band), Opt("routed_to", &T::routed_to),
+      Opt("first_response_due", &T::first_response_due), Opt("resolution_due", &T::resolution_due));
+};
+template <> struct Describe<domain::tenant::TicketAssigned> {
+  using T = domain::tenant::TicketAssigned;
+  static constexpr auto fields = std::make_tuple(Opt("ticket", &T::ticket), Opt("assignee", &T::assignee),
+                                                 Opt("previous", &T::previous), Opt("at", &T::at));
+};
+template <> struct Describe<domain::tenant::TicketCommented> {
+  using T = domain::tenant::TicketCommented;
+  static constexpr auto fields = std::make_tuple(
+      Opt("ticket", &T::ticket), Opt("comment", &T::comment), Opt("author", &T::author), Opt("from", &T::from),
+      Opt("body", &T::body), Opt("internal", &T::internal), Opt("first_response", &T::first_response), Opt("at", &T::at));
+};
+template <> struct Describe<domain::tenant::TicketStatusChanged> {
+  using T = domain::tenant::TicketStatusChanged;
+  static constexpr auto fields = std::make_tuple(Opt("ticket", &T::ticket), Opt("from", &T::from), Opt("to", &T::to),
+                                                 Opt("reason", &T::reason), Opt("resolution_due", &T::resolution_due),
+                                                 Opt("at", &T::at));
+};
+template <> struct Describe<domain::tenant::TicketSlaBreached> {
+  using T = domain::tenant::TicketSlaBreached;
+  static constexpr auto fields =
+      std::make_tuple(Opt("ticket", &T::ticket), Opt("target", &T::target), Opt("priority", &T::priority),
+                      Opt("routed_to", &T::routed_to), Opt("due", &T::due), Opt("at", &T::at));
 };
 template <> struct Describe<domain::tenant::TicketResolved> {
   using T = domain::tenant::TicketResolved;
@@ -249,6 +288,16 @@ template <> struct Describe<domain::tenant::TemplateStep> {
       Opt("added_modules", &T::added_modules), Opt("added_milestones", &T::added_milestones));
 };
 
+template <> struct Describe<domain::tenant::TicketWork> {
+  using T = domain::tenant::TicketWork;
+  static constexpr auto fields = std::make_tuple(
+      Opt("severity", &T::severity), Opt("priority", &T::priority), Opt("status", &T::status),
+      Opt("assignee", &T::assignee), Opt("routed_to", &T::routed_to), Opt("comments", &T::comments),
+      Opt("opened_at", &T::opened_at), Opt("first_response_due", &T::first_response_due),
+      Opt("responded_at", &T::responded_at), Opt("resolution_due", &T::resolution_due), Opt("paused_at", &T::paused_at),
+      Opt("first_response_breached", &T::first_response_breached), Opt("resolution_breached", &T::resolution_breached));
+};
+
 // -- state --
 template <> struct Describe<domain::tenant::State> {
   using T = domain::tenant::State;
@@ -265,7 +314,7 @@ template <> struct Describe<domain::tenant::State> {
       Opt("open_tickets", &T::open_tickets), Opt("tickets_opened", &T::tickets_opened), Opt("failing", &T::failing),
       Opt("suspended_by", &T::suspended_by), Opt("plan_changes_blocked_by", &T::plan_changes_blocked_by),
       Opt("opening_plan", &T::opening_plan), Opt("metered_through", &T::metered_through),
-      Opt("extensions", &T::extensions), Opt("template_steps", &T::template_steps));
+      Opt("extensions", &T::extensions), Opt("template_steps", &T::template_steps), Opt("tickets", &T::tickets));
 };
 
 }  // namespace keel::gateway::json

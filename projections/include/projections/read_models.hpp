@@ -20,10 +20,14 @@
 //    statement: "st/<partner>/<YYYY-MM>/<tenant>" -> {tenant, currency, invoices, billed,
 //    partner_share, platform_share, paid, credited} and "sum/<partner>/<YYYY-MM>" -> {<currency>:
 //    {tenants, invoices, billed, partner_share, platform_share, paid, credited}} (billing_models.cpp).
-//  - "inbox": "x/<tenant>/<position, 20 digits>" -> {id, kind (failure, latency_breach), integration,
-//    detail, routed_to, status (open, resolved), raised_at, resolved_at, position}, index
-//    "i/open/<tenant>/<id>"; tickets "k/<tenant>/<ticket>" -> {id, subject, severity, status,
-//    opened_at, resolved_at}, index "i/ticket_open/<tenant>/<ticket>" (inbox.cpp).
+//  - "inbox": "x/<tenant>/<position, 20 digits>" -> {id, kind (failure, latency_breach, sla_breach),
+//    integration or ticket, detail, routed_to, status (open, resolved), raised_at, resolved_at,
+//    position}, index "i/open/<tenant>/<id>"; tickets "k/<tenant>/<ticket>" -> {id, subject, severity,
+//    priority, risk_band, status, assignee, opened_at, first_response_due, responded_at,
+//    resolution_due, resolved_at, breaches, comments, history}, index "i/ticket_open/<tenant>/<ticket>";
+//    comments "c/<tenant>/<ticket>/<position, 20 digits>" -> {comment, author, from, body, internal, at}
+//    (inbox.cpp).
+//  - "support": support load per partner and tier, SLA attainment per partner (support_analytics.cpp).
 //  - "commands": "a/<position of its first event, 20 digits>" -> {at, result: accepted, principal,
 //    route, cause, tenant, partner, target, request_id, position, events: [{type, stream, position}]};
 //    indexes "i/tenant/<tenant>/<position>", "i/partner/...", "i/principal/..." (command_log.cpp).
@@ -54,6 +58,7 @@ std::shared_ptr<const Projection> BillingLedger();
 std::shared_ptr<const Projection> ExceptionInbox();
 std::shared_ptr<const Projection> CommandLog();
 std::shared_ptr<const Projection> RolloutProgressModel();
+std::shared_ptr<const Projection> SupportModel();
 // Every read model the node runs.
 std::vector<std::shared_ptr<const Projection>> ReadModels();
 
