@@ -32,7 +32,7 @@ class AnalyticsFold final : public Projection {
 
   std::expected<void, std::string> Apply(const eventstore::EventView& e, Model& m) const override {
     const std::string_view stream = e.stream;
-    const std::string tenant(stream.substr(2, stream.find('/', 2) - 2));
+    const std::string tenant = StreamTenant(stream);
     const std::string_view kind = StreamKind(stream);
     std::string day = Day(e.timestamp_ms);
     Facts own;  // the tenant's row alone

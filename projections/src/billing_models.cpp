@@ -38,7 +38,7 @@ class Billing final : public Projection {
     auto event = codec::DecodeBilling(e.type, e.schema_version, e.payload);
     if (!event) return std::unexpected("undecodable " + std::string(e.type) + ": " + event.error().message);
     const std::string_view stream = e.stream;
-    const std::string tenant(stream.substr(2, stream.find('/', 2) - 2));
+    const std::string tenant = StreamTenant(stream);
     const std::string& id = InvoiceOf(*event);
     const std::string state_key = "s/" + std::string(stream) + "/" + id;
     b::State s;

@@ -22,7 +22,7 @@ class Commands final : public Projection {
   std::expected<void, std::string> Apply(const eventstore::EventView& e, Model& m) const override {
     const std::string_view stream = e.stream;
     std::string tenant(e.tenant);
-    if (tenant.empty() && stream.starts_with("t/")) tenant = std::string(stream.substr(2, stream.find('/', 2) - 2));
+    if (tenant.empty()) tenant = StreamTenant(stream);
     std::string partner;
     if (const auto colon = tenant.find(':'); colon != std::string::npos) partner = tenant.substr(0, colon);
     // The platform's own streams (partners, "t/_platform/partner/<id>"): no tenant; a partner's own.

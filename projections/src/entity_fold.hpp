@@ -39,6 +39,12 @@ std::expected<Folded<State>, std::string> FoldEntity(const eventstore::EventView
   return f;
 }
 
+// The tenant segment of a stream id t/<tenant>/... (what the projections folding tenant streams key by).
+inline std::string StreamTenant(std::string_view stream) {
+  if (!stream.starts_with("t/")) return {};
+  return std::string(stream.substr(2, stream.find('/', 2) - 2));
+}
+
 // The kind segment of a stream id t/<tenant>/<kind>/<id> ("" when it is none).
 inline std::string_view StreamKind(std::string_view stream) {
   if (!stream.starts_with("t/")) return {};

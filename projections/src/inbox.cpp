@@ -59,8 +59,7 @@ class Inbox final : public Projection {
   std::expected<void, std::string> Apply(const eventstore::EventView& e, Model& m) const override {
     auto event = codec::DecodeTenant(e.type, e.schema_version, e.payload);
     if (!event) return std::unexpected("undecodable " + std::string(e.type) + ": " + event.error().message);
-    const std::string_view stream = e.stream;
-    const std::string tenant(stream.substr(2, stream.find('/', 2) - 2));
+    const std::string tenant = StreamTenant(e.stream);
     const std::string id = Padded(static_cast<std::int64_t>(e.position));
     // `source`: the integration (edi, marketplace) or the ticket ("ticket:<id>") whose recovery or
     // resolution resolves the exception.

@@ -50,8 +50,7 @@ class Support final : public Projection {
   std::expected<void, std::string> Apply(const eventstore::EventView& e, Model& m) const override {
     auto event = codec::DecodeTenant(e.type, e.schema_version, e.payload);
     if (!event) return std::unexpected("undecodable " + std::string(e.type) + ": " + event.error().message);
-    const std::string_view stream = e.stream;
-    const std::string tenant(stream.substr(2, stream.find('/', 2) - 2));
+    const std::string tenant = StreamTenant(e.stream);
     if (const auto* p = std::get_if<t::TenantProvisioned>(&*event)) {
       m.Put("t/" + tenant, Json{{"partner", p->partner}, {"tier", std::string(domain::TierName(p->tier))}}.dump());
       return {};

@@ -52,6 +52,11 @@ TEST_CASE("the shipped plans and all four segment templates load", "[config]") {
   CHECK(registry->Latest("ecommerce-merchant")->version == 2);
   CHECK(registry->Find("ecommerce-merchant", 2)->workflow.return_window_days == 45);
   CHECK(registry->Find("nope", 1) == nullptr);
+  // Support targets per tier and priority, and where breaches go.
+  CHECK(catalog->support_sla.at(ServiceTier::kStandard).at(TicketPriority::kP2) == SlaTarget{480, 4320});
+  CHECK(catalog->support_sla.at(ServiceTier::kEnterprise).at(TicketPriority::kP1) == SlaTarget{15, 240});
+  CHECK(registry->Find("regional-distributor", 1)->workflow.exception_routing.at("sla_breach") == "partner_support");
+  CHECK(registry->Find("enterprise-distributor", 1)->workflow.exception_routing.at("sla_breach") == "implementation");
 }
 
 TEST_CASE("an invalid template file is refused with a clear error", "[config]") {
@@ -90,6 +95,20 @@ TEST_CASE("an invalid plans file is refused with a clear error", "[config]") {
   CHECK_THAT(ParseCatalog(edit("\"id\": \"growth\"", "\"id\": \"starter\""), "p.json").error(),
              Catch::Contains("'starter' is defined twice"));
   CHECK_THAT(ParseCatalog(edit("\"rank\": 2", "\"rank\": -2"), "p.json").error(), Catch::Contains("rank"));
+  // Support targets: a tier, a priority, minutes, and a first response due no later than the resolution.
+  const std::string p1 = "\"first_response_minutes\": 240, \"resolution_minutes\": 2880";
+  CHECK_THAT(ParseCatalog(edit("\"premium\": {\n      \"p1\"", "\"gold\": {\n      \"p1\""), "p.json").error(),
+             Catch::Contains("support_sla.gold: not a support tier"));
+  CHECK_THAT(ParseCatalog(edit("\"p4\": { \"first_response_minutes\": 2880", "\"p5\": { \"first_response_minutes\": 2880"), "p.json").error(),
+             Catch::Contains("support_sla.standard.p5: not a priority"));
+  CHECK_THAT(ParseCatalog(edit(p1, "\"first_response_minutes\": -5, \"resolution_minutes\": 2880"), "p.json").error(),
+             Catch::Contains("support_sla.standard.p1.first_response_minutes: must be at least 0"));
+  CHECK_THAT(ParseCatalog(edit(p1, "\"first_response_minutes\": 3000, \"resolution_minutes\": 2880"), "p.json").error(),
+             Catch::Contains("support_sla.standard.p1: the first response cannot be due after the resolution"));
+  CHECK_THAT(ParseCatalog(edit(p1, "\"resolution_minutes\": 2880"), "p.json").error(),
+             Catch::Contains("support_sla.standard.p1.first_response_minutes: missing"));
+  CHECK_THAT(ParseCatalog(edit("\"support_sla\": {", "\"support_sla\": [], \"x\": {"), "p.json").error(),
+             Catch::Contains("support_sla: expected an object"));
   CHECK_FALSE(LoadCatalog(kDir + "/missing.json"));
 }
 
