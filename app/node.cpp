@@ -194,6 +194,7 @@ std::expected<std::unique_ptr<Node>, std::string> Node::Start(NodeOptions option
   impl->api = std::make_unique<gateway::Api>(*impl->store, *impl->runtime, *impl->clock, impl->catalog, impl->templates,
                                              api_options);
   impl->api->SetReady(!o.defer_ready);
+  if (!o.defer_ready) actors::SweepSupportSla(*impl->store, *impl->runtime, impl->clock->NowMs());  // as MarkReady
   auto started = impl->api->Start(o.bootstrap_key);
   if (!started) {
     // A new key that the stored keys were not made under (a restored store without its key file, say)
@@ -285,6 +286,9 @@ void Node::Stop() {
 }
 
 void Node::MarkReady() {
+  // Support targets that fell due while the node was down (or during a demo's seeded history) are
+  // recorded now, not at the first timer tick or clock move.
+  if (impl_->runtime) actors::SweepSupportSla(*impl_->store, *impl_->runtime, impl_->clock->NowMs());
   if (impl_->api) impl_->api->SetReady(true);
 }
 

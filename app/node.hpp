@@ -59,7 +59,9 @@ class Node {
   static std::expected<std::unique_ptr<Node>, std::string> Start(NodeOptions options);
   ~Node();  // Stop()
   void Stop();  // graceful: the server drains, then process managers, runtime and store close
-  void MarkReady();  // /readyz says ready from now on (NodeOptions::defer_ready)
+  // /readyz says ready from now on (NodeOptions::defer_ready); support SLA breaches due by now are
+  // recorded first (a start without defer_ready does so in Start).
+  void MarkReady();
 
   std::uint16_t port() const;
   std::uint16_t admin_port() const;  // the admin listener (metrics, detailed readiness, /v1/admin/*)

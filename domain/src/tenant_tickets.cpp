@@ -14,6 +14,13 @@ constexpr std::int64_t kMaxComments = 500;
 
 Decision<Event> One(Event e) { return std::vector<Event>{std::move(e)}; }
 
+// Characters (Unicode code points) of UTF-8 text: what the limits count, not bytes.
+std::size_t Chars(std::string_view text) {
+  std::size_t n = 0;
+  for (const unsigned char ch : text) n += (ch & 0xC0) != 0x80;
+  return n;
+}
+
 std::expected<const TicketWork*, Rejection> OpenOne(const State& s, const std::string& ticket) {
   if (ticket.empty()) return std::unexpected(Rejection{R::kInvalidArgument, "a ticket id is required"});
   auto it = s.tickets.find(ticket);
@@ -37,7 +44,7 @@ Decision<Event> DecideOpenTicket(const OpenTicket& c, const State& s) {
   if (s.status == Status::kTerminated)
     return Reject(R::kIllegalTransition, "cannot open tickets for a tenant that is terminated");
   if (c.ticket.empty() || c.subject.empty()) return Reject(R::kInvalidArgument, "a ticket needs an id and a subject");
-  if (c.subject.size() > kMaxSubject) return Reject(R::kInvalidArgument, "a ticket's subject is at most 200 characters");
+  if (Chars(c.subject) > kMaxSubject) return Reject(R::kInvalidArgument, "a ticket's subject is at most 200 characters");
   const auto severity = ParseSeverity(c.severity);
   if (!severity) return Reject(R::kInvalidArgument, "severity: expected one of low, medium, high, critical");
   if (!c.risk_band.empty() && c.risk_band != "low" && c.risk_band != "medium" && c.risk_band != "high")
@@ -65,7 +72,7 @@ Decision<Event> DecideResolveTicket(const ResolveTicket& c, const State& s) {
 Decision<Event> DecideAssignTicket(const AssignTicket& c, const State& s) {
   auto work = OpenOne(s, c.ticket);
   if (!work) return std::unexpected(work.error());
-  if (c.assignee.empty() || c.assignee.size() > kMaxName)
+  if (c.assignee.empty() || Chars(c.assignee) > kMaxName)
     return Reject(R::kInvalidArgument, "assignee: expected a name of 1 to 100 characters");
   if ((*work)->assignee == c.assignee) return std::vector<Event>{};  // theirs already
   return One(TicketAssigned{c.ticket, c.assignee, (*work)->assignee, c.at});
@@ -76,9 +83,9 @@ Decision<Event> DecideCommentOnTicket(const CommentOnTicket& c, const State& s) 
   if (!work) return std::unexpected(work.error());
   const TicketWork& w = **work;
   if (c.from != "agent" && c.from != "customer") return Reject(R::kInvalidArgument, "from: expected agent or customer");
-  if (c.author.empty() || c.author.size() > kMaxName)
+  if (c.author.empty() || Chars(c.author) > kMaxName)
     return Reject(R::kInvalidArgument, "author: expected a name of 1 to 100 characters");
-  if (c.body.empty() || c.body.size() > kMaxBody) return Reject(R::kInvalidArgument, "body: expected 1 to 4000 characters");
+  if (c.body.empty() || Chars(c.body) > kMaxBody) return Reject(R::kInvalidArgument, "body: expected 1 to 4000 characters");
   if (c.internal && c.from == "customer") return Reject(R::kInvalidArgument, "internal: a customer's comment is never internal");
   if (w.comments >= kMaxComments) return Reject(R::kLimitExceeded, "a ticket holds at most 500 comments");
   TicketCommented e{c.ticket, w.comments + 1, c.author, c.from, c.body, c.internal, false, c.at};
@@ -98,7 +105,7 @@ Decision<Event> DecideSetTicketStatus(const SetTicketStatus& c, const State& s) 
     return Reject(R::kInvalidArgument, "status: a ticket is resolved through its resolution, not its status");
   const auto to = sp::ParseStatus(c.status);
   if (!to) return Reject(R::kInvalidArgument, "status: expected one of open, in_progress, waiting_on_customer");
-  if (c.reason.size() > kMaxBody) return Reject(R::kInvalidArgument, "reason: at most 4000 characters");
+  if (Chars(c.reason) > kMaxBody) return Reject(R::kInvalidArgument, "reason: at most 4000 characters");
   if (w.status == c.status) return std::vector<Event>{};  // there already
   return One(TicketStatusChanged{c.ticket, w.status, c.status, c.reason, ResumedDue(w, c.at), c.at});
 }

@@ -92,6 +92,9 @@ std::string FeedFormat::Render(const eventstore::EventView& e, Audience audience
   const std::string_view tenant = parts ? parts->tenant : std::string_view{};
   json::Json data = parts ? EventDataJson(e.stream, e.type, e.schema_version, e.payload) : json::Json(nullptr);
   if (audience == Audience::kTenant && parts && parts->kind == "billing") json::RedactRevenueSplit(data);
+  // An agents' internal note is not for the customer's side: its text is left out for tenant-bound keys.
+  if (audience == Audience::kTenant && e.type == "TicketCommented" && data.is_object() && data.value("internal", false))
+    data["body"] = "";
   json::Json frame{{"type", "event"},
                    {"position", e.position},
                    {"stream", std::string(e.stream)},
@@ -104,7 +107,7 @@ std::string FeedFormat::Render(const eventstore::EventView& e, Audience audience
 }
 
 bool FeedFormat::DiffersByAudience(const EventScope& scope, const eventstore::EventView& e) {
-  return scope.kind == "billing" && e.type == "InvoiceIssued";
+  return (scope.kind == "billing" && e.type == "InvoiceIssued") || e.type == "TicketCommented";
 }
 
 const std::string& FeedFormat::FrameFor(const eventstore::EventView& e, const EventScope& scope, Audience audience,

@@ -31,7 +31,15 @@ Response AdvanceClock(Call& c) {
     if (value > kMaxAdvanceMs) return BadField({field, "at most ten years in one move"});
   }
   const std::int64_t by = body->days * 86'400'000 + body->hours * 3'600'000 + body->minutes * 60'000 + body->ms;
-  if (by <= 0) return BadField({"days", "say how far to move: one of days, hours, minutes or ms, above 0"});
+  if (by <= 0) {
+    const char* named = "days";  // the field the caller gave, when it gave one
+    for (const char* f : {"days", "hours", "minutes", "ms"})
+      if (c.body.is_object() && c.body.contains(f)) {
+        named = f;
+        break;
+      }
+    return BadField({named, "say how far to move: one of days, hours, minutes or ms, above 0"});
+  }
   if (by > kMaxAdvanceMs) return BadField({"days", "at most ten years in one move"});
 
   std::lock_guard lock(c.ctx.clock_mu);

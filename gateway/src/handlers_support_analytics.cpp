@@ -4,6 +4,7 @@
 //       comments, mean resolution time, and opened / open by priority
 //   GET /v1/analytics/sla-attainment?partner=   per partner: first-response and resolution targets
 //       met and breached, and the share met
+#include "domain/partner.hpp"
 #include "list_support.hpp"
 
 namespace keel::gateway {
@@ -28,6 +29,10 @@ std::expected<Scope, Response> ScopeOf(Call& c) {
   if (!c.who.partner.empty()) {
     if (!s.partner.empty() && s.partner != c.who.partner) return std::unexpected(OutsideScope("partner '" + s.partner + "'"));
     s.partner = c.who.partner;
+  } else if (!s.partner.empty()) {  // the platform naming a partner: it must exist
+    auto snap = c.client->Get(actors::PartnerKey(s.partner));
+    if (!snap) return std::unexpected(Problem(503, "unavailable", "The service is unavailable", "the partner did not answer"));
+    if (!snap->As<domain::partner::State>().registered) return std::unexpected(NotFound("partner '" + s.partner + "' does not exist"));
   }
   auto model = ReadModel(c, "support", p->min_position);
   if (!model) return std::unexpected(model.error());

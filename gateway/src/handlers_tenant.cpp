@@ -1,6 +1,6 @@
 // Handlers of the tenant routes: lifecycle (onboarding, milestones, go-live, suspension,
-// reinstatement, termination), modules and plans, subscription, template upgrades, usage, tickets,
-// integration events, and reading a tenant (opening and working tickets: handlers_tickets.cpp). Plans and templates come from the service catalog and
+// reinstatement, termination), modules and plans, subscription, template upgrades, usage,
+// integration events, and reading a tenant (support tickets: handlers_tickets.cpp). Plans and templates come from the service catalog and
 // the template registry, never from the request.
 #include "call.hpp"
 #include "domain_json.hpp"
@@ -25,11 +25,6 @@ Response CompleteMilestone(Call& c) {
   cmd->by = c.who.Name();
   cmd->at = c.now;
   return Run(c, Tenant(c), t::Command(std::move(*cmd)));
-}
-
-std::expected<Prepared, Response> BuildResolveTicket(Call& c) {
-  if (auto in = FromPath(c, "ticket", "ticket"); !in) return std::unexpected(in.error());
-  return BuildCommand<t::Command, t::ResolveTicket, Tenant>(c);
 }
 
 // The tenant's facts with its pinned template and its current plan, both configured here.
@@ -123,7 +118,6 @@ void AddTenantHandlers(HandlerTable& h, AsyncTable& a) {
   h["upgrade_template"] = UpgradeTemplate;
   Plain<t::SetPlanChangesBlocked>(h, a, "set_plan_changes_blocked");
   Plain<t::RecordUsage>(h, a, "record_usage");
-  Both(h, a, "resolve_ticket", RunBuilt<BuildResolveTicket>, BuildResolveTicket);
   h["record_integration_event"] = IntegrationEvent;
 }
 

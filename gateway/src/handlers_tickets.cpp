@@ -1,7 +1,8 @@
 // Handlers of the support ticket routes: opening (priority from severity and the tenant's renewal-risk
 // band now, due times from the catalog's targets for the tenant's support tier, breaches routed by
 // the template's rules), assignment, comments, working status, and one ticket with its comments and
-// history from the inbox read model. Resolution is in handlers_tenant.cpp; the lists in handlers_inbox.cpp.
+// history from the inbox read model, and resolution (work on a resolved ticket is 409 ticket_resolved).
+// The lists are in handlers_inbox.cpp.
 #include "analytics_support.hpp"
 #include "call.hpp"
 #include "domain/support.hpp"
@@ -14,12 +15,49 @@ namespace t = domain::tenant;
 
 actors::EntityKey Tenant(const Call& c) { return actors::TenantKey(c.Param("tenant")); }
 
+// A text field's problem ("" when fine): blank (when required), longer than `max` characters
+// (Unicode code points, not bytes), or holding control characters (a body may hold line breaks and tabs).
+std::string TextProblem(const std::string& text, std::size_t max, bool required, bool multiline) {
+  std::size_t chars = 0;
+  bool blank = true;
+  for (const unsigned char ch : text) {
+    if ((ch & 0xC0) != 0x80) ++chars;
+    if (ch < 0x20 || ch == 0x7F) {
+      if (!(multiline && (ch == '\n' || ch == '\t' || ch == '\r'))) return "no control characters";
+    } else if (ch != ' ') {
+      blank = false;
+    }
+  }
+  if (required && blank) return "must not be blank";
+  if (chars > max) return "at most " + std::to_string(max) + " characters";
+  return {};
+}
+
+std::optional<Response> BadText(const char* field, const std::string& text, std::size_t max, bool required,
+                                bool multiline = false) {
+  if (auto why = TextProblem(text, max, required, multiline); !why.empty()) return BadField({field, why});
+  return std::nullopt;
+}
+
+// 409 ticket_resolved for work on a ticket that is resolved (not open, but known to the inbox): it is
+// reopened by opening it again under its id. nullopt when it is open, or unknown (the decider's 404).
+std::optional<Response> Resolved(Call& c, const std::string& ticket) {
+  auto facts = TenantOf(c);
+  if (!facts || (*facts)->state.open_tickets.contains(ticket)) return std::nullopt;
+  auto model = ReadModel(c, "inbox", 0);
+  if (!model) return std::nullopt;
+  auto row = c.ctx.store.ReadModelGet(model->first, "k/" + c.Param("tenant") + "/" + ticket);
+  if (!row || !*row) return std::nullopt;
+  return Problem(409, "ticket_resolved", "Ticket resolved",
+                 "ticket '" + ticket + "' is resolved: open it again under its id to reopen it");
+}
+
 Response OpenTicket(Call& c) {
   auto cmd = ParseBody<t::OpenTicket>(c);
   if (!cmd) return cmd.error();
   if (cmd->severity.empty()) cmd->severity = "medium";
   if (!domain::ParseSeverity(cmd->severity)) return BadField({"severity", "expected one of: low, medium, high, critical"});
-  if (cmd->subject.size() > 200) return BadField({"subject", "at most 200 characters"});
+  if (auto bad = BadText("subject", cmd->subject, 200, true)) return *bad;
   auto facts = TenantOf(c);
   if (!facts) return facts.error();
   if ((*facts)->segment != nullptr) cmd->rules = (*facts)->segment->workflow;
@@ -33,7 +71,8 @@ Response AssignTicket(Call& c) {
   if (auto in = FromPath(c, "ticket", "ticket"); !in) return in.error();
   auto cmd = ParseBody<t::AssignTicket>(c);
   if (!cmd) return cmd.error();
-  if (cmd->assignee.empty() || cmd->assignee.size() > 100) return BadField({"assignee", "expected a name of 1 to 100 characters"});
+  if (auto bad = BadText("assignee", cmd->assignee, 100, true)) return *bad;
+  if (auto resolved = Resolved(c, cmd->ticket)) return *resolved;
   cmd->at = c.now;
   return Run(c, Tenant(c), t::Command(std::move(*cmd)));
 }
@@ -43,10 +82,14 @@ Response CommentOnTicket(Call& c) {
   auto cmd = ParseBody<t::CommentOnTicket>(c);
   if (!cmd) return cmd.error();
   if (cmd->from != "agent" && cmd->from != "customer") return BadField({"from", "expected one of: agent, customer"});
-  if (cmd->body.empty() || cmd->body.size() > 4000) return BadField({"body", "expected 1 to 4000 characters"});
+  // A key bound to the tenant is the customer's side: it neither answers as the agent nor writes notes.
+  if (!c.who.tenant.empty() && cmd->from == "agent")
+    return BadField({"from", "a key bound to the tenant comments as the customer"});
+  if (auto bad = BadText("body", cmd->body, 4000, true, true)) return *bad;
   if (cmd->author.empty()) cmd->author = c.who.Name();
-  if (cmd->author.size() > 100) return BadField({"author", "at most 100 characters"});
+  if (auto bad = BadText("author", cmd->author, 100, true)) return *bad;
   if (cmd->internal && cmd->from == "customer") return BadField({"internal", "a customer's comment is never internal"});
+  if (auto resolved = Resolved(c, cmd->ticket)) return *resolved;
   cmd->at = c.now;
   return Run(c, Tenant(c), t::Command(std::move(*cmd)));
 }
@@ -59,7 +102,17 @@ Response SetTicketStatus(Call& c) {
     return BadField({"status", "a ticket is resolved with POST /v1/tenants/{tenant}/tickets/{ticket}/resolution"});
   if (!domain::support::ParseStatus(cmd->status))
     return BadField({"status", "expected one of: open, in_progress, waiting_on_customer"});
-  if (cmd->reason.size() > 4000) return BadField({"reason", "at most 4000 characters"});
+  if (auto bad = BadText("reason", cmd->reason, 4000, false, true)) return *bad;
+  if (auto resolved = Resolved(c, cmd->ticket)) return *resolved;
+  cmd->at = c.now;
+  return Run(c, Tenant(c), t::Command(std::move(*cmd)));
+}
+
+Response ResolveTicket(Call& c) {
+  if (auto in = FromPath(c, "ticket", "ticket"); !in) return in.error();
+  auto cmd = ParseBody<t::ResolveTicket>(c);
+  if (!cmd) return cmd.error();
+  if (auto resolved = Resolved(c, cmd->ticket)) return *resolved;  // resolved twice: said so, not 404
   cmd->at = c.now;
   return Run(c, Tenant(c), t::Command(std::move(*cmd)));
 }
@@ -79,13 +132,22 @@ Response GetTicket(Call& c) {
   const std::int64_t opened_at = out.value("opened_at", std::int64_t{0});
   const auto& resolved = out["resolved_at"];
   out["age_ms"] = std::max<std::int64_t>(0, (resolved.is_number() ? resolved.get<std::int64_t>() : c.now) - opened_at);
+  // Internal notes are the agents': a key bound to the tenant (the customer's side) does not see them.
+  const bool customer = !c.who.tenant.empty();
   json::Json comments = json::Json::array();
   auto scanned = c.ctx.store.ReadModelScan(model->first, "c/" + tenant + "/" + ticket + "/",
                                            [&](std::string_view, std::string_view value) {
                                              auto j = json::Json::parse(value, nullptr, false);
-                                             if (j.is_object()) comments.push_back(std::move(j));
+                                             if (j.is_object() && !(customer && j.value("internal", false)))
+                                               comments.push_back(std::move(j));
                                              return comments.size() < 1000;
                                            });
+  if (customer && out["history"].is_array()) {
+    json::Json kept = json::Json::array();
+    for (auto& entry : out["history"])
+      if (!(entry.is_object() && entry.value("internal", false))) kept.push_back(std::move(entry));
+    out["history"] = std::move(kept);
+  }
   if (!scanned) return ReadModelUnreadable("inbox");
   out["comment_list"] = std::move(comments);
   out["projection"] = model->second;
@@ -99,6 +161,7 @@ void AddTicketHandlers(HandlerTable& h) {
   h["assign_ticket"] = AssignTicket;
   h["comment_on_ticket"] = CommentOnTicket;
   h["set_ticket_status"] = SetTicketStatus;
+  h["resolve_ticket"] = ResolveTicket;
   h["get_ticket"] = GetTicket;
 }
 

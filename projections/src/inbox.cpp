@@ -47,7 +47,7 @@ class Inbox final : public Projection {
  public:
   std::string_view name() const override { return "inbox"; }
   // 2: a reopened ticket keeps its first opening; 3: ticket work (priority, due times, assignee,
-  // status, history, comments) and SLA breaches as exceptions
+  // status, waiting_since, history, comments with their opening) and SLA breaches as exceptions
   std::uint32_t version() const override { return 3; }
   bool Wants(const eventstore::EventView& e) const override {
     return StreamKind(e.stream) == "tenant" &&
@@ -126,12 +126,21 @@ class Inbox final : public Projection {
       return Touch(m, tenant, changed->ticket, [&](Json& j) {
         j["status"] = changed->to;
         j["resolution_due"] = changed->resolution_due > 0 ? Json(changed->resolution_due) : Json(nullptr);
+        // While waiting on the customer the resolution clock stands: resolution_due moves on by the
+        // wait when it ends.
+        j["waiting_since"] = changed->to == "waiting_on_customer" ? Json(changed->at) : Json(nullptr);
         Json entry{{"at", changed->at}, {"event", "status_changed"}, {"from", changed->from}, {"to", changed->to}};
         if (!changed->reason.empty()) entry["reason"] = changed->reason;
         Note(j, std::move(entry));
       });
     } else if (const auto* commented = std::get_if<t::TicketCommented>(&*event)) {
+      std::int64_t opening = 1;
+      if (auto kept = m.Get("k/" + tenant + "/" + commented->ticket)) {
+        const Json row = Json::parse(*kept, nullptr, false);
+        if (row.is_object() && row["times_opened"].is_number_integer()) opening = row["times_opened"].get<std::int64_t>();
+      }
       m.Put("c/" + tenant + "/" + commented->ticket + "/" + id, Json{{"comment", commented->comment},
+                                                                      {"opening", opening},
                                                                       {"author", commented->author},
                                                                       {"from", commented->from},
                                                                       {"body", commented->body},
@@ -174,6 +183,7 @@ class Inbox final : public Projection {
                {"responded_at", nullptr},
                {"resolution_due", opened->resolution_due > 0 ? Json(opened->resolution_due) : Json(nullptr)},
                {"resolved_at", nullptr},
+               {"waiting_since", nullptr},
                {"breaches", Json::array()},
                {"comments", 0},
                {"history", std::move(history)}};
@@ -188,6 +198,7 @@ class Inbox final : public Projection {
       if (!j.is_object()) return std::unexpected("ticket '" + resolved->ticket + "': its row is unreadable");
       j["status"] = "resolved";
       j["resolved_at"] = resolved->at;
+      if (j.contains("waiting_since")) j["waiting_since"] = nullptr;
       if (j.contains("history")) Note(j, {{"at", resolved->at}, {"event", "resolved"}});
       m.Put(row_key, j.dump());
       m.Delete("i/ticket_open/" + tenant + "/" + resolved->ticket);

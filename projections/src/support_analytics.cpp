@@ -5,8 +5,11 @@
 //   "l/<partner>/<tier>" -> {opened, open, resolved, comments, resolution_ms, by_priority: {p1: {opened, open}}}
 //   "a/<partner>" -> {first_response: {met, breached}, resolution: {met, breached}}
 // A target is met when the response (the first public agent comment, or the resolution if it came
-// first) or the resolution comes by its due time (moved on by waits on the customer), breached when
+// first) or the resolution comes by its due time (moved on by waits on the customer, a wait the
+// resolution ends included), breached when
 // the tenant recorded a breach or the act came late; tickets without targets count in the load only.
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "codec/codec.hpp"
@@ -95,6 +98,7 @@ class Support final : public Projection {
         if (commented->first_response) o["responded"] = true;
       } else if (const auto* changed = std::get_if<t::TicketStatusChanged>(&*event)) {
         o["res_due"] = changed->resolution_due;
+        o["paused_at"] = changed->to == sp::StatusName(sp::TicketStatus::kWaitingOnCustomer) ? changed->at : 0;
       } else if (const auto* breach = std::get_if<t::TicketSlaBreached>(&*event)) {
         if (breach->target == sp::kFirstResponse && fr_open) count("first_response", false);
         if (breach->target == sp::kResolution && res_open) count("resolution", false);
@@ -106,7 +110,10 @@ class Support final : public Projection {
         Bump(load, "resolution_ms", resolved->at - o.value("opened_at", resolved->at));
         Bump(load["by_priority"][priority], "open", -1);
         if (fr_open) count("first_response", resolved->at <= o.value("fr_due", std::int64_t{0}));
-        if (res_open) count("resolution", resolved->at <= o.value("res_due", std::int64_t{0}));
+        // Resolved while waiting on the customer: the wait so far does not count against the target.
+        const std::int64_t paused_at = o.value("paused_at", std::int64_t{0});
+        const std::int64_t waited = paused_at > 0 ? std::max<std::int64_t>(0, resolved->at - paused_at) : 0;
+        if (res_open) count("resolution", resolved->at <= o.value("res_due", std::int64_t{0}) + waited);
         m.Delete(open_key);
         m.Put(load_key, load.dump());
         m.Put(att_key, att.dump());

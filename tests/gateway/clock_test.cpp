@@ -71,7 +71,7 @@ TEST_CASE("only the platform owner moves the clock, only forward, with a body th
   CHECK(w.Call("POST", "/v1/admin/clock/advance", {{"days", 1}}, "").status == 401);
 
   const std::vector<std::pair<Json, std::string>> bad = {
-      {Json::object(), "days"},         {{{"days", 0}}, "days"},         {{{"days", -1}}, "days"},
+      {Json::object(), "days"},         {{{"days", 0}}, "days"},         {{{"days", -1}}, "days"},       {{{"minutes", 0}}, "minutes"},
       {{{"hours", -5}}, "hours"},       {{{"days", "two"}}, "days"},     {{{"ms", 1.5}}, "ms"},
       {{{"weeks", 1}}, "weeks"},        {{{"days", 4000}}, "days"},      {{{"days", 3000}, {"hours", 30000}}, "days"},
       {{{"minutes", 9223372036854775807LL}}, "minutes"}};

@@ -61,7 +61,7 @@ std::pair<std::int64_t, std::int64_t> Standard(const std::string& priority) {
 
 }  // namespace
 
-TEST_CASE("a ticket's first response is breached on the simulated clock and routed, its wait on the customer stops the resolution clock",
+TEST_CASE("a ticket's first response is breached on the simulated clock and routed and its wait on the customer stops the resolution clock",
           "[gateway][e2e][support]") {
   GatewayWorld w(Simulated());
   w.LiveTenant("p1", "p1:t1");  // regional-distributor: the standard support tier
@@ -180,11 +180,70 @@ TEST_CASE("bad ticket requests are refused naming the field and write nothing", 
   Expect(w.Call("POST", base + "/tickets/T9/comments", {{"from", "agent"}, {"body", "hi"}}), 404, "not_found");
   Expect(w.Call("GET", base + "/tickets/T9"), 404, "not_found");
   Expect(w.Call("GET", "/v1/tenants/p1:t1/exceptions?kind=outage"), 400, "invalid_field", "kind");
+  // Blank, control characters, lengths in characters (not bytes).
+  Expect(w.Call("POST", base + "/tickets", {{"ticket", "T2"}, {"subject", ""}}), 400, "invalid_field", "subject");
+  Expect(w.Call("POST", base + "/tickets", {{"ticket", "T2"}, {"subject", "   "}}), 400, "invalid_field", "subject");
+  Expect(w.Call("POST", base + "/tickets", {{"ticket", "T2"}, {"subject", std::string("a\0b", 3)}}), 400, "invalid_field", "subject");
+  Expect(w.Call("POST", base + "/tickets/T1/comments", {{"from", "agent"}, {"body", " \n "}}), 400, "invalid_field", "body");
+  Expect(w.Call("PUT", base + "/tickets/T1/status", {{"status", "open"}, {"reason", std::string(4001, 'r')}}), 400, "invalid_field", "reason");
+  // The platform naming a partner that does not exist.
+  Expect(w.Call("GET", "/v1/analytics/sla-attainment?partner=nosuch"), 404, "not_found");
+  Expect(w.Call("GET", "/v1/analytics/support-load?partner=nosuch"), 404, "not_found");
   // Nothing was written: the tenant's state is as it was.
   const Json after = w.CallJson("GET", base, nullptr, kOwnerKey, 200);
+  INFO(after.dump());
   CHECK(after["state"]["tickets"] == before["state"]["tickets"]);
   CHECK(after["version"] == before["version"]);
   const Json t1 = TicketWhen(w, base + "/tickets/T1", [](const Json& j) { return j.contains("severity"); });
   CHECK(t1["severity"] == "medium");
   CHECK(t1["comments"] == 0);
+  std::string accents;
+  for (int i = 0; i < 150; ++i) accents += "\xc3\xa9";  // 150 characters, 300 bytes: within 200
+  w.CallJson("POST", base + "/tickets", {{"ticket", "T3"}, {"subject", accents}}, kOwnerKey, 200);
+  CHECK(w.CallJson("GET", base, nullptr, kOwnerKey, 200)["state"]["tickets"].size() == 2);
+}
+
+TEST_CASE("the customer side of a ticket writes no agent comments and sees no internal notes and a resolved ticket is worked no more",
+          "[gateway][e2e][support]") {
+  GatewayWorld w(Simulated());
+  w.LiveTenant("p1", "p1:t1");
+  const std::string base = "/v1/tenants/p1:t1/tickets";
+  const std::string customer = w.Key("tenant_operator", "p1", "p1:t1");
+  w.CallJson("POST", base, {{"ticket", "T1"}, {"subject", "Labels"}, {"severity", "high"}}, customer, 200);
+  Expect(w.Call("POST", base + "/T1/comments", {{"from", "agent"}, {"body", "answered myself"}}, customer), 400, "invalid_field", "from");
+  w.CallJson("POST", base + "/T1/comments", {{"from", "customer"}, {"body", "Still broken"}}, customer, 200);
+  w.CallJson("POST", base + "/T1/comments", {{"from", "agent"}, {"body", "customer misconfigured"}, {"internal", true}}, kOwnerKey, 200);
+  w.CallJson("POST", base + "/T1/comments", {{"from", "agent"}, {"body", "Fixed the template"}}, kOwnerKey, 200);
+  const Json agents = TicketWhen(w, base + "/T1", [](const Json& j) { return j["comment_list"].size() == 3; });
+  CHECK(agents["comment_list"][1]["internal"] == true);
+  CHECK(agents["comment_list"][0]["opening"] == 1);
+  const Json theirs = w.CallJson("GET", base + "/T1", nullptr, customer, 200);
+  REQUIRE(theirs["comment_list"].size() == 2);  // the note is the agents'
+  for (const auto& comment : theirs["comment_list"]) CHECK(comment["internal"] == false);
+  for (const auto& entry : theirs["history"]) CHECK_FALSE(entry.value("internal", false));
+  CHECK(theirs["responded_at"].is_number());  // the agent's public answer
+
+  // Waiting on the customer, then resolved out of the wait long after the due time: met, not breached.
+  w.CallJson("PUT", base + "/T1/status", {{"status", "waiting_on_customer"}}, kOwnerKey, 200);
+  const Json waiting = TicketWhen(w, base + "/T1", [](const Json& j) { return j["waiting_since"].is_number(); });
+  CHECK(waiting["status"] == "waiting_on_customer");
+  w.CallJson("POST", "/v1/admin/clock/advance", {{"days", 30}}, kOwnerKey, 200);
+  w.CallJson("POST", base + "/T1/resolution", nullptr, kOwnerKey, 200);
+  const Json sla = TicketWhen(w, "/v1/analytics/sla-attainment?partner=p1", [](const Json& j) {
+    return j["items"][0]["resolution"]["met"] == 1;
+  });
+  CHECK(sla["items"][0]["resolution"]["breached"] == 0);
+  CHECK(sla["items"][0]["first_response"]["met"] == 1);
+
+  // A resolved ticket: 409 ticket_resolved for more work, resolving again included; reopened by opening it.
+  TicketWhen(w, base + "/T1", [](const Json& j) { return j["status"] == "resolved"; });
+  Expect(w.Call("POST", base + "/T1/comments", {{"from", "customer"}, {"body", "thanks"}}, customer), 409, "ticket_resolved");
+  Expect(w.Call("POST", base + "/T1/assignment", {{"assignee", "dana"}}), 409, "ticket_resolved");
+  Expect(w.Call("PUT", base + "/T1/status", {{"status", "in_progress"}}), 409, "ticket_resolved");
+  Expect(w.Call("POST", base + "/T1/resolution"), 409, "ticket_resolved");
+  w.CallJson("POST", base, {{"ticket", "T1"}, {"subject", "Labels again"}}, customer, 200);
+  w.CallJson("POST", base + "/T1/comments", {{"from", "customer"}, {"body", "It is back"}}, customer, 200);
+  const Json reopened = TicketWhen(w, base + "/T1", [](const Json& j) { return j["times_opened"] == 2 && j["comments"] == 1; });
+  CHECK(reopened["comment_list"].back()["opening"] == 2);
+  CHECK(reopened["comment_list"].back()["comment"] == 1);
 }

@@ -405,3 +405,33 @@ TEST_CASE("an extension's feed carries only the event types its manifest declare
     CHECK(e["data"]["api_calls"] == i + 1);
   }
 }
+
+TEST_CASE("an agents' internal ticket note reaches a tenant-bound key's feed without its text", "[gateway][ws][support]") {
+  GatewayWorld w;
+  Seed(w);
+  const std::string base = "/v1/tenants/p1:t1/tickets";
+  w.CallJson("POST", base, {{"ticket", "T1"}, {"subject", "Labels"}}, keel::test::kOwnerKey, 200);
+  WsClient partner(w.port(), w.Key("partner_admin", "p1"));
+  WsClient tenant(w.port(), w.Key("tenant_operator", "p1", "p1:t1"));
+  for (auto* c : {&partner, &tenant}) {
+    c->Send({{"type", "subscribe"}, {"id", "s"}, {"from", w.head() + 1}});
+    c->NextOf("subscribed");
+  }
+  w.CallJson("POST", base + "/T1/comments", {{"from", "agent"}, {"body", "bill them for this"}, {"internal", true}},
+             keel::test::kOwnerKey, 200);
+  w.CallJson("POST", base + "/T1/comments", {{"from", "agent"}, {"body", "We are on it"}}, keel::test::kOwnerKey, 200);
+  auto comments_of = [](WsClient& c) {
+    std::vector<Json> out;
+    while (out.size() < 2) {
+      auto e = c.NextOf("event");
+      if (e["event_type"] == "TicketCommented") out.push_back(e);
+    }
+    return out;
+  };
+  const auto by_partner = comments_of(partner);
+  const auto by_tenant = comments_of(tenant);
+  CHECK(by_partner[0]["data"]["body"] == "bill them for this");
+  CHECK(by_tenant[0]["data"]["internal"] == true);
+  CHECK(by_tenant[0]["data"]["body"] == "");  // the note's text stays with the agents
+  CHECK(by_tenant[1]["data"]["body"] == "We are on it");
+}

@@ -317,6 +317,7 @@ TEST_CASE("the inbox opens routed exceptions, a recovery resolves the integratio
                                                 {"responded_at", nullptr},
                                                 {"resolution_due", nullptr},
                                                 {"resolved_at", kT0 + 7},
+                                                {"waiting_since", nullptr},
                                                 {"breaches", Json::array()},
                                                 {"comments", 0},
                                                 {"history", Json::array({Json{{"at", kT0 + 4}, {"event", "opened"}, {"severity", "high"}},
@@ -363,6 +364,10 @@ TEST_CASE("ticket work and SLA breaches fold into the inbox and the support figu
   Append(*store, s, t::Event(opened("T2", kT0 + 10, 100, 1000)));
   Append(*store, s, t::Event(t::TicketCommented{"T2", 1, "dana", "agent", "hello", false, true, kT0 + 20}));
   Append(*store, s, t::Event(t::TicketResolved{"T1", kT0 + 1200}));  // before its moved due time
+  // T3 resolved out of a wait long past its due time: the wait does not count, so met.
+  Append(*store, s, t::Event(opened("T3", kT0 + 30, 100, 1000)));
+  Append(*store, s, t::Event(t::TicketStatusChanged{"T3", "open", "waiting_on_customer", "", kT0 + 1030, kT0 + 40}));
+  Append(*store, s, t::Event(t::TicketResolved{"T3", kT0 + 5000}));
 
   pj::Projections projections(*store, pj::ReadModels());
   REQUIRE(projections.Start().has_value());
@@ -387,15 +392,15 @@ TEST_CASE("ticket work and SLA breaches fold into the inbox and the support figu
 
   const std::string support = Folded(*store, projections, "support");
   const Json load = Row(*store, support, "l/p1/premium");
-  CHECK(load["opened"] == 2);
+  CHECK(load["opened"] == 3);
   CHECK(load["open"] == 1);
-  CHECK(load["resolved"] == 1);
+  CHECK(load["resolved"] == 2);
   CHECK(load["comments"] == 2);
-  CHECK(load["resolution_ms"] == 1200);
-  CHECK(load["by_priority"]["p2"] == Json{{"opened", 2}, {"open", 1}});
+  CHECK(load["resolution_ms"] == 1200 + 4970);
+  CHECK(load["by_priority"]["p2"] == Json{{"opened", 3}, {"open", 1}});
   const Json att = Row(*store, support, "a/p1");
-  CHECK(att["first_response"] == Json{{"met", 1}, {"breached", 1}});  // T2 answered in time, T1 not
-  CHECK(att["resolution"] == Json{{"met", 1}, {"breached", 0}});     // T1: the wait moved its due time on
+  CHECK(att["first_response"] == Json{{"met", 1}, {"breached", 2}});  // T2 answered in time; T1 not, T3 resolved late
+  CHECK(att["resolution"] == Json{{"met", 2}, {"breached", 0}});     // the waits moved T1's and T3's due times on
 }
 
 TEST_CASE("the command log holds one row per command with its events, indexed by tenant, partner and principal",

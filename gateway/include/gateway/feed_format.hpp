@@ -2,7 +2,8 @@
 // platform sees everything; a partner sees its own partner stream and its tenants' streams; a tenant-
 // bound key sees that tenant) and the JSON frame of each. No sockets here: the feed hub calls it from
 // its subscription threads. A frame depends only on its audience: the partner and the platform owner
-// see an invoice's partner / platform revenue split, tenant-bound keys see the invoice without it.
+// see an invoice's partner / platform revenue split, tenant-bound keys see the invoice without it, and
+// the text of an agents' internal ticket note is left out for them.
 // So the hub renders each event at most once per audience (once for most events, which do not differ).
 #pragma once
 
@@ -48,7 +49,8 @@ class FeedFormat {
   static EventScope ScopeOf(const eventstore::EventView& event);
   bool Visible(EventScope& scope, const Principal& who);
   std::string Render(const eventstore::EventView& event, Audience audience = Audience::kPartner);
-  // Whether the event's frame differs by audience (an invoice, which carries the revenue split).
+  // Whether the event's frame differs by audience (an invoice, which carries the revenue split; a
+  // ticket comment, which may be an internal note).
   static bool DiffersByAudience(const EventScope& scope, const eventstore::EventView& event);
   // The frame for `audience`, rendered into `frames` once.
   const std::string& FrameFor(const eventstore::EventView& event, const EventScope& scope, Audience audience,
