@@ -11,8 +11,8 @@ namespace sp = domain::support;
 
 bool Due(const t::TicketWork& w, std::string_view target, std::int64_t now) {
   if (target == sp::kFirstResponse)
-    return w.first_response_due > 0 && w.responded_at == 0 && !w.first_response_breached && now >= w.first_response_due;
-  return w.resolution_due > 0 && !w.resolution_breached && w.paused_at == 0 && now >= w.resolution_due;
+    return w.first_response_due > 0 && w.responded_at == 0 && !w.first_response_breached && now > w.first_response_due;
+  return w.resolution_due > 0 && !w.resolution_breached && w.paused_at == 0 && now > w.resolution_due;  // at the due time: in time
 }
 
 }  // namespace

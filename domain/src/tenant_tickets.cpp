@@ -87,7 +87,11 @@ Decision<Event> DecideCommentOnTicket(const CommentOnTicket& c, const State& s) 
     return Reject(R::kInvalidArgument, "author: expected a name of 1 to 100 characters");
   if (c.body.empty() || Chars(c.body) > kMaxBody) return Reject(R::kInvalidArgument, "body: expected 1 to 4000 characters");
   if (c.internal && c.from == "customer") return Reject(R::kInvalidArgument, "internal: a customer's comment is never internal");
-  if (w.comments >= kMaxComments) return Reject(R::kLimitExceeded, "a ticket holds at most 500 comments");
+  // Internal notes stop at 500 comments in all; public comments at 1000: notes never use up the room
+  // the customer and the agents' answers have.
+  if (w.comments >= (c.internal ? kMaxComments : 2 * kMaxComments))
+    return Reject(R::kLimitExceeded, c.internal ? "a ticket's internal notes stop at 500 comments in all"
+                                                : "a ticket holds at most 1000 comments per opening");
   TicketCommented e{c.ticket, w.comments + 1, c.author, c.from, c.body, c.internal, false, c.at};
   e.first_response = c.from == "agent" && !c.internal && w.responded_at == 0 && s.tickets.contains(c.ticket);
   std::vector<Event> out{std::move(e)};
@@ -117,11 +121,11 @@ Decision<Event> DecideRecordSlaBreach(const RecordSlaBreach& c, const State& s) 
   if (it == s.tickets.end()) return std::vector<Event>{};  // resolved (or never had targets): nothing to miss
   const TicketWork& w = it->second;
   if (c.target == sp::kFirstResponse) {
-    if (w.first_response_due == 0 || w.responded_at != 0 || w.first_response_breached || c.at < w.first_response_due)
+    if (w.first_response_due == 0 || w.responded_at != 0 || w.first_response_breached || c.at <= w.first_response_due)
       return std::vector<Event>{};
     return One(TicketSlaBreached{c.ticket, c.target, w.priority, w.routed_to, w.first_response_due, c.at});
   }
-  if (w.resolution_due == 0 || w.resolution_breached || w.paused_at != 0 || c.at < w.resolution_due)
+  if (w.resolution_due == 0 || w.resolution_breached || w.paused_at != 0 || c.at <= w.resolution_due)
     return std::vector<Event>{};
   return One(TicketSlaBreached{c.ticket, c.target, w.priority, w.routed_to, w.resolution_due, c.at});
 }

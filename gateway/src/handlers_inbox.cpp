@@ -5,6 +5,7 @@
 //       &priority=&assignee=  tickets by id, each with its age
 //       (business time since it was opened: until now while open, until its resolution after).
 #include "list_support.hpp"
+#include "ticket_view.hpp"
 
 namespace keel::gateway {
 namespace {
@@ -75,7 +76,10 @@ Response ListTickets(Call& c) {
            (assignee.empty() || text("assignee") == assignee);
   };
   const std::int64_t now = c.ctx.clock.NowMs();
-  return Listing(c, std::move(r), opened->figures, [now](Json row) {
+  const bool customer = !c.who.tenant.empty();  // the customer's side: no internal notes
+  return Listing(c, std::move(r), opened->figures, [now, customer](Json row) {
+    if (customer) CustomerView(row);
+    row.erase("public_comments");
     const std::int64_t opened_at = row.value("opened_at", std::int64_t{0});
     const auto& resolved = row["resolved_at"];
     row["age_ms"] = std::max<std::int64_t>(0, (resolved.is_number() ? resolved.get<std::int64_t>() : now) - opened_at);

@@ -27,7 +27,7 @@ std::expected<Scope, Response> ScopeOf(Call& c) {
   s.partner = Query(c, "partner");
   if (!s.partner.empty() && !eventstore::IsValidId(s.partner)) return std::unexpected(BadField({"partner", std::string(json::kIdRule)}));
   if (!c.who.partner.empty()) {
-    if (!s.partner.empty() && s.partner != c.who.partner) return std::unexpected(OutsideScope("partner '" + s.partner + "'"));
+    if (!s.partner.empty() && s.partner != c.who.partner) return std::unexpected(OutsideScope("partner '" + s.partner + "' does not exist"));
     s.partner = c.who.partner;
   } else if (!s.partner.empty()) {  // the platform naming a partner: it must exist
     auto snap = c.client->Get(actors::PartnerKey(s.partner));

@@ -8,6 +8,7 @@
 #include "domain/support.hpp"
 #include "domain_json.hpp"
 #include "list_support.hpp"
+#include "ticket_view.hpp"
 
 namespace keel::gateway {
 namespace {
@@ -15,20 +16,29 @@ namespace t = domain::tenant;
 
 actors::EntityKey Tenant(const Call& c) { return actors::TenantKey(c.Param("tenant")); }
 
-// A text field's problem ("" when fine): blank (when required), longer than `max` characters
-// (Unicode code points, not bytes), or holding control characters (a body may hold line breaks and tabs).
+// A text field's problem ("" when fine): blank (when required, or given at all: nothing but white
+// space and invisible characters), longer than `max` characters (Unicode code points, not bytes), or
+// holding control characters (C0, DEL, C1), line or paragraph separators, or bidirectional overrides
+// (a body may hold line breaks and tabs).
 std::string TextProblem(const std::string& text, std::size_t max, bool required, bool multiline) {
   std::size_t chars = 0;
   bool blank = true;
-  for (const unsigned char ch : text) {
-    if ((ch & 0xC0) != 0x80) ++chars;
-    if (ch < 0x20 || ch == 0x7F) {
-      if (!(multiline && (ch == '\n' || ch == '\t' || ch == '\r'))) return "no control characters";
-    } else if (ch != ' ') {
-      blank = false;
-    }
+  for (std::size_t i = 0; i < text.size();) {
+    const unsigned char b = static_cast<unsigned char>(text[i]);
+    const std::size_t len = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : 4;
+    char32_t cp = len == 1 ? b : len == 2 ? (b & 0x1F) : len == 3 ? (b & 0x0F) : (b & 0x07);
+    for (std::size_t k = 1; k < len && i + k < text.size(); ++k) cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+    i += len;
+    ++chars;
+    const bool line_break = cp == '\n' || cp == '\t' || cp == '\r';
+    if ((cp < 0x20 && !(multiline && line_break)) || (cp >= 0x7F && cp <= 0x9F)) return "no control characters";
+    if (cp == 0x2028 || cp == 0x2029 || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069))
+      return "no line separators or bidirectional overrides";
+    const bool invisible = cp == ' ' || line_break || cp == 0xA0 || (cp >= 0x2000 && cp <= 0x200D) || cp == 0x202F ||
+                           cp == 0x205F || cp == 0x2060 || cp == 0x3000 || cp == 0xFEFF || cp == 0x180E;
+    if (!invisible) blank = false;
   }
-  if (required && blank) return "must not be blank";
+  if ((required || !text.empty()) && blank) return "must not be blank";
   if (chars > max) return "at most " + std::to_string(max) + " characters";
   return {};
 }
@@ -49,7 +59,8 @@ std::optional<Response> Resolved(Call& c, const std::string& ticket) {
   auto row = c.ctx.store.ReadModelGet(model->first, "k/" + c.Param("tenant") + "/" + ticket);
   if (!row || !*row) return std::nullopt;
   return Problem(409, "ticket_resolved", "Ticket resolved",
-                 "ticket '" + ticket + "' is resolved: open it again under its id to reopen it");
+                 "ticket '" + ticket + "' is resolved: open it again under its id to reopen it",
+                 {{"code", "ticket_resolved"}});
 }
 
 Response OpenTicket(Call& c) {
@@ -67,7 +78,16 @@ Response OpenTicket(Call& c) {
   return Run(c, Tenant(c), t::Command(std::move(*cmd)));
 }
 
+// The support desk's own acts (assigning, setting the working status): not for a key bound to the
+// tenant, which is the customer's side.
+std::optional<Response> DeskOnly(const Call& c, std::string_view what) {
+  if (c.who.tenant.empty()) return std::nullopt;
+  return Problem(403, "forbidden", "Forbidden",
+                 std::string(what) + " is the support desk's: a key bound to the tenant (the customer's side) comments only");
+}
+
 Response AssignTicket(Call& c) {
+  if (auto desk = DeskOnly(c, "assigning a ticket")) return *desk;
   if (auto in = FromPath(c, "ticket", "ticket"); !in) return in.error();
   auto cmd = ParseBody<t::AssignTicket>(c);
   if (!cmd) return cmd.error();
@@ -95,6 +115,7 @@ Response CommentOnTicket(Call& c) {
 }
 
 Response SetTicketStatus(Call& c) {
+  if (auto desk = DeskOnly(c, "a ticket's working status")) return *desk;
   if (auto in = FromPath(c, "ticket", "ticket"); !in) return in.error();
   auto cmd = ParseBody<t::SetTicketStatus>(c);
   if (!cmd) return cmd.error();
@@ -142,12 +163,12 @@ Response GetTicket(Call& c) {
                                                comments.push_back(std::move(j));
                                              return comments.size() < 1000;
                                            });
-  if (customer && out["history"].is_array()) {
-    json::Json kept = json::Json::array();
-    for (auto& entry : out["history"])
-      if (!(entry.is_object() && entry.value("internal", false))) kept.push_back(std::move(entry));
-    out["history"] = std::move(kept);
+  if (customer) {
+    CustomerView(out);
+    std::map<std::int64_t, std::int64_t> numbered;  // opening -> comments so far: no gaps where notes were
+    for (auto& comment : comments) comment["comment"] = ++numbered[comment.value("opening", std::int64_t{1})];
   }
+  out.erase("public_comments");
   if (!scanned) return ReadModelUnreadable("inbox");
   out["comment_list"] = std::move(comments);
   out["projection"] = model->second;

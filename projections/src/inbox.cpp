@@ -3,6 +3,8 @@
 // them to; the integration's recovery resolves its open ones, a ticket's resolution its breaches) and
 // its support tickets, open and resolved: priority, due times, assignee, working status, breaches, a
 // history of what happened to each (capped at its last 200 entries) and its comments (rows of their own).
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "codec/codec.hpp"
@@ -149,6 +151,7 @@ class Inbox final : public Projection {
                                                                      .dump());
       return Touch(m, tenant, commented->ticket, [&](Json& j) {
         j["comments"] = j.value("comments", std::int64_t{0}) + 1;
+        if (!commented->internal) j["public_comments"] = (j["public_comments"].is_number_integer() ? j["public_comments"].get<std::int64_t>() : 0) + 1;
         if (commented->first_response) j["responded_at"] = commented->at;
         Note(j, {{"at", commented->at}, {"event", "commented"}, {"from", commented->from}, {"internal", commented->internal}});
       });
@@ -186,6 +189,7 @@ class Inbox final : public Projection {
                {"waiting_since", nullptr},
                {"breaches", Json::array()},
                {"comments", 0},
+               {"public_comments", 0},  // the customer's side sees this as `comments` (gateway)
                {"history", std::move(history)}};
       Note(row, {{"at", opened->at}, {"event", times_opened > 1 ? "reopened" : "opened"}, {"severity", opened->severity}});
       m.Put(row_key, row.dump());
@@ -196,6 +200,10 @@ class Inbox final : public Projection {
       if (!row) return std::unexpected("ticket '" + resolved->ticket + "' resolved before it was opened");
       Json j = Json::parse(*row, nullptr, false);
       if (!j.is_object()) return std::unexpected("ticket '" + resolved->ticket + "': its row is unreadable");
+      // Resolved out of a wait on the customer: its due time moves on by the wait, as a reply would have.
+      if (j["waiting_since"].is_number_integer() && j["resolution_due"].is_number_integer())
+        j["resolution_due"] = j["resolution_due"].get<std::int64_t>() +
+                              std::max<std::int64_t>(0, resolved->at - j["waiting_since"].get<std::int64_t>());
       j["status"] = "resolved";
       j["resolved_at"] = resolved->at;
       if (j.contains("waiting_since")) j["waiting_since"] = nullptr;

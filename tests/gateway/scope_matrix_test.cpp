@@ -117,9 +117,12 @@ TEST_CASE("every role on every route inside and outside its scope", "[gateway][e
         // The reseller's own figures (cost to serve, renewal risk) are for partner and platform keys.
         const bool reseller_only = route.id == "analytics_margin" || route.id == "analytics_renewal_risk" ||
                                    route.id == "analytics_support_load" || route.id == "analytics_sla_attainment";
+        // A ticket's assignment and working status are the support desk's, not the customer's side's.
+        const bool desk_only = route.id == "assign_ticket" || route.id == "set_ticket_status";
         const bool allowed = caller.role == "extension"
                                  ? ExtensionAllows(route)
-                                 : Allows(caller.role, route.category) && !(reseller_only && caller.bound == Caller::Bound::kTenant);
+                                 : Allows(caller.role, route.category) &&
+                                       !((reseller_only || desk_only) && caller.bound == Caller::Bound::kTenant);
 
         w.clock.Advance(60);  // under 20 requests per (simulated) second: under the per-source audit cap
         const auto head = w.head();

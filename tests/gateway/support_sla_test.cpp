@@ -185,6 +185,11 @@ TEST_CASE("bad ticket requests are refused naming the field and write nothing", 
   Expect(w.Call("POST", base + "/tickets", {{"ticket", "T2"}, {"subject", "   "}}), 400, "invalid_field", "subject");
   Expect(w.Call("POST", base + "/tickets", {{"ticket", "T2"}, {"subject", std::string("a\0b", 3)}}), 400, "invalid_field", "subject");
   Expect(w.Call("POST", base + "/tickets/T1/comments", {{"from", "agent"}, {"body", " \n "}}), 400, "invalid_field", "body");
+  Expect(w.Call("POST", base + "/tickets", {{"ticket", "T2"}, {"subject", "\xc2\xa0\xe2\x80\x83"}}), 400, "invalid_field", "subject");  // NBSP, em space
+  Expect(w.Call("POST", base + "/tickets", {{"ticket", "T2"}, {"subject", "\xe2\x80\x8b"}}), 400, "invalid_field", "subject");  // zero width
+  Expect(w.Call("POST", base + "/tickets", {{"ticket", "T2"}, {"subject", "a\xc2\x85" "b"}}), 400, "invalid_field", "subject");  // C1 NEL
+  Expect(w.Call("POST", base + "/tickets", {{"ticket", "T2"}, {"subject", "a\xe2\x80\xae" "b"}}), 400, "invalid_field", "subject");  // RLO
+  Expect(w.Call("PUT", base + "/tickets/T1/status", {{"status", "open"}, {"reason", "   "}}), 400, "invalid_field", "reason");
   Expect(w.Call("PUT", base + "/tickets/T1/status", {{"status", "open"}, {"reason", std::string(4001, 'r')}}), 400, "invalid_field", "reason");
   // The platform naming a partner that does not exist.
   Expect(w.Call("GET", "/v1/analytics/sla-attainment?partner=nosuch"), 404, "not_found");
@@ -222,6 +227,17 @@ TEST_CASE("the customer side of a ticket writes no agent comments and sees no in
   for (const auto& comment : theirs["comment_list"]) CHECK(comment["internal"] == false);
   for (const auto& entry : theirs["history"]) CHECK_FALSE(entry.value("internal", false));
   CHECK(theirs["responded_at"].is_number());  // the agent's public answer
+  CHECK(theirs["comments"] == 2);
+  CHECK(theirs["comment_list"][1]["comment"] == 2);  // numbered without the note's gap
+  const Json listed = w.CallJson("GET", base, nullptr, customer, 200);
+  REQUIRE(listed["items"].size() == 1);
+  CHECK(listed["items"][0]["comments"] == 2);
+  for (const auto& entry : listed["items"][0]["history"]) CHECK_FALSE(entry.value("internal", false));
+  CHECK_FALSE(listed["items"][0].contains("public_comments"));
+  CHECK(w.CallJson("GET", base, nullptr, kOwnerKey, 200)["items"][0]["comments"] == 3);
+  // Assignment and working status are the support desk's.
+  Expect(w.Call("POST", base + "/T1/assignment", {{"assignee", "me"}}, customer), 403, "forbidden");
+  Expect(w.Call("PUT", base + "/T1/status", {{"status", "waiting_on_customer"}}, customer), 403, "forbidden");
 
   // Waiting on the customer, then resolved out of the wait long after the due time: met, not breached.
   w.CallJson("PUT", base + "/T1/status", {{"status", "waiting_on_customer"}}, kOwnerKey, 200);
@@ -234,6 +250,10 @@ TEST_CASE("the customer side of a ticket writes no agent comments and sees no in
   });
   CHECK(sla["items"][0]["resolution"]["breached"] == 0);
   CHECK(sla["items"][0]["first_response"]["met"] == 1);
+  // Its resolution due time moved on by the wait it ended: it does not look late.
+  const Json done = TicketWhen(w, base + "/T1", [](const Json& j) { return j["status"] == "resolved"; });
+  CHECK(done["resolution_due"].get<std::int64_t>() > done["resolved_at"].get<std::int64_t>());
+  CHECK(done["waiting_since"].is_null());
 
   // A resolved ticket: 409 ticket_resolved for more work, resolving again included; reopened by opening it.
   TicketWhen(w, base + "/T1", [](const Json& j) { return j["status"] == "resolved"; });

@@ -320,6 +320,7 @@ TEST_CASE("the inbox opens routed exceptions, a recovery resolves the integratio
                                                 {"waiting_since", nullptr},
                                                 {"breaches", Json::array()},
                                                 {"comments", 0},
+                                                {"public_comments", 0},
                                                 {"history", Json::array({Json{{"at", kT0 + 4}, {"event", "opened"}, {"severity", "high"}},
                                                                          Json{{"at", kT0 + 7}, {"event", "resolved"}}})}});
   const Json t3 = Row(*store, model, "k/p1:t/T3");
