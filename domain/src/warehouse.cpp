@@ -1,4 +1,5 @@
-// Warehouse decider (see warehouse.hpp): one small handler per command, Evolve without rules.
+// Warehouse decider (see warehouse.hpp): one small handler per command, Evolve without rules (its
+// ledger: warehouse_ledger.cpp; transfers, invariants and proportional splits: warehouse_checks.cpp).
 #include "domain/warehouse.hpp"
 
 #include "decider_support.hpp"
@@ -548,121 +549,9 @@ void Apply(State& s, const Event& event) {
   ApplyLedger(s.ledger, event);
 }
 
-void ApplyLedger(Ledger& l, const Event& event) {
-  std::visit(
-      Overloaded{
-          [&](const StockReceived& e) { l.receipts[e.receipt_id] = Receipt{e.lines, false, {}, {}}; },
-          [&](const LandedCostAllocated& e) {
-            auto& receipt = l.receipts[e.receipt_id];
-            const auto method = static_cast<std::size_t>(e.method);
-            if (receipt.splits.size() <= method) receipt.splits.resize(method + 1);
-            auto& split = receipt.splits[method];
-            if (split.per_line.size() < receipt.lines.size()) split.per_line.resize(receipt.lines.size());
-            std::int64_t charged = 0;
-            for (const auto& ch : e.charges) charged += ch.amount;
-            for (const auto& a : e.allocations) {
-              if (a.line < split.per_line.size()) split.per_line[a.line] += a.amount;
-              if (e.charges.empty()) charged += a.amount;  // an allocation from before charges were recorded
-            }
-            split.total += charged;
-            receipt.landed = true;
-            receipt.allocations[e.allocation_id] = LandedContent(e.method, e.charges);
-          },
-          [&](const ReservationConsumed& e) {
-            l.shipments[ShipmentKey(e.order_id, e.line)] = Shipment{e.sku, e.qty, e.unit_cost, e.lots};
-          },
-          [&](const TransferredOut& e) { l.transfers_out[e.transfer_id] = TransferContent(e.to_warehouse, e.sku, e.qty); },
-          [&](const TransferredIn& e) { l.transfers_in.insert(e.transfer_id); },
-          [&](const PurchaseRequested& e) { l.purchase_requests.insert(e.request_id); },
-          [](const auto&) {},
-      },
-      event);
-}
-
 State Evolve(State s, const Event& event) {
   Apply(s, event);
   return s;
-}
-
-std::string ShipmentKey(const std::string& order_id, std::uint32_t line) {
-  return order_id + "#" + std::to_string(line);
-}
-
-std::string ReceiptKey(const std::string& receipt_id) { return "r:" + receipt_id; }
-std::string TransferOutKey(const std::string& transfer_id) { return "o:" + transfer_id; }
-std::string TransferInKey(const std::string& transfer_id) { return "i:" + transfer_id; }
-std::string PurchaseKey(const std::string& request_id) { return "p:" + request_id; }
-std::string ShippedKey(const std::string& order_id, std::uint32_t line) { return "s:" + ShipmentKey(order_id, line); }
-
-std::vector<std::string> LedgerKeys(const Command& command) {
-  return std::visit(
-      Overloaded{
-          [](const ReceiveStock& c) { return std::vector<std::string>{ReceiptKey(c.receipt_id)}; },
-          [](const AllocateLandedCost& c) { return std::vector<std::string>{ReceiptKey(c.receipt_id)}; },
-          [](const ReserveStock& c) { return std::vector<std::string>{ShippedKey(c.order_id, c.line)}; },
-          [](const ReserveLines& c) {
-            std::vector<std::string> keys;
-            for (const auto& l : c.lines) keys.push_back(ShippedKey(c.order_id, l.line));
-            return keys;
-          },
-          [](const ConsumeReservation& c) { return std::vector<std::string>{ShippedKey(c.order_id, c.line)}; },
-          [](const TransferOut& c) { return std::vector<std::string>{TransferOutKey(c.transfer_id)}; },
-          [](const TransferIn& c) { return std::vector<std::string>{TransferInKey(c.transfer_id)}; },
-          [](const RequestPurchase& c) { return std::vector<std::string>{PurchaseKey(c.request_id)}; },
-          [](const auto&) { return std::vector<std::string>{}; },
-      },
-      command);
-}
-
-std::vector<std::string> LedgerKeys(const Event& event) {
-  return std::visit(
-      Overloaded{
-          [](const StockReceived& e) { return std::vector<std::string>{ReceiptKey(e.receipt_id)}; },
-          [](const LandedCostAllocated& e) { return std::vector<std::string>{ReceiptKey(e.receipt_id)}; },
-          [](const ReservationConsumed& e) { return std::vector<std::string>{ShippedKey(e.order_id, e.line)}; },
-          [](const TransferredOut& e) { return std::vector<std::string>{TransferOutKey(e.transfer_id)}; },
-          [](const TransferredIn& e) { return std::vector<std::string>{TransferInKey(e.transfer_id)}; },
-          [](const PurchaseRequested& e) { return std::vector<std::string>{PurchaseKey(e.request_id)}; },
-          [](const auto&) { return std::vector<std::string>{}; },
-      },
-      event);
-}
-
-std::vector<std::string> LedgerKeys(const Ledger& l) {
-  std::vector<std::string> keys;
-  for (const auto& [id, r] : l.receipts) keys.push_back(ReceiptKey(id));
-  for (const auto& [id, c] : l.transfers_out) keys.push_back(TransferOutKey(id));
-  for (const auto& id : l.transfers_in) keys.push_back(TransferInKey(id));
-  for (const auto& id : l.purchase_requests) keys.push_back(PurchaseKey(id));
-  for (const auto& [key, sh] : l.shipments) keys.push_back("s:" + key);
-  return keys;
-}
-
-std::string LandedContent(AllocationMethod method, const std::vector<LandedCharge>& charges) {
-  std::string out = std::to_string(static_cast<int>(method));
-  for (const auto& c : charges) out += ";" + c.kind + "=" + std::to_string(c.amount);
-  return out;
-}
-
-std::expected<TransferEvents, Rejection> DecideTransfer(const Transfer& c, const State& from, const State& to) {
-  if (!from.created) return Reject(R::kNotFound, "the source warehouse does not exist");
-  if (!to.created) return Reject(R::kNotFound, "the target warehouse does not exist");
-  if (from.currency != to.currency) {
-    return Reject(R::kCurrencyMismatch, "warehouse " + from.id + " keeps its stock in " + from.currency + ", " + to.id +
-                                            " in " + to.currency + ": a transfer would carry the cost unconverted");
-  }
-  auto out = Decide(TransferOut{c.transfer_id, to.id, to.tenant, c.sku, c.qty, c.at}, from);
-  if (!out) return std::unexpected(out.error());
-  const TransferredOut* left = nullptr;
-  for (const auto& e : *out) {
-    if (const auto* t = std::get_if<TransferredOut>(&e)) left = t;
-  }
-  if (left == nullptr) return TransferEvents{};  // done before: both sides were written together
-  auto in = Decide(TransferIn{c.transfer_id, from.id, from.tenant, left->sku, left->qty, left->unit_cost, left->lots,
-                              c.catalog, c.at},
-                   to);
-  if (!in) return std::unexpected(in.error());
-  return TransferEvents{std::move(*out), std::move(*in)};
 }
 
 std::map<Sku, std::vector<LotQty>> ExpiredLots(const State& s, Timestamp at) {
@@ -675,40 +564,8 @@ std::map<Sku, std::vector<LotQty>> ExpiredLots(const State& s, Timestamp at) {
   return out;
 }
 
-std::string CheckInvariants(const State& s) {
-  for (const auto& [sku, st] : s.stock) {
-    if (st.on_hand < 0) return sku + ": on hand below zero";
-    if (st.reserved < 0 || st.reserved > st.on_hand) return sku + ": reserved outside 0..on hand";
-    if (st.lot_tracked) {
-      std::int64_t lots = 0;
-      for (const auto& [id, lot] : st.lots) lots += lot.qty;
-      if (lots != st.on_hand) return sku + ": lots do not sum to on hand";
-    }
-  }
-  return {};
-}
-
-std::vector<std::int64_t> Allocate(std::int64_t amount, const std::vector<std::int64_t>& weights) {
-  std::vector<std::int64_t> out(weights.size(), 0);
-  if (weights.empty()) return out;
-  __extension__ using Wide = __int128;
-  Wide total = 0;
-  for (auto w : weights) total += w;
-  std::int64_t given = 0;
-  for (std::size_t i = 0; i + 1 < weights.size(); ++i) {
-    out[i] = static_cast<std::int64_t>(static_cast<Wide>(amount) * weights[i] / total);
-    given += out[i];
-  }
-  out.back() = amount - given;  // the rounding remainder lands on the last line
-  return out;
-}
-
 std::int64_t AvailableAt(const State& state, const Sku& sku, Timestamp at) {
   return std::max<std::int64_t>(0, Available(state, sku, at));
-}
-
-std::string TransferContent(const std::string& to_warehouse, const Sku& sku, std::int64_t qty) {
-  return to_warehouse + '\n' + sku + '\n' + std::to_string(qty);
 }
 
 }  // namespace keel::domain::warehouse
