@@ -9,7 +9,7 @@ packages=(
   librocksdb-dev libcapnp-dev capnproto libssl-dev
   nlohmann-json3-dev libcaf-dev catch2
   libboost1.81-dev libboost-system1.81-dev prometheus-cpp-dev libjemalloc-dev libspdlog-dev
-  libjs-chart.js chromium libcli11-dev
+  libjs-chart.js chromium libcli11-dev libsodium-dev pkg-config
 )
 
 missing=()

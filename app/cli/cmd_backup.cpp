@@ -120,7 +120,7 @@ int Restore(const BackupArgs& a) {
   } else if (report->ok) {
     std::cout << "restored backup " << info->id << " into " << a.data << ": head " << head << ", " << report->checked
               << " events verified\n"
-              << "  the API keys need the node's master key: copy the source's master key file (<data dir>.master-key)\n"
+              << "  the API keys and sealed secrets (extension configurations) need the node's master key: copy the source's master key file (<data dir>.master-key)\n"
               << "  to " << a.data << ".master-key, or set KEEL_MASTER_KEY, before keel serve --data " << a.data << "\n";
   } else {
     std::cout << "restored backup " << info->id << " into " << a.data << ", but it does NOT verify: position "

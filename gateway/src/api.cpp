@@ -111,6 +111,7 @@ Api::Api(eventstore::EventStore& store, actors::Runtime& runtime, const actors::
   ctx_->close_billing = std::move(options.close_billing);
   ctx_->advance_rollouts = std::move(options.advance_rollouts);
   ctx_->sweep_sla = std::move(options.sweep_sla);
+  if (!options.master_key.empty()) ctx_->secrets = SecretBox(RawHmacSha256(options.master_key, "keel/sealed-secrets/v1"));
   ctx_->wall = options.wall_clock;
   ctx_->simulated = options.simulated_clock;
   ctx_->openapi = std::string(OpenApiDocument());

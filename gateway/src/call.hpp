@@ -28,6 +28,7 @@
 #include "gateway/request_log.hpp"
 #include "gateway/router.hpp"
 #include "idempotency.hpp"
+#include "secret_box.hpp"
 #include "json_fields.hpp"
 #include "keys.hpp"
 #include "metrics.hpp"
@@ -62,6 +63,7 @@ struct ApiContext {
   std::function<actors::BillingTick(std::int64_t)> close_billing;  // unset: the route answers 503
   std::function<actors::RolloutTick()> advance_rollouts;           // unset: no rollouts run
   std::function<actors::SlaTick(std::int64_t)> sweep_sla;          // unset: no SLA sweep on clock moves
+  SecretBox secrets;  // seals what the server reads again (extension configurations), under the master key
   const actors::Clock* wall = nullptr;            // rate limits, retention, caches; null: `clock`
   actors::SimulatedClock* simulated = nullptr;    // business time the admin clock routes move
   std::mutex clock_mu;                            // one advance (and its billing tick) at a time

@@ -24,7 +24,8 @@ const t::ExtensionInstalled* InstalledIn(const actors::Outcome& o) {
 }
 
 // Configurations live outside the event log (they may hold a connector's credentials): read model
-// "extension_configs", key <tenant> NUL <extension> NUL <digest> -> the configuration as JSON. The
+// "extension_configs", key <tenant> NUL <extension> NUL <digest> -> the configuration as JSON, sealed
+// under the master key (secret_box.hpp; one stored before sealing is read as it is). The
 // tenant's installation names the digest it was installed with.
 constexpr std::string_view kConfigModel = "extension_configs";
 std::string ConfigKey(const std::string& tenant, const std::string& extension, const std::string& digest) {
@@ -95,7 +96,7 @@ Response Install(Call& c) {
   {
     eventstore::ReadModelBatch batch;
     batch.model = std::string(kConfigModel);
-    batch.puts.emplace_back(ConfigKey(state.id, ext.id, digest), config_text);
+    batch.puts.emplace_back(ConfigKey(state.id, ext.id, digest), c.ctx.secrets.Seal(config_text));  // may hold credentials
     if (auto saved = c.ctx.store.CommitReadModel(std::move(batch)); !saved)
       return Problem(503, "store_unavailable", "The store is unavailable", saved.error().ToString());
   }
@@ -166,8 +167,10 @@ Response ListInstalled(Call& c) {
     if (ReadsConfig(c.who)) {
       auto stored = c.ctx.store.ReadModelGet(kConfigModel, ConfigKey((*tenant)->state.id, id, inst.config_digest));
       if (stored && *stored) {
-        auto config = json::Json::parse(**stored, nullptr, false);
-        if (!config.is_discarded()) item["config"] = std::move(config);
+        if (auto opened = c.ctx.secrets.Open(**stored)) {  // sealed under the master key (or stored before sealing)
+          auto config = json::Json::parse(*opened, nullptr, false);
+          if (!config.is_discarded()) item["config"] = std::move(config);
+        }
       }
     }
     items.push_back(std::move(item));

@@ -114,6 +114,14 @@ std::string HmacSha256Hex(const std::string& key, const std::string& data) {
   return Hex(digest, len);
 }
 
+std::string RawHmacSha256(const std::string& key, const std::string& data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
+       data.size(), digest, &len);
+  return std::string(reinterpret_cast<const char*>(digest), len);
+}
+
 std::string WeakTokenReason(const std::string& token) {
   if (token.size() < 24 || token.size() > 256) return "a key must be 24 to 256 characters long";
   std::set<char> distinct;

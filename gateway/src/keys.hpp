@@ -114,5 +114,7 @@ class KeyStore {
 std::string Sha256Hex(const std::string& data);
 // Hex HMAC-SHA256 of `data` under `key`.
 std::string HmacSha256Hex(const std::string& key, const std::string& data);
+// The same HMAC as 32 raw bytes (a derived key: SecretBox's, from the master key).
+std::string RawHmacSha256(const std::string& key, const std::string& data);
 
 }  // namespace keel::gateway

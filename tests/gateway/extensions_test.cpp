@@ -183,6 +183,16 @@ TEST_CASE("an installed extension's key does exactly what its manifest declared"
   REQUIRE(listed["items"].size() == 1);
   CHECK(listed["items"][0]["key_id"] == key_id);
   CHECK(listed["items"][0]["config"] == Config());
+  // The configuration (which may hold a connector's credentials) is stored sealed under the master
+  // key: the store holds none of it in the clear.
+  int stored = 0;
+  (void)x.w.node->store().ReadModelScan("extension_configs", "", [&](std::string_view, std::string_view value) {
+    ++stored;
+    CHECK(value.starts_with("sb1:"));
+    CHECK(value.find("as2.example.com") == std::string_view::npos);
+    return true;
+  });
+  CHECK(stored == 1);
   // Declared: its command and its read scope, on its own tenant.
   x.w.CallJson("POST", t1 + "/integration-events", {{"kind", "failure"}, {"integration", "edi"}, {"detail", "AS2 timeout"}}, token, 200);
   x.w.CallJson("GET", t1 + "/orders", nullptr, token, 200);

@@ -11,6 +11,7 @@
 #include "gateway/openapi_schema.hpp"
 #include "gateway/router.hpp"
 #include "json_fields.hpp"
+#include "secret_box.hpp"
 #include "ws_protocols.hpp"
 
 using namespace keel::gateway;
@@ -203,4 +204,25 @@ TEST_CASE("the WebSocket subprotocols carry keel.v1 and the key, and nothing els
   CHECK(!ParseOfferedProtocols("keel.v10, xkeel.v1, keel.v1x").keel);
   CHECK(ParseOfferedProtocols("chat, keel.bearer.k2").bearer == "k2");
   CHECK(ParseOfferedProtocols(",,keel.v1,,").keel);
+}
+
+TEST_CASE("sealed secrets open with their key only and a changed byte is refused", "[gateway][secrets]") {
+  const std::string key(32, 'k'), other(32, 'o');
+  const keel::gateway::SecretBox box(key);
+  const std::string plain = R"({"password": "s3cret", "endpoint": "https://as2.example.com"})";
+  const std::string sealed = box.Seal(plain);
+  CHECK(keel::gateway::SecretBox::IsSealed(sealed));
+  CHECK(sealed.find("s3cret") == std::string::npos);
+  CHECK(box.Seal(plain) != sealed);  // a fresh nonce each time
+  CHECK(box.Open(sealed) == plain);
+  CHECK_FALSE(keel::gateway::SecretBox(other).Open(sealed).has_value());
+  CHECK_FALSE(keel::gateway::SecretBox().Open(sealed).has_value());  // no key: sealed text stays closed
+  std::string changed = sealed;
+  changed[changed.size() - 3] = changed[changed.size() - 3] == 'a' ? 'b' : 'a';
+  CHECK_FALSE(box.Open(changed).has_value());
+  CHECK_FALSE(box.Open("sb1:zz").has_value());
+  CHECK_FALSE(box.Open("sb1:").has_value());
+  CHECK(box.Open("{\"stored\": \"before sealing\"}") == "{\"stored\": \"before sealing\"}");  // read as it is
+  CHECK(keel::gateway::SecretBox().Seal(plain) == plain);   // a node without a master key
+  CHECK(keel::gateway::SecretBox("short").Seal(plain) == plain);  // never a short key
 }
