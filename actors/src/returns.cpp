@@ -2,6 +2,9 @@
 // manager that refunds every received return (see process_managers.hpp).
 #include "actors/process_managers.hpp"
 
+#include <chrono>
+#include <thread>
+
 namespace keel::actors {
 
 domain::warehouse::CatalogView CatalogFacts(Client& client, const std::string& tenant,
@@ -103,10 +106,25 @@ JointReply ReceiveReturn(Client& client, const std::string& tenant, const std::s
 
 namespace {
 
+// The order as of the event at least. A restocked return is written by a joint append (joint.cpp),
+// which refreshes the order's actor only after the append: this process can see ReturnReceived
+// before the actor has it, and an order read then still says "authorized" (a return was once left
+// unrefunded so). Bounded: after 5 s the refund is sent anyway and the order decides.
+std::optional<Snapshot> OrderAsOf(Client& client, const EntityKey& key, std::uint64_t version, bool& behind) {
+  auto snap = client.Get(key);
+  for (int i = 0; snap && snap->version < version && i < 500; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    snap = client.Get(key);
+  }
+  behind = snap && snap->version < version;
+  return snap;
+}
+
 void OnReceived(Client& client, const DomainEvent& cause, const o::ReturnReceived& e) {
   const std::string& tenant = cause.key.tenant;
   const std::string& order_id = cause.key.id;
-  auto snap = client.Get(OrderKey(tenant, order_id));
+  bool behind = false;
+  auto snap = OrderAsOf(client, OrderKey(tenant, order_id), cause.version, behind);
   if (!snap) return;
   const auto& order = snap->As<o::State>();
   auto rma = order.returns.find(e.rma);
@@ -117,7 +135,7 @@ void OnReceived(Client& client, const DomainEvent& cause, const o::ReturnReceive
   };
   // A restocked return was put back in the same append as ReturnReceived (the gateway's receipt
   // route): nothing is left to do here but the refund, which therefore follows only a real receipt.
-  if (rma->second.status == o::ReturnStatus::kReceived) {
+  if (rma->second.status == o::ReturnStatus::kReceived || behind) {
     client.Execute(OrderKey(tenant, order_id), o::RefundReturn{e.rma, rma->second.value, cause.timestamp_ms}, meta("refund"));
   }
 }
