@@ -399,7 +399,11 @@ struct Fulfilment {
         auto warehouse_read = AwaitRead(*runtime, WarehouseKey(tenant, warehouse));
         auto s = co_await warehouse_read;
         if (!s) co_return;
-        const bool any = w::AvailableAt(s->As<w::State>(), sku, cause.timestamp_ms) > 0;
+        // A transfer in or a restocked return is a joint append (joint.cpp) that refreshes the warehouse's
+        // actor only after the append: a state read before that is behind the event, and the top-up
+        // (whose reservation the warehouse decides on its own, current state) is tried anyway.
+        const bool behind = s->version < cause.version;
+        const bool any = behind || w::AvailableAt(s->As<w::State>(), sku, cause.timestamp_ms) > 0;
         s.reset();
         if (!any) break;
         auto top_up_in_order_lane = lanes->Run(OrderLane(tenant, order_id),
