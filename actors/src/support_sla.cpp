@@ -9,10 +9,11 @@ namespace {
 namespace t = domain::tenant;
 namespace sp = domain::support;
 
+// The same rule the tenant decides by (support::BreachDue): only tickets it would record a breach for.
 bool Due(const t::TicketWork& w, std::string_view target, std::int64_t now) {
   if (target == sp::kFirstResponse)
-    return w.first_response_due > 0 && w.responded_at == 0 && !w.first_response_breached && now > w.first_response_due;
-  return w.resolution_due > 0 && !w.resolution_breached && w.paused_at == 0 && now > w.resolution_due;  // at the due time: in time
+    return sp::BreachDue({w.first_response_due, w.responded_at != 0, w.first_response_breached, false}, now);
+  return sp::BreachDue({w.resolution_due, false, w.resolution_breached, w.paused_at != 0}, now);
 }
 
 }  // namespace

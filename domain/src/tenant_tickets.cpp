@@ -121,12 +121,11 @@ Decision<Event> DecideRecordSlaBreach(const RecordSlaBreach& c, const State& s) 
   if (it == s.tickets.end()) return std::vector<Event>{};  // resolved (or never had targets): nothing to miss
   const TicketWork& w = it->second;
   if (c.target == sp::kFirstResponse) {
-    if (w.first_response_due == 0 || w.responded_at != 0 || w.first_response_breached || c.at <= w.first_response_due)
+    if (!sp::BreachDue({w.first_response_due, w.responded_at != 0, w.first_response_breached, false}, c.at))
       return std::vector<Event>{};
     return One(TicketSlaBreached{c.ticket, c.target, w.priority, w.routed_to, w.first_response_due, c.at});
   }
-  if (w.resolution_due == 0 || w.resolution_breached || w.paused_at != 0 || c.at <= w.resolution_due)
-    return std::vector<Event>{};
+  if (!sp::BreachDue({w.resolution_due, false, w.resolution_breached, w.paused_at != 0}, c.at)) return std::vector<Event>{};
   return One(TicketSlaBreached{c.ticket, c.target, w.priority, w.routed_to, w.resolution_due, c.at});
 }
 

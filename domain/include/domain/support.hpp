@@ -21,6 +21,18 @@ struct Due {
 };
 Due DueTimes(const SupportTargets& targets, TicketPriority priority, Timestamp at);
 
+// Whether a target is breached at `now`: it has a due time that has passed (an act at the due time is
+// in time), it was neither met nor recorded as breached yet, and its clock is not stopped (the
+// resolution's, while waiting on the customer). The tenant's decider and the sweep that asks it both
+// use this one rule.
+struct TargetState {
+  Timestamp due = 0;  // 0: no target
+  bool met = false, recorded = false, stopped = false;
+};
+inline bool BreachDue(const TargetState& t, Timestamp now) {
+  return t.due > 0 && !t.met && !t.recorded && !t.stopped && now > t.due;
+}
+
 // A ticket's working state while open (resolved is the end: TicketResolved). Waiting on the customer
 // stops the resolution clock; the first-response clock runs on.
 enum class TicketStatus : std::uint8_t { kOpen, kInProgress, kWaitingOnCustomer };
